@@ -1,0 +1,38 @@
+/** A problem found in user input, located in the file the user can open. */
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Finding {
+  /** Path of the file as the user named it (or a stable relative path for rendered output). */
+  file: string;
+  /** 1-based line; 0 when the finding is about the file as a whole. */
+  line: number;
+  /** 1-based column; 0 when the finding is about the file as a whole. */
+  column: number;
+  /** Kind and name of the resource the finding is about, when there is one. */
+  kind?: string;
+  name?: string;
+  /** Rule id: `schema`, `yaml-syntax`, `input`, or a policy rule id such as `run-as-root`. */
+  rule: string;
+  severity: Severity;
+  message: string;
+  /** How to fix it, in one sentence. */
+  hint?: string;
+}
+
+const severityOrder: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+/** Orders findings by file, position, then severity, so every output format is stable. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    a.file.localeCompare(b.file) ||
+    a.line - b.line ||
+    a.column - b.column ||
+    severityOrder[a.severity] - severityOrder[b.severity] ||
+    a.rule.localeCompare(b.rule) ||
+    a.message.localeCompare(b.message)
+  );
+}
+
+export function hasErrors(findings: readonly Finding[]): boolean {
+  return findings.some((f) => f.severity === 'error');
+}

@@ -1,0 +1,140 @@
+import { LineCounter, parseAllDocuments } from 'yaml';
+import type { Finding } from '../findings.js';
+import { documentLocator, type ManifestDocument, type KubeObject } from './document.js';
+
+export interface ParseLimits {
+  /** Largest file read, in bytes. A Kubernetes object cannot exceed 1.5 MiB in etcd. */
+  maxBytes: number;
+  /** Largest number of alias dereferences per document (billion-laughs guard). */
+  maxAliasCount: number;
+}
+
+export const defaultParseLimits: ParseLimits = { maxBytes: 8 * 1024 * 1024, maxAliasCount: 100 };
+
+export interface ParsedManifests {
+  documents: ManifestDocument[];
+  /** `yaml-syntax` and `input` findings; a file with findings may still have good documents. */
+  findings: Finding[];
+}
+
+/**
+ * Parses a multi-document YAML manifest file. Never throws on bad input:
+ * every problem becomes a finding with file, line and column.
+ */
+export function parseManifests(
+  content: string | Uint8Array,
+  file: string,
+  limits: ParseLimits = defaultParseLimits,
+): ParsedManifests {
+  const findings: Finding[] = [];
+  const fail = (message: string, line = 0, column = 0, rule = 'input'): ParsedManifests => {
+    findings.push({ file, line, column, rule, severity: 'error', message });
+    return { documents: [], findings };
+  };
+
+  const size = typeof content === 'string' ? Buffer.byteLength(content) : content.byteLength;
+  if (size > limits.maxBytes) {
+    return fail(
+      `file is ${formatBytes(size)}; Ladder reads at most ${formatBytes(limits.maxBytes)} per manifest file ` +
+        '(the Kubernetes API server stores at most 1.5 MiB per object)',
+    );
+  }
+  let text: string;
+  if (typeof content === 'string') {
+    text = content;
+  } else {
+    const decoded = decodeUtf8(content);
+    if (typeof decoded !== 'string') {
+      return fail(`file is not valid UTF-8 (invalid byte 0x${decoded.byte.toString(16).padStart(2, '0')})`, decoded.line, decoded.column);
+    }
+    text = decoded;
+  }
+
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  // parseAllDocuments returns an EmptyStream (not an array) for a file with no documents.
+  if (!Array.isArray(docs)) return { documents: [], findings };
+
+  const documents: ManifestDocument[] = [];
+  docs.forEach((doc, index) => {
+    const problems = [...doc.errors, ...doc.warnings.filter((w) => w.code !== 'TAG_RESOLVE_FAILED')];
+    if (problems.length > 0) {
+      for (const problem of doc.errors) {
+        const { line, col } = problem.linePos?.[0] ?? lineCounter.linePos(problem.pos[0]);
+        findings.push({ file, line, column: col, rule: 'yaml-syntax', severity: 'error', message: firstLine(problem.message) });
+      }
+      if (doc.errors.length > 0) return;
+    }
+    if (doc.contents === null) return; // an empty document, e.g. a trailing `---`
+    const start = lineCounter.linePos(doc.contents.range[0]);
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
+    } catch (error) {
+      findings.push({
+        file, line: start.line, column: start.col, rule: 'yaml-syntax', severity: 'error',
+        message: `document ${index + 1}: ${firstLine((error as Error).message)}`,
+      });
+      return;
+    }
+    if (value === null || value === undefined) return;
+    if (typeof value !== 'object' || Array.isArray(value)) {
+      findings.push({
+        file, line: start.line, column: start.col, rule: 'input', severity: 'error',
+        message: `document ${index + 1} is ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}, not a Kubernetes object (a mapping with apiVersion and kind)`,
+      });
+      return;
+    }
+    documents.push({
+      file,
+      index,
+      object: value as KubeObject,
+      start: { line: start.line, column: start.col },
+      positionOf: documentLocator(doc, lineCounter),
+    });
+  });
+  return { documents, findings };
+}
+
+function decodeUtf8(bytes: Uint8Array): string | { byte: number; line: number; column: number } {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    // Find the first invalid byte so the user can look at it.
+    let offset = 0;
+    for (let end = Math.min(bytes.length, 4096); offset < bytes.length; end = Math.min(bytes.length, end + 4096)) {
+      try {
+        new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, end), { stream: end < bytes.length });
+        offset = end;
+        if (end === bytes.length) break;
+      } catch {
+        offset = findInvalidByte(bytes, offset, end);
+        break;
+      }
+    }
+    const before = new TextDecoder('utf-8').decode(bytes.subarray(0, offset));
+    const lines = before.split('\n');
+    return { byte: bytes[offset] ?? 0, line: lines.length, column: (lines.at(-1)?.length ?? 0) + 1 };
+  }
+}
+
+function findInvalidByte(bytes: Uint8Array, from: number, to: number): number {
+  for (let end = Math.max(from, 1); end <= to; end++) {
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, end), { stream: true });
+    } catch {
+      return end - 1;
+    }
+  }
+  return from;
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.trim();
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${bytes} B`;
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// Runs the whole suite: type-checks, makes sure the control-plane binaries are
+// built (first run only; later runs reuse the cache), then runs every
+// `*.test.ts` under test/ with Node's test runner.
+//   node test/run.mjs                 everything
+//   node test/run.mjs --only unit     just test/unit (no binaries needed)
+//   node test/run.mjs test/unit/x.test.ts ...   the named files
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const args = process.argv.slice(2);
+const onlyIndex = args.indexOf('--only');
+const only = onlyIndex >= 0 ? args.splice(onlyIndex, 2)[1] : undefined;
+const named = args.filter((a) => !a.startsWith('--'));
+const passThrough = args.filter((a) => a.startsWith('--'));
+
+function run(command, commandArgs, label) {
+  const started = Date.now();
+  console.error(`[test] ${label}`);
+  const result = spawnSync(command, commandArgs, { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) {
+    console.error(`[test] ${label}: failed (exit ${result.status ?? result.signal})`);
+    process.exit(result.status || 1);
+  }
+  console.error(`[test] ${label}: done in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+}
+
+const files = named.length
+  ? named
+  : readdirSync(join(root, 'test', only ?? ''), { recursive: true })
+      .map((f) => join('test', only ?? '', String(f)))
+      .filter((f) => f.endsWith('.test.ts') && !f.split(/[\\/]/).includes('node_modules'))
+      .sort();
+const needsControlPlane = files.some((f) => relative('test/unit', f).startsWith('..'));
+
+if (!named.length) run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit'], 'type-check');
+if (needsControlPlane && !process.env.LADDER_SKIP_BINARIES) {
+  run('bash', [join(root, 'test/bed/build-binaries.sh'), 'control-plane'], 'control-plane binaries (built once, then cached)');
+}
+if (files.length === 0) {
+  console.error('[test] no test files found');
+  process.exit(1);
+}
+run(
+  process.execPath,
+  ['--import', 'tsx', '--test', `--test-concurrency=${process.env.LADDER_TEST_CONCURRENCY ?? 2}`, ...passThrough, ...files],
+  `${files.length} test files`,
+);
