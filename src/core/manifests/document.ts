@@ -35,7 +35,7 @@ export function documentLocator(
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
-  const rootStart = doc.contents?.range?.[0] ?? doc.range[0];
+  const rootStart = doc.contents?.range?.[0] ?? doc.range?.[0] ?? 0;
   return (path) => {
     let node: unknown = doc.contents;
     let offset = rootStart;
