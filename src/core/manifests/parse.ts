@@ -100,33 +100,34 @@ function decodeUtf8(bytes: Uint8Array): string | { byte: number; line: number; c
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    // Find the first invalid byte so the user can look at it.
-    let offset = 0;
-    for (let end = Math.min(bytes.length, 4096); offset < bytes.length; end = Math.min(bytes.length, end + 4096)) {
-      try {
-        new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, end), { stream: end < bytes.length });
-        offset = end;
-        if (end === bytes.length) break;
-      } catch {
-        offset = findInvalidByte(bytes, offset, end);
-        break;
-      }
-    }
+    const offset = firstInvalidUtf8Offset(bytes);
     const before = new TextDecoder('utf-8').decode(bytes.subarray(0, offset));
     const lines = before.split('\n');
     return { byte: bytes[offset] ?? 0, line: lines.length, column: (lines.at(-1)?.length ?? 0) + 1 };
   }
 }
 
-function findInvalidByte(bytes: Uint8Array, from: number, to: number): number {
-  for (let end = Math.max(from, 1); end <= to; end++) {
-    try {
-      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, end), { stream: true });
-    } catch {
-      return end - 1;
+/** Offset of the first byte that starts an invalid UTF-8 sequence (RFC 3629: no overlongs, no surrogates). */
+function firstInvalidUtf8Offset(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    let length: number, min: number;
+    if (b < 0x80) { i++; continue; }
+    else if (b >= 0xc2 && b <= 0xdf) { length = 2; min = 0x80; }
+    else if (b >= 0xe0 && b <= 0xef) { length = 3; min = 0x800; }
+    else if (b >= 0xf0 && b <= 0xf4) { length = 4; min = 0x10000; }
+    else return i;
+    let codePoint = b & (0xff >> (length + 1));
+    for (let k = 1; k < length; k++) {
+      const next = bytes[i + k];
+      if (next === undefined || (next & 0xc0) !== 0x80) return i;
+      codePoint = (codePoint << 6) | (next & 0x3f);
     }
+    if (codePoint < min || codePoint > 0x10ffff || (codePoint >= 0xd800 && codePoint <= 0xdfff)) return i;
+    i += length;
   }
-  return from;
+  return bytes.length;
 }
 
 function firstLine(message: string): string {
