@@ -17,7 +17,7 @@ async function call(receiver: SlackReceiver, method: string, params: Record<stri
   let body: string;
   if (options.form) {
     headers['content-type'] = 'application/x-www-form-urlencoded';
-    body = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])).toString();
+    body = new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : JSON.stringify(v)])).toString();
   } else {
     headers['content-type'] = options.contentType ?? 'application/json; charset=utf-8';
     body = JSON.stringify(params);
