@@ -11,7 +11,7 @@ import { launchControlPlane } from './launch.js';
 import { ADMIN_IDENTITY, createClusterPki } from './pki.js';
 import { connectToRunningControlPlane } from './reuse.js';
 import { removeStaleRunDirs, RUN_DIR_PREFIX } from './stale-dirs.js';
-import type { WatchedProcess } from './watched-process.js';
+import type { ExitStatus, WatchedProcess } from './watched-process.js';
 
 export interface ControlPlaneOptions {
   /** Use the cluster named by LADDER_TEST_KUBECONFIG when it is set. Default true. */
@@ -33,6 +33,8 @@ export interface ControlPlaneProcess {
   /** Process group id: the watchdog and the etcd/kube-apiserver it runs. */
   pid: number;
   logPath: string;
+  /** Settles when the process has exited; during a test that means it crashed. */
+  exited: Promise<ExitStatus>;
 }
 
 /** A real kube-apiserver + etcd for tests, and an administrator's way in. */
@@ -113,7 +115,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       dir,
       reused: false,
       startMs: Date.now() - started,
-      processes: [etcd, apiServer].map(({ name, pid, logPath }) => ({ name, pid, logPath })),
+      processes: [etcd, apiServer].map(({ name, pid, logPath, exited }) => ({ name, pid, logPath, exited })),
       stop,
       ...createAccess({ admin: kubeConfig, server, caPem, pkiDir: pki.dir }),
     };

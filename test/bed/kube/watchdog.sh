@@ -7,6 +7,8 @@
 # process is stopped instead of living on as an orphan.
 #   a line "KILL" (or another signal name) on stdin: send that signal now
 #   end of file: SIGTERM, then SIGKILL after LADDER_WATCHDOG_GRACE_SECONDS (5)
+#   SIGTERM/SIGINT/SIGHUP to this script: SIGKILL now (for exit handlers, which
+#   cannot wait; we still reap the child so it never lingers as a zombie)
 # Exits with COMMAND's status when COMMAND ends on its own.
 set -u
 
@@ -33,8 +35,13 @@ child=$!
 watcher=$!
 exec 3<&-
 
-wait "$child"
-status=$?
+trap 'kill -KILL "$child" 2>/dev/null' TERM INT HUP
+# A trapped signal interrupts `wait`; wait again until the child is reaped.
+while :; do
+  wait "$child"
+  status=$?
+  kill -0 "$child" 2>/dev/null || break
+done
 kill "$watcher" 2>/dev/null
 # Reap the watcher so it never lingers as a zombie in containers whose init
 # does not reap orphans.

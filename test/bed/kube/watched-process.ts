@@ -21,7 +21,10 @@ export interface WatchedProcess {
   hasExited(): boolean;
   /** Kills the process and resolves once it is gone. Safe to call more than once. */
   kill(): Promise<void>;
-  /** Synchronous last resort for `exit` handlers, which cannot wait. */
+  /**
+   * For `exit` handlers, which cannot wait: signals the watchdog, which
+   * SIGKILLs and reaps the process on its own after we are gone.
+   */
   killNow(): void;
 }
 
@@ -55,18 +58,21 @@ export function spawnWatched(name: string, command: string, args: string[], logP
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not start ${name}: bash not found`);
 
-  const killNow = () => {
+  const signal = (target: number, sig: NodeJS.Signals) => {
     try {
-      process.kill(-pid, 'SIGKILL');
+      process.kill(target, sig);
     } catch {
-      // ESRCH: the group is already gone.
+      // ESRCH: already gone.
     }
   };
+  const killNow = () => signal(pid, 'SIGTERM');
+  // Whole group: watchdog, watcher and child, in case the watchdog hangs.
+  const killGroup = () => signal(-pid, 'SIGKILL');
   const kill = async () => {
     if (status) return;
     child.ref(); // keep the event loop alive until the exit is observed
     stdin.end('KILL\n');
-    const timer = setTimeout(killNow, KILL_TIMEOUT_MS);
+    const timer = setTimeout(killGroup, KILL_TIMEOUT_MS);
     await exited;
     clearTimeout(timer);
   };
