@@ -1,0 +1,103 @@
+import type { KubeObject } from '../manifests/document.js';
+import { diffValues } from './diff-values.js';
+import { formatFieldPath } from './field-path.js';
+import { maskSecretChanges } from './mask-secrets.js';
+import { compareResourceKeys, formatResourceKey, identityOf, keyOf, type ResourceKey } from './resource-key.js';
+
+export interface FieldChange {
+  /** `spec.template.spec.containers[name=app].image` */
+  path: string;
+  /** Absent when the field was added. */
+  before?: unknown;
+  /** Absent when the field was removed. */
+  after?: unknown;
+  /** Set when values were replaced by a marker because they are Secret data. */
+  masked?: true;
+}
+
+export interface ResourceChange {
+  /** The key on the `after` side (its apiVersion may differ from the `before` side). */
+  key: ResourceKey;
+  changes: FieldChange[];
+}
+
+export interface ResourceDiff {
+  added: ResourceKey[];
+  removed: ResourceKey[];
+  changed: ResourceChange[];
+}
+
+/**
+ * Compares two sets of Kubernetes objects by identity (group, kind,
+ * namespace, name), not by the files they came from: moving a resource to
+ * another file is no change, renaming it is a removal and an addition.
+ * Every list is sorted, so the same inputs always give the same output.
+ *
+ * Precondition: every object has apiVersion, kind and metadata.name, and no
+ * identity appears twice on one side (see `findIdentityProblems`).
+ */
+export function diffResources(before: readonly KubeObject[], after: readonly KubeObject[]): ResourceDiff {
+  const beforeIndex = indexByIdentity(before, 'before');
+  const afterIndex = indexByIdentity(after, 'after');
+  const added: ResourceKey[] = [];
+  const removed: ResourceKey[] = [];
+  const changed: ResourceChange[] = [];
+  for (const [identity, entry] of afterIndex) {
+    const old = beforeIndex.get(identity);
+    if (!old) {
+      added.push(entry.key);
+      continue;
+    }
+    const changes = maskSecretChanges(entry.key, diffValues(old.object, entry.object));
+    if (changes.length > 0) {
+      changed.push({ key: entry.key, changes: changes.map(({ path, ...rest }) => ({ path: formatFieldPath(path), ...rest })) });
+    }
+  }
+  for (const [identity, entry] of beforeIndex) if (!afterIndex.has(identity)) removed.push(entry.key);
+  added.sort(compareResourceKeys);
+  removed.sort(compareResourceKeys);
+  changed.sort((a, b) => compareResourceKeys(a.key, b.key));
+  return { added, removed, changed };
+}
+
+export function hasDifferences(diff: ResourceDiff): boolean {
+  return diff.added.length + diff.removed.length + diff.changed.length > 0;
+}
+
+/** A reason why a set of objects cannot be diffed, with the index of the offending object. */
+export interface IdentityProblem {
+  index: number;
+  message: string;
+  /** For a second definition, the index of the first one. */
+  duplicateOf?: number;
+}
+
+/** Objects without identity, and identities that appear more than once, in one set. */
+export function findIdentityProblems(objects: readonly KubeObject[]): IdentityProblem[] {
+  const problems: IdentityProblem[] = [];
+  const seen = new Map<string, number>();
+  objects.forEach((object, index) => {
+    const key = keyOf(object);
+    if (!key) {
+      problems.push({ index, message: 'has no apiVersion, kind or metadata.name, so it cannot be matched with another resource' });
+      return;
+    }
+    const identity = identityOf(key);
+    const first = seen.get(identity);
+    if (first === undefined) seen.set(identity, index);
+    else problems.push({ index, message: `${formatResourceKey(key)} is defined more than once`, duplicateOf: first });
+  });
+  return problems;
+}
+
+function indexByIdentity(objects: readonly KubeObject[], side: string): Map<string, { key: ResourceKey; object: KubeObject }> {
+  const index = new Map<string, { key: ResourceKey; object: KubeObject }>();
+  for (const object of objects) {
+    const key = keyOf(object);
+    if (!key) throw new Error(`diffResources: an object on the ${side} side has no apiVersion, kind or metadata.name`);
+    const identity = identityOf(key);
+    if (index.has(identity)) throw new Error(`diffResources: ${formatResourceKey(key)} appears twice on the ${side} side`);
+    index.set(identity, { key, object });
+  }
+  return index;
+}
