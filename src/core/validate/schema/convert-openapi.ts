@@ -1,0 +1,150 @@
+import type { JsonSchema } from './bundle.js';
+import { formatChecks } from './formats.js';
+
+export interface ConvertOptions {
+  /** Maps a `$ref` as written in the source to the output's; undefined drops it (anything is accepted there). */
+  rewriteRef(ref: string): string | undefined;
+  /**
+   * CustomResourceDefinition mode. The API server prunes every field a structural
+   * schema does not declare, so an object without `properties` or
+   * `x-kubernetes-preserve-unknown-fields` keeps no field at all; with
+   * `kubectl --validate=strict` (the default) each one is an error. Built-in
+   * definitions such as RawExtension use a bare `type: object` for free-form data.
+   */
+  structural: boolean;
+  /** `$ref` to ObjectMeta, for the metadata of embedded resources; without it metadata is free-form. */
+  objectMetaRef?: string;
+}
+
+/** Keywords whose value needs no conversion. */
+const copiedKeywords = [
+  'required', 'pattern', 'minimum', 'maximum', 'minLength', 'maxLength', 'minItems', 'maxItems',
+  'uniqueItems', 'multipleOf', 'minProperties', 'maxProperties',
+] as const;
+
+/**
+ * Converts a Kubernetes OpenAPI v3 schema (a built-in definition or a CRD's
+ * `openAPIV3Schema`) into a JSON Schema Ajv compiles, strict like `kubeconform -strict`:
+ * - objects with `properties` refuse other fields unless `x-kubernetes-preserve-unknown-fields`;
+ * - `allOf: [{$ref}]` wrappers become the plain `$ref`;
+ * - int-or-string (`x-kubernetes-int-or-string`, or a `oneOf` of bare types) becomes a type list;
+ * - `nullable`, and every optional field, accept null: the API server decodes null into the
+ *   zero value for built-in types and prunes it for custom resources;
+ * - OpenAPI 3.0 boolean `exclusiveMinimum`/`exclusiveMaximum` become draft-07 numbers;
+ * - descriptions, defaults, examples, `x-kubernetes-*` hints and unknown formats are dropped.
+ */
+export function convertOpenApiSchema(source: unknown, options: ConvertOptions): JsonSchema {
+  return convertNode(source, options, false);
+}
+
+function convertNode(source: unknown, options: ConvertOptions, inLogic: boolean): JsonSchema {
+  if (!isObject(source)) return {};
+  const nullable = source['nullable'] === true;
+  const wrapped = wrappedRef(source);
+  if (wrapped !== undefined) {
+    const target = options.rewriteRef(wrapped);
+    const ref: JsonSchema = target === undefined ? {} : { $ref: target };
+    return nullable ? allowNull(ref) : ref;
+  }
+
+  const out: JsonSchema = {};
+  const types = source['x-kubernetes-int-or-string'] === true ? ['integer', 'string'] : bareTypes(source['oneOf']) ?? bareTypes(source['anyOf']);
+  if (types) out['type'] = types;
+  else if (typeof source['type'] === 'string') out['type'] = source['type'];
+
+  if (Array.isArray(source['enum'])) out['enum'] = [...source['enum']];
+  if (typeof source['format'] === 'string' && source['format'] in formatChecks) out['format'] = source['format'];
+  for (const keyword of copiedKeywords) if (source[keyword] !== undefined) out[keyword] = source[keyword];
+  convertExclusive(source, out, 'exclusiveMinimum', 'minimum');
+  convertExclusive(source, out, 'exclusiveMaximum', 'maximum');
+
+  const properties = isObject(source['properties']) ? source['properties'] : undefined;
+  if (properties) {
+    const required = new Set(Array.isArray(source['required']) ? source['required'] : []);
+    const converted: JsonSchema = {};
+    for (const [name, property] of Object.entries(properties)) {
+      const schema = convertNode(property, options, inLogic);
+      converted[name] = required.has(name) || inLogic ? schema : allowNull(schema);
+    }
+    if (source['x-kubernetes-embedded-resource'] === true) addEmbeddedResourceFields(converted, options.objectMetaRef);
+    out['properties'] = converted;
+  }
+
+  const additional = source['additionalProperties'];
+  if (typeof additional === 'boolean') out['additionalProperties'] = additional;
+  else if (isObject(additional)) out['additionalProperties'] = convertNode(additional, options, inLogic);
+  else if (!inLogic && source['x-kubernetes-preserve-unknown-fields'] !== true) {
+    const bareObject = source['type'] === 'object' && options.structural;
+    if (properties || bareObject) out['additionalProperties'] = false;
+  }
+
+  if (Array.isArray(source['items'])) out['items'] = source['items'].map((item) => convertNode(item, options, inLogic));
+  else if (source['items'] !== undefined) out['items'] = convertNode(source['items'], options, inLogic);
+
+  for (const keyword of ['allOf', 'anyOf', 'oneOf'] as const) {
+    const list = source[keyword];
+    if (Array.isArray(list) && !(types && keyword !== 'allOf')) out[keyword] = list.map((item) => convertNode(item, options, true));
+  }
+  if (source['not'] !== undefined) out['not'] = convertNode(source['not'], options, true);
+
+  return nullable ? allowNull(out) : out;
+}
+
+/**
+ * Makes a converted schema also accept null. A `$ref` cannot carry a type, so it
+ * goes under `else` of an `if: {type: null}`; message code ignores `if` errors.
+ */
+export function allowNull(schema: JsonSchema): JsonSchema {
+  if (schema['$ref'] !== undefined) return { if: { type: 'null' }, else: schema };
+  const out = { ...schema };
+  const type = out['type'];
+  if (typeof type === 'string') out['type'] = type === 'null' ? type : [type, 'null'];
+  else if (Array.isArray(type) && !type.includes('null')) out['type'] = [...type, 'null'];
+  if (Array.isArray(out['enum']) && !out['enum'].includes(null)) out['enum'] = [...out['enum'], null];
+  return out;
+}
+
+/** `{$ref}` or `{allOf: [{$ref}]}` plus only annotations: the target of the reference. */
+function wrappedRef(source: Record<string, unknown>): string | undefined {
+  if (typeof source['$ref'] === 'string') return source['$ref'];
+  const allOf = source['allOf'];
+  if (!Array.isArray(allOf) || allOf.length !== 1) return undefined;
+  const only: unknown = allOf[0];
+  if (!isObject(only) || typeof only['$ref'] !== 'string' || Object.keys(only).length !== 1) return undefined;
+  const validating = Object.keys(source).filter((key) => !['allOf', 'description', 'default', 'nullable', 'example'].includes(key) && !key.startsWith('x-'));
+  return validating.length === 0 ? only['$ref'] : undefined;
+}
+
+/** `[{type: integer}, {type: string}]` → `['integer', 'string']`; anything richer → undefined. */
+function bareTypes(list: unknown): string[] | undefined {
+  if (!Array.isArray(list) || list.length === 0) return undefined;
+  const types: string[] = [];
+  for (const item of list) {
+    if (!isObject(item) || typeof item['type'] !== 'string' || Object.keys(item).length !== 1) return undefined;
+    types.push(item['type']);
+  }
+  return types;
+}
+
+function convertExclusive(source: Record<string, unknown>, out: JsonSchema, keyword: string, bound: 'minimum' | 'maximum'): void {
+  const value = source[keyword];
+  if (typeof value === 'number') out[keyword] = value;
+  else if (value === true && typeof source[bound] === 'number') {
+    out[keyword] = source[bound];
+    delete out[bound];
+  }
+}
+
+/**
+ * An embedded object (a Pod template inside a custom resource) may carry
+ * apiVersion, kind and metadata, and the API server checks its metadata as ObjectMeta.
+ */
+function addEmbeddedResourceFields(properties: JsonSchema, objectMetaRef: string | undefined): void {
+  properties['apiVersion'] ??= allowNull({ type: 'string' });
+  properties['kind'] ??= allowNull({ type: 'string' });
+  properties['metadata'] = allowNull(objectMetaRef ? { $ref: objectMetaRef } : { type: 'object' });
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
