@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { parse as parseYaml } from 'yaml';
+import { validationSchema } from '../../src/core/config/schema.js';
 import { policyRuleIds, policyRules, runPolicy } from '../../src/core/validate/policy/index.js';
 import { compliantDeployment, context, parse, sha, yaml } from '../fixtures/policy/helpers.js';
 
@@ -105,5 +107,27 @@ describe('policy exceptions', () => {
       exceptions: [{ rule: 'image-tag-mutable', reason: 'not for these resources', resources: ['StatefulSet/worker', 'Deployment/Checkout'] }],
     });
     assert.deepEqual(suppressed, []);
+  });
+});
+
+describe('policy context from .github/ladder.yml', () => {
+  it('takes the validation section of the config as it is loaded', () => {
+    const validation = validationSchema.parse(
+      parseYaml(yaml`
+        allowClusterScoped: [ClusterRole]
+        disable:
+          - rule: image-tag-mutable
+            reason: the worker image is pinned by the registry
+            resources: [Deployment/checkout]
+      `),
+    );
+    const documents = parse(`${latestImage}---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: { name: reader }
+`);
+    const { findings, suppressed } = runPolicy(documents, { ...context, exceptions: validation.disable, allowClusterScoped: validation.allowClusterScoped });
+    assert.deepEqual(suppressed.map((finding) => [finding.rule, finding.reason]), [['image-tag-mutable', 'the worker image is pinned by the registry']]);
+    assert.equal(findings.some((finding) => finding.rule === 'cluster-scoped-resource'), false);
   });
 });
