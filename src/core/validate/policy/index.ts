@@ -15,7 +15,7 @@ import { privilegeEscalation } from './rules/privilege-escalation.js';
 import { privileged } from './rules/privileged.js';
 import { replicasWithHpa } from './rules/replicas-with-hpa.js';
 import { runAsRoot } from './rules/run-as-root.js';
-import type { PolicyContext, PolicyRule, SuppressedFinding } from './types.js';
+import type { PolicyContext, PolicyRule, RuleViolation, SuppressedFinding } from './types.js';
 
 export type { KeyPath, PolicyContext, PolicyException, PolicyRule, RuleViolation, SuppressedFinding } from './types.js';
 export { defaultRequiredLabels } from './types.js';
@@ -57,12 +57,7 @@ export function runPolicy(documents: readonly ManifestDocument[], context: Polic
   for (const doc of documents) {
     for (const rule of rules) {
       for (const violation of rule.check(doc, context, documents)) {
-        const { line, column } = doc.positionOf(violation.path);
-        const finding: Finding = { file: doc.file, line, column, rule: rule.id, severity: rule.severity, message: violation.message, hint: violation.hint ?? rule.hint };
-        const kind = kindOf(doc.object);
-        const name = nameOf(doc.object);
-        if (kind !== undefined) finding.kind = kind;
-        if (name !== undefined) finding.name = name;
+        const finding = toFinding(doc, rule, violation);
         const exception = findException(finding, context.exceptions ?? []);
         if (exception) suppressed.push({ ...finding, reason: exception.reason });
         else findings.push(finding);
@@ -70,4 +65,15 @@ export function runPolicy(documents: readonly ManifestDocument[], context: Polic
     }
   }
   return { findings: findings.sort(compareFindings), suppressed: suppressed.sort(compareFindings) };
+}
+
+function toFinding(doc: ManifestDocument, rule: PolicyRule, violation: RuleViolation): Finding {
+  const { line, column } = doc.positionOf(violation.path);
+  const finding: Finding = { file: doc.file, line, column, rule: rule.id, severity: rule.severity, message: violation.message };
+  const kind = kindOf(doc.object);
+  const name = nameOf(doc.object);
+  if (kind !== undefined) finding.kind = kind;
+  if (name !== undefined) finding.name = name;
+  finding.hint = violation.hint ?? rule.hint;
+  return finding;
 }
