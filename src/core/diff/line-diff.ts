@@ -14,8 +14,9 @@ const maxCells = 4_000_000;
  * when the texts are too large to compare.
  */
 export function diffLines(before: string, after: string, context = 2): DiffLine[] | undefined {
-  const a = before.split('\n');
-  const b = after.split('\n');
+  // A final newline ends the last line; it does not start an empty one.
+  const a = before.replace(/\n$/, '').split('\n');
+  const b = after.replace(/\n$/, '').split('\n');
   // Common head and tail need no table, and are most of a typical edit.
   let head = 0;
   while (head < a.length && head < b.length && a[head] === b[head]) head++;

@@ -1,0 +1,167 @@
+import { open, readdir, realpath, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { LadderInputError } from '../../core/errors.js';
+import type { Finding } from '../../core/findings.js';
+import type { ManifestDocument } from '../../core/manifests/document.js';
+import { defaultParseLimits, parseManifests, type ParseLimits } from '../../core/manifests/parse.js';
+
+/** File name endings read from a directory; a file named on the command line is read whatever its name. */
+export const manifestExtensions = ['.yaml', '.yml', '.json'] as const;
+
+/** Names `-` read standard input; its findings name it `<stdin>`. */
+export const stdinName = '<stdin>';
+
+/** The input could not be read at all (missing, not permitted): nothing to validate, exit 2. */
+export class UnreadableInputError extends LadderInputError {}
+
+export interface ReadManifestsResult {
+  /** Every file read, in the order read (inputs in order, directories sorted). */
+  files: string[];
+  documents: ManifestDocument[];
+  /** `yaml-syntax` and `input` findings, including files too large to read. */
+  findings: Finding[];
+  /** Directories named as input that hold no manifest file, so callers can say so. */
+  emptyDirectories: string[];
+}
+
+export interface ReadManifestsOptions {
+  limits?: ParseLimits;
+  /** Reads standard input for `-`; the default reads `process.stdin`. */
+  readStdin?: (maxBytes: number) => Promise<Uint8Array>;
+}
+
+/**
+ * Reads manifest files and directories (recursively) and parses them. Files
+ * larger than the limit are refused from their size alone, before a byte is
+ * read, so a huge file costs no memory. Hidden entries (`.git`, `.github`)
+ * inside a directory are skipped; symbolic links are followed once.
+ */
+export async function readManifests(inputs: readonly string[], options: ReadManifestsOptions = {}): Promise<ReadManifestsResult> {
+  const limits = options.limits ?? defaultParseLimits;
+  const result: ReadManifestsResult = { files: [], documents: [], findings: [], emptyDirectories: [] };
+  const add = (file: string, content: Uint8Array) => {
+    const parsed = parseManifests(content, file, limits);
+    result.files.push(file);
+    result.documents.push(...parsed.documents);
+    result.findings.push(...parsed.findings);
+  };
+
+  for (const input of inputs) {
+    if (input === '-') {
+      add(stdinName, await (options.readStdin ?? readProcessStdin)(limits.maxBytes + 1));
+      continue;
+    }
+    const info = await stat(input).catch((error: unknown) => unreadable(input, error));
+    if (!info.isDirectory() && !info.isFile()) throw new UnreadableInputError('not a regular file or directory', { file: input });
+    const files = info.isDirectory() ? await listManifestFiles(input) : [input];
+    if (info.isDirectory() && files.length === 0) result.emptyDirectories.push(input);
+    for (const file of files) {
+      const content = await readBounded(file, limits.maxBytes);
+      if (typeof content === 'number') {
+        result.files.push(file);
+        result.findings.push({
+          file,
+          line: 0, column: 0, rule: 'input', severity: 'error',
+          message: `file is ${formatBytes(content)}; Ladder reads at most ${formatBytes(limits.maxBytes)} per manifest file`,
+          hint: 'Split the file, or check that it is a manifest: the Kubernetes API server stores at most 1.5 MiB per object.',
+        });
+      } else {
+        add(file, content);
+      }
+    }
+  }
+  return result;
+}
+
+/** Manifest files under a directory, depth first, in code-point order of their names. */
+export async function listManifestFiles(directory: string): Promise<string[]> {
+  const files: string[] = [];
+  const visited = new Set<string>();
+  const walk = async (dir: string): Promise<void> => {
+    // A symbolic link back up the tree would otherwise make the walk endless.
+    const real = await realpath(dir).catch((error: unknown) => unreadable(dir, error));
+    if (visited.has(real)) return;
+    visited.add(real);
+    const entries = await readdir(dir, { withFileTypes: true }).catch((error: unknown) => unreadable(dir, error));
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const path = join(dir, entry.name);
+      let isDirectory = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        const target = await stat(path).catch(() => undefined); // a dangling link is not a manifest
+        isDirectory = target?.isDirectory() ?? false;
+        isFile = target?.isFile() ?? false;
+      }
+      if (isDirectory) await walk(path);
+      else if (isFile && (manifestExtensions as readonly string[]).includes(extname(entry.name).toLowerCase())) files.push(path);
+    }
+  };
+  await walk(directory);
+  return files;
+}
+
+/** The file's bytes, or its size when it is larger than `maxBytes` (then no more than that is read). */
+async function readBounded(file: string, maxBytes: number): Promise<Uint8Array | number> {
+  const handle = await open(file, 'r').catch((error: unknown) => unreadable(file, error));
+  try {
+    const { size } = await handle.stat();
+    if (size > maxBytes) return size;
+    // Read in chunks and stop past the limit: the file may have grown since stat.
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(256 * 1024);
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > maxBytes) return total;
+    }
+    return Buffer.concat(chunks, total);
+  } catch (error) {
+    return unreadable(file, error);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readProcessStdin(maxBytes: number): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+    chunks.push(chunk);
+    total += chunk.length;
+    // Enough to know it is too large; parseManifests reports the size.
+    if (total >= maxBytes) break;
+  }
+  return Buffer.concat(chunks, total);
+}
+
+/** Turns a failed fs call into a message in plain words that names the path. */
+function unreadable(path: string, error: unknown): never {
+  if (error instanceof LadderInputError) throw error;
+  throw new UnreadableInputError(describeFsError(error), { file: path }, { cause: error });
+}
+
+export function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT': return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM': return 'permission denied';
+    case 'EISDIR': return 'is a directory, not a file';
+    case 'ENOTDIR': return 'a part of the path is not a directory';
+    case 'ELOOP': return 'too many levels of symbolic links';
+    case 'EMFILE':
+    case 'ENFILE': return 'too many open files';
+    default: return `cannot read it (${code ?? (error as Error | undefined)?.message ?? String(error)})`;
+  }
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${bytes} B`;
+}
