@@ -1,0 +1,153 @@
+// A read-only OCI distribution endpoint for tests that resolve image tags to
+// digests. Images are seeded with pushImage(); the HTTP side serves the pull
+// half of the spec: /v2/, manifests, blobs and tag lists, with the spec's
+// status codes and error bodies. See docs/testing-slack.md.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { buildImage, DIGEST_PATTERN, MEDIA_TYPE, NAME_PATTERN, TAG_PATTERN, type Blob } from './oci.js';
+
+export interface PushedImage {
+  name: string;
+  tag: string;
+  digest: string;
+  /** `host:port/name@sha256:…`, ready for a manifest's image field. */
+  reference: string;
+  manifest: unknown;
+}
+
+export interface RegistryRequest {
+  method: string;
+  path: string;
+  status: number;
+}
+
+export interface Registry {
+  /** `http://127.0.0.1:port` */
+  url: string;
+  /** `127.0.0.1:port`, the registry part of an image reference. */
+  host: string;
+  /** Seeds an image; pushing an existing tag again moves it to a new digest when `revision` differs. */
+  pushImage(name: string, tag: string, options?: { revision?: string }): PushedImage;
+  readonly requests: readonly RegistryRequest[];
+  stop(): Promise<void>;
+}
+
+interface Repository {
+  tags: Map<string, string>;
+  manifests: Map<string, Buffer>;
+  blobs: Map<string, Blob>;
+}
+
+type ErrorCode = 'NAME_INVALID' | 'NAME_UNKNOWN' | 'MANIFEST_UNKNOWN' | 'BLOB_UNKNOWN' | 'DIGEST_INVALID' | 'UNSUPPORTED';
+
+const ERROR_MESSAGES: Record<ErrorCode, string> = {
+  NAME_INVALID: 'invalid repository name',
+  NAME_UNKNOWN: 'repository name not known to registry',
+  MANIFEST_UNKNOWN: 'manifest unknown',
+  BLOB_UNKNOWN: 'blob unknown to registry',
+  DIGEST_INVALID: 'provided digest did not match uploaded content',
+  UNSUPPORTED: 'The operation is unsupported.',
+};
+
+export async function startRegistry(): Promise<Registry> {
+  const repositories = new Map<string, Repository>();
+  const requests: RegistryRequest[] = [];
+
+  const server = createServer((request, response) => {
+    const status = route(repositories, request, response);
+    requests.push({ method: request.method ?? 'GET', path: request.url ?? '/', status });
+  });
+  const host = await listen(server);
+
+  return {
+    url: `http://${host}`,
+    host,
+    pushImage(name, tag, options = {}) {
+      if (!NAME_PATTERN.test(name)) throw new Error(`pushImage: ${JSON.stringify(name)} is not a valid OCI repository name`);
+      if (!TAG_PATTERN.test(tag)) throw new Error(`pushImage: ${JSON.stringify(tag)} is not a valid OCI tag`);
+      const image = buildImage(name, tag, options.revision ?? tag);
+      const repository = repositories.get(name) ?? { tags: new Map(), manifests: new Map(), blobs: new Map() };
+      repositories.set(name, repository);
+      repository.manifests.set(image.digest, image.manifest);
+      for (const blob of image.blobs) repository.blobs.set(blob.digest, blob);
+      repository.tags.set(tag, image.digest);
+      return { name, tag, digest: image.digest, reference: `${host}/${name}@${image.digest}`, manifest: JSON.parse(image.manifest.toString('utf8')) };
+    },
+    get requests() {
+      return [...requests];
+    },
+    stop: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+    },
+  };
+}
+
+/** Answers one request and returns the status it sent. */
+function route(repositories: Map<string, Repository>, request: IncomingMessage, response: ServerResponse): number {
+  const method = request.method ?? 'GET';
+  const path = new URL(request.url ?? '/', 'http://registry').pathname;
+  const head = method === 'HEAD';
+  if (method !== 'GET' && !head) return fail(response, head, 405, 'UNSUPPORTED', { method });
+  if (path === '/v2/' || path === '/v2') return send(response, head, 200, 'application/json', Buffer.from('{}'));
+
+  const tagsList = path.match(/^\/v2\/(.+)\/tags\/list$/);
+  const content = path.match(/^\/v2\/(.+)\/(manifests|blobs)\/([^/]+)$/);
+  const name = tagsList?.[1] ?? content?.[1];
+  if (name === undefined) return fail(response, head, 404, 'UNSUPPORTED', { path });
+  if (!NAME_PATTERN.test(name)) return fail(response, head, 400, 'NAME_INVALID', { name });
+  const repository = repositories.get(name);
+  if (!repository) return fail(response, head, 404, 'NAME_UNKNOWN', { name });
+  if (tagsList) {
+    const body = Buffer.from(JSON.stringify({ name, tags: [...repository.tags.keys()].sort() }));
+    return send(response, head, 200, 'application/json', body);
+  }
+  const [, , kind, reference = ''] = content ?? [];
+  if (reference.includes(':') && !DIGEST_PATTERN.test(reference)) return fail(response, head, 400, 'DIGEST_INVALID', { reference });
+  if (kind === 'blobs') {
+    const blob = repository.blobs.get(reference);
+    if (!blob) return fail(response, head, 404, 'BLOB_UNKNOWN', { digest: reference });
+    return send(response, head, 200, 'application/octet-stream', blob.bytes, blob.digest);
+  }
+  const digest = DIGEST_PATTERN.test(reference) ? reference : repository.tags.get(reference);
+  const manifest = digest === undefined ? undefined : repository.manifests.get(digest);
+  if (digest === undefined || !manifest) return fail(response, head, 404, 'MANIFEST_UNKNOWN', { name, reference });
+  // As the reference registry does: a client that cannot take an OCI manifest gets a 404, not bytes it would misread.
+  if (!accepts(request.headers.accept, MEDIA_TYPE.manifest)) {
+    return fail(response, head, 404, 'MANIFEST_UNKNOWN', { name, reference, reason: 'accept header does not allow OCI image manifests' });
+  }
+  return send(response, head, 200, MEDIA_TYPE.manifest, manifest, digest);
+}
+
+function accepts(header: string | undefined, mediaType: string): boolean {
+  if (!header) return true;
+  return header.split(',').some((part) => {
+    const type = part.split(';')[0]?.trim();
+    return type === mediaType || type === '*/*' || type === 'application/*';
+  });
+}
+
+function send(response: ServerResponse, head: boolean, status: number, contentType: string, body: Buffer, digest?: string): number {
+  response.writeHead(status, {
+    'content-type': contentType,
+    'content-length': body.length,
+    'docker-distribution-api-version': 'registry/2.0',
+    ...(digest !== undefined && { 'docker-content-digest': digest, etag: `"${digest}"` }),
+  });
+  response.end(head ? undefined : body);
+  return status;
+}
+
+function fail(response: ServerResponse, head: boolean, status: number, code: ErrorCode, detail: Record<string, string>): number {
+  const body = Buffer.from(JSON.stringify({ errors: [{ code, message: ERROR_MESSAGES[code], detail }] }));
+  return send(response, head, status, 'application/json', body);
+}
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return `127.0.0.1:${port}`;
+}
