@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { createAccess, type ControlPlaneAccess } from './access.js';
+import { aggregateClusterRoles } from './aggregate-cluster-roles.js';
 import { findControlPlaneBinaries } from './binaries.js';
 import { onProcessExit } from './exit-hooks.js';
 import { buildKubeConfig, writeKubeConfigFile } from './kubeconfig.js';
@@ -96,6 +97,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       userName: ADMIN_IDENTITY.user,
       credentials: { certPem: await readFile(pki.adminCert, 'utf8'), keyPem: await readFile(pki.adminKey, 'utf8') },
     });
+    await aggregateClusterRoles(kubeConfig);
     const kubeconfigPath = join(dir, 'kubeconfig');
     await writeKubeConfigFile(kubeconfigPath, kubeConfig);
 
