@@ -1,0 +1,194 @@
+import { LineCounter, parseDocument, visit, type Document, type YAMLError, type YAMLWarning } from 'yaml';
+import { formatKeyPath } from '../errors.js';
+import { configLocator, pathAtOffset, type Locate } from './locate.js';
+import type { ConfigProblem } from './problem.js';
+
+export interface ConfigReadLimits {
+  /** A config is a page of YAML; anything near this size is a mistake or an attack. */
+  maxBytes: number;
+  /**
+   * Deepest nesting of `[` and `{`. The yaml parser recurses per level and,
+   * far beyond its own guard, can exhaust memory instead of throwing.
+   */
+  maxFlowDepth: number;
+  /** Alias expansions allowed per document (billion-laughs guard). */
+  maxAliasCount: number;
+}
+
+export const defaultConfigReadLimits: ConfigReadLimits = { maxBytes: 1024 * 1024, maxFlowDepth: 200, maxAliasCount: 100 };
+
+export type ReadConfigYaml =
+  | { ok: true; value: Record<string, unknown>; locate: Locate }
+  | { ok: false; problems: ConfigProblem[] };
+
+/**
+ * Turns the text of a config file into plain data, or into problems with
+ * line and column: size, nesting, YAML syntax, duplicate keys, unknown tags,
+ * aliases, an empty file, or a document that is not a mapping.
+ */
+export function readConfigYaml(text: string, limits: ConfigReadLimits = defaultConfigReadLimits): ReadConfigYaml {
+  const fail = (message: string, line = 1, column = 1, key = ''): ReadConfigYaml => ({ ok: false, problems: [{ message, key, line, column }] });
+
+  const bytes = Buffer.byteLength(text);
+  if (bytes > limits.maxBytes) return fail(`file is ${bytes} bytes; a Ladder config may be at most ${limits.maxBytes} bytes`);
+  const tooDeep = findFlowDepthOver(text, limits.maxFlowDepth);
+  if (tooDeep) return fail(`nested more than ${limits.maxFlowDepth} levels deep`, tooDeep.line, tooDeep.column);
+
+  const lineCounter = new LineCounter();
+  let doc: Document;
+  try {
+    doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true, merge: true });
+  } catch (error) {
+    // The parser reports problems as errors on the document; a throw is a bug
+    // in it, and the user still deserves a located answer rather than a crash.
+    return fail(`could not read the file as YAML: ${firstLine(error)}`);
+  }
+
+  // After the first syntax error the parser's view of the rest is guesswork,
+  // and its further errors are mostly echoes; duplicate keys and unknown tags
+  // are each a problem of their own.
+  const syntax = doc.errors.filter((error) => error.code !== 'DUPLICATE_KEY').slice(0, 1);
+  const independent = [...doc.errors.filter((error) => error.code === 'DUPLICATE_KEY'), ...doc.warnings];
+  const yamlProblems = [...syntax, ...independent].map((problem) => fromYamlProblem(problem, doc, lineCounter, text));
+  if (yamlProblems.length > 0) return { ok: false, problems: yamlProblems };
+
+  const locate = configLocator(doc, lineCounter);
+  if (doc.contents === null) {
+    return fail('the file is empty; a Ladder config needs at least service, image, manifests and environments');
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
+  } catch (error) {
+    const offset = aliasOffset(doc) ?? (doc.contents.range?.[0] ?? 0);
+    const { line, col } = lineCounter.linePos(offset);
+    const reason = firstLine(error);
+    const unresolved = /^Unresolved alias.*: (.+)$/.exec(reason);
+    const message = /excessive alias count/i.test(reason)
+      ? `aliases expand too far (more than ${limits.maxAliasCount} copies); write the values out or use fewer aliases`
+      : unresolved
+        ? `alias *${unresolved[1]} has no anchor &${unresolved[1]} before it`
+        : reason;
+    return fail(message, line, col, formatKeyPath(pathAtOffset(doc, offset)));
+  }
+  if (value === null || value === undefined) {
+    return fail('the file has no keys; a Ladder config needs at least service, image, manifests and environments');
+  }
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    const { line, column } = locate([]);
+    return fail(`the file must be a mapping of keys such as service and environments, not ${describeKind(value)}`, line, column);
+  }
+
+  const unsafe = findProtoKey(value);
+  if (unsafe) {
+    const { line, column } = locate(unsafe, 'key');
+    return fail("the key '__proto__' is not allowed", line, column, formatKeyPath(unsafe));
+  }
+  return { ok: true, value: value as Record<string, unknown>, locate };
+}
+
+function fromYamlProblem(problem: YAMLError | YAMLWarning, doc: Document, lineCounter: LineCounter, text: string): ConfigProblem {
+  const offset = problem.pos[0];
+  const { line, col } = lineCounter.linePos(offset);
+  const path = pathAtOffset(doc, offset);
+  const key = formatKeyPath(path);
+  if (problem.code === 'MISSING_CHAR' && /quote/.test(problem.message)) {
+    // The parser notices at the end of the file; the user needs the opening quote.
+    const start = unclosedQuoteOffset(doc, offset);
+    if (start !== undefined) {
+      const at = lineCounter.linePos(start);
+      return { message: 'this quoted string is never closed', key: formatKeyPath(pathAtOffset(doc, start)), line: at.line, column: at.col };
+    }
+  }
+  switch (problem.code) {
+    case 'DUPLICATE_KEY': {
+      const name = path.length > 0 ? String(path[path.length - 1]) : text.slice(problem.pos[0], problem.pos[1]);
+      return { message: `duplicate key '${name}'; each key may appear once in a mapping`, key, line, column: col };
+    }
+    case 'MULTIPLE_DOCS':
+      return { message: 'a config file holds one YAML document; remove the --- separator and what follows it', key: '', line, column: col };
+    case 'TAG_RESOLVE_FAILED': {
+      const tag = /tag: (.*)$/.exec(firstLine(problem))?.[1] ?? 'tag';
+      return { message: `unknown tag ${tag}; Ladder knows only the standard YAML tags such as !!str`, key, line, column: col };
+    }
+    default:
+      // In a broken document the key path is guesswork; the position is not.
+      return { message: firstLine(problem), key: '', line, column: col };
+  }
+}
+
+function unclosedQuoteOffset(doc: Document, errorOffset: number): number | undefined {
+  let found: number | undefined;
+  visit(doc, {
+    Scalar(_, node) {
+      const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE';
+      if (found === undefined && quoted && node.range && node.range[1] >= errorOffset) found = node.range[0];
+    },
+  });
+  return found;
+}
+
+/** Offset of the first alias that names no anchor, else of the first alias: errors found only when expanding. */
+function aliasOffset(doc: Document): number | undefined {
+  let first: number | undefined;
+  let unresolved: number | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      const start = node.range?.[0];
+      if (start === undefined) return;
+      first ??= start;
+      if (unresolved === undefined && node.resolve(doc) === undefined) unresolved = start;
+    },
+  });
+  return unresolved ?? first;
+}
+
+/** `__proto__` as a key is at best a mistake; kept, it would be a prototype-pollution path in later merges. */
+function findProtoKey(root: object): (string | number)[] | undefined {
+  const stack: { value: unknown; path: (string | number)[] }[] = [{ value: root, path: [] }];
+  while (stack.length > 0) {
+    const { value, path } = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (Array.isArray(value)) {
+      value.forEach((item, index) => stack.push({ value: item, path: [...path, index] }));
+      continue;
+    }
+    for (const key of Object.keys(value)) {
+      if (key === '__proto__') return [...path, key];
+      stack.push({ value: (value as Record<string, unknown>)[key], path: [...path, key] });
+    }
+  }
+  return undefined;
+}
+
+function findFlowDepthOver(text: string, max: number): { line: number; column: number } | undefined {
+  let depth = 0;
+  let line = 1;
+  let column = 0;
+  // By UTF-16 index, like the yaml parser's columns.
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index];
+    column++;
+    if (char === '\n') {
+      line++;
+      column = 0;
+    } else if (char === '[' || char === '{') {
+      if (++depth > max) return { line, column };
+    } else if ((char === ']' || char === '}') && depth > 0) {
+      depth--;
+    }
+  }
+  return undefined;
+}
+
+export function describeKind(value: unknown): string {
+  if (value === null || value === undefined) return 'empty';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return `a ${typeof value}`;
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0]!.trim();
+}
