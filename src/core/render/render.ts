@@ -1,0 +1,29 @@
+import { buildContext } from './context.js';
+import { createTemplateEngine } from './handlebars/engine.js';
+import { compareCodeUnits } from './helpers/structures.js';
+import { placeResources, resourcesFromOutput, type RenderedResource } from './resources.js';
+import type { RenderedFile, RenderInput } from './types.js';
+import { environmentNamed } from '../config/load.js';
+
+export type { RenderInput, RenderedFile, TemplateFile } from './types.js';
+export { imageReference } from './image.js';
+export { serializeResource } from './serialize.js';
+
+/**
+ * Renders every template for one environment into one file per resource,
+ * sorted by path. Same input → byte-identical files. Throws LadderInputError
+ * naming the template (and line, and key) for a bad template or value.
+ */
+export function renderEnvironment(input: RenderInput): RenderedFile[] {
+  const environment = environmentNamed(input.config, input.environment);
+  const context = buildContext({ config: input.config, environment, sha: input.sha, imageDigest: input.imageDigest });
+  const engine = createTemplateEngine();
+  const resources: RenderedResource[] = [];
+  // Template order decides which template an error blames first; sort it so that is stable too.
+  for (const template of [...input.templates].sort((a, b) => compareCodeUnits(a.path, b.path))) {
+    const file = input.templatesDir ? `${input.templatesDir.replace(/\/+$/, '')}/${template.path}` : template.path;
+    const output = engine.compile(template, file)(context);
+    resources.push(...resourcesFromOutput(output, file));
+  }
+  return placeResources(resources, environment.namespace, input.isNamespaced);
+}
