@@ -110,6 +110,21 @@ describe('Slack receiver: Web API', () => {
     assert.match(ok.body.bot_id, /^B/);
   });
 
+  it('answers invalid_auth for a malformed Authorization header and reads a token from the query string', async () => {
+    const basic = await fetch(`${receiver.url}auth.test`, { method: 'POST', headers: { authorization: `Basic ${receiver.token}` } });
+    assert.equal(((await basic.json()) as { error?: string }).error, 'invalid_auth');
+    const query = await fetch(`${receiver.url}auth.test?token=${encodeURIComponent(receiver.token)}`);
+    assert.equal(((await query.json()) as { ok?: boolean }).ok, true);
+  });
+
+  it('answers invalid_json and json_not_object for unusable JSON bodies', async () => {
+    const headers = { authorization: `Bearer ${receiver.token}`, 'content-type': 'application/json; charset=utf-8' };
+    const broken = await fetch(`${receiver.url}chat.postMessage`, { method: 'POST', headers, body: '{"channel":' });
+    assert.deepEqual(await broken.json(), { ok: false, error: 'invalid_json' });
+    const array = await fetch(`${receiver.url}chat.postMessage`, { method: 'POST', headers, body: '[]' });
+    assert.deepEqual(await array.json(), { ok: false, error: 'json_not_object' });
+  });
+
   it('accepts form-encoded calls with the token as a parameter and blocks as a JSON string', async () => {
     const posted = await call(receiver, 'chat.postMessage', { token: receiver.token, channel: 'ladder-alerts', text: 'form', blocks: alertBlocks }, { token: null, form: true });
     assert.equal(posted.body.ok, true, JSON.stringify(posted.body));
@@ -139,6 +154,13 @@ describe('Slack receiver: Web API', () => {
     const result = await call(receiver, 'chat.postEphemeral', { channel: 'ladder-alerts', text: 'x' });
     assert.equal(result.status, 404);
     assert.equal(result.body.error, 'unknown_method');
+  });
+
+  it('rejects pending waits when stopped', async () => {
+    const other = await startSlackReceiver();
+    const waiting = other.waitForMessage(() => false, 5_000);
+    await other.stop();
+    await assert.rejects(waiting, /Slack receiver stopped/);
   });
 
   it('waits for a message that arrives later, and times out naming what did arrive', async () => {
