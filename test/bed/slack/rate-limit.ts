@@ -1,7 +1,7 @@
 // Scripted rate limiting: a test arms "the next N calls answer 429 with
 // Retry-After S" and the receiver consumes those rules in order, so a client's
 // back-off can be exercised deterministically instead of by flooding.
-import type { RateLimitOptions } from './types.js';
+import type { RateLimitOptions, RecordedRequest, RetryObservation } from './types.js';
 
 interface Rule {
   remaining: number;
@@ -34,4 +34,19 @@ export class RateLimiter {
     if (rule.remaining === 0) this.rules.splice(index, 1);
     return rule.retryAfterSeconds;
   }
+}
+
+/** Pairs each 429 with the next call to the same endpoint. */
+export function observeRetries(requests: readonly RecordedRequest[]): RetryObservation[] {
+  return requests.flatMap((request, index) => {
+    if (request.status !== 429 || request.retryAfterSeconds === undefined) return [];
+    const next = requests.slice(index + 1).find((later) => later.endpoint === request.endpoint);
+    return [
+      {
+        endpoint: request.endpoint,
+        retryAfterMs: request.retryAfterSeconds * 1000,
+        ...(next !== undefined && { waitedMs: next.at - request.at }),
+      },
+    ];
+  });
 }

@@ -6,17 +6,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { decodeRequest, readBody, sendJson, sendText } from './http.js';
-import { RateLimiter } from './rate-limit.js';
+import { observeRetries, RateLimiter } from './rate-limit.js';
 import { SlackStore } from './store.js';
-import type {
-  RecordedRequest,
-  RetryObservation,
-  SlackChannel,
-  SlackMessage,
-  SlackReceiver,
-  SlackReceiverOptions,
-  Violation,
-} from './types.js';
+import type { RecordedRequest, SlackChannel, SlackReceiver, SlackReceiverOptions, Violation } from './types.js';
+import { waitForMessage } from './wait.js';
 import { handleWebhook } from './webhook.js';
 import { METHODS, slackError, type Identity } from './web-api.js';
 
@@ -119,7 +112,7 @@ export async function startSlackReceiver(options: SlackReceiverOptions = {}): Pr
     webhookUrlFor,
     messages: (channel) => store.history(channel === undefined ? undefined : channelId(channel)),
     thread: (channel, ts) => store.thread(channelId(channel), ts),
-    waitForMessage: (predicate, timeoutMs = 5_000) => waitFor(store, waiters, predicate, timeoutMs),
+    waitForMessage: (predicate, timeoutMs = 5_000) => waitForMessage(store, waiters, predicate, timeoutMs),
     get violations() {
       return structuredClone(violations);
     },
@@ -134,53 +127,6 @@ export async function startSlackReceiver(options: SlackReceiverOptions = {}): Pr
       await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
     },
   };
-}
-
-function waitFor(
-  store: SlackStore,
-  waiters: Set<(error: Error) => void>,
-  predicate: (message: SlackMessage) => boolean,
-  timeoutMs: number,
-): Promise<SlackMessage> {
-  const existing = store.all().find(predicate);
-  if (existing) return Promise.resolve(existing);
-  return new Promise((resolve, reject) => {
-    const finish = (error?: Error, message?: SlackMessage): void => {
-      clearTimeout(timer);
-      unsubscribe();
-      waiters.delete(cancel);
-      if (message) resolve(message);
-      else reject(error);
-    };
-    const cancel = (error: Error): void => finish(error);
-    const timer = setTimeout(() => {
-      const seen = store.all().map((m) => `${m.channel}/${m.ts}: ${JSON.stringify(m.text ?? '')}`);
-      finish(new Error(`no matching Slack message within ${timeoutMs} ms; ${seen.length} recorded${seen.length ? `:\n  ${seen.join('\n  ')}` : ''}`));
-    }, timeoutMs);
-    const unsubscribe = store.onChange((message) => {
-      try {
-        if (predicate(message)) finish(undefined, message);
-      } catch (error) {
-        finish(error instanceof Error ? error : new Error(String(error)));
-      }
-    });
-    waiters.add(cancel);
-  });
-}
-
-/** Pairs each 429 with the next call to the same endpoint. */
-function observeRetries(requests: readonly RecordedRequest[]): RetryObservation[] {
-  return requests.flatMap((request, index) => {
-    if (request.status !== 429 || request.retryAfterSeconds === undefined) return [];
-    const next = requests.slice(index + 1).find((later) => later.endpoint === request.endpoint);
-    return [
-      {
-        endpoint: request.endpoint,
-        retryAfterMs: request.retryAfterSeconds * 1000,
-        ...(next !== undefined && { waitedMs: next.at - request.at }),
-      },
-    ];
-  });
 }
 
 function withWarning(result: Record<string, unknown>, warning: string): Record<string, unknown> {
