@@ -32,11 +32,13 @@ export interface ValidationReport {
  */
 export function validateDocuments(documents: readonly ManifestDocument[], options: ValidateDocumentsOptions = {}): ValidationReport {
   const { parseFindings = [], schema, ...context } = options;
-  const policy = runPolicy([...documents], {
+  // Schema first: it learns the scope of custom kinds from the CRDs it sees, which policy then asks about.
+  const schemaFindings = schema?.validate(documents) ?? [];
+  const policy = runPolicy(documents, {
     ...context,
     ...(schema ? { isNamespaced: (apiVersion: string, kind: string) => schema.isNamespaced(apiVersion, kind) } : {}),
   });
-  const findings = [...parseFindings, ...(schema?.validate(documents) ?? []), ...findDuplicates(documents), ...policy.findings];
+  const findings = [...parseFindings, ...schemaFindings, ...findDuplicates(documents), ...policy.findings];
   return {
     findings: findings.sort(compareFindings),
     suppressed: [...policy.suppressed].sort(compareFindings),

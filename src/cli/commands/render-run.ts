@@ -1,0 +1,91 @@
+import { access, constants } from 'node:fs/promises';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { describeFsError, listManifestFiles, UnreadableInputError } from '../../adapters/fs/read-manifests.js';
+import { readTemplates } from '../../adapters/fs/templates.js';
+import { renderEnvironment } from '../../core/render/render.js';
+import { shaOption, stringOption } from '../args.js';
+import { exitCode, UsageError, type CliIO, type ParsedValues } from '../command.js';
+import { loadConfigForEnvironment, repositoryRootOf } from '../load-config.js';
+import { writeFilesAtomically } from '../write-files.js';
+
+export async function runRender(values: ParsedValues, positionals: string[], io: CliIO): Promise<number> {
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'; render takes only options`);
+  const configFile = required(values, 'config');
+  const envName = required(values, 'env');
+  const sha = shaOption(values, 'sha') ?? required(values, 'sha');
+  const imageDigest = digestOption(values);
+  const out = stringOption(values, 'out');
+
+  const { config, environment } = await loadConfigForEnvironment(configFile, envName);
+  const templatesDir = templatesDirectory(stringOption(values, 'templates'), config.manifests.templates, configFile, io.cwd);
+  if (templatesDir !== undefined) await checkReadable(templatesDir);
+  const templates = await readTemplates(templatesDir);
+  const files = renderEnvironment({
+    config,
+    environment: environment.name,
+    sha,
+    templates,
+    ...(imageDigest ? { imageDigest } : {}),
+    // Errors then name the template as the user would open it, e.g. deploy/templates/deployment.yaml.hbs.
+    ...(templatesDir !== undefined ? { templatesDir } : {}),
+  });
+
+  if (out === undefined) {
+    io.stdout(files.map((file) => `# Source: ${file.path}\n${withNewline(file.content)}`).join('---\n'));
+    return exitCode.ok;
+  }
+  const written = await writeFilesAtomically(out, files);
+  io.stdout(written.map((path) => `${path}\n`).join(''));
+  io.stderr(`Rendered ${written.length} file${written.length === 1 ? '' : 's'} for ${config.service} ${environment.name} at ${sha.slice(0, 12)} into ${out}\n`);
+  await noteStaleFiles(out, written, io);
+  return exitCode.ok;
+}
+
+/**
+ * The flag wins, relative to the working directory; else the config's
+ * `manifests.templates`, relative to the repository root; else undefined
+ * for Ladder's default templates. Returned relative to the working directory
+ * when inside it, so messages show short paths.
+ */
+function templatesDirectory(flag: string | undefined, fromConfig: string | undefined, configFile: string, cwd: string): string | undefined {
+  if (flag !== undefined) return flag;
+  if (fromConfig === undefined) return undefined;
+  const absolute = resolve(repositoryRootOf(configFile), fromConfig);
+  const relativePath = relative(cwd, absolute);
+  return relativePath && !relativePath.startsWith('..') && !isAbsolute(relativePath) ? relativePath : absolute;
+}
+
+/** A missing or forbidden templates directory is unreadable input (exit 2), not a template mistake (exit 1). */
+async function checkReadable(dir: string): Promise<void> {
+  await access(dir, constants.R_OK | constants.X_OK).catch((error: unknown) => {
+    throw new UnreadableInputError(`cannot read the templates directory: ${describeFsError(error)}`, { file: dir }, { cause: error });
+  });
+}
+
+function required(values: ParsedValues, name: string): string {
+  const value = stringOption(values, name);
+  if (value === undefined) throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+function digestOption(values: ParsedValues): string | undefined {
+  const value = stringOption(values, 'image-digest');
+  if (value !== undefined && !/^sha256:[0-9a-f]{64}$/.test(value)) {
+    throw new UsageError(`--image-digest must be sha256: followed by 64 lower-case hex digits, not '${value}'`);
+  }
+  return value;
+}
+
+function withNewline(text: string): string {
+  return text.endsWith('\n') ? text : `${text}\n`;
+}
+
+/**
+ * Render never deletes: a file left from an earlier render of a resource that
+ * is gone would still be applied from this directory, so say so.
+ */
+async function noteStaleFiles(out: string, written: readonly string[], io: CliIO): Promise<void> {
+  const current = new Set(written.map((path) => resolve(path)));
+  const stale = (await listManifestFiles(out)).filter((path) => !current.has(resolve(path)));
+  for (const path of stale) io.stderr(`note: ${path} was not rendered this time; delete it if its resource is gone\n`);
+}

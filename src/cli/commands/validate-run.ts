@@ -1,0 +1,93 @@
+import { readManifests } from '../../adapters/fs/read-manifests.js';
+import { bundledKubernetesVersions, loadSchemaBundle } from '../../adapters/fs/schema-bundle.js';
+import { hasErrors } from '../../core/findings.js';
+import { createSchemaValidator } from '../../core/validate/schema/index.js';
+import { policyRules } from '../../core/validate/policy/index.js';
+import { validateDocuments, type ValidateDocumentsOptions } from '../../core/validate/run.js';
+import { choiceOption, shaOption, stringOption } from '../args.js';
+import { exitCode, UsageError, type CliIO, type ParsedValues } from '../command.js';
+import { createPaint } from '../format/color.js';
+import { formatFindingsJson } from '../format/findings-json.js';
+import { formatFindingsSarif, type RuleInfo } from '../format/findings-sarif.js';
+import { formatFindingsText } from '../format/findings-text.js';
+import { loadConfigForEnvironment } from '../load-config.js';
+import { readVersion } from '../version.js';
+
+export async function runValidate(values: ParsedValues, positionals: string[], io: CliIO): Promise<number> {
+  const format = choiceOption(values, 'format', ['text', 'json', 'sarif'] as const, 'text');
+  if (positionals.length === 0) throw new UsageError('name at least one file or directory to validate (or - for standard input)');
+  const settings = await resolveSettings(values);
+
+  const read = await readManifests(positionals);
+  if (read.emptyDirectories.length > 0) {
+    for (const dir of read.emptyDirectories) {
+      io.stderr(`ladder validate: ${dir}: no manifest files (*.yaml, *.yml, *.json) in this directory or below; nothing to validate\n`);
+    }
+    return exitCode.trouble;
+  }
+
+  const bundle = await loadSchemaBundle(settings.kubernetesVersion);
+  const schema = createSchemaValidator(bundle, { unknownKinds: settings.unknownKinds });
+  const report = validateDocuments(read.documents, { ...settings.policy, parseFindings: read.findings, schema });
+
+  if (format === 'json') io.stdout(formatFindingsJson(report));
+  else if (format === 'sarif') io.stdout(formatFindingsSarif(report, { version: readVersion(), cwd: io.cwd, describeRule }));
+  else io.stdout(formatFindingsText(report, { files: read.files.length, kubernetesVersion: schema.kubernetesVersion }, createPaint(io.color)));
+  return hasErrors(report.findings) ? exitCode.problems : exitCode.ok;
+}
+
+interface ValidateSettings {
+  kubernetesVersion: string | undefined;
+  unknownKinds: 'error' | 'warning' | 'ignore';
+  policy: Omit<ValidateDocumentsOptions, 'parseFindings' | 'schema'>;
+}
+
+/** Flags first, then the config's environment, then defaults. */
+async function resolveSettings(values: ParsedValues): Promise<ValidateSettings> {
+  const configFile = stringOption(values, 'config');
+  const envName = stringOption(values, 'env');
+  if ((configFile === undefined) !== (envName === undefined)) {
+    throw new UsageError(configFile === undefined ? '--env needs --config <file> to say which config' : '--config needs --env <name> to say which environment');
+  }
+  const versionFlag = stringOption(values, 'kubernetes-version');
+  if (versionFlag !== undefined && !/^1\.\d+$/.test(versionFlag)) {
+    throw new UsageError(`--kubernetes-version must be a minor version such as 1.33, not '${versionFlag}'`);
+  }
+  const commitSha = shaOption(values, 'sha');
+  const namespaceFlag = stringOption(values, 'namespace');
+  const loaded = configFile !== undefined && envName !== undefined ? await loadConfigForEnvironment(configFile, envName) : undefined;
+  const validation = loaded?.config.validation;
+  const kubernetesVersion = versionFlag ?? validation?.kubernetesVersion;
+  checkBundled(kubernetesVersion, versionFlag !== undefined ? '--kubernetes-version' : `${configFile} (validation.kubernetesVersion)`);
+
+  const policy: ValidateSettings['policy'] = {};
+  const namespace = namespaceFlag ?? loaded?.environment.namespace;
+  if (namespace !== undefined) policy.namespace = namespace;
+  if (commitSha !== undefined) policy.commitSha = commitSha;
+  if (loaded) {
+    policy.image = loaded.config.image;
+    policy.allowClusterScoped = loaded.config.validation.allowClusterScoped;
+    policy.exceptions = loaded.config.validation.disable;
+  }
+  return { kubernetesVersion, unknownKinds: validation?.unknownKinds ?? 'error', policy };
+}
+
+function checkBundled(version: string | undefined, source: string): void {
+  if (version === undefined) return;
+  const bundled = bundledKubernetesVersions();
+  if (!bundled.includes(version)) {
+    throw new UsageError(`Kubernetes ${version} (from ${source}) has no bundled schemas; Ladder bundles ${bundled.join(', ')}`);
+  }
+}
+
+const ruleDescriptions: Record<string, RuleInfo> = {
+  schema: { summary: 'The resource does not match the Kubernetes OpenAPI schema of the chosen version.' },
+  'yaml-syntax': { summary: 'The file is not valid YAML.' },
+  input: { summary: 'The file cannot be read as Kubernetes manifests (too large, not UTF-8, not an object).' },
+  'duplicate-resource': { summary: 'The same resource is defined more than once.' },
+  ...Object.fromEntries(policyRules.map((rule) => [rule.id, { summary: rule.summary, hint: rule.hint }])),
+};
+
+function describeRule(id: string): RuleInfo | undefined {
+  return ruleDescriptions[id];
+}

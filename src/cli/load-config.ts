@@ -1,0 +1,63 @@
+import { open } from 'node:fs/promises';
+import { dirname, basename, resolve } from 'node:path';
+import { UnreadableInputError, describeFsError } from '../adapters/fs/read-manifests.js';
+import { environmentNamed, parseConfig } from '../core/config/load.js';
+import type { EnvironmentConfig, LadderConfig } from '../core/config/schema.js';
+import { LadderInputError } from '../core/errors.js';
+import { policyRuleIds } from '../core/validate/policy/index.js';
+import { bundledKubernetesVersions } from '../adapters/fs/schema-bundle.js';
+
+/** A config is a few kilobytes; anything this large is the wrong file. */
+const maxConfigBytes = 1024 * 1024;
+
+export interface LoadedConfig {
+  file: string;
+  config: LadderConfig;
+  environment: EnvironmentConfig;
+}
+
+/**
+ * Reads `.github/ladder.yml` (or any config file) and picks the environment
+ * named on the command line. Policy exceptions and the Kubernetes version are
+ * checked against what this build of Ladder knows, so a typo fails here.
+ */
+export async function loadConfigForEnvironment(file: string, environmentName: string): Promise<LoadedConfig> {
+  const text = await readConfigText(file);
+  const config = parseConfig(text, file, { knownRuleIds: policyRuleIds, knownKubernetesVersions: bundledKubernetesVersions() });
+  return { file, config, environment: environmentNamed(config, environmentName, file) };
+}
+
+/**
+ * Paths in the config (`manifests.templates`) are relative to the root of the
+ * code repository. The config normally sits in `<root>/.github/`; a config
+ * anywhere else is taken to sit at the root.
+ */
+export function repositoryRootOf(configFile: string): string {
+  const dir = dirname(resolve(configFile));
+  return basename(dir) === '.github' ? dirname(dir) : dir;
+}
+
+async function readConfigText(file: string): Promise<string> {
+  let bytes: Buffer;
+  try {
+    const handle = await open(file, 'r');
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) throw new UnreadableInputError('not a regular file', { file });
+      if (info.size > maxConfigBytes) {
+        throw new LadderInputError(`file is ${info.size} bytes; a Ladder config is at most ${maxConfigBytes} bytes`, { file });
+      }
+      bytes = await handle.readFile();
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    if (error instanceof LadderInputError) throw error;
+    throw new UnreadableInputError(describeFsError(error), { file }, { cause: error });
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (error) {
+    throw new LadderInputError('file is not valid UTF-8', { file }, { cause: error });
+  }
+}
