@@ -1,0 +1,83 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { AccessLevel, Actor, TokenStore } from './auth/tokens.js';
+import type { GitStore } from './git/store.js';
+import type { RepoState, State, User } from './state.js';
+import type { Urls } from './shapes/urls.js';
+
+/** The GitHub App the server pretends is registered: what Probot's APP_ID/PRIVATE_KEY/WEBHOOK_SECRET hold. */
+export interface AppConfig {
+  id: number;
+  slug: string;
+  name: string;
+  clientId: string;
+  /** PEM, as GitHub hands it out. */
+  privateKey: string;
+  webhookSecret: string;
+  owner: User;
+  /** `<slug>[bot]`, the account installation tokens act as. */
+  bot: User;
+}
+
+/** A webhook the server raises on its own because state changed (a merge, a push, a new comment). */
+export interface PendingEvent {
+  event: string;
+  payload: Record<string, unknown>;
+}
+
+/** Everything a handler may use. One per server; handlers keep no state of their own. */
+export interface Bed {
+  readonly urls: Urls;
+  readonly now: () => Date;
+  readonly git: GitStore;
+  readonly state: State;
+  readonly app: AppConfig;
+  readonly tokens: TokenStore;
+  /** Queues a webhook; the server delivers it after the response that caused it, like GitHub. */
+  emit(event: PendingEvent): void;
+}
+
+export interface RequestContext {
+  readonly bed: Bed;
+  readonly method: string;
+  readonly route: string;
+  readonly params: Record<string, string>;
+  readonly query: URLSearchParams;
+  readonly body: Record<string, unknown>;
+  readonly headers: IncomingHttpHeaders;
+  readonly actor: Actor;
+  /** The repository of a `/repos/{owner}/{repo}/…` route, already authorised. */
+  readonly repo: RepoState;
+  /** The account the call acts as: the App's bot user for installation tokens. */
+  readonly sender: User;
+}
+
+export interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Raw bytes instead of JSON (contents with `Accept: application/vnd.github.raw`). */
+  raw?: Buffer;
+}
+
+export type Access =
+  /** App JWT only (`/app/…`). */
+  | { app: true }
+  /** Any installation or user token, no repository (`/installation/repositories`). */
+  | { token: true }
+  /** A repository route: the installation permission or user role needed. */
+  | { scope: string; level: AccessLevel };
+
+export interface RouteSpec {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  route: string;
+  access: Access;
+  handle(ctx: RequestContext): Promise<Reply> | Reply;
+}
+
+export function iso(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export function nowIso(bed: Bed): string {
+  return iso(bed.now());
+}

@@ -1,0 +1,136 @@
+import { Ajv2019, type ErrorObject, type ValidateFunction } from 'ajv/dist/2019.js';
+import addFormats from 'ajv-formats';
+import { loadSpec, normalizeSchema, type OpenApiDocument, type OpenApiOperation, type OpenApiResponse } from './spec.js';
+
+export interface ContractViolation {
+  kind: 'response' | 'webhook';
+  /** `GET /repos/{owner}/{repo}` or the webhook's name (`pull-request-closed`). */
+  subject: string;
+  status?: number;
+  errors: string[];
+}
+
+// Three registrations of the same components: closed (success bodies), the
+// same with each schema's top level open (referenced from `allOf` members),
+// and loose (error bodies: GitHub adds keys such as `status` that the error
+// schemas do not list, and request bodies, where GitHub ignores extra keys).
+const CLOSED = 'gh-closed';
+const OPEN_TOP = 'gh-open-top';
+const LOOSE = 'gh-loose';
+
+/**
+ * Validates what the server sends against GitHub's published OpenAPI
+ * description. Schemas are compiled lazily per operation and status and cached.
+ */
+export class ContractChecker {
+  private readonly ajv: Ajv2019;
+  private readonly validators = new Map<string, ValidateFunction | null>();
+
+  constructor(private readonly spec: OpenApiDocument = loadSpec()) {
+    this.ajv = new Ajv2019({ strict: false, allErrors: false, validateSchema: false, logger: false });
+    addFormats.default(this.ajv);
+    for (const name of ['int32', 'int64', 'double', 'timestamp', 'binary']) this.ajv.addFormat(name, true);
+    // GitHub's own bot identities (`41898282+github-actions[bot]@users.noreply.github.com`)
+    // fail RFC 5322 checks, yet api.github.com sends them under `format: email`.
+    this.ajv.addFormat('email', /^[^\s@]+@[^\s@]+$/);
+    const schemas = spec.components.schemas;
+    const register = (id: string, closed: boolean, openTop: boolean) => {
+      const options = { closed, refBase: id, openRefBase: closed ? OPEN_TOP : LOOSE };
+      const normalized = Object.fromEntries(
+        Object.entries(schemas).map(([name, schema]) => [name, normalizeSchema(schema, options, openTop)]),
+      );
+      this.ajv.addSchema({ $id: id, components: { schemas: normalized } });
+    };
+    register(CLOSED, true, false);
+    register(OPEN_TOP, true, true);
+    register(LOOSE, false, false);
+  }
+
+  hasOperation(method: string, route: string): boolean {
+    return Boolean(this.operation(method, route));
+  }
+
+  /** Problems with a response body; empty when it matches the description. */
+  checkResponse(method: string, route: string, status: number, body: unknown): string[] {
+    const operation = this.operation(method, route);
+    if (!operation) return [`${method} ${route} is not an operation of api.github.com`];
+    const documented = this.resolveResponse(operation.responses[String(status)]);
+    // Conditional requests work on every GET (GitHub documents that once, not per operation).
+    if (status === 304) return body === undefined ? [] : ['a 304 response must have no body'];
+    if (!documented) {
+      if (status < 400) return [`status ${status} is not documented for ${method} ${route}`];
+      return this.validate(`error`, { $ref: `${LOOSE}#/components/schemas/basic-error` }, body, false);
+    }
+    const schema = jsonSchemaOf(documented.content);
+    if (schema === undefined) return body === undefined ? [] : [`status ${status} of ${method} ${route} has no body`];
+    return this.validate(`${method} ${route} ${status}`, schema, body, status < 400);
+  }
+
+  /** Problems with a request body, judged like GitHub's own input validation (extra keys allowed). */
+  checkRequest(method: string, route: string, body: unknown): ErrorObject[] {
+    const operation = this.operation(method, route);
+    const requestBody = operation?.requestBody;
+    if (!requestBody || '$ref' in requestBody) return [];
+    const schema = jsonSchemaOf(requestBody.content);
+    if (schema === undefined) return [];
+    const validate = this.compile(`request ${method} ${route}`, schema, false);
+    return validate && !validate(body) ? (validate.errors ?? []) : [];
+  }
+
+  /** Problems with a webhook payload, against the description's `x-webhooks` entry (e.g. `push`). */
+  checkWebhook(name: string, payload: unknown): string[] {
+    const schema = jsonSchemaOf(this.spec['x-webhooks'][name]?.post?.requestBody?.content);
+    if (schema === undefined) return [`${name} is not a webhook of api.github.com`];
+    return this.validate(`webhook ${name}`, schema, payload, true);
+  }
+
+  private operation(method: string, route: string): OpenApiOperation | undefined {
+    return this.spec.paths[route]?.[method.toLowerCase()];
+  }
+
+  private resolveResponse(response: OpenApiResponse | { $ref: string } | undefined): OpenApiResponse | undefined {
+    if (response && '$ref' in response) {
+      return this.spec.components.responses[response.$ref.replace('#/components/responses/', '')];
+    }
+    return response;
+  }
+
+  private validate(key: string, schema: unknown, body: unknown, closed: boolean): string[] {
+    const validate = this.compile(key, schema, closed);
+    if (!validate || validate(body)) return [];
+    return (validate.errors ?? []).map(formatError);
+  }
+
+  private compile(key: string, schema: unknown, closed: boolean): ValidateFunction | null {
+    const cacheKey = `${closed ? CLOSED : LOOSE} ${key}`;
+    if (!this.validators.has(cacheKey)) {
+      const base = closed ? CLOSED : LOOSE;
+      const normalized = normalizeSchema(schema, { closed, refBase: base, openRefBase: closed ? OPEN_TOP : LOOSE });
+      this.validators.set(cacheKey, this.ajv.compile(normalized as object));
+    }
+    return this.validators.get(cacheKey) ?? null;
+  }
+}
+
+function jsonSchemaOf(content: Record<string, { schema?: unknown }> | undefined): unknown {
+  if (!content) return undefined;
+  const key = Object.keys(content).find((type) => type.includes('json'));
+  return key ? content[key]?.schema : undefined;
+}
+
+function formatError(error: ErrorObject): string {
+  const where = error.instancePath || '(body)';
+  const extra = error.params as Record<string, unknown>;
+  const detail = extra.unevaluatedProperty ?? extra.additionalProperty ?? extra.missingProperty ?? extra.allowedValues;
+  return `${where} ${error.message ?? 'is invalid'}${detail !== undefined ? ` (${JSON.stringify(detail)})` : ''}`;
+}
+
+// Parsing the 13 MB description and compiling validators takes a while and the
+// result never changes, so servers in one test process share one checker.
+// Violations are recorded per server, not here.
+let shared: ContractChecker | undefined;
+
+export function sharedContractChecker(): ContractChecker {
+  shared ??= new ContractChecker();
+  return shared;
+}

@@ -1,0 +1,215 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GitCommandError, gitText, runGit } from './run.js';
+import {
+  ZERO_SHA,
+  parseCommit,
+  parseLsTree,
+  toGitDate,
+  type GitCommitObject,
+  type GitIdentity,
+  type GitObjectType,
+  type GitTreeEntry,
+  type TreeEdit,
+} from './objects.js';
+
+export interface NewCommit {
+  tree: string;
+  parents: string[];
+  message: string;
+  author: GitIdentity;
+  committer: GitIdentity;
+}
+
+/**
+ * Real bare repositories on disk, driven through the git CLI, so every ref,
+ * commit, tree and blob the server reports is an object a test can `git clone`.
+ * One directory per repository under `root`.
+ */
+export class GitStore {
+  constructor(readonly root: string) {}
+
+  path(fullName: string): string {
+    return join(this.root, `${fullName}.git`);
+  }
+
+  async init(fullName: string, defaultBranch: string): Promise<void> {
+    const dir = this.path(fullName);
+    await mkdir(dir, { recursive: true });
+    await runGit(dir, ['init', '--quiet', '--bare', `--initial-branch=${defaultBranch}`]);
+  }
+
+  async objectType(repo: string, sha: string): Promise<GitObjectType | null> {
+    try {
+      return (await gitText(this.path(repo), ['cat-file', '-t', sha])).trim() as GitObjectType;
+    } catch (error) {
+      if (error instanceof GitCommandError) return null;
+      throw error;
+    }
+  }
+
+  async writeBlob(repo: string, content: Buffer): Promise<string> {
+    return (await gitText(this.path(repo), ['hash-object', '-w', '--stdin'], { input: content })).trim();
+  }
+
+  async readBlob(repo: string, sha: string): Promise<Buffer | null> {
+    if ((await this.objectType(repo, sha)) !== 'blob') return null;
+    return (await runGit(this.path(repo), ['cat-file', 'blob', sha])).stdout;
+  }
+
+  async readCommit(repo: string, sha: string): Promise<GitCommitObject | null> {
+    if ((await this.objectType(repo, sha)) !== 'commit') return null;
+    return parseCommit(sha, await gitText(this.path(repo), ['cat-file', 'commit', sha]));
+  }
+
+  async createCommit(repo: string, commit: NewCommit): Promise<string> {
+    const args = ['commit-tree', commit.tree, ...commit.parents.flatMap((p) => ['-p', p]), '-F', '-'];
+    const env = {
+      GIT_AUTHOR_NAME: commit.author.name,
+      GIT_AUTHOR_EMAIL: commit.author.email,
+      GIT_AUTHOR_DATE: toGitDate(commit.author.date),
+      GIT_COMMITTER_NAME: commit.committer.name,
+      GIT_COMMITTER_EMAIL: commit.committer.email,
+      GIT_COMMITTER_DATE: toGitDate(commit.committer.date),
+    };
+    return (await gitText(this.path(repo), args, { input: commit.message, env })).trim();
+  }
+
+  /** Resolves anything git understands (sha, branch, `sha^{tree}`) to an object id, or null. */
+  async revParse(repo: string, rev: string): Promise<string | null> {
+    if (rev.startsWith('-')) return null;
+    try {
+      return (await gitText(this.path(repo), ['rev-parse', '--verify', '--quiet', `${rev}`])).trim() || null;
+    } catch (error) {
+      if (error instanceof GitCommandError) return null;
+      throw error;
+    }
+  }
+
+  /** Resolves a branch name, tag name or commit sha the way GitHub's `ref` parameters do. */
+  async resolveCommitish(repo: string, ref: string): Promise<string | null> {
+    const candidates = /^[0-9a-f]{40}$/.test(ref)
+      ? [ref]
+      : [`refs/heads/${ref}`, `refs/tags/${ref}`, ref.startsWith('refs/') ? ref : `refs/${ref}`];
+    for (const candidate of candidates) {
+      const sha = await this.revParse(repo, `${candidate}^{commit}`);
+      if (sha) return sha;
+    }
+    return null;
+  }
+
+  async readTree(repo: string, treeish: string, recursive: boolean): Promise<GitTreeEntry[]> {
+    const args = ['ls-tree', '-l', '-z', ...(recursive ? ['-r', '-t'] : []), treeish];
+    return parseLsTree(await gitText(this.path(repo), args));
+  }
+
+  /** The entry at `path` in `treeish` (a commit or tree), or null when absent. */
+  async entryAt(repo: string, treeish: string, path: string): Promise<GitTreeEntry | null> {
+    if (path === '') {
+      const sha = await this.revParse(repo, `${treeish}^{tree}`);
+      return sha ? { path: '', mode: '040000', type: 'tree', sha } : null;
+    }
+    const entries = parseLsTree(await gitText(this.path(repo), ['ls-tree', '-l', '-z', treeish, '--', path]));
+    return entries.find((e) => e.path === path) ?? null;
+  }
+
+  /**
+   * Writes a tree from an optional base plus edits through a throwaway index
+   * (read-tree, update-index --index-info, write-tree), which handles nested
+   * paths and deletions the way GitHub's create-tree does.
+   */
+  async createTree(repo: string, baseTree: string | undefined, edits: readonly TreeEdit[]): Promise<string> {
+    const dir = this.path(repo);
+    const env = { GIT_INDEX_FILE: join(tmpdir(), `ladder-bed-index-${randomUUID()}`) };
+    try {
+      if (baseTree) await runGit(dir, ['read-tree', baseTree], { env });
+      else await runGit(dir, ['read-tree', '--empty'], { env });
+      for (const edit of edits) await this.applyEdit(repo, edit, env);
+      return (await gitText(dir, ['write-tree'], { env })).trim();
+    } finally {
+      await rm(env.GIT_INDEX_FILE, { force: true });
+    }
+  }
+
+  private async applyEdit(repo: string, edit: TreeEdit, env: Record<string, string>): Promise<void> {
+    const dir = this.path(repo);
+    // Whatever was at the path (a file, or a directory's contents) goes first,
+    // so replacing a file by a directory or the reverse leaves no leftovers.
+    const existing = (await gitText(dir, ['ls-files', '-z', '--', edit.path], { env })).split('\0').filter(Boolean);
+    const lines = existing
+      .filter((p) => p === edit.path || p.startsWith(`${edit.path}/`))
+      .map((p) => `0 ${ZERO_SHA}\t${p}`);
+    if (edit.sha !== null) {
+      if (edit.type === 'tree') {
+        for (const entry of await this.readTree(repo, edit.sha, true)) {
+          if (entry.type !== 'tree') lines.push(`${entry.mode} ${entry.sha}\t${edit.path}/${entry.path}`);
+        }
+      } else {
+        lines.push(`${edit.mode} ${edit.sha}\t${edit.path}`);
+      }
+    }
+    if (lines.length) await runGit(dir, ['update-index', '--index-info'], { input: `${lines.join('\n')}\n`, env });
+  }
+
+  async listRefs(repo: string): Promise<{ ref: string; sha: string; type: GitObjectType }[]> {
+    const out = await gitText(this.path(repo), ['for-each-ref', '--format=%(objectname) %(objecttype) %(refname)']);
+    return out
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => {
+        const [sha, type, ref] = line.split(' ');
+        return { sha: sha ?? '', type: type as GitObjectType, ref: ref ?? '' };
+      });
+  }
+
+  async isValidRefName(ref: string): Promise<boolean> {
+    try {
+      await runGit(this.root, ['check-ref-format', ref]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Compare-and-swap on a ref: `expected` null means "must not exist yet",
+   * undefined means unconditional. Returns false when someone else moved it.
+   */
+  async updateRef(repo: string, ref: string, sha: string, expected?: string | null): Promise<boolean> {
+    const args = ['update-ref', ref, sha];
+    if (expected !== undefined) args.push(expected ?? ZERO_SHA);
+    return this.tryRun(repo, args);
+  }
+
+  async deleteRef(repo: string, ref: string, expected?: string): Promise<boolean> {
+    return this.tryRun(repo, ['update-ref', '-d', ref, ...(expected ? [expected] : [])]);
+  }
+
+  async isAncestor(repo: string, ancestor: string, descendant: string): Promise<boolean> {
+    const { code } = await runGit(this.path(repo), ['merge-base', '--is-ancestor', ancestor, descendant], { okCodes: [1] });
+    return code === 0;
+  }
+
+  async mergeBase(repo: string, a: string, b: string): Promise<string | null> {
+    const { stdout, code } = await runGit(this.path(repo), ['merge-base', a, b], { okCodes: [1] });
+    return code === 0 ? stdout.toString('utf8').trim() : null;
+  }
+
+  /** Commits reachable from `head` but not from `base`, oldest first (as GitHub lists them). */
+  async commitsBetween(repo: string, base: string, head: string): Promise<string[]> {
+    const out = await gitText(this.path(repo), ['rev-list', '--reverse', '--topo-order', `${base}..${head}`]);
+    return out.split('\n').filter(Boolean);
+  }
+
+  private async tryRun(repo: string, args: string[]): Promise<boolean> {
+    try {
+      await runGit(this.path(repo), args);
+      return true;
+    } catch (error) {
+      if (error instanceof GitCommandError) return false;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,189 @@
+import type { Installation, Permissions } from './auth/tokens.js';
+import type { Bed } from './bed.js';
+import type { ContractViolation } from './contract/checker.js';
+import type { Faults } from './faults.js';
+import type { RequestLog } from './requests.js';
+import type { RateLimits } from './ratelimit.js';
+import { commitFiles, setBranch, type SeedCommit } from './seed.js';
+import type { Permission, Protection, RepoState } from './state.js';
+import type { Delivery, DeliveryResult, SendOptions, WebhookSender } from './webhooks/deliver.js';
+import { buildPayloads, type PayloadBuilders } from './webhooks/builders.js';
+
+export interface CreateRepoOptions {
+  defaultBranch?: string;
+  private?: boolean;
+  /** Install the App on the owner (all repositories) unless it already is. Default true. */
+  install?: boolean;
+  /** Commit a README to the default branch, like "Initialize this repository". Default true. */
+  autoInit?: boolean;
+  ownerType?: 'Organization' | 'User';
+}
+
+export interface GitHubServer {
+  /** Base URL for Octokit's `baseUrl` and Probot's `baseUrl`. */
+  readonly url: string;
+  stop(): Promise<void>;
+  createRepo(fullName: string, options?: CreateRepoOptions): Promise<{ id: number; fullName: string; path: string }>;
+  /** The bare repository on disk (`git clone <path>` shows exactly what the API wrote). */
+  repoPath(fullName: string): string;
+  readonly app: { id: number; slug: string; clientId: string; privateKey: string; webhookSecret: string };
+  readonly installations: {
+    install(owner: string, options?: { repositories?: string[]; permissions?: Permissions }): number;
+    uninstall(id: number): void;
+    /** The installation id covering a repository. */
+    idFor(fullName: string): number;
+    list(): Installation[];
+  };
+  setPermission(fullName: string, login: string, level: Permission): void;
+  /** A personal access token acting as a test user (reviews, comments, merges by people). */
+  userToken(login: string): string;
+  protectBranch(fullName: string, branch: string, protection: Partial<Protection>): void;
+  readonly faults: Faults;
+  readonly requests: RequestLog;
+  /** Requests charged to `installation:<id>` / `user:<login>` in the current rate-limit window. */
+  rateLimitUsed(key: string): number;
+  readonly contract: { readonly violations: ContractViolation[]; assertClean(): void };
+  readonly webhooks: {
+    /** Target for events the server raises itself; set it to the App's webhook URL. */
+    url: string | undefined;
+    readonly deliveries: Delivery[];
+    readonly emitted: { event: string; action: string | undefined; payload: object }[];
+    /** Waits until every raised event has been delivered. */
+    settled(): Promise<void>;
+  };
+  sendWebhook(url: string, event: string, payload: object, options?: SendOptions): Promise<DeliveryResult>;
+  redeliver(deliveryId: string): Promise<DeliveryResult>;
+  readonly payloads: PayloadBuilders;
+  readonly seed: {
+    commitFiles(fullName: string, branch: string, files: Record<string, string | Buffer | null>, options?: SeedCommit): Promise<string>;
+    setBranch(fullName: string, branch: string, target: string): Promise<string>;
+    /** A file's bytes at a ref, read from git (not through the API). */
+    readFile(fullName: string, ref: string, path: string): Promise<Buffer | null>;
+  };
+}
+
+interface Parts {
+  bed: Bed;
+  pipeline: { faults: Faults; requests: RequestLog; rateLimits: RateLimits; violations: ContractViolation[] };
+  webhooks: WebhookSender;
+  flush(): void;
+  stop(): Promise<void>;
+  defaultPermissions: Permissions;
+  iso(date: Date): string;
+}
+
+export function createHandle(parts: Parts): GitHubServer {
+  const { bed, pipeline, webhooks, flush } = parts;
+  const { state, tokens, git } = bed;
+  const repoOf = (fullName: string): RepoState => {
+    const repo = state.repo(fullName);
+    if (!repo) throw new Error(`no repository ${fullName} on the test server`);
+    return repo;
+  };
+  const install = (owner: string, options: { repositories?: string[]; permissions?: Permissions } = {}) => {
+    const installation: Installation = {
+      id: state.nextId(),
+      account: state.user(owner),
+      repositorySelection: options.repositories ? 'selected' : 'all',
+      repositories: new Set((options.repositories ?? []).map((r) => r.toLowerCase())),
+      permissions: options.permissions ?? { ...parts.defaultPermissions },
+      events: ['check_run', 'deployment_status', 'issue_comment', 'pull_request', 'pull_request_review', 'push', 'status'],
+      createdAt: parts.iso(bed.now()),
+    };
+    tokens.installations.set(installation.id, installation);
+    return installation.id;
+  };
+  // Seeding acts like a developer pushing; events it raises go out like any other.
+  const seeded = async <T>(work: Promise<T>): Promise<T> => {
+    const result = await work;
+    flush();
+    return result;
+  };
+
+  return {
+    url: bed.urls.base,
+    stop: parts.stop,
+    async createRepo(fullName, options = {}) {
+      const [ownerLogin, name] = fullName.split('/');
+      if (!ownerLogin || !name) throw new Error(`repository names look like owner/name, not ${fullName}`);
+      if (state.repo(fullName)) throw new Error(`${fullName} already exists`);
+      const owner = state.user(ownerLogin, options.ownerType ?? 'Organization');
+      const defaultBranch = options.defaultBranch ?? 'main';
+      const repo = state.addRepo(owner, name, defaultBranch, options.private ?? true, parts.iso(bed.now()));
+      await git.init(repo.fullName, defaultBranch);
+      if ((options.install ?? true) && !tokens.installationFor(repo)) install(owner.login);
+      if (options.autoInit ?? true) {
+        await commitFiles(bed, repo, defaultBranch, { 'README.md': `# ${name}\n` }, {
+          message: 'Initial commit',
+          pusher: owner,
+          silent: true,
+        });
+      }
+      return { id: repo.id, fullName: repo.fullName, path: git.path(repo.fullName) };
+    },
+    repoPath: (fullName) => git.path(repoOf(fullName).fullName),
+    app: {
+      id: bed.app.id,
+      slug: bed.app.slug,
+      clientId: bed.app.clientId,
+      privateKey: bed.app.privateKey,
+      webhookSecret: bed.app.webhookSecret,
+    },
+    installations: {
+      install,
+      uninstall: (id) => void tokens.installations.delete(id),
+      idFor(fullName) {
+        const installation = tokens.installationFor(repoOf(fullName));
+        if (!installation) throw new Error(`the App is not installed on ${fullName}`);
+        return installation.id;
+      },
+      list: () => [...tokens.installations.values()],
+    },
+    setPermission(fullName, login, level) {
+      state.user(login);
+      repoOf(fullName).permissions.set(login.toLowerCase(), level);
+    },
+    userToken: (login) => tokens.issueUserToken(state.user(login)),
+    protectBranch(fullName, branch, protection) {
+      repoOf(fullName).protections.set(branch, {
+        requiredStatusChecks: protection.requiredStatusChecks ?? [],
+        strict: protection.strict ?? false,
+        requiredApprovingReviewCount: protection.requiredApprovingReviewCount ?? 0,
+      });
+    },
+    faults: pipeline.faults,
+    requests: pipeline.requests,
+    rateLimitUsed: (key) => pipeline.rateLimits.used(key),
+    contract: {
+      violations: pipeline.violations,
+      assertClean() {
+        if (pipeline.violations.length === 0) return;
+        const lines = pipeline.violations.map((v) => `${v.subject}${v.status ? ` ${v.status}` : ''}: ${v.errors.join('; ')}`);
+        throw new Error(`responses or webhooks that GitHub's OpenAPI description does not allow:\n${lines.join('\n')}`);
+      },
+    },
+    webhooks: {
+      get url() {
+        return webhooks.url;
+      },
+      set url(value) {
+        webhooks.url = value;
+      },
+      deliveries: webhooks.deliveries,
+      emitted: webhooks.emitted,
+      settled: () => webhooks.settled(),
+    },
+    sendWebhook: (url, event, payload, options) => webhooks.send(url, event, payload, options),
+    redeliver: (deliveryId) => webhooks.redeliver(deliveryId),
+    payloads: buildPayloads(bed, repoOf),
+    seed: {
+      commitFiles: (fullName, branch, files, options = {}) =>
+        seeded(commitFiles(bed, repoOf(fullName), branch, files, { ...options, pusher: repoOf(fullName).owner })),
+      setBranch: (fullName, branch, target) => seeded(setBranch(bed, repoOf(fullName), branch, target, repoOf(fullName).owner)),
+      async readFile(fullName, ref, path) {
+        const entry = await git.entryAt(repoOf(fullName).fullName, ref, path);
+        return entry?.type === 'blob' ? git.readBlob(repoOf(fullName).fullName, entry.sha) : null;
+      },
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { generateAppKeys } from './auth/jwt.js';
+import { DEFAULT_PERMISSIONS, TokenStore, type Permissions } from './auth/tokens.js';
+import { iso, type AppConfig, type Bed, type PendingEvent, type RouteSpec } from './bed.js';
+import { sharedContractChecker, type ContractViolation } from './contract/checker.js';
+import { Faults } from './faults.js';
+import { GitStore } from './git/store.js';
+import { RateLimits } from './ratelimit.js';
+import { RequestLog } from './requests.js';
+import { Router } from './router.js';
+import { allRoutes } from './routes/index.js';
+import { handleRequest } from './server.js';
+import { Urls } from './shapes/urls.js';
+import { State } from './state.js';
+import { WebhookSender } from './webhooks/deliver.js';
+import { createHandle, type GitHubServer } from './handle.js';
+
+export type { GitHubServer } from './handle.js';
+export type { FaultSpec, Fault } from './faults.js';
+export type { RequestRecord } from './requests.js';
+export type { ContractViolation } from './contract/checker.js';
+export { signWebhook } from './webhooks/deliver.js';
+export { signAppJwt } from './auth/jwt.js';
+
+export interface StartOptions {
+  appId?: number;
+  appSlug?: string;
+  webhookSecret?: string;
+  /** Where events the server raises itself (merges, pushes, comments) are delivered. */
+  webhookUrl?: string;
+  /** The server's clock (token expiry, timestamps). */
+  now?: () => Date;
+  /** Extra routes, e.g. a test that needs one endpoint more; must exist in GitHub's description. */
+  routes?: RouteSpec[];
+}
+
+/** Starts the local GitHub API on a free 127.0.0.1 port with an App registered and nothing else. */
+export async function startGitHubServer(options: StartOptions = {}): Promise<GitHubServer> {
+  const now = options.now ?? (() => new Date());
+  const root = await mkdtemp(join(tmpdir(), 'ladder-github-'));
+  const state = new State();
+  const keys = generateAppKeys();
+  const slug = options.appSlug ?? 'ladder';
+  const app: AppConfig = {
+    id: options.appId ?? 4242,
+    slug,
+    name: slug.charAt(0).toUpperCase() + slug.slice(1),
+    clientId: `Iv23${randomBytes(8).toString('hex')}`,
+    privateKey: keys.privateKey,
+    webhookSecret: options.webhookSecret ?? randomBytes(16).toString('hex'),
+    owner: state.user('ladder-dev', 'Organization'),
+    bot: state.user(`${slug}[bot]`, 'Bot'),
+  };
+  const tokens = new TokenStore({ id: app.id, clientId: app.clientId, publicKey: keys.publicKey }, now);
+  const contract = sharedContractChecker();
+  const violations: ContractViolation[] = [];
+  const webhooks = new WebhookSender(app, contract, violations);
+  webhooks.url = options.webhookUrl;
+  const pending: PendingEvent[] = [];
+  // The base URL is only known once listening; requests cannot arrive before that.
+  let handler: Parameters<typeof createServer>[1] = () => undefined;
+  const server = createServer((req, res) => handler?.(req, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const urls = new Urls(`http://127.0.0.1:${port}`);
+  const bed: Bed = { urls, now, git: new GitStore(root), state, app, tokens, emit: (e) => pending.push(e) };
+  const flush = () => {
+    for (const event of pending.splice(0)) webhooks.enqueue(event.event, event.payload);
+  };
+
+  const router = new Router<RouteSpec>();
+  for (const route of [...allRoutes, ...(options.routes ?? [])]) {
+    if (!contract.hasOperation(route.method, route.route)) {
+      throw new Error(`${route.method} ${route.route} is not an operation in GitHub's OpenAPI description`);
+    }
+    router.add(route.method, route.route, route);
+  }
+  const pipeline = {
+    bed,
+    router,
+    faults: new Faults(),
+    requests: new RequestLog(),
+    rateLimits: new RateLimits(now),
+    contract,
+    violations,
+    afterResponse: flush,
+  };
+  handler = (req, res) => {
+    handleRequest(pipeline, req, res).catch((error: unknown) => {
+      violations.push({ kind: 'response', subject: `${req.method} ${req.url}`, errors: [String(error)] });
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  };
+
+  const stop = async () => {
+    await webhooks.settled();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await rm(root, { recursive: true, force: true });
+  };
+  return createHandle({ bed, pipeline, webhooks, flush, stop, defaultPermissions: DEFAULT_PERMISSIONS as Permissions, iso });
+}

@@ -1,0 +1,153 @@
+import type { Installation, Permissions } from '../auth/tokens.js';
+import { iso, type Bed, type RouteSpec } from '../bed.js';
+import { notFound, unprocessable } from '../http.js';
+import { repository } from '../shapes/repo.js';
+import { simpleUser } from '../shapes/users.js';
+import { nodeId } from '../shapes/urls.js';
+import type { RepoState } from '../state.js';
+import { idParam, ok, paginate } from './util.js';
+
+function installationShape(bed: Bed, installation: Installation) {
+  const { urls, app } = bed;
+  return {
+    id: installation.id,
+    client_id: app.clientId,
+    account: simpleUser(urls, installation.account),
+    repository_selection: installation.repositorySelection,
+    access_tokens_url: urls.api(`/app/installations/${installation.id}/access_tokens`),
+    repositories_url: urls.api('/installation/repositories'),
+    html_url: urls.html(`/organizations/${installation.account.login}/settings/installations/${installation.id}`),
+    app_id: app.id,
+    app_slug: app.slug,
+    target_id: installation.account.id,
+    target_type: installation.account.type === 'Organization' ? 'Organization' : 'User',
+    permissions: installation.permissions,
+    events: installation.events,
+    created_at: installation.createdAt,
+    updated_at: installation.createdAt,
+    single_file_name: null,
+    has_multiple_single_files: false,
+    single_file_paths: [],
+    suspended_by: null,
+    suspended_at: null,
+  };
+}
+
+function installationById(bed: Bed, id: number): Installation {
+  const installation = bed.tokens.installations.get(id);
+  if (!installation) throw notFound();
+  return installation;
+}
+
+function reposOf(bed: Bed, installation: Installation): RepoState[] {
+  return [...bed.state.repos.values()].filter((repo) => bed.tokens.installationFor(repo)?.id === installation.id);
+}
+
+export const appRoutes: RouteSpec[] = [
+  {
+    method: 'GET',
+    route: '/app',
+    access: { app: true },
+    handle: ({ bed }) =>
+      ok({
+        id: bed.app.id,
+        slug: bed.app.slug,
+        client_id: bed.app.clientId,
+        node_id: nodeId('A', bed.app.id),
+        owner: simpleUser(bed.urls, bed.app.owner),
+        name: bed.app.name,
+        description: 'GitOps promotion by pull request',
+        external_url: bed.urls.html(`/apps/${bed.app.slug}`),
+        html_url: bed.urls.html(`/apps/${bed.app.slug}`),
+        created_at: iso(new Date(0)),
+        updated_at: iso(new Date(0)),
+        permissions: { contents: 'write', pull_requests: 'write', metadata: 'read' },
+        events: ['pull_request', 'push', 'issue_comment', 'deployment_status'],
+        installations_count: bed.tokens.installations.size,
+      }),
+  },
+  {
+    method: 'GET',
+    route: '/app/installations',
+    access: { app: true },
+    handle: (ctx) => paginate(ctx, [...ctx.bed.tokens.installations.values()].map((i) => installationShape(ctx.bed, i))),
+  },
+  {
+    method: 'GET',
+    route: '/app/installations/{installation_id}',
+    access: { app: true },
+    handle: (ctx) => ok(installationShape(ctx.bed, installationById(ctx.bed, idParam(ctx, 'installation_id')))),
+  },
+  {
+    method: 'GET',
+    route: '/repos/{owner}/{repo}/installation',
+    access: { app: true },
+    handle: ({ bed, params }) => {
+      const repo = bed.state.repo(`${params.owner}/${params.repo}`);
+      const installation = repo && bed.tokens.installationFor(repo);
+      if (!installation) throw notFound();
+      return ok(installationShape(bed, installation));
+    },
+  },
+  {
+    method: 'POST',
+    route: '/app/installations/{installation_id}/access_tokens',
+    access: { app: true },
+    handle: (ctx) => {
+      const { bed, body } = ctx;
+      const installation = installationById(bed, idParam(ctx, 'installation_id'));
+      const available = reposOf(bed, installation);
+      const names = body.repositories as string[] | undefined;
+      const ids = body.repository_ids as number[] | undefined;
+      let narrowed: RepoState[] | undefined;
+      if (names || ids) {
+        narrowed = available.filter((r) => names?.some((n) => n.toLowerCase() === r.name.toLowerCase()) || ids?.includes(r.id));
+        if (narrowed.length !== (names?.length ?? 0) + (ids?.length ?? 0)) {
+          throw unprocessable('There is at least one repository that does not exist or is not accessible to the parent installation.');
+        }
+      }
+      const asked = body.permissions as Permissions | undefined;
+      if (asked) {
+        for (const [scope, level] of Object.entries(asked)) {
+          const granted = installation.permissions[scope];
+          if (!granted || (level === 'write' && granted !== 'write')) {
+            throw unprocessable('The permissions requested are not granted to this installation.');
+          }
+        }
+      }
+      const token = bed.tokens.issueInstallationToken(installation, {
+        repositories: narrowed && new Set(narrowed.map((r) => r.fullName.toLowerCase())),
+        permissions: asked,
+      });
+      const response: Record<string, unknown> = {
+        token: token.token,
+        expires_at: iso(token.expiresAt),
+        permissions: token.permissions,
+        repository_selection: narrowed ? 'selected' : installation.repositorySelection,
+      };
+      if (narrowed) response.repositories = narrowed.map((r) => repository(bed.urls, r));
+      return ok(response, 201);
+    },
+  },
+  {
+    method: 'GET',
+    route: '/installation/repositories',
+    access: { token: true },
+    handle: (ctx) => {
+      const { actor, bed } = ctx;
+      if (actor.kind !== 'installation') throw unprocessable('Only installation tokens can list installation repositories.');
+      const repos = reposOf(bed, actor.token.installation).filter(
+        (r) => !actor.token.repositories || actor.token.repositories.has(r.fullName.toLowerCase()),
+      );
+      const page = paginate(ctx, repos.map((r) => repository(bed.urls, r)));
+      return {
+        ...page,
+        body: {
+          total_count: repos.length,
+          repositories: page.body,
+          repository_selection: actor.token.installation.repositorySelection,
+        },
+      };
+    },
+  },
+];

@@ -1,0 +1,107 @@
+import type { RequestContext, RouteSpec } from '../bed.js';
+import { notFound, requireString, unprocessable } from '../http.js';
+import { writeRef } from '../refs.js';
+import { gitRef } from '../shapes/git.js';
+import { noContent, ok } from './util.js';
+
+/** `heads/main` in a URL means `refs/heads/main`; some clients send the `refs/` prefix anyway. */
+function fullRef(ref: string): string {
+  return ref.startsWith('refs/') ? ref : `refs/${ref}`;
+}
+
+/** Protected branches move only by merging pull requests: Ladder must never bypass protection. */
+function refuseProtected(ctx: RequestContext, ref: string): void {
+  if (ref.startsWith('refs/heads/') && ctx.repo.protections.has(ref.slice('refs/heads/'.length))) {
+    throw unprocessable(`Protected branch update failed for ${ref}.`);
+  }
+}
+
+async function refReply(ctx: RequestContext, ref: string, status = 200) {
+  const { bed, repo } = ctx;
+  const sha = await bed.git.revParse(repo.fullName, ref);
+  if (!sha) throw notFound();
+  const type = (await bed.git.objectType(repo.fullName, sha)) ?? 'commit';
+  return ok(gitRef(bed, repo, ref, sha, type), status);
+}
+
+export const gitRefRoutes: RouteSpec[] = [
+  {
+    method: 'GET',
+    route: '/repos/{owner}/{repo}/git/ref/{ref}',
+    access: { scope: 'contents', level: 'read' },
+    handle: (ctx) => refReply(ctx, fullRef(ctx.params.ref ?? '')),
+  },
+  {
+    method: 'GET',
+    route: '/repos/{owner}/{repo}/git/matching-refs/{ref}',
+    access: { scope: 'contents', level: 'read' },
+    handle: async (ctx) => {
+      const { bed, repo } = ctx;
+      // GitHub matches by string prefix: `heads/feat` finds `refs/heads/feature-x`.
+      const prefix = fullRef(ctx.params.ref ?? '');
+      const refs = (await bed.git.listRefs(repo.fullName))
+        .filter((r) => r.ref.startsWith(prefix) && !r.ref.startsWith('refs/pull/'))
+        .sort((a, b) => a.ref.localeCompare(b.ref));
+      return ok(refs.map((r) => gitRef(bed, repo, r.ref, r.sha, r.type)));
+    },
+  },
+  {
+    method: 'POST',
+    route: '/repos/{owner}/{repo}/git/refs',
+    access: { scope: 'contents', level: 'write' },
+    handle: async (ctx) => {
+      const { bed, repo, body } = ctx;
+      const ref = requireString(body, 'ref');
+      const sha = requireString(body, 'sha');
+      if (!ref.startsWith('refs/') || ref.split('/').length < 3 || !(await bed.git.isValidRefName(ref))) {
+        throw unprocessable(`'${ref}' is not a valid ref name.`);
+      }
+      if (!(await bed.git.objectType(repo.fullName, sha))) throw unprocessable('Object does not exist');
+      if (!(await writeRef(bed, repo, { ref, sha, expected: null }, ctx.sender))) {
+        throw unprocessable('Reference already exists');
+      }
+      return refReply(ctx, ref, 201);
+    },
+  },
+  {
+    method: 'PATCH',
+    route: '/repos/{owner}/{repo}/git/refs/{ref}',
+    access: { scope: 'contents', level: 'write' },
+    handle: async (ctx) => {
+      const { bed, repo, body } = ctx;
+      const ref = fullRef(ctx.params.ref ?? '');
+      const sha = requireString(body, 'sha');
+      const force = body.force === true;
+      refuseProtected(ctx, ref);
+      if ((await bed.git.objectType(repo.fullName, sha)) === null) throw unprocessable('Object does not exist');
+      // Retry when another writer moves the ref between our check and our write,
+      // as GitHub serialises ref updates instead of failing them.
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const current = await bed.git.revParse(repo.fullName, ref);
+        if (!current) throw unprocessable('Reference does not exist');
+        if (!force && current !== sha && !(await bed.git.isAncestor(repo.fullName, current, sha))) {
+          throw unprocessable('Update is not a fast forward');
+        }
+        if (await writeRef(bed, repo, { ref, sha, expected: current, forced: force }, ctx.sender)) {
+          return refReply(ctx, ref);
+        }
+      }
+      throw unprocessable('Reference update failed');
+    },
+  },
+  {
+    method: 'DELETE',
+    route: '/repos/{owner}/{repo}/git/refs/{ref}',
+    access: { scope: 'contents', level: 'write' },
+    handle: async (ctx) => {
+      const { bed, repo } = ctx;
+      const ref = fullRef(ctx.params.ref ?? '');
+      refuseProtected(ctx, ref);
+      const current = await bed.git.revParse(repo.fullName, ref);
+      if (!current || !(await writeRef(bed, repo, { ref, sha: null, expected: current }, ctx.sender))) {
+        throw unprocessable('Reference does not exist');
+      }
+      return noContent();
+    },
+  },
+];

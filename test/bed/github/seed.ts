@@ -1,0 +1,67 @@
+import type { Bed } from './bed.js';
+import { nowIso } from './bed.js';
+import type { TreeEdit } from './git/objects.js';
+import { writeRef } from './refs.js';
+import type { RepoState, User } from './state.js';
+
+export interface SeedCommit {
+  message?: string;
+  /** Defaults to a test developer; a GitHub user here gets linked as `author` in REST answers. */
+  author?: { name: string; email: string };
+  /** Start the branch from this commit-ish when it does not exist yet (default: the default branch, or no parent). */
+  from?: string;
+  /** Move the ref without raising `push` (state a test starts from rather than an event it reacts to). */
+  silent?: boolean;
+}
+
+/**
+ * Commits files straight to a branch, as a developer's `git push` would
+ * (with the same `push` webhook). `null` content deletes a file.
+ */
+export async function commitFiles(
+  bed: Bed,
+  repo: RepoState,
+  branch: string,
+  files: Record<string, string | Buffer | null>,
+  options: SeedCommit & { pusher: User },
+): Promise<string> {
+  const ref = `refs/heads/${branch}`;
+  const current = await bed.git.revParse(repo.fullName, `${ref}^{commit}`);
+  const parent = current ?? (await startingPoint(bed, repo, options.from));
+  const edits: TreeEdit[] = [];
+  for (const [path, content] of Object.entries(files)) {
+    const sha = content === null ? null : await bed.git.writeBlob(repo.fullName, Buffer.from(content));
+    edits.push({ path, mode: '100644', type: 'blob', sha });
+  }
+  const tree = await bed.git.createTree(repo.fullName, parent ? `${parent}^{tree}` : undefined, edits);
+  const date = nowIso(bed);
+  const author = { ...(options.author ?? { name: 'Dev Eloper', email: 'dev@example.com' }), date };
+  const sha = await bed.git.createCommit(repo.fullName, {
+    tree,
+    parents: parent ? [parent] : [],
+    message: options.message ?? `Update ${Object.keys(files).join(', ')}`,
+    author,
+    committer: author,
+  });
+  if (!(await writeRef(bed, repo, { ref, sha, expected: current, silent: options.silent }, options.pusher))) {
+    throw new Error(`${repo.fullName} ${branch} moved while seeding`);
+  }
+  return sha;
+}
+
+async function startingPoint(bed: Bed, repo: RepoState, from: string | undefined): Promise<string | null> {
+  if (from) {
+    const sha = await bed.git.resolveCommitish(repo.fullName, from);
+    if (!sha) throw new Error(`${repo.fullName} has no ${from} to branch from`);
+    return sha;
+  }
+  return bed.git.resolveCommitish(repo.fullName, repo.defaultBranch);
+}
+
+/** Points a branch at a commit-ish (creating or force-moving it), like `git push --force`. */
+export async function setBranch(bed: Bed, repo: RepoState, branch: string, target: string, pusher: User): Promise<string> {
+  const sha = await bed.git.resolveCommitish(repo.fullName, target);
+  if (!sha) throw new Error(`${repo.fullName} has no ${target}`);
+  await writeRef(bed, repo, { ref: `refs/heads/${branch}`, sha, forced: true }, pusher);
+  return sha;
+}

@@ -1,0 +1,215 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ErrorObject } from 'ajv/dist/2019.js';
+import type { Actor } from './auth/tokens.js';
+import { authorizeRepo } from './auth/tokens.js';
+import type { Bed, Reply, RequestContext, RouteSpec } from './bed.js';
+import type { ContractChecker, ContractViolation } from './contract/checker.js';
+import type { FaultSpec, Faults } from './faults.js';
+import { ApiError, forbidden, notFound, unauthorized } from './http.js';
+import { etagMatches, etagOf, type RateLimits } from './ratelimit.js';
+import type { RequestLog } from './requests.js';
+import type { Router } from './router.js';
+
+export interface Pipeline {
+  bed: Bed;
+  router: Router<RouteSpec>;
+  faults: Faults;
+  requests: RequestLog;
+  rateLimits: RateLimits;
+  contract: ContractChecker;
+  violations: ContractViolation[];
+  /** Called once a response is on the wire, so webhooks follow the call that caused them. */
+  afterResponse(): void;
+}
+
+/** One request through: route, authenticate, faults, authorise, validate input, handle, check the contract, log. */
+export async function handleRequest(p: Pipeline, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const started = performance.now();
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const method = (req.method ?? 'GET').toUpperCase();
+  const rawBody = await readBody(req);
+  const match = p.router.match(method, url.pathname);
+  let actor: Actor = { kind: 'anonymous' };
+  let fault: FaultSpec | undefined;
+  let reply: Reply;
+  try {
+    if (!match) throw notFound();
+    actor = p.bed.tokens.authenticate(req.headers.authorization);
+    fault = p.faults.take({ method, route: match.route, params: match.params });
+    if (fault?.delayMs) await sleep(fault.delayMs);
+    if (fault && isFailure(fault) && !fault.afterHandler) {
+      reply = faultReply(fault, actor);
+    } else {
+      reply = await runRoute(p, match.value, match.params, { method, url, rawBody, req, actor });
+      if (fault && isFailure(fault)) reply = faultReply(fault, actor);
+      else fault = undefined;
+    }
+  } catch (error) {
+    reply = errorReply(p, error, `${method} ${match?.route ?? url.pathname}`);
+  }
+
+  const actorKey = describeActor(actor);
+  const json = reply.raw ?? (reply.body === undefined ? undefined : Buffer.from(JSON.stringify(reply.body)));
+  const headers: Record<string, string> = {
+    date: new Date().toUTCString(),
+    'x-github-request-id': randomUUID().toUpperCase(),
+    'x-github-media-type': 'github.v3; format=json',
+    ...reply.headers,
+  };
+  let status = reply.status;
+  if (method === 'GET' && status === 200 && json) {
+    const etag = etagOf(json);
+    headers.etag = etag;
+    headers['cache-control'] = 'private, max-age=60, s-maxage=60';
+    headers.vary = 'Accept, Authorization, Cookie, X-GitHub-OTP';
+    if (etagMatches(header(req, 'if-none-match'), etag)) status = 304;
+  }
+  if (actor.kind !== 'anonymous') Object.assign(headers, p.rateLimits.headers(actorKey, status !== 304), reply.headers);
+  const body = status === 304 ? undefined : json;
+  if (body && !reply.raw) headers['content-type'] = 'application/json; charset=utf-8';
+  if (!fault && match) {
+    const errors = p.contract.checkResponse(method, match.route, status, status === 304 ? undefined : reply.body);
+    if (errors.length) p.violations.push({ kind: 'response', subject: `${method} ${match.route}`, status, errors });
+  }
+  res.writeHead(status, headers);
+  res.end(body);
+  p.requests.add({
+    method,
+    path: url.pathname,
+    route: match?.route ?? null,
+    status,
+    actor: actorKey,
+    fault: Boolean(fault),
+    durationMs: Math.round(performance.now() - started),
+  });
+  p.afterResponse();
+}
+
+interface Incoming {
+  method: string;
+  url: URL;
+  rawBody: Buffer;
+  req: IncomingMessage;
+  actor: Actor;
+}
+
+async function runRoute(p: Pipeline, spec: RouteSpec, params: Record<string, string>, incoming: Incoming): Promise<Reply> {
+  const { actor } = incoming;
+  const { bed } = p;
+  let repo: RequestContext['repo'] | undefined;
+  if ('app' in spec.access) {
+    if (actor.kind === 'anonymous') throw unauthorized('A JSON web token could not be decoded');
+    if (actor.kind !== 'app') throw unauthorized('A JSON web token could not be decoded');
+  } else if ('token' in spec.access) {
+    if (actor.kind === 'anonymous') throw new ApiError(401, 'Requires authentication');
+    if (actor.kind === 'app') throw forbidden('A JSON web token cannot be used to access this resource');
+  } else {
+    if (actor.kind === 'anonymous') throw new ApiError(401, 'Requires authentication');
+    repo = bed.state.repo(`${params.owner}/${params.repo}`);
+    if (!repo) throw notFound();
+    authorizeRepo(actor, repo, bed.tokens.installationFor(repo), spec.access);
+  }
+  const body = parseBody(incoming.rawBody);
+  const problems = p.contract.checkRequest(spec.method, spec.route, body ?? {});
+  if (problems.length) throw new ApiError(422, `Invalid request.\n\n${problems.map(describeInputError).join('\n')}`);
+  const ctx: RequestContext = {
+    bed,
+    method: incoming.method,
+    route: spec.route,
+    params,
+    query: incoming.url.searchParams,
+    body: body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {},
+    headers: incoming.req.headers,
+    actor,
+    get repo() {
+      if (!repo) throw new Error(`${spec.route} is not a repository route`);
+      return repo;
+    },
+    sender: actor.kind === 'user' ? actor.user : bed.app.bot,
+  };
+  return spec.handle(ctx);
+}
+
+function parseBody(raw: Buffer): unknown {
+  if (raw.length === 0) return undefined;
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new ApiError(400, 'Problems parsing JSON');
+  }
+}
+
+/** GitHub's wording for schema failures: `"x" wasn't supplied.` / `For 'properties/x', 1 is not a string.` */
+function describeInputError(error: ErrorObject): string {
+  const params = error.params as Record<string, unknown>;
+  if (error.keyword === 'required') return `"${String(params.missingProperty)}" wasn't supplied.`;
+  const where = error.instancePath
+    .split('/')
+    .filter(Boolean)
+    .map((part) => (/^\d+$/.test(part) ? 'items' : `properties/${part}`))
+    .join('/');
+  return `For '${where || 'body'}', ${error.message ?? 'is invalid'}.`;
+}
+
+function isFailure(fault: FaultSpec): boolean {
+  return fault.status !== undefined || Boolean(fault.secondaryRateLimit) || Boolean(fault.primaryRateLimit);
+}
+
+function faultReply(fault: FaultSpec, actor: Actor): Reply {
+  if (fault.secondaryRateLimit) {
+    const error = new ApiError(
+      403,
+      `You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID ${randomUUID().toUpperCase()}.`,
+      { documentationUrl: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits' },
+    );
+    const retryAfter = String(fault.secondaryRateLimit.retryAfterSeconds ?? 60);
+    return { status: 403, body: error.body(), headers: { 'retry-after': retryAfter, ...fault.headers } };
+  }
+  if (fault.primaryRateLimit) {
+    const who = actor.kind === 'installation' ? `installation ID ${actor.token.installation.id}` : 'this caller';
+    const error = new ApiError(403, `API rate limit exceeded for ${who}.`, {
+      documentationUrl: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api',
+    });
+    const reset = String(Math.floor(Date.now() / 1000) + 60);
+    return {
+      status: 403,
+      body: error.body(),
+      headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset, ...fault.headers },
+    };
+  }
+  const status = fault.status ?? 500;
+  const message = fault.message ?? (status >= 500 ? 'Server Error' : 'Injected fault');
+  const body = status === 502 || status === 503 || status === 504 ? { message } : new ApiError(status, message).body();
+  return { status, body, headers: { ...fault.headers } };
+}
+
+function errorReply(p: Pipeline, error: unknown, subject: string): Reply {
+  if (error instanceof ApiError) return { status: error.status, body: error.body(), headers: error.extra.headers };
+  // A throw that is not an ApiError is a bug in the test bed: answer like
+  // GitHub's 500 but record it so the suite's zero-violation check fails.
+  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  p.violations.push({ kind: 'response', subject, status: 500, errors: [`handler threw: ${message}`] });
+  return { status: 500, body: { message: 'Server Error' } };
+}
+
+function describeActor(actor: Actor): string {
+  if (actor.kind === 'installation') return `installation:${actor.token.installation.id}`;
+  if (actor.kind === 'user') return `user:${actor.user.login}`;
+  return actor.kind;
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}

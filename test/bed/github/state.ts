@@ -1,0 +1,227 @@
+/** The server's memory: plain maps of plain records. Git objects live in the bare repositories. */
+
+export type Permission = 'admin' | 'write' | 'read' | 'none';
+
+export interface User {
+  id: number;
+  login: string;
+  type: 'User' | 'Bot' | 'Organization';
+}
+
+export interface Protection {
+  requiredStatusChecks: string[];
+  /** Require the head to contain the base branch tip (GitHub's "strict"). */
+  strict: boolean;
+  requiredApprovingReviewCount: number;
+}
+
+export interface PullState {
+  id: number;
+  number: number;
+  title: string;
+  body: string | null;
+  state: 'open' | 'closed';
+  draft: boolean;
+  head: { ref: string; sha: string };
+  base: { ref: string; sha: string };
+  user: User;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+  mergedAt: string | null;
+  mergedBy: User | null;
+  mergeCommitSha: string | null;
+  maintainerCanModify: boolean;
+  requestedReviewers: string[];
+  requestedTeams: string[];
+}
+
+export interface IssueState {
+  number: number;
+  labels: string[];
+}
+
+export interface ReactionState {
+  id: number;
+  user: User;
+  content: string;
+  createdAt: string;
+}
+
+export interface CommentState {
+  id: number;
+  issueNumber: number;
+  body: string;
+  user: User;
+  createdAt: string;
+  updatedAt: string;
+  reactions: ReactionState[];
+}
+
+export interface LabelState {
+  id: number;
+  name: string;
+  color: string;
+  description: string | null;
+  default: boolean;
+}
+
+export interface ReviewState {
+  id: number;
+  pullNumber: number;
+  user: User;
+  body: string;
+  state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED';
+  commitId: string;
+  submittedAt: string;
+}
+
+export interface Annotation {
+  path: string;
+  start_line: number;
+  end_line: number;
+  start_column?: number;
+  end_column?: number;
+  annotation_level: 'notice' | 'warning' | 'failure';
+  message: string;
+  title?: string;
+  raw_details?: string;
+}
+
+export interface CheckRunState {
+  id: number;
+  headSha: string;
+  name: string;
+  status: 'queued' | 'in_progress' | 'completed' | 'waiting' | 'requested' | 'pending';
+  conclusion: string | null;
+  startedAt: string;
+  completedAt: string | null;
+  detailsUrl: string | null;
+  externalId: string | null;
+  output: { title: string | null; summary: string | null; text: string | null; annotations: Annotation[] };
+  checkSuiteId: number;
+}
+
+export interface CommitStatusState {
+  id: number;
+  sha: string;
+  state: 'error' | 'failure' | 'pending' | 'success';
+  targetUrl: string | null;
+  description: string | null;
+  context: string;
+  creator: User;
+  createdAt: string;
+}
+
+export interface DeploymentStatusState {
+  id: number;
+  state: 'error' | 'failure' | 'inactive' | 'in_progress' | 'queued' | 'pending' | 'success';
+  description: string;
+  environment: string;
+  logUrl: string;
+  environmentUrl: string;
+  creator: User;
+  createdAt: string;
+}
+
+export interface DeploymentState {
+  id: number;
+  sha: string;
+  ref: string;
+  task: string;
+  payload: Record<string, unknown> | string;
+  environment: string;
+  originalEnvironment: string;
+  description: string | null;
+  creator: User;
+  createdAt: string;
+  updatedAt: string;
+  transient: boolean;
+  production: boolean;
+  statuses: DeploymentStatusState[];
+}
+
+export interface RepoState {
+  id: number;
+  owner: User;
+  name: string;
+  fullName: string;
+  defaultBranch: string;
+  private: boolean;
+  createdAt: string;
+  /** Last time anything was pushed (ref moved); GitHub reports it as `pushed_at`. */
+  pushedAt: string;
+  permissions: Map<string, Permission>;
+  /** Issues and pull requests share one sequence of numbers, as on GitHub. */
+  nextNumber: number;
+  pulls: Map<number, PullState>;
+  issues: Map<number, IssueState>;
+  comments: Map<number, CommentState>;
+  labels: Map<string, LabelState>;
+  reviews: ReviewState[];
+  checkRuns: Map<number, CheckRunState>;
+  statuses: CommitStatusState[];
+  deployments: Map<number, DeploymentState>;
+  protections: Map<string, Protection>;
+}
+
+export class State {
+  readonly users = new Map<string, User>();
+  readonly repos = new Map<string, RepoState>();
+  private lastId = 1000;
+
+  /** One sequence for every kind of id keeps ids unique across kinds, which helps when reading logs. */
+  nextId(): number {
+    this.lastId += 1;
+    return this.lastId;
+  }
+
+  user(login: string, type: User['type'] = 'User'): User {
+    let user = this.users.get(login.toLowerCase());
+    if (!user) {
+      user = { id: this.nextId(), login, type };
+      this.users.set(login.toLowerCase(), user);
+    }
+    return user;
+  }
+
+  repo(fullName: string): RepoState | undefined {
+    return this.repos.get(fullName.toLowerCase());
+  }
+
+  addRepo(owner: User, name: string, defaultBranch: string, isPrivate: boolean, now: string): RepoState {
+    const repo: RepoState = {
+      id: this.nextId(),
+      owner,
+      name,
+      fullName: `${owner.login}/${name}`,
+      defaultBranch,
+      private: isPrivate,
+      createdAt: now,
+      pushedAt: now,
+      permissions: new Map([[owner.login.toLowerCase(), 'admin']]),
+      nextNumber: 1,
+      pulls: new Map(),
+      issues: new Map(),
+      comments: new Map(),
+      labels: new Map(),
+      reviews: [],
+      checkRuns: new Map(),
+      statuses: [],
+      deployments: new Map(),
+      protections: new Map(),
+    };
+    this.repos.set(repo.fullName.toLowerCase(), repo);
+    return repo;
+  }
+
+  /** The issue record behind an issue or pull request number (labels live there, as on GitHub). */
+  issue(repo: RepoState, number: number): IssueState {
+    let issue = repo.issues.get(number);
+    if (!issue) {
+      issue = { number, labels: [] };
+      repo.issues.set(number, issue);
+    }
+    return issue;
+  }
+}

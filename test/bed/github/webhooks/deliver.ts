@@ -1,0 +1,135 @@
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import type { AppConfig } from '../bed.js';
+import type { ContractChecker, ContractViolation } from '../contract/checker.js';
+
+export interface Delivery {
+  id: string;
+  event: string;
+  action: string | undefined;
+  url: string;
+  headers: Record<string, string>;
+  /** The exact bytes signed and sent; a redelivery sends them again. */
+  body: string;
+  attempts: { status: number | null; error?: string; redelivery: boolean }[];
+}
+
+export interface DeliveryResult {
+  deliveryId: string;
+  /** null when the receiver could not be reached. */
+  status: number | null;
+  body: string;
+}
+
+export interface SendOptions {
+  deliveryId?: string;
+  /** Tests that deliberately send malformed payloads skip the OpenAPI check. */
+  skipContract?: boolean;
+}
+
+const HOOK_ID = '487311963';
+
+/** `sha256=<hex>` HMAC of the raw body with the webhook secret, as in X-Hub-Signature-256. */
+export function signWebhook(secret: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+function actionOf(payload: object): string | undefined {
+  const action = (payload as { action?: unknown }).action;
+  return typeof action === 'string' ? action : undefined;
+}
+
+/** The x-webhooks name for an event and action: `pull_request` + `closed` → `pull-request-closed`. */
+export function webhookName(event: string, action: string | undefined): string {
+  const base = event.replace(/_/g, '-');
+  return action ? `${base}-${action.replace(/_/g, '-')}` : base;
+}
+
+/**
+ * Posts webhooks the way GitHub's Hookshot does and keeps every delivery so
+ * it can be redelivered byte for byte with the same delivery id.
+ */
+export class WebhookSender {
+  readonly deliveries: Delivery[] = [];
+  /** Every event the server raised itself, delivered or not (no URL configured). */
+  readonly emitted: { event: string; action: string | undefined; payload: object }[] = [];
+  /** Where the server's own events go (the App's webhook URL); unset = events are only recorded. */
+  url: string | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly agent = `GitHub-Hookshot/${randomBytes(4).toString('hex').slice(0, 7)}`;
+
+  constructor(
+    private readonly app: AppConfig,
+    private readonly contract: ContractChecker,
+    private readonly violations: ContractViolation[],
+  ) {}
+
+  async send(url: string, event: string, payload: object, options: SendOptions = {}): Promise<DeliveryResult> {
+    const actionName = actionOf(payload);
+    if (!options.skipContract) this.check(event, payload);
+    const body = JSON.stringify(payload);
+    const id = options.deliveryId ?? randomUUID();
+    const delivery: Delivery = {
+      id,
+      event,
+      action: actionName,
+      url,
+      body,
+      attempts: [],
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': this.agent,
+        'x-github-event': event,
+        'x-github-delivery': id,
+        'x-github-hook-id': HOOK_ID,
+        'x-github-hook-installation-target-type': 'integration',
+        'x-github-hook-installation-target-id': String(this.app.id),
+        'x-hub-signature': `sha1=${createHmac('sha1', this.app.webhookSecret).update(body).digest('hex')}`,
+        'x-hub-signature-256': signWebhook(this.app.webhookSecret, body),
+      },
+    };
+    this.deliveries.push(delivery);
+    return this.post(delivery, false);
+  }
+
+  async redeliver(deliveryId: string): Promise<DeliveryResult> {
+    const delivery = this.deliveries.find((d) => d.id === deliveryId);
+    if (!delivery) throw new Error(`no delivery ${deliveryId} to redeliver`);
+    return this.post(delivery, true);
+  }
+
+  /** Queues server-raised events; they go out one at a time, in the order they happened. */
+  enqueue(event: string, payload: object): void {
+    this.check(event, payload);
+    this.emitted.push({ event, action: actionOf(payload), payload });
+    const url = this.url;
+    if (!url) return;
+    this.queue = this.queue.then(() => this.send(url, event, payload, { skipContract: true })).catch(() => undefined);
+  }
+
+  private check(event: string, payload: object): void {
+    const name = webhookName(event, actionOf(payload));
+    const errors = this.contract.checkWebhook(name, payload);
+    if (errors.length) this.violations.push({ kind: 'webhook', subject: name, errors });
+  }
+
+  /** Resolves once every queued delivery has been attempted. */
+  async settled(): Promise<void> {
+    let current: Promise<unknown>;
+    do {
+      current = this.queue;
+      await current;
+    } while (current !== this.queue);
+  }
+
+  private async post(delivery: Delivery, redelivery: boolean): Promise<DeliveryResult> {
+    try {
+      const response = await fetch(delivery.url, { method: 'POST', headers: delivery.headers, body: delivery.body });
+      const text = await response.text();
+      delivery.attempts.push({ status: response.status, redelivery });
+      return { deliveryId: delivery.id, status: response.status, body: text };
+    } catch (error) {
+      delivery.attempts.push({ status: null, error: String(error), redelivery });
+      return { deliveryId: delivery.id, status: null, body: '' };
+    }
+  }
+}
