@@ -1,0 +1,49 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LadderInputError, type InputLocation } from '../../core/errors.js';
+import { isSchemaBundle, type SchemaBundle } from '../../core/validate/schema/bundle.js';
+
+const bundleFile = /^v(1\.\d+)\.json$/;
+
+/**
+ * The bundled schemas live in `src/schemas/kubernetes/` of the package, which
+ * ships `src/schemas` next to `dist`: two levels up from this file under `src`
+ * (run through tsx), three levels up and into `src` under `dist`.
+ */
+function schemaDirectory(): string {
+  const candidates = [new URL('../../schemas/kubernetes/', import.meta.url), new URL('../../../src/schemas/kubernetes/', import.meta.url)];
+  for (const candidate of candidates) {
+    const dir = fileURLToPath(candidate);
+    if (existsSync(dir)) return dir;
+  }
+  throw new Error(`the bundled Kubernetes schemas are missing (looked in ${candidates.map((c) => fileURLToPath(c)).join(' and ')}); reinstall Ladder`);
+}
+
+/** Kubernetes minor versions with bundled schemas, oldest first, e.g. `['1.34', '1.35', '1.36']`. */
+export function bundledKubernetesVersions(): string[] {
+  return readdirSync(schemaDirectory())
+    .map((name) => bundleFile.exec(name)?.[1])
+    .filter((version): version is string => version !== undefined)
+    .sort((a, b) => Number(a.split('.')[1]) - Number(b.split('.')[1]));
+}
+
+/**
+ * Reads the schemas of a Kubernetes minor version (`1.35`; `v1.35` and
+ * `1.35.2` name the same bundle), or of the newest bundled one. A version
+ * without a bundle is a LadderInputError naming those there are; `from` says
+ * where the version was asked for (default: the `kubernetesVersion` setting).
+ */
+export async function loadSchemaBundle(version?: string, from: InputLocation = { file: 'kubernetesVersion' }): Promise<SchemaBundle> {
+  const available = bundledKubernetesVersions();
+  const wanted = version === undefined ? available.at(-1) : /^v?(1\.\d+)(?:\.\d+)?$/.exec(version.trim())?.[1];
+  if (wanted === undefined || !available.includes(wanted)) {
+    const asked = version === undefined ? 'the newest Kubernetes version' : `Kubernetes ${version}`;
+    throw new LadderInputError(`${asked} has no bundled schemas; Ladder bundles ${available.join(', ') || 'none'}`, from);
+  }
+  const file = join(schemaDirectory(), `v${wanted}.json`);
+  const bundle: unknown = JSON.parse(await readFile(file, 'utf8'));
+  if (!isSchemaBundle(bundle)) throw new Error(`${file} is not a schema bundle this Ladder can read; regenerate it (docs/validation.md)`);
+  return bundle;
+}

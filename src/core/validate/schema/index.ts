@@ -1,0 +1,3 @@
+export { createSchemaValidator, type SchemaValidator, type SchemaValidatorOptions } from './validator.js';
+export { isSchemaBundle, type SchemaBundle, type BundledKind, type JsonSchema } from './bundle.js';
+export { minorOf } from './unknown-kind.js';

@@ -1,0 +1,156 @@
+import { Ajv, type FormatDefinition, type ValidateFunction } from 'ajv';
+import type { Finding, Severity } from '../../findings.js';
+import type { ManifestDocument } from '../../manifests/document.js';
+import { definitionRefPrefix, isSchemaBundle, type BundledKind, type SchemaBundle } from './bundle.js';
+import { crdApiVersion, crdKind, nameOf, readCustomKinds, unusableSchemaFinding, type CustomKind } from './crds.js';
+import { formatChecks } from './formats.js';
+import { describeSchemaErrors } from './messages.js';
+import { describeUnknownKind } from './unknown-kind.js';
+
+export interface SchemaValidatorOptions {
+  /** What a kind with neither a built-in schema nor a CRD in the manifests is: default `error`. */
+  unknownKinds?: 'error' | 'warning' | 'ignore';
+}
+
+export interface SchemaValidator {
+  /** Full release of the schemas, e.g. `1.36.3`. */
+  kubernetesVersion: string;
+  /** Findings with rule 'schema' for every document; CRDs among `documents` validate their custom resources. */
+  validate(documents: readonly ManifestDocument[]): Finding[];
+  /** true/false for known kinds (built-in or CRD seen by validate), undefined when unknown. */
+  isNamespaced(apiVersion: string, kind: string): boolean | undefined;
+}
+
+const bundleId = 'kubernetes.json';
+const objectMetaRef = `${bundleId}${definitionRefPrefix}io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta`;
+/** What a custom resource whose CRD gives no schema is held to: the parts every object has. */
+const schemaless = { type: 'object', properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { $ref: objectMetaRef } } };
+
+/**
+ * Validates Kubernetes objects against the schemas of one release, strict like
+ * `kubeconform -strict`. Validators are compiled per kind on first use and
+ * kept, so a large manifest set pays the compile cost once per kind.
+ */
+export function createSchemaValidator(bundle: SchemaBundle, options: SchemaValidatorOptions = {}): SchemaValidator {
+  if (!isSchemaBundle(bundle)) throw new TypeError('not a Ladder schema bundle (regenerate it with src/tools/generate-kubernetes-schemas.ts)');
+  const unknownKinds = options.unknownKinds ?? 'error';
+  const ajv = new Ajv({
+    allErrors: true,
+    verbose: true, // errors carry the offending value and the schema around it, for messages
+    strict: false, // CRD schemas may hold keywords Ajv does not know; they are dropped, not fatal
+    allowUnionTypes: true,
+    validateSchema: false, // the bundle is generated and tested; CRD schemas are converted by our code
+    addUsedSchema: false,
+    formats: ajvFormats(),
+  });
+  ajv.addSchema({ $id: bundleId, definitions: bundle.definitions });
+
+  const builtInValidators = new Map<string, ValidateFunction>();
+  const customKinds = new Map<string, { custom: CustomKind; validate: ValidateFunction }>();
+
+  const builtIn = (apiVersion: string, kind: string): BundledKind | undefined =>
+    Object.hasOwn(bundle.kinds, apiVersion) && Object.hasOwn(bundle.kinds[apiVersion]!, kind) ? bundle.kinds[apiVersion]![kind] : undefined;
+
+  const validatorFor = (apiVersion: string, kind: string): ValidateFunction | undefined => {
+    const custom = customKinds.get(`${apiVersion}\0${kind}`);
+    if (custom) return custom.validate;
+    const known = builtIn(apiVersion, kind);
+    if (!known) return undefined;
+    let validate = builtInValidators.get(known.definition);
+    if (!validate) {
+      validate = ajv.compile({ $ref: `${bundleId}${definitionRefPrefix}${known.definition}` });
+      builtInValidators.set(known.definition, validate);
+    }
+    return validate;
+  };
+
+  /** Registers the kinds of the CRDs in `documents`; returns findings about CRD schemas that cannot be compiled. */
+  const registerCustomKinds = (documents: readonly ManifestDocument[]): Finding[] => {
+    const findings: Finding[] = [];
+    for (const document of documents) {
+      if (document.object['apiVersion'] !== crdApiVersion || document.object['kind'] !== crdKind) continue;
+      for (const custom of readCustomKinds(document, objectMetaRef)) {
+        let validate: ValidateFunction;
+        try {
+          validate = ajv.compile(custom.schema ?? schemaless);
+        } catch (error) {
+          findings.push(unusableSchemaFinding(custom, (error as Error).message));
+          validate = ajv.compile(schemaless);
+        }
+        customKinds.set(`${custom.apiVersion}\0${custom.kind}`, { custom, validate });
+      }
+    }
+    return findings;
+  };
+
+  const validateDocument = (document: ManifestDocument, findings: Finding[]): void => {
+    const { object } = document;
+    const apiVersion = object['apiVersion'];
+    const kind = object['kind'];
+    const name = nameOf(document);
+    const report = (path: (string | number)[], message: string, severity: Severity = 'error', hint?: string): void => {
+      const where = path.length === 0 ? document.start : document.positionOf(path);
+      findings.push({
+        file: document.file, line: where.line, column: where.column,
+        ...(typeof kind === 'string' && kind ? { kind } : {}),
+        ...(name ? { name } : {}),
+        rule: 'schema', severity, message, ...(hint ? { hint } : {}),
+      });
+    };
+
+    const missing = [['apiVersion', apiVersion], ['kind', kind]].filter(([, value]) => typeof value !== 'string' || value === '');
+    for (const [field, value] of missing) {
+      const present = value !== undefined && value !== null;
+      report(present ? [field as string] : [], present ? `${String(field)}: expected a non-empty string` : `${String(field)}: required field missing`,
+        'error', 'Every Kubernetes object needs apiVersion (e.g. apps/v1) and kind (e.g. Deployment).');
+    }
+    checkName(object, report);
+    if (missing.length > 0) return;
+
+    const validate = validatorFor(apiVersion as string, kind as string);
+    if (!validate) {
+      if (unknownKinds === 'ignore') return;
+      const { message, hint } = describeUnknownKind(apiVersion as string, kind as string, bundle);
+      report(['kind'], message, unknownKinds, hint);
+      return;
+    }
+    if (validate(object)) return;
+    const sensitive = kind === 'Secret' ? (path: readonly (string | number)[]) => path[0] === 'data' || path[0] === 'stringData' : undefined;
+    for (const problem of describeSchemaErrors(validate.errors ?? [], object, sensitive)) report(problem.path, problem.message);
+  };
+
+  return {
+    kubernetesVersion: bundle.kubernetesVersion,
+    validate(documents) {
+      const findings = registerCustomKinds(documents);
+      for (const document of documents) validateDocument(document, findings);
+      return findings;
+    },
+    isNamespaced(apiVersion, kind) {
+      return customKinds.get(`${apiVersion}\0${kind}`)?.custom.namespaced ?? builtIn(apiVersion, kind)?.namespaced;
+    },
+  };
+}
+
+function ajvFormats(): Record<string, FormatDefinition<string> | FormatDefinition<number>> {
+  const formats: Record<string, FormatDefinition<string> | FormatDefinition<number>> = {};
+  for (const [name, check] of Object.entries(formatChecks)) {
+    formats[name] = check.type === 'string'
+      ? { type: 'string', validate: (value: string) => check.validate(value) }
+      : { type: 'number', validate: (value: number) => check.validate(value) };
+  }
+  return formats;
+}
+
+/** `kubectl apply` and server-side apply need a name; generateName alone only works with `create`. */
+function checkName(object: Record<string, unknown>, report: (path: (string | number)[], message: string) => void): void {
+  const metadata = object['metadata'];
+  if (metadata === undefined || metadata === null) {
+    report([], 'metadata.name: required field missing');
+    return;
+  }
+  if (typeof metadata !== 'object' || Array.isArray(metadata)) return; // the schema reports the wrong type
+  const name = (metadata as Record<string, unknown>)['name'];
+  if (name === undefined || name === null) report(['metadata'], 'metadata.name: required field missing');
+  else if (name === '') report(['metadata', 'name'], 'metadata.name: must not be empty');
+}
