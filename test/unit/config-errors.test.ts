@@ -196,3 +196,21 @@ test('Windows line endings and a byte-order mark are read like any other file', 
     "f.yml:9:5 environments[0].autoMerg: unknown key (did you mean 'autoMerge'?)",
   ]);
 });
+
+test('keys are names: a list, a mapping or nothing as a key is refused, without process warnings', async () => {
+  const warnings: string[] = [];
+  const onWarning = (warning: Error): void => {
+    warnings.push(warning.message);
+  };
+  process.on('warning', onWarning);
+  try {
+    assert.deepEqual(problems(`${base}? [a, b]\n: 1\n`), ['f.yml:13:3 a key must be a plain name, not a list or mapping']);
+    assert.deepEqual(problems(`${base}{ x: 1 }: 1\n`), ['f.yml:13:1 a key must be a plain name, not a list or mapping']);
+    assert.deepEqual(problems(`${base}values:\n  default:\n    "": 1\n`), ['f.yml:15:5 values.default: empty key; every value needs a name']);
+    // Warnings are emitted on the next tick; give them the chance to show up.
+    await new Promise((resolve) => setImmediate(resolve));
+  } finally {
+    process.off('warning', onWarning);
+  }
+  assert.deepEqual(warnings, []);
+});

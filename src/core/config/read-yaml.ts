@@ -1,4 +1,4 @@
-import { LineCounter, parseDocument, visit, type Document, type YAMLError, type YAMLWarning } from 'yaml';
+import { LineCounter, isScalar, parseDocument, visit, type Document, type YAMLError, type YAMLWarning } from 'yaml';
 import { formatKeyPath } from '../errors.js';
 import { configLocator, pathAtOffset, type Locate } from './locate.js';
 import type { ConfigProblem } from './problem.js';
@@ -37,7 +37,9 @@ export function readConfigYaml(text: string, limits: ConfigReadLimits = defaultC
   const lineCounter = new LineCounter();
   let doc: Document;
   try {
-    doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true, merge: true });
+    // logLevel 'error': the parser would otherwise print warnings to the
+    // process (e.g. for a mapping used as a key); they are problems here.
+    doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true, merge: true, logLevel: 'error' });
   } catch (error) {
     // The parser reports problems as errors on the document; a throw is a bug
     // in it, and the user still deserves a located answer rather than a crash.
@@ -45,16 +47,24 @@ export function readConfigYaml(text: string, limits: ConfigReadLimits = defaultC
   }
 
   // After the first syntax error the parser's view of the rest is guesswork,
-  // and its further errors are mostly echoes; duplicate keys and unknown tags
-  // are each a problem of their own.
-  const syntax = doc.errors.filter((error) => error.code !== 'DUPLICATE_KEY').slice(0, 1);
-  const independent = [...doc.errors.filter((error) => error.code === 'DUPLICATE_KEY'), ...doc.warnings];
-  const yamlProblems = [...syntax, ...independent].map((problem) => fromYamlProblem(problem, doc, lineCounter, text));
+  // and its further errors (duplicate keys included) are mostly echoes. In a
+  // well-formed file, each duplicate key and unknown tag is a problem of its own.
+  const syntax = doc.errors.find((error) => error.code !== 'DUPLICATE_KEY');
+  const reported = syntax ? [syntax] : [...doc.errors, ...doc.warnings];
+  const yamlProblems = reported.map((problem) => fromYamlProblem(problem, doc, lineCounter, text));
   if (yamlProblems.length > 0) return { ok: false, problems: yamlProblems };
 
   const locate = configLocator(doc, lineCounter);
   if (doc.contents === null) {
     return fail('the file is empty; a Ladder config needs at least service, image, manifests and environments');
+  }
+  const badKey = findNonNameKey(doc);
+  if (badKey) {
+    const { line, col } = lineCounter.linePos(badKey.offset);
+    const path = pathAtOffset(doc, badKey.offset);
+    // An empty scalar key is found as a key named "null" or ""; the mapping holding it is the useful name.
+    if (badKey.scalar) path.pop();
+    return fail(badKey.message, line, col, formatKeyPath(path));
   }
   let value: unknown;
   try {
@@ -103,7 +113,7 @@ function fromYamlProblem(problem: YAMLError | YAMLWarning, doc: Document, lineCo
   switch (problem.code) {
     case 'DUPLICATE_KEY': {
       const name = path.length > 0 ? String(path[path.length - 1]) : text.slice(problem.pos[0], problem.pos[1]);
-      return { message: `duplicate key '${name}'; each key may appear once in a mapping`, key, line, column: col };
+      return { message: `duplicate key${name ? ` '${name}'` : ''}; each key may appear once in a mapping`, key, line, column: col };
     }
     case 'MULTIPLE_DOCS':
       return { message: 'a config file holds one YAML document; remove the --- separator and what follows it', key: '', line, column: col };
@@ -141,6 +151,26 @@ function aliasOffset(doc: Document): number | undefined {
     },
   });
   return unresolved ?? first;
+}
+
+/** Keys are names; a list, mapping or nothing as a key is a slip of indentation or punctuation. */
+function findNonNameKey(doc: Document): { offset: number; message: string; scalar: boolean } | undefined {
+  let found: { offset: number; message: string; scalar: boolean } | undefined;
+  visit(doc, {
+    Pair(_, pair) {
+      if (found) return visit.BREAK;
+      const key = pair.key as { range?: readonly [number, number, number] } | null;
+      const valueStart = (pair.value as { range?: readonly [number, number, number] } | null)?.range?.[0];
+      if (isScalar(pair.key) && pair.key.value !== null && pair.key.value !== '') return undefined;
+      const offset = key?.range?.[0] ?? valueStart;
+      if (offset === undefined) return undefined;
+      found = isScalar(pair.key) || !pair.key
+        ? { offset, message: 'empty key; every value needs a name', scalar: isScalar(pair.key) }
+        : { offset, message: 'a key must be a plain name, not a list or mapping', scalar: false };
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 /** `__proto__` as a key is at best a mistake; kept, it would be a prototype-pollution path in later merges. */
