@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # Builds the pinned control-plane and benchmark binaries from Go modules into a
-# cache outside the repository. Idempotent: a binary already built for the pinned
-# version is reused. Only the Go module proxy is contacted.
+# cache outside the repository:
+#   bash test/bed/build-binaries.sh [all|control-plane|kubeconform]
+# Idempotent: a binary already built for the pinned version is reused, so the
+# test runner calls this before every run. Two runs at once (two terminals,
+# parallel CI steps) take turns through a lock instead of building twice. Only
+# the Go module proxy is contacted. Build times are appended to
+# $CACHE/bin/build-times.log.
 set -euo pipefail
 
 KUBE_VERSION="${LADDER_KUBE_VERSION:-v1.36.3}"
@@ -9,11 +14,60 @@ ETCD_VERSION="${LADDER_ETCD_VERSION:-v3.6.6}"
 KUBECONFORM_VERSION="${LADDER_KUBECONFORM_VERSION:-v0.7.0}"
 CACHE="${LADDER_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ladder}"
 BIN="$CACHE/bin"
-WANT="${1:-all}" # all | control-plane | kubeconform
+WANT="${1:-all}"
 
 log() { printf '[build-test-binaries] %s\n' "$*" >&2; }
-command -v go >/dev/null || { log "Go is required (https://go.dev/dl); none found on PATH"; exit 1; }
+die() { log "error: $*"; exit 1; }
+
+case "$WANT" in
+  all | control-plane | kubeconform) ;;
+  *) die "unknown target '$WANT'; use: all | control-plane | kubeconform" ;;
+esac
+
+if ! command -v go >/dev/null; then
+  die "Go is needed to build the test binaries and is not on PATH.
+  Install Go 1.24 or newer: https://go.dev/doc/install
+  (Debian/Ubuntu: the golang-go package is often too old; use the tarball from go.dev/dl.
+   macOS: brew install go.) Newer toolchains that the Kubernetes sources ask for are
+  then fetched by Go itself (GOTOOLCHAIN=auto)."
+fi
 mkdir -p "$BIN"
+
+ticker=""
+stop_ticker() { if [[ -n "$ticker" ]]; then kill "$ticker" 2>/dev/null || true; wait "$ticker" 2>/dev/null || true; ticker=""; fi; }
+trap 'status=$?; stop_ticker; [[ $status -eq 0 ]] || log "failed (exit $status); the output above says why. Re-running resumes with the downloaded modules."' EXIT
+
+# Take turns with other runs of this script; a second run waits, then finds the
+# binaries cached. Without flock (macOS) concurrent runs are merely wasteful.
+if command -v flock >/dev/null; then
+  exec 9>"$CACHE/build.lock"
+  if ! flock -n 9; then
+    log "another build is running (lock $CACHE/build.lock); waiting for it"
+    flock 9
+  fi
+fi
+
+# Prints a line every 30 s while a long step runs, so a quiet compile does not
+# look like a hang.
+start_ticker() { # label
+  local label=$1 since
+  since=$(date +%s)
+  ( while sleep 30; do log "$label: still working ($(($(date +%s) - since))s)"; done ) &
+  ticker=$!
+}
+
+record_time() { # binary version seconds
+  printf '%s %s %s %ss %s %s cores\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$1" "$2" "$3" "$(go env GOVERSION)" "$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?')" >>"$BIN/build-times.log"
+  log "$1 $2: built in $3s"
+}
+
+# Checks that the fresh binary runs and reports the version we pinned, before
+# it replaces anything in the cache.
+verify_version() { # binary-path version-flag expected-substring
+  local reported
+  reported=$("$1" "$2" 2>&1) || die "$1 $2 failed: $reported"
+  [[ "$reported" == *"$3"* ]] || die "$1 $2 says '$reported', expected $3"
+}
 
 build_kube_apiserver() {
   local out="$BIN/kube-apiserver-$KUBE_VERSION"
@@ -21,12 +75,15 @@ build_kube_apiserver() {
   local started=$SECONDS work="$CACHE/build/kube-apiserver-$KUBE_VERSION"
   local minor_patch="${KUBE_VERSION#v1.}" # e.g. 36.3
   local staging="v0.$minor_patch"
-  log "kube-apiserver $KUBE_VERSION: resolving k8s.io/kubernetes (first run downloads a few hundred MB)"
+  log "kube-apiserver $KUBE_VERSION: resolving k8s.io/kubernetes (the first run downloads a few hundred MB)"
   rm -rf "$work" && mkdir -p "$work" && cd "$work"
-  local gomod
+  local gomod gover
   gomod=$(go mod download -json "k8s.io/kubernetes@$KUBE_VERSION" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",\{0,1\}$/\1/p')
-  local gover
+  [[ -f "$gomod" ]] || die "could not download k8s.io/kubernetes@$KUBE_VERSION (is the Go module proxy reachable?)"
   gover=$(sed -n 's/^go \([0-9.]*\)$/\1/p' "$gomod" | head -1)
+  # k8s.io/kubernetes cannot be required as is: its go.mod replaces every
+  # k8s.io staging module with ./staging/..., which does not exist in the
+  # module zip. Each of them is published on its own as v0.<minor>.<patch>.
   {
     echo "module ladder.local/build/kube-apiserver"
     echo
@@ -35,47 +92,61 @@ build_kube_apiserver() {
     echo "require k8s.io/kubernetes $KUBE_VERSION"
     echo
     echo "replace ("
-    # Every staging module that k8s.io/kubernetes replaces with ./staging/... is
-    # published on its own as v0.<minor>.<patch>.
     sed -n 's#^[[:space:]]*\(k8s.io/[a-z0-9-]*\) => ./staging/.*#\t\1 => \1 '"$staging"'#p' "$gomod"
     echo ")"
-  } > go.mod
+  } >go.mod
   log "kube-apiserver $KUBE_VERSION: downloading dependencies"
+  start_ticker "kube-apiserver $KUBE_VERSION: downloading"
   go get "k8s.io/kubernetes/cmd/kube-apiserver@$KUBE_VERSION" >&2
-  log "kube-apiserver $KUBE_VERSION: compiling (takes several minutes on 2 cores)"
+  stop_ticker
+  log "kube-apiserver $KUBE_VERSION: compiling (several minutes on 2 cores)"
+  start_ticker "kube-apiserver $KUBE_VERSION: compiling"
   local pkg=k8s.io/component-base/version
   CGO_ENABLED=0 go build -trimpath -o "$out.tmp" \
     -ldflags "-s -w -X $pkg.gitVersion=$KUBE_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=${minor_patch%%.*}" \
     k8s.io/kubernetes/cmd/kube-apiserver
+  stop_ticker
+  verify_version "$out.tmp" --version "Kubernetes $KUBE_VERSION"
   mv "$out.tmp" "$out"
-  log "kube-apiserver $KUBE_VERSION: built in $((SECONDS - started))s"
+  record_time kube-apiserver "$KUBE_VERSION" $((SECONDS - started))
 }
 
-build_from_module() { # name version package-path binary-name
-  local name=$1 version=$2 pkg=$3 binary=$4
+build_from_module() { # name version package-path binary-name version-flag version-substring [ldflags]
+  local name=$1 version=$2 pkg=$3 binary=$4 flag=$5 reports=$6 ldflags=${7:-}
   local out="$BIN/$binary-$version"
   if [[ -x "$out" ]]; then log "$name $version: cached at $out"; return; fi
   local started=$SECONDS work="$CACHE/build/$binary-$version"
   rm -rf "$work" && mkdir -p "$work" && cd "$work"
-  printf 'module ladder.local/build/%s\n\ngo 1.24\n' "$binary" > go.mod
+  printf 'module ladder.local/build/%s\n\ngo 1.24\n' "$binary" >go.mod
   log "$name $version: downloading"
   go get "$pkg@$version" >&2
   log "$name $version: compiling"
-  CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$out.tmp" "$pkg"
+  start_ticker "$name $version: compiling"
+  CGO_ENABLED=0 go build -trimpath -ldflags "-s -w $ldflags" -o "$out.tmp" "$pkg"
+  stop_ticker
+  verify_version "$out.tmp" "$flag" "$reports"
   mv "$out.tmp" "$out"
-  log "$name $version: built in $((SECONDS - started))s"
+  record_time "$name" "$version" $((SECONDS - started))
+}
+
+# Stable names for the harness (test/bed/kube/binaries.ts), pointing at the pinned build.
+link() { # binary version
+  if [[ -x "$BIN/$1-$2" ]]; then ln -sfn "$1-$2" "$BIN/$1"; fi
 }
 
 case "$WANT" in
-  all|control-plane)
-    build_from_module etcd "$ETCD_VERSION" go.etcd.io/etcd/server/v3 etcd
-    build_kube_apiserver ;;
+  all | control-plane)
+    build_from_module etcd "$ETCD_VERSION" go.etcd.io/etcd/server/v3 etcd --version "etcd Version: ${ETCD_VERSION#v}"
+    build_kube_apiserver
+    link etcd "$ETCD_VERSION"
+    link kube-apiserver "$KUBE_VERSION"
+    ;;
 esac
 case "$WANT" in
-  all|kubeconform)
-    build_from_module kubeconform "$KUBECONFORM_VERSION" github.com/yannh/kubeconform/cmd/kubeconform kubeconform ;;
+  all | kubeconform)
+    build_from_module kubeconform "$KUBECONFORM_VERSION" github.com/yannh/kubeconform/cmd/kubeconform kubeconform -v "$KUBECONFORM_VERSION" \
+      "-X main.version=$KUBECONFORM_VERSION"
+    link kubeconform "$KUBECONFORM_VERSION"
+    ;;
 esac
-ln -sf "kube-apiserver-$KUBE_VERSION" "$BIN/kube-apiserver" 2>/dev/null || true
-ln -sf "etcd-$ETCD_VERSION" "$BIN/etcd" 2>/dev/null || true
-[[ -x "$BIN/kubeconform-$KUBECONFORM_VERSION" ]] && ln -sf "kubeconform-$KUBECONFORM_VERSION" "$BIN/kubeconform"
-log "binaries in $BIN"
+log "binaries in $BIN ($SECONDS s)"
