@@ -54,13 +54,13 @@ async function launchOnce(spec: LaunchSpec, attempt: number): Promise<Launched> 
   // Both start at once: the API server retries etcd until it answers, which is
   // quicker than waiting for etcd first.
   const etcd = spawnWatched('etcd', binaries.etcd, [
-    '--name=default',
+    '--name=ladder-test',
     `--data-dir=${join(dir, `etcd-data${suffix}`)}`,
     `--listen-client-urls=${etcdUrl}`,
     `--advertise-client-urls=${etcdUrl}`,
     `--listen-peer-urls=${peerUrl}`,
     `--initial-advertise-peer-urls=${peerUrl}`,
-    `--initial-cluster=default=${peerUrl}`,
+    `--initial-cluster=ladder-test=${peerUrl}`,
     // Throwaway data: durability only costs time.
     '--unsafe-no-fsync',
     '--log-level=warn',
@@ -80,6 +80,9 @@ async function launchOnce(spec: LaunchSpec, attempt: number): Promise<Launched> 
     `--service-account-key-file=${pki.serviceAccountPublicKey}`,
     `--service-account-signing-key-file=${pki.serviceAccountKey}`,
     '--service-cluster-ip-range=10.0.0.0/24',
+    // The `kubernetes` Service's endpoints would be 127.0.0.1, which the API
+    // rejects (loopback), filling the log with errors; nothing here needs them.
+    '--endpoint-reconciler-type=none',
     ...spec.apiServerArgs,
   ], join(dir, `kube-apiserver${suffix}.log`));
   spec.onSpawn(apiServer);
