@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmod, mkdtemp, open, rm, writeFile, chown } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, open, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -97,6 +97,16 @@ describe('ladder with bad input', { concurrency: true }, () => {
     const result = await runLadder(['validate', file], asNobody);
     assert.equal(result.code, 2, result.stdout + result.stderr);
     assert.equal(result.stderr, `ladder validate: ${file}: permission denied\n`);
+  });
+
+  it('follows a symbolic link that points back up the tree only once', async () => {
+    const dir = join(scratch, 'loop');
+    await mkdir(join(dir, 'sub'), { recursive: true });
+    await writeFile(join(dir, 'sub', 'map.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: cfg }\n');
+    await symlink('..', join(dir, 'sub', 'up'));
+    const result = await runLadder(['validate', '--format', 'json', dir], { timeoutMs: 20_000 });
+    assert.notEqual(result.code, null, 'the walk did not end');
+    assert.equal((JSON.parse(result.stdout) as { resources: number }).resources, 1);
   });
 
   it('reports a resource defined twice', async () => {

@@ -96,6 +96,13 @@ describe('ladder validate', { concurrency: true }, () => {
     assert.equal(report.findings[0]!.line, 11);
   });
 
+  it('reads JSON manifests with positions', async () => {
+    const dir = fixture('json');
+    const result = await runLadder(['validate', dir]);
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stdout, new RegExp(`^${dir}/service\\.json:15:41  error  schema  Service/api  spec\\.ports\\[0\\]\\.port: `, 'm'));
+  });
+
   it('exits 0 when every finding is a warning', async () => {
     const result = await runLadder(['validate', fixture('diff', 'after', 'service.yaml')]);
     assert.equal(result.code, 0, result.stderr);
