@@ -10,53 +10,57 @@ import { z } from 'zod';
  * something editors can use as is.
  */
 
-// `min(1, abort)` first: for an empty value "must not be empty" says it all.
-const dnsLabel = z
-  .string()
-  .min(1, { abort: true })
-  .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a DNS-1123 label: lower-case letters, digits and -, at most 63 characters');
+/**
+ * A string matching `pattern`. The message also goes into the JSON Schema as
+ * `patternErrorMessage`, which editors using yaml-language-server show instead
+ * of the bare regular expression. With `nonEmpty`, an empty value is only
+ * "must not be empty" (abort: later checks do not pile on).
+ */
+function matching(pattern: RegExp, message: string, options: { nonEmpty?: boolean } = {}) {
+  const base = options.nonEmpty ? z.string().min(1, { abort: true }) : z.string();
+  return base.regex(pattern, message).meta({ patternErrorMessage: message });
+}
+
+const dnsLabel = matching(
+  /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/,
+  'must be a DNS-1123 label: lower-case letters, digits and -, at most 63 characters',
+  { nonEmpty: true },
+);
 
 // Git's check-ref-format, minus the rarely-met corners: no spaces or control
 // characters, none of ~^:?*[\, no `..`, `//` or `@{`, no leading `-` or `/`,
 // no trailing `/`, `.` or `.lock`.
-const gitBranch = z
-  .string()
-  .min(1, { abort: true })
-  .regex(
-    /^(?!-|\/)(?!.*(\.\.|\/\/|@\{|\/\.|\.lock$|\.$|\/$))[^\u0000-\u0020\u007f~^:?*[\\]+$/,
-    'must be a valid Git branch name, e.g. main or release/1.2',
-  );
+const gitBranch = matching(
+  /^(?!-|\/)(?!.*(\.\.|\/\/|@\{|\/\.|\.lock$|\.$|\/$))[^\u0000-\u0020\u007f~^:?*[\\]+$/,
+  'must be a valid Git branch name, e.g. main or release/1.2',
+  { nonEmpty: true },
+);
 
 // A relative directory inside a repository: no leading `/`, no `..` segment.
-const relativeDirectory = z
-  .string()
-  .regex(/^(?:(?!\.\.(?:\/|$))[\w.-]+(?:\/(?!\.\.(?:\/|$))[\w.-]+)*)?$/, 'must be a relative directory such as deploy/templates, without .. or a leading /');
+const relativeDirectory = matching(
+  /^(?:(?!\.\.(?:\/|$))[\w.-]+(?:\/(?!\.\.(?:\/|$))[\w.-]+)*)?$/,
+  'must be a relative directory such as deploy/templates, without .. or a leading /',
+);
 
-const duration = z
-  .string()
-  .regex(/^(\d+(ms|s|m|h|d))+$/, 'must be a duration such as 90s, 30m, 1h30m or 2d');
+const duration = matching(/^(\d+(ms|s|m|h|d))+$/, 'must be a duration such as 90s, 30m, 1h30m or 2d');
 
-const repoName = z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be owner/name, e.g. shop/checkout-manifests');
+const repoName = matching(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be owner/name, e.g. shop/checkout-manifests');
 
-const githubLogin = z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, 'must be a GitHub login such as octocat');
+const githubLogin = matching(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, 'must be a GitHub login such as octocat');
 
-const githubTeam = z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be org/team-slug, e.g. shop/release-managers');
+const githubTeam = matching(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be org/team-slug, e.g. shop/release-managers');
 
-const ruleId = z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be a rule id such as run-as-root');
+const ruleId = matching(/^[a-z][a-z0-9-]*$/, 'must be a rule id such as run-as-root');
 
 const day = '(mon|tue|wed|thu|fri|sat|sun)';
 const clock = '([01]\\d|2[0-3]):[0-5]\\d';
 
 export const deployWindowSchema = z
   .strictObject({
-    days: z
-      .string()
-      .regex(new RegExp(`^${day}(-${day})?(,${day}(-${day})?)*$`), 'must be days such as mon-thu, fri-mon or mon,wed,fri')
+    days: matching(new RegExp(`^${day}(-${day})?(,${day}(-${day})?)*$`), 'must be days such as mon-thu, fri-mon or mon,wed,fri')
       .describe('Days the window is open: a range (`mon-thu`; `fri-mon` wraps over the weekend), a list (`mon,wed,fri`) or both.')
       .meta({ examples: ['mon-thu', 'mon,wed,fri'] }),
-    hours: z
-      .string()
-      .regex(new RegExp(`^${clock}-(${clock}|24:00)$`), 'must be HH:MM-HH:MM in 24-hour time, e.g. 09:00-16:00')
+    hours: matching(new RegExp(`^${clock}-(${clock}|24:00)$`), 'must be HH:MM-HH:MM in 24-hour time, e.g. 09:00-16:00')
       .describe('Opening hours, `HH:MM-HH:MM` in 24-hour time in `timezone`; the start is before the end (`24:00` ends at midnight).')
       .meta({ examples: ['09:00-16:00'] }),
     timezone: z
@@ -121,7 +125,7 @@ export const policyExceptionSchema = z
       .min(10, 'must say why, in at least 10 characters')
       .describe('Why the rule does not apply; recorded in every report.'),
     resources: z
-      .array(z.string().regex(/^[A-Za-z0-9]+\/[a-z0-9.-]+$/, 'must be Kind/name, e.g. Deployment/checkout'))
+      .array(matching(/^[A-Za-z0-9]+\/[a-z0-9.-]+$/, 'must be Kind/name, e.g. Deployment/checkout'))
       .optional()
       .describe('Limit the exception to these resources (`Kind/name`); all resources when absent.'),
   })
@@ -129,9 +133,7 @@ export const policyExceptionSchema = z
 
 export const validationSchema = z
   .strictObject({
-    kubernetesVersion: z
-      .string()
-      .regex(/^1\.(0|[1-9]\d{0,2})$/, 'must be a Kubernetes minor version such as "1.35" (in quotes)')
+    kubernetesVersion: matching(/^1\.(0|[1-9]\d{0,2})$/, 'must be a Kubernetes minor version such as "1.35" (in quotes)')
       .optional()
       .describe('Kubernetes minor version whose schemas validate the manifests, in quotes; the newest bundled when absent.')
       .meta({ examples: ['1.35'] }),
@@ -140,7 +142,7 @@ export const validationSchema = z
       .default('error')
       .describe('What to do with a kind that has no schema (neither built in nor a CRD in the manifest set).'),
     allowClusterScoped: z
-      .array(z.string().regex(/^[A-Z][A-Za-z0-9]*$/, 'must be a Kubernetes kind such as ClusterRole'))
+      .array(matching(/^[A-Z][A-Za-z0-9]*$/, 'must be a Kubernetes kind such as ClusterRole'))
       .default([])
       .describe('Cluster-scoped kinds the service may ship (e.g. `ClusterRole`).'),
     disable: z.array(policyExceptionSchema).default([]).describe('Policy rules turned off for this repository, each with a reason.'),
@@ -169,12 +171,10 @@ export const manifestsSchema = z
 export const ladderConfigSchema = z
   .strictObject({
     service: dnsLabel.describe('Service name; used in resource names, labels and promotion branches.').meta({ examples: ['checkout'] }),
-    image: z
-      .string()
-      .regex(
-        /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/,
-        'must be an image name without tag or digest, e.g. registry.example.com/shop/checkout',
-      )
+    image: matching(
+      /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/,
+      'must be an image name without tag or digest, e.g. registry.example.com/shop/checkout',
+    )
       .describe('Image repository, without tag: the tag is the commit SHA, never `latest`.')
       .meta({ examples: ['registry.example.com/shop/checkout'] }),
     // prefault, not default: the default input is parsed, so every load gets
