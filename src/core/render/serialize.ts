@@ -1,5 +1,6 @@
 import { Document, parseDocument, visit } from 'yaml';
 import { compareCodeUnits } from './helpers/structures.js';
+import { escapeUnsafe, hasUnsafeCharacters } from './yaml-text.js';
 
 const rootFirst = ['apiVersion', 'kind', 'metadata'];
 const metadataFirst = ['name', 'namespace', 'labels', 'annotations'];
@@ -11,6 +12,7 @@ const listItemFirst = ['name'];
  * first (metadata: name, namespace, labels, annotations first), `name` first
  * in list items, every other key in code-unit order; no anchors, no folding.
  * Same object → same bytes, whatever the key order it was built with.
+ * Strings are written so YAML 1.1 readers (kubectl) read them unchanged too.
  */
 export function serializeResource(object: Record<string, unknown>): string {
   const doc = new Document(orderKeys(object, rootFirst), { aliasDuplicateObjects: false });
@@ -19,11 +21,18 @@ export function serializeResource(object: Record<string, unknown>): string {
     Scalar(_key, node) {
       if (typeof node.value !== 'string') return;
       let quote = quoteCache.get(node.value);
-      if (quote === undefined) quoteCache.set(node.value, (quote = changesTypeInYaml11(node.value)));
+      if (quote === undefined) {
+        quote = hasUnsafeCharacters(node.value) || changesTypeInYaml11(node.value);
+        quoteCache.set(node.value, quote);
+      }
       if (quote) node.type = 'QUOTE_DOUBLE';
     },
   });
-  return doc.toString({ lineWidth: 0 });
+  // The yaml library writes DEL, C1 controls, NEL, LS, PS and BOM raw. YAML 1.1
+  // readers refuse the controls and break lines at NEL/LS/PS, so they are
+  // escaped; every string holding one was made double-quoted above, so each
+  // occurrence in the text is inside double quotes, where `\uXXXX` is the same value.
+  return escapeUnsafe(doc.toString({ lineWidth: 0 }));
 }
 
 /** Maps become `Map`s in the chosen order (a plain object would put integer-like keys first). */
@@ -49,5 +58,10 @@ function changesTypeInYaml11(text: string): boolean {
   if (text.includes('\n')) return false;
   if (text === '<<' || text === '=') return true; // merge key and value key in YAML 1.1
   const doc = parseDocument(text, { version: '1.1' });
-  return doc.errors.length > 0 || doc.toJS() !== text;
+  if (doc.errors.length > 0) return true;
+  try {
+    return doc.toJS() !== text;
+  } catch {
+    return true; // e.g. `*name`, an alias with no anchor: anything but a plain string
+  }
 }

@@ -9,6 +9,11 @@
 // LS, PS), or strips them (BOM). Escaping keeps the value byte-exact.
 const unsafeForYaml = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
 
+/** True when `text` holds a character that must be escaped in YAML (see above). */
+export function hasUnsafeCharacters(text: string): boolean {
+  return /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/.test(text);
+}
+
 /** A double-quoted YAML scalar holding exactly `text`. */
 export function doubleQuoted(text: string): string {
   return escapeUnsafe(JSON.stringify(text));
@@ -34,6 +39,7 @@ export function numberText(value: number): string {
   return `${text.slice(0, exponent)}.0${text.slice(exponent)}`;
 }
 
-function escapeUnsafe(json: string): string {
+/** Escapes those characters as `\\uXXXX`; only valid where every occurrence is inside a double-quoted scalar. */
+export function escapeUnsafe(json: string): string {
   return json.replace(unsafeForYaml, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

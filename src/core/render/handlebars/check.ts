@@ -125,11 +125,11 @@ class TemplateChecker {
   private checkSurroundings(node: hbs.AST.MustacheStatement, name: string): void {
     const before = this.charBefore(node.loc.start, node.strip?.open ?? false);
     if (before !== undefined && !allowedBefore.includes(before)) {
-      fail(node, `{{${name} …}} is glued to the text before it ("${before}"); ${glueAdvice(name)}`);
+      fail(node, `{{${name} …}} is glued to the ${JSON.stringify(before)} before it; ${glueAdvice(name)}`);
     }
     const after = this.charAfter(node.loc.end, node.strip?.close ?? false);
     if (after !== undefined && !allowedAfter.includes(after)) {
-      fail(node, `{{${name} …}} is glued to the text after it ("${after}"); ${glueAdvice(name)}`);
+      fail(node, `{{${name} …}} is glued to the ${JSON.stringify(after)} after it; ${glueAdvice(name)}`);
     }
   }
 

@@ -56,7 +56,7 @@ export function createTemplateEngine(): TemplateEngine {
       try {
         checkTemplate(hb.parseWithoutProcessing(source), source);
       } catch (error) {
-        throw templateSourceError(error, file);
+        throw templateSourceError(error, file, source);
       }
       const render = hb.compile(source, compileOptions);
       return (context) => {

@@ -10,19 +10,22 @@ interface HandlebarsException {
 }
 
 /** A template that does not parse, or breaks Ladder's template rules. */
-export function templateSourceError(error: unknown, file: string): LadderInputError {
+export function templateSourceError(error: unknown, file: string, source: string): LadderInputError {
   if (error instanceof TemplateSourceError) {
     return new LadderInputError(error.message, { file, line: error.line, column: error.column || undefined });
   }
   const { message, line, column } = describeHandlebarsError(error);
-  // The parser's own message: "Parse error on line 3:\n<source>\n----^\nExpecting 'ID', got 'EOF'"
-  const parse = /^Parse error on line (\d+):\n([^\n]*)\n([^\n]*)\n([\s\S]*)$/.exec(message);
+  // The parser's message: "Parse error on line 3:\n<excerpt>\n----^\nExpecting 'ID', ..., got 'EOF'".
+  // Its excerpt joins lines and its token list is grammar jargon; the line itself says more.
+  const parse = /^Parse error on line (\d+):[\s\S]*got '([^']+)'\s*$/.exec(message);
   if (parse) {
-    const [, lineText, source, caret, expected] = parse;
-    return new LadderInputError(`template syntax error: ${expected!.replace(/\n/g, ' ')}\n  ${source}\n  ${caret}`, {
-      file,
-      line: Number(lineText),
-    });
+    const lineNumber = Number(parse[1]);
+    const token = parse[2] === 'EOF' ? 'the end of the template (an unclosed {{ or block?)' : `'${parse[2]}'`;
+    const text = source.split('\n')[lineNumber - 1];
+    return new LadderInputError(
+      `template syntax error: unexpected ${token}` + (text === undefined ? '' : `\n  ${lineNumber} | ${text}`),
+      { file, line: lineNumber },
+    );
   }
   return new LadderInputError(`template syntax error: ${message}`, { file, line, column }, { cause: error });
 }
