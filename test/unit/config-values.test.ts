@@ -85,3 +85,23 @@ test('window days read ranges, lists and ranges over the weekend', () => {
   assert.deepEqual([...windowDays({ days: 'fri-mon' })].sort(), [0, 1, 5, 6]);
   assert.deepEqual([...windowDays({ days: 'sun' })], [0]);
 });
+
+test('YAML merge keys and anchors work in values, with the local keys winning', () => {
+  const merged = parseConfig(
+    `service: web
+image: web
+manifests: { repo: a/b }
+environments:
+  - { name: dev, from: { branch: main }, namespace: web-dev }
+  - { name: prd, from: { environment: dev }, namespace: web }
+values:
+  default: &base { cpu: 250m, memory: 256Mi }
+  prd:
+    <<: *base
+    cpu: "2"
+`,
+    'ladder.yml',
+  );
+  assert.deepEqual(merged.values['prd'], { cpu: '2', memory: '256Mi' });
+  assert.deepEqual(valuesFor(merged, 'prd'), { cpu: '2', memory: '256Mi' });
+});
