@@ -59,6 +59,8 @@ export function spawnWatched(name: string, command: string, args: string[], logP
   if (pid === undefined) throw new Error(`could not start ${name}: bash not found`);
 
   const signal = (target: number, sig: NodeJS.Signals) => {
+    // Once reaped, the pid may already belong to an unrelated process.
+    if (status) return;
     try {
       process.kill(target, sig);
     } catch {
