@@ -66,6 +66,12 @@ describe('renderEnvironment output is deterministic', () => {
     assert.deepEqual(service.spec.ports.map((p) => p.name), ['admin', 'http', 'metrics']);
   });
 
+  it('iterates a map with a __proto__ key as data', () => {
+    const env = JSON.parse('{"__proto__": "p", "A": "a"}') as Record<string, unknown>;
+    const files = render([templates[1]!], configWith({ env, annotations: {} }));
+    assert.deepEqual((parse(files[0]!.content) as { data: unknown }).data, JSON.parse('{"A": "a", "__proto__": "p"}'));
+  });
+
   it('sorts files by path and describes each resource', () => {
     const files = render(templates, configWith(values));
     assert.deepEqual(

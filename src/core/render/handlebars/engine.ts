@@ -72,7 +72,6 @@ export function createTemplateEngine(): TemplateEngine {
 
 function sortKeys(items: unknown): unknown {
   if (items === null || typeof items !== 'object' || Array.isArray(items)) return items;
-  const sorted: Record<string, unknown> = {};
-  for (const key of Object.keys(items).sort(compareCodeUnits)) sorted[key] = (items as Record<string, unknown>)[key];
-  return sorted;
+  // fromEntries defines own properties: a `__proto__` key stays a key, never a prototype.
+  return Object.fromEntries(Object.keys(items).sort(compareCodeUnits).map((key) => [key, (items as Record<string, unknown>)[key]]));
 }
