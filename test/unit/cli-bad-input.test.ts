@@ -9,7 +9,7 @@ import { fixture, runLadder, type RunOptions } from './cli-run.js';
  * Bad input, end to end through the `ladder` process: each case must end
  * with the right exit code and a message that says where, never a crash.
  */
-describe('ladder with bad input', { concurrency: true }, () => {
+describe('ladder with bad input', { concurrency: 4 }, () => {
   let scratch: string;
   before(async () => {
     scratch = await mkdtemp(join(tmpdir(), 'ladder-cli-bad-'));
@@ -40,16 +40,16 @@ describe('ladder with bad input', { concurrency: true }, () => {
     assert.deepEqual(JSON.parse(result.stdout), { findings: [], resources: 1, suppressed: [] });
   });
 
-  it('stops an alias bomb (billion laughs) quickly with a finding', async () => {
+  it('stops an alias bomb (billion laughs) with a finding instead of expanding it', async () => {
     const file = fixture('bad', 'alias-bomb.yaml');
-    const result = await runLadder(['validate', file], { timeoutMs: 20_000 });
-    assert.equal(result.code, 1);
+    // Expanded, the document has 9^9 strings, which validation would walk for hours; runLadder's
+    // kill timeout bounds the run. cli-read-manifests.test.ts times the guard without start-up noise.
+    const result = await runLadder(['validate', file]);
+    assert.equal(result.code, 1, result.stderr);
     assert.match(result.stdout, new RegExp(`^${file}:2:1  error  yaml-syntax  -  document 1: Excessive alias count`, 'm'));
-    // Expanded, the document would hold 9^9 strings; Node's start-up is most of what is measured here.
-    assert.ok(result.elapsed < 15_000, `took ${result.elapsed} ms`);
   });
 
-  it('refuses a 50 MB file from its size, fast and without reading it into memory', async () => {
+  it('refuses a 50 MB file from its size, without parsing it', async () => {
     const file = join(scratch, 'huge.yaml');
     const handle = await open(file, 'w');
     const line = Buffer.from('- "padding padding padding padding padding padding padding padding"\n');
@@ -57,10 +57,9 @@ describe('ladder with bad input', { concurrency: true }, () => {
     for (let left = 50 * 1024 * 1024; left > 0; left -= chunk.length) await handle.write(chunk.subarray(0, Math.min(left, chunk.length)));
     await handle.close();
     // With a 64 MiB heap, parsing 50 MB of YAML would crash the process: the refusal must come first.
-    const result = await runLadder(['validate', file], { env: { NODE_OPTIONS: '--max-old-space-size=64' }, timeoutMs: 20_000 });
+    const result = await runLadder(['validate', file], { env: { NODE_OPTIONS: '--max-old-space-size=64' } });
     assert.equal(result.code, 1, result.stderr);
     assert.match(result.stdout, new RegExp(`^${file}  error  input  -  file is 50\\.0 MiB; Ladder reads at most 8\\.0 MiB per manifest file$`, 'm'));
-    assert.ok(result.elapsed < 15_000, `took ${result.elapsed} ms`);
   });
 
   it('points at the first byte that is not UTF-8', async () => {
@@ -104,7 +103,7 @@ describe('ladder with bad input', { concurrency: true }, () => {
     await mkdir(join(dir, 'sub'), { recursive: true });
     await writeFile(join(dir, 'sub', 'map.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: cfg }\n');
     await symlink('..', join(dir, 'sub', 'up'));
-    const result = await runLadder(['validate', '--format', 'json', dir], { timeoutMs: 20_000 });
+    const result = await runLadder(['validate', '--format', 'json', dir]);
     assert.notEqual(result.code, null, 'the walk did not end');
     assert.equal((JSON.parse(result.stdout) as { resources: number }).resources, 1);
   });

@@ -8,7 +8,7 @@ import { fixture, runLadder } from './cli-run.js';
 const beforeDir = fixture('diff', 'before');
 const afterDir = fixture('diff', 'after');
 
-describe('ladder diff', { concurrency: true }, () => {
+describe('ladder diff', { concurrency: 4 }, () => {
   let scratch: string;
   before(async () => {
     scratch = await mkdtemp(join(tmpdir(), 'ladder-cli-diff-'));

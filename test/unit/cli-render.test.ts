@@ -10,7 +10,7 @@ const sha = '0123456789abcdef0123456789abcdef01234567';
 const config = fixture('render', '.github', 'ladder.yml');
 const base = ['render', '--config', config, '--sha', sha];
 
-describe('ladder render', { concurrency: true }, () => {
+describe('ladder render', { concurrency: 4 }, () => {
   let scratch: string;
   before(async () => {
     scratch = await mkdtemp(join(tmpdir(), 'ladder-cli-render-'));

@@ -13,7 +13,7 @@ interface JsonReport {
   suppressed: (Record<string, unknown> & { reason: string })[];
 }
 
-describe('ladder validate', { concurrency: true }, () => {
+describe('ladder validate', { concurrency: 4 }, () => {
   it('exits 0 for valid manifests, reading directories recursively', async () => {
     const result = await runLadder(['validate', fixture('valid'), '--namespace', 'checkout-dev', '--sha', sha]);
     assert.equal(result.code, 0, result.stdout + result.stderr);

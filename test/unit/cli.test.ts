@@ -5,7 +5,7 @@ import { repoRoot, runLadder } from './cli-run.js';
 
 const version = (JSON.parse(readFileSync(`${repoRoot}/package.json`, 'utf8')) as { version: string }).version;
 
-describe('ladder (general)', { concurrency: true }, () => {
+describe('ladder (general)', { concurrency: 4 }, () => {
   it('lists every command in --help and exits 0', async () => {
     for (const flag of ['--help', '-h', 'help']) {
       const result = await runLadder([flag]);
