@@ -14,7 +14,7 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    readonly extra: { errors?: ValidationErrorItem[]; documentationUrl?: string; headers?: Record<string, string> } = {},
+    readonly extra: { errors?: (ValidationErrorItem | string)[]; documentationUrl?: string; headers?: Record<string, string> } = {},
   ) {
     super(message);
   }
@@ -41,6 +41,11 @@ export function validationFailed(...errors: ValidationErrorItem[]): ApiError {
 /** 422 with a plain message, as GitHub answers for git data and many custom checks. */
 export function unprocessable(message: string): ApiError {
   return new ApiError(422, message);
+}
+
+/** 422 with plain-string `errors`, GitHub's "validation failed, simple" form (reviews). */
+export function unprocessableSimple(...errors: string[]): ApiError {
+  return new ApiError(422, 'Unprocessable Entity', { errors });
 }
 
 export function conflict(message: string): ApiError {

@@ -44,7 +44,7 @@ export async function startGitHubServer(options: StartOptions = {}): Promise<Git
   const now = options.now ?? (() => new Date());
   const root = await mkdtemp(join(tmpdir(), 'ladder-github-'));
   const state = new State();
-  const keys = generateAppKeys();
+  const keys = await generateAppKeys();
   const slug = options.appSlug ?? 'ladder';
   const app: AppConfig = {
     id: options.appId ?? 4242,
@@ -101,6 +101,7 @@ export async function startGitHubServer(options: StartOptions = {}): Promise<Git
     await webhooks.settled();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    bed.git.close();
     await rm(root, { recursive: true, force: true });
   };
   return createHandle({ bed, pipeline, webhooks, flush, stop, defaultPermissions: DEFAULT_PERMISSIONS as Permissions, iso });

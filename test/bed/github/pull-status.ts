@@ -30,16 +30,7 @@ export async function mergeability(bed: Bed, repo: RepoState, pull: PullState): 
   if (pull.state !== 'open') return { mergeable: null, state: 'unknown', testMergeSha: null, blockers: [] };
   const merged = await mergeTrees(bed.git, repo.fullName, pull.base.sha, pull.head.sha);
   if (!merged.tree) return { mergeable: false, state: 'dirty', testMergeSha: null, blockers: [] };
-  const when = nowIso(bed);
-  const identity = { name: 'GitHub', email: 'noreply@github.com', date: when };
-  const testMergeSha = await bed.git.createCommit(repo.fullName, {
-    tree: merged.tree,
-    parents: [pull.base.sha, pull.head.sha],
-    message: `Merge ${pull.head.sha} into ${pull.base.sha}`,
-    author: identity,
-    committer: identity,
-  });
-  await bed.git.updateRef(repo.fullName, `refs/pull/${pull.number}/merge`, testMergeSha);
+  const testMergeSha = await testMerge(bed, repo, pull, merged.tree);
   const blockers = await protectionBlockers(bed, repo, pull);
   const checks = checkStates(repo, pull.head.sha);
   let state = 'clean';
@@ -48,6 +39,22 @@ export async function mergeability(bed: Bed, repo: RepoState, pull: PullState): 
   else if (blockers.length) state = 'blocked';
   else if ([...checks.values()].some((s) => s === 'failure')) state = 'unstable';
   return { mergeable: true, state, testMergeSha, blockers };
+}
+
+async function testMerge(bed: Bed, repo: RepoState, pull: PullState, tree: string): Promise<string> {
+  const cached = pull.testMerge;
+  if (cached && cached.base === pull.base.sha && cached.head === pull.head.sha) return cached.sha;
+  const identity = { name: 'GitHub', email: 'noreply@github.com', date: nowIso(bed) };
+  const sha = await bed.git.createCommit(repo.fullName, {
+    tree,
+    parents: [pull.base.sha, pull.head.sha],
+    message: `Merge ${pull.head.sha} into ${pull.base.sha}`,
+    author: identity,
+    committer: identity,
+  });
+  await bed.git.updateRef(repo.fullName, `refs/pull/${pull.number}/merge`, sha);
+  pull.testMerge = { base: pull.base.sha, head: pull.head.sha, sha };
+  return sha;
 }
 
 /** Latest result per status context and per check-run name on a commit. */

@@ -69,7 +69,7 @@ export async function handleRequest(p: Pipeline, req: IncomingMessage, res: Serv
   if (actor.kind !== 'anonymous') Object.assign(headers, p.rateLimits.headers(actorKey, status !== 304), reply.headers);
   const body = status === 304 ? undefined : json;
   if (body && !reply.raw) headers['content-type'] = 'application/json; charset=utf-8';
-  if (!fault && match) {
+  if (!fault && match && !reply.raw) {
     const errors = p.contract.checkResponse(method, match.route, status, status === 304 ? undefined : reply.body);
     if (errors.length) p.violations.push({ kind: 'response', subject: `${method} ${match.route}`, status, errors });
   }

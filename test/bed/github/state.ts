@@ -34,6 +34,8 @@ export interface PullState {
   maintainerCanModify: boolean;
   requestedReviewers: string[];
   requestedTeams: string[];
+  /** The test merge commit for this base/head pair, kept so repeated GETs answer the same (and 304). */
+  testMerge?: { base: string; head: string; sha: string };
 }
 
 export interface IssueState {
@@ -71,9 +73,10 @@ export interface ReviewState {
   pullNumber: number;
   user: User;
   body: string;
-  state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED';
+  state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED' | 'PENDING';
   commitId: string;
-  submittedAt: string;
+  /** null while PENDING. */
+  submittedAt: string | null;
 }
 
 export interface Annotation {

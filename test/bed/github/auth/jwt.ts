@@ -1,4 +1,5 @@
-import { createSign, createVerify, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createSign, createVerify, generateKeyPair, type KeyObject } from 'node:crypto';
+import { promisify } from 'node:util';
 
 export interface AppKeys {
   /** PKCS#1 PEM (`BEGIN RSA PRIVATE KEY`), the format of the key file GitHub lets an App owner download. */
@@ -6,9 +7,16 @@ export interface AppKeys {
   publicKey: KeyObject;
 }
 
-export function generateAppKeys(): AppKeys {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return { privateKey: privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(), publicKey };
+// RSA key generation takes up to a second on a busy machine; servers in one
+// test process share one key pair (each server still has its own App id and secret).
+let sharedKeys: Promise<AppKeys> | undefined;
+
+export function generateAppKeys(): Promise<AppKeys> {
+  sharedKeys ??= promisify(generateKeyPair)('rsa', { modulusLength: 2048 }).then(({ privateKey, publicKey }) => ({
+    privateKey: privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
+    publicKey,
+  }));
+  return sharedKeys;
 }
 
 function base64url(input: Buffer | string): string {

@@ -10,13 +10,27 @@ export interface ContractViolation {
   errors: string[];
 }
 
-// Three registrations of the same components: closed (success bodies), the
-// same with each schema's top level open (referenced from `allOf` members),
-// and loose (error bodies: GitHub adds keys such as `status` that the error
-// schemas do not list, and request bodies, where GitHub ignores extra keys).
-const CLOSED = 'gh-closed';
-const OPEN_TOP = 'gh-open-top';
-const LOOSE = 'gh-loose';
+type Mode = 'closed' | 'open-top' | 'loose';
+
+// Each component schema is registered on first use under one of three ids:
+// closed (success bodies), open-top (the same, referenced from an `allOf`
+// member, its own top level left open), and loose (error bodies: GitHub adds
+// keys such as `status` that the error schemas do not list; request bodies,
+// where GitHub ignores extra keys). Registering all ~1,000 schemas up front
+// costs seconds per test process; a test touches a few dozen.
+const BASE = 'https://bed.ladder.invalid/schemas';
+
+function idFor(mode: Mode, name: string): string {
+  return `${BASE}/${mode}/${encodeURIComponent(name)}`;
+}
+
+function optionsFor(mode: Mode) {
+  const closed = mode !== 'loose';
+  return {
+    closed,
+    refId: (name: string, openTop: boolean) => idFor(closed ? (openTop ? 'open-top' : 'closed') : 'loose', name),
+  };
+}
 
 /**
  * Validates what the server sends against GitHub's published OpenAPI
@@ -25,25 +39,15 @@ const LOOSE = 'gh-loose';
 export class ContractChecker {
   private readonly ajv: Ajv2019;
   private readonly validators = new Map<string, ValidateFunction | null>();
+  private readonly registered = new Set<string>();
 
   constructor(private readonly spec: OpenApiDocument = loadSpec()) {
-    this.ajv = new Ajv2019({ strict: false, allErrors: false, validateSchema: false, logger: false });
+    this.ajv = new Ajv2019({ strict: false, allErrors: false, validateSchema: false, logger: false, inlineRefs: false, code: { optimize: false } });
     addFormats.default(this.ajv);
     for (const name of ['int32', 'int64', 'double', 'timestamp', 'binary']) this.ajv.addFormat(name, true);
     // GitHub's own bot identities (`41898282+github-actions[bot]@users.noreply.github.com`)
     // fail RFC 5322 checks, yet api.github.com sends them under `format: email`.
     this.ajv.addFormat('email', /^[^\s@]+@[^\s@]+$/);
-    const schemas = spec.components.schemas;
-    const register = (id: string, closed: boolean, openTop: boolean) => {
-      const options = { closed, refBase: id, openRefBase: closed ? OPEN_TOP : LOOSE };
-      const normalized = Object.fromEntries(
-        Object.entries(schemas).map(([name, schema]) => [name, normalizeSchema(schema, options, openTop)]),
-      );
-      this.ajv.addSchema({ $id: id, components: { schemas: normalized } });
-    };
-    register(CLOSED, true, false);
-    register(OPEN_TOP, true, true);
-    register(LOOSE, false, false);
   }
 
   hasOperation(method: string, route: string): boolean {
@@ -57,12 +61,13 @@ export class ContractChecker {
     const documented = this.resolveResponse(operation.responses[String(status)]);
     // Conditional requests work on every GET (GitHub documents that once, not per operation).
     if (status === 304) return body === undefined ? [] : ['a 304 response must have no body'];
-    if (!documented) {
-      if (status < 400) return [`status ${status} is not documented for ${method} ${route}`];
-      return this.validate(`error`, { $ref: `${LOOSE}#/components/schemas/basic-error` }, body, false);
+    if (!documented && status < 400) return [`status ${status} is not documented for ${method} ${route}`];
+    const schema = jsonSchemaOf(documented?.content);
+    if (schema === undefined) {
+      // Errors GitHub does not describe per operation still carry its basic error body.
+      if (status >= 400) return this.validate('error', { $ref: '#/components/schemas/basic-error' }, body, false);
+      return body === undefined ? [] : [`status ${status} of ${method} ${route} has no body`];
     }
-    const schema = jsonSchemaOf(documented.content);
-    if (schema === undefined) return body === undefined ? [] : [`status ${status} of ${method} ${route} has no body`];
     return this.validate(`${method} ${route} ${status}`, schema, body, status < 400);
   }
 
@@ -102,19 +107,45 @@ export class ContractChecker {
   }
 
   private compile(key: string, schema: unknown, closed: boolean): ValidateFunction | null {
-    const cacheKey = `${closed ? CLOSED : LOOSE} ${key}`;
+    const mode: Mode = closed ? 'closed' : 'loose';
+    const cacheKey = `${mode} ${key}`;
     if (!this.validators.has(cacheKey)) {
-      const base = closed ? CLOSED : LOOSE;
-      const normalized = normalizeSchema(schema, { closed, refBase: base, openRefBase: closed ? OPEN_TOP : LOOSE });
+      const normalized = normalizeSchema(schema, optionsFor(mode));
+      this.register(normalized);
       this.validators.set(cacheKey, this.ajv.compile(normalized as object));
     }
     return this.validators.get(cacheKey) ?? null;
+  }
+
+  /** Adds every component schema the normalized schema reaches, transitively, before Ajv compiles it. */
+  private register(schema: unknown): void {
+    const pending = [schema];
+    while (pending.length) {
+      const node = pending.pop();
+      if (Array.isArray(node)) {
+        pending.push(...node);
+        continue;
+      }
+      if (!node || typeof node !== 'object') continue;
+      for (const [key, value] of Object.entries(node)) {
+        if (key === '$ref' && typeof value === 'string' && value.startsWith(BASE) && !this.registered.has(value)) {
+          this.registered.add(value);
+          const [mode, name] = value.slice(BASE.length + 1).split('/') as [Mode, string];
+          const source = this.spec.components.schemas[decodeURIComponent(name)];
+          const normalized = normalizeSchema(source, optionsFor(mode), mode === 'open-top') as Record<string, unknown>;
+          this.ajv.addSchema({ ...normalized, $id: value });
+          pending.push(normalized);
+        } else if (value && typeof value === 'object') {
+          pending.push(value);
+        }
+      }
+    }
   }
 }
 
 function jsonSchemaOf(content: Record<string, { schema?: unknown }> | undefined): unknown {
   if (!content) return undefined;
-  const key = Object.keys(content).find((type) => type.includes('json'));
+  const key = 'application/json' in content ? 'application/json' : Object.keys(content).find((type) => type.includes('json'));
   return key ? content[key]?.schema : undefined;
 }
 

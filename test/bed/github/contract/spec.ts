@@ -33,22 +33,14 @@ export interface NormalizeOptions {
    * a client might come to rely on but api.github.com never sends.
    */
   closed: boolean;
-  /** Document id that local `#/...` references are rewritten to. */
-  refBase: string;
   /**
-   * Document id for references that are members of an `allOf`: the same
-   * schemas with their top level left open, because each member sees only
-   * part of the object and the enclosing schema closes the whole.
+   * The id a reference to `#/components/schemas/<name>` becomes. `openTop` is
+   * set for members of an `allOf`: each member sees only part of the object,
+   * so its own top level must stay open while the enclosing schema closes the whole.
    */
-  openRefBase: string;
+  refId(name: string, openTop: boolean): string;
 }
 
-/**
- * Turns OpenAPI 3.0 schema dialect into JSON Schema 2019-09 for Ajv:
- * `nullable: true` becomes a `null` type (or an `anyOf` with null where there
- * is no `type`, e.g. a nullable `anyOf`), and local refs get a document id.
- * `openTop` leaves this schema's own level open (an `allOf` member).
- */
 export function normalizeSchema(schema: unknown, options: NormalizeOptions, openTop = false): unknown {
   if (Array.isArray(schema)) return schema.map((item) => normalizeSchema(item, options));
   if (!schema || typeof schema !== 'object') return schema;
@@ -57,7 +49,8 @@ export function normalizeSchema(schema: unknown, options: NormalizeOptions, open
   for (const [key, value] of Object.entries(source)) {
     if (key === 'example' || key === 'examples' || key === 'nullable' || key === 'discriminator') continue;
     if (key === '$ref' && typeof value === 'string') {
-      out.$ref = value.startsWith('#') ? `${openTop ? options.openRefBase : options.refBase}${value}` : value;
+      const local = /^#\/components\/schemas\/(.+)$/.exec(value);
+      out.$ref = local?.[1] ? options.refId(local[1], openTop) : value;
     } else if (key === 'properties' && value && typeof value === 'object') {
       out.properties = Object.fromEntries(
         Object.entries(value).map(([name, sub]) => [name, normalizeSchema(sub, options)]),

@@ -1,5 +1,5 @@
 import { gitText, runGit } from './run.js';
-import type { GitIdentity } from './objects.js';
+import { isSha, type GitIdentity } from './objects.js';
 import type { GitStore } from './store.js';
 
 export interface TreeMerge {
@@ -9,7 +9,13 @@ export interface TreeMerge {
 }
 
 /** Three-way merge of two commits without a work tree (git ≥ 2.38 `merge-tree --write-tree`). */
-export async function mergeTrees(store: GitStore, repo: string, ours: string, theirs: string): Promise<TreeMerge> {
+export function mergeTrees(store: GitStore, repo: string, ours: string, theirs: string): Promise<TreeMerge> {
+  return store.memo(`merge ${repo} ${ours} ${theirs}`, isSha(ours) && isSha(theirs), () =>
+    computeMerge(store, repo, ours, theirs),
+  );
+}
+
+async function computeMerge(store: GitStore, repo: string, ours: string, theirs: string): Promise<TreeMerge> {
   const { stdout, code } = await runGit(
     store.path(repo),
     ['merge-tree', '--write-tree', '--name-only', '--no-messages', '-z', ours, theirs],
@@ -95,7 +101,11 @@ export interface FileDiff {
 const statusNames: Record<string, DiffStatus> = { A: 'added', D: 'removed', M: 'modified', R: 'renamed', C: 'copied', T: 'changed' };
 
 /** The per-file changes between two commits with rename detection, as compare and PR files list them. */
-export async function diffCommits(store: GitStore, repo: string, base: string, head: string): Promise<FileDiff[]> {
+export function diffCommits(store: GitStore, repo: string, base: string, head: string): Promise<FileDiff[]> {
+  return store.memo(`diff ${repo} ${base} ${head}`, isSha(base) && isSha(head), () => computeDiff(store, repo, base, head));
+}
+
+async function computeDiff(store: GitStore, repo: string, base: string, head: string): Promise<FileDiff[]> {
   const dir = store.path(repo);
   const raw = (await gitText(dir, ['diff-tree', '-r', '-z', '-M', base, head])).split('\0');
   const numstat = (await gitText(dir, ['diff-tree', '-r', '-z', '-M', '--numstat', base, head])).split('\0');

@@ -35,11 +35,16 @@ const isolatedEnv: Record<string, string> = {
   LC_ALL: 'C',
 };
 
+/** The environment every git process of the server runs with. */
+export function gitEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', ...isolatedEnv, ...extra };
+}
+
 export function runGit(gitDir: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   const fullArgs = ['--git-dir', gitDir, ...args];
   return new Promise((resolve, reject) => {
     const child = spawn('git', fullArgs, {
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...isolatedEnv, ...options.env },
+      env: gitEnv(options.env),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];

@@ -2,9 +2,11 @@ import { mkdir, rm } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GitCommandError, gitText, runGit } from './run.js';
+import { CatFile } from './cat-file.js';
+import { GitCommandError, gitEnv, gitText, runGit } from './run.js';
 import {
   ZERO_SHA,
+  isSha,
   parseCommit,
   parseLsTree,
   toGitDate,
@@ -29,7 +31,27 @@ export interface NewCommit {
  * One directory per repository under `root`.
  */
 export class GitStore {
+  // Git objects never change, so anything computed from shas alone is cached:
+  // the server answers the same questions (merge base, diff, tree) many times
+  // per request, and each git process costs milliseconds.
+  private readonly cache = new Map<string, Promise<unknown>>();
+  private readonly readers = new Map<string, CatFile>();
+
   constructor(readonly root: string) {}
+
+  /** Caches `compute` under `key` when `cacheable`; a null result is not cached (the object may appear later). */
+  memo<T>(key: string, cacheable: boolean, compute: () => Promise<T>): Promise<T> {
+    if (!cacheable) return compute();
+    const cached = this.cache.get(key) as Promise<T> | undefined;
+    if (cached) return cached;
+    const result = compute();
+    this.cache.set(key, result);
+    result.then(
+      (value) => value === null && this.cache.delete(key),
+      () => this.cache.delete(key),
+    );
+    return result;
+  }
 
   path(fullName: string): string {
     return join(this.root, `${fullName}.git`);
@@ -41,27 +63,41 @@ export class GitStore {
     await runGit(dir, ['init', '--quiet', '--bare', `--initial-branch=${defaultBranch}`]);
   }
 
-  async objectType(repo: string, sha: string): Promise<GitObjectType | null> {
-    try {
-      return (await gitText(this.path(repo), ['cat-file', '-t', sha])).trim() as GitObjectType;
-    } catch (error) {
-      if (error instanceof GitCommandError) return null;
-      throw error;
+  /** Stops the per-repository object readers. */
+  close(): void {
+    for (const reader of this.readers.values()) reader.close();
+    this.readers.clear();
+  }
+
+  private async readObject(repo: string, sha: string) {
+    let reader = this.readers.get(repo);
+    if (!reader) {
+      reader = new CatFile(this.path(repo), gitEnv());
+      this.readers.set(repo, reader);
     }
+    return reader.read(sha);
+  }
+
+  async objectType(repo: string, sha: string): Promise<GitObjectType | null> {
+    return ((await this.readObject(repo, sha))?.type as GitObjectType | undefined) ?? null;
   }
 
   async writeBlob(repo: string, content: Buffer): Promise<string> {
     return (await gitText(this.path(repo), ['hash-object', '-w', '--stdin'], { input: content })).trim();
   }
 
-  async readBlob(repo: string, sha: string): Promise<Buffer | null> {
-    if ((await this.objectType(repo, sha)) !== 'blob') return null;
-    return (await runGit(this.path(repo), ['cat-file', 'blob', sha])).stdout;
+  readBlob(repo: string, sha: string): Promise<Buffer | null> {
+    return this.memo(`blob ${repo} ${sha}`, isSha(sha), async () => {
+      const object = await this.readObject(repo, sha);
+      return object?.type === 'blob' ? object.content : null;
+    });
   }
 
-  async readCommit(repo: string, sha: string): Promise<GitCommitObject | null> {
-    if ((await this.objectType(repo, sha)) !== 'commit') return null;
-    return parseCommit(sha, await gitText(this.path(repo), ['cat-file', 'commit', sha]));
+  readCommit(repo: string, sha: string): Promise<GitCommitObject | null> {
+    return this.memo(`commit ${repo} ${sha}`, isSha(sha), async () => {
+      const object = await this.readObject(repo, sha);
+      return object?.type === 'commit' ? parseCommit(sha, object.content.toString('utf8')) : null;
+    });
   }
 
   async createCommit(repo: string, commit: NewCommit): Promise<string> {
@@ -100,13 +136,19 @@ export class GitStore {
     return null;
   }
 
-  async readTree(repo: string, treeish: string, recursive: boolean): Promise<GitTreeEntry[]> {
-    const args = ['ls-tree', '-l', '-z', ...(recursive ? ['-r', '-t'] : []), treeish];
-    return parseLsTree(await gitText(this.path(repo), args));
+  readTree(repo: string, treeish: string, recursive: boolean): Promise<GitTreeEntry[]> {
+    return this.memo(`tree ${repo} ${treeish} ${recursive}`, isSha(treeish), async () => {
+      const args = ['ls-tree', '-l', '-z', ...(recursive ? ['-r', '-t'] : []), treeish];
+      return parseLsTree(await gitText(this.path(repo), args));
+    });
   }
 
   /** The entry at `path` in `treeish` (a commit or tree), or null when absent. */
-  async entryAt(repo: string, treeish: string, path: string): Promise<GitTreeEntry | null> {
+  entryAt(repo: string, treeish: string, path: string): Promise<GitTreeEntry | null> {
+    return this.memo(`entry ${repo} ${treeish} ${path}`, isSha(treeish), () => this.findEntry(repo, treeish, path));
+  }
+
+  private async findEntry(repo: string, treeish: string, path: string): Promise<GitTreeEntry | null> {
     if (path === '') {
       const sha = await this.revParse(repo, `${treeish}^{tree}`);
       return sha ? { path: '', mode: '040000', type: 'tree', sha } : null;
@@ -187,20 +229,27 @@ export class GitStore {
     return this.tryRun(repo, ['update-ref', '-d', ref, ...(expected ? [expected] : [])]);
   }
 
-  async isAncestor(repo: string, ancestor: string, descendant: string): Promise<boolean> {
-    const { code } = await runGit(this.path(repo), ['merge-base', '--is-ancestor', ancestor, descendant], { okCodes: [1] });
-    return code === 0;
+  isAncestor(repo: string, ancestor: string, descendant: string): Promise<boolean> {
+    return this.memo(`ancestor ${repo} ${ancestor} ${descendant}`, isSha(ancestor) && isSha(descendant), async () => {
+      const args = ['merge-base', '--is-ancestor', ancestor, descendant];
+      const { code } = await runGit(this.path(repo), args, { okCodes: [1] });
+      return code === 0;
+    });
   }
 
-  async mergeBase(repo: string, a: string, b: string): Promise<string | null> {
-    const { stdout, code } = await runGit(this.path(repo), ['merge-base', a, b], { okCodes: [1] });
-    return code === 0 ? stdout.toString('utf8').trim() : null;
+  mergeBase(repo: string, a: string, b: string): Promise<string | null> {
+    return this.memo(`base ${repo} ${a} ${b}`, isSha(a) && isSha(b), async () => {
+      const { stdout, code } = await runGit(this.path(repo), ['merge-base', a, b], { okCodes: [1] });
+      return code === 0 ? stdout.toString('utf8').trim() : null;
+    });
   }
 
   /** Commits reachable from `head` but not from `base`, oldest first (as GitHub lists them). */
-  async commitsBetween(repo: string, base: string, head: string): Promise<string[]> {
-    const out = await gitText(this.path(repo), ['rev-list', '--reverse', '--topo-order', `${base}..${head}`]);
-    return out.split('\n').filter(Boolean);
+  commitsBetween(repo: string, base: string, head: string): Promise<string[]> {
+    return this.memo(`between ${repo} ${base} ${head}`, isSha(base) && isSha(head), async () => {
+      const out = await gitText(this.path(repo), ['rev-list', '--reverse', '--topo-order', `${base}..${head}`]);
+      return out.split('\n').filter(Boolean);
+    });
   }
 
   private async tryRun(repo: string, args: string[]): Promise<boolean> {

@@ -1,8 +1,31 @@
 import type { RouteSpec } from '../bed.js';
 import { appRoutes } from './app.js';
+import { checkRoutes } from './checks.js';
+import { commitRoutes } from './commits.js';
+import { contentRoutes } from './contents.js';
+import { deploymentRoutes } from './deployments.js';
 import { gitObjectRoutes } from './git-objects.js';
 import { gitRefRoutes } from './git-refs.js';
+import { issueRoutes } from './issues.js';
+import { labelRoutes } from './labels.js';
+import { mergeRoutes } from './merge.js';
+import { pullRoutes } from './pulls.js';
 import { repoRoutes } from './repos.js';
+import { reviewRoutes } from './reviews.js';
 
-/** Every endpoint the server implements, grouped by area (one module per area). */
-export const allRoutes: RouteSpec[] = [...appRoutes, ...repoRoutes, ...gitRefRoutes, ...gitObjectRoutes];
+/** Every endpoint the server implements, one module per area. */
+export const allRoutes: RouteSpec[] = [
+  ...appRoutes,
+  ...repoRoutes,
+  ...contentRoutes,
+  ...commitRoutes,
+  ...gitRefRoutes,
+  ...gitObjectRoutes,
+  ...pullRoutes,
+  ...mergeRoutes,
+  ...reviewRoutes,
+  ...issueRoutes,
+  ...labelRoutes,
+  ...checkRoutes,
+  ...deploymentRoutes,
+];

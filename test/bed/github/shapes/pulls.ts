@@ -110,7 +110,7 @@ export function pullRequestReview(bed: Bed, repo: RepoState, review: ReviewState
     html_url: html,
     pull_request_url: pullUrl,
     _links: { html: { href: html }, pull_request: { href: pullUrl } },
-    submitted_at: review.submittedAt,
+    ...(review.submittedAt ? { submitted_at: review.submittedAt } : {}),
     commit_id: review.commitId,
     author_association: authorAssociation(repo, review.user),
   };

@@ -7,7 +7,8 @@ import { pullRequest, pullRequestReview } from '../shapes/pulls.js';
 import { repository } from '../shapes/repo.js';
 import { simpleUser } from '../shapes/users.js';
 import { nodeId } from '../shapes/urls.js';
-import type { CommentState, PullState, RepoState, ReviewState, User } from '../state.js';
+import { deployment, deploymentStatus } from '../shapes/checks.js';
+import type { CommentState, DeploymentState, DeploymentStatusState, PullState, RepoState, ReviewState, User } from '../state.js';
 
 type Schemas = components['schemas'];
 
@@ -187,6 +188,26 @@ export async function pullRequestReviewPayload(bed: Bed, repo: RepoState, pull: 
     pull_request: await pullRequest(bed, repo, pull),
     repository: webhookRepository(bed, repo),
     sender: simpleUser(bed.urls, review.user),
+    ...installationOf(bed, repo),
+  };
+}
+
+/** `deployment_status` created: how the App learns an environment is deployed and healthy. */
+export function deploymentStatusPayload(
+  bed: Bed,
+  repo: RepoState,
+  parent: DeploymentState,
+  status: DeploymentStatusState,
+  sender: User,
+): Schemas['webhook-deployment-status-created'] {
+  const shape = deployment(bed, repo, parent);
+  return {
+    action: 'created',
+    // Via unknown for the same reason as pull_request above (snapshot drift of the types package).
+    deployment: { ...shape, original_environment: parent.originalEnvironment } as unknown as Schemas['webhook-deployment-status-created']['deployment'],
+    deployment_status: deploymentStatus(bed, repo, parent, status) as unknown as Schemas['webhook-deployment-status-created']['deployment_status'],
+    repository: webhookRepository(bed, repo),
+    sender: simpleUser(bed.urls, sender) as Schemas['simple-user'],
     ...installationOf(bed, repo),
   };
 }

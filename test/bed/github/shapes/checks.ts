@@ -1,0 +1,135 @@
+import type { Bed } from '../bed.js';
+import type { CheckRunState, CommitStatusState, DeploymentState, DeploymentStatusState, RepoState } from '../state.js';
+import { simpleUser } from './users.js';
+import { nodeId } from './urls.js';
+
+/** The App as GitHub embeds it in check runs (`app`) and elsewhere (`performed_via_github_app`). */
+export function integration(bed: Bed) {
+  return {
+    id: bed.app.id,
+    slug: bed.app.slug,
+    client_id: bed.app.clientId,
+    node_id: nodeId('A', bed.app.id),
+    owner: simpleUser(bed.urls, bed.app.owner),
+    name: bed.app.name,
+    description: 'GitOps promotion by pull request',
+    external_url: bed.urls.html(`/apps/${bed.app.slug}`),
+    html_url: bed.urls.html(`/apps/${bed.app.slug}`),
+    created_at: '2024-01-01T00:00:00Z',
+    updated_at: '2024-01-01T00:00:00Z',
+    permissions: { checks: 'write', contents: 'write', metadata: 'read', pull_requests: 'write' },
+    events: ['pull_request', 'push'],
+  };
+}
+
+export function checkRun(bed: Bed, repo: RepoState, run: CheckRunState) {
+  const url = bed.urls.repo(repo.fullName, `/check-runs/${run.id}`);
+  // Open pull requests whose head is this commit, as GitHub lists them.
+  const pulls = [...repo.pulls.values()].filter((p) => p.state === 'open' && p.head.sha === run.headSha);
+  const side = (ref: string, sha: string) => ({ ref, sha, repo: { id: repo.id, url: bed.urls.repo(repo.fullName), name: repo.name } });
+  return {
+    id: run.id,
+    node_id: nodeId('CR', run.id),
+    head_sha: run.headSha,
+    external_id: run.externalId,
+    url,
+    html_url: bed.urls.repoHtml(repo.fullName, `/runs/${run.id}`),
+    details_url: run.detailsUrl,
+    status: run.status,
+    conclusion: run.conclusion,
+    started_at: run.startedAt,
+    completed_at: run.completedAt,
+    output: {
+      title: run.output.title,
+      summary: run.output.summary,
+      text: run.output.text,
+      annotations_count: run.output.annotations.length,
+      annotations_url: `${url}/annotations`,
+    },
+    name: run.name,
+    check_suite: { id: run.checkSuiteId },
+    app: integration(bed),
+    pull_requests: pulls.map((p) => ({
+      id: p.id,
+      number: p.number,
+      url: bed.urls.repo(repo.fullName, `/pulls/${p.number}`),
+      head: side(p.head.ref, p.head.sha),
+      base: side(p.base.ref, p.base.sha),
+    })),
+  };
+}
+
+export function checkAnnotations(bed: Bed, repo: RepoState, run: CheckRunState) {
+  return run.output.annotations.map((a) => ({
+    path: a.path,
+    blob_href: bed.urls.repoHtml(repo.fullName, `/blob/${run.headSha}/${a.path}`),
+    start_line: a.start_line,
+    end_line: a.end_line,
+    start_column: a.start_column ?? null,
+    end_column: a.end_column ?? null,
+    annotation_level: a.annotation_level,
+    title: a.title ?? null,
+    message: a.message,
+    raw_details: a.raw_details ?? null,
+  }));
+}
+
+export function commitStatus(bed: Bed, repo: RepoState, status: CommitStatusState) {
+  return {
+    url: bed.urls.repo(repo.fullName, `/statuses/${status.sha}`),
+    avatar_url: `https://avatars.githubusercontent.com/u/${status.creator.id}?v=4`,
+    id: status.id,
+    node_id: nodeId('SC', status.id),
+    state: status.state,
+    description: status.description,
+    target_url: status.targetUrl,
+    context: status.context,
+    created_at: status.createdAt,
+    updated_at: status.createdAt,
+  };
+}
+
+export function deployment(bed: Bed, repo: RepoState, state: DeploymentState) {
+  const url = bed.urls.repo(repo.fullName, `/deployments/${state.id}`);
+  return {
+    url,
+    id: state.id,
+    node_id: nodeId('DE', state.id),
+    sha: state.sha,
+    ref: state.ref,
+    task: state.task,
+    payload: state.payload,
+    original_environment: state.originalEnvironment,
+    environment: state.environment,
+    description: state.description,
+    creator: simpleUser(bed.urls, state.creator),
+    created_at: state.createdAt,
+    updated_at: state.updatedAt,
+    statuses_url: `${url}/statuses`,
+    repository_url: bed.urls.repo(repo.fullName),
+    transient_environment: state.transient,
+    production_environment: state.production,
+    ...(state.creator.type === 'Bot' ? { performed_via_github_app: integration(bed) } : {}),
+  };
+}
+
+export function deploymentStatus(bed: Bed, repo: RepoState, parent: DeploymentState, status: DeploymentStatusState) {
+  const deploymentUrl = bed.urls.repo(repo.fullName, `/deployments/${parent.id}`);
+  return {
+    url: `${deploymentUrl}/statuses/${status.id}`,
+    id: status.id,
+    node_id: nodeId('DES', status.id),
+    state: status.state,
+    creator: simpleUser(bed.urls, status.creator),
+    description: status.description,
+    environment: status.environment,
+    target_url: status.logUrl,
+    created_at: status.createdAt,
+    updated_at: status.createdAt,
+    deployment_url: deploymentUrl,
+    repository_url: bed.urls.repo(repo.fullName),
+    environment_url: status.environmentUrl,
+    log_url: status.logUrl,
+    ...(status.creator.type === 'Bot' ? { performed_via_github_app: integration(bed) } : {}),
+  };
+}
