@@ -1,11 +1,11 @@
 import { open } from 'node:fs/promises';
-import { dirname, basename, resolve } from 'node:path';
-import { UnreadableInputError, describeFsError } from '../adapters/fs/read-manifests.js';
+import { basename, dirname, resolve } from 'node:path';
+import { describeFsError, UnreadableInputError } from '../adapters/fs/read-manifests.js';
+import { bundledKubernetesVersions } from '../adapters/fs/schema-bundle.js';
 import { environmentNamed, parseConfig } from '../core/config/load.js';
 import type { EnvironmentConfig, LadderConfig } from '../core/config/schema.js';
 import { LadderInputError } from '../core/errors.js';
 import { policyRuleIds } from '../core/validate/policy/index.js';
-import { bundledKubernetesVersions } from '../adapters/fs/schema-bundle.js';
 
 /** A config is a few kilobytes; anything this large is the wrong file. */
 const maxConfigBytes = 1024 * 1024;

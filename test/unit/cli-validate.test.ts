@@ -110,6 +110,14 @@ describe('ladder validate', { concurrency: 4 }, () => {
     assert.match(result.stdout, /\n0 errors, 1 warning \(/);
   });
 
+  it('exits 2, naming the place, when the config is wrong: nothing was validated', async () => {
+    const config = fixture('render', 'wrong-type.yml');
+    const result = await runLadder(['validate', web, '--config', config, '--env', 'dev']);
+    assert.equal(result.code, 2);
+    assert.equal(result.stdout, '');
+    assert.equal(result.stderr, `ladder validate: ${config}:6:3 environments: must be a list, not a mapping\n`);
+  });
+
   it('exits 2 for usage errors', async () => {
     const cases: [string[], RegExp][] = [
       [['validate'], /name at least one file or directory to validate/],

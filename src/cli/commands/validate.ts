@@ -18,7 +18,7 @@ exceptions, Kubernetes version and unknown-kind handling come from the
 config's environment; flags given on the command line win.
 
 Exit status: 0 when there is no error-severity finding, 1 when there is,
-2 for usage errors and input that cannot be read.`,
+2 for usage errors, input that cannot be read and a wrong --config.`,
   options: {
     format: { type: 'string', value: 'text|json|sarif', description: 'Output format (default: text).' },
     'kubernetes-version': { type: 'string', value: '1.NN', description: 'Kubernetes minor version of the schemas (default: newest bundled).' },
