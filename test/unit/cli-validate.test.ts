@@ -60,6 +60,17 @@ describe('ladder validate', { concurrency: 4 }, () => {
     assert.match(text.stdout, /Suppressed by validation\.disable in the config:\n {2}\S+web\.yaml:26:18  image-tag-mutable  Deployment\/web  .*\n {4}reason: the web image is rebuilt nightly/);
   });
 
+  it('takes unknownKinds and allowClusterScoped from the config', async () => {
+    const manifests = fixture('settings', 'manifests.yaml');
+    const bare = await runLadder(['validate', '--format', 'json', manifests, '--namespace', 'web-dev']);
+    assert.equal(bare.code, 1);
+    const rules = (report: JsonReport) => report.findings.map((f) => `${String(f.kind)} ${String(f.rule)} ${String(f.severity)}`);
+    assert.deepEqual(rules(JSON.parse(bare.stdout) as JsonReport), ['Widget schema error', 'ClusterRole cluster-scoped-resource error']);
+    const configured = await runLadder(['validate', '--format', 'json', manifests, '--config', fixture('settings', 'ladder.yml'), '--env', 'dev']);
+    assert.equal(configured.code, 0, configured.stdout);
+    assert.deepEqual(rules(JSON.parse(configured.stdout) as JsonReport), ['Widget schema warning']);
+  });
+
   it('lets flags override the config', async () => {
     const result = await runLadder(['validate', '--format', 'json', web, ...webConfig, '--namespace', 'shop-dev']);
     const report = JSON.parse(result.stdout) as JsonReport;
