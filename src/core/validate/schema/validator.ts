@@ -1,9 +1,8 @@
-import { Ajv, type FormatDefinition, type ValidateFunction } from 'ajv';
 import type { Finding, Severity } from '../../findings.js';
 import type { ManifestDocument } from '../../manifests/document.js';
-import { definitionRefPrefix, isSchemaBundle, type BundledKind, type SchemaBundle } from './bundle.js';
+import { isSchemaBundle, type BundledKind, type SchemaBundle } from './bundle.js';
+import { bundleRef, createCompilers, type KindValidator } from './compile.js';
 import { crdApiVersion, crdKind, nameOf, readCustomKinds, unusableSchemaFinding, type CustomKind } from './crds.js';
-import { formatChecks } from './formats.js';
 import { describeSchemaErrors } from './messages.js';
 import { describeUnknownKind } from './unknown-kind.js';
 
@@ -21,8 +20,7 @@ export interface SchemaValidator {
   isNamespaced(apiVersion: string, kind: string): boolean | undefined;
 }
 
-const bundleId = 'kubernetes.json';
-const objectMetaRef = `${bundleId}${definitionRefPrefix}io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta`;
+const objectMetaRef = bundleRef('io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta');
 /** What a custom resource whose CRD gives no schema is held to: the parts every object has. */
 const schemaless = { type: 'object', properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { $ref: objectMetaRef } } };
 
@@ -34,34 +32,17 @@ const schemaless = { type: 'object', properties: { apiVersion: { type: 'string' 
 export function createSchemaValidator(bundle: SchemaBundle, options: SchemaValidatorOptions = {}): SchemaValidator {
   if (!isSchemaBundle(bundle)) throw new TypeError('not a Ladder schema bundle (regenerate it with src/tools/generate-kubernetes-schemas.ts)');
   const unknownKinds = options.unknownKinds ?? 'error';
-  const ajv = new Ajv({
-    allErrors: true,
-    verbose: true, // errors carry the offending value and the schema around it, for messages
-    strict: false, // CRD schemas may hold keywords Ajv does not know; they are dropped, not fatal
-    allowUnionTypes: true,
-    validateSchema: false, // the bundle is generated and tested; CRD schemas are converted by our code
-    addUsedSchema: false,
-    formats: ajvFormats(),
-  });
-  ajv.addSchema({ $id: bundleId, definitions: bundle.definitions });
-
-  const builtInValidators = new Map<string, ValidateFunction>();
-  const customKinds = new Map<string, { custom: CustomKind; validate: ValidateFunction }>();
+  const compilers = createCompilers(bundle.definitions);
+  const customKinds = new Map<string, { custom: CustomKind; validator: KindValidator }>();
 
   const builtIn = (apiVersion: string, kind: string): BundledKind | undefined =>
     Object.hasOwn(bundle.kinds, apiVersion) && Object.hasOwn(bundle.kinds[apiVersion]!, kind) ? bundle.kinds[apiVersion]![kind] : undefined;
 
-  const validatorFor = (apiVersion: string, kind: string): ValidateFunction | undefined => {
+  const validatorFor = (apiVersion: string, kind: string): KindValidator | undefined => {
     const custom = customKinds.get(`${apiVersion}\0${kind}`);
-    if (custom) return custom.validate;
+    if (custom) return custom.validator;
     const known = builtIn(apiVersion, kind);
-    if (!known) return undefined;
-    let validate = builtInValidators.get(known.definition);
-    if (!validate) {
-      validate = ajv.compile({ $ref: `${bundleId}${definitionRefPrefix}${known.definition}` });
-      builtInValidators.set(known.definition, validate);
-    }
-    return validate;
+    return known ? compilers.builtIn(known.definition) : undefined;
   };
 
   /** Registers the kinds of the CRDs in `documents`; returns findings about CRD schemas that cannot be compiled. */
@@ -70,14 +51,14 @@ export function createSchemaValidator(bundle: SchemaBundle, options: SchemaValid
     for (const document of documents) {
       if (document.object['apiVersion'] !== crdApiVersion || document.object['kind'] !== crdKind) continue;
       for (const custom of readCustomKinds(document, objectMetaRef)) {
-        let validate: ValidateFunction;
+        let validator: KindValidator;
         try {
-          validate = ajv.compile(custom.schema ?? schemaless);
+          validator = compilers.custom(custom.schema ?? schemaless);
         } catch (error) {
           findings.push(unusableSchemaFinding(custom, (error as Error).message));
-          validate = ajv.compile(schemaless);
+          validator = compilers.custom(schemaless);
         }
-        customKinds.set(`${custom.apiVersion}\0${custom.kind}`, { custom, validate });
+        customKinds.set(`${custom.apiVersion}\0${custom.kind}`, { custom, validator });
       }
     }
     return findings;
@@ -107,16 +88,19 @@ export function createSchemaValidator(bundle: SchemaBundle, options: SchemaValid
     checkName(object, report);
     if (missing.length > 0) return;
 
-    const validate = validatorFor(apiVersion as string, kind as string);
-    if (!validate) {
+    const validator = validatorFor(apiVersion as string, kind as string);
+    if (!validator) {
       if (unknownKinds === 'ignore') return;
       const { message, hint } = describeUnknownKind(apiVersion as string, kind as string, bundle);
       report(['kind'], message, unknownKinds, hint);
       return;
     }
-    if (validate(object)) return;
+    if (validator.check(object)) return;
     const sensitive = kind === 'Secret' ? (path: readonly (string | number)[]) => path[0] === 'data' || path[0] === 'stringData' : undefined;
-    for (const problem of describeSchemaErrors(validate.errors ?? [], object, sensitive)) report(problem.path, problem.message);
+    const problems = describeSchemaErrors(validator.explain(object), object, sensitive);
+    // Both validators come from the same schema; should they ever disagree, the object still fails loudly.
+    if (problems.length === 0) report([], `(document): does not match the ${String(kind)} schema`);
+    for (const problem of problems) report(problem.path, problem.message);
   };
 
   return {
@@ -130,16 +114,6 @@ export function createSchemaValidator(bundle: SchemaBundle, options: SchemaValid
       return customKinds.get(`${apiVersion}\0${kind}`)?.custom.namespaced ?? builtIn(apiVersion, kind)?.namespaced;
     },
   };
-}
-
-function ajvFormats(): Record<string, FormatDefinition<string> | FormatDefinition<number>> {
-  const formats: Record<string, FormatDefinition<string> | FormatDefinition<number>> = {};
-  for (const [name, check] of Object.entries(formatChecks)) {
-    formats[name] = check.type === 'string'
-      ? { type: 'string', validate: (value: string) => check.validate(value) }
-      : { type: 'number', validate: (value: number) => check.validate(value) };
-  }
-  return formats;
 }
 
 /** `kubectl apply` and server-side apply need a name; generateName alone only works with `create`. */
