@@ -1,0 +1,85 @@
+/** Runs each validator over the corpus and reduces its output to a verdict per file. */
+import { spawn } from 'node:child_process';
+import { normalize, relative, isAbsolute, join } from 'node:path';
+import { readManifests } from '../../src/adapters/fs/read-manifests.js';
+import { loadSchemaBundle } from '../../src/adapters/fs/schema-bundle.js';
+import { createSchemaValidator } from '../../src/core/validate/schema/index.js';
+import { kubeconformTemplate } from './kubeconform-schemas.js';
+
+export interface Measurement {
+  seconds: number;
+  /** Files (one resource each) judged invalid, relative to the corpus, with the reason. */
+  invalid: Map<string, string>;
+}
+
+interface Output { code: number | null; stdout: string; stderr: string; seconds: number }
+
+function runProcess(command: string, args: string[], cwd: string): Promise<Output> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({
+      code,
+      stdout: Buffer.concat(out).toString('utf8'),
+      stderr: Buffer.concat(err).toString('utf8'),
+      seconds: Number(process.hrtime.bigint() - started) / 1e9,
+    }));
+  });
+}
+
+function corpusPath(corpus: string, file: string): string {
+  return normalize(isAbsolute(file) ? relative(corpus, file) : file);
+}
+
+/** `kubeconform -strict -summary -output json`; exit 1 means "some resources are invalid", anything else is trouble. */
+export async function runKubeconform(binary: string, schemaDir: string, corpus: string): Promise<Measurement> {
+  const args = ['-strict', '-summary', '-output', 'json', '-schema-location', join(schemaDir, kubeconformTemplate), corpus];
+  const result = await runProcess(binary, args, corpus);
+  if (result.code !== 0 && result.code !== 1) throw new Error(`kubeconform exited ${result.code}: ${result.stderr || result.stdout.slice(0, 2000)}`);
+  const report = JSON.parse(result.stdout) as { resources: { filename: string; status: string; msg: string }[] };
+  const invalid = new Map<string, string>();
+  for (const resource of report.resources) {
+    if (resource.status === 'statusInvalid' || resource.status === 'statusError') invalid.set(corpusPath(corpus, resource.filename), resource.msg);
+  }
+  return { seconds: result.seconds, invalid };
+}
+
+/** Verdict rules: schema and parse errors; policy findings are Ladder's extra and not compared. */
+const verdictRules = new Set(['schema', 'yaml-syntax', 'input']);
+
+/** `ladder validate --format json <dir>` through the built CLI (dist/cli/main.js). */
+export async function runLadderCli(cli: string, corpus: string, kubernetesVersion: string, nodeArgs: string[] = []): Promise<Measurement> {
+  const result = await runProcess(process.execPath, [...nodeArgs, cli, 'validate', '--format', 'json', '--kubernetes-version', kubernetesVersion, corpus], corpus);
+  if (result.code !== 0 && result.code !== 1) throw new Error(`ladder validate exited ${result.code}: ${result.stderr || result.stdout.slice(0, 2000)}`);
+  const report = JSON.parse(result.stdout) as { findings: { file: string; rule: string; severity: string; message: string }[] };
+  return { seconds: result.seconds, invalid: verdicts(corpus, report.findings) };
+}
+
+/**
+ * The same work in this process through the library: read the files, parse
+ * them, validate against the schemas (no policy). Process start-up and module
+ * loading are not counted; compiling the validators is.
+ */
+export async function runLadderLibrary(corpus: string, kubernetesVersion: string): Promise<Measurement> {
+  const started = process.hrtime.bigint();
+  const read = await readManifests([corpus]);
+  const validator = createSchemaValidator(await loadSchemaBundle(kubernetesVersion));
+  const findings = [...read.findings, ...validator.validate(read.documents)];
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { seconds, invalid: verdicts(corpus, findings) };
+}
+
+function verdicts(corpus: string, findings: readonly { file: string; rule: string; severity: string; message: string }[]): Map<string, string> {
+  const invalid = new Map<string, string>();
+  for (const finding of findings) {
+    if (finding.severity !== 'error' || !verdictRules.has(finding.rule)) continue;
+    const file = corpusPath(corpus, finding.file);
+    invalid.set(file, invalid.has(file) ? `${invalid.get(file)}; ${finding.message}` : finding.message);
+  }
+  return invalid;
+}
