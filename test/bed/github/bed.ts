@@ -65,7 +65,7 @@ export type Access =
   /** Any installation or user token, no repository (`/installation/repositories`). */
   | { token: true }
   /** A repository route: the installation permission or user role needed. */
-  | { scope: string; level: AccessLevel };
+  | { scope: string; level: AccessLevel; userLevel?: AccessLevel };
 
 export interface RouteSpec {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';

@@ -124,7 +124,7 @@ export function authorizeRepo(
   actor: Actor,
   repo: RepoState,
   installation: Installation | undefined,
-  need: { scope: string; level: AccessLevel },
+  need: { scope: string; level: AccessLevel; userLevel?: AccessLevel },
 ): void {
   if (actor.kind === 'installation') {
     const { token } = actor;
@@ -138,7 +138,7 @@ export function authorizeRepo(
   if (actor.kind === 'user') {
     const level = repo.permissions.get(actor.user.login.toLowerCase()) ?? 'none';
     if (rank[level] < rank.read && repo.private) throw notFound();
-    if (need.level === 'write' && rank[level] < rank.write) {
+    if ((need.userLevel ?? need.level) === 'write' && rank[level] < rank.write) {
       throw new ApiError(403, 'Must have push access to repository');
     }
     return;

@@ -1,7 +1,7 @@
 import type { RequestContext, RouteSpec } from '../bed.js';
 import { nowIso } from '../bed.js';
 import { ApiError, optionalString, unprocessableSimple } from '../http.js';
-import { teamSimple } from '../shapes/issues.js';
+import { team } from '../shapes/issues.js';
 import { pullRequestReview, pullRequestSimple } from '../shapes/pulls.js';
 import { simpleUser } from '../shapes/users.js';
 import type { ReviewState } from '../state.js';
@@ -39,7 +39,8 @@ export const reviewRoutes: RouteSpec[] = [
   {
     method: 'POST',
     route: '/repos/{owner}/{repo}/pulls/{pull_number}/reviews',
-    access: { scope: 'pull_requests', level: 'write' },
+    // Anyone who can read a repository may review its pull requests.
+    access: { scope: 'pull_requests', level: 'write', userLevel: 'read' },
     handle: async (ctx) => {
       const { bed, repo, body } = ctx;
       const pull = await pullOrThrow(ctx);
@@ -69,7 +70,7 @@ export const reviewRoutes: RouteSpec[] = [
       // A review satisfies the request for that reviewer, as on GitHub.
       pull.requestedReviewers = pull.requestedReviewers.filter((login) => !sameName(login, ctx.sender.login));
       if (state !== 'PENDING') {
-        bed.emit({ event: 'pull_request_review', payload: await pullRequestReviewPayload(bed, repo, pull, review) });
+        bed.emit({ event: 'pull_request_review', payload: pullRequestReviewPayload(bed, repo, pull, review) });
       }
       return ok(pullRequestReview(bed, repo, review));
     },
@@ -93,7 +94,7 @@ export const reviewRoutes: RouteSpec[] = [
       const pull = await pullOrThrow(ctx);
       return ok({
         users: pull.requestedReviewers.map((login) => simpleUser(bed.urls, bed.state.user(login))),
-        teams: pull.requestedTeams.map((slug) => teamSimple(bed, repo, slug)),
+        teams: pull.requestedTeams.map((slug) => team(bed, repo, slug)),
       });
     },
   },

@@ -86,3 +86,8 @@ export function teamSimple(bed: Bed, repo: RepoState, slug: string) {
     type: 'organization',
   };
 }
+
+/** GitHub's `team` (lists of requested teams): `team-simple` plus its parent. */
+export function team(bed: Bed, repo: RepoState, slug: string) {
+  return { ...teamSimple(bed, repo, slug), parent: null };
+}

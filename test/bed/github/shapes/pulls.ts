@@ -2,7 +2,7 @@ import type { Bed } from '../bed.js';
 import { diffCommits } from '../git/merge.js';
 import { mergeability } from '../pull-status.js';
 import type { PullState, RepoState, ReviewState } from '../state.js';
-import { authorAssociation, labelsOf, teamSimple } from './issues.js';
+import { authorAssociation, labelsOf, team, teamSimple } from './issues.js';
 import { repository } from './repo.js';
 import { simpleUser } from './users.js';
 import { nodeId } from './urls.js';
@@ -49,7 +49,7 @@ export function pullRequestSimple(bed: Bed, repo: RepoState, pull: PullState) {
     assignee: null,
     assignees: [],
     requested_reviewers: pull.requestedReviewers.map((login) => simpleUser(urls, bed.state.user(login))),
-    requested_teams: pull.requestedTeams.map((slug) => teamSimple(bed, repo, slug)),
+    requested_teams: pull.requestedTeams.map((slug) => team(bed, repo, slug)),
     head: branchSide(bed, repo, pull.head),
     base: branchSide(bed, repo, pull.base),
     _links: {
@@ -81,6 +81,8 @@ export async function pullRequest(bed: Bed, repo: RepoState, pull: PullState) {
   const commits = await bed.git.commitsBetween(repo.fullName, pull.base.sha, pull.head.sha);
   return {
     ...pullRequestSimple(bed, repo, pull),
+    // The full shape lists teams without their parent (`team-simple`), the list shape with it.
+    requested_teams: pull.requestedTeams.map((slug) => teamSimple(bed, repo, slug)),
     // While open, GitHub reports the test merge commit here; after merging, the real one.
     merge_commit_sha: pull.mergeCommitSha ?? merge.testMergeSha,
     merged: pull.mergedAt !== null,

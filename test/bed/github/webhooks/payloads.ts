@@ -3,7 +3,7 @@ import type { Bed } from '../bed.js';
 import { diffCommits } from '../git/merge.js';
 import { ZERO_SHA, type GitCommitObject } from '../git/objects.js';
 import { issueComment } from '../shapes/issues.js';
-import { pullRequest, pullRequestReview } from '../shapes/pulls.js';
+import { pullRequest, pullRequestReview, pullRequestSimple } from '../shapes/pulls.js';
 import { repository } from '../shapes/repo.js';
 import { simpleUser } from '../shapes/users.js';
 import { nodeId } from '../shapes/urls.js';
@@ -181,11 +181,12 @@ export function issueCommentPayload(
 }
 
 /** `pull_request_review` submitted. */
-export async function pullRequestReviewPayload(bed: Bed, repo: RepoState, pull: PullState, review: ReviewState) {
+export function pullRequestReviewPayload(bed: Bed, repo: RepoState, pull: PullState, review: ReviewState) {
   return {
     action: 'submitted' as const,
     review: { ...pullRequestReview(bed, repo, review), state: review.state.toLowerCase() },
-    pull_request: await pullRequest(bed, repo, pull),
+    // Review events carry the list shape of the pull request (no mergeability or stats).
+    pull_request: pullRequestSimple(bed, repo, pull),
     repository: webhookRepository(bed, repo),
     sender: simpleUser(bed.urls, review.user),
     ...installationOf(bed, repo),
