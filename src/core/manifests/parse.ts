@@ -57,13 +57,12 @@ export function parseManifests(
 
   const documents: ManifestDocument[] = [];
   docs.forEach((doc, index) => {
-    const problems = [...doc.errors, ...doc.warnings.filter((w) => w.code !== 'TAG_RESOLVE_FAILED')];
-    if (problems.length > 0) {
-      for (const problem of doc.errors) {
-        const { line, col } = problem.linePos?.[0] ?? lineCounter.linePos(problem.pos[0]);
-        findings.push({ file, line, column: col, rule: 'yaml-syntax', severity: 'error', message: firstLine(problem.message) });
-      }
-      if (doc.errors.length > 0) return;
+    // Only the first syntax error of a document: the rest are almost always knock-on errors of it.
+    const [syntaxError] = doc.errors;
+    if (syntaxError) {
+      const { line, col } = syntaxError.linePos?.[0] ?? lineCounter.linePos(syntaxError.pos[0]);
+      findings.push({ file, line, column: col, rule: 'yaml-syntax', severity: 'error', message: firstLine(syntaxError.message) });
+      return;
     }
     if (doc.contents === null) return; // an empty document, e.g. a trailing `---`
     const start = lineCounter.linePos(doc.contents.range[0]);
