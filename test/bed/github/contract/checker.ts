@@ -48,6 +48,9 @@ export class ContractChecker {
     // GitHub's own bot identities (`41898282+github-actions[bot]@users.noreply.github.com`)
     // fail RFC 5322 checks, yet api.github.com sends them under `format: email`.
     this.ajv.addFormat('email', /^[^\s@]+@[^\s@]+$/);
+    // Unset URLs come back as "" (deployment statuses' target_url, log_url) under `format: uri`.
+    const uri = this.ajv.formats.uri;
+    this.ajv.addFormat('uri', (value: string) => value === '' || (typeof uri === 'function' ? uri(value) : true));
   }
 
   hasOperation(method: string, route: string): boolean {

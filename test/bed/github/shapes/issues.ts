@@ -1,5 +1,6 @@
 import type { Bed } from '../bed.js';
 import type { CommentState, LabelState, ReactionState, RepoState, User } from '../state.js';
+import { integration } from './checks.js';
 import { simpleUser } from './users.js';
 import { nodeId } from './urls.js';
 
@@ -52,6 +53,7 @@ export function issueComment(bed: Bed, repo: RepoState, comment: CommentState) {
     issue_url: bed.urls.repo(repo.fullName, `/issues/${comment.issueNumber}`),
     author_association: authorAssociation(repo, comment.user),
     reactions: reactionRollup(`${url}/reactions`, comment.reactions),
+    performed_via_github_app: comment.user.type === 'Bot' ? integration(bed) : null,
   };
 }
 

@@ -147,7 +147,8 @@ export function issueCommentPayload(
       node_id: nodeId('I', pull.id),
       number: pull.number,
       title: pull.title,
-      user: simpleUser(bed.urls, pull.user),
+      // This payload's issue user is the older user shape, without `user_view_type`.
+      user: (({ user_view_type: _, ...rest }) => rest)(simpleUser(bed.urls, pull.user)),
       labels: [],
       state: pull.state,
       locked: false,
@@ -201,12 +202,17 @@ export function deploymentStatusPayload(
   status: DeploymentStatusState,
   sender: User,
 ): Schemas['webhook-deployment-status-created'] {
-  const shape = deployment(bed, repo, parent);
+  // The webhook's copies of the App have no `client_id`.
+  const withoutClientId = <T extends { performed_via_github_app?: { client_id: string } }>(shape: T) => {
+    const { performed_via_github_app: app, ...rest } = shape;
+    return app ? { ...rest, performed_via_github_app: (({ client_id: _, ...keep }) => keep)(app) } : rest;
+  };
+  type Payload = Schemas['webhook-deployment-status-created'];
   return {
     action: 'created',
     // Via unknown for the same reason as pull_request above (snapshot drift of the types package).
-    deployment: { ...shape, original_environment: parent.originalEnvironment } as unknown as Schemas['webhook-deployment-status-created']['deployment'],
-    deployment_status: deploymentStatus(bed, repo, parent, status) as unknown as Schemas['webhook-deployment-status-created']['deployment_status'],
+    deployment: withoutClientId(deployment(bed, repo, parent)) as unknown as Payload['deployment'],
+    deployment_status: withoutClientId(deploymentStatus(bed, repo, parent, status)) as unknown as Payload['deployment_status'],
     repository: webhookRepository(bed, repo),
     sender: simpleUser(bed.urls, sender) as Schemas['simple-user'],
     ...installationOf(bed, repo),
