@@ -29,10 +29,12 @@ export class Router<T> {
 
   add(method: string, route: string, value: T): void {
     const names: string[] = [];
-    const pattern = route.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    // A trailing `/{path}` may be empty and lose its slash: octokit asks for the
+    // repository root as `/contents`, which GitHub answers like `/contents/`.
+    const pattern = route.replace(/(\/?)\{([^}]+)\}/g, (_, slash: string, name: string) => {
       names.push(name);
-      if (name === 'path') return '(.*)';
-      return MULTI_SEGMENT.has(name) ? '(.+)' : '([^/]+)';
+      if (name === 'path') return `(?:${slash}(.*))?`;
+      return `${slash}${MULTI_SEGMENT.has(name) ? '(.+)' : '([^/]+)'}`;
     });
     const specificity = route.replace(/\{[^}]+\}/g, '').length;
     if (this.routes.some((r) => r.method === method && r.route === route)) {

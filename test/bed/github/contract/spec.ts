@@ -55,6 +55,10 @@ export function normalizeSchema(schema: unknown, options: NormalizeOptions, open
       out.properties = Object.fromEntries(
         Object.entries(value).map(([name, sub]) => [name, normalizeSchema(sub, options)]),
       );
+    } else if (key === 'oneOf' && !options.closed) {
+      // Open schemas overlap (any error body matches both basic-error and a
+      // rule-violation error), so "exactly one" cannot hold; "at least one" does.
+      out.anyOf = normalizeSchema(value, options);
     } else if (key === 'allOf' && Array.isArray(value)) {
       out.allOf = value.map((member) => normalizeSchema(member, options, true));
     } else {
