@@ -44,7 +44,8 @@ export async function summarizeProfile(file: string, top = 12): Promise<ProfileS
     if (!frame) continue;
     const module = frame.functionName === '(garbage collector)' ? '(garbage collector)' : moduleOf(frame.url);
     modules.set(module, (modules.get(module) ?? 0) + ms);
-    const fn = `${frame.functionName || '(anonymous)'} ${module}${frame.url ? `:${frame.lineNumber + 1}` : ''}`;
+    const where = frame.url ? ` ${module === moduleOf(frame.url) && module.startsWith('ladder') ? `${module}/${frame.url.slice(frame.url.lastIndexOf('/') + 1)}` : module}:${frame.lineNumber + 1}` : ` ${module}`;
+    const fn = `${frame.functionName || '(anonymous)'}${where}`;
     functions.set(fn, (functions.get(fn) ?? 0) + ms);
   }
   const rank = (map: Map<string, number>) =>

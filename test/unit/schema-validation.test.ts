@@ -8,7 +8,7 @@ import { LadderInputError } from '../../src/core/errors.js';
 import { compareFindings, type Finding } from '../../src/core/findings.js';
 import { parseManifests } from '../../src/core/manifests/parse.js';
 import type { ManifestDocument } from '../../src/core/manifests/document.js';
-import { createSchemaValidator, type SchemaValidatorOptions } from '../../src/core/validate/schema/index.js';
+import { createSchemaCompilers, createSchemaValidator, type SchemaValidatorOptions } from '../../src/core/validate/schema/index.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/manifests/', import.meta.url));
 const newest = await loadSchemaBundle();
@@ -174,6 +174,20 @@ test('validating the same documents twice gives the same findings (cached valida
   const first = summarize(validator.validate(corpus));
   assert.ok(first.length > 20);
   assert.deepEqual(summarize(validator.validate(corpus)), first);
+});
+
+test('validators can share compiled built-in kinds while each keeps its own CRDs', async () => {
+  const compilers = createSchemaCompilers(newest);
+  const first = createSchemaValidator(newest, { compilers });
+  const second = createSchemaValidator(newest, { compilers });
+  const crds = readDir('valid').find((entry) => entry.file === 'crd-backup-schedule.yaml')!.documents;
+  const store = parse('apiVersion: ops.example.com/v1\nkind: BackupStore\nmetadata:\n  name: x\nspec:\n  bucket: 3\n');
+  assert.deepEqual(first.validate(crds), []);
+  assert.equal(first.validate(store).length, 1);
+  assert.match(second.validate(store)[0]?.message ?? '', /^kind: unknown kind BackupStore/, 'a CRD seen by one run does not leak into another');
+  assert.equal(compilers.builtIn('io.k8s.api.apps.v1.Deployment'), compilers.builtIn('io.k8s.api.apps.v1.Deployment'), 'compiled once');
+  const older = await loadSchemaBundle('1.35');
+  assert.throws(() => createSchemaValidator(older, { compilers }), /another schema bundle/);
 });
 
 test('unknown kinds follow the unknownKinds option', () => {

@@ -1,5 +1,5 @@
 import { Ajv, type ErrorObject, type FormatDefinition, type Options, type ValidateFunction } from 'ajv';
-import { definitionRefPrefix, type JsonSchema } from './bundle.js';
+import { definitionRefPrefix, type JsonSchema, type SchemaBundle } from './bundle.js';
 import { formatChecks } from './formats.js';
 
 /** Checks objects of one kind: fast yes/no first, every error only when there is one. */
@@ -9,6 +9,17 @@ export interface KindValidator {
   explain(object: unknown): ErrorObject[];
 }
 
+/**
+ * Compiled validators of a bundle's built-in kinds. Compiling is the expensive
+ * part of validation (a Deployment reaches ~150 definitions), so a long-running
+ * process (the App) creates this once per Kubernetes version and passes it to
+ * every `createSchemaValidator` call; validators for CRDs stay with each validator.
+ */
+export interface SchemaCompilers {
+  readonly bundle: SchemaBundle;
+  builtIn(definition: string): KindValidator;
+}
+
 export const bundleId = 'kubernetes.json';
 
 /** `$ref` to a definition of the bundle, usable from any schema compiled here. */
@@ -16,12 +27,6 @@ export function bundleRef(definition: string): string {
   return `${bundleId}${definitionRefPrefix}${definition}`;
 }
 
-/**
- * Ajv options. Compiling is what costs (a Deployment reaches ~150 definitions),
- * so the yes/no validator is built for compile speed: it stops at the first
- * error and keeps no error details. A second instance with every error and the
- * offending values is compiled only for kinds that have an invalid object.
- */
 const common: Options = {
   strict: false, // CRD schemas may hold keywords Ajv does not know; they are ignored, not fatal
   allowUnionTypes: true,
@@ -35,16 +40,48 @@ const common: Options = {
   messages: false, // messages.ts writes its own
   formats: ajvFormats(),
 };
+/** The yes/no validator is built for compile speed: it stops at the first error and keeps no details. */
 const checkOptions: Options = { ...common, allErrors: false, verbose: false };
+/** Compiled only for kinds that have an invalid object: every error, with the offending values. */
 const explainOptions: Options = { ...common, allErrors: true, verbose: true };
 
-export interface Compilers {
-  builtIn(definition: string): KindValidator;
-  /** Compiles a CRD's schema now, so a schema Ajv refuses is known at once; throws with Ajv's reason. */
-  custom(schema: JsonSchema): KindValidator;
+export function createSchemaCompilers(bundle: SchemaBundle): SchemaCompilers {
+  const compile = compilerFor(bundle.definitions);
+  const builtIns = new Map<string, KindValidator>();
+  return {
+    bundle,
+    builtIn(definition) {
+      let validator = builtIns.get(definition);
+      if (!validator) {
+        validator = compile({ $ref: bundleRef(definition) });
+        builtIns.set(definition, validator);
+      }
+      return validator;
+    },
+  };
 }
 
-export function createCompilers(definitions: Record<string, JsonSchema>): Compilers {
+/**
+ * Compiles custom-resource schemas in Ajv instances of their own: Ajv keeps
+ * every schema it compiled, and CRDs differ from run to run. Compiling happens
+ * at once, so a schema Ajv refuses throws (with Ajv's reason) where the CRD is read.
+ */
+export function createCustomCompiler(bundle: SchemaBundle): (schema: JsonSchema) => KindValidator {
+  let compile: ((schema: JsonSchema) => KindValidator) | undefined;
+  // The same CRD validated again (one validator, several calls) reuses its validator.
+  const seen = new Map<string, KindValidator>();
+  return (schema) => {
+    const key = JSON.stringify(schema);
+    let validator = seen.get(key);
+    if (!validator) {
+      validator = (compile ??= compilerFor(bundle.definitions))(schema);
+      seen.set(key, validator);
+    }
+    return validator;
+  };
+}
+
+function compilerFor(definitions: Record<string, JsonSchema>): (schema: JsonSchema) => KindValidator {
   const instances = new Map<Options, Ajv>();
   const ajv = (options: Options): Ajv => {
     let instance = instances.get(options);
@@ -55,9 +92,8 @@ export function createCompilers(definitions: Record<string, JsonSchema>): Compil
     }
     return instance;
   };
-  const builtIns = new Map<string, KindValidator>();
-
-  const kindValidator = (schema: JsonSchema, check: ValidateFunction): KindValidator => {
+  return (schema) => {
+    const check = ajv(checkOptions).compile(schema);
     let explain: ValidateFunction | undefined;
     return {
       check: (object) => check(object),
@@ -66,21 +102,6 @@ export function createCompilers(definitions: Record<string, JsonSchema>): Compil
         return explain(object) ? [] : [...(explain.errors ?? [])];
       },
     };
-  };
-
-  return {
-    builtIn(definition) {
-      let validator = builtIns.get(definition);
-      if (!validator) {
-        const schema = { $ref: bundleRef(definition) };
-        validator = kindValidator(schema, ajv(checkOptions).compile(schema));
-        builtIns.set(definition, validator);
-      }
-      return validator;
-    },
-    custom(schema) {
-      return kindValidator(schema, ajv(checkOptions).compile(schema));
-    },
   };
 }
 

@@ -1,7 +1,7 @@
 import type { Finding, Severity } from '../../findings.js';
 import type { ManifestDocument } from '../../manifests/document.js';
 import { isSchemaBundle, type BundledKind, type SchemaBundle } from './bundle.js';
-import { bundleRef, createCompilers, type KindValidator } from './compile.js';
+import { bundleRef, createCustomCompiler, createSchemaCompilers, type KindValidator, type SchemaCompilers } from './compile.js';
 import { crdApiVersion, crdKind, nameOf, readCustomKinds, unusableSchemaFinding, type CustomKind } from './crds.js';
 import { describeSchemaErrors } from './messages.js';
 import { describeUnknownKind } from './unknown-kind.js';
@@ -9,6 +9,12 @@ import { describeUnknownKind } from './unknown-kind.js';
 export interface SchemaValidatorOptions {
   /** What a kind with neither a built-in schema nor a CRD in the manifests is: default `error`. */
   unknownKinds?: 'error' | 'warning' | 'ignore';
+  /**
+   * Compiled built-in validators to reuse, from `createSchemaCompilers(bundle)`
+   * with the same bundle. Long-running processes create a validator per run
+   * (CRDs belong to a run) but should compile built-in kinds only once.
+   */
+  compilers?: SchemaCompilers;
 }
 
 export interface SchemaValidator {
@@ -32,7 +38,9 @@ const schemaless = { type: 'object', properties: { apiVersion: { type: 'string' 
 export function createSchemaValidator(bundle: SchemaBundle, options: SchemaValidatorOptions = {}): SchemaValidator {
   if (!isSchemaBundle(bundle)) throw new TypeError('not a Ladder schema bundle (regenerate it with src/tools/generate-kubernetes-schemas.ts)');
   const unknownKinds = options.unknownKinds ?? 'error';
-  const compilers = createCompilers(bundle.definitions);
+  if (options.compilers && options.compilers.bundle !== bundle) throw new TypeError('compilers were created for another schema bundle');
+  const compilers = options.compilers ?? createSchemaCompilers(bundle);
+  const compileCustom = createCustomCompiler(bundle);
   const customKinds = new Map<string, { custom: CustomKind; validator: KindValidator }>();
 
   const builtIn = (apiVersion: string, kind: string): BundledKind | undefined =>
@@ -53,10 +61,10 @@ export function createSchemaValidator(bundle: SchemaBundle, options: SchemaValid
       for (const custom of readCustomKinds(document, objectMetaRef)) {
         let validator: KindValidator;
         try {
-          validator = compilers.custom(custom.schema ?? schemaless);
+          validator = compileCustom(custom.schema ?? schemaless);
         } catch (error) {
           findings.push(unusableSchemaFinding(custom, (error as Error).message));
-          validator = compilers.custom(schemaless);
+          validator = compileCustom(schemaless);
         }
         customKinds.set(`${custom.apiVersion}\0${custom.kind}`, { custom, validator });
       }
