@@ -53,7 +53,8 @@ export async function handleRequest(p: Pipeline, req: IncomingMessage, res: Serv
   const actorKey = describeActor(actor);
   const json = reply.raw ?? (reply.body === undefined ? undefined : Buffer.from(JSON.stringify(reply.body)));
   const headers: Record<string, string> = {
-    date: new Date().toUTCString(),
+    // The server's clock, so @octokit/auth-app can correct a skewed JWT from it as it does with GitHub.
+    date: p.bed.now().toUTCString(),
     'x-github-request-id': randomUUID().toUpperCase(),
     'x-github-media-type': 'github.v3; format=json',
     ...reply.headers,

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { applyKnownFixes } from './fixes.js';
 
 /** The parts of GitHub's OpenAPI 3.0 description the checker reads. */
 export interface OpenApiDocument {
@@ -22,7 +23,9 @@ export interface OpenApiResponse {
 export function loadSpec(): OpenApiDocument {
   const require = createRequire(import.meta.url);
   const file = require.resolve('@octokit/openapi/generated/api.github.com.json');
-  return JSON.parse(readFileSync(file, 'utf8')) as OpenApiDocument;
+  const spec = JSON.parse(readFileSync(file, 'utf8')) as OpenApiDocument;
+  applyKnownFixes(spec);
+  return spec;
 }
 
 export interface NormalizeOptions {
