@@ -25,7 +25,8 @@ function installationOf(bed: Bed, repo: RepoState): { installation?: Schemas['si
 }
 
 function webhookRepository(bed: Bed, repo: RepoState): Schemas['repository-webhooks'] {
-  return repository(bed.urls, repo) as Schemas['repository-webhooks'];
+  // Webhooks carry the repository's custom properties (none are set here).
+  return { ...repository(bed.urls, repo), custom_properties: {} } as Schemas['repository-webhooks'];
 }
 
 export interface RefChange {
@@ -62,6 +63,7 @@ export async function pushPayload(bed: Bed, repo: RepoState, change: RefChange, 
     // The push event's repository is the older shape: epoch-second timestamps, `stargazers`, `master_branch`.
     repository: {
       ...base,
+      custom_properties: {},
       created_at: createdAt,
       pushed_at: pushedAt,
       stargazers: 0,
