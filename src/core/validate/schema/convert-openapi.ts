@@ -1,5 +1,6 @@
 import type { JsonSchema } from './bundle.js';
 import { formatChecks } from './formats.js';
+import { isSafePattern } from './safe-pattern.js';
 
 export interface ConvertOptions {
   /** Maps a `$ref` as written in the source to the output's; undefined drops it (anything is accepted there). */
@@ -14,6 +15,11 @@ export interface ConvertOptions {
   structural: boolean;
   /** `$ref` to ObjectMeta, for the metadata of embedded resources; without it metadata is free-form. */
   objectMetaRef?: string;
+  /**
+   * Called for a `pattern` that could take exponential time in JavaScript (see
+   * safe-pattern.ts), with its path inside the source schema; the pattern is left out.
+   */
+  onUnsafePattern?: (path: (string | number)[], pattern: string) => void;
 }
 
 /** Keywords whose value needs no conversion. */
@@ -34,10 +40,10 @@ const copiedKeywords = [
  * - descriptions, defaults, examples, `x-kubernetes-*` hints and unknown formats are dropped.
  */
 export function convertOpenApiSchema(source: unknown, options: ConvertOptions): JsonSchema {
-  return convertNode(source, options, false);
+  return convertNode(source, options, false, []);
 }
 
-function convertNode(source: unknown, options: ConvertOptions, inLogic: boolean): JsonSchema {
+function convertNode(source: unknown, options: ConvertOptions, inLogic: boolean, at: (string | number)[]): JsonSchema {
   if (!isObject(source)) return {};
   const nullable = source['nullable'] === true;
   const wrapped = wrappedRef(source);
@@ -55,6 +61,10 @@ function convertNode(source: unknown, options: ConvertOptions, inLogic: boolean)
   if (Array.isArray(source['enum'])) out['enum'] = [...source['enum']];
   if (typeof source['format'] === 'string' && source['format'] in formatChecks) out['format'] = source['format'];
   for (const keyword of copiedKeywords) if (source[keyword] !== undefined) out[keyword] = source[keyword];
+  if (typeof out['pattern'] === 'string' && !isSafePattern(out['pattern'])) {
+    options.onUnsafePattern?.([...at, 'pattern'], out['pattern']);
+    delete out['pattern'];
+  }
   convertExclusive(source, out, 'exclusiveMinimum', 'minimum');
   convertExclusive(source, out, 'exclusiveMaximum', 'maximum');
 
@@ -63,7 +73,7 @@ function convertNode(source: unknown, options: ConvertOptions, inLogic: boolean)
     const required = new Set(Array.isArray(source['required']) ? source['required'] : []);
     const converted: JsonSchema = {};
     for (const [name, property] of Object.entries(properties)) {
-      const schema = convertNode(property, options, inLogic);
+      const schema = convertNode(property, options, inLogic, [...at, 'properties', name]);
       converted[name] = required.has(name) || inLogic ? schema : allowNull(schema);
     }
     if (source['x-kubernetes-embedded-resource'] === true) addEmbeddedResourceFields(converted, options.objectMetaRef);
@@ -72,20 +82,20 @@ function convertNode(source: unknown, options: ConvertOptions, inLogic: boolean)
 
   const additional = source['additionalProperties'];
   if (typeof additional === 'boolean') out['additionalProperties'] = additional;
-  else if (isObject(additional)) out['additionalProperties'] = convertNode(additional, options, inLogic);
+  else if (isObject(additional)) out['additionalProperties'] = convertNode(additional, options, inLogic, [...at, 'additionalProperties']);
   else if (!inLogic && source['x-kubernetes-preserve-unknown-fields'] !== true) {
     const bareObject = source['type'] === 'object' && options.structural;
     if (properties || bareObject) out['additionalProperties'] = false;
   }
 
-  if (Array.isArray(source['items'])) out['items'] = source['items'].map((item) => convertNode(item, options, inLogic));
-  else if (source['items'] !== undefined) out['items'] = convertNode(source['items'], options, inLogic);
+  if (Array.isArray(source['items'])) out['items'] = source['items'].map((item, i) => convertNode(item, options, inLogic, [...at, 'items', i]));
+  else if (source['items'] !== undefined) out['items'] = convertNode(source['items'], options, inLogic, [...at, 'items']);
 
   for (const keyword of ['allOf', 'anyOf', 'oneOf'] as const) {
     const list = source[keyword];
-    if (Array.isArray(list) && !(types && keyword !== 'allOf')) out[keyword] = list.map((item) => convertNode(item, options, true));
+    if (Array.isArray(list) && !(types && keyword !== 'allOf')) out[keyword] = list.map((item, i) => convertNode(item, options, true, [...at, keyword, i]));
   }
-  if (source['not'] !== undefined) out['not'] = convertNode(source['not'], options, true);
+  if (source['not'] !== undefined) out['not'] = convertNode(source['not'], options, true, [...at, 'not']);
 
   return nullable ? allowNull(out) : out;
 }

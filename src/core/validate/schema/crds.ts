@@ -12,6 +12,8 @@ export interface CustomKind {
   schema: JsonSchema | undefined;
   /** Where its schema is, for findings about the schema itself. */
   definedIn: { document: ManifestDocument; path: (string | number)[] };
+  /** Patterns left out because JavaScript could take exponential time on them; paths are inside the schema. */
+  unsafePatterns: { path: (string | number)[]; pattern: string }[];
 }
 
 export const crdApiVersion = 'apiextensions.k8s.io/v1';
@@ -36,12 +38,15 @@ export function readCustomKinds(document: ManifestDocument, objectMetaRef: strin
     if (typeof name !== 'string' || !name || version?.['served'] === false) return;
     const openApi = asRecord(asRecord(version?.['schema'])?.['openAPIV3Schema']);
     const path = ['spec', 'versions', index, 'schema', 'openAPIV3Schema'];
+    const unsafePatterns: CustomKind['unsafePatterns'] = [];
+    const onUnsafePattern = (at: (string | number)[], pattern: string) => unsafePatterns.push({ path: at, pattern });
     kinds.push({
       apiVersion: `${group}/${name}`,
       kind,
       namespaced,
-      schema: openApi ? customResourceSchema(openApi, objectMetaRef) : undefined,
+      schema: openApi ? customResourceSchema(openApi, objectMetaRef, onUnsafePattern) : undefined,
       definedIn: { document, path },
+      unsafePatterns,
     });
   });
   return kinds;
@@ -52,8 +57,12 @@ export function readCustomKinds(document: ManifestDocument, objectMetaRef: strin
  * apiVersion, kind and metadata as the API server treats them (metadata is
  * always ObjectMeta, whatever the CRD says about it).
  */
-function customResourceSchema(openApi: Record<string, unknown>, objectMetaRef: string): JsonSchema {
-  const schema = convertOpenApiSchema(openApi, { rewriteRef: () => undefined, structural: true, objectMetaRef });
+function customResourceSchema(
+  openApi: Record<string, unknown>,
+  objectMetaRef: string,
+  onUnsafePattern: (path: (string | number)[], pattern: string) => void,
+): JsonSchema {
+  const schema = convertOpenApiSchema(openApi, { rewriteRef: () => undefined, structural: true, objectMetaRef, onUnsafePattern });
   const properties = (schema['properties'] as JsonSchema | undefined) ?? {};
   schema['properties'] = {
     ...properties,
@@ -78,6 +87,23 @@ export function unusableSchemaFinding(custom: CustomKind, reason: string): Findi
     severity: 'error',
     message: `the schema of ${custom.apiVersion} ${custom.kind} cannot be used to check its objects: ${reason}`,
     hint: 'Fix the openAPIV3Schema; the API server would refuse this CustomResourceDefinition too.',
+  };
+}
+
+/** A warning that one `pattern` of a CRD is not checked offline. */
+export function unsafePatternFinding(custom: CustomKind, unsafe: CustomKind['unsafePatterns'][number]): Finding {
+  const { document, path } = custom.definedIn;
+  const where = document.positionOf([...path, ...unsafe.path]);
+  return {
+    file: document.file,
+    line: where.line,
+    column: where.column,
+    kind: crdKind,
+    name: nameOf(document),
+    rule: 'schema',
+    severity: 'warning',
+    message: `pattern ${unsafe.pattern} of ${custom.apiVersion} ${custom.kind} is not checked offline: it repeats a repeated group, which can take exponential time in JavaScript`,
+    hint: 'The API server (RE2) still checks it. Ladder checks patterns in which no repeated group itself contains *, + or {n,}.',
   };
 }
 

@@ -2,7 +2,7 @@ import type { Finding, Severity } from '../../findings.js';
 import type { ManifestDocument } from '../../manifests/document.js';
 import { isSchemaBundle, type BundledKind, type SchemaBundle } from './bundle.js';
 import { bundleRef, createCustomCompiler, createSchemaCompilers, type KindValidator, type SchemaCompilers } from './compile.js';
-import { crdApiVersion, crdKind, nameOf, readCustomKinds, unusableSchemaFinding, type CustomKind } from './crds.js';
+import { crdApiVersion, crdKind, nameOf, readCustomKinds, unsafePatternFinding, unusableSchemaFinding, type CustomKind } from './crds.js';
 import { describeSchemaErrors } from './messages.js';
 import { describeUnknownKind } from './unknown-kind.js';
 
@@ -59,6 +59,7 @@ export function createSchemaValidator(bundle: SchemaBundle, options: SchemaValid
     for (const document of documents) {
       if (document.object['apiVersion'] !== crdApiVersion || document.object['kind'] !== crdKind) continue;
       for (const custom of readCustomKinds(document, objectMetaRef)) {
+        for (const unsafe of custom.unsafePatterns) findings.push(unsafePatternFinding(custom, unsafe));
         let validator: KindValidator;
         try {
           validator = compileCustom(custom.schema ?? schemaless);
