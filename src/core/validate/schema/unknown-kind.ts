@@ -8,6 +8,12 @@ import type { SchemaBundle } from './bundle.js';
  */
 export function describeUnknownKind(apiVersion: string, kind: string, bundle: SchemaBundle): { message: string; hint: string } {
   const release = minorOf(bundle.kubernetesVersion);
+  if (isListWrapper(apiVersion, kind, bundle)) {
+    return {
+      message: `kind: ${kind} is a list wrapper that kubectl unpacks on the client; the API server stores no such object`,
+      hint: 'Write each item as its own document (separated by ---), or better, its own file.',
+    };
+  }
   const servedAs = Object.keys(bundle.kinds)
     .filter((candidate) => Object.hasOwn(bundle.kinds[candidate]!, kind))
     .sort(preferStable);
@@ -29,6 +35,13 @@ export function describeUnknownKind(apiVersion: string, kind: string, bundle: Sc
     message: `kind: unknown kind ${kind} (${apiVersion}): not a built-in kind of Kubernetes ${release}, and no CustomResourceDefinition in the manifests defines it`,
     hint: 'Add its CustomResourceDefinition to the manifest set, or set unknownKinds to warning or ignore to let such objects through unchecked.',
   };
+}
+
+/** `v1 List`, or `<Kind>List` of a kind the apiVersion serves (`apps/v1 DeploymentList`): what `kubectl get -o yaml` writes. */
+export function isListWrapper(apiVersion: string, kind: string, bundle: SchemaBundle): boolean {
+  if (apiVersion === 'v1' && kind === 'List') return true;
+  const item = kind.endsWith('List') ? kind.slice(0, -'List'.length) : '';
+  return item !== '' && Object.hasOwn(bundle.kinds, apiVersion) && Object.hasOwn(bundle.kinds[apiVersion]!, item);
 }
 
 /** `1.36.3` → `1.36`. */

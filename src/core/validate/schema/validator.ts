@@ -4,7 +4,7 @@ import { isSchemaBundle, type BundledKind, type SchemaBundle } from './bundle.js
 import { bundleRef, createCustomCompiler, createSchemaCompilers, type KindValidator, type SchemaCompilers } from './compile.js';
 import { crdApiVersion, crdKind, nameOf, readCustomKinds, unsafePatternFinding, unusableSchemaFinding, type CustomKind } from './crds.js';
 import { describeSchemaErrors } from './messages.js';
-import { describeUnknownKind } from './unknown-kind.js';
+import { describeUnknownKind, isListWrapper } from './unknown-kind.js';
 
 export interface SchemaValidatorOptions {
   /** What a kind with neither a built-in schema nor a CRD in the manifests is: default `error`. */
@@ -94,14 +94,15 @@ export function createSchemaValidator(bundle: SchemaBundle, options: SchemaValid
       report(present ? [field as string] : [], present ? `${String(field)}: expected a non-empty string` : `${String(field)}: required field missing`,
         'error', 'Every Kubernetes object needs apiVersion (e.g. apps/v1) and kind (e.g. Deployment).');
     }
-    checkName(object, report);
+    const listWrapper = missing.length === 0 && isListWrapper(apiVersion as string, kind as string, bundle);
+    if (!listWrapper) checkName(object, report); // a List has items, not a name
     if (missing.length > 0) return;
 
-    const validator = validatorFor(apiVersion as string, kind as string);
+    const validator = listWrapper ? undefined : validatorFor(apiVersion as string, kind as string);
     if (!validator) {
-      if (unknownKinds === 'ignore') return;
+      if (unknownKinds === 'ignore' && !listWrapper) return;
       const { message, hint } = describeUnknownKind(apiVersion as string, kind as string, bundle);
-      report(['kind'], message, unknownKinds, hint);
+      report(['kind'], message, !listWrapper && unknownKinds === 'warning' ? 'warning' : 'error', hint);
       return;
     }
     if (validator.check(object)) return;
