@@ -104,6 +104,8 @@ test('isNamespaced knows built-in kinds and the CRDs validate has seen', () => {
   assert.equal(validator.isNamespaced('ops.example.com/v1', 'BackupStore'), false);
   assert.equal(validator.isNamespaced('ops.example.com/v1alpha1', 'BackupSchedule'), undefined, 'a version that is not served');
   assert.equal(validator.isNamespaced('apps/v1', 'NoSuchKind'), undefined);
+  const [unserved] = validator.validate(parse('apiVersion: ops.example.com/v1alpha1\nkind: BackupSchedule\nmetadata:\n  name: x\n'));
+  assert.equal(unserved?.message, 'kind: no CustomResourceDefinition in the manifests serves BackupSchedule as ops.example.com/v1alpha1; versions served: ops.example.com/v1');
 });
 
 test('a CRD seen in one call checks its custom resources in the next', () => {

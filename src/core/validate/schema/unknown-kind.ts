@@ -6,8 +6,20 @@ import type { SchemaBundle } from './bundle.js';
  * release no longer serves (`extensions/v1beta1` Ingress), a misspelt kind, or
  * a custom resource whose CRD is not in the manifest set.
  */
-export function describeUnknownKind(apiVersion: string, kind: string, bundle: SchemaBundle): { message: string; hint: string } {
+export function describeUnknownKind(
+  apiVersion: string,
+  kind: string,
+  bundle: SchemaBundle,
+  /** apiVersions the CRDs in the manifest set serve this kind as. */
+  customServedAs: readonly string[] = [],
+): { message: string; hint: string } {
   const release = minorOf(bundle.kubernetesVersion);
+  if (customServedAs.length > 0) {
+    return {
+      message: `kind: no CustomResourceDefinition in the manifests serves ${kind} as ${apiVersion}; versions served: ${[...customServedAs].sort(preferStable).join(', ')}`,
+      hint: 'Use a version the CRD lists with served: true, or serve this version in the CRD.',
+    };
+  }
   if (isListWrapper(apiVersion, kind, bundle)) {
     return {
       message: `kind: ${kind} is a list wrapper that kubectl unpacks on the client; the API server stores no such object`,

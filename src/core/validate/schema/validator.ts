@@ -101,7 +101,8 @@ export function createSchemaValidator(bundle: SchemaBundle, options: SchemaValid
     const validator = listWrapper ? undefined : validatorFor(apiVersion as string, kind as string);
     if (!validator) {
       if (unknownKinds === 'ignore' && !listWrapper) return;
-      const { message, hint } = describeUnknownKind(apiVersion as string, kind as string, bundle);
+      const customServedAs = [...customKinds.values()].filter((entry) => entry.custom.kind === kind).map((entry) => entry.custom.apiVersion);
+      const { message, hint } = describeUnknownKind(apiVersion as string, kind as string, bundle, customServedAs);
       report(['kind'], message, !listWrapper && unknownKinds === 'warning' ? 'warning' : 'error', hint);
       return;
     }
