@@ -66,7 +66,12 @@ async function downloadModule(release: string): Promise<string> {
   } catch (error) {
     // `go mod download -json` reports module errors as JSON on stdout, with a non-zero exit.
     const output = (error as { stdout?: string }).stdout ?? '';
-    const reported = /"Error":\s*"([^"]+)"/.exec(output)?.[1];
+    let reported: string | undefined;
+    try {
+      reported = (JSON.parse(output) as { Error?: string }).Error?.replace(/\s+/g, ' ');
+    } catch {
+      reported = undefined; // not JSON: go itself failed; its message is in the error
+    }
     throw new Error(`go mod download k8s.io/kubernetes@${release} failed: ${reported ?? (error as Error).message}`, { cause: error });
   }
   const dir = (JSON.parse(stdout) as { Dir?: string }).Dir;
