@@ -45,6 +45,27 @@ describe('replicas-with-hpa', () => {
     assert.deepEqual(findingsOf('replicas-with-hpa', scaled.replace('apiVersion: apps/v1, kind', 'apiVersion: argoproj.io/v1alpha1, kind'), context), []);
     assert.deepEqual(findingsOf('replicas-with-hpa', scaled.replace('name: checkout-hpa', 'name: checkout-hpa\n  namespace: other'), context), []);
   });
+
+  it('matches an HPA without scaleTargetRef.apiVersion, wherever it is in the set, and names the first that matches', () => {
+    const [deployment, hpa] = scaled.split('---\n');
+    const other = hpa!.replace('checkout-hpa', 'checkout-other-group').replace('apiVersion: apps/v1, kind', 'apiVersion: argoproj.io/v1alpha1, kind');
+    const noApiVersion = hpa!.replace('checkout-hpa', 'checkout-any-group').replace('apiVersion: apps/v1, ', '');
+    const findings = findingsOf('replicas-with-hpa', [other, noApiVersion, hpa, deployment].join('---\n'), context);
+    assert.deepEqual(findings.map(at), [{ rule: 'replicas-with-hpa', line: 33, column: 13 }]);
+    assert.equal(findings[0]!.message, 'Deployment "checkout" sets spec.replicas, but HorizontalPodAutoscaler "checkout-any-group" scales it');
+  });
+
+  it('matches an HPA in the environment namespace to a workload that names it, and each workload to its own HPA', () => {
+    const explicit = scaled.replace('name: checkout\nspec', 'name: checkout\n  namespace: checkout-dev\nspec');
+    assert.deepEqual(findingsOf('replicas-with-hpa', explicit, context).map(at), [{ rule: 'replicas-with-hpa', line: 7, column: 13 }]);
+    assert.deepEqual(findingsOf('replicas-with-hpa', explicit, {}), []);
+    const worker = scaled.replaceAll('checkout', 'worker');
+    const both = findingsOf('replicas-with-hpa', `${scaled}---\n${worker}`, context);
+    assert.deepEqual(both.map((finding) => finding.message), [
+      'Deployment "checkout" sets spec.replicas, but HorizontalPodAutoscaler "checkout-hpa" scales it',
+      'Deployment "worker" sets spec.replicas, but HorizontalPodAutoscaler "worker-hpa" scales it',
+    ]);
+  });
 });
 
 describe('missing-required-labels', () => {
@@ -158,5 +179,24 @@ describe('cluster-scoped-resource', () => {
     const cluster = findingsOf('cluster-scoped-resource', withCrd('Cluster'), { allowClusterScoped: ['CustomResourceDefinition'] });
     assert.deepEqual(cluster.map((finding) => [finding.kind, finding.line, finding.column]), [['Widget', 11, 7]]);
     assert.deepEqual(findingsOf('cluster-scoped-resource', withCrd('Namespaced'), { allowClusterScoped: ['CustomResourceDefinition'] }), []);
+  });
+
+  it('takes the scope from the first CRD for the kind that declares Cluster or Namespaced', () => {
+    const crd = (scope: string, group = 'example.com'): string => yaml`
+      apiVersion: apiextensions.k8s.io/v1
+      kind: CustomResourceDefinition
+      metadata:
+        name: widgets.${group}
+      spec:
+        group: ${group}
+        scope: ${scope}
+        names: { kind: Widget, plural: widgets }
+    `;
+    const widget = 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: blue\n';
+    const allow = { allowClusterScoped: ['CustomResourceDefinition'] };
+    const kinds = (text: string): (string | undefined)[] => findingsOf('cluster-scoped-resource', text, allow).map((finding) => finding.kind);
+    assert.deepEqual(kinds([widget, crd('Sideways'), crd('Cluster'), crd('Namespaced')].join('---\n')), ['Widget']);
+    assert.deepEqual(kinds([crd('Namespaced'), crd('Cluster'), widget].join('---\n')), []);
+    assert.deepEqual(kinds([crd('Cluster', 'other.example.com'), widget].join('---\n')), []);
   });
 });

@@ -1,6 +1,7 @@
 import { compareFindings, type Finding } from '../../findings.js';
 import type { ManifestDocument } from '../../manifests/document.js';
 import { findException } from './exceptions.js';
+import { indexManifestSet } from './manifest-set.js';
 import { kindOf, nameOf } from './object-access.js';
 import { clusterScopedResource } from './rules/cluster-scoped-resource.js';
 import { hostNamespaces } from './rules/host-namespaces.js';
@@ -17,6 +18,7 @@ import { replicasWithHpa } from './rules/replicas-with-hpa.js';
 import { runAsRoot } from './rules/run-as-root.js';
 import type { PolicyContext, PolicyRule, RuleViolation, SuppressedFinding } from './types.js';
 
+export type { ManifestSet, ScaleTarget } from './manifest-set.js';
 export type { KeyPath, PolicyContext, PolicyException, PolicyRule, RuleViolation, SuppressedFinding } from './types.js';
 export { defaultRequiredLabels } from './types.js';
 
@@ -54,9 +56,10 @@ export interface PolicyResult {
 export function runPolicy(documents: readonly ManifestDocument[], context: PolicyContext, rules: readonly PolicyRule[] = policyRules): PolicyResult {
   const findings: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
+  const set = indexManifestSet(documents, context);
   for (const doc of documents) {
     for (const rule of rules) {
-      for (const violation of rule.check(doc, context, documents)) {
+      for (const violation of rule.check(doc, context, set)) {
         const finding = toFinding(doc, rule, violation);
         const exception = findException(finding, context.exceptions ?? []);
         if (exception) suppressed.push({ ...finding, reason: exception.reason });

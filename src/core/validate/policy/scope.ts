@@ -1,5 +1,5 @@
-import type { ManifestDocument } from '../../manifests/document.js';
-import { fieldsAt, groupOf, stringAt } from './object-access.js';
+import type { ManifestSet } from './manifest-set.js';
+import { groupOf } from './object-access.js';
 import type { PolicyContext } from './types.js';
 
 /**
@@ -40,25 +40,13 @@ export function resolveNamespaced(
   apiVersion: string,
   kind: string,
   context: PolicyContext,
-  all: readonly ManifestDocument[],
+  set: ManifestSet,
 ): boolean | undefined {
   const fromSchema = context.isNamespaced?.(apiVersion, kind);
   if (fromSchema !== undefined) return fromSchema;
   const group = groupOf(apiVersion);
-  const fromCrd = scopeFromCrds(group, kind, all);
+  const fromCrd = set.crdScope(group, kind);
   if (fromCrd !== undefined) return fromCrd;
   if (builtInClusterScoped[group]?.includes(kind)) return false;
-  return undefined;
-}
-
-function scopeFromCrds(group: string, kind: string, all: readonly ManifestDocument[]): boolean | undefined {
-  for (const { object } of all) {
-    if (stringAt(object, 'kind') !== 'CustomResourceDefinition') continue;
-    const spec = fieldsAt(object, 'spec');
-    if (stringAt(spec, 'group') !== group || stringAt(fieldsAt(spec, 'names'), 'kind') !== kind) continue;
-    const scope = stringAt(spec, 'scope');
-    if (scope === 'Cluster') return false;
-    if (scope === 'Namespaced') return true;
-  }
   return undefined;
 }

@@ -1,5 +1,6 @@
 import type { Finding, Severity } from '../../findings.js';
 import type { ManifestDocument } from '../../manifests/document.js';
+import type { ManifestSet } from './manifest-set.js';
 
 /** Keys and array indexes from the document root, as `ManifestDocument.positionOf` takes them. */
 export type KeyPath = readonly (string | number)[];
@@ -57,8 +58,8 @@ export interface PolicyRule {
   summary: string;
   /** How to fix a finding, in one sentence. */
   hint: string;
-  /** `all` is the whole manifest set, for rules that relate objects (an HPA and its target, a CRD and its resources). */
-  check(doc: ManifestDocument, context: PolicyContext, all: readonly ManifestDocument[]): RuleViolation[];
+  /** `set` is the whole manifest set, indexed once per run, for rules that relate objects (an HPA and its target, a CRD and its resources). */
+  check(doc: ManifestDocument, context: PolicyContext, set: ManifestSet): RuleViolation[];
 }
 
 /** A finding an exception turned off; reports still show it, with the recorded reason. */

@@ -12,10 +12,10 @@ export const clusterScopedResource: PolicyRule = {
   severity: 'error',
   summary: 'A resource is cluster-scoped (e.g. ClusterRole, Namespace, CRD) and its kind is not in `validation.allowClusterScoped`.',
   hint: 'Move the resource to the platform repository that manages shared objects, or add its kind to validation.allowClusterScoped in .github/ladder.yml.',
-  check({ object }, context, all) {
+  check({ object }, context, set) {
     const kind = kindOf(object);
     const apiVersion = stringAt(object, 'apiVersion');
-    if (!kind || !apiVersion || resolveNamespaced(apiVersion, kind, context, all) !== false) return [];
+    if (!kind || !apiVersion || resolveNamespaced(apiVersion, kind, context, set) !== false) return [];
     if (context.allowClusterScoped?.some((allowed) => allowed.toLowerCase() === kind.toLowerCase())) return [];
     const name = nameOf(object);
     return [

@@ -13,14 +13,14 @@ export const namespaceMismatch: PolicyRule = {
   severity: 'error',
   summary: "A resource's `metadata.namespace` is not the environment's namespace.",
   hint: "Remove metadata.namespace (Ladder applies into the environment's namespace) or set it to the environment's namespace.",
-  check({ object }, context, all) {
+  check({ object }, context, set) {
     const expected = context.namespace;
     const actual = stringAt(fieldsAt(object, 'metadata'), 'namespace');
     if (expected === undefined || actual === undefined || actual === expected) return [];
     const kind = kindOf(object);
     const apiVersion = stringAt(object, 'apiVersion');
     // Cluster-scoped objects have no namespace; the API server ignores the field, and cluster-scoped-resource covers them.
-    if (kind && apiVersion && resolveNamespaced(apiVersion, kind, context, all) === false) return [];
+    if (kind && apiVersion && resolveNamespaced(apiVersion, kind, context, set) === false) return [];
     const name = nameOf(object);
     return [
       {
