@@ -9,21 +9,11 @@ import { verify } from '@octokit/webhooks-methods';
 import { startGitHubServer, type GitHubServer } from '../bed/github/index.js';
 import { installationOctokit, type BedOctokit } from '../bed/github/clients.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../bed/github/receiver.js';
+import { rejection } from '../bed/github/expect.js';
 
 const owner = 'shop';
 const repo = 'checkout-manifests';
 const fullName = `${owner}/${repo}`;
-
-/** The status of a rejected Octokit call (RequestError), or fails the test if it succeeded. */
-async function statusOf(call: Promise<unknown>): Promise<{ status: number; message: string }> {
-  try {
-    await call;
-  } catch (error) {
-    const e = error as { status?: number; message?: string };
-    return { status: e.status ?? -1, message: e.message ?? '' };
-  }
-  assert.fail('expected the call to be rejected');
-}
 
 describe('local GitHub API server: one promotion end to end', () => {
   let github: GitHubServer;
@@ -75,11 +65,11 @@ describe('local GitHub API server: one promotion end to end', () => {
     const pull = await octokit.rest.pulls.create({ owner, repo, head: 'promote/dev', base: 'main', title: 'Promote to dev' });
     assert.equal(pull.data.mergeable_state, 'clean');
     assert.equal(pull.data.changed_files, 2);
-    const duplicate = await statusOf(octokit.rest.pulls.create({ owner, repo, head: 'promote/dev', base: 'main', title: 'Again' }));
+    const duplicate = await rejection(octokit.rest.pulls.create({ owner, repo, head: 'promote/dev', base: 'main', title: 'Again' }));
     assert.equal(duplicate.status, 422);
     assert.match(duplicate.message, /A pull request already exists for shop:promote\/dev\./);
 
-    const stale = await statusOf(
+    const stale = await rejection(
       octokit.rest.pulls.merge({ owner, repo, pull_number: pull.data.number, sha: main.data.object.sha }),
     );
     assert.equal(stale.status, 409);
@@ -134,7 +124,7 @@ describe('local GitHub API server: one promotion end to end', () => {
     const left = await octokit.rest.pulls.create({ owner, repo, head: 'left', base: 'main', title: 'left' });
     const right = await octokit.rest.pulls.create({ owner, repo, head: 'right', base: 'main', title: 'right' });
     await octokit.rest.pulls.merge({ owner, repo, pull_number: left.data.number });
-    const refused = await statusOf(octokit.rest.pulls.merge({ owner, repo, pull_number: right.data.number }));
+    const refused = await rejection(octokit.rest.pulls.merge({ owner, repo, pull_number: right.data.number }));
     assert.equal(refused.status, 405);
     assert.match(refused.message, /Pull Request is not mergeable/);
     const state = await octokit.rest.pulls.get({ owner, repo, pull_number: right.data.number });
@@ -164,7 +154,7 @@ describe('local GitHub API server: one promotion end to end', () => {
     assert.ok(etag);
     const key = `installation:${github.installations.idFor(fullName)}`;
     const used = github.rateLimitUsed(key);
-    const notModified = await statusOf(
+    const notModified = await rejection(
       octokit.rest.repos.getBranch({ owner, repo, branch: 'main', headers: { 'if-none-match': etag } }),
     );
     assert.equal(notModified.status, 304);

@@ -41,6 +41,15 @@ export interface StartOptions {
 
 /** Starts the local GitHub API on a free 127.0.0.1 port with an App registered and nothing else. */
 export async function startGitHubServer(options: StartOptions = {}): Promise<GitHubServer> {
+  // Routes first: a bad one must fail before anything (port, directory) needs cleaning up.
+  const contract = sharedContractChecker();
+  const router = new Router<RouteSpec>();
+  for (const route of [...allRoutes, ...(options.routes ?? [])]) {
+    if (!contract.hasOperation(route.method, route.route)) {
+      throw new Error(`${route.method} ${route.route} is not an operation in GitHub's OpenAPI description`);
+    }
+    router.add(route.method, route.route, route);
+  }
   const now = options.now ?? (() => new Date());
   const root = await mkdtemp(join(tmpdir(), 'ladder-github-'));
   const state = new State();
@@ -57,7 +66,6 @@ export async function startGitHubServer(options: StartOptions = {}): Promise<Git
     bot: state.user(`${slug}[bot]`, 'Bot'),
   };
   const tokens = new TokenStore({ id: app.id, clientId: app.clientId, publicKey: keys.publicKey }, now);
-  const contract = sharedContractChecker();
   const violations: ContractViolation[] = [];
   const webhooks = new WebhookSender(app, contract, violations);
   webhooks.url = options.webhookUrl;
@@ -73,13 +81,6 @@ export async function startGitHubServer(options: StartOptions = {}): Promise<Git
     for (const event of pending.splice(0)) webhooks.enqueue(event.event, event.payload);
   };
 
-  const router = new Router<RouteSpec>();
-  for (const route of [...allRoutes, ...(options.routes ?? [])]) {
-    if (!contract.hasOperation(route.method, route.route)) {
-      throw new Error(`${route.method} ${route.route} is not an operation in GitHub's OpenAPI description`);
-    }
-    router.add(route.method, route.route, route);
-  }
   const pipeline = {
     bed,
     router,

@@ -54,6 +54,9 @@ export class CatFile {
     child.on('error', fail);
     child.on('exit', (code) => fail(new Error(`git cat-file --batch exited with ${code}`)));
     child.stdin.on('error', () => undefined);
+    // A reader must never be what keeps a test process alive; it exits when stdin closes.
+    child.unref();
+    for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as { unref?: () => void }).unref?.();
     this.child = child;
     return child;
   }

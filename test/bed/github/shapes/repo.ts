@@ -119,8 +119,12 @@ export function fullRepository(urls: Urls, repo: RepoState, viewer?: Permission)
     allow_auto_merge: false,
     delete_branch_on_merge: false,
     allow_update_branch: true,
+    use_squash_pr_title_as_default: false,
+    // GitHub hands out a token for cloning private repositories in the browser; clients never use it.
+    temp_clone_token: '',
     network_count: 0,
     subscribers_count: 0,
+    ...(repo.owner.type === 'Organization' ? { organization: simpleUser(urls, repo.owner) } : {}),
   };
 }
 
