@@ -92,5 +92,16 @@ describe('GitHub server: check runs and commit statuses', () => {
     assert.equal(unknown.status, 422);
   });
 
+  it('raises a status webhook naming the branches that contain the commit', async () => {
+    await github.seed.setBranch(fullName, 'dev', sha);
+    await app.rest.repos.createCommitStatus({ owner, repo, sha, state: 'success', context: 'ladder/verify' });
+    const raised = github.webhooks.emitted.filter((e) => e.event === 'status').at(-1)?.payload as
+      | { sha: string; state: string; context: string; branches: { name: string; commit: { sha: string } }[] }
+      | undefined;
+    assert.ok(raised);
+    assert.deepEqual([raised.sha, raised.state, raised.context], [sha, 'success', 'ladder/verify']);
+    assert.deepEqual(raised.branches.map((b) => [b.name, b.commit.sha]), [['dev', sha], ['main', sha]]);
+  });
+
   it('answered every call within GitHub\'s OpenAPI description', () => github.contract.assertClean());
 });

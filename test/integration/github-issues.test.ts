@@ -98,6 +98,20 @@ describe('GitHub server: comments, reactions and labels on pull requests', () =>
     assert.deepEqual(labeled.map((e) => (e.payload as { label: { name: string } }).label.name), ['ladder:stg', 'superseded']);
   });
 
+  it('pages lists with Link headers that octokit.paginate follows', async () => {
+    await Promise.all(
+      Array.from({ length: 23 }, (_, i) => app.rest.issues.createLabel({ owner, repo, name: `env-${String(i).padStart(2, '0')}`, color: 'cccccc' })),
+    );
+    const mark = github.requests.mark();
+    const all = await app.paginate(app.rest.issues.listLabelsForRepo, { owner, repo, per_page: 10 });
+    assert.equal(all.length, 25);
+    assert.equal(new Set(all.map((l) => l.name)).size, 25);
+    assert.equal(github.requests.count('GET /repos/{owner}/{repo}/labels', mark), 3);
+    const last = await app.rest.issues.listLabelsForRepo({ owner, repo, per_page: 10, page: 3 });
+    assert.equal(last.data.length, 5);
+    assert.match(String(last.headers.link), /rel="prev".*rel="first"/);
+  });
+
   it('answers the permission of collaborators for comment commands', async () => {
     github.setPermission(fullName, 'viewer', 'read');
     const levels = await Promise.all(

@@ -175,5 +175,22 @@ describe('GitHub server: pull requests', () => {
     assert.deepEqual((await app.rest.pulls.listRequestedReviewers({ owner, repo, pull_number: pull.data.number })).data.users, []);
   });
 
+  it('answers an unchanged pull request with 304 and a changed one with 200', async () => {
+    const head = await branch();
+    const pull = await app.rest.pulls.create({ owner, repo, head, base: 'main', title: 'poll me' });
+    const first = await app.rest.pulls.get({ owner, repo, pull_number: pull.data.number });
+    const etag = String(first.headers.etag);
+    const same = await rejection(app.rest.pulls.get({ owner, repo, pull_number: pull.data.number, headers: { 'if-none-match': etag } }));
+    assert.equal(same.status, 304);
+    await github.seed.commitFiles(fullName, head, { 'more.txt': 'more' });
+    const changed = await app.rest.pulls.get({ owner, repo, pull_number: pull.data.number, headers: { 'if-none-match': etag } });
+    assert.equal(changed.status, 200);
+    assert.notEqual(changed.data.head.sha, first.data.head.sha);
+    const synchronize = github.webhooks.emitted.find(
+      (e) => e.event === 'pull_request' && e.action === 'synchronize' && (e.payload as { number: number }).number === pull.data.number,
+    );
+    assert.equal((synchronize?.payload as { after?: string } | undefined)?.after, changed.data.head.sha);
+  });
+
   it('answered every call within GitHub\'s OpenAPI description', () => github.contract.assertClean());
 });

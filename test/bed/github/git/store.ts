@@ -206,6 +206,16 @@ export class GitStore {
       });
   }
 
+  /** Branches whose history contains the commit, as `{ name, sha }` of their tips. */
+  async branchesContaining(repo: string, sha: string): Promise<{ name: string; sha: string }[]> {
+    const format = '--format=%(objectname) %(refname:strip=2)';
+    const out = await gitText(this.path(repo), ['for-each-ref', '--contains', sha, format, 'refs/heads/']);
+    return out
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => ({ sha: line.slice(0, 40), name: line.slice(41) }));
+  }
+
   async isValidRefName(ref: string): Promise<boolean> {
     try {
       await runGit(this.root, ['check-ref-format', ref]);

@@ -5,6 +5,7 @@ import { checkAnnotations, checkRun, commitStatus } from '../shapes/checks.js';
 import { minimalRepository } from '../shapes/repo.js';
 import { simpleUser } from '../shapes/users.js';
 import type { Annotation, CheckRunState, CommitStatusState } from '../state.js';
+import { statusPayload } from '../webhooks/status-payload.js';
 import { idParam, ok, paginate } from './util.js';
 
 type Output = CheckRunState['output'];
@@ -151,6 +152,7 @@ export const checkRoutes: RouteSpec[] = [
         createdAt: nowIso(bed),
       };
       repo.statuses.push(status);
+      bed.emit({ event: 'status', payload: await statusPayload(bed, repo, status) });
       return ok({ ...commitStatus(bed, repo, status), creator: simpleUser(bed.urls, status.creator) }, 201);
     },
   },
