@@ -1,5 +1,5 @@
 import type { Installation, Permissions } from './auth/tokens.js';
-import type { Bed } from './bed.js';
+import { iso, type Bed } from './bed.js';
 import type { ContractViolation } from './contract/checker.js';
 import type { Faults } from './faults.js';
 import type { RequestLog } from './requests.js';
@@ -69,7 +69,6 @@ interface Parts {
   flush(): void;
   stop(): Promise<void>;
   defaultPermissions: Permissions;
-  iso(date: Date): string;
 }
 
 export function createHandle(parts: Parts): GitHubServer {
@@ -88,7 +87,7 @@ export function createHandle(parts: Parts): GitHubServer {
       repositories: new Set((options.repositories ?? []).map((r) => r.toLowerCase())),
       permissions: options.permissions ?? { ...parts.defaultPermissions },
       events: ['check_run', 'deployment_status', 'issue_comment', 'pull_request', 'pull_request_review', 'push', 'status'],
-      createdAt: parts.iso(bed.now()),
+      createdAt: iso(bed.now()),
     };
     tokens.installations.set(installation.id, installation);
     return installation.id;
@@ -109,7 +108,7 @@ export function createHandle(parts: Parts): GitHubServer {
       if (state.repo(fullName)) throw new Error(`${fullName} already exists`);
       const owner = state.user(ownerLogin, options.ownerType ?? 'Organization');
       const defaultBranch = options.defaultBranch ?? 'main';
-      const repo = state.addRepo(owner, name, defaultBranch, options.private ?? true, parts.iso(bed.now()));
+      const repo = state.addRepo(owner, name, defaultBranch, options.private ?? true, iso(bed.now()));
       await git.init(repo.fullName, defaultBranch);
       if ((options.install ?? true) && !tokens.installationFor(repo)) install(owner.login);
       if (options.autoInit ?? true) {

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { generateAppKeys } from './auth/jwt.js';
-import { DEFAULT_PERMISSIONS, TokenStore, type Permissions } from './auth/tokens.js';
-import { iso, type AppConfig, type Bed, type PendingEvent, type RouteSpec } from './bed.js';
+import { DEFAULT_PERMISSIONS, TokenStore } from './auth/tokens.js';
+import type { AppConfig, Bed, PendingEvent, RouteSpec } from './bed.js';
 import { sharedContractChecker, type ContractViolation } from './contract/checker.js';
 import { Faults } from './faults.js';
 import { GitStore } from './git/store.js';
@@ -26,6 +26,9 @@ export type { RequestRecord } from './requests.js';
 export type { ContractViolation } from './contract/checker.js';
 export { signWebhook } from './webhooks/deliver.js';
 export { signAppJwt } from './auth/jwt.js';
+export { installationOctokit, userOctokit, type BedOctokit } from './clients.js';
+export { startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver } from './receiver.js';
+export { rejection } from './expect.js';
 
 export interface StartOptions {
   appId?: number;
@@ -105,5 +108,5 @@ export async function startGitHubServer(options: StartOptions = {}): Promise<Git
     bed.git.close();
     await rm(root, { recursive: true, force: true });
   };
-  return createHandle({ bed, pipeline, webhooks, flush, stop, defaultPermissions: DEFAULT_PERMISSIONS as Permissions, iso });
+  return createHandle({ bed, pipeline, webhooks, flush, stop, defaultPermissions: DEFAULT_PERMISSIONS });
 }

@@ -52,7 +52,7 @@ async function treeEdits(ctx: RequestContext, entries: TreeInput[]): Promise<Tre
   return edits;
 }
 
-function identity(ctx: RequestContext, value: unknown, fallback: GitIdentity): GitIdentity {
+function identity(value: unknown, fallback: GitIdentity): GitIdentity {
   if (!value || typeof value !== 'object') return fallback;
   const given = value as { name?: unknown; email?: unknown; date?: unknown };
   if (typeof given.name !== 'string' || typeof given.email !== 'string') {
@@ -153,8 +153,8 @@ export const gitObjectRoutes: RouteSpec[] = [
         }
       }
       const fallback = { name: ctx.sender.login, email: noreplyEmail(ctx.sender), date: nowIso(bed) };
-      const author = identity(ctx, body.author, fallback);
-      const committer = identity(ctx, body.committer, author);
+      const author = identity(body.author, fallback);
+      const committer = identity(body.committer, author);
       const sha = await bed.git.createCommit(repo.fullName, { tree, parents, message, author, committer });
       const commit = await bed.git.readCommit(repo.fullName, sha);
       if (!commit) throw new Error(`commit ${sha} was not written`);
