@@ -76,6 +76,7 @@ describe('GitHub server: pull requests', () => {
   it('merges exactly once when two merges race', async () => {
     const head = await branch();
     const pull = await app.rest.pulls.create({ owner, repo, head, base: 'main', title: 'race' });
+    const before = (await app.rest.repos.getBranch({ owner, repo, branch: 'main' })).data.commit.sha;
     const results = await Promise.allSettled([
       app.rest.pulls.merge({ owner, repo, pull_number: pull.data.number }),
       app.rest.pulls.merge({ owner, repo, pull_number: pull.data.number }),
@@ -85,6 +86,10 @@ describe('GitHub server: pull requests', () => {
     assert.equal((failed?.reason as { status: number }).status, 405);
     const after = await app.rest.pulls.get({ owner, repo, pull_number: pull.data.number });
     assert.equal(after.data.merged, true);
+    // One merge commit on main, on top of what was there: the loser left no trace.
+    const compare = await app.rest.repos.compareCommitsWithBasehead({ owner, repo, basehead: `${before}...main` });
+    assert.deepEqual(compare.data.commits.map((c) => c.parents.length), [1, 2]);
+    assert.equal(compare.data.commits[1]?.sha, after.data.merge_commit_sha);
   });
 
   it('squashes and rebases like GitHub: one commit, or the same changes replayed', async () => {

@@ -166,6 +166,8 @@ export interface RepoState {
   statuses: CommitStatusState[];
   deployments: Map<number, DeploymentState>;
   protections: Map<string, Protection>;
+  /** Tail of the queue of merges: GitHub merges into a repository one at a time. */
+  mergeQueue: Promise<unknown>;
 }
 
 export class State {
@@ -213,6 +215,7 @@ export class State {
       statuses: [],
       deployments: new Map(),
       protections: new Map(),
+      mergeQueue: Promise.resolve(),
     };
     this.repos.set(repo.fullName.toLowerCase(), repo);
     return repo;
@@ -227,4 +230,14 @@ export class State {
     }
     return issue;
   }
+}
+
+/**
+ * Runs `work` after every merge queued before it in the repository, so that a
+ * merge's checks, ref update and pull request state change happen as one step.
+ */
+export function serializeMerge<T>(repo: RepoState, work: () => Promise<T>): Promise<T> {
+  const result = repo.mergeQueue.then(work, work);
+  repo.mergeQueue = result.catch(() => undefined);
+  return result;
 }

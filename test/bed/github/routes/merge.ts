@@ -5,7 +5,7 @@ import { ApiError, conflict, optionalString, unprocessable } from '../http.js';
 import { protectionBlockers, refreshPull } from '../pull-status.js';
 import { writeRef } from '../refs.js';
 import { noreplyEmail } from '../shapes/users.js';
-import type { PullState } from '../state.js';
+import { serializeMerge, type PullState } from '../state.js';
 import { pullRequestPayload } from '../webhooks/payloads.js';
 import { ok } from './util.js';
 import { pullOrThrow } from './pulls.js';
@@ -32,59 +32,64 @@ async function mergeMessage(ctx: RequestContext, pull: PullState, method: string
   return `${subject}\n\n${lines.join('\n\n')}`;
 }
 
+
+async function mergePull(ctx: RequestContext, method: 'merge' | 'squash' | 'rebase', expectedHead: string | undefined) {
+  const { bed, repo } = ctx;
+  const pull = await pullOrThrow(ctx);
+  // Merges are queued per repository, but pushes and ref updates are not: when
+  // the base moves under us, recompute from the new tip like GitHub would.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    if (pull.state !== 'open') throw notMergeable();
+    if (expectedHead !== undefined && expectedHead !== pull.head.sha) {
+      throw conflict('Head branch was modified. Review and try the merge again.');
+    }
+    if (pull.draft) throw notMergeable('Pull Request is still a draft');
+    const blockers = await protectionBlockers(bed, repo, pull);
+    if (blockers[0]) throw notMergeable(blockers[0]);
+    const when = nowIso(bed);
+    const author = { name: pull.user.login, email: noreplyEmail(pull.user), date: when };
+    const committer = { name: 'GitHub', email: 'noreply@github.com', date: when };
+    const result = await mergeCommits(bed.git, repo.fullName, {
+      base: pull.base.sha,
+      head: pull.head.sha,
+      method,
+      message: await mergeMessage(ctx, pull, method),
+      author,
+      committer,
+    });
+    if ('conflicts' in result) throw notMergeable();
+    const base = pull.base.sha;
+    const moved = await writeRef(bed, repo, { ref: `refs/heads/${pull.base.ref}`, sha: result.sha, expected: base }, ctx.sender);
+    if (!moved) {
+      await refreshPull(bed, repo, pull);
+      continue;
+    }
+    pull.state = 'closed';
+    pull.mergedAt = when;
+    pull.closedAt = when;
+    pull.updatedAt = when;
+    pull.mergedBy = ctx.sender;
+    pull.mergeCommitSha = result.sha;
+    const payload = await pullRequestPayload(bed, repo, pull, 'closed', ctx.sender);
+    bed.emit({ event: 'pull_request', payload });
+    return ok({ sha: result.sha, merged: true, message: 'Pull Request successfully merged' });
+  }
+  throw conflict('Base branch was modified. Review and try the merge again.');
+}
+
 export const mergeRoutes: RouteSpec[] = [
   {
     method: 'PUT',
     route: '/repos/{owner}/{repo}/pulls/{pull_number}/merge',
     access: { scope: 'contents', level: 'write' },
     handle: async (ctx) => {
-      const { bed, repo, body } = ctx;
+      const { repo, body } = ctx;
       const method = optionalString(body, 'merge_method') ?? 'merge';
       if (method !== 'merge' && method !== 'squash' && method !== 'rebase') {
         throw unprocessable(`Invalid request.\n\nFor 'properties/merge_method', "${method}" is not one of merge, squash, rebase.`);
       }
       const expectedHead = optionalString(body, 'sha');
-      const pull = await pullOrThrow(ctx);
-      // The base branch may move while we merge; recompute from the new tip like GitHub would.
-      for (let attempt = 0; attempt < 5; attempt++) {
-        if (pull.state !== 'open') throw notMergeable();
-        if (expectedHead !== undefined && expectedHead !== pull.head.sha) {
-          throw conflict('Head branch was modified. Review and try the merge again.');
-        }
-        if (pull.draft) throw notMergeable('Pull Request is still a draft');
-        const blockers = await protectionBlockers(bed, repo, pull);
-        if (blockers[0]) throw notMergeable(blockers[0]);
-        const when = nowIso(bed);
-        const author = { name: pull.user.login, email: noreplyEmail(pull.user), date: when };
-        const committer = { name: 'GitHub', email: 'noreply@github.com', date: when };
-        const result = await mergeCommits(bed.git, repo.fullName, {
-          base: pull.base.sha,
-          head: pull.head.sha,
-          method,
-          message: await mergeMessage(ctx, pull, method),
-          author,
-          committer,
-        });
-        if ('conflicts' in result) throw notMergeable();
-        const base = pull.base.sha;
-        const moved = await writeRef(bed, repo, { ref: `refs/heads/${pull.base.ref}`, sha: result.sha, expected: base }, ctx.sender);
-        if (!moved) {
-          await refreshPull(bed, repo, pull);
-          continue;
-        }
-        // Another merge of the same pull request may have finished while we worked.
-        if (pull.state !== 'open') throw notMergeable();
-        pull.state = 'closed';
-        pull.mergedAt = when;
-        pull.closedAt = when;
-        pull.updatedAt = when;
-        pull.mergedBy = ctx.sender;
-        pull.mergeCommitSha = result.sha;
-        const payload = await pullRequestPayload(bed, repo, pull, 'closed', ctx.sender);
-        bed.emit({ event: 'pull_request', payload });
-        return ok({ sha: result.sha, merged: true, message: 'Pull Request successfully merged' });
-      }
-      throw conflict('Base branch was modified. Review and try the merge again.');
+      return serializeMerge(repo, () => mergePull(ctx, method, expectedHead));
     },
   },
   {
