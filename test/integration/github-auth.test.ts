@@ -123,6 +123,12 @@ describe('GitHub server: App JWTs, installation tokens and permissions', () => {
     const installed = await probot.auth(github.installations.idFor(`${owner}/app-repo`));
     const branch = await installed.rest.repos.getBranch({ owner, repo: 'app-repo', branch: 'main' });
     assert.equal(branch.data.name, 'main');
+    // Probot's config loader (raw contents, then the owner's .github repository on 404).
+    await github.seed.commitFiles(`${owner}/app-repo`, 'main', { '.github/ladder.yml': 'service: checkout\n' });
+    const found = await installed.config.get({ owner, repo: 'app-repo', path: '.github/ladder.yml' });
+    assert.deepEqual(found.config, { service: 'checkout' });
+    const absent = await installed.config.get({ owner, repo: 'app-repo', path: '.github/absent.yml' });
+    assert.deepEqual(absent.config, {});
   });
 
   it('answered every call within GitHub\'s OpenAPI description', () => github.contract.assertClean());
