@@ -1,6 +1,6 @@
-import { LineCounter, parseAllDocuments } from 'yaml';
 import type { Finding } from '../findings.js';
-import { documentLocator, type ManifestDocument, type KubeObject } from './document.js';
+import type { ManifestDocument } from './document.js';
+import { parseWithYaml } from './parse-yaml.js';
 
 export interface ParseLimits {
   /** Largest file read, in bytes. A Kubernetes object cannot exceed 1.5 MiB in etcd. */
@@ -19,7 +19,9 @@ export interface ParsedManifests {
 
 /**
  * Parses a multi-document YAML manifest file. Never throws on bad input:
- * every problem becomes a finding with file, line and column.
+ * every problem becomes a finding with file, line and column. Plain scalars
+ * resolve as Kubernetes reads them (YAML 1.1: `yes` is a boolean; see
+ * scalars.ts).
  */
 export function parseManifests(
   content: string | Uint8Array,
@@ -50,49 +52,7 @@ export function parseManifests(
     text = decoded;
   }
 
-  const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
-  // parseAllDocuments returns an EmptyStream (not an array) for a file with no documents.
-  if (!Array.isArray(docs)) return { documents: [], findings };
-
-  const documents: ManifestDocument[] = [];
-  docs.forEach((doc, index) => {
-    // Only the first syntax error of a document: the rest are almost always knock-on errors of it.
-    const [syntaxError] = doc.errors;
-    if (syntaxError) {
-      const { line, col } = syntaxError.linePos?.[0] ?? lineCounter.linePos(syntaxError.pos[0]);
-      findings.push({ file, line, column: col, rule: 'yaml-syntax', severity: 'error', message: firstLine(syntaxError.message) });
-      return;
-    }
-    if (doc.contents === null) return; // an empty document, e.g. a trailing `---`
-    const start = lineCounter.linePos(doc.contents.range[0]);
-    let value: unknown;
-    try {
-      value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
-    } catch (error) {
-      findings.push({
-        file, line: start.line, column: start.col, rule: 'yaml-syntax', severity: 'error',
-        message: `document ${index + 1}: ${firstLine((error as Error).message)}`,
-      });
-      return;
-    }
-    if (value === null || value === undefined) return;
-    if (typeof value !== 'object' || Array.isArray(value)) {
-      findings.push({
-        file, line: start.line, column: start.col, rule: 'input', severity: 'error',
-        message: `document ${index + 1} is ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}, not a Kubernetes object (a mapping with apiVersion and kind)`,
-      });
-      return;
-    }
-    documents.push({
-      file,
-      index,
-      object: value as KubeObject,
-      start: { line: start.line, column: start.col },
-      positionOf: documentLocator(doc, lineCounter),
-    });
-  });
-  return { documents, findings };
+  return parseWithYaml(text, file, limits.maxAliasCount);
 }
 
 function decodeUtf8(bytes: Uint8Array): string | { byte: number; line: number; column: number } {
@@ -127,10 +87,6 @@ function firstInvalidUtf8Offset(bytes: Uint8Array): number {
     i += length;
   }
   return bytes.length;
-}
-
-function firstLine(message: string): string {
-  return message.split('\n')[0]!.trim();
 }
 
 function formatBytes(bytes: number): string {
