@@ -46,6 +46,7 @@ if (files.length === 0) {
 }
 run(
   process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${process.env.LADDER_TEST_CONCURRENCY ?? 2}`, ...passThrough, ...files],
+  // A hung test fails after 5 minutes instead of eating CI's time budget.
+  ['--import', 'tsx', '--test', `--test-concurrency=${process.env.LADDER_TEST_CONCURRENCY ?? 2}`, '--test-timeout=300000', ...passThrough, ...files],
   `${files.length} test files`,
 );
