@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { UsageError, type OptionSpec, type ParsedValues } from './command.js';
-import { suggestClosest } from './suggest.js';
+import { suggestNearest } from '../core/text/suggest.js';
 
 export interface ParsedCommandLine {
   values: ParsedValues;
@@ -31,7 +31,7 @@ function describeParseError(error: unknown, options: Record<string, OptionSpec>)
   const flag = /'(-{1,2}[^' ]+)/.exec(message)?.[1];
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && flag) {
     const known = Object.keys(options).map((name) => `--${name}`);
-    const guess = suggestClosest(flag.replace(/=.*$/, ''), known);
+    const guess = suggestNearest(flag.replace(/=.*$/, ''), known);
     return `unknown option ${flag}${guess ? ` (did you mean ${guess}?)` : ''}`;
   }
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && flag) {
@@ -54,7 +54,7 @@ export function choiceOption<T extends string>(values: ParsedValues, name: strin
   const value = stringOption(values, name);
   if (value === undefined) return fallback;
   if ((choices as readonly string[]).includes(value)) return value as T;
-  const guess = suggestClosest(value, choices);
+  const guess = suggestNearest(value, choices);
   throw new UsageError(`--${name} must be one of ${choices.join(', ')}, not '${value}'${guess ? ` (did you mean ${guess}?)` : ''}`);
 }
 

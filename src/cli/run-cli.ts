@@ -3,7 +3,7 @@ import { describeFsError, UnreadableInputError } from '../adapters/fs/read-manif
 import { parseCommandLine } from './args.js';
 import { exitCode, UsageError, type CliIO, type Command } from './command.js';
 import { formatCommandHelp, formatMainHelp } from './help.js';
-import { suggestClosest } from './suggest.js';
+import { suggestNearest } from '../core/text/suggest.js';
 
 /**
  * Runs one `ladder` invocation and returns its exit code. Every failure ends
@@ -43,7 +43,7 @@ export async function runCli(args: readonly string[], commands: readonly Command
 
 function unknownCommand(name: string, commands: readonly Command[], io: CliIO): number {
   const what = name.startsWith('-') ? `unknown option ${name}` : `unknown command '${name}'`;
-  const guess = suggestClosest(name, commands.map((c) => c.name));
+  const guess = suggestNearest(name, commands.map((c) => c.name));
   io.stderr(`ladder: ${what}${guess ? ` (did you mean '${guess}'?)` : ''}\nRun 'ladder --help' to see the commands.\n`);
   return exitCode.trouble;
 }

@@ -1,6 +1,6 @@
 import { LadderInputError } from '../errors.js';
 import type { EnvironmentConfig, LadderConfig } from './schema.js';
-import { suggestNearest } from './suggest.js';
+import { suggestNearest } from '../text/suggest.js';
 
 /** Where a service's config lives in its code repository. */
 export const defaultConfigPath = '.github/ladder.yml';

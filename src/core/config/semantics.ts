@@ -1,7 +1,7 @@
 import type { KeyPath } from './locate.js';
 import type { PathProblem } from './problem.js';
 import type { LadderConfig } from './schema.js';
-import { suggestNearest } from './suggest.js';
+import { suggestNearest } from '../text/suggest.js';
 import { isTimeZone, timeZoneNames, windowHours } from './windows.js';
 
 export interface SemanticOptions {

@@ -3,7 +3,7 @@ import { formatKeyPath } from '../errors.js';
 import type { KeyPath } from './locate.js';
 import type { PathProblem } from './problem.js';
 import { keysAt, valueAt } from './schema-keys.js';
-import { suggestNearest } from './suggest.js';
+import { suggestNearest } from '../text/suggest.js';
 
 type Issue = z.core.$ZodIssue;
 

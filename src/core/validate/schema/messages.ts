@@ -1,6 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import { formatKeyPath } from '../../errors.js';
-import { suggestNearest } from '../../config/suggest.js';
+import { suggestNearest } from '../../text/suggest.js';
 import { formatChecks } from './formats.js';
 
 /** One schema problem in words, at a path of keys and indexes inside the object. */

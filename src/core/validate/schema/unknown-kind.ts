@@ -1,4 +1,4 @@
-import { suggestNearest } from '../../config/suggest.js';
+import { suggestNearest } from '../../text/suggest.js';
 import type { SchemaBundle } from './bundle.js';
 
 /**
