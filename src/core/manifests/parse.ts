@@ -1,5 +1,6 @@
 import type { Finding } from '../findings.js';
 import type { ManifestDocument } from './document.js';
+import { parseQuickly } from './parse-quick.js';
 import { parseWithYaml } from './parse-yaml.js';
 
 export interface ParseLimits {
@@ -21,7 +22,8 @@ export interface ParsedManifests {
  * Parses a multi-document YAML manifest file. Never throws on bad input:
  * every problem becomes a finding with file, line and column. Plain scalars
  * resolve as Kubernetes reads them (YAML 1.1: `yes` is a boolean; see
- * scalars.ts).
+ * scalars.ts). Most files take the quick path (parse-quick.ts); any file
+ * with a problem, or that it declines, takes the careful one (parse-yaml.ts).
  */
 export function parseManifests(
   content: string | Uint8Array,
@@ -52,6 +54,8 @@ export function parseManifests(
     text = decoded;
   }
 
+  const documents = parseQuickly(text, file);
+  if (documents) return { documents, findings };
   return parseWithYaml(text, file, limits.maxAliasCount);
 }
 

@@ -1,0 +1,105 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ManifestDocument } from '../../src/core/manifests/document.js';
+import { parseManifests } from '../../src/core/manifests/parse.js';
+import { parseQuickly } from '../../src/core/manifests/parse-quick.js';
+import { parseWithYaml } from '../../src/core/manifests/parse-yaml.js';
+
+/**
+ * The quick path (js-yaml values, positions from the lines) must give what the
+ * careful path (`yaml` Documents) gives: the same documents, numbers, values,
+ * starts and the position of every path, existing or not.
+ */
+function assertSameAsCareful(text: string, label: string): void {
+  const quick = parseManifests(text, 'm.yaml');
+  const careful = parseWithYaml(text, 'm.yaml', 100);
+  assert.deepEqual(quick.findings, careful.findings, `${label}: findings`);
+  assert.equal(quick.documents.length, careful.documents.length, `${label}: documents`);
+  quick.documents.forEach((doc, i) => {
+    const expected = careful.documents[i]!;
+    assert.equal(doc.index, expected.index, `${label}: index`);
+    assert.deepEqual(doc.object, expected.object, `${label}: value`);
+    assert.deepEqual(doc.start, expected.start, `${label}: start`);
+    for (const path of pathsOf(expected.object)) {
+      assert.deepEqual(doc.positionOf(path), expected.positionOf(path), `${label}: ${JSON.stringify(path)}`);
+    }
+  });
+}
+
+function pathsOf(value: unknown, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
+  out.push(prefix);
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => pathsOf(item, [...prefix, i], out));
+    out.push([...prefix, value.length], [...prefix, 'name']);
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) pathsOf(item, [...prefix, key], out);
+    out.push([...prefix, 'missing'], [...prefix, 0]);
+  } else {
+    out.push([...prefix, 'deeper']);
+  }
+  return out;
+}
+
+const shapes: Record<string, string> = {
+  'block maps and sequences': 'a: 1\nb:\n  c: x\n  d:\n    - 1\n    - e: 2\n      f: 3\n    -\n      g: 4\n    - - 5\n      - 6\n',
+  'a sequence at its key\'s indentation': 'a:\n- x\n- y: 1\n  z: 2\nb: 3\n',
+  'empty values and comments': 'a:\nb: # c\nc:   \nd:\n  # only a comment below\ne:\n  - \n  -\n  - # c\n# the end\n',
+  'comments and blank lines between entries': '# head\n\napiVersion: v1   # trailing\n\n  # indented comment\nkind: ConfigMap\n#\nmetadata:\n\n  name: x\n',
+  'quoted scalars and keys': 'a: "x # not a comment"\nb: \'it\'\'s\'\n"c d": 1\n\'e\': "f\\"g"\n"h\\"i": 2\nj: "multi\n  line"\nk: \'multi\n\n  line\'\n',
+  'plain scalars over several lines': 'description: one\n  two\n\n  three\nnext: x\nlist:\n- a\n  b\n- c: d\n    e\n',
+  'block scalars': 'a: |\n  one\n    two\n\n  # not a comment\nb: >-\n  folded\n  text\nc: |+\n  keep\n\nd:\n- |\n  in a list\n- x\ne: |\n\n  leading blank line\nf: |2\n    explicit indentation\n',
+  'flow collections': 'a: []\nb: {}\nc: [1, "two", {three: 3}]\nd: {e: [f, g], "h": i}\nj: [\n  k,\n  # comment\n  l\n]\nm:\n  [n, o]\np: [a\'b, c]\n',
+  'scalars below their key': 'a:\n  plain\nb:\n  "quoted"\nc:\n  - x\n',
+  'keys Kubernetes reads as other types': 'on: 1\nn: 2\n1: 4\n0x10: 5\n1.5: 6\n.inf: 7\n',
+  'a null key': '~: 1\n',
+  'null keys in flow mappings': 'a: {~}\nb: {: 2, c: 3}\n',
+  'keys that collide once resolved': 'on: 1\ny: 2\n',
+  'keys with colons and indicators inside': 'a:b: 1\nhttp://x: 2\nk8s.io/name: 3\n-x: 4\n?y: 5\nz[0]: 6\n',
+  'documents, numbered as written': '# leading comment\n---\na: 1\n--- # second\nb: 2\n---\n---\nc: 3\n---\n',
+  'a first document without ---': 'a: 1\n---\nb: 2\n',
+  'CRLF line ends': 'a: 1\r\nb:\r\n  c: "x"\r\n  d:\r\n  - e\r\nf: |\r\n  g\r\n',
+  'a mapping indented as a whole': '  a: 1\n  b:\n    c: 2\n',
+  'tabs in a block scalar and as separation': 'a: |\n  \tindented by a tab\nb: x\t# comment\nc:\t1\n',
+  'unicode': 'a: "é"\nb: 日本語\n"ключ": 1\nc: 🙂 text\n',
+  'JSON': '{\n  "apiVersion": "v1",\n  "kind": "ConfigMap",\n  "data": {"a": "1", "b": [1, 2, {"c": null}]}\n}\n',
+  'JSON on one line': '{"apiVersion": "v1", "kind": "Service", "spec": {"ports": [{"port": 80}]}}',
+  'non-mapping documents': 'a: 1\n---\n- x\n---\ntext\n---\nb: 2\n',
+  'an anchor (careful path)': 'a: &x {b: 1}\nc: *x\n',
+  'a merge key (careful path)': 'a: {b: 1}\nc:\n  <<: {d: 2}\n',
+  'a tag': 'a: !!str 1\nb: !!int "2"\nc: ! x\n',
+  'syntax errors': 'a: 1\n---\nb: [1\n---\nc: 3\nc: 4\n---\nd: "x\n',
+  'a document marker with content': '--- {a: 1}\n--- |\n  text\n',
+  'directives and document ends': '%YAML 1.1\n---\na: 1\n...\n---\nb: 2\n',
+};
+
+test('the quick path gives what the careful path gives, for every shape it reads and every it declines', () => {
+  for (const [label, text] of Object.entries(shapes)) assertSameAsCareful(text, label);
+});
+
+test('the quick path takes the usual manifest and declines what it must leave to yaml', () => {
+  const declined = (text: string): boolean => parseQuickly(text, 'm.yaml') === undefined;
+  assert.equal(declined('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n'), false);
+  assert.equal(declined('schedule: "*/5 * * * *"\nurl: http://x?a=1&b=2\n'), false, 'a star or ampersand inside a value');
+  assert.equal(declined('a: &x 1\n'), true, 'an anchor');
+  assert.equal(declined('a: 1\na: 2\n'), true, 'a duplicate key');
+  assert.equal(declined('a: {{ .Values.x }}\n'), true, 'a collection as a key');
+  assert.equal(declined('- a\n'), true, 'a document that is not a mapping');
+  assert.equal(declined('\ufeffa: 1\n'), true, 'a byte-order mark');
+});
+
+test('every manifest fixture gives the same documents and positions on both paths', () => {
+  const root = fileURLToPath(new URL('../fixtures/', import.meta.url));
+  const files = (readdirSync(root, { recursive: true }) as string[]).filter((name) => /\.(ya?ml|json)$/.test(name));
+  assert.ok(files.length > 40, `found ${files.length} fixtures`);
+  for (const file of files) assertSameAsCareful(readFileSync(join(root, file), 'utf8'), file);
+});
+
+test('start and positions are computed only when asked, and then once', () => {
+  const [doc] = parseManifests('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n', 'm.yaml').documents as [ManifestDocument];
+  assert.deepEqual(doc.positionOf(['metadata', 'name']), { line: 4, column: 9 });
+  assert.deepEqual(doc.start, { line: 1, column: 1 });
+  assert.deepEqual({ ...doc, positionOf: undefined }, { file: 'm.yaml', index: 0, object: doc.object, start: { line: 1, column: 1 }, positionOf: undefined });
+});
