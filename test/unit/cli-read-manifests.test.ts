@@ -50,6 +50,22 @@ describe('readManifests', () => {
     assert.deepEqual(await listManifestFiles(dir), ['a/deeper/x.json', 'b/a.YML', 'b/z.yaml', 'top.yaml'].map((f) => join(dir, f)));
   });
 
+  it('reads many files at once but reports them in directory order, whatever order the reads finish in', async () => {
+    const dir = join(scratch, 'many');
+    await mkdir(dir);
+    const names = Array.from({ length: 150 }, (_, i) => `cm-${String(i).padStart(3, '0')}.yaml`);
+    // Sizes vary (a large file every seventh) so reads finish out of order.
+    for (const [i, name] of names.entries()) {
+      const padding = i % 7 === 0 ? `  padding: "${'x'.repeat(300_000)}"\n` : '';
+      await writeFile(join(dir, name), `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\ndata:\n${padding}  index: "${i}"\n`);
+    }
+    await writeFile(join(dir, 'cm-075.yaml'), 'a: [unclosed\n');
+    const result = await readManifests([dir]);
+    assert.deepEqual(result.files, names.map((name) => join(dir, name)));
+    assert.deepEqual(result.documents.map((d) => d.object.data && (d.object.data as { index: string }).index), names.map((_, i) => String(i)).filter((i) => i !== '75'));
+    assert.deepEqual(result.findings.map((f) => [f.file, f.line, f.rule]), [[join(dir, 'cm-075.yaml'), 2, 'yaml-syntax']]);
+  });
+
   it('reports directories without manifests instead of failing on them', async () => {
     const result = await readManifests([join(repoRoot, fixture('empty-dir')), join(repoRoot, fixture('valid'))]);
     assert.deepEqual(result.emptyDirectories, [join(repoRoot, fixture('empty-dir'))]);
