@@ -19,23 +19,37 @@ import { resolvePlainScalar } from './scalars.js';
 export type BlockNode =
   | { kind: 'map'; offset: number; entries: Map<string, BlockNode> }
   | { kind: 'seq'; offset: number; items: BlockNode[] }
-  | { kind: 'scalar' | 'flow'; offset: number };
+  | { kind: 'flow'; offset: number }
+  /** A scalar, by its offset alone: most nodes are scalars, and a number costs no allocation. */
+  | number;
 
-interface Line {
-  start: number;
-  /** Offset after the last character, before `\n` or `\r\n`. */
-  end: number;
-  /** Leading spaces. */
-  indent: number;
-  /** No content: empty, white space only, or a comment. */
-  blank: boolean;
-  /**
-   * Content after a tab where the indentation ends: indentation, which YAML
-   * forbids, or separation? Read as structure, such a line is left to `yaml`;
-   * inside a block scalar it is just text.
-   */
-  tab: boolean;
+/** Where a node starts. */
+export function offsetOf(node: BlockNode): number {
+  return typeof node === 'number' ? node : node.offset;
 }
+
+/**
+ * The lines of the document, in typed arrays: a Kubernetes object has dozens
+ * of lines, and an object per line was most of what this reader allocated.
+ */
+interface Lines {
+  count: number;
+  start: Int32Array;
+  /** Offset after the last character, before `\n` or `\r\n`. */
+  end: Int32Array;
+  /** Leading spaces. */
+  indent: Int32Array;
+  /**
+   * BLANK: no content (empty, white space only, or a comment). TAB: content
+   * after a tab where the indentation ends — indentation, which YAML forbids,
+   * or separation? Read as structure, such a line is left to `yaml`; inside a
+   * block scalar it is just text.
+   */
+  flags: Uint8Array;
+}
+
+const BLANK = 1;
+const TAB_INDENT = 2;
 
 class Unreadable extends Error {}
 
@@ -53,10 +67,15 @@ const SPACE = 0x20;
 const TAB = 0x09;
 const HASH = 0x23;
 
-function splitLines(text: string, start: number, end: number): Line[] {
-  const lines: Line[] = [];
+function splitLines(text: string, start: number, end: number): Lines {
+  let count = 0;
+  for (let at = start; at < end; count++) {
+    const next = text.indexOf('\n', at);
+    at = next === -1 ? end : next + 1;
+  }
+  const lines: Lines = { count, start: new Int32Array(count), end: new Int32Array(count), indent: new Int32Array(count), flags: new Uint8Array(count) };
   let lineStart = start;
-  while (lineStart < end) {
+  for (let i = 0; i < count; i++) {
     let next = text.indexOf('\n', lineStart);
     if (next === -1 || next > end) next = end;
     let lineEnd = next;
@@ -66,7 +85,10 @@ function splitLines(text: string, start: number, end: number): Line[] {
     let first = lineStart + indent;
     while (first < lineEnd && text.charCodeAt(first) === TAB) first++;
     const blank = first === lineEnd || text.charCodeAt(first) === HASH;
-    lines.push({ start: lineStart, end: lineEnd, indent, blank, tab: !blank && first > lineStart + indent });
+    lines.start[i] = lineStart;
+    lines.end[i] = lineEnd;
+    lines.indent[i] = indent;
+    lines.flags[i] = blank ? BLANK : first > lineStart + indent ? TAB_INDENT : 0;
     lineStart = next + 1;
   }
   return lines;
@@ -75,76 +97,82 @@ function splitLines(text: string, start: number, end: number): Line[] {
 class BlockReader {
   /** The next line to read. */
   private next = 0;
+  /** Set by `keyAt`: where the `:` after the key it found is. */
+  private colon = 0;
 
-  constructor(private readonly text: string, private readonly lines: Line[]) {}
+  constructor(private readonly text: string, private readonly lines: Lines) {}
 
   readDocument(): BlockNode {
     const first = this.skipBlank(0);
-    if (first === this.lines.length) throw new Unreadable(); // an empty document has no node to index
+    if (first === this.lines.count) throw new Unreadable(); // an empty document has no node to index
     const root = this.readNodeOnOwnLine(first, -1);
-    if (this.skipBlank(this.next) !== this.lines.length) throw new Unreadable();
+    if (this.skipBlank(this.next) !== this.lines.count) throw new Unreadable();
     return root;
   }
 
   private skipBlank(index: number): number {
     let i = index;
-    while (i < this.lines.length && this.lines[i]!.blank) i++;
+    while (i < this.lines.count && this.lines.flags[i]! & BLANK) i++;
     return i;
   }
 
-  /** A line read as structure (a key, a `-`, the start of a node). */
-  private structural(index: number): Line | undefined {
-    const line = this.lines[index];
-    if (line?.tab) throw new Unreadable();
-    return line;
+  /** Whether line `index` exists; read as structure (a key, a `-`, the start of a node), it must not start with a tab. */
+  private structural(index: number): boolean {
+    if (index >= this.lines.count) return false;
+    if (this.lines.flags[index]! & TAB_INDENT) throw new Unreadable();
+    return true;
+  }
+
+  private contentStart(index: number): number {
+    return this.lines.start[index]! + this.lines.indent[index]!;
   }
 
   /** A node that starts a line: the root, or a value below its key or `-`. */
   private readNodeOnOwnLine(index: number, parentIndent: number): BlockNode {
-    const line = this.structural(index)!;
-    const at = line.start + line.indent;
-    if (this.isDash(at, line)) return this.readSequence(index, at);
-    const key = this.keyAt(at, line);
-    if (key) return this.readMapping(index, at, key);
+    this.structural(index);
+    const at = this.contentStart(index);
+    if (this.isDash(at, index)) return this.readSequence(index, at);
+    const key = this.keyAt(at, index);
+    if (key !== undefined) return this.readMapping(index, at, key);
     return this.readLeaf(index, at, parentIndent);
   }
 
   private readSequence(index: number, at: number): BlockNode {
-    const indent = at - this.lines[index]!.start;
+    const indent = at - this.lines.start[index]!;
     const items: BlockNode[] = [];
     let lineIndex = index;
     let dash = at;
     for (;;) {
       items.push(this.readValue(lineIndex, dash + 1, indent, 'seq'));
       const following = this.skipBlank(this.next);
-      const line = this.structural(following);
-      if (line && line.indent === indent && this.isDash(line.start + indent, line)) {
+      const exists = this.structural(following);
+      if (exists && this.lines.indent[following] === indent && this.isDash(this.contentStart(following), following)) {
         lineIndex = following;
-        dash = line.start + indent;
+        dash = this.contentStart(following);
         continue;
       }
-      if (line && line.indent > indent) throw new Unreadable(); // a continuation line
+      if (exists && this.lines.indent[following]! > indent) throw new Unreadable(); // a continuation line
       this.next = following;
       return { kind: 'seq', offset: at, items };
     }
   }
 
-  private readMapping(index: number, at: number, firstKey: Key): BlockNode {
-    const indent = at - this.lines[index]!.start;
+  private readMapping(index: number, at: number, firstKey: string): BlockNode {
+    const indent = at - this.lines.start[index]!;
     const entries = new Map<string, BlockNode>();
     let lineIndex = index;
-    let key: Key | undefined = firstKey;
+    let key: string | undefined = firstKey;
     for (;;) {
-      if (!key || entries.has(key.name)) throw new Unreadable();
-      entries.set(key.name, this.readValue(lineIndex, key.colon + 1, indent, 'map'));
+      if (key === undefined || entries.has(key)) throw new Unreadable();
+      entries.set(key, this.readValue(lineIndex, this.colon + 1, indent, 'map'));
       const following = this.skipBlank(this.next);
-      const line = this.structural(following);
-      if (line && line.indent === indent && !this.isDash(line.start + indent, line)) {
+      const exists = this.structural(following);
+      if (exists && this.lines.indent[following] === indent && !this.isDash(this.contentStart(following), following)) {
         lineIndex = following;
-        key = this.keyAt(line.start + indent, line);
+        key = this.keyAt(this.contentStart(following), following);
         continue;
       }
-      if (line && line.indent > indent) throw new Unreadable();
+      if (exists && this.lines.indent[following]! > indent) throw new Unreadable();
       this.next = following;
       return { kind: 'map', offset: at, entries };
     }
@@ -152,60 +180,62 @@ class BlockReader {
 
   /** The value after `-` or `key:`, inline or on the lines below. */
   private readValue(index: number, after: number, parentIndent: number, context: 'map' | 'seq'): BlockNode {
-    const line = this.lines[index]!;
+    const lineEnd = this.lines.end[index]!;
     let at = after;
-    while (at < line.end && this.isBlankChar(at)) at++;
-    if (at === line.end || this.text.charCodeAt(at) === HASH) {
+    while (at < lineEnd && this.isBlankChar(at)) at++;
+    if (at === lineEnd || this.text.charCodeAt(at) === HASH) {
       const below = this.skipBlank(index + 1);
-      const next = this.structural(below);
-      if (next && (next.indent > parentIndent || (context === 'map' && next.indent === parentIndent && this.isDash(next.start + next.indent, next)))) {
-        return this.readNodeOnOwnLine(below, parentIndent);
+      if (this.structural(below)) {
+        const indent = this.lines.indent[below]!;
+        if (indent > parentIndent || (context === 'map' && indent === parentIndent && this.isDash(this.contentStart(below), below))) {
+          return this.readNodeOnOwnLine(below, parentIndent);
+        }
       }
       this.next = index + 1;
-      return { kind: 'scalar', offset: at };
+      return at;
     }
     if (context === 'seq') {
-      if (this.isDash(at, line)) return this.readSequence(index, at);
-      const key = this.keyAt(at, line);
-      if (key) return this.readMapping(index, at, key);
+      if (this.isDash(at, index)) return this.readSequence(index, at);
+      const key = this.keyAt(at, index);
+      if (key !== undefined) return this.readMapping(index, at, key);
     }
     return this.readLeaf(index, at, parentIndent);
   }
 
   private readLeaf(index: number, at: number, parentIndent: number): BlockNode {
-    const line = this.lines[index]!;
+    const lineEnd = this.lines.end[index]!;
     const c = this.text[at]!;
     if (c === '|' || c === '>') {
       let after = at + 1;
       if (this.text[after] === '-' || this.text[after] === '+') after++;
       // Not followed by a blank: an explicit indentation indicator, for one.
-      if (!this.isSpaceOrEnd(after, line)) throw new Unreadable();
-      this.expectLineEnd(after, line);
+      if (!this.isSpaceOrEnd(after, index)) throw new Unreadable();
+      this.expectLineEnd(after, index);
       this.next = this.skipBlockScalar(index + 1, parentIndent);
-      return { kind: 'scalar', offset: at };
+      return at;
     }
     if (c === '"' || c === "'" || c === '[' || c === '{') {
-      const end = c === '[' || c === '{' ? this.flowEnd(at) : this.quotedEnd(at);
+      const flow = c === '[' || c === '{';
+      const end = flow ? this.flowEnd(at) : this.quotedEnd(at);
       const last = this.lineOf(end, index);
       // `yaml` refuses continuation lines that are not indented past the parent; js-yaml does not.
       for (let i = index + 1; i <= last; i++) {
-        const continuation = this.lines[i]!;
-        if (continuation.tab || (continuation.indent <= parentIndent && !this.isEmpty(continuation))) throw new Unreadable();
+        if (this.lines.flags[i]! & TAB_INDENT || (this.lines.indent[i]! <= parentIndent && !this.isEmpty(i))) throw new Unreadable();
       }
-      this.expectLineEnd(end, this.lines[last]!);
+      this.expectLineEnd(end, last);
       this.next = last + 1;
-      return { kind: c === '[' || c === '{' ? 'flow' : 'scalar', offset: at };
+      return flow ? { kind: 'flow', offset: at } : at;
     }
-    if ('&*!%@`,]}#'.includes(c) || ('-?:'.includes(c) && this.isSpaceOrEnd(at + 1, line))) throw new Unreadable();
+    if ('&*!%@`,]}#'.includes(c) || ('-?:'.includes(c) && this.isSpaceOrEnd(at + 1, index))) throw new Unreadable();
     let end = at;
-    for (; end < line.end; end++) {
+    for (; end < lineEnd; end++) {
       const code = this.text.charCodeAt(end);
       if (code === HASH && this.isBlankChar(end - 1)) break;
-      if (code === 0x3a /* : */ && this.isSpaceOrEnd(end + 1, line)) throw new Unreadable(); // `a: b: c`
+      if (code === 0x3a /* : */ && this.isSpaceOrEnd(end + 1, index)) throw new Unreadable(); // `a: b: c`
     }
     // A plain scalar without a comment goes on over the lines below that are indented more than its parent.
-    this.next = end < line.end ? index + 1 : this.skipPlainContinuation(index + 1, parentIndent);
-    return { kind: 'scalar', offset: at };
+    this.next = end < lineEnd ? index + 1 : this.skipPlainContinuation(index + 1, parentIndent);
+    return at;
   }
 
   /** The line after a block scalar's content: lines that are empty or indented more than the parent. */
@@ -213,14 +243,14 @@ class BlockReader {
     let i = index;
     let contentIndent = -1;
     let leadingBlankIndent = 0;
-    for (; i < this.lines.length; i++) {
-      const line = this.lines[i]!;
-      const empty = this.isEmpty(line);
-      if (!empty && line.indent <= parentIndent) break;
+    for (; i < this.lines.count; i++) {
+      const empty = this.isEmpty(i);
+      const indent = this.lines.indent[i]!;
+      if (!empty && indent <= parentIndent) break;
       if (contentIndent === -1) {
-        if (empty) leadingBlankIndent = Math.max(leadingBlankIndent, line.indent);
-        else contentIndent = line.indent;
-      } else if (!empty && line.indent < contentIndent) {
+        if (empty) leadingBlankIndent = Math.max(leadingBlankIndent, indent);
+        else contentIndent = indent;
+      } else if (!empty && indent < contentIndent) {
         throw new Unreadable(); // less indented than the first line: the end of the scalar, and bad YAML after it
       }
     }
@@ -232,14 +262,13 @@ class BlockReader {
   /** The line after a plain scalar's continuation lines; a comment or `: ` among them is left to `yaml`. */
   private skipPlainContinuation(index: number, parentIndent: number): number {
     let i = index;
-    for (; i < this.lines.length; i++) {
-      const line = this.lines[i]!;
-      if (this.isEmpty(line)) continue;
-      if (line.indent <= parentIndent) break;
-      if (line.tab || line.blank) throw new Unreadable();
-      for (let at = line.start + line.indent; at < line.end; at++) {
+    for (; i < this.lines.count; i++) {
+      if (this.isEmpty(i)) continue;
+      if (this.lines.indent[i]! <= parentIndent) break;
+      if (this.lines.flags[i]) throw new Unreadable(); // a comment or a tab
+      for (let at = this.contentStart(i); at < this.lines.end[i]!; at++) {
         const code = this.text.charCodeAt(at);
-        if ((code === HASH && this.isBlankChar(at - 1)) || (code === 0x3a && this.isSpaceOrEnd(at + 1, line))) throw new Unreadable();
+        if ((code === HASH && this.isBlankChar(at - 1)) || (code === 0x3a && this.isSpaceOrEnd(at + 1, i))) throw new Unreadable();
       }
     }
     return i;
@@ -248,21 +277,22 @@ class BlockReader {
   /** The line that holds `offset`, searching from line `from`. */
   private lineOf(offset: number, from: number): number {
     let i = from;
-    while (i < this.lines.length - 1 && this.lines[i]!.end < offset) i++;
+    while (i < this.lines.count - 1 && this.lines.end[i]! < offset) i++;
     return i;
   }
 
   /** Only blanks and a comment may follow a value on its line. */
-  private expectLineEnd(at: number, line: Line): void {
+  private expectLineEnd(at: number, index: number): void {
+    const lineEnd = this.lines.end[index]!;
     let i = at;
-    while (i < line.end && this.isBlankChar(i)) i++;
-    if (i < line.end && !(this.text.charCodeAt(i) === HASH && i > at)) throw new Unreadable();
+    while (i < lineEnd && this.isBlankChar(i)) i++;
+    if (i < lineEnd && !(this.text.charCodeAt(i) === HASH && i > at)) throw new Unreadable();
   }
 
   /** Offset after the closing quote, which may be on a later line of the document. */
   private quotedEnd(at: number): number {
     const quote = this.text[at];
-    const limit = this.lines.at(-1)!.end;
+    const limit = this.lines.end[this.lines.count - 1]!;
     for (let i = at + 1; i < limit; i++) {
       const c = this.text[i];
       if (quote === '"' && c === '\\') i++;
@@ -276,7 +306,7 @@ class BlockReader {
 
   /** Offset after the bracket that closes the flow collection at `at`, which may be on a later line. */
   private flowEnd(at: number): number {
-    const limit = this.lines.at(-1)!.end;
+    const limit = this.lines.end[this.lines.count - 1]!;
     let depth = 0;
     for (let i = at; i < limit; i++) {
       const c = this.text[i]!;
@@ -297,8 +327,8 @@ class BlockReader {
     throw new Unreadable();
   }
 
-  private isDash(at: number, line: Line): boolean {
-    return this.text.charCodeAt(at) === 0x2d /* - */ && this.isSpaceOrEnd(at + 1, line);
+  private isDash(at: number, index: number): boolean {
+    return this.text.charCodeAt(at) === 0x2d /* - */ && this.isSpaceOrEnd(at + 1, index);
   }
 
   private isBlankChar(at: number): boolean {
@@ -306,39 +336,45 @@ class BlockReader {
     return code === SPACE || code === TAB;
   }
 
-  private isSpaceOrEnd(at: number, line: Line): boolean {
-    return at >= line.end || this.isBlankChar(at);
+  private isSpaceOrEnd(at: number, index: number): boolean {
+    return at >= this.lines.end[index]! || this.isBlankChar(at);
   }
 
-  private isEmpty(line: Line): boolean {
-    for (let at = line.start; at < line.end; at++) if (!this.isBlankChar(at)) return false;
+  private isEmpty(index: number): boolean {
+    const end = this.lines.end[index]!;
+    for (let at = this.lines.start[index]!; at < end; at++) if (!this.isBlankChar(at)) return false;
     return true;
   }
 
-  /** The key that starts at `at` (plain, or quoted without escapes) and its `:`, if the line is a mapping entry. */
-  private keyAt(at: number, line: Line): Key | undefined {
-    if (at >= line.end) return undefined;
+  /**
+   * The key that starts at `at` (plain, or quoted without escapes), as a
+   * JavaScript property name, if the line is a mapping entry; its `:` is left
+   * in `this.colon`.
+   */
+  private keyAt(at: number, index: number): string | undefined {
+    const lineEnd = this.lines.end[index]!;
+    if (at >= lineEnd) return undefined;
     const c = this.text[at]!;
-    let key: Key | undefined;
+    let name: string;
+    let colon: number;
     if (c === '"' || c === "'") {
       const close = this.text.indexOf(c, at + 1);
-      if (close === -1 || close >= line.end) return undefined;
-      let colon = close + 1;
-      while (colon < line.end && this.isBlankChar(colon)) colon++;
-      if (this.text[colon] !== ':' || !this.isSpaceOrEnd(colon + 1, line)) return undefined;
-      const name = this.text.slice(at + 1, close);
+      if (close === -1 || close >= lineEnd) return undefined;
+      colon = close + 1;
+      while (colon < lineEnd && this.isBlankChar(colon)) colon++;
+      if (this.text[colon] !== ':' || !this.isSpaceOrEnd(colon + 1, index)) return undefined;
+      name = this.text.slice(at + 1, close);
       // Escapes (and `''` in single quotes) would make the key differ from its text.
       if ((c === '"' && name.includes('\\')) || (c === "'" && this.text[close + 1] === "'")) throw new Unreadable();
-      key = { name, colon };
     } else {
-      if ('[]{},#&*!|>%@`'.includes(c) || ('-?:'.includes(c) && this.isSpaceOrEnd(at + 1, line))) return undefined;
-      let colon = at;
-      for (; colon < line.end; colon++) {
+      if ('[]{},#&*!|>%@`'.includes(c) || ('-?:'.includes(c) && this.isSpaceOrEnd(at + 1, index))) return undefined;
+      colon = at;
+      for (; colon < lineEnd; colon++) {
         const code = this.text.charCodeAt(colon);
-        if (code === 0x3a && this.isSpaceOrEnd(colon + 1, line)) break;
+        if (code === 0x3a && this.isSpaceOrEnd(colon + 1, index)) break;
         if (code === HASH && this.isBlankChar(colon - 1)) return undefined;
       }
-      if (colon === line.end) return undefined;
+      if (colon === lineEnd) return undefined;
       let end = colon;
       while (end > at && this.isBlankChar(end - 1)) end--;
       const text = this.text.slice(at, end);
@@ -346,17 +382,11 @@ class BlockReader {
       const resolved = resolvePlainScalar(text);
       // A null key: `yaml` names it "", js-yaml "null" (and Kubernetes refuses it).
       if (resolved?.value === null) throw new Unreadable();
-      key = { name: resolved ? String(resolved.value) : text, colon };
+      name = resolved ? String(resolved.value) : text;
     }
     // `yaml` refuses implicit keys longer than 1024 characters.
-    if (key.colon - at > 1024) throw new Unreadable();
-    return key;
+    if (colon - at > 1024) throw new Unreadable();
+    this.colon = colon;
+    return name;
   }
-}
-
-interface Key {
-  /** The key as a JavaScript property name (what `String(key)` gives for a boolean or number key). */
-  name: string;
-  /** Offset of the `:` after it. */
-  colon: number;
 }

@@ -1,5 +1,5 @@
 import jsyaml from 'js-yaml';
-import { indexBlockDocument, type BlockNode } from './block-index.js';
+import { indexBlockDocument, offsetOf, type BlockNode } from './block-index.js';
 import { documentLocator, type KubeObject, type ManifestDocument, type Position } from './document.js';
 import { composeYamlDocuments, type YamlDocuments } from './parse-yaml.js';
 import { kubernetesJsYamlSchema } from './scalars.js';
@@ -132,7 +132,7 @@ function quickDocument(file: string, index: number, object: KubeObject, root: Bl
     if (!yamlLocate) {
       const { documents, lineCounter } = source.yamlDocuments();
       const doc = documents[index];
-      yamlLocate = doc ? documentLocator(doc, lineCounter) : () => source.positionAt(root.offset);
+      yamlLocate = doc ? documentLocator(doc, lineCounter) : () => source.positionAt(offsetOf(root));
     }
     return yamlLocate(path);
   };
@@ -141,23 +141,25 @@ function quickDocument(file: string, index: number, object: KubeObject, root: Bl
     index,
     object,
     get start() {
-      return source.positionAt(root.offset);
+      return source.positionAt(offsetOf(root));
     },
     positionOf(path) {
       let node = root;
       for (const part of path) {
+        if (typeof node === 'number') break;
         if (node.kind === 'flow') return locateWithYaml(path);
-        const next = node.kind === 'map' ? node.entries.get(String(part)) : node.kind === 'seq' && typeof part === 'number' ? node.items[part] : undefined;
-        if (!next) break;
+        const next = node.kind === 'map' ? node.entries.get(String(part)) : typeof part === 'number' ? node.items[part] : undefined;
+        if (next === undefined) break;
         node = next;
       }
-      return source.positionAt(node.offset);
+      return source.positionAt(offsetOf(node));
     },
   };
 }
 
 /** Whether the block reader saw the structure js-yaml built: the same keys, lengths and kinds of node. */
 function matchesShape(node: BlockNode, value: unknown): boolean {
+  if (typeof node === 'number') return value === null || typeof value !== 'object';
   switch (node.kind) {
     case 'map': {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
@@ -174,8 +176,6 @@ function matchesShape(node: BlockNode, value: unknown): boolean {
       return Array.isArray(value) && value.length === node.items.length && node.items.every((item, i) => matchesShape(item, value[i]));
     case 'flow':
       return typeof value === 'object' && value !== null && !hasNullKey(value);
-    case 'scalar':
-      return value === null || typeof value !== 'object';
   }
 }
 
