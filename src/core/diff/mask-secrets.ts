@@ -1,4 +1,5 @@
-import { groupOf, type ResourceKey } from './resource-key.js';
+import { groupOf } from '../kubernetes/scope.js';
+import type { ResourceKey } from './resource-key.js';
 import type { ValueChange } from './diff-values.js';
 
 /** What a diff shows instead of a Secret value. */

@@ -1,4 +1,5 @@
 import type { KubeObject } from '../manifests/document.js';
+import { groupOf } from '../kubernetes/scope.js';
 
 /**
  * The identity of a Kubernetes object: API group, kind, namespace and name.
@@ -24,12 +25,6 @@ export function keyOf(object: KubeObject): ResourceKey | undefined {
   const { name, namespace } = metadata as Record<string, unknown>;
   if (typeof name !== 'string' || !name) return undefined;
   return { apiVersion, kind, namespace: typeof namespace === 'string' ? namespace : '', name };
-}
-
-/** The group of an apiVersion: `apps` for `apps/v1`, `` for the core `v1`. */
-export function groupOf(apiVersion: string): string {
-  const slash = apiVersion.lastIndexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
 }
 
 /** A string that is equal for two keys exactly when they name the same object. */

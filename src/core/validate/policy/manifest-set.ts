@@ -1,5 +1,6 @@
+import { crdScopeKey, crdScopesOf, groupOf } from '../../kubernetes/scope.js';
 import type { ManifestDocument } from '../../manifests/document.js';
-import { fieldsAt, groupOf, isFields, kindOf, stringAt } from './object-access.js';
+import { fieldsAt, isFields, kindOf, stringAt } from './object-access.js';
 import type { PolicyContext } from './types.js';
 
 /**
@@ -46,8 +47,8 @@ export function indexManifestSet(documents: readonly ManifestDocument[], context
       return candidates.find(({ targetGroup }) => targetGroup === undefined || targetGroup === group)?.document;
     },
     crdScope(group, kind) {
-      crdScopes ??= indexCrdScopes(documents);
-      return crdScopes.get(keyOf(group, kind));
+      crdScopes ??= crdScopesOf(documents.map((document) => document.object));
+      return crdScopes.get(crdScopeKey(group, kind));
     },
   };
 }
@@ -76,21 +77,6 @@ function indexAutoscalers(documents: readonly ManifestDocument[], context: Polic
     const list = index.get(key);
     if (list) list.push(entry);
     else index.set(key, [entry]);
-  }
-  return index;
-}
-
-function indexCrdScopes(documents: readonly ManifestDocument[]): Map<string, boolean> {
-  const index = new Map<string, boolean>();
-  for (const { object } of documents) {
-    if (stringAt(object, 'kind') !== 'CustomResourceDefinition') continue;
-    const spec = fieldsAt(object, 'spec');
-    const group = stringAt(spec, 'group');
-    const kind = stringAt(fieldsAt(spec, 'names'), 'kind');
-    const scope = stringAt(spec, 'scope');
-    if (group === undefined || kind === undefined || (scope !== 'Cluster' && scope !== 'Namespaced')) continue;
-    const key = keyOf(group, kind);
-    if (!index.has(key)) index.set(key, scope === 'Namespaced');
   }
   return index;
 }

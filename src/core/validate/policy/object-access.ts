@@ -38,9 +38,3 @@ export function kindOf(object: KubeObject): string | undefined {
 export function nameOf(object: KubeObject): string | undefined {
   return stringAt(fieldsAt(object, 'metadata'), 'name');
 }
-
-/** The API group of an `apiVersion`: `apps/v1` → `apps`, `v1` → `` (the core group). */
-export function groupOf(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
-}

@@ -1,5 +1,6 @@
 import type { KubeObject } from '../../manifests/document.js';
-import { fieldsAt, groupOf, isFields, kindOf, listAt, stringAt, type Fields } from './object-access.js';
+import { groupOf } from '../../kubernetes/scope.js';
+import { fieldsAt, isFields, kindOf, listAt, stringAt, type Fields } from './object-access.js';
 import type { KeyPath } from './types.js';
 
 /** Where the pod template sits in each workload kind, keyed by kind; `groups` guards against CRDs reusing a kind name. */

@@ -1,34 +1,6 @@
 import type { ManifestSet } from './manifest-set.js';
-import { groupOf } from './object-access.js';
+import { groupOf, isBuiltInClusterScoped } from '../../kubernetes/scope.js';
 import type { PolicyContext } from './types.js';
-
-/**
- * Built-in cluster-scoped kinds by API group, used when the schema validator
- * gives no answer. Kept to kinds a service repository might plausibly ship;
- * the schema validator's answer (from the OpenAPI of the chosen Kubernetes
- * version) takes precedence.
- */
-const builtInClusterScoped: Record<string, readonly string[]> = {
-  '': ['Namespace', 'Node', 'PersistentVolume', 'ComponentStatus'],
-  'rbac.authorization.k8s.io': ['ClusterRole', 'ClusterRoleBinding'],
-  'apiextensions.k8s.io': ['CustomResourceDefinition'],
-  'apiregistration.k8s.io': ['APIService'],
-  'storage.k8s.io': ['StorageClass', 'CSIDriver', 'CSINode', 'VolumeAttachment', 'VolumeAttributesClass'],
-  'scheduling.k8s.io': ['PriorityClass'],
-  'node.k8s.io': ['RuntimeClass'],
-  'networking.k8s.io': ['IngressClass', 'IPAddress', 'ServiceCIDR'],
-  'admissionregistration.k8s.io': [
-    'MutatingWebhookConfiguration',
-    'ValidatingWebhookConfiguration',
-    'ValidatingAdmissionPolicy',
-    'ValidatingAdmissionPolicyBinding',
-    'MutatingAdmissionPolicy',
-    'MutatingAdmissionPolicyBinding',
-  ],
-  'certificates.k8s.io': ['CertificateSigningRequest', 'ClusterTrustBundle'],
-  'flowcontrol.apiserver.k8s.io': ['FlowSchema', 'PriorityLevelConfiguration'],
-  'resource.k8s.io': ['DeviceClass', 'ResourceSlice'],
-};
 
 /**
  * Whether a kind is namespaced: the schema validator's answer first, then a
@@ -47,6 +19,6 @@ export function resolveNamespaced(
   const group = groupOf(apiVersion);
   const fromCrd = set.crdScope(group, kind);
   if (fromCrd !== undefined) return fromCrd;
-  if (builtInClusterScoped[group]?.includes(kind)) return false;
+  if (isBuiltInClusterScoped(group, kind)) return false;
   return undefined;
 }
