@@ -1,3 +1,6 @@
+import type { KubeObject } from '../../manifests/document.js';
+import { stringAt } from './object-access.js';
+import { findPodSpec, listContainers, type ContainerLocation } from './pod-specs.js';
 /** The parts of a container image reference that policy cares about. */
 export interface ImageReference {
   /** Everything before the tag and digest, e.g. `registry.example.com:5000/shop/checkout`. */
@@ -28,4 +31,24 @@ export function parseImageReference(reference: string): ImageReference {
 /** A digest pins the image content whatever the tag says; only a well-formed one counts. */
 export function isDigestPinned(reference: ImageReference): boolean {
   return reference.digest !== undefined && /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-fA-F0-9]{32,}$/.test(reference.digest);
+}
+
+/** A container whose image is not pinned by digest, with its image parsed: what the tag rules look at. */
+export interface TaggedContainerImage {
+  location: ContainerLocation;
+  reference: ImageReference;
+}
+
+/** The containers of the object's pod spec whose image is set and not pinned by digest (a digest is always immutable). */
+export function taggedContainerImages(object: KubeObject): TaggedContainerImage[] {
+  const pod = findPodSpec(object);
+  if (!pod) return [];
+  const images: TaggedContainerImage[] = [];
+  for (const location of listContainers(pod)) {
+    const image = stringAt(location.container, 'image');
+    if (image === undefined || image === '') continue;
+    const reference = parseImageReference(image);
+    if (!isDigestPinned(reference)) images.push({ location, reference });
+  }
+  return images;
 }

@@ -1,6 +1,5 @@
-import { parseImageReference, isDigestPinned } from '../image-reference.js';
-import { stringAt } from '../object-access.js';
-import { describeContainer, findPodSpec, listContainers } from '../pod-specs.js';
+import { taggedContainerImages } from '../image-reference.js';
+import { describeContainer } from '../pod-specs.js';
 import type { PolicyRule, RuleViolation } from '../types.js';
 
 /**
@@ -14,14 +13,8 @@ export const imageTagMutable: PolicyRule = {
   summary: 'A container image uses the `latest` tag or no tag at all.',
   hint: 'Use an immutable tag such as the commit SHA, or pin the image by digest (`image@sha256:…`).',
   check({ object }) {
-    const pod = findPodSpec(object);
-    if (!pod) return [];
     const violations: RuleViolation[] = [];
-    for (const location of listContainers(pod)) {
-      const image = stringAt(location.container, 'image');
-      if (image === undefined || image === '') continue;
-      const reference = parseImageReference(image);
-      if (isDigestPinned(reference)) continue;
+    for (const { location, reference } of taggedContainerImages(object)) {
       const problem =
         reference.tag === undefined ? 'has no tag, which means "latest"' : reference.tag === 'latest' ? 'uses the tag "latest"' : undefined;
       if (!problem) continue;

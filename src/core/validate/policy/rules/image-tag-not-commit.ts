@@ -1,6 +1,5 @@
-import { isDigestPinned, parseImageReference } from '../image-reference.js';
-import { stringAt } from '../object-access.js';
-import { describeContainer, findPodSpec, listContainers } from '../pod-specs.js';
+import { taggedContainerImages } from '../image-reference.js';
+import { describeContainer } from '../pod-specs.js';
 import type { PolicyRule, RuleViolation } from '../types.js';
 
 /** Shorter prefixes collide too easily to identify a commit (git's own default abbreviation is 7). */
@@ -18,15 +17,9 @@ export const imageTagNotCommit: PolicyRule = {
   check({ object }, context) {
     const sha = context.commitSha?.toLowerCase();
     if (!sha) return [];
-    const pod = findPodSpec(object);
-    if (!pod) return [];
     const violations: RuleViolation[] = [];
-    for (const location of listContainers(pod)) {
-      const image = stringAt(location.container, 'image');
-      if (image === undefined || image === '') continue;
-      const reference = parseImageReference(image);
+    for (const { location, reference } of taggedContainerImages(object)) {
       if (context.image !== undefined && reference.repository !== context.image) continue;
-      if (isDigestPinned(reference)) continue;
       const tag = reference.tag?.toLowerCase();
       if (tag !== undefined && (tag === sha || (tag.length >= minimumShaPrefix && sha.startsWith(tag)))) continue;
       violations.push({
