@@ -4,7 +4,7 @@ import { extname, join } from 'node:path';
 import { LadderInputError } from '../../core/errors.js';
 import type { Finding } from '../../core/findings.js';
 import type { ManifestDocument } from '../../core/manifests/document.js';
-import { defaultParseLimits, parseManifests, type ParseLimits } from '../../core/manifests/parse.js';
+import { defaultParseLimits, parseManifests, tooLargeFinding, type ParseLimits } from '../../core/manifests/parse.js';
 
 /** File name endings read from a directory; a file named on the command line is read whatever its name. */
 export const manifestExtensions = ['.yaml', '.yml', '.json'] as const;
@@ -59,12 +59,7 @@ export async function readManifests(inputs: readonly string[], options: ReadMani
     await readInOrder(files, (file) => readBounded(file, limits.maxBytes), (file, content) => {
       if (typeof content === 'number') {
         result.files.push(file);
-        result.findings.push({
-          file,
-          line: 0, column: 0, rule: 'input', severity: 'error',
-          message: `file is ${formatBytes(content)}; Ladder reads at most ${formatBytes(limits.maxBytes)} per manifest file`,
-          hint: 'Split the file, or check that it is a manifest: the Kubernetes API server stores at most 1.5 MiB per object.',
-        });
+        result.findings.push(tooLargeFinding(file, content, limits));
       } else {
         add(file, content);
       }
@@ -183,10 +178,4 @@ export function describeFsError(error: unknown): string {
     case 'ENFILE': return 'too many open files';
     default: return `cannot read it (${code ?? (error as Error | undefined)?.message ?? String(error)})`;
   }
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${bytes} B`;
 }

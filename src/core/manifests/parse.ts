@@ -38,10 +38,8 @@ export function parseManifests(
 
   const size = typeof content === 'string' ? Buffer.byteLength(content) : content.byteLength;
   if (size > limits.maxBytes) {
-    return fail(
-      `file is ${formatBytes(size)}; Ladder reads at most ${formatBytes(limits.maxBytes)} per manifest file ` +
-        '(the Kubernetes API server stores at most 1.5 MiB per object)',
-    );
+    findings.push(tooLargeFinding(file, size, limits));
+    return { documents: [], findings };
   }
   let text: string;
   if (typeof content === 'string') {
@@ -91,6 +89,15 @@ function firstInvalidUtf8Offset(bytes: Uint8Array): number {
     i += length;
   }
   return bytes.length;
+}
+
+/** The finding for a file over the size limit; readers that know the size use it without reading the file. */
+export function tooLargeFinding(file: string, size: number, limits: ParseLimits = defaultParseLimits): Finding {
+  return {
+    file, line: 0, column: 0, rule: 'input', severity: 'error',
+    message: `file is ${formatBytes(size)}; Ladder reads at most ${formatBytes(limits.maxBytes)} per manifest file`,
+    hint: 'Split the file, or check that it is a manifest: the Kubernetes API server stores at most 1.5 MiB per object.',
+  };
 }
 
 function formatBytes(bytes: number): string {
