@@ -6,6 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { seededRandom } from '../../test/support/random.js';
 
 /** Manifests are built and broken in place; their shape is the point, not their type. */
 type Obj = Record<string, any>;
@@ -17,17 +18,6 @@ export interface CorpusEntry {
   breakage: string | undefined;
 }
 
-/** Small, seedable PRNG (mulberry32) so every run writes the same corpus. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function podSpec(app: string, rnd: () => number): Obj {
   return {
@@ -106,7 +96,7 @@ const breakages: { name: string; kinds: string[]; apply(o: Obj): void }[] = [
 
 /** Writes `count` resources into `dir` (one per file); about `invalidShare` of them broken. */
 export async function writeCorpus(dir: string, count: number, invalidShare = 0.1, seed = 20250131): Promise<CorpusEntry[]> {
-  const rnd = random(seed);
+  const rnd = seededRandom(seed);
   const kinds = Object.keys(builders);
   const entries: CorpusEntry[] = [];
   for (let i = 0; i < count; i++) {

@@ -2,18 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { LadderConfigError, checkConfig, parseConfig, valuesFor } from '../../src/core/config/load.js';
+import { seededRandom } from '../support/random.js';
 
-// Seeded, so a failure reproduces: the seed and iteration are in the message.
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const example = readFileSync(new URL('../../docs/example/.github/ladder.yml', import.meta.url), 'utf8');
 
@@ -37,7 +27,7 @@ function assertAnswered(text: string, label: string): void {
 }
 
 test('random bytes get problems, never a crash', () => {
-  const next = random(1);
+  const next = seededRandom(1);
   for (let i = 0; i < 400; i++) {
     const bytes = Uint8Array.from({ length: Math.floor(next() * 600) }, () => Math.floor(next() * 256));
     assertAnswered(new TextDecoder().decode(bytes), `seed 1 iteration ${i}`);
@@ -45,7 +35,7 @@ test('random bytes get problems, never a crash', () => {
 });
 
 test('mutations of a valid config get problems or load, never a crash', () => {
-  const next = random(2);
+  const next = seededRandom(2);
   const alphabet = ['{', '}', '[', ']', ':', '-', ' ', '\n', '\t', '"', "'", '&a', '*a', '!', '#', '|', '>', '?', ',', '0', 'x', '~'];
   for (let i = 0; i < 300; i++) {
     let text = example;
