@@ -53,8 +53,8 @@ export async function runKubeconform(binary: string, schemaDir: string, corpus: 
 const verdictRules = new Set(['schema', 'yaml-syntax', 'input']);
 
 /** `ladder validate --format json <dir>` through the built CLI (dist/cli/main.js). */
-export async function runLadderCli(cli: string, corpus: string, kubernetesVersion: string, nodeArgs: string[] = []): Promise<Measurement> {
-  const result = await runProcess(process.execPath, [...nodeArgs, cli, 'validate', '--format', 'json', '--kubernetes-version', kubernetesVersion, corpus], corpus);
+export async function runLadderCli(cli: string, corpus: string, kubernetesVersion: string, nodeArgs: string[] = [], node = process.execPath): Promise<Measurement> {
+  const result = await runProcess(node, [...nodeArgs, cli, 'validate', '--format', 'json', '--kubernetes-version', kubernetesVersion, corpus], corpus);
   if (result.code !== 0 && result.code !== 1) throw new Error(`ladder validate exited ${result.code}: ${result.stderr || result.stdout.slice(0, 2000)}`);
   const report = JSON.parse(result.stdout) as { findings: { file: string; rule: string; severity: string; message: string }[] };
   return { seconds: result.seconds, invalid: verdicts(corpus, report.findings) };

