@@ -88,6 +88,6 @@ test('a file over the size limit is refused before parsing', () => {
   const big = new Uint8Array(9 * 1024 * 1024).fill(0x61);
   const started = performance.now();
   const { findings } = parseManifests(big, 'big.yaml');
-  assert.ok(performance.now() - started < 500);
+  assert.ok(performance.now() - started < 1000, "refused from its size, without parsing");
   assert.match(findings[0]!.message, /9\.0 MiB.*at most 8\.0 MiB/);
 });
