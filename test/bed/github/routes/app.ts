@@ -1,9 +1,9 @@
 import type { Installation, Permissions } from '../auth/tokens.js';
 import { iso, type Bed, type RouteSpec } from '../bed.js';
 import { notFound, unprocessable } from '../http.js';
+import { integration } from '../shapes/app.js';
 import { repository } from '../shapes/repo.js';
 import { simpleUser } from '../shapes/users.js';
-import { nodeId } from '../shapes/urls.js';
 import type { RepoState } from '../state.js';
 import { idParam, ok, paginate } from './util.js';
 
@@ -48,23 +48,7 @@ export const appRoutes: RouteSpec[] = [
     method: 'GET',
     route: '/app',
     access: { app: true },
-    handle: ({ bed }) =>
-      ok({
-        id: bed.app.id,
-        slug: bed.app.slug,
-        client_id: bed.app.clientId,
-        node_id: nodeId('A', bed.app.id),
-        owner: simpleUser(bed.urls, bed.app.owner),
-        name: bed.app.name,
-        description: 'GitOps promotion by pull request',
-        external_url: bed.urls.html(`/apps/${bed.app.slug}`),
-        html_url: bed.urls.html(`/apps/${bed.app.slug}`),
-        created_at: iso(new Date(0)),
-        updated_at: iso(new Date(0)),
-        permissions: { contents: 'write', pull_requests: 'write', metadata: 'read' },
-        events: ['pull_request', 'push', 'issue_comment', 'deployment_status'],
-        installations_count: bed.tokens.installations.size,
-      }),
+    handle: ({ bed }) => ok({ ...integration(bed), installations_count: bed.tokens.installations.size }),
   },
   {
     method: 'GET',

@@ -1,26 +1,8 @@
 import type { Bed } from '../bed.js';
 import type { CheckRunState, CommitStatusState, DeploymentState, DeploymentStatusState, RepoState } from '../state.js';
+import { integration } from './app.js';
 import { simpleUser } from './users.js';
 import { nodeId } from './urls.js';
-
-/** The App as GitHub embeds it in check runs (`app`) and elsewhere (`performed_via_github_app`). */
-export function integration(bed: Bed) {
-  return {
-    id: bed.app.id,
-    slug: bed.app.slug,
-    client_id: bed.app.clientId,
-    node_id: nodeId('A', bed.app.id),
-    owner: simpleUser(bed.urls, bed.app.owner),
-    name: bed.app.name,
-    description: 'GitOps promotion by pull request',
-    external_url: bed.urls.html(`/apps/${bed.app.slug}`),
-    html_url: bed.urls.html(`/apps/${bed.app.slug}`),
-    created_at: '2024-01-01T00:00:00Z',
-    updated_at: '2024-01-01T00:00:00Z',
-    permissions: { checks: 'write', contents: 'write', metadata: 'read', pull_requests: 'write' },
-    events: ['pull_request', 'push'],
-  };
-}
 
 export function checkRun(bed: Bed, repo: RepoState, run: CheckRunState) {
   const url = bed.urls.repo(repo.fullName, `/check-runs/${run.id}`);

@@ -1,6 +1,6 @@
 import type { Bed } from '../bed.js';
 import type { CommentState, LabelState, ReactionState, RepoState, User } from '../state.js';
-import { integration } from './checks.js';
+import { integration } from './app.js';
 import { simpleUser } from './users.js';
 import { nodeId } from './urls.js';
 
