@@ -1,4 +1,4 @@
-import type { Finding } from '../../findings.js';
+import type { Finding, Severity } from '../../findings.js';
 import type { ManifestDocument } from '../../manifests/document.js';
 import { allowNull, convertOpenApiSchema } from './convert-openapi.js';
 import type { JsonSchema } from './bundle.js';
@@ -75,36 +75,23 @@ function customResourceSchema(
 
 /** A finding about a CRD's schema that cannot be used to check its custom resources. */
 export function unusableSchemaFinding(custom: CustomKind, reason: string): Finding {
-  const { document, path } = custom.definedIn;
-  const where = document.positionOf(path);
-  return {
-    file: document.file,
-    line: where.line,
-    column: where.column,
-    kind: crdKind,
-    name: nameOf(document),
-    rule: 'schema',
-    severity: 'error',
-    message: `the schema of ${custom.apiVersion} ${custom.kind} cannot be used to check its objects: ${reason}`,
-    hint: 'Fix the openAPIV3Schema; the API server would refuse this CustomResourceDefinition too.',
-  };
+  return crdFinding(custom, [], 'error',
+    `the schema of ${custom.apiVersion} ${custom.kind} cannot be used to check its objects: ${reason}`,
+    'Fix the openAPIV3Schema; the API server would refuse this CustomResourceDefinition too.');
 }
 
 /** A warning that one `pattern` of a CRD is not checked offline. */
 export function unsafePatternFinding(custom: CustomKind, unsafe: CustomKind['unsafePatterns'][number]): Finding {
+  return crdFinding(custom, unsafe.path, 'warning',
+    `pattern ${unsafe.pattern} of ${custom.apiVersion} ${custom.kind} is not checked offline: it repeats a repeated group, which can take exponential time in JavaScript`,
+    'The API server (RE2) still checks it. Ladder checks patterns in which no repeated group itself contains *, + or {n,}.');
+}
+
+/** A `schema` finding on the CRD that defines `custom`, at `subPath` inside its openAPIV3Schema. */
+function crdFinding(custom: CustomKind, subPath: readonly (string | number)[], severity: Severity, message: string, hint: string): Finding {
   const { document, path } = custom.definedIn;
-  const where = document.positionOf([...path, ...unsafe.path]);
-  return {
-    file: document.file,
-    line: where.line,
-    column: where.column,
-    kind: crdKind,
-    name: nameOf(document),
-    rule: 'schema',
-    severity: 'warning',
-    message: `pattern ${unsafe.pattern} of ${custom.apiVersion} ${custom.kind} is not checked offline: it repeats a repeated group, which can take exponential time in JavaScript`,
-    hint: 'The API server (RE2) still checks it. Ladder checks patterns in which no repeated group itself contains *, + or {n,}.',
-  };
+  const where = document.positionOf([...path, ...subPath]);
+  return { file: document.file, line: where.line, column: where.column, kind: crdKind, name: nameOf(document), rule: 'schema', severity, message, hint };
 }
 
 export function nameOf(document: ManifestDocument): string | undefined {
