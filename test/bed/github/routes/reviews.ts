@@ -4,7 +4,7 @@ import { ApiError, optionalString, unprocessableSimple } from '../http.js';
 import { team } from '../shapes/issues.js';
 import { pullRequestReview, pullRequestSimple } from '../shapes/pulls.js';
 import { simpleUser } from '../shapes/users.js';
-import type { ReviewState } from '../state.js';
+import type { PullState, ReviewState } from '../state.js';
 import { pullRequestReviewPayload } from '../webhooks/payloads.js';
 import { ok, paginate, sameName } from './util.js';
 import { pullOrThrow } from './pulls.js';
@@ -17,6 +17,12 @@ const EVENTS: Record<string, ReviewState['state']> = {
 
 function stringList(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+/** The pull request and the users and teams a requested-reviewers call names. */
+async function reviewRequest(ctx: RequestContext): Promise<{ pull: PullState; users: string[]; teams: string[] }> {
+  const pull = await pullOrThrow(ctx);
+  return { pull, users: stringList(ctx.body.reviewers), teams: stringList(ctx.body.team_reviewers) };
 }
 
 /** GitHub refuses review requests for people without access to the repository. */
@@ -103,10 +109,8 @@ export const reviewRoutes: RouteSpec[] = [
     route: '/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers',
     access: { scope: 'pull_requests', level: 'write' },
     handle: async (ctx) => {
-      const { bed, repo, body } = ctx;
-      const pull = await pullOrThrow(ctx);
-      const users = stringList(body.reviewers);
-      const teams = stringList(body.team_reviewers);
+      const { bed, repo } = ctx;
+      const { pull, users, teams } = await reviewRequest(ctx);
       checkReviewers(ctx, users, pull.user.login);
       for (const login of users) {
         if (!pull.requestedReviewers.some((r) => sameName(r, login))) pull.requestedReviewers.push(bed.state.user(login).login);
@@ -121,10 +125,8 @@ export const reviewRoutes: RouteSpec[] = [
     route: '/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers',
     access: { scope: 'pull_requests', level: 'write' },
     handle: async (ctx) => {
-      const { bed, repo, body } = ctx;
-      const pull = await pullOrThrow(ctx);
-      const users = stringList(body.reviewers);
-      const teams = stringList(body.team_reviewers);
+      const { repo, bed } = ctx;
+      const { pull, users, teams } = await reviewRequest(ctx);
       pull.requestedReviewers = pull.requestedReviewers.filter((login) => !users.some((u) => sameName(u, login)));
       pull.requestedTeams = pull.requestedTeams.filter((slug) => !teams.includes(slug));
       return ok(pullRequestSimple(bed, repo, pull));
