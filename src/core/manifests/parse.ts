@@ -30,30 +30,16 @@ export function parseManifests(
   file: string,
   limits: ParseLimits = defaultParseLimits,
 ): ParsedManifests {
-  const findings: Finding[] = [];
-  const fail = (message: string, line = 0, column = 0, rule = 'input'): ParsedManifests => {
-    findings.push({ file, line, column, rule, severity: 'error', message });
-    return { documents: [], findings };
-  };
-
   const size = typeof content === 'string' ? Buffer.byteLength(content) : content.byteLength;
-  if (size > limits.maxBytes) {
-    findings.push(tooLargeFinding(file, size, limits));
-    return { documents: [], findings };
-  }
-  let text: string;
-  if (typeof content === 'string') {
-    text = content;
-  } else {
-    const decoded = decodeUtf8(content);
-    if (typeof decoded !== 'string') {
-      return fail(`file is not valid UTF-8 (invalid byte 0x${decoded.byte.toString(16).padStart(2, '0')})`, decoded.line, decoded.column);
-    }
-    text = decoded;
+  if (size > limits.maxBytes) return { documents: [], findings: [tooLargeFinding(file, size, limits)] };
+  const text = typeof content === 'string' ? content : decodeUtf8(content);
+  if (typeof text !== 'string') {
+    const message = `file is not valid UTF-8 (invalid byte 0x${text.byte.toString(16).padStart(2, '0')})`;
+    return { documents: [], findings: [{ file, line: text.line, column: text.column, rule: 'input', severity: 'error', message }] };
   }
 
   const documents = parseQuickly(text, file);
-  if (documents) return { documents, findings };
+  if (documents) return { documents, findings: [] };
   return parseWithYaml(text, file, limits.maxAliasCount);
 }
 
