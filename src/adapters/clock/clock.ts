@@ -1,0 +1,38 @@
+/**
+ * Time as the App sees it. Handlers and the gate scheduler take a Clock so
+ * tests can move time (soak periods, deploy windows) without waiting.
+ */
+export interface Clock {
+  now(): Date;
+  /** Runs `fn` once at `at` (at once if `at` is past); cancel() makes it never run. */
+  setTimer(at: Date, fn: () => void): { cancel(): void };
+}
+
+// setTimeout holds a signed 32-bit delay; longer waits are chained.
+const longestDelayMs = 2_147_483_647;
+
+export const systemClock: Clock = {
+  now: () => new Date(),
+  setTimer(at, fn) {
+    let handle: NodeJS.Timeout | undefined;
+    let cancelled = false;
+    const arm = (): void => {
+      if (cancelled) return;
+      const delay = at.getTime() - Date.now();
+      if (delay <= 0) {
+        handle = setTimeout(fn, 0);
+      } else {
+        handle = setTimeout(arm, Math.min(delay, longestDelayMs));
+      }
+      // A pending recheck must not keep the process alive on shutdown.
+      handle.unref();
+    };
+    arm();
+    return {
+      cancel() {
+        cancelled = true;
+        if (handle) clearTimeout(handle);
+      },
+    };
+  },
+};
