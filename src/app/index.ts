@@ -1,10 +1,26 @@
 import type { Probot } from 'probot';
+import { register as registerCommands } from './commands/register.js';
+import { createAppDeps, type AppDeps } from './deps.js';
+import { register as registerGates } from './gates/register.js';
+import { register as registerPromotion } from './promotion/register.js';
+
+export type { AppDeps } from './deps.js';
+export { createAppDeps } from './deps.js';
 
 /**
- * The Probot entry point. Webhook handlers (merge → promotion PR, promotion by
- * deployment status, comment commands) are registered here as they are built;
- * see docs/architecture.md for the plan.
+ * The Ladder App with its dependencies injected (tests pass a manual clock
+ * and short retries). Each feature registers its own webhook handlers.
  */
+export function createLadderApp(deps: AppDeps = createAppDeps()): (app: Probot) => void {
+  return (app: Probot) => {
+    registerPromotion(app, deps);
+    registerGates(app, deps);
+    registerCommands(app, deps);
+    app.log.info('Ladder App loaded');
+  };
+}
+
+/** The Probot entry point for `probot run` (`npm start`). */
 export default function ladderApp(app: Probot): void {
-  app.log.info('Ladder App loaded');
+  createLadderApp()(app);
 }

@@ -1,0 +1,162 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { createNodeMiddleware, Probot } from 'probot';
+import type { Clock } from '../../src/adapters/clock/clock.js';
+import { ladderOctokit } from '../../src/adapters/github/octokit.js';
+import { createAppDeps, type AppDeps } from '../../src/app/deps.js';
+import { createLadderApp } from '../../src/app/index.js';
+import { startGitHubServer, userOctokit, type GitHubServer } from '../bed/github/index.js';
+
+export interface HarnessOptions {
+  clock?: Clock;
+  /** The GitHub test bed's clock (token expiry, timestamps). */
+  githubNow?: () => Date;
+}
+
+export interface CreateServiceOptions {
+  service?: string;
+  /** `.github/ladder.yml` text; a dev ← main, stg ← dev, prd ← stg config when absent. */
+  config?: string;
+  /** Template files committed under `deploy/templates/` (path relative to it); the default config then points there. */
+  templates?: Record<string, string>;
+  codeRepo?: string;
+  manifestRepo?: string;
+}
+
+export interface AppHarness {
+  github: GitHubServer;
+  /** Probot's webhook endpoint (real HTTP, signature verified). */
+  appUrl: string;
+  /** The dependencies the App was created with (queue, clock, schemas). */
+  deps: AppDeps;
+  /** Every log line the App wrote, as pino JSON. */
+  logs: string[];
+  createService(options?: CreateServiceOptions): Promise<{ codeRepo: string; manifestRepo: string }>;
+  mergePullRequest(
+    codeRepo: string,
+    options: { branch?: string; files: Record<string, string | null>; title?: string; by?: string },
+  ): Promise<{ number: number; mergeSha: string }>;
+  /** Webhooks delivered AND the App's queued work finished (looped until both are quiet). */
+  settled(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const developer = 'dev';
+
+/** The config createService commits when none is given. */
+export function defaultServiceConfig(service: string, manifestRepo: string, templates?: string): string {
+  return [
+    `service: ${service}`,
+    `image: registry.example.com/shop/${service}`,
+    'manifests:',
+    `  repo: ${manifestRepo}`,
+    ...(templates ? [`  templates: ${templates}`] : []),
+    'environments:',
+    '  - name: dev',
+    '    from: { branch: main }',
+    `    namespace: ${service}-dev`,
+    '    autoMerge: true',
+    '  - name: stg',
+    '    from: { environment: dev }',
+    `    namespace: ${service}-stg`,
+    '  - name: prd',
+    '    from: { environment: stg }',
+    `    namespace: ${service}`,
+    '',
+  ].join('\n');
+}
+
+/**
+ * The GitHub test bed with the Ladder App running against it: Probot behind
+ * `createNodeMiddleware` on a 127.0.0.1 server, the bed's webhooks pointed at it.
+ */
+export async function startAppHarness(options: HarnessOptions = {}): Promise<AppHarness> {
+  const github = await startGitHubServer(options.githubNow ? { now: options.githubNow } : {});
+  const logs: string[] = [];
+  const log = pino(
+    { level: 'debug' },
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+        done();
+      },
+    }),
+  );
+  const deps = createAppDeps({
+    ...(options.clock ? { clock: options.clock } : {}),
+    log,
+    retry: { secondaryLimitRetries: 3, retryAfterUnitMs: 5 },
+  });
+  const probot = new Probot({
+    appId: github.app.id,
+    privateKey: github.app.privateKey,
+    secret: github.app.webhookSecret,
+    baseUrl: github.url,
+    log,
+    Octokit: ladderOctokit({ retryBaseMs: 5, retries: 3, retryAfterUnitMs: 5, writeSpacingMs: 0 }),
+  });
+  const middleware = await createNodeMiddleware(createLadderApp(deps), { probot });
+  const server: Server = createServer((req, res) => void middleware(req, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/github/webhooks`;
+  github.webhooks.url = appUrl;
+
+  const settled = async (): Promise<void> => {
+    // Webhooks start work and work raises webhooks: wait until a round finds both quiet.
+    for (;;) {
+      const deliveries = github.webhooks.deliveries.length;
+      await github.webhooks.settled();
+      await deps.queue.idle();
+      await new Promise((resolve) => setImmediate(resolve));
+      if (github.webhooks.deliveries.length === deliveries && deps.queue.size() === 0) {
+        await github.webhooks.settled();
+        if (github.webhooks.deliveries.length === deliveries && deps.queue.size() === 0) return;
+      }
+    }
+  };
+
+  let topic = 0;
+  return {
+    github,
+    appUrl,
+    deps,
+    logs,
+    async createService(serviceOptions = {}) {
+      const service = serviceOptions.service ?? 'checkout';
+      const codeRepo = serviceOptions.codeRepo ?? `shop/${service}`;
+      const manifestRepo = serviceOptions.manifestRepo ?? `shop/${service}-manifests`;
+      await github.createRepo(codeRepo);
+      await github.createRepo(manifestRepo);
+      github.setPermission(codeRepo, developer, 'write');
+      github.setPermission(manifestRepo, developer, 'write');
+      for (const branch of ['dev', 'stg', 'prd']) await github.seed.setBranch(manifestRepo, branch, 'main');
+      const templateDir = serviceOptions.templates ? 'deploy/templates' : undefined;
+      const files: Record<string, string> = {
+        '.github/ladder.yml': serviceOptions.config ?? defaultServiceConfig(service, manifestRepo, templateDir),
+      };
+      for (const [path, content] of Object.entries(serviceOptions.templates ?? {})) files[`deploy/templates/${path}`] = content;
+      await github.seed.commitFiles(codeRepo, 'main', files, { message: 'Add Ladder config', silent: true });
+      return { codeRepo, manifestRepo };
+    },
+    async mergePullRequest(codeRepo, pr) {
+      const [owner, repo] = codeRepo.split('/') as [string, string];
+      const by = pr.by ?? developer;
+      const branch = pr.branch ?? `topic-${++topic}`;
+      const title = pr.title ?? `Change ${topic}`;
+      await github.seed.commitFiles(codeRepo, branch, pr.files, { message: title, from: 'main', silent: true });
+      const client = userOctokit(github, by);
+      const created = await client.rest.pulls.create({ owner, repo, head: branch, base: 'main', title });
+      const merged = await client.rest.pulls.merge({ owner, repo, pull_number: created.data.number });
+      return { number: created.data.number, mergeSha: merged.data.sha };
+    },
+    settled,
+    async stop() {
+      await settled().catch(() => undefined);
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await github.stop();
+    },
+  };
+}
