@@ -64,6 +64,8 @@ export type Access =
   | { app: true }
   /** Any installation or user token, no repository (`/installation/repositories`). */
   | { token: true }
+  /** An organization route (`/orgs/{org}/…`): an installation on that organization with the permission, or a user. */
+  | { org: true; scope: string; level: AccessLevel }
   /** A repository route: the installation permission or user role needed. */
   | { scope: string; level: AccessLevel; userLevel?: AccessLevel };
 

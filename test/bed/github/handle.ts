@@ -5,7 +5,7 @@ import type { Faults } from './faults.js';
 import type { RequestLog } from './requests.js';
 import type { RateLimits } from './ratelimit.js';
 import { commitFiles, setBranch, type SeedCommit } from './seed.js';
-import type { Permission, Protection, RepoState } from './state.js';
+import type { Permission, Protection, RepoState, TeamMembershipState } from './state.js';
 import type { Delivery, DeliveryResult, SendOptions, WebhookSender } from './webhooks/deliver.js';
 import { buildPayloads, type PayloadBuilders } from './webhooks/builders.js';
 
@@ -35,6 +35,9 @@ export interface GitHubServer {
     list(): Installation[];
   };
   setPermission(fullName: string, login: string, level: Permission): void;
+  /** Puts a user in `org/team-slug` (the team exists from then on); `state: 'pending'` for an unaccepted invitation. */
+  addTeamMember(team: string, login: string, membership?: Partial<TeamMembershipState>): void;
+  removeTeamMember(team: string, login: string): void;
   /** A personal access token acting as a test user (reviews, comments, merges by people). */
   userToken(login: string): string;
   protectBranch(fullName: string, branch: string, protection: Partial<Protection>): void;
@@ -142,6 +145,14 @@ export function createHandle(parts: Parts): GitHubServer {
       state.user(login);
       repoOf(fullName).permissions.set(login.toLowerCase(), level);
     },
+    addTeamMember(team, login, membership = {}) {
+      if (!/^[^/]+\/[^/]+$/.test(team)) throw new Error(`teams are named org/team-slug, not ${team}`);
+      state.user(login);
+      const members = state.teams.get(team.toLowerCase()) ?? new Map<string, TeamMembershipState>();
+      members.set(login.toLowerCase(), { role: membership.role ?? 'member', state: membership.state ?? 'active' });
+      state.teams.set(team.toLowerCase(), members);
+    },
+    removeTeamMember: (team, login) => void state.teams.get(team.toLowerCase())?.delete(login.toLowerCase()),
     userToken: (login) => tokens.issueUserToken(state.user(login)),
     protectBranch(fullName, branch, protection) {
       repoOf(fullName).protections.set(branch, {

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ErrorObject } from 'ajv/dist/2019.js';
 import type { Actor } from './auth/tokens.js';
-import { authorizeRepo } from './auth/tokens.js';
+import { authorizeOrg, authorizeRepo } from './auth/tokens.js';
 import type { Bed, Reply, RequestContext, RouteSpec } from './bed.js';
 import type { ContractChecker, ContractViolation } from './contract/checker.js';
 import type { FaultSpec, Faults } from './faults.js';
@@ -106,6 +106,8 @@ async function runRoute(p: Pipeline, spec: RouteSpec, params: Record<string, str
   } else if ('token' in spec.access) {
     if (actor.kind === 'anonymous') throw new ApiError(401, 'Requires authentication');
     if (actor.kind === 'app') throw forbidden('A JSON web token cannot be used to access this resource');
+  } else if ('org' in spec.access) {
+    authorizeOrg(actor, params.org ?? '', spec.access);
   } else {
     if (actor.kind === 'anonymous') throw new ApiError(401, 'Requires authentication');
     repo = bed.state.repo(`${params.owner}/${params.repo}`);

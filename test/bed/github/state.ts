@@ -170,9 +170,17 @@ export interface RepoState {
   mergeQueue: Promise<unknown>;
 }
 
+/** One person's place in a team: invited people are `pending` until they accept. */
+export interface TeamMembershipState {
+  role: 'member' | 'maintainer';
+  state: 'active' | 'pending';
+}
+
 export class State {
   readonly users = new Map<string, User>();
   readonly repos = new Map<string, RepoState>();
+  /** Teams by lower-case `org/team-slug`, each mapping lower-case logins to their membership. */
+  readonly teams = new Map<string, Map<string, TeamMembershipState>>();
   private lastId = 1000;
 
   /** One sequence for every kind of id keeps ids unique across kinds, which helps when reading logs. */

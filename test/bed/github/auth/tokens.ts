@@ -35,6 +35,7 @@ export type Actor =
 /** What Ladder's App asks for in app.yml; tests can install with less to see 403s. */
 export const DEFAULT_PERMISSIONS: Permissions = {
   contents: 'write',
+  members: 'read',
   pull_requests: 'write',
   issues: 'write',
   checks: 'write',
@@ -147,4 +148,20 @@ export function authorizeRepo(
   // Ladder always authenticates; an anonymous call is a bug in the caller, so
   // it fails loudly instead of getting public-repository answers.
   throw new ApiError(401, 'Requires authentication');
+}
+
+/**
+ * An organization route: an installation token must belong to an
+ * installation on that organization (another's is a 404, as GitHub hides it)
+ * and hold the permission (403 otherwise). People see their organizations'
+ * teams; the server does not model organization membership, so users pass.
+ */
+export function authorizeOrg(actor: Actor, org: string, need: { scope: string; level: AccessLevel }): void {
+  if (actor.kind === 'anonymous') throw new ApiError(401, 'Requires authentication');
+  if (actor.kind === 'app') throw forbidden('A JSON web token cannot be used to access this resource');
+  if (actor.kind === 'user') return;
+  const { token } = actor;
+  if (token.installation.account.login.toLowerCase() !== org.toLowerCase()) throw notFound();
+  const granted = token.permissions[need.scope];
+  if (!granted || (need.level === 'write' && granted !== 'write')) throw forbidden();
 }

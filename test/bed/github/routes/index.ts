@@ -12,6 +12,7 @@ import { mergeRoutes } from './merge.js';
 import { pullRoutes } from './pulls.js';
 import { repoRoutes } from './repos.js';
 import { reviewRoutes } from './reviews.js';
+import { teamRoutes } from './teams.js';
 
 /** Every endpoint the server implements, one module per area. */
 export const allRoutes: RouteSpec[] = [
@@ -28,4 +29,5 @@ export const allRoutes: RouteSpec[] = [
   ...labelRoutes,
   ...checkRoutes,
   ...deploymentRoutes,
+  ...teamRoutes,
 ];

@@ -1,6 +1,6 @@
 import type { RequestContext, RouteSpec } from '../bed.js';
 import { nowIso } from '../bed.js';
-import { ApiError, optionalString, requireString, validationFailed } from '../http.js';
+import { ApiError, notFound, optionalString, requireString, validationFailed } from '../http.js';
 import { label, labelsOf } from '../shapes/issues.js';
 import type { LabelState } from '../state.js';
 import { pullRequestPayload } from '../webhooks/payloads.js';
@@ -44,12 +44,37 @@ async function setIssueLabels(ctx: RequestContext, names: string[], replace: boo
   return ok(labelsOf(ctx.bed, ctx.repo, issue.labels));
 }
 
+/** The repository label named in the path (names compare without case), or GitHub's 404. */
+function repoLabel(ctx: RequestContext): LabelState {
+  const state = ctx.repo.labels.get((ctx.params.name ?? '').toLowerCase());
+  if (!state) throw notFound();
+  return state;
+}
+
 export const labelRoutes: RouteSpec[] = [
   {
     method: 'GET',
     route: '/repos/{owner}/{repo}/labels',
     access: { scope: 'issues', level: 'read' },
     handle: (ctx) => paginate(ctx, [...ctx.repo.labels.values()].map((l) => label(ctx.bed, ctx.repo, l))),
+  },
+  {
+    method: 'GET',
+    route: '/repos/{owner}/{repo}/labels/{name}',
+    access: { scope: 'issues', level: 'read' },
+    handle: (ctx) => ok(label(ctx.bed, ctx.repo, repoLabel(ctx))),
+  },
+  {
+    method: 'DELETE',
+    route: '/repos/{owner}/{repo}/labels/{name}',
+    access: { scope: 'issues', level: 'write' },
+    handle: (ctx) => {
+      const state = repoLabel(ctx);
+      ctx.repo.labels.delete(state.name.toLowerCase());
+      // Deleting a label takes it off every issue and pull request, as on GitHub.
+      for (const issue of ctx.repo.issues.values()) issue.labels = issue.labels.filter((n) => !sameName(n, state.name));
+      return noContent();
+    },
   },
   {
     method: 'POST',

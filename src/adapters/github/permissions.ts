@@ -1,0 +1,69 @@
+import type { GitHubClient, RepoRef } from './types.js';
+
+/** Who may run commands for one environment, from its `commenters` config; absent = anyone with write access. */
+export interface CommenterRule {
+  users: readonly string[];
+  /** `org/team-slug` */
+  teams: readonly string[];
+}
+
+export type CommandPermission =
+  | { allowed: true; via: 'write-access' | 'listed-user' | 'team'; team?: string }
+  | { allowed: false; reason: 'no-write-access' | 'not-a-commenter'; permission: string };
+
+/**
+ * May `login` run a command for an environment? Two conditions, both needed:
+ * write (or admin) permission on the repository the comment was made in —
+ * the same bar as pushing a commit there —, and, when the environment lists
+ * `commenters`, being one of the users or an active member of one of the
+ * teams. Team membership needs the App's `members: read` permission.
+ */
+export async function checkCommandPermission(
+  octokit: GitHubClient,
+  repo: RepoRef,
+  login: string,
+  commenters: CommenterRule | undefined,
+): Promise<CommandPermission> {
+  const permission = await collaboratorPermission(octokit, repo, login);
+  if (permission !== 'admin' && permission !== 'write') return { allowed: false, reason: 'no-write-access', permission };
+  if (!commenters) return { allowed: true, via: 'write-access' };
+  if (commenters.users.some((user) => user.toLowerCase() === login.toLowerCase())) return { allowed: true, via: 'listed-user' };
+  for (const team of commenters.teams) {
+    if (await isActiveTeamMember(octokit, team, login)) return { allowed: true, via: 'team', team };
+  }
+  return { allowed: false, reason: 'not-a-commenter', permission };
+}
+
+/** `admin`, `write`, `read` or `none` (GitHub folds maintain into write and triage into read here). */
+export async function collaboratorPermission(octokit: GitHubClient, repo: RepoRef, login: string): Promise<string> {
+  try {
+    const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({ ...repo, username: login });
+    return data.permission;
+  } catch (error) {
+    // 404: not a collaborator (or no such user) — no access, not an outage.
+    if (statusOf(error) === 404) return 'none';
+    throw error;
+  }
+}
+
+/** Whether `login` is an active (not merely invited) member of `org/team-slug`. */
+export async function isActiveTeamMember(octokit: GitHubClient, team: string, login: string): Promise<boolean> {
+  const slash = team.indexOf('/');
+  if (slash <= 0) return false;
+  try {
+    const { data } = await octokit.rest.teams.getMembershipForUserInOrg({
+      org: team.slice(0, slash),
+      team_slug: team.slice(slash + 1),
+      username: login,
+    });
+    return data.state === 'active';
+  } catch (error) {
+    if (statusOf(error) === 404) return false;
+    throw error;
+  }
+}
+
+function statusOf(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' ? status : undefined;
+}
