@@ -1,0 +1,116 @@
+import { z } from 'zod';
+
+const name = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a Kubernetes name (lower-case letters, digits and -)').max(63);
+const seconds = (min: number, max: number) => z.number().int('must be a whole number of seconds').min(min).max(max);
+
+/**
+ * Secrets are checked for shape only, with messages that never echo the
+ * value: a webhook URL carries its credential in the path.
+ */
+const secretUrl = z.string().refine((value) => /^https?:\/\/[^\s/]+\/\S*$/.test(value), { message: 'must be an http(s) URL (value not shown)' });
+const secretText = z.string().min(1, 'must not be empty (value not shown)').refine((value) => !/\s/.test(value), { message: 'must not contain spaces or line breaks (value not shown)' });
+
+const github = z
+  .strictObject({
+    apiUrl: z.string().url('must be a URL such as https://api.github.com').default('https://api.github.com'),
+    appId: z.number().int().positive().optional(),
+    installationId: z.number().int().positive().optional(),
+    privateKeyPath: z.string().min(1).optional(),
+    token: secretText.optional(),
+    tokenPath: z.string().min(1).optional(),
+  })
+  .default({ apiUrl: 'https://api.github.com' })
+  .superRefine((value, context) => {
+    const app = value.appId !== undefined || value.installationId !== undefined || value.privateKeyPath !== undefined;
+    const token = value.token !== undefined || value.tokenPath !== undefined;
+    if (app && token) {
+      context.addIssue({ code: 'custom', message: 'use either the GitHub App (appId, installationId, privateKeyPath) or a token, not both' });
+    } else if (app) {
+      for (const key of ['appId', 'installationId', 'privateKeyPath'] as const) {
+        if (value[key] === undefined) context.addIssue({ code: 'custom', path: [key], message: `is required with a GitHub App (appId, installationId, privateKeyPath)` });
+      }
+    } else if (!token) {
+      context.addIssue({ code: 'custom', message: 'needs credentials: appId + installationId + privateKeyPath for the GitHub App, or token / tokenPath' });
+    }
+    if (value.token !== undefined && value.tokenPath !== undefined) context.addIssue({ code: 'custom', path: ['token'], message: 'give token or tokenPath, not both' });
+  });
+
+const slack = z
+  .strictObject({
+    webhookUrl: secretUrl.optional(),
+    token: secretText.optional(),
+    channel: z.string().min(1).optional(),
+    apiUrl: z.string().url('must be a URL such as https://slack.com/api/').optional(),
+  })
+  .superRefine((value, context) => {
+    if (value.webhookUrl !== undefined && value.token !== undefined) {
+      context.addIssue({ code: 'custom', message: 'use either webhookUrl or token + channel, not both' });
+    } else if (value.token !== undefined && value.channel === undefined) {
+      context.addIssue({ code: 'custom', path: ['channel'], message: 'is required with a bot token' });
+    } else if (value.webhookUrl === undefined && value.token === undefined) {
+      context.addIssue({ code: 'custom', message: 'needs webhookUrl, or token + channel' });
+    }
+  });
+
+export const agentConfigSchema = z.strictObject({
+  /** Manifest repository, `owner/name`. */
+  repository: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'must be owner/name'),
+  /** Environment name: the GitHub Deployment's environment. */
+  environment: z.string().min(1).max(255),
+  /** Environment branch; defaults to the environment name, as Ladder's config does. */
+  branch: z.string().min(1).optional(),
+  /** Folder in the branch that holds the manifests; '' or '.' for the whole branch. */
+  path: z.string().default(''),
+  /** Namespaces Ladder may write to; objects elsewhere are refused before anything is applied. */
+  namespaces: z.array(name).min(1, 'needs at least one namespace'),
+  /** Where the Lease and the inventory live (the agent's own namespace). */
+  agentNamespace: name.default('ladder-system'),
+  /** Whether production_environment is set on GitHub Deployments; defaults to environment === 'prd'. */
+  production: z.boolean().optional(),
+  selfHeal: z.boolean().default(false),
+  github,
+  slack: slack.optional(),
+  intervals: z
+    .strictObject({
+      pollSeconds: seconds(1, 3600).default(10),
+      healthTimeoutSeconds: seconds(1, 3600).default(300),
+      resyncSeconds: seconds(10, 86400).default(600),
+    })
+    .default({ pollSeconds: 10, healthTimeoutSeconds: 300, resyncSeconds: 600 }),
+  prune: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      maxDeletions: z.number().int().min(0).default(20),
+      /** Overrides: allow emptying the branch, allow more deletions than maxDeletions. */
+      allowEmpty: z.boolean().default(false),
+      allowOverLimit: z.boolean().default(false),
+    })
+    .default({ enabled: true, maxDeletions: 20, allowEmpty: false, allowOverLimit: false }),
+  apply: z
+    .strictObject({
+      concurrency: z.number().int().min(1).max(64).default(8),
+      /** Take fields from other managers instead of reporting a conflict. */
+      forceConflicts: z.boolean().default(false),
+    })
+    .default({ concurrency: 8, forceConflicts: false }),
+  leaderElection: z
+    .strictObject({
+      leaseName: name.optional(),
+      leaseDurationSeconds: seconds(2, 600).default(15),
+      renewDeadlineSeconds: seconds(1, 600).default(10),
+      retryPeriodSeconds: seconds(1, 600).default(2),
+    })
+    .default({ leaseDurationSeconds: 15, renewDeadlineSeconds: 10, retryPeriodSeconds: 2 })
+    .refine((value) => value.renewDeadlineSeconds < value.leaseDurationSeconds, {
+      message: 'renewDeadlineSeconds must be shorter than leaseDurationSeconds',
+    }),
+  server: z
+    .strictObject({
+      host: z.string().min(1).default('0.0.0.0'),
+      port: z.number().int().min(0).max(65535).default(8080),
+    })
+    .default({ host: '0.0.0.0', port: 8080 }),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+});
+
+export type AgentConfig = z.infer<typeof agentConfigSchema>;

@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createKubeClient, type KubeClient } from '../../src/adapters/kube/client.js';
+import { LeaderElector } from '../../src/agent/leader.js';
+import { startControlPlane, type ControlPlane } from '../bed/kube/control-plane.js';
+import { eventually, sleep, testLogger } from '../support/agent/log.js';
+
+let cluster: ControlPlane;
+let client: KubeClient;
+before(async () => {
+  cluster = await startControlPlane();
+  client = createKubeClient(cluster.kubeConfig);
+});
+after(async () => {
+  client?.close();
+  await cluster?.stop();
+});
+
+function elector(namespace: string, identity: string, transitions: string[]) {
+  return new LeaderElector(client, {
+    namespace,
+    name: 'ladder-agent',
+    identity,
+    leaseDurationMs: 2000,
+    renewDeadlineMs: 1500,
+    retryPeriodMs: 200,
+    log: testLogger(),
+    onLeadershipChange: (leading) => transitions.push(`${identity}:${leading ? 'leads' : 'stops'}`),
+  });
+}
+
+async function readLease(namespace: string) {
+  return client.request<{ spec: { holderIdentity?: string; leaseTransitions?: number; leaseDurationSeconds?: number; renewTime?: string } }>(
+    'GET',
+    `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases/ladder-agent`,
+  );
+}
+
+describe('agent leader election through a Lease', () => {
+  it('lets exactly one of two candidates lead, and the other takes over at once when the leader shuts down', async () => {
+    const namespace = await cluster.newNamespace('leader');
+    const transitions: string[] = [];
+    const a = elector(namespace, 'agent-a', transitions);
+    const b = elector(namespace, 'agent-b', transitions);
+    a.start();
+    b.start();
+    const first = await eventually(() => (a.isLeader() ? a : b.isLeader() ? b : undefined), 'a leader');
+    const second = first === a ? b : a;
+    // Watch both for a while: never two leaders at once.
+    for (let i = 0; i < 20; i++) {
+      assert.ok(!(a.isLeader() && b.isLeader()), 'two replicas lead at the same time');
+      await sleep(100);
+    }
+    assert.equal(second.isLeader(), false);
+    const held = await readLease(namespace);
+    const firstName = first === a ? 'agent-a' : 'agent-b';
+    assert.equal(held.spec.holderIdentity, firstName);
+    assert.equal(held.spec.leaseDurationSeconds, 2);
+
+    const signal = first.leadershipSignal();
+    const stoppedAt = Date.now();
+    await first.stop();
+    assert.equal(signal?.aborted, true, 'work bound to leadership is aborted on shutdown');
+    await eventually(() => second.isLeader(), 'the other replica to take over');
+    // A released Lease is taken on the next retry, not after the lease duration.
+    assert.ok(Date.now() - stoppedAt < 1500, `takeover took ${Date.now() - stoppedAt} ms`);
+    const taken = await readLease(namespace);
+    assert.equal(taken.spec.holderIdentity, first === a ? 'agent-b' : 'agent-a');
+    assert.ok((taken.spec.leaseTransitions ?? 0) >= 1);
+    await second.stop();
+    assert.deepEqual(transitions.filter((t) => t.startsWith(firstName)), [`${firstName}:leads`, `${firstName}:stops`]);
+  });
+
+  it('takes over from a leader that died without releasing, only after the lease duration', async () => {
+    const namespace = await cluster.newNamespace('leader');
+    // A Lease held by a replica that no longer renews (its pod was killed).
+    await client.request('POST', `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases`, {
+      body: {
+        apiVersion: 'coordination.k8s.io/v1',
+        kind: 'Lease',
+        metadata: { name: 'ladder-agent' },
+        spec: { holderIdentity: 'agent-dead', leaseDurationSeconds: 2, renewTime: new Date().toISOString().replace('Z', '000Z'), leaseTransitions: 3 },
+      },
+    });
+    const transitions: string[] = [];
+    const b = elector(namespace, 'agent-b', transitions);
+    const started = Date.now();
+    b.start();
+    await sleep(1000);
+    assert.equal(b.isLeader(), false, 'a Lease renewed less than its duration ago is respected');
+    await eventually(() => b.isLeader(), 'takeover of the expired Lease', 10_000);
+    assert.ok(Date.now() - started >= 2000, 'takeover waited a whole lease duration');
+    const lease = await readLease(namespace);
+    assert.equal(lease.spec.holderIdentity, 'agent-b');
+    assert.equal(lease.spec.leaseTransitions, 4);
+    await b.stop();
+    assert.equal((await readLease(namespace)).spec.holderIdentity, '');
+  });
+
+  it('stops leading when the Lease cannot be renewed, before anyone else may take it', async () => {
+    const namespace = await cluster.newNamespace('leader');
+    const transitions: string[] = [];
+    const a = elector(namespace, 'agent-a', transitions);
+    a.start();
+    await eventually(() => a.isLeader(), 'leadership');
+    const signal = a.leadershipSignal();
+    // Someone else grabs the Lease behind its back (as after a network partition).
+    const lease = await readLease(namespace);
+    (lease.spec as Record<string, unknown>).holderIdentity = 'agent-x';
+    (lease.spec as Record<string, unknown>).renewTime = new Date().toISOString().replace('Z', '000Z');
+    const keepRenewing = setInterval(() => {
+      void readLease(namespace).then((current) => {
+        (current.spec as Record<string, unknown>).renewTime = new Date().toISOString().replace('Z', '000Z');
+        return client.request('PUT', `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases/ladder-agent`, { body: current });
+      }).catch(() => undefined);
+    }, 300);
+    await client.request('PUT', `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases/ladder-agent`, { body: lease });
+    try {
+      await eventually(() => !a.isLeader(), 'leadership to be given up', 5000);
+      assert.equal(signal?.aborted, true);
+    } finally {
+      clearInterval(keepRenewing);
+      await a.stop();
+    }
+  });
+});
