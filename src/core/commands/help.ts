@@ -1,0 +1,22 @@
+import type { CommandError } from './types.js';
+
+/** The command list every help and error reply ends with; short enough to read in a PR thread. */
+export function commandHelp(environments: readonly string[] = []): string {
+  const envs = environments.length > 0 ? `\n\nEnvironments: ${environments.map((name) => `\`${name}\``).join(', ')}.` : '';
+  return [
+    '| command | what it does |',
+    '|---|---|',
+    '| `/ladder promote <env>` | Open or update the promotion pull request for `<env>` now. |',
+    '| `/ladder rollback <env> [to <sha>]` | Open a pull request restoring the previous deployed version of `<env>` (or the one at `<sha>`, a manifest or code commit). |',
+    '| `/ladder lock <env> <reason>` | Hold promotions to `<env>` (the `ladder/lock` status fails) until unlocked. |',
+    '| `/ladder unlock <env>` | Release the lock. |',
+    '| `/ladder diff` | Show what this pull request changes, resource by resource. |',
+    '| `/ladder help` | This list. |',
+  ].join('\n') + envs + '\n\nOne command per line; each line must start with `/ladder`.';
+}
+
+/** The reply to a line that is not a command Ladder understands. */
+export function describeCommandError(text: string, error: CommandError): string {
+  const didYouMean = error.suggestion ? ` Did you mean \`${error.suggestion}\`?` : '';
+  return `\`${text}\`: ${error.message}.${didYouMean}`;
+}
