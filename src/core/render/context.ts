@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EnvironmentConfig, LadderConfig } from '../config/schema.js';
-import { imageReference, imageTagFor } from './image.js';
+import { imageReference, imageTagFor, taggedReference } from './image.js';
 import { valuesFor } from '../config/load.js';
 
 /** What a template sees. docs/templates.md describes each field. */
@@ -23,12 +23,14 @@ export interface ContextInput {
   environment: EnvironmentConfig;
   sha: string;
   imageDigest?: string;
+  /** Overrides the tag derived from `sha` (promotion of an upstream image). */
+  imageTag?: string;
 }
 
 const labelValueLimit = 63;
 
-export function buildContext({ config, environment, sha, imageDigest }: ContextInput): TemplateContext {
-  const imageTag = imageTagFor(sha, config.imageTag);
+export function buildContext({ config, environment, sha, imageDigest, imageTag: tagOverride }: ContextInput): TemplateContext {
+  const imageTag = tagOverride ?? imageTagFor(sha, config.imageTag);
   const selectorLabels = {
     'app.kubernetes.io/name': config.service,
     'app.kubernetes.io/instance': instanceLabel(config.service, environment.name),
@@ -37,7 +39,7 @@ export function buildContext({ config, environment, sha, imageDigest }: ContextI
     service: config.service,
     environment: environment.name,
     namespace: environment.namespace,
-    image: imageReference(config.image, sha, config.imageTag, imageDigest),
+    image: tagOverride === undefined ? imageReference(config.image, sha, config.imageTag, imageDigest) : taggedReference(config.image, tagOverride, imageDigest),
     imageRepository: config.image,
     imageTag,
     imageDigest: imageDigest ?? null,

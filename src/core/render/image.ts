@@ -23,6 +23,17 @@ export function imageReference(image: string, sha: string, tag: LadderConfig['im
   return `${reference}@${digest}`;
 }
 
+const imageTag = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
+/** `<image>:<tag>[@<digest>]` for a tag given as is (an upstream environment's image). */
+export function taggedReference(image: string, tag: string, digest?: string): string {
+  if (!imageTag.test(tag)) throw new RangeError(`image tag must be a valid OCI tag, not ${JSON.stringify(tag)}`);
+  if (digest !== undefined && !sha256Digest.test(digest)) {
+    throw new RangeError(`image digest must be sha256: and 64 lower-case hex digits, not ${JSON.stringify(digest)}`);
+  }
+  return `${image}:${tag}${digest === undefined ? '' : `@${digest}`}`;
+}
+
 /** SHAs come from GitHub or from the CLI, which checks its arguments: a bad one here is a bug. */
 export function assertCommitSha(sha: string): void {
   if (!commitSha.test(sha)) throw new RangeError(`commit SHA must be 40 lower-case hex digits, not ${JSON.stringify(sha)}`);

@@ -16,7 +16,13 @@ export { serializeResource } from './serialize.js';
  */
 export function renderEnvironment(input: RenderInput): RenderedFile[] {
   const environment = environmentNamed(input.config, input.environment);
-  const context = buildContext({ config: input.config, environment, sha: input.sha, imageDigest: input.imageDigest });
+  const context = buildContext({
+    config: input.config,
+    environment,
+    sha: input.sha,
+    ...(input.imageDigest === undefined ? {} : { imageDigest: input.imageDigest }),
+    ...(input.imageTag === undefined ? {} : { imageTag: input.imageTag }),
+  });
   const engine = createTemplateEngine();
   const resources: RenderedResource[] = [];
   // Template order decides which template an error blames first; sort it so that is stable too.

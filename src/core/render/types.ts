@@ -15,6 +15,11 @@ export interface RenderInput {
   templates: readonly TemplateFile[];
   /** `sha256:<64 hex>` when the registry was asked; pins the image by digest. */
   imageDigest?: string;
+  /**
+   * The image tag to deploy instead of the one derived from `sha`: promotion
+   * from an upstream environment carries the exact image that environment runs.
+   */
+  imageTag?: string;
   /** How errors name template files: `deploy/templates` makes `deployment.yaml.hbs` read `deploy/templates/deployment.yaml.hbs`. */
   templatesDir?: string;
   /**
