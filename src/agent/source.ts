@@ -193,10 +193,12 @@ function normalisePrefix(path: string): string {
 /** Status and GitHub's message, or the network error's code: enough to act on, nothing secret. */
 export function describeGitHubError(error: unknown): string {
   const status = (error as { status?: number }).status;
-  const message = (error as { response?: { data?: { message?: string } } }).response?.data?.message;
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  if (status && status !== 500 && message) return `HTTP ${status}: ${message}`;
-  if (cause?.code) return `network error: ${cause.code}`;
-  if (status) return `HTTP ${status}${message ? `: ${message}` : ''}`;
-  return (error as Error)?.message ?? String(error);
+  const response = (error as { response?: { data?: { message?: string } } }).response;
+  if (response) return `HTTP ${status}${response.data?.message ? `: ${response.data.message}` : ''}`;
+  // No response: Octokit reports a network failure as status 500; the code is in the cause chain.
+  for (let cause = (error as { cause?: unknown }).cause; cause; cause = (cause as { cause?: unknown }).cause) {
+    const code = (cause as { code?: string }).code;
+    if (code) return `network error: ${code}`;
+  }
+  return `network error: ${(error as Error)?.message ?? String(error)}`;
 }

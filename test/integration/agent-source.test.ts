@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { writeFile, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { createAgentGitHub } from '../../src/agent/github-client.js';
+import { AgentMetrics } from '../../src/agent/metrics.js';
+import { BranchSource, type SourceOutage } from '../../src/agent/source.js';
+import { startGitHubServer, type GitHubServer } from '../bed/github/index.js';
+import { startSwitchableProxy, type SwitchableProxy } from '../support/agent/switchable-proxy.js';
+import { testLogger } from '../support/agent/log.js';
+
+let github: GitHubServer;
+let proxy: SwitchableProxy;
+let keyPath: string;
+const repo = 'shop/checkout-manifests';
+
+before(async () => {
+  github = await startGitHubServer();
+  proxy = await startSwitchableProxy(github.url);
+  await github.createRepo(repo);
+  await github.seed.commitFiles(repo, 'dev', { 'manifests/a.yaml': 'kind: ConfigMap\n', 'manifests/b.yaml': 'kind: Secret\n', 'README.md': '# docs\n', 'other/c.yaml': 'x: 1\n' }, { from: 'main' });
+  keyPath = join(await mkdtemp(join(tmpdir(), 'ladder-agent-source-')), 'app.pem');
+  await writeFile(keyPath, github.app.privateKey, { mode: 0o600 });
+});
+after(async () => {
+  await proxy?.stop();
+  await github?.stop();
+});
+
+async function newSource(apiUrl: string, events: { down: SourceOutage[]; up: SourceOutage[] }, outageAfterFailures = 2) {
+  const metrics = new AgentMetrics();
+  const octokit = await createAgentGitHub(
+    { apiUrl, appId: github.app.id, installationId: github.installations.idFor(repo), privateKeyPath: keyPath },
+    { onRequest: () => metrics.githubRequestsTotal++, retryAfterBaseValue: 5 },
+  );
+  const source = new BranchSource(octokit, {
+    owner: 'shop',
+    repo: 'checkout-manifests',
+    branch: 'dev',
+    path: 'manifests',
+    metrics,
+    log: testLogger(),
+    outageAfterFailures,
+    events: { unreachable: (o) => void events.down.push(o), recovered: (o) => void events.up.push(o) },
+  });
+  return { source, metrics };
+}
+
+describe('agent source: following the environment branch', () => {
+  it('reads the manifests under the path, and an unchanged branch is a 304 that costs no rate limit', async () => {
+    const { source, metrics } = await newSource(github.url, { down: [], up: [] });
+    const first = await source.poll();
+    assert.equal(first.kind, 'changed');
+    assert.deepEqual(first.snapshot?.files.map((f) => f.path), ['manifests/a.yaml', 'manifests/b.yaml']);
+    assert.equal(first.snapshot?.files[0]?.content, 'kind: ConfigMap\n');
+    assert.equal(source.wasRead(), true);
+
+    const key = `installation:${github.installations.idFor(repo)}`;
+    const used = github.rateLimitUsed(key);
+    const mark = github.requests.mark();
+    for (let i = 0; i < 5; i++) assert.equal((await source.poll()).kind, 'unchanged');
+    const polls = github.requests.since(mark);
+    assert.equal(polls.length, 5);
+    assert.ok(polls.every((r) => r.status === 304 && r.route === '/repos/{owner}/{repo}/commits/{ref}'), JSON.stringify(polls.map((r) => [r.route, r.status])));
+    assert.equal(github.rateLimitUsed(key), used, 'a 304 must not be charged');
+    assert.ok(metrics.githubRequestsTotal >= 8);
+    github.contract.assertClean();
+  });
+
+  it('on a new commit fetches only the blobs that changed', async () => {
+    const { source } = await newSource(github.url, { down: [], up: [] });
+    await source.poll();
+    const sha = await github.seed.commitFiles(repo, 'dev', { 'manifests/b.yaml': 'kind: Secret\nchanged: true\n', 'manifests/d.yml': 'kind: Service\n', 'manifests/a.yaml': null });
+    const mark = github.requests.mark();
+    const result = await source.poll();
+    assert.equal(result.kind, 'changed');
+    assert.equal(result.snapshot?.commit, sha);
+    assert.deepEqual(result.snapshot?.files.map((f) => f.path), ['manifests/b.yaml', 'manifests/d.yml']);
+    assert.equal(github.requests.count('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', mark), 2);
+    assert.equal(github.requests.count('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', mark), 1);
+    github.contract.assertClean();
+  });
+
+  it('keeps serving the last good commit while GitHub is unreachable, with one outage event and one recovery', async () => {
+    const events = { down: [] as SourceOutage[], up: [] as SourceOutage[] };
+    const { source, metrics } = await newSource(proxy.url, events);
+    const good = await source.poll();
+    assert.equal(good.kind, 'changed');
+    proxy.setDown(true);
+    for (let i = 0; i < 6; i++) {
+      const result = await source.poll();
+      assert.equal(result.kind, 'failed');
+      assert.equal(result.snapshot?.commit, good.snapshot?.commit, 'the last good commit is still served');
+    }
+    assert.equal(events.down.length, 1, 'one outage, one event');
+    assert.equal(events.down[0]?.servingCommit, good.snapshot?.commit);
+    assert.match(events.down[0]?.reason ?? '', /ECONNRESET|ECONNREFUSED|network|socket|fetch failed/i);
+    assert.equal(metrics.sourceErrorsTotal, 6);
+    assert.equal(metrics.sourceUnreachable, 1);
+    assert.match(metrics.render(), /^ladder_source_unreachable 1$/m);
+    assert.equal(events.up.length, 0);
+
+    proxy.setDown(false);
+    assert.equal((await source.poll()).kind, 'unchanged');
+    assert.equal((await source.poll()).kind, 'unchanged');
+    assert.equal(events.up.length, 1, 'one recovery event');
+    assert.equal(metrics.sourceUnreachable, 0);
+
+    // A second outage is a new incident.
+    proxy.setDown(true);
+    for (let i = 0; i < 3; i++) await source.poll();
+    proxy.setDown(false);
+    await source.poll();
+    assert.equal(events.down.length, 2);
+    assert.equal(events.up.length, 2);
+  });
+
+  it('a single failed poll is not an outage', async () => {
+    const events = { down: [] as SourceOutage[], up: [] as SourceOutage[] };
+    const { source } = await newSource(github.url, events, 3);
+    await source.poll();
+    github.faults.add({ route: 'GET /repos/{owner}/{repo}/commits/{ref}', status: 502, times: 2 });
+    await source.poll();
+    await source.poll();
+    await source.poll();
+    assert.equal(events.down.length, 0);
+    assert.equal(events.up.length, 0);
+  });
+});
