@@ -1,0 +1,71 @@
+import type { DeploymentState } from '../../core/promotion/gates.js';
+import { parseTrailers, type LadderTrailers } from '../../core/promotion/trailers.js';
+import type { GitHubClient, RepoRef } from './types.js';
+
+/** A GitHub deployment of a manifest commit, with its latest status. */
+export interface DeploymentRecord {
+  id: number;
+  environment: string;
+  /** The manifest commit deployed. */
+  sha: string;
+  createdAt: Date;
+  /** The latest status's state; `pending` when the deployment has none yet (as GitHub reports it). */
+  state: DeploymentState;
+  /** When the latest status was written (the deployment's creation when none). */
+  stateAt: Date;
+  description: string;
+}
+
+/** The newest deployment to `environment` on the manifest repo, or undefined when there has been none. */
+export async function latestDeployment(octokit: GitHubClient, repo: RepoRef, environment: string): Promise<DeploymentRecord | undefined> {
+  const { data } = await octokit.rest.repos.listDeployments({ ...repo, environment, per_page: 1 });
+  const deployment = data[0];
+  if (!deployment) return undefined;
+  const statuses = await octokit.rest.repos.listDeploymentStatuses({ ...repo, deployment_id: deployment.id, per_page: 1 });
+  const status = statuses.data[0];
+  return {
+    id: deployment.id,
+    environment,
+    sha: deployment.sha,
+    createdAt: new Date(deployment.created_at),
+    state: status ? (status.state as DeploymentState) : 'pending',
+    stateAt: new Date(status ? status.created_at : deployment.created_at),
+    description: status?.description ?? '',
+  };
+}
+
+/** What Ladder deployed: its trailers and the commit that carries them. */
+export interface LadderVersion {
+  /** The commit whose message has the trailers (the deployed commit, or the Ladder commit a merge brought in). */
+  commit: string;
+  trailers: LadderTrailers;
+}
+
+/**
+ * The Ladder version at a deployed manifest commit. The deployed commit is
+ * often a merge commit a person made (no trailers) whose second parent is
+ * Ladder's commit; one listing of the newest 30 commits holds both, and
+ * following second parents through it does not depend on commit dates
+ * (which tie when commits are made within a second).
+ */
+export async function ladderVersionAt(octokit: GitHubClient, repo: RepoRef, sha: string): Promise<LadderVersion | undefined> {
+  const { data } = await octokit.rest.repos.listCommits({ ...repo, sha, per_page: 30 });
+  const bySha = new Map(data.map((commit) => [commit.sha, commit]));
+  for (let current = bySha.get(sha), steps = 0; current && steps < data.length; steps += 1) {
+    const trailers = parseTrailers(current.commit.message);
+    if (trailers) return { commit: current.sha, trailers };
+    const next = current.parents[1] ?? current.parents[0];
+    current = next ? bySha.get(next.sha) : undefined;
+  }
+  for (const commit of data) {
+    const trailers = parseTrailers(commit.commit.message);
+    if (trailers) return { commit: commit.sha, trailers };
+  }
+  return undefined;
+}
+
+/** The tree of a commit (`GET git/commits/{sha}`): equal trees mean equal content, whatever the history. */
+export async function commitTree(octokit: GitHubClient, repo: RepoRef, sha: string): Promise<string> {
+  const { data } = await octokit.rest.git.getCommit({ ...repo, commit_sha: sha });
+  return data.tree.sha;
+}

@@ -1,0 +1,40 @@
+import type { GitHubClient, RepoRef } from './types.js';
+
+export interface CommitStatusInput {
+  context: string;
+  state: 'success' | 'pending' | 'failure' | 'error';
+  description: string;
+  targetUrl?: string;
+}
+
+/**
+ * Sets commit statuses on `sha`, skipping each one whose latest status
+ * already has the same state and description: a re-evaluation every few
+ * minutes must not pile up identical statuses (GitHub keeps at most 1000
+ * per context and sha) nor raise `status` webhooks that change nothing.
+ * Returns the contexts actually written.
+ */
+export async function setCommitStatuses(octokit: GitHubClient, repo: RepoRef, sha: string, statuses: readonly CommitStatusInput[]): Promise<string[]> {
+  const current = await latestStatuses(octokit, repo, sha);
+  const written: string[] = [];
+  for (const status of statuses) {
+    const existing = current.get(status.context);
+    if (existing && existing.state === status.state && existing.description === status.description) continue;
+    await octokit.rest.repos.createCommitStatus({
+      ...repo,
+      sha,
+      context: status.context,
+      state: status.state,
+      description: status.description,
+      ...(status.targetUrl ? { target_url: status.targetUrl } : {}),
+    });
+    written.push(status.context);
+  }
+  return written;
+}
+
+/** The latest status per context on `sha` (GitHub's combined status, one request). */
+export async function latestStatuses(octokit: GitHubClient, repo: RepoRef, sha: string): Promise<Map<string, { state: string; description: string }>> {
+  const { data } = await octokit.rest.repos.getCombinedStatusForRef({ ...repo, ref: sha, per_page: 100 });
+  return new Map(data.statuses.map((status) => [status.context, { state: status.state, description: status.description ?? '' }]));
+}
