@@ -1,0 +1,149 @@
+import { hostname } from 'node:os';
+import { KubeConfig } from '@kubernetes/client-node';
+import { pino, type Logger } from 'pino';
+import { createKubeClient, type KubeClient } from '../adapters/kube/client.js';
+import { silentSink, type AlertSink } from './alerts.js';
+import { agentIdentity, type AgentConfig } from './config.js';
+import { createAgentGitHub, type AgentGitHub } from './github-client.js';
+import { LeaderElector } from './leader.js';
+import { AgentMetrics } from './metrics.js';
+import { startDeploymentReport } from './report.js';
+import { AgentLoop, type Deployer, type DeploymentReporter } from './run.js';
+import { startAgentServer, type AgentServer } from './server.js';
+import { BranchSource } from './source.js';
+import { createKubeDeployer } from './deploy.js';
+import { createAlertSink } from './alerts-wiring.js';
+
+export interface AgentDeps {
+  /** Default: in-cluster service account, or KUBECONFIG / ~/.kube/config. */
+  kubeConfig?: KubeConfig;
+  env?: Readonly<Record<string, string | undefined>>;
+  log?: Logger;
+  /** Default: LADDER_POD_NAME / POD_NAME / HOSTNAME. */
+  identity?: string;
+  /** Replaces the Slack sink built from the config (tests, or no alerts). */
+  alerts?: AlertSink;
+  /** Replaces the Kubernetes deployer (tests of the loop alone). */
+  deployer?: Deployer;
+  /** Failed polls before GitHub counts as unreachable (default 3). */
+  outageAfterFailures?: number;
+}
+
+export interface RunningAgent {
+  /** Base URL of /healthz, /readyz and /metrics. */
+  url: string;
+  metrics: AgentMetrics;
+  loop: AgentLoop;
+  elector: LeaderElector;
+  kube: KubeClient;
+  github: AgentGitHub;
+  /** Graceful shutdown: stop the loop (the apply in progress ends), stop watches, release the Lease, close the server. */
+  stop(): Promise<void>;
+}
+
+/** Builds every part of the agent from its config and starts it. */
+export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Promise<RunningAgent> {
+  const env = deps.env ?? process.env;
+  const log = (deps.log ?? pino({ level: config.logLevel, base: { component: 'ladder-agent' } })).child({ environment: config.environment });
+  const identity = deps.identity ?? agentIdentity(env, hostname());
+  const [owner, repo] = config.repository.split('/') as [string, string];
+  const branch = config.branch ?? config.environment;
+  const metrics = new AgentMetrics();
+
+  const github = await createAgentGitHub(config.github, { log, onRequest: () => metrics.githubRequestsTotal++ });
+  const kubeConfig = deps.kubeConfig ?? loadKubeConfig();
+  const kube = createKubeClient(kubeConfig, { userAgent: `ladder-agent/${identity}` });
+  metrics.sources.kubeRequests = () => kube.requestCount();
+  const alerts = deps.alerts ?? (config.slack ? createAlertSink(config, log) : silentSink);
+
+  const source = new BranchSource(github, {
+    owner,
+    repo,
+    branch,
+    path: config.path,
+    metrics,
+    log: log.child({ part: 'source' }),
+    outageAfterFailures: deps.outageAfterFailures ?? 3,
+    events: {
+      unreachable: (outage) => alerts.sourceUnreachable({ environment: config.environment, repository: outage.repository, branch, error: outage.reason, lastGoodCommit: outage.servingCommit, at: outage.since }),
+      recovered: (outage) => alerts.sourceRecovered({ environment: config.environment, repository: outage.repository, branch, lastGoodCommit: outage.servingCommit, at: outage.until }),
+    },
+  });
+  let loop: AgentLoop | undefined;
+  const elector = new LeaderElector(kube, {
+    namespace: config.agentNamespace,
+    name: config.leaderElection.leaseName ?? `ladder-agent-${config.environment}`,
+    identity,
+    leaseDurationMs: config.leaderElection.leaseDurationSeconds * 1000,
+    renewDeadlineMs: config.leaderElection.renewDeadlineSeconds * 1000,
+    retryPeriodMs: config.leaderElection.retryPeriodSeconds * 1000,
+    log: log.child({ part: 'leader', identity }),
+    onLeadershipChange: (leading) => {
+      metrics.isLeader = leading ? 1 : 0;
+      loop?.pollNow();
+    },
+  });
+  const deployer = deps.deployer ?? createKubeDeployer(kube, config, { alerts, metrics, log: log.child({ part: 'sync' }) });
+  const target = { owner, repo, environment: config.environment, path: config.path, production: config.production ?? config.environment === 'prd' };
+  const reporter: DeploymentReporter = {
+    alreadyReported: (commit) => hasSuccessfulDeployment(github, target, commit),
+    start: (commit) => startDeploymentReport(github, target, commit, log.child({ part: 'report' })),
+  };
+  loop = new AgentLoop({
+    source,
+    elector,
+    deployer,
+    reporter,
+    alerts: { deployFailed: (failure) => alerts.deployFailed({ environment: config.environment, commit: failure.commit, message: failure.description, at: new Date() }) },
+    metrics,
+    log,
+    pollMs: config.intervals.pollSeconds * 1000,
+    retryFailedMs: config.intervals.resyncSeconds * 1000,
+  });
+  const started = loop;
+  const server: AgentServer = await startAgentServer({
+    host: config.server.host,
+    port: config.server.port,
+    metrics,
+    probes: { healthy: () => true, ready: () => started.ready() },
+  });
+  log.info({ identity, repository: config.repository, branch, path: config.path, namespaces: config.namespaces, url: server.url }, 'ladder agent started');
+  elector.start();
+  const running = started.start();
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url: server.url,
+    metrics,
+    loop: started,
+    elector,
+    kube,
+    github,
+    stop: () =>
+      (stopping ??= (async () => {
+        log.info('shutting down');
+        await started.stop();
+        await running;
+        await elector.stop();
+        await alerts.close?.();
+        await server.close();
+        kube.close();
+        log.info('stopped');
+      })()),
+  };
+}
+
+function loadKubeConfig(): KubeConfig {
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromDefault();
+  return kubeConfig;
+}
+
+/** Whether the newest deployment of the environment is this commit and succeeded, so a new leader need not report it again. */
+async function hasSuccessfulDeployment(github: AgentGitHub, target: { owner: string; repo: string; environment: string }, commit: string): Promise<boolean> {
+  const { data: deployments } = await github.rest.repos.listDeployments({ owner: target.owner, repo: target.repo, environment: target.environment, per_page: 1 });
+  const latest = deployments[0];
+  if (!latest || latest.sha !== commit) return false;
+  const { data: statuses } = await github.rest.repos.listDeploymentStatuses({ owner: target.owner, repo: target.repo, deployment_id: latest.id, per_page: 1 });
+  return statuses[0]?.state === 'success';
+}

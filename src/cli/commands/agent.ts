@@ -1,0 +1,79 @@
+import { resolve } from 'node:path';
+import { AgentConfigError, agentEnvironmentVariables, loadAgentConfig } from '../../agent/config.js';
+import type { RunningAgent } from '../../agent/main.js';
+import { exitCode, UsageError, type CliIO, type Command } from '../command.js';
+
+const variables = agentEnvironmentVariables.map((v) => `  ${v.name.padEnd(32)} ${v.path.join('.')}${v.secret ? '  (secret)' : ''}`).join('\n');
+
+export const agentCommand: Command = {
+  name: 'agent',
+  summary: 'Run the in-cluster agent: apply the environment branch, prune, report, alert on drift',
+  usage: ['agent --config <file>', 'agent            (everything from LADDER_* variables)'],
+  description: `
+Follows the environment branch of a manifest repository on GitHub, applies
+each new commit to the cluster with server-side apply (field manager ladder),
+prunes what left Git, waits for rollouts, reports the result as a GitHub
+Deployment, and reports drift to Slack. Replicas elect a leader through a
+Lease; only the leader writes. Serves /healthz, /readyz and /metrics.
+
+The config file is YAML (see docs/agent.md). Environment variables override
+it; values of secret variables are never printed:
+${variables}
+
+Kubernetes credentials come from the pod's service account, or KUBECONFIG /
+~/.kube/config outside a cluster. SIGTERM or SIGINT shuts down gracefully:
+the apply in progress ends, watches stop, the Lease is released.
+
+Exit status: 0 after a clean shutdown, 2 when the configuration is wrong,
+1 when the agent could not start or failed while running.`,
+  options: {
+    config: { type: 'string', short: 'c', value: '<file>', description: 'Agent config file (YAML). Optional when LADDER_* variables say everything.' },
+  },
+  examples: ['ladder agent --config /etc/ladder/agent.yaml', 'LADDER_SELF_HEAL=true ladder agent -c agent.yaml'],
+  inputErrorExit: exitCode.trouble,
+  async run(values, positionals, io) {
+    if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+    const file = typeof values.config === 'string' ? resolve(io.cwd, values.config) : undefined;
+    let config;
+    try {
+      config = await loadAgentConfig(file, io.env);
+    } catch (error) {
+      if (error instanceof AgentConfigError) {
+        io.stderr(`ladder agent: ${error.message}\n`);
+        return exitCode.trouble;
+      }
+      throw error;
+    }
+    // Loaded here so other commands do not pay for the agent's clients at start-up.
+    const { startAgent } = await import('../../agent/main.js');
+    return runUntilSignal(() => startAgent(config, { env: io.env }), io);
+  },
+};
+
+/** Starts the agent and keeps it running until SIGTERM or SIGINT; a second signal exits at once. */
+async function runUntilSignal(start: () => Promise<RunningAgent>, io: CliIO): Promise<number> {
+  let agent;
+  try {
+    agent = await start();
+  } catch (error) {
+    io.stderr(`ladder agent: could not start: ${(error as Error).message}\n`);
+    return 1;
+  }
+  const running = agent;
+  return new Promise<number>((done) => {
+    let signalled = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (signalled) process.exit(signal === 'SIGTERM' ? 143 : 130);
+      signalled = true;
+      io.stderr(`ladder agent: ${signal} received, shutting down\n`);
+      running.stop().then(
+        () => done(exitCode.ok),
+        (error: unknown) => {
+          io.stderr(`ladder agent: shutdown failed: ${(error as Error).message}\n`);
+          done(1);
+        },
+      );
+    };
+    process.on('SIGTERM', onSignal).on('SIGINT', onSignal);
+  });
+}
