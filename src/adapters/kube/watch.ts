@@ -1,0 +1,82 @@
+import type { IncomingMessage } from 'node:http';
+import { KubeApiError, type KubeStatus } from './errors.js';
+import type { KubeObject, WatchEventType } from './types.js';
+
+export interface WatchHandle {
+  abort(): void;
+}
+
+/**
+ * Reads a watch response: one JSON event per line. `onDone` is called exactly
+ * once — without an error when the server ends the stream (watches time out
+ * normally) or after `abort()`, with a KubeApiError for an `ERROR` event (410
+ * Gone when the resourceVersion is too old) or the HTTP error, and with the
+ * socket error when the connection breaks.
+ */
+export function readWatchStream(
+  opening: Promise<IncomingMessage>,
+  controller: AbortController,
+  describe: { method: string; path: string },
+  onEvent: (type: WatchEventType, object: KubeObject) => void,
+  onDone: (error?: Error) => void,
+): WatchHandle {
+  let finished = false;
+  const finish = (error?: Error) => {
+    if (finished) return;
+    finished = true;
+    if (!controller.signal.aborted) controller.abort();
+    onDone(controller.signal.aborted && !error ? undefined : error);
+  };
+
+  opening.then(
+    async (response) => {
+      if ((response.statusCode ?? 0) >= 300) {
+        const chunks: Buffer[] = [];
+        for await (const chunk of response) chunks.push(chunk as Buffer);
+        finish(new KubeApiError(response.statusCode ?? 0, describe.method, describe.path, parseStatus(Buffer.concat(chunks).toString('utf8'))));
+        return;
+      }
+      let pending = '';
+      try {
+        response.setEncoding('utf8');
+        for await (const chunk of response as AsyncIterable<string>) {
+          pending += chunk;
+          let newline: number;
+          while ((newline = pending.indexOf('\n')) >= 0) {
+            const line = pending.slice(0, newline).trim();
+            pending = pending.slice(newline + 1);
+            if (!line || finished) continue;
+            const event = JSON.parse(line) as { type: string; object: KubeObject };
+            if (event.type === 'ERROR') {
+              const status = event.object as KubeStatus;
+              finish(new KubeApiError(status.code ?? 500, describe.method, describe.path, status));
+              return;
+            }
+            onEvent(event.type as WatchEventType, event.object);
+          }
+        }
+        finish();
+      } catch (error) {
+        finish(controller.signal.aborted ? undefined : (error as Error));
+      }
+    },
+    (error: Error) => finish(controller.signal.aborted ? undefined : error),
+  );
+
+  return {
+    abort() {
+      if (finished) return;
+      controller.abort();
+      finish();
+    },
+  };
+}
+
+export function parseStatus(text: string): KubeStatus | string {
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    return parsed && typeof parsed === 'object' ? (parsed as KubeStatus) : text;
+  } catch {
+    return text;
+  }
+}

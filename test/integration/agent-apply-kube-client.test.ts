@@ -1,0 +1,133 @@
+// The agent's Kubernetes client against the real API server: raw JSON that
+// keeps every key, the server's Status in errors, discovery that finds CRDs
+// applied moments ago, watches, and service-account tokens.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { createKubeClient, KubeApiError, type KubeClient, type KubeObject } from '../../src/adapters/kube/client.js';
+import { startControlPlane, type ControlPlane } from '../bed/kube/control-plane.js';
+
+let cluster: ControlPlane;
+let client: KubeClient;
+before(async () => {
+  cluster = await startControlPlane();
+  client = createKubeClient(cluster.kubeConfig);
+});
+after(async () => {
+  client?.close();
+  await cluster?.stop();
+});
+
+const applyPatch = { contentType: 'application/apply-patch+yaml', query: { fieldManager: 'ladder', force: true } };
+
+test('reads and writes raw JSON, and counts requests', async () => {
+  const namespace = await cluster.newNamespace('client');
+  const before = client.requestCount();
+  const created = await client.request<KubeObject>('POST', `/api/v1/namespaces/${namespace}/configmaps`, {
+    body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { greeting: 'hello' } },
+  });
+  assert.equal(created.metadata?.namespace, namespace);
+  const read = await client.request<KubeObject>('GET', `/api/v1/namespaces/${namespace}/configmaps/settings`);
+  assert.deepEqual(read.data, { greeting: 'hello' });
+  assert.equal(client.requestCount() - before, 2);
+});
+
+test('errors carry the API server status: reason, message and causes', async () => {
+  const namespace = await cluster.newNamespace('client');
+  await assert.rejects(client.request('GET', `/api/v1/namespaces/${namespace}/configmaps/missing`), (error: unknown) => {
+    assert.ok(error instanceof KubeApiError);
+    assert.equal(error.status, 404);
+    assert.equal(error.reason, 'NotFound');
+    assert.match(error.message, /configmaps "missing" not found/);
+    return true;
+  });
+  const invalid = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'Not_A_Name', namespace } };
+  await assert.rejects(client.request('PATCH', `/api/v1/namespaces/${namespace}/configmaps/Not_A_Name`, { ...applyPatch, body: invalid }), (error: unknown) => {
+    assert.ok(error instanceof KubeApiError);
+    assert.equal(error.status, 422);
+    assert.equal(error.reason, 'Invalid');
+    assert.ok(error.causes.some((cause) => cause.field === 'metadata.name'), JSON.stringify(error.causes));
+    return true;
+  });
+});
+
+test('a CRD keeps x-kubernetes-int-or-string, and discovery finds its kind once served', async () => {
+  const crd = {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'widgets.client.example.com' },
+    spec: {
+      group: 'client.example.com',
+      scope: 'Namespaced',
+      names: { kind: 'Widget', plural: 'widgets' },
+      versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { port: { 'x-kubernetes-int-or-string': true } } } } } } }],
+    },
+  };
+  assert.equal(await client.resourceFor('client.example.com/v1', 'Widget'), undefined);
+  const stored = await client.request<{ spec: typeof crd.spec }>('PATCH', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}`, { ...applyPatch, body: crd });
+  assert.equal(stored.spec.versions[0]!.schema.openAPIV3Schema.properties.spec.properties.port['x-kubernetes-int-or-string'], true);
+  const deadline = Date.now() + 20_000;
+  let info = await client.resourceFor('client.example.com/v1', 'Widget');
+  while (!info && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    info = await client.resourceFor('client.example.com/v1', 'Widget');
+  }
+  assert.deepEqual(info, { group: 'client.example.com', version: 'v1', kind: 'Widget', plural: 'widgets', namespaced: true });
+  const deployments = await client.resourceFor('apps/v1', 'Deployment');
+  assert.equal(client.pathFor({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web' }, deployments!), '/apis/apps/v1/namespaces/shop/deployments/web');
+  const namespaces = await client.resourceFor('v1', 'Namespace');
+  assert.equal(client.pathFor({ apiVersion: 'v1', kind: 'Namespace', namespace: 'ignored', name: 'shop' }, namespaces!), '/api/v1/namespaces/shop');
+  // Cached: asking again for a known kind sends nothing.
+  const count = client.requestCount();
+  await client.resourceFor('apps/v1', 'Deployment');
+  assert.equal(client.requestCount(), count);
+});
+
+test('watch streams events until aborted', async () => {
+  const namespace = await cluster.newNamespace('client');
+  const events: string[] = [];
+  let done: (error?: Error) => void = () => {};
+  const finished = new Promise<Error | undefined>((resolve) => { done = resolve; });
+  const seen = new Promise<void>((resolve) => {
+    const handle = client.watch(`/api/v1/namespaces/${namespace}/configmaps`, { allowWatchBookmarks: true }, (type, object) => {
+      events.push(`${type} ${object.metadata?.name}`);
+      if (type === 'DELETED') { handle.abort(); resolve(); }
+    }, (error) => done(error));
+    void (async () => {
+      await new Promise((r) => setTimeout(r, 300));
+      const path = `/api/v1/namespaces/${namespace}/configmaps`;
+      await client.request('POST', path, { body: { metadata: { name: 'watched' }, data: { a: '1' } } });
+      await client.request('PATCH', `${path}/watched`, { body: { data: { a: '2' } }, contentType: 'application/merge-patch+json' });
+      await client.request('DELETE', `${path}/watched`);
+    })();
+  });
+  await seen;
+  assert.equal(await finished, undefined);
+  assert.deepEqual(events.filter((e) => !e.startsWith('BOOKMARK')), ['ADDED watched', 'MODIFIED watched', 'DELETED watched']);
+});
+
+test('a watch ends without error when the server closes it, and with the server error on a bad path', async () => {
+  const closed = await new Promise<Error | undefined>((resolve) => {
+    client.watch('/api/v1/namespaces/default/configmaps', { timeoutSeconds: 1 }, () => {}, resolve);
+  });
+  assert.equal(closed, undefined);
+  const failed = await new Promise<Error | undefined>((resolve) => {
+    client.watch('/api/v1/namespaces/default/gizmos', {}, () => {}, resolve);
+  });
+  assert.ok(failed instanceof KubeApiError, String(failed));
+  assert.equal(failed.status, 404);
+});
+
+test('a service account bearer token: forbidden until bound, then allowed', async () => {
+  const namespace = await cluster.newNamespace('client');
+  const agent = createKubeClient(await cluster.kubeConfigForServiceAccount(namespace, 'ladder-agent'));
+  try {
+    await assert.rejects(agent.request('GET', `/api/v1/namespaces/${namespace}/configmaps`), (error: unknown) => error instanceof KubeApiError && error.status === 403 && /system:serviceaccount:/.test(error.message));
+    await client.request('POST', `/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}/rolebindings`, {
+      body: { metadata: { name: 'agent-view' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' }, subjects: [{ kind: 'ServiceAccount', name: 'ladder-agent', namespace }] },
+    });
+    const list = await agent.request<{ items: unknown[] }>('GET', `/api/v1/namespaces/${namespace}/configmaps`);
+    assert.ok(Array.isArray(list.items));
+  } finally {
+    agent.close();
+  }
+});
