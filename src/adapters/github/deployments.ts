@@ -46,19 +46,34 @@ export interface LadderVersion {
  * often a merge commit a person made (no trailers) whose second parent is
  * Ladder's commit; one listing of the newest 30 commits holds both, and
  * following second parents through it does not depend on commit dates
- * (which tie when commits are made within a second).
+ * (which tie when commits are made within a second). `match` narrows to one
+ * service and environment, for manifest repositories several services share:
+ * then the newest matching commit in the listing counts when the walk from
+ * the deployed commit passes through another service's.
  */
-export async function ladderVersionAt(octokit: GitHubClient, repo: RepoRef, sha: string): Promise<LadderVersion | undefined> {
+export async function ladderVersionAt(
+  octokit: GitHubClient,
+  repo: RepoRef,
+  sha: string,
+  match: { service?: string; environment?: string } = {},
+): Promise<LadderVersion | undefined> {
   const { data } = await octokit.rest.repos.listCommits({ ...repo, sha, per_page: 30 });
+  const matching = (message: string): LadderTrailers | undefined => {
+    const trailers = parseTrailers(message);
+    if (!trailers) return undefined;
+    if (match.service && trailers.service !== match.service) return undefined;
+    if (match.environment && trailers.environment !== match.environment) return undefined;
+    return trailers;
+  };
   const bySha = new Map(data.map((commit) => [commit.sha, commit]));
   for (let current = bySha.get(sha), steps = 0; current && steps < data.length; steps += 1) {
-    const trailers = parseTrailers(current.commit.message);
+    const trailers = matching(current.commit.message);
     if (trailers) return { commit: current.sha, trailers };
     const next = current.parents[1] ?? current.parents[0];
     current = next ? bySha.get(next.sha) : undefined;
   }
   for (const commit of data) {
-    const trailers = parseTrailers(commit.commit.message);
+    const trailers = matching(commit.commit.message);
     if (trailers) return { commit: commit.sha, trailers };
   }
   return undefined;

@@ -1,5 +1,58 @@
 import type { Probot } from 'probot';
+import { retryRateLimits } from '../../adapters/github/octokit.js';
+import type { GitHubClient, RepoRef } from '../../adapters/github/types.js';
+import { gateContexts } from '../../core/promotion/gates.js';
 import type { AppDeps } from '../deps.js';
+import { gateServiceFor } from './service.js';
 
-/** Gates (ladder/soak, ladder/window, ladder/lock) — owned by A2; a stub until it lands. */
-export function register(_app: Probot, _deps: AppDeps): void {}
+/**
+ * Gates (`ladder/soak`, `ladder/window`, `ladder/lock`) as commit statuses on
+ * promotion pull requests, and auto-merge for `autoMerge` environments.
+ *
+ * - A promotion PR opened, updated or reopened: evaluate its gates.
+ * - A deployment status on the manifest repo: the upstream of some PRs
+ *   changed, so evaluate every open promotion PR there.
+ * - A status, check run or review that could make a PR mergeable: try the
+ *   merge (no re-evaluation: gate statuses are kept fresh by the above and
+ *   by the recheck scheduler).
+ */
+export function register(app: Probot, deps: AppDeps): void {
+  const gates = gateServiceFor(app, deps);
+  const clientOf = (octokit: unknown): GitHubClient => retryRateLimits(octokit as GitHubClient, deps.retry);
+  const repoOf = (repository: { owner: { login: string }; name: string }): RepoRef => ({ owner: repository.owner.login, repo: repository.name });
+
+  app.on(['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened'], async (context) => {
+    const { pull_request: pull, repository, installation } = context.payload;
+    if (!installation || !pull.head.ref.startsWith('ladder/')) return;
+    void gates.enqueue(installation.id, clientOf(context.octokit), repoOf(repository), { number: pull.number, headRef: pull.head.ref, headSha: pull.head.sha }, 'evaluate');
+  });
+
+  app.on('pull_request.closed', async (context) => {
+    gates.forget(repoOf(context.payload.repository), context.payload.pull_request.number);
+  });
+
+  app.on('deployment_status', async (context) => {
+    const { repository, installation } = context.payload;
+    if (!installation) return;
+    await gates.enqueueRepository(installation.id, clientOf(context.octokit), repoOf(repository));
+  });
+
+  app.on('status', async (context) => {
+    const { repository, installation, sha, state, context: statusContext } = context.payload;
+    // Ladder's own gate statuses are followed by a merge attempt where they are written.
+    if (!installation || state !== 'success' || (gateContexts as readonly string[]).includes(statusContext)) return;
+    await gates.enqueueForHead(installation.id, clientOf(context.octokit), repoOf(repository), sha);
+  });
+
+  app.on('check_run.completed', async (context) => {
+    const { repository, installation, check_run: run } = context.payload;
+    if (!installation || run.conclusion !== 'success') return;
+    await gates.enqueueForHead(installation.id, clientOf(context.octokit), repoOf(repository), run.head_sha);
+  });
+
+  app.on('pull_request_review.submitted', async (context) => {
+    const { pull_request: pull, repository, installation, review } = context.payload;
+    if (!installation || review.state.toLowerCase() !== 'approved' || !pull.head.ref.startsWith('ladder/')) return;
+    void gates.enqueue(installation.id, clientOf(context.octokit), repoOf(repository), { number: pull.number, headRef: pull.head.ref, headSha: pull.head.sha }, 'merge');
+  });
+}

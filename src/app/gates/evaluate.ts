@@ -1,0 +1,86 @@
+import { latestDeployment, ladderVersionAt } from '../../adapters/github/deployments.js';
+import { readLock } from '../../adapters/github/locks.js';
+import { setCommitStatuses } from '../../adapters/github/statuses.js';
+import { parseRepo, type GitHubClient, type RepoRef } from '../../adapters/github/types.js';
+import type { EnvironmentConfig, LadderConfig } from '../../core/config/schema.js';
+import { parsePromotionBranch } from '../../core/promotion/branch.js';
+import { lockGate, nextRecheck, soakGate, windowGate, type GateResult, type UpstreamDeployment } from '../../core/promotion/gates.js';
+import { parseTrailers, type LadderTrailers } from '../../core/promotion/trailers.js';
+import { readServiceConfig } from './service-config.js';
+
+/** A pull request as the gates need it. */
+export interface PromotionPull {
+  number: number;
+  headRef: string;
+  headSha: string;
+}
+
+/** What Ladder knows about an open promotion pull request. */
+export interface PromotionPullContext {
+  pull: PromotionPull;
+  trailers: LadderTrailers;
+  config: LadderConfig;
+  environment: EnvironmentConfig;
+}
+
+const rollbackSuffix = '-rollback';
+
+/**
+ * Reads a promotion pull request's trailers (from its head commit) and the
+ * config they were rendered with. Undefined for pull requests Ladder did not
+ * open: another branch, no trailers, or an environment the config lacks.
+ */
+export async function readPromotionPull(octokit: GitHubClient, manifestRepo: RepoRef, pull: PromotionPull): Promise<PromotionPullContext | undefined> {
+  // Rollback PRs go into the same protected branch, so they need the statuses too.
+  const rollback = pull.headRef.endsWith(rollbackSuffix);
+  const branch = parsePromotionBranch(rollback ? pull.headRef.slice(0, -rollbackSuffix.length) : pull.headRef);
+  if (!branch) return undefined;
+  const { data: head } = await octokit.rest.git.getCommit({ ...manifestRepo, commit_sha: pull.headSha });
+  const trailers = parseTrailers(head.message);
+  if (!trailers || trailers.environment !== branch.environment) return undefined;
+  const config = await readServiceConfig(octokit, parseRepo(trailers.sourceRepo), trailers.sourceSha);
+  const environment = config.environments.find((env) => env.name === branch.environment);
+  if (!environment) return undefined;
+  return { pull, trailers, config, environment };
+}
+
+/** The upstream environment's newest deployment, with the image it deployed. */
+async function readUpstream(octokit: GitHubClient, manifestRepo: RepoRef, service: string, environment: string): Promise<UpstreamDeployment | undefined> {
+  const deployment = await latestDeployment(octokit, manifestRepo, environment);
+  if (!deployment) return undefined;
+  const version = await ladderVersionAt(octokit, manifestRepo, deployment.sha, { service, environment });
+  return {
+    state: deployment.state,
+    at: deployment.stateAt,
+    description: deployment.description,
+    ...(version ? { image: version.trailers.image } : {}),
+  };
+}
+
+const rollbackSoak: GateResult = { context: 'ladder/soak', state: 'success', description: 'Rollback: restores an earlier version, no soak' };
+
+export interface GateEvaluation {
+  results: GateResult[];
+  /** The earliest time any result changes by time alone. */
+  recheckAt?: Date;
+  /** Contexts whose status was written (the others were already up to date). */
+  written: string[];
+}
+
+/** Evaluates soak, window and lock for a promotion pull request and sets them as statuses on its head. */
+export async function evaluateGates(octokit: GitHubClient, manifestRepo: RepoRef, promotion: PromotionPullContext, now: Date): Promise<GateEvaluation> {
+  const { environment, trailers, pull } = promotion;
+  const rollback = trailers.kind === 'rollback';
+  const promotedFrom = 'environment' in environment.from && !rollback ? environment.from.environment : undefined;
+  const upstream = promotedFrom ? await readUpstream(octokit, manifestRepo, trailers.service, promotedFrom) : undefined;
+  const lock = await readLock(octokit, manifestRepo, trailers.service, environment.name);
+  const results = [
+    // A rollback restores a version this environment already ran: nothing upstream to soak.
+    rollback ? rollbackSoak : soakGate({ environment, image: trailers.image, upstream, now }),
+    windowGate({ windows: environment.windows, now }),
+    lockGate(lock),
+  ];
+  const written = await setCommitStatuses(octokit, manifestRepo, pull.headSha, results);
+  const recheckAt = nextRecheck(results);
+  return { results, written, ...(recheckAt ? { recheckAt } : {}) };
+}

@@ -1,0 +1,125 @@
+import type { Logger } from 'pino';
+import type { Probot } from 'probot';
+import { retryRateLimits } from '../../adapters/github/octokit.js';
+import { formatRepo, type GitHubClient, type RepoRef } from '../../adapters/github/types.js';
+import { parsePromotionBranch } from '../../core/promotion/branch.js';
+import type { AppDeps } from '../deps.js';
+import { mergeWhenReady } from './auto-merge.js';
+import { evaluateGates, readPromotionPull, type PromotionPull } from './evaluate.js';
+import { RecheckScheduler } from './scheduler.js';
+
+/** What a check of one pull request does: evaluate the gates (and then try to merge), or only try to merge. */
+export type PullCheck = 'evaluate' | 'merge';
+
+/**
+ * Runs gate evaluations and auto-merge attempts for promotion pull requests
+ * on the App's queue, and re-runs them when time alone changes a gate.
+ * One per AppDeps (see gateServiceFor), so other features can ask for a
+ * re-evaluation (a lock set or cleared by a comment command).
+ */
+export class GateService {
+  private readonly scheduler: RecheckScheduler;
+
+  constructor(
+    private readonly app: Probot,
+    private readonly deps: AppDeps,
+  ) {
+    this.scheduler = new RecheckScheduler(deps.clock);
+  }
+
+  private get log(): Logger {
+    return (this.deps.log ?? (this.app.log as unknown as Logger)).child({ feature: 'gates' });
+  }
+
+  /**
+   * Queues a check of one pull request. Work for one environment's pull
+   * requests shares a queue key with the rest of that environment's work, so
+   * it runs after a promotion in flight has finished (check run included).
+   */
+  enqueue(installationId: number, octokit: GitHubClient | undefined, repo: RepoRef, pull: PromotionPull, check: PullCheck): Promise<void> {
+    const branch = pull.headRef.replace(/-rollback$/, '');
+    const environment = parsePromotionBranch(branch)?.environment ?? pull.headRef;
+    const key = gatesQueueKey(repo, environment);
+    return this.deps.queue.run(key, async () => {
+      const log = this.log.child({ repo: formatRepo(repo), pull: pull.number, sha: pull.headSha });
+      try {
+        if (octokit) return await this.checkPull(installationId, octokit, repo, pull, check, log);
+        // A timed recheck: authenticate afresh (tokens expire) and follow the pull request's current head.
+        const client = retryRateLimits((await this.app.auth(installationId)) as unknown as GitHubClient, this.deps.retry);
+        const { data: current } = await client.rest.pulls.get({ ...repo, pull_number: pull.number });
+        if (current.state !== 'open') return;
+        await this.checkPull(installationId, client, repo, { ...pull, headSha: current.head.sha }, check, log);
+      } catch (error) {
+        log.error({ err: error }, 'Checking promotion gates failed');
+      }
+    });
+  }
+
+  /** Queues an evaluation of every open promotion pull request in a manifest repository. */
+  async enqueueRepository(installationId: number, octokit: GitHubClient, repo: RepoRef, check: PullCheck = 'evaluate'): Promise<void> {
+    const pulls = await openPromotionPulls(octokit, repo);
+    await Promise.all(pulls.map((pull) => this.enqueue(installationId, octokit, repo, pull, check)));
+  }
+
+  /** Queues a merge attempt for open promotion pull requests whose head is `sha`. */
+  async enqueueForHead(installationId: number, octokit: GitHubClient, repo: RepoRef, sha: string): Promise<void> {
+    const pulls = (await openPromotionPulls(octokit, repo)).filter((pull) => pull.headSha === sha);
+    await Promise.all(pulls.map((pull) => this.enqueue(installationId, octokit, repo, pull, 'merge')));
+  }
+
+  forget(repo: RepoRef, pullNumber: number): void {
+    this.scheduler.cancel(pullKey(repo, pullNumber));
+  }
+
+  /** When the pull request's gates are next re-evaluated by time alone (for tests and logs). */
+  recheckDueAt(repo: RepoRef, pullNumber: number): Date | undefined {
+    return this.scheduler.dueAt(pullKey(repo, pullNumber));
+  }
+
+  private async checkPull(installationId: number, octokit: GitHubClient, repo: RepoRef, pull: PromotionPull, check: PullCheck, log: Logger): Promise<void> {
+    const promotion = await readPromotionPull(octokit, repo, pull);
+    if (!promotion) return void log.debug('Not a Ladder promotion pull request, ignoring');
+    let gates;
+    if (check === 'evaluate') {
+      const evaluation = await evaluateGates(octokit, repo, promotion, this.deps.clock.now());
+      gates = evaluation.results;
+      log.info({ gates: gates.map((gate) => `${gate.context}=${gate.state}`), written: evaluation.written, recheckAt: evaluation.recheckAt }, 'Gates evaluated');
+      // Octokit is not kept: its installation token expires; the recheck authenticates afresh.
+      this.scheduler.schedule(pullKey(repo, pull.number), evaluation.recheckAt, () => {
+        void this.enqueue(installationId, undefined, repo, pull, 'evaluate');
+      });
+    }
+    if (!promotion.environment.autoMerge) return;
+    const attempt = await mergeWhenReady(octokit, repo, promotion, gates);
+    if (attempt.result === 'merged') log.info({ mergeSha: attempt.sha }, 'Auto-merged promotion pull request');
+    else log.info({ reason: attempt.reason }, attempt.result === 'refused' ? 'GitHub refused the auto-merge; retrying on the next event' : 'Not auto-merging yet');
+  }
+}
+
+export function gatesQueueKey(repo: RepoRef, environment: string): string {
+  return `${formatRepo(repo)}:${environment}`;
+}
+
+function pullKey(repo: RepoRef, pullNumber: number): string {
+  return `${formatRepo(repo)}#${pullNumber}`;
+}
+
+/** Open pull requests from Ladder's promotion or rollback branches. */
+export async function openPromotionPulls(octokit: GitHubClient, repo: RepoRef): Promise<PromotionPull[]> {
+  const pulls = await octokit.paginate(octokit.rest.pulls.list, { ...repo, state: 'open', per_page: 100 });
+  return pulls
+    .filter((pull) => parsePromotionBranch(pull.head.ref.replace(/-rollback$/, '')))
+    .map((pull) => ({ number: pull.number, headRef: pull.head.ref, headSha: pull.head.sha }));
+}
+
+const services = new WeakMap<AppDeps, GateService>();
+
+/** The gate service of an App instance (created by gates/register.ts). */
+export function gateServiceFor(app: Probot, deps: AppDeps): GateService {
+  let service = services.get(deps);
+  if (!service) {
+    service = new GateService(app, deps);
+    services.set(deps, service);
+  }
+  return service;
+}
