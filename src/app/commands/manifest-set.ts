@@ -1,0 +1,44 @@
+import type { GitHubClient, RepoRef } from '../../adapters/github/types.js';
+import { hasErrors } from '../../core/findings.js';
+import type { KubeObject } from '../../core/manifests/document.js';
+import { parseManifests } from '../../core/manifests/parse.js';
+
+/** Parsed objects of a manifest set, or the first reason it cannot be read. */
+export type ManifestSet = { ok: true; objects: KubeObject[]; files: number } | { ok: false; problem: string };
+
+/** Past this many files a `/ladder diff` says so instead of reading blob after blob. */
+const maxFiles = 500;
+
+/**
+ * The Kubernetes objects under `path` of a manifest repository at `ref`:
+ * one recursive tree, then one blob per YAML file. An environment branch
+ * without the directory yet is an empty set (the first promotion adds it).
+ */
+export async function readManifestSet(octokit: GitHubClient, repo: RepoRef, ref: string, path: string): Promise<ManifestSet> {
+  const { data } = await octokit.rest.git.getTree({ ...repo, tree_sha: ref, recursive: 'true' });
+  const prefix = path ? `${path.replace(/\/+$/, '')}/` : '';
+  const files = data.tree.filter((entry) => entry.type === 'blob' && entry.path?.startsWith(prefix) && /\.ya?ml$/.test(entry.path));
+  if (files.length > maxFiles) return { ok: false, problem: `${ref} has ${files.length} manifest files under \`${path || '/'}\`; the diff stops at ${maxFiles}` };
+  const objects: KubeObject[] = [];
+  for (const file of files) {
+    const { data: blob } = await octokit.rest.git.getBlob({ ...repo, file_sha: file.sha! });
+    const parsed = parseManifests(Buffer.from(blob.content, blob.encoding === 'base64' ? 'base64' : 'utf8'), file.path!);
+    if (hasErrors(parsed.findings)) {
+      const first = parsed.findings[0]!;
+      return { ok: false, problem: `${file.path}:${first.line}:${first.column}: ${first.message}` };
+    }
+    objects.push(...parsed.documents.map((doc) => doc.object));
+  }
+  return { ok: true, objects, files: files.length };
+}
+
+/** Rendered files as a manifest set, through the same parser as files read from Git. */
+export function parseRendered(files: readonly { path: string; content: string }[]): ManifestSet {
+  const objects: KubeObject[] = [];
+  for (const file of files) {
+    const parsed = parseManifests(file.content, file.path);
+    if (hasErrors(parsed.findings)) return { ok: false, problem: `${file.path}: ${parsed.findings[0]!.message}` };
+    objects.push(...parsed.documents.map((doc) => doc.object));
+  }
+  return { ok: true, objects, files: files.length };
+}

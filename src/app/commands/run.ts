@@ -1,0 +1,112 @@
+import type { Logger } from 'pino';
+import { clearLock, setLock } from '../../adapters/github/locks.js';
+import { checkCommandPermission, type CommandPermission } from '../../adapters/github/permissions.js';
+import { openRollback } from '../../adapters/github/rollback.js';
+import { formatRepo, type GitHubClient } from '../../adapters/github/types.js';
+import { commandHelp, describeCommandError } from '../../core/commands/help.js';
+import { alreadyLockedReply, lockedReply, refusalReply, unlockedReply } from '../../core/commands/replies.js';
+import { isEnvironmentCommand, type EnvironmentCommand, type LadderCommand, type ParsedLine } from '../../core/commands/types.js';
+import { environmentNamed, manifestBranch } from '../../core/config/load.js';
+import type { AppDeps } from '../deps.js';
+import { diffReply } from './diff.js';
+import { promoteCommand } from './promote.js';
+import type { CommandTarget } from './target.js';
+
+export interface CommandRun {
+  octokit: GitHubClient;
+  deps: AppDeps;
+  log: Logger;
+  target: CommandTarget;
+  /** Who wrote the comment. */
+  login: string;
+}
+
+/**
+ * Runs a comment's commands in the order written and returns one reply
+ * section per line. Each command's permission is checked before it does
+ * anything; a refused or malformed line does not stop the lines after it.
+ */
+export async function runCommands(run: CommandRun, parsed: readonly ParsedLine[]): Promise<string[]> {
+  const sections: string[] = [];
+  const permissions = new Map<string, Promise<CommandPermission>>();
+  let wantHelp = false;
+  for (const line of parsed) {
+    if (!line.ok) {
+      sections.push(describeCommandError(line.text, line.error));
+      wantHelp = true;
+      continue;
+    }
+    const { command } = line;
+    if (command.verb === 'help') {
+      wantHelp = true;
+      continue;
+    }
+    const environment = isEnvironmentCommand(command) ? command.environment : undefined;
+    const key = environment ?? '';
+    if (!permissions.has(key)) permissions.set(key, permissionFor(run, environment));
+    const permission = await permissions.get(key)!;
+    if (!permission.allowed) {
+      run.log.info({ login: run.login, command: command.verb, environment, reason: permission.reason }, 'Command refused');
+      sections.push(refusalReply(run.login, line.text, environment, policyFor(run, environment), permission.reason));
+      continue;
+    }
+    run.log.info({ login: run.login, command: command.verb, environment }, 'Running command');
+    sections.push(await runOne(run, command, line.text));
+  }
+  if (wantHelp) sections.push(commandHelp(run.target.config.environments.map((env) => env.name)));
+  return sections;
+}
+
+function permissionFor(run: CommandRun, environment: string | undefined): Promise<CommandPermission> {
+  const commenters = environment ? environmentNamed(run.target.config, environment).commenters : undefined;
+  return checkCommandPermission(run.octokit, run.target.repo, run.login, commenters);
+}
+
+function policyFor(run: CommandRun, environment: string | undefined) {
+  const commenters = environment ? environmentNamed(run.target.config, environment).commenters : undefined;
+  return { repo: formatRepo(run.target.repo), users: commenters?.users ?? [], teams: commenters?.teams ?? [], restricted: commenters !== undefined };
+}
+
+async function runOne(run: CommandRun, command: Exclude<LadderCommand, { verb: 'help' }>, text: string): Promise<string> {
+  if (command.verb === 'diff') return diffReply(run);
+  return run.deps.queue.run(environmentKey(run, command), () => runForEnvironment(run, command, text));
+}
+
+/** Work on one environment of a manifest repository runs one at a time, with promotions (see KeyedQueue). */
+function environmentKey(run: CommandRun, command: EnvironmentCommand): string {
+  return `commands:${formatRepo(run.target.manifestRepo)}#${command.environment}`;
+}
+
+async function runForEnvironment(run: CommandRun, command: EnvironmentCommand, text: string): Promise<string> {
+  const { target, octokit } = run;
+  const service = target.config.service;
+  switch (command.verb) {
+    case 'lock': {
+      const result = await setLock(octokit, target.manifestRepo, { service, environment: command.environment, by: run.login, reason: command.reason });
+      return result.created
+        ? lockedReply(command.environment, result.lock.by, result.lock.reason)
+        : alreadyLockedReply(command.environment, result.lock.by, result.lock.reason);
+    }
+    case 'unlock':
+      return unlockedReply(command.environment, await clearLock(octokit, target.manifestRepo, service, command.environment));
+    case 'rollback': {
+      const environment = environmentNamed(target.config, command.environment);
+      const outcome = await openRollback(octokit, {
+        manifestRepo: target.manifestRepo,
+        service,
+        environment: environment.name,
+        branch: manifestBranch(environment),
+        path: target.config.manifests.path,
+        ...(command.target ? { target: command.target } : {}),
+        requestedBy: run.login,
+      });
+      if ('plan' in outcome) {
+        const restored = outcome.plan.restored;
+        return `${outcome.kind === 'opened' ? 'Opened' : 'Updated'} ${outcome.pullRequest.url} to roll \`${environment.name}\` back to \`${restored.sourceRepo}@${restored.sourceSha.slice(0, 7)}\` (${outcome.plan.why}). It merges like any promotion: reviews and gates apply.`;
+      }
+      return `\`${text}\`: nothing to do — ${outcome.message}.`;
+    }
+    case 'promote':
+      return promoteCommand(run, command.environment);
+  }
+}

@@ -1,0 +1,80 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { startAppHarness, type AppHarness } from '../support/app-harness.js';
+import { commandHelpers } from '../support/command-comments.js';
+
+describe('App: /ladder lock and unlock, help, reactions', () => {
+  let harness: AppHarness;
+  let helpers: ReturnType<typeof commandHelpers>;
+  let codeRepo: string;
+  let manifestRepo: string;
+  let pull: number;
+
+  before(async () => {
+    harness = await startAppHarness();
+    helpers = commandHelpers(harness);
+    ({ codeRepo, manifestRepo } = await harness.createService());
+    pull = await helpers.openPull(codeRepo);
+  });
+
+  after(() => harness.stop());
+
+  it('reacts 👀 on receipt, locks with a label on the manifest repo and confirms; unlock removes it', async () => {
+    const commentId = await helpers.comment(codeRepo, pull, 'dev', '/ladder lock prd incident INC-7: payments are down');
+    assert.deepEqual(await helpers.reactions(codeRepo, commentId), ['eyes by ladder[bot]']);
+    assert.deepEqual(await helpers.labels(manifestRepo), [{ name: 'ladder-lock:checkout/prd', description: 'dev: incident INC-7: payments are down' }]);
+    const [locked] = await helpers.replies(codeRepo, pull);
+    assert.match(locked ?? '', /Locked `prd` \(dev: incident INC-7: payments are down\)/);
+
+    await helpers.comment(codeRepo, pull, 'dev', '/ladder lock prd another reason');
+    assert.match((await helpers.replies(codeRepo, pull))[1] ?? '', /already locked by @dev: incident INC-7/);
+    assert.equal((await helpers.labels(manifestRepo))[0]?.description, 'dev: incident INC-7: payments are down', 'a second lock keeps the first reason');
+
+    await helpers.comment(codeRepo, pull, 'dev', '/ladder unlock prd');
+    assert.deepEqual(await helpers.labels(manifestRepo), []);
+    assert.match((await helpers.replies(codeRepo, pull))[2] ?? '', /Unlocked `prd` \(was locked by @dev: incident INC-7/);
+    await helpers.comment(codeRepo, pull, 'dev', '/ladder unlock prd');
+    assert.match((await helpers.replies(codeRepo, pull))[3] ?? '', /`prd` was not locked/);
+    harness.github.contract.assertClean();
+  });
+
+  it('runs several commands of one comment in order, in one reply', async () => {
+    const before = (await helpers.replies(codeRepo, pull)).length;
+    await helpers.comment(codeRepo, pull, 'dev', 'Freezing both:\n/ladder lock stg release 1.2\n/ladder lock prd release 1.2\n> /ladder unlock stg (quoted: ignored)\n/ladder unlock stg');
+    const replies = (await helpers.replies(codeRepo, pull)).slice(before);
+    assert.equal(replies.length, 1);
+    const reply = replies[0]!;
+    const order = ['Locked `stg`', 'Locked `prd`', 'Unlocked `stg`'].map((text) => reply.indexOf(text));
+    assert.ok(order.every((i, n) => i >= 0 && (n === 0 || i > order[n - 1]!)), `in order: ${reply}`);
+    assert.deepEqual((await helpers.labels(manifestRepo)).map((l) => l.name), ['ladder-lock:checkout/prd']);
+    await helpers.comment(codeRepo, pull, 'dev', '/ladder unlock prd');
+  });
+
+  it('a malformed command gets a short help reply with a suggestion, and changes nothing', async () => {
+    const before = (await helpers.replies(codeRepo, pull)).length;
+    await helpers.comment(codeRepo, pull, 'dev', '/ladder lok prd freeze\n/ladder lock prod freeze\n/ladder lock prd');
+    const [reply] = (await helpers.replies(codeRepo, pull)).slice(before);
+    assert.match(reply ?? '', /`\/ladder lok prd freeze`: `lok` is not a Ladder command\. Did you mean `\/ladder lock prd freeze`\?/);
+    assert.match(reply ?? '', /no environment named `prod`.*Did you mean `\/ladder lock prd freeze`\?/);
+    assert.match(reply ?? '', /`lock` needs a reason/);
+    assert.match(reply ?? '', /\| `\/ladder promote <env>` \|/, 'the help table follows');
+    assert.match(reply ?? '', /Environments: `dev`, `stg`, `prd`/);
+    assert.deepEqual(await helpers.labels(manifestRepo), []);
+  });
+
+  it('ignores comments without commands, edits, and comments by bots', async () => {
+    const before = (await helpers.replies(codeRepo, pull)).length;
+    const plain = await helpers.comment(codeRepo, pull, 'dev', 'LGTM, ship it');
+    assert.deepEqual(await helpers.reactions(codeRepo, plain), []);
+    const { data } = await (await import('../bed/github/index.js')).userOctokit(harness.github, 'dev').rest.issues.updateComment({
+      owner: 'shop',
+      repo: 'checkout',
+      comment_id: plain,
+      body: '/ladder lock prd edited in',
+    });
+    await harness.settled();
+    assert.equal(data.id, plain);
+    assert.deepEqual(await helpers.labels(manifestRepo), [], 'an edit runs nothing');
+    assert.equal((await helpers.replies(codeRepo, pull)).length, before);
+  });
+});
