@@ -1,0 +1,89 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../../adapters/clock/clock.js';
+import type { KubeClient } from '../../adapters/kube/client.js';
+import { compareWithSnapshot } from '../../core/drift/index.js';
+import type { AlertSink, DriftIncident, SelfHealResult } from '../alerts.js';
+import { applyAsLadder, readLive } from './apply.js';
+import { isDrift, openIncident, resolveIncident, signatureOf, updateIncident } from './incident.js';
+import { managedFieldsOnly, partOfLabel, type Target } from './target.js';
+
+export interface EvaluationContext {
+  client: KubeClient;
+  sink: AlertSink;
+  environment: string;
+  selfHeal: boolean;
+  healIntervalMs: number;
+  clock: Clock;
+  log?: Pick<Logger, 'info' | 'warn' | 'debug'>;
+  /** Watch an object by name after it left its group's selection. */
+  watchStray(target: Target): void;
+  /** Judge the target again after `ms`. */
+  retryLater(target: Target, ms: number): void;
+}
+
+/**
+ * Compares one target's live object with its snapshot and moves its incident
+ * along: open on first drift, update when the drift reads differently,
+ * resolve when live matches again. With self-heal, re-applies first, so the
+ * report already says whether healing worked.
+ */
+export async function evaluateTarget(target: Target, context: EvaluationContext): Promise<void> {
+  if (target.live === undefined) return;
+  if (target.live === null) await confirmGone(target, context);
+  const now = context.clock.now();
+  const result = compareWithSnapshot(target.snapshot, target.live ?? undefined, { previous: target.previous });
+  if (!isDrift(result)) {
+    if (!target.incident) return;
+    const incident = target.incident;
+    const resolution = incident.commit !== target.commit ? 'superseded' : incident.selfHeal?.ok ? 'healed' : 'fixed';
+    target.incident = undefined;
+    target.signature = undefined;
+    context.log?.info({ object: target.key, incident: incident.id, resolution }, 'drift resolved');
+    await context.sink.driftResolved(resolveIncident(incident, now, resolution));
+    return;
+  }
+  const signature = signatureOf(result);
+  const input = { environment: context.environment, commit: target.commit, object: target.ref, ...(target.file ? { file: target.file } : {}) };
+  let incident: DriftIncident | undefined;
+  if (!target.incident) incident = openIncident(input, result, now);
+  else if (signature !== target.signature) incident = updateIncident(target.incident, result, now, target.commit);
+  const heal = context.selfHeal ? await healIfDue(target, context) : undefined;
+  if (!incident && !heal) return;
+  incident ??= { ...target.incident!, observedAt: now, revision: target.incident!.revision + 1 };
+  if (heal) incident.selfHeal = heal;
+  target.incident = incident;
+  target.signature = signature;
+  context.log?.info({ object: target.key, incident: incident.id, revision: incident.revision, fields: incident.changes.map((c) => c.path) }, 'drift detected');
+  await context.sink.driftDetected(incident);
+}
+
+/** A member that left the watch's selection may still exist with another label: look before calling it deleted. */
+async function confirmGone(target: Target, context: EvaluationContext): Promise<void> {
+  const live = await readLive(context.client, target.ref, target.info);
+  if (!live) return;
+  target.live = live;
+  const partOf = target.desired.metadata?.labels?.[partOfLabel];
+  if (partOf && live.metadata?.labels?.[partOfLabel] !== partOf) context.watchStray(target);
+}
+
+/** Re-applies the desired object; at most once per healIntervalMs per object, retried after that. */
+async function healIfDue(target: Target, context: EvaluationContext): Promise<SelfHealResult | undefined> {
+  const now = context.clock.now().getTime();
+  const wait = (target.lastHealAt ?? -Infinity) + context.healIntervalMs - now;
+  if (wait > 0) {
+    context.retryLater(target, wait);
+    return undefined;
+  }
+  target.lastHealAt = now;
+  try {
+    const answer = await applyAsLadder(context.client, target.ref, target.info, target.desired);
+    target.snapshot = answer;
+    target.previous = managedFieldsOnly(target.live);
+    target.live = answer;
+    context.log?.info({ object: target.key }, 'drift healed: re-applied');
+    return { ok: true, at: context.clock.now() };
+  } catch (error) {
+    context.log?.warn({ object: target.key, error: (error as Error).message }, 'drift: self-heal failed');
+    return { ok: false, at: context.clock.now(), message: (error as Error).message };
+  }
+}

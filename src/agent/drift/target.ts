@@ -1,0 +1,80 @@
+import { collectionPath, type KubeObject, type ObjectRef, type ResourceInfo } from '../../adapters/kube/client.js';
+import { identityOf } from '../../core/diff/resource-key.js';
+import type { DriftIncident } from '../alerts.js';
+
+/** The inventory label B1's apply puts on every member; the drift watches select on it. */
+export const partOfLabel = 'applyset.kubernetes.io/part-of';
+
+/** One object the watcher keeps an eye on. */
+export interface Target {
+  key: string;
+  ref: ObjectRef;
+  info: ResourceInfo;
+  desired: KubeObject;
+  file?: string;
+  commit: string;
+  /** The server's answer when Ladder applied (or dry-ran) the desired object. */
+  snapshot: KubeObject;
+  /** Which watch sees it. */
+  watch: WatchSpec;
+  /** Live object; null when it is gone or left the selection, undefined until first seen. */
+  live: KubeObject | null | undefined;
+  /** managedFields of the version before `live`, to tell who removed a field. */
+  previous?: KubeObject;
+  incident?: DriftIncident;
+  signature?: string;
+  lastHealAt?: number;
+  timer?: { cancel(): void };
+  firstDirtyAt?: number;
+  evaluating?: boolean;
+  again?: boolean;
+}
+
+export interface WatchSpec {
+  key: string;
+  path: string;
+  selector: { labelSelector?: string; fieldSelector?: string };
+}
+
+/** group, kind, namespace, name: the same for the desired object and every version of the live one. */
+export function identityOfObject(apiVersion: string, kind: string, namespace: string | undefined, name: string): string {
+  return identityOf({ apiVersion, kind, namespace: namespace ?? '', name });
+}
+
+export function identityOfLive(object: KubeObject): string | undefined {
+  const { apiVersion, kind, metadata } = object;
+  if (!apiVersion || !kind || !metadata?.name) return undefined;
+  return identityOfObject(apiVersion, kind, metadata.namespace, metadata.name);
+}
+
+/**
+ * Members of an inventory share one watch per resource and namespace,
+ * selected by the inventory label. An object without the label (or one that
+ * lost it) gets its own watch by name.
+ */
+export function watchFor(ref: ObjectRef, info: ResourceInfo, desired: KubeObject): WatchSpec {
+  const namespace = info.namespaced ? ref.namespace : undefined;
+  const path = collectionPath(info, namespace);
+  const partOf = desired.metadata?.labels?.[partOfLabel];
+  return partOf ? selected(path, { labelSelector: `${partOfLabel}=${partOf}` }) : byName(path, ref.name);
+}
+
+export function byName(path: string, name: string): WatchSpec {
+  return selected(path, { fieldSelector: `metadata.name=${name}` });
+}
+
+function selected(path: string, selector: WatchSpec['selector']): WatchSpec {
+  return { key: `${path}?${selector.labelSelector ?? ''}&${selector.fieldSelector ?? ''}`, path, selector };
+}
+
+/** Keeps only what attribution reads from an older version. */
+export function managedFieldsOnly(object: KubeObject | null | undefined): KubeObject | undefined {
+  return object ? { metadata: { managedFields: object.metadata?.managedFields ?? [] } } : undefined;
+}
+
+/** The newer of two versions of an object, by etcd revision when both are numbers; else the second. */
+export function newer(a: KubeObject | null | undefined, b: KubeObject): KubeObject {
+  const left = Number(a?.metadata?.resourceVersion);
+  const right = Number(b.metadata?.resourceVersion);
+  return a && Number.isSafeInteger(left) && Number.isSafeInteger(right) && left > right ? a : b;
+}

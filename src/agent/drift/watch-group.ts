@@ -1,0 +1,116 @@
+import type { Logger } from 'pino';
+import { KubeApiError, type KubeClient, type KubeList, type KubeObject, type WatchHandle } from '../../adapters/kube/client.js';
+
+export interface WatchGroupHandlers {
+  /** A change of one object in the selection. DELETED also means "left the selection" (a label changed). */
+  onEvent(type: 'ADDED' | 'MODIFIED' | 'DELETED', object: KubeObject): void;
+  /** The full selection after a (re)list; objects missing from it are gone or no longer selected. */
+  onListed(objects: KubeObject[]): void;
+}
+
+export interface WatchGroupOptions {
+  log?: Pick<Logger, 'info' | 'warn' | 'debug'>;
+  /** First wait after a failure; doubles up to `maxBackoffMs`. */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+/**
+ * One list-then-watch over a collection (a resource in a namespace) with a
+ * selector. It lists once, then watches from that resourceVersion with
+ * bookmarks, resuming from the last version it saw when the server ends the
+ * watch, and lists again only on 410 Gone. Idle, it costs one open watch
+ * and a reconnect every few minutes, whatever the number of objects.
+ */
+export class WatchGroup {
+  private resourceVersion: string | undefined;
+  private handle: WatchHandle | undefined;
+  private running = false;
+  private wake: (() => void) | undefined;
+  private readonly done: Promise<void>[] = [];
+
+  constructor(
+    private readonly client: KubeClient,
+    readonly path: string,
+    private readonly selector: { labelSelector?: string; fieldSelector?: string },
+    private readonly handlers: WatchGroupHandlers,
+    private readonly options: WatchGroupOptions = {},
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.done.push(this.loop());
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.handle?.abort();
+    this.wake?.();
+    await Promise.all(this.done);
+  }
+
+  private async loop(): Promise<void> {
+    const initialBackoff = this.options.backoffMs ?? 1000;
+    let backoff = initialBackoff;
+    while (this.running) {
+      try {
+        if (this.resourceVersion === undefined) await this.list();
+        const startedAt = Date.now();
+        const error = await this.watchOnce();
+        if (error instanceof KubeApiError && (error.status === 410 || error.reason === 'Expired' || error.reason === 'Gone')) {
+          this.resourceVersion = undefined; // too old: the server no longer has the events since then
+          continue;
+        }
+        if (error) throw error;
+        backoff = initialBackoff;
+        // A server that ends watches at once must not be hammered.
+        if (Date.now() - startedAt < 1000) await this.sleep(initialBackoff);
+      } catch (error) {
+        if (!this.running) break;
+        this.options.log?.warn({ path: this.path, error: (error as Error).message }, 'drift watch failed; retrying');
+        await this.sleep(backoff);
+        backoff = Math.min(backoff * 2, this.options.maxBackoffMs ?? 30_000);
+      }
+    }
+  }
+
+  private async list(): Promise<void> {
+    const list = await this.client.request<KubeList>('GET', this.path, { query: { ...this.selector } });
+    const kind = list.kind?.replace(/List$/, '');
+    // Items of a list carry neither apiVersion nor kind; the list says them once.
+    const items = list.items.map((item) => ({ apiVersion: list.apiVersion, kind, ...item }));
+    this.resourceVersion = list.metadata?.resourceVersion;
+    if (this.running) this.handlers.onListed(items);
+  }
+
+  private watchOnce(): Promise<Error | undefined> {
+    return new Promise((resolve) => {
+      if (!this.running) return resolve(undefined);
+      const query = { ...this.selector, resourceVersion: this.resourceVersion, allowWatchBookmarks: true };
+      this.handle = this.client.watch(
+        this.path,
+        query,
+        (type, object) => {
+          const version = object.metadata?.resourceVersion;
+          if (version) this.resourceVersion = version;
+          if (type !== 'BOOKMARK' && this.running) this.handlers.onEvent(type, object);
+        },
+        (error) => {
+          this.handle = undefined;
+          resolve(error);
+        },
+      );
+    });
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}

@@ -1,0 +1,269 @@
+import type { Logger } from 'pino';
+import { systemClock, type Clock } from '../../adapters/clock/clock.js';
+import type { KubeClient, KubeObject, ObjectRef } from '../../adapters/kube/client.js';
+import type { AlertSink } from '../alerts.js';
+import { applyAsLadder, readLive } from './apply.js';
+import { evaluateTarget, type EvaluationContext } from './evaluate.js';
+import { resolveIncident } from './incident.js';
+import { WatchGroup } from './watch-group.js';
+import { byName, identityOfLive, identityOfObject, managedFieldsOnly, newer, watchFor, type Target, type WatchSpec } from './target.js';
+
+export interface DesiredObject {
+  ref: ObjectRef;
+  /** The object exactly as Ladder applies it (inventory labels included): self-heal applies it again. */
+  desired: KubeObject;
+  /** The server's answer to that apply. Without it the watcher asks for a dry-run apply. */
+  applied?: KubeObject;
+  /** Manifest file it came from, for the link in alerts. */
+  file?: string;
+}
+
+export interface DriftWatcherOptions {
+  client: KubeClient;
+  sink: AlertSink;
+  environment: string;
+  selfHeal?: boolean;
+  clock?: Clock;
+  log?: Pick<Logger, 'info' | 'warn' | 'debug'>;
+  /** Quiet time a burst of events needs before it is judged (default 300 ms)… */
+  debounceMs?: number;
+  /** …but never longer than this after its first event (default 1,500 ms), so a report takes under 2 s. */
+  maxDelayMs?: number;
+  /** Least time between two self-heals of one object (default 5 s), so Ladder does not fight a controller at full speed. */
+  healIntervalMs?: number;
+}
+
+/**
+ * Watches the objects of the applied commit and reports drift: a managed
+ * field whose live value differs from what Ladder applied, or an object gone.
+ * One watch per resource and namespace (the inventory label selects the
+ * members), so idle API traffic does not grow with the number of objects.
+ */
+export class DriftWatcher {
+  private targets = new Map<string, Target>();
+  private readonly groups = new Map<string, WatchGroup>();
+  /** Watches by name for objects that left their group's selection (their inventory label was changed). */
+  private readonly strays = new Map<string, WatchGroup>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly clock: Clock;
+  private readonly context: EvaluationContext;
+  private running = false;
+
+  constructor(private readonly options: DriftWatcherOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.context = {
+      client: options.client,
+      sink: options.sink,
+      environment: options.environment,
+      selfHeal: options.selfHeal ?? false,
+      healIntervalMs: options.healIntervalMs ?? 5000,
+      clock: this.clock,
+      log: options.log,
+      watchStray: (target) => this.watchStray(target),
+      retryLater: (target, ms) => this.markDirty(target, ms),
+    };
+  }
+
+  /** Number of objects with an open drift incident (for the metric). */
+  driftedCount(): number {
+    let count = 0;
+    for (const target of this.targets.values()) if (target.incident) count++;
+    return count;
+  }
+
+  /** Replaces the watched set with the objects of `commit`. Incidents of objects no longer in Git resolve as superseded. */
+  async setDesired(commit: string, objects: DesiredObject[]): Promise<void> {
+    const next = new Map<string, Target>();
+    for (const object of objects) {
+      const target = await this.targetFor(commit, object);
+      if (target) next.set(target.key, target);
+    }
+    const previous = this.targets;
+    this.targets = next;
+    for (const [key, old] of previous) {
+      if (next.has(key)) continue;
+      old.timer?.cancel();
+      if (old.incident) this.send(() => this.options.sink.driftResolved(resolveIncident(old.incident!, this.clock.now(), 'superseded')));
+    }
+    this.syncWatches();
+    for (const target of next.values()) {
+      if (target.live === undefined && this.groups.has(target.watch.key) && this.running) this.seed(target);
+      else this.markDirty(target);
+    }
+  }
+
+  async start(): Promise<void> {
+    this.running = true;
+    for (const group of this.groups.values()) group.start();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    for (const target of this.targets.values()) target.timer?.cancel();
+    await Promise.all([...this.groups.values(), ...this.strays.values()].map((group) => group.stop()));
+    this.strays.clear();
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Resolves when no evaluation, heal or alert is in flight (tests). */
+  async settled(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async targetFor(commit: string, object: DesiredObject): Promise<Target | undefined> {
+    const { ref, desired } = object;
+    const info = await this.options.client.resourceFor(ref.apiVersion, ref.kind);
+    if (!info) {
+      this.options.log?.warn({ object: `${ref.kind} ${ref.name}` }, 'drift: kind not served; not watched');
+      return undefined;
+    }
+    const namespace = info.namespaced ? ref.namespace : undefined;
+    const key = identityOfObject(ref.apiVersion, ref.kind, namespace, ref.name);
+    const old = this.targets.get(key);
+    let snapshot = object.applied;
+    if (!snapshot) {
+      try {
+        snapshot = await applyAsLadder(this.options.client, ref, info, desired, { dryRun: true });
+      } catch (error) {
+        this.options.log?.warn({ object: key, error: (error as Error).message }, 'drift: dry-run apply failed; not watched');
+        return undefined;
+      }
+    }
+    const target: Target = {
+      key,
+      ref: { ...ref, ...(namespace ? { namespace } : {}) },
+      info,
+      desired,
+      commit,
+      snapshot,
+      watch: watchFor(ref, info, desired),
+      live: object.applied ? newer(old?.live, object.applied) : old?.live,
+    };
+    if (object.file) target.file = object.file;
+    if (old) Object.assign(target, { previous: old.previous, incident: old.incident, signature: old.signature, lastHealAt: old.lastHealAt });
+    old?.timer?.cancel();
+    return target;
+  }
+
+  private syncWatches(): void {
+    const wanted = new Map<string, WatchSpec>();
+    for (const target of this.targets.values()) wanted.set(target.watch.key, target.watch);
+    for (const [key, group] of this.groups) {
+      if (wanted.has(key)) continue;
+      this.groups.delete(key);
+      void group.stop();
+    }
+    for (const [key, spec] of wanted) {
+      if (this.groups.has(key)) continue;
+      const group = new WatchGroup(this.options.client, spec.path, spec.selector, {
+        onEvent: (type, object) => this.onEvent(type, object, 'member'),
+        onListed: (objects) => this.onListed(spec.key, objects),
+      }, { log: this.options.log });
+      this.groups.set(key, group);
+      if (this.running) group.start();
+    }
+  }
+
+  private onEvent(type: 'ADDED' | 'MODIFIED' | 'DELETED', object: KubeObject, source: 'member' | 'stray'): void {
+    const key = identityOfLive(object);
+    const target = key ? this.targets.get(key) : undefined;
+    if (!target) return;
+    if (type === 'DELETED') {
+      target.previous = managedFieldsOnly(target.live) ?? target.previous;
+      target.live = null;
+    } else {
+      target.previous = managedFieldsOnly(target.live);
+      target.live = object;
+      if (source === 'member') this.stopStray(target.key);
+    }
+    this.markDirty(target);
+  }
+
+  private onListed(watchKey: string, objects: KubeObject[]): void {
+    const seen = new Map<string, KubeObject>();
+    for (const object of objects) {
+      const key = identityOfLive(object);
+      if (key) seen.set(key, object);
+    }
+    for (const target of this.targets.values()) {
+      if (target.watch.key !== watchKey) continue;
+      const live = seen.get(target.key);
+      if (live && live.metadata?.resourceVersion === target.live?.metadata?.resourceVersion) continue;
+      if (!live && target.live === null) continue;
+      target.previous = managedFieldsOnly(target.live);
+      target.live = live ?? null;
+      this.markDirty(target);
+    }
+  }
+
+  /** A new object in a group that is already watching: read it once. */
+  private seed(target: Target): void {
+    this.track(
+      readLive(this.options.client, target.ref, target.info).then((live) => {
+        if (target.live === undefined) target.live = live ?? null;
+        this.markDirty(target);
+      }),
+    );
+  }
+
+  private watchStray(target: Target): void {
+    if (this.strays.has(target.key) || !this.running) return;
+    const spec = byName(target.watch.path, target.ref.name);
+    if (spec.key === target.watch.key) return; // its own watch already selects by name
+    const group = new WatchGroup(this.options.client, spec.path, spec.selector, {
+      onEvent: (type, object) => this.onEvent(type, object, 'stray'),
+      // The list covers changes between the GET that found it and the watch.
+      onListed: ([object]) => object && this.onEvent('MODIFIED', object, 'stray'),
+    }, { log: this.options.log });
+    this.strays.set(target.key, group);
+    group.start();
+  }
+
+  private stopStray(key: string): void {
+    const group = this.strays.get(key);
+    if (!group) return;
+    this.strays.delete(key);
+    void group.stop();
+  }
+
+  /** Judges the target once events have been quiet for debounceMs, at most maxDelayMs after the first. */
+  private markDirty(target: Target, delayMs?: number): void {
+    if (!this.running || this.targets.get(target.key) !== target) return;
+    const now = this.clock.now().getTime();
+    target.firstDirtyAt ??= now;
+    const due = Math.min(now + (delayMs ?? this.options.debounceMs ?? 300), target.firstDirtyAt + Math.max(delayMs ?? 0, this.options.maxDelayMs ?? 1500));
+    target.timer?.cancel();
+    target.timer = this.clock.setTimer(new Date(due), () => {
+      target.timer = undefined;
+      target.firstDirtyAt = undefined;
+      this.run(target);
+    });
+  }
+
+  private run(target: Target): void {
+    if (target.evaluating) {
+      target.again = true;
+      return;
+    }
+    target.evaluating = true;
+    this.track(
+      evaluateTarget(target, this.context).finally(() => {
+        target.evaluating = false;
+        if (target.again) {
+          target.again = false;
+          this.markDirty(target);
+        }
+      }),
+    );
+  }
+
+  private send(task: () => Promise<void>): void {
+    this.track(task());
+  }
+
+  private track(promise: Promise<void>): void {
+    const guarded = promise.catch((error: unknown) => this.options.log?.warn({ error: (error as Error).message }, 'drift: evaluation failed'));
+    this.inFlight.add(guarded);
+    void guarded.finally(() => this.inFlight.delete(guarded));
+  }
+}
