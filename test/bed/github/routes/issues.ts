@@ -32,7 +32,8 @@ export const issueRoutes: RouteSpec[] = [
   {
     method: 'POST',
     route: '/repos/{owner}/{repo}/issues/{issue_number}/comments',
-    access: { scope: 'issues', level: 'write' },
+    // Anyone who can read a repository may comment on its pull requests, as on GitHub.
+    access: { scope: 'issues', level: 'write', userLevel: 'read' },
     handle: (ctx) => {
       const { bed, repo } = ctx;
       const pull = issuePull(ctx);
