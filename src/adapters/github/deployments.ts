@@ -66,7 +66,8 @@ export async function ladderVersionAt(
     return trailers;
   };
   const bySha = new Map(data.map((commit) => [commit.sha, commit]));
-  for (let current = bySha.get(sha), steps = 0; current && steps < data.length; steps += 1) {
+  // `sha` may be a branch name: the listing then starts at its head.
+  for (let current = bySha.get(sha) ?? data[0], steps = 0; current && steps < data.length; steps += 1) {
     const trailers = matching(current.commit.message);
     if (trailers) return { commit: current.sha, trailers };
     const next = current.parents[1] ?? current.parents[0];

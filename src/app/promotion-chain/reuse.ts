@@ -1,0 +1,59 @@
+import { commitTree, ladderVersionAt } from '../../adapters/github/deployments.js';
+import { formatRepo, parseRepo, sameRepo, type GitHubClient, type RepoRef } from '../../adapters/github/types.js';
+import { manifestBranch } from '../../core/config/environments.js';
+import type { LadderConfig } from '../../core/config/schema.js';
+import { promotedImage, type PromotedImage } from '../../core/promotion/chain.js';
+
+/** An image built before for a commit with the same tree. */
+export interface ReusedImage {
+  image: PromotedImage;
+  /** The environment running it, and the code commit it was built from. */
+  environment: string;
+  sourceSha: string;
+}
+
+/**
+ * For a branch-mapped environment: when the code commit just merged has the
+ * same tree as a commit already on some environment (a `stg` branch merged
+ * from `dev` without changes, say), that commit's image holds the same
+ * bytes, so promote it instead of asking for a rebuild under a new tag.
+ *
+ * Looks at each environment's current Ladder version (the `Ladder-Source` of
+ * its manifest branch head) and compares code trees through
+ * `GET git/commits/{sha}`; one listing per environment and one commit read
+ * per distinct source, whatever the size of the repository.
+ */
+export async function reusableImage(
+  octokit: GitHubClient,
+  input: { config: LadderConfig; codeRepo: RepoRef; sha: string; environment: string },
+): Promise<ReusedImage | undefined> {
+  const { config, codeRepo, sha } = input;
+  const manifestRepo = parseRepo(config.manifests.repo);
+  const mergedTree = await commitTree(octokit, codeRepo, sha);
+  const treeOf = new Map<string, Promise<string>>();
+  for (const environment of config.environments) {
+    if (environment.name === input.environment) continue;
+    const version = await ladderVersionAt(octokit, manifestRepo, manifestBranch(environment), { service: config.service, environment: environment.name }).catch(notFoundAsUndefined);
+    if (!version || !sameRepo(parseRepo(version.trailers.sourceRepo), codeRepo)) continue;
+    const { sourceSha } = version.trailers;
+    if (sourceSha === sha) continue; // the same commit: its own image tag is what rendering gives anyway
+    let tree = treeOf.get(sourceSha);
+    if (!tree) {
+      tree = commitTree(octokit, codeRepo, sourceSha);
+      treeOf.set(sourceSha, tree);
+    }
+    if ((await tree.catch(() => undefined)) !== mergedTree) continue;
+    const image = promotedImage(version.trailers.image);
+    if (image) return { image, environment: environment.name, sourceSha };
+  }
+  return undefined;
+}
+
+function notFoundAsUndefined(error: unknown): undefined {
+  if ((error as { status?: number }).status === 404 || (error as { status?: number }).status === 409) return undefined;
+  throw error;
+}
+
+export function describeReuse(reused: ReusedImage, codeRepo: RepoRef): string {
+  return `same tree as ${formatRepo(codeRepo)}@${reused.sourceSha.slice(0, 12)} on ${reused.environment}: reusing image tag ${reused.image.tag}`;
+}
