@@ -1,0 +1,126 @@
+// Self-heal, snapshots from a dry-run apply, and a new commit superseding an
+// incident, against the real kube-apiserver.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createKubeClient, type KubeClient } from '../../src/adapters/kube/client.js';
+import { DriftWatcher } from '../../src/agent/drift/watcher.js';
+import { startControlPlane, type ControlPlane } from '../bed/kube/control-plane.js';
+import { applyAll, editLikeKubectl, mergePatch, recordingSink } from '../fixtures/drift/bed.js';
+import { deploymentManifest } from '../fixtures/drift/manifests.js';
+
+let cluster: ControlPlane;
+let client: KubeClient;
+before(async () => {
+  cluster = await startControlPlane();
+  client = createKubeClient(cluster.kubeConfig);
+});
+after(async () => {
+  client?.close();
+  await cluster?.stop();
+});
+
+const deploymentPath = (namespace: string) => `/apis/apps/v1/namespaces/${namespace}/deployments/checkout`;
+
+describe('self-heal', () => {
+  it('re-applies an edited object, reports that it healed, and resolves as healed', async () => {
+    const namespace = await cluster.newNamespace('heal');
+    const sink = recordingSink();
+    const watcher = new DriftWatcher({ client, sink, environment: 'prd', selfHeal: true });
+    await watcher.setDesired('c1', await applyAll(client, [deploymentManifest(namespace)]));
+    await watcher.start();
+    try {
+      await editLikeKubectl(client, deploymentPath(namespace), (o) => {
+        o.spec.template.spec.containers[0].image = 'evil:latest';
+        o.spec.replicas = 9;
+      });
+      const { incident } = await sink.waitFor((e) => e.type === 'detected');
+      assert.equal(incident.selfHeal?.ok, true, JSON.stringify(incident.selfHeal));
+      assert.deepEqual(incident.changes.map((c) => c.path).sort(), ['spec.replicas', 'spec.template.spec.containers[name=app].image']);
+      const resolved = await sink.waitFor((e) => e.type === 'resolved');
+      assert.equal(resolved.incident.resolution, 'healed');
+      const live = await client.request<any>('GET', deploymentPath(namespace));
+      assert.equal(live.spec.template.spec.containers[0].image, 'registry.example.com/shop/checkout:1.4.2');
+      assert.equal(live.spec.replicas, 2);
+      assert.equal(live.metadata.managedFields.find((e: any) => e.manager === 'kubectl-edit'), undefined, 'Ladder took its fields back');
+    } finally {
+      await watcher.stop();
+    }
+  });
+
+  it('re-creates a deleted object', async () => {
+    const namespace = await cluster.newNamespace('heal');
+    const sink = recordingSink();
+    const watcher = new DriftWatcher({ client, sink, environment: 'prd', selfHeal: true });
+    await watcher.setDesired('c1', await applyAll(client, [deploymentManifest(namespace)]));
+    await watcher.start();
+    try {
+      await client.request('DELETE', deploymentPath(namespace));
+      const { incident } = await sink.waitFor((e) => e.type === 'detected');
+      assert.equal(incident.kind, 'deleted');
+      assert.equal(incident.selfHeal?.ok, true);
+      await sink.waitFor((e) => e.type === 'resolved');
+      const live = await client.request<any>('GET', deploymentPath(namespace));
+      assert.equal(live.metadata.labels['applyset.kubernetes.io/part-of'], 'applyset-drift-test', 're-created with its inventory label');
+    } finally {
+      await watcher.stop();
+    }
+  });
+});
+
+describe('snapshots and commits', () => {
+  it('takes the snapshot from a dry-run apply when no apply answer is given, and sees drift against it', async () => {
+    const namespace = await cluster.newNamespace('dryrun');
+    const desired = await applyAll(client, [deploymentManifest(namespace)], { withAnswer: false });
+    assert.equal(desired[0]!.applied, undefined);
+    const sink = recordingSink();
+    const watcher = new DriftWatcher({ client, sink, environment: 'dev' });
+    // Edited before the watcher even starts: the first list already shows the drift.
+    await mergePatch(client, `${deploymentPath(namespace)}/scale`, { spec: { replicas: 3 } }, 'kubectl-scale');
+    await watcher.setDesired('c1', desired);
+    await watcher.start();
+    try {
+      const { incident } = await sink.waitFor((e) => e.type === 'detected');
+      assert.deepEqual(incident.changes.map((c) => [c.path, c.desired, c.live]), [['spec.replicas', 2, 3]]);
+    } finally {
+      await watcher.stop();
+    }
+  });
+
+  it('resolves an incident as superseded when a new commit makes the live state the desired one', async () => {
+    const namespace = await cluster.newNamespace('supersede');
+    const sink = recordingSink();
+    const watcher = new DriftWatcher({ client, sink, environment: 'dev' });
+    await watcher.setDesired('c1', await applyAll(client, [deploymentManifest(namespace)]));
+    await watcher.start();
+    try {
+      await mergePatch(client, `${deploymentPath(namespace)}/scale`, { spec: { replicas: 3 } }, 'kubectl-scale');
+      const { incident } = await sink.waitFor((e) => e.type === 'detected');
+      const next = deploymentManifest(namespace);
+      next.spec.replicas = 3;
+      await watcher.setDesired('c2', await applyAll(client, [next]));
+      const resolved = await sink.waitFor((e) => e.type === 'resolved');
+      assert.equal(resolved.incident.id, incident.id);
+      assert.equal(resolved.incident.resolution, 'superseded');
+      assert.equal(watcher.driftedCount(), 0);
+    } finally {
+      await watcher.stop();
+    }
+  });
+
+  it('resolves as superseded an incident of an object that left Git', async () => {
+    const namespace = await cluster.newNamespace('gone');
+    const sink = recordingSink();
+    const watcher = new DriftWatcher({ client, sink, environment: 'dev' });
+    await watcher.setDesired('c1', await applyAll(client, [deploymentManifest(namespace)]));
+    await watcher.start();
+    try {
+      await client.request('DELETE', deploymentPath(namespace));
+      await sink.waitFor((e) => e.type === 'detected');
+      await watcher.setDesired('c2', []);
+      const resolved = await sink.waitFor((e) => e.type === 'resolved');
+      assert.equal(resolved.incident.resolution, 'superseded');
+    } finally {
+      await watcher.stop();
+    }
+  });
+});
