@@ -1,0 +1,143 @@
+import { KubeApiError, type KubeClient } from '../../adapters/kube/client.js';
+import { dryRunObject, serverSideApply, type DryRunVerdict } from './apply-object.js';
+import { waitForCrds } from './crds.js';
+import { parseCommitFiles, type ManifestFile, type SetProblem } from './desired.js';
+import { readInventoryState, sortMembers, writeInventory, type InventoryState } from './inventory.js';
+import { applySetId, type InventoryRef } from './marks.js';
+import { appliedMessage, conflictProblems, problemsMessage, type ApplyOutcome, type ObjectResult } from './outcome.js';
+import { mapLimit } from './parallel.js';
+import { pruneObjects, type PruneOptions, type PruneResult } from './prune.js';
+import { resolveObjects, type DesiredObject } from './resolve.js';
+
+export interface ApplyInput {
+  /** The manifest commit (full sha) the files come from. */
+  commit: string;
+  files: readonly ManifestFile[];
+  /** Set when the file list may be incomplete (a failed or truncated fetch): then nothing is pruned. */
+  sourceProblem?: string;
+}
+
+export interface ApplyOptions {
+  inventory: InventoryRef;
+  /** For namespaced objects that name no namespace. */
+  defaultNamespace?: string;
+  /** Take over fields other managers own. Default false: conflicts are reported and the object is not applied. */
+  force?: boolean;
+  /** Requests in flight at once. Default 8. */
+  concurrency?: number;
+  /** `false` turns pruning off. */
+  prune?: PruneOptions | false;
+  /** How long new CRDs may take to be served. Default 60 s. */
+  crdTimeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Applies one commit: parse, resolve kinds, dry-run the whole set (nothing is
+ * written when any object is refused), Namespaces and CRDs first, then the
+ * rest, writing only what the dry-run shows would change; then records the
+ * inventory and prunes what left Git.
+ */
+export async function applyCommit(client: KubeClient, input: ApplyInput, options: ApplyOptions): Promise<ApplyOutcome> {
+  const id = applySetId(options.inventory);
+  const concurrency = options.concurrency ?? 8;
+  const force = options.force ?? false;
+  const signal = options.signal;
+  const startRequests = client.requestCount();
+  let writes = 0;
+  const outcome = (fields: Pick<ApplyOutcome, 'status' | 'message' | 'problems'> & Partial<ApplyOutcome>): ApplyOutcome => ({
+    commit: input.commit, objects: [], desired: [], prune: undefined, writes,
+    inventory: { id, ...options.inventory }, requests: client.requestCount() - startRequests, ...fields,
+  });
+
+  const parsed = parseCommitFiles(input.files, id);
+  if (parsed.problems.length) return outcome({ status: 'invalid', problems: parsed.problems, message: problemsMessage('invalid manifests', parsed.problems) });
+  const resolved = await resolveObjects(client, parsed.objects, options.defaultNamespace);
+  if (resolved.problems.length) return outcome({ status: 'invalid', problems: resolved.problems, message: problemsMessage('invalid manifests', resolved.problems) });
+  const objects = resolved.objects;
+
+  // 1. Dry-run everything that can be checked now. Objects in a Namespace, or of a CRD, that this commit creates wait for it.
+  const namespacesInSet = new Set(objects.filter((o) => o.ref.kind === 'Namespace' && !o.ref.apiVersion.includes('/')).map((o) => o.ref.name));
+  const verdicts = new Map<DesiredObject, DryRunVerdict>();
+  const deferred: DesiredObject[] = objects.filter((o) => o.awaitsCrd);
+  await mapLimit(objects.filter((o) => !o.awaitsCrd), concurrency, async (o) => {
+    const verdict = await dryRunObject(client, o, { force, signal });
+    if (verdict.kind === 'refused' && waitsForNamespace(verdict.error, namespacesInSet)) deferred.push(o);
+    else verdicts.set(o, verdict);
+  }, signal);
+  const refused = refusals(objects, verdicts);
+  if (refused.length) return outcome({ status: 'invalid', problems: refused, message: problemsMessage('the API server refused', refused), desired: objects });
+
+  // 2. Record every object about to be applied before applying it, so a crash midway leaves nothing unlisted.
+  const previous = await readInventoryState(client, options.inventory);
+  const listed: InventoryState = { ...previous, exists: true, members: sortMembers([...previous.members, ...objects.map((o) => o.ref)]) };
+  if (await writeInventory(client, options.inventory, listed, previous)) writes++;
+
+  // 3. Namespaces and CRDs, then wait for the CRDs to be served.
+  const results = new Map<DesiredObject, ObjectResult>();
+  const apply = async (list: DesiredObject[]) => {
+    await mapLimit(list, concurrency, async (o) => {
+      const result = await applyOne(client, o, verdicts.get(o), { force, signal });
+      if (result.action === 'created' || result.action === 'configured') writes++;
+      results.set(o, result);
+    }, signal);
+  };
+  const foundation = (o: DesiredObject) => (o.ref.kind === 'Namespace' && namespacesInSet.has(o.ref.name)) || o.ref.kind === 'CustomResourceDefinition';
+  await apply(objects.filter((o) => foundation(o) && !deferred.includes(o)));
+  await waitForCrds(client, objects.filter((o) => o.ref.kind === 'CustomResourceDefinition' && results.get(o)?.action !== 'conflict'), { timeoutMs: options.crdTimeoutMs ?? 60_000, ...(signal ? { signal } : {}) });
+
+  // 4. Objects that needed those, checked now; a refusal here stops before the rest is applied.
+  await mapLimit(deferred, concurrency, async (o) => verdicts.set(o, await dryRunObject(client, o, { force, signal })), signal);
+  const late = refusals(deferred, verdicts);
+  if (late.length) {
+    const created = [...results.values()];
+    return outcome({ status: 'failed', problems: late, message: problemsMessage(`the API server refused (after applying ${created.length} Namespaces/CRDs)`, late), objects: created, desired: objects });
+  }
+
+  // 5. Everything else.
+  await apply(objects.filter((o) => !results.has(o)));
+  const objectResults = objects.map((o) => results.get(o)!);
+  const failures = conflictProblems(objectResults);
+  if (failures.length) {
+    return outcome({ status: 'failed', problems: failures, message: problemsMessage(`${failures.length} of ${objects.length} objects not applied`, failures), objects: objectResults, desired: objects });
+  }
+
+  // 6. Prune what left Git, then record the new inventory.
+  let prune: PruneResult | undefined;
+  if (options.prune !== false) {
+    prune = await pruneObjects(client, {
+      id, previous: previous.members, desired: objects.map((o) => o.ref), agentNamespace: options.inventory.namespace, concurrency,
+      ...(input.sourceProblem ? { sourceProblem: input.sourceProblem } : {}), ...(signal ? { signal } : {}),
+    }, options.prune ?? {});
+    writes += prune.pruned.length;
+  }
+  if (await writeInventory(client, options.inventory, { commit: input.commit, members: [...objects.map((o) => o.ref), ...(prune?.retained ?? [])] }, listed)) writes++;
+  return outcome({ status: 'applied', problems: [], message: appliedMessage(objectResults, prune), objects: objectResults, desired: objects, prune });
+}
+
+async function applyOne(client: KubeClient, o: DesiredObject, verdict: DryRunVerdict | undefined, options: { force: boolean; signal?: AbortSignal }): Promise<ObjectResult> {
+  const base = { ref: o.ref, file: o.file, line: o.line };
+  if (verdict?.kind === 'conflict') return { ...base, action: 'conflict', conflicts: verdict.conflicts, message: verdict.message };
+  if (verdict?.kind === 'unchanged') return { ...base, action: 'unchanged' };
+  try {
+    await serverSideApply(client, o, options);
+    return { ...base, action: verdict?.kind === 'create' ? 'created' : 'configured' };
+  } catch (error) {
+    if (!(error instanceof KubeApiError)) throw error;
+    return { ...base, action: 'failed', message: error.message };
+  }
+}
+
+function refusals(objects: readonly DesiredObject[], verdicts: Map<DesiredObject, DryRunVerdict>): SetProblem[] {
+  const problems: SetProblem[] = [];
+  for (const o of objects) {
+    const verdict = verdicts.get(o);
+    if (verdict?.kind === 'refused') problems.push({ file: o.file, line: o.line, ref: o.ref, message: verdict.message });
+  }
+  return problems;
+}
+
+/** A 404 for a Namespace that this commit creates: the object can be checked once it exists. */
+function waitsForNamespace(error: KubeApiError, namespacesInSet: ReadonlySet<string>): boolean {
+  return error.status === 404 && error.details?.kind === 'namespaces' && namespacesInSet.has(error.details.name ?? '');
+}

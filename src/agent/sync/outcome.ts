@@ -1,0 +1,70 @@
+import type { ObjectRef } from '../../adapters/kube/client.js';
+import type { FieldConflict } from './apply-object.js';
+import { formatProblem, type SetProblem } from './desired.js';
+import type { PruneResult } from './prune.js';
+import type { DesiredObject } from './resolve.js';
+
+export type ObjectAction = 'created' | 'configured' | 'unchanged' | 'conflict' | 'failed' | 'not-applied';
+
+export interface ObjectResult {
+  ref: ObjectRef;
+  file: string;
+  line: number;
+  action: ObjectAction;
+  /** For `conflict`: the fields other managers own. */
+  conflicts?: FieldConflict[];
+  /** For `conflict` and `failed`: the API server's message. */
+  message?: string;
+}
+
+/**
+ * What applying one commit did.
+ * - `applied`: every object is as Git says (prune may still have been blocked: see `prune.blocked`).
+ * - `invalid`: the set was refused before anything was written (parse error, unknown kind, dry-run refusal).
+ * - `failed`: some objects were not applied (conflicts, or a refusal of an object that could only be
+ *   checked after its Namespace or CRD was created); nothing was pruned.
+ */
+export interface ApplyOutcome {
+  commit: string;
+  status: 'applied' | 'invalid' | 'failed';
+  /** One line for a deployment status or a log: what happened, or the first problem. */
+  message: string;
+  problems: SetProblem[];
+  objects: ObjectResult[];
+  /** The objects as applied (our marks included), with their resources: what drift detection compares against. */
+  desired: DesiredObject[];
+  prune: PruneResult | undefined;
+  inventory: { id: string; namespace: string; name: string };
+  /** Writes sent to the API server (applies, deletes, inventory updates); 0 when nothing changed. */
+  writes: number;
+  /** All requests this apply sent, dry-runs and reads included. */
+  requests: number;
+}
+
+export function problemsMessage(prefix: string, problems: readonly SetProblem[]): string {
+  const first = problems[0] ? formatProblem(problems[0]) : 'unknown problem';
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+  return `${prefix}: ${first}${more}`;
+}
+
+export function appliedMessage(objects: readonly ObjectResult[], prune: PruneResult | undefined): string {
+  const changed = objects.filter((o) => o.action === 'created' || o.action === 'configured').length;
+  const parts = [`applied ${objects.length} objects (${changed} changed)`];
+  if (prune?.pruned.length) parts.push(`pruned ${prune.pruned.length}`);
+  if (prune?.blocked) parts.push(`prune blocked: ${prune.blocked}`);
+  if (prune?.failed.length) parts.push(`${prune.failed.length} could not be pruned`);
+  return parts.join('; ');
+}
+
+export function conflictProblems(objects: readonly ObjectResult[]): SetProblem[] {
+  return objects
+    .filter((o) => o.action === 'conflict' || o.action === 'failed')
+    .map((o) => ({
+      file: o.file,
+      line: o.line,
+      ref: o.ref,
+      message: o.action === 'conflict'
+        ? `conflict with ${[...new Set(o.conflicts?.map((c) => c.manager))].join(', ')} on ${o.conflicts?.map((c) => c.field).join(', ')} (not forced)`
+        : o.message ?? 'failed',
+    }));
+}

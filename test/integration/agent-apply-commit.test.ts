@@ -1,0 +1,151 @@
+// applyCommit against the real API server: a realistic service, CRDs with
+// their custom resources in one commit, idempotent re-apply, and sets the
+// server refuses, which must change nothing.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { createKubeClient, type KubeClient, type KubeObject } from '../../src/adapters/kube/client.js';
+import { applyCommit, readInventoryState, type ApplyOptions } from '../../src/agent/sync/index.js';
+import { startControlPlane, type ControlPlane } from '../bed/kube/control-plane.js';
+import { commitA, commitB, configMapFile, fixtureFile, readObject, renderedService } from '../support/agent-sync.js';
+
+let cluster: ControlPlane;
+let client: KubeClient;
+before(async () => {
+  cluster = await startControlPlane();
+  client = createKubeClient(cluster.kubeConfig);
+});
+after(async () => {
+  client?.close();
+  await cluster?.stop();
+});
+
+const optionsFor = (namespace: string, more: Partial<ApplyOptions> = {}): ApplyOptions => ({ inventory: { namespace, name: 'prd' }, ...more });
+
+test('applies what the default templates render, marked with the inventory, and records it', async () => {
+  const namespace = await cluster.newNamespace('apply');
+  const files = await renderedService(namespace);
+  const outcome = await applyCommit(client, { commit: commitA, files }, optionsFor(namespace));
+  assert.equal(outcome.status, 'applied', outcome.message);
+  assert.ok(outcome.objects.length >= 5);
+  assert.deepEqual(new Set(outcome.objects.map((o) => o.action)), new Set(['created']));
+  const deployment = await client.request<KubeObject>('GET', `/apis/apps/v1/namespaces/${namespace}/deployments/checkout`);
+  assert.equal(deployment.metadata?.annotations?.['ladder.dev/inventory'], outcome.inventory.id);
+  assert.equal(deployment.metadata?.labels?.['applyset.kubernetes.io/part-of'], outcome.inventory.id);
+  assert.match(deployment.metadata?.annotations?.['ladder.dev/source'] ?? '', /^checkout\/.*deployment/);
+  assert.ok(deployment.metadata?.managedFields?.some((f) => f.manager === 'ladder' && f.operation === 'Apply'));
+  const inventory = await readInventoryState(client, { namespace, name: 'prd' });
+  assert.equal(inventory.commit, commitA);
+  assert.deepEqual(inventory.members.map((m) => m.kind).sort(), outcome.objects.map((o) => o.ref.kind).sort());
+  const parent = await client.request<KubeObject>('GET', `/api/v1/namespaces/${namespace}/configmaps/ladder-inventory-prd`);
+  assert.equal(parent.metadata?.labels?.['applyset.kubernetes.io/id'], outcome.inventory.id);
+  assert.match(outcome.inventory.id, /^applyset-[A-Za-z0-9_-]{43}-v1$/);
+});
+
+test('re-applying the same commit writes nothing', async () => {
+  const namespace = await cluster.newNamespace('reapply');
+  const files = await renderedService(namespace);
+  const first = await applyCommit(client, { commit: commitA, files }, optionsFor(namespace));
+  assert.equal(first.status, 'applied', first.message);
+  const versions = async () => Promise.all(first.desired.map(async (o) => (await client.request<KubeObject>('GET', o.path)).metadata?.resourceVersion));
+  const before = await versions();
+  const inventoryBefore = (await client.request<KubeObject>('GET', `/api/v1/namespaces/${namespace}/configmaps/ladder-inventory-prd`)).metadata?.resourceVersion;
+
+  const second = await applyCommit(client, { commit: commitA, files }, optionsFor(namespace));
+  assert.equal(second.status, 'applied', second.message);
+  assert.equal(second.writes, 0);
+  assert.deepEqual(new Set(second.objects.map((o) => o.action)), new Set(['unchanged']));
+  assert.deepEqual(await versions(), before);
+  assert.equal((await client.request<KubeObject>('GET', `/api/v1/namespaces/${namespace}/configmaps/ladder-inventory-prd`)).metadata?.resourceVersion, inventoryBefore);
+  // A read and a dry-run per object, and the inventory read: no more.
+  assert.ok(second.requests <= 2 * second.objects.length + 1, `${second.requests} requests for ${second.objects.length} objects`);
+
+  // A new commit with the same content: objects untouched, only the inventory's commit moves.
+  const third = await applyCommit(client, { commit: commitB, files }, optionsFor(namespace));
+  assert.equal(third.writes, 1);
+  assert.deepEqual(await versions(), before);
+  assert.equal((await readInventoryState(client, { namespace, name: 'prd' })).commit, commitB);
+});
+
+test('a CRD and its custom resources in one commit', async () => {
+  const namespace = await cluster.newNamespace('crd');
+  const files = [fixtureFile('backup-schedule.yaml', namespace), fixtureFile('crd-backup-schedule.yaml', namespace)];
+  const outcome = await applyCommit(client, { commit: commitA, files }, optionsFor(namespace));
+  assert.equal(outcome.status, 'applied', outcome.message);
+  assert.deepEqual(outcome.objects.map((o) => `${o.ref.kind} ${o.action}`).sort(), [
+    'BackupSchedule created', 'BackupStore created', 'CustomResourceDefinition created', 'CustomResourceDefinition created',
+  ]);
+  const schedule = await client.request<KubeObject>('GET', `/apis/ops.example.com/v1/namespaces/${namespace}/backupschedules/orders-db`);
+  assert.equal((schedule.spec as { port: unknown }).port, 'postgres');
+  const crd = await client.request<KubeObject>('GET', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/backupschedules.ops.example.com');
+  assert.match(JSON.stringify(crd.spec), /"x-kubernetes-int-or-string":true/);
+  const again = await applyCommit(client, { commit: commitA, files }, optionsFor(namespace));
+  assert.equal(again.writes, 0, again.message);
+});
+
+test('a Namespace and what lives in it, in one commit', async () => {
+  const agentNamespace = await cluster.newNamespace('agent');
+  const target = `fresh-${agentNamespace}`;
+  const files = [configMapFile(target, 'settings'), { path: 'namespace.yaml', content: `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${target}\n` }];
+  const outcome = await applyCommit(client, { commit: commitA, files }, optionsFor(agentNamespace));
+  assert.equal(outcome.status, 'applied', outcome.message);
+  assert.ok(await readObject(client, `/api/v1/namespaces/${target}/configmaps/settings`));
+});
+
+test('an invalid set changes nothing, and the failure names the resource and the server message', async () => {
+  const namespace = await cluster.newNamespace('invalid');
+  const badDeployment = {
+    path: 'deployment.yaml',
+    content: [
+      'apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: broken', `  namespace: ${namespace}`, 'spec:',
+      '  selector: { matchLabels: { app: broken } }', '  template:', '    metadata: { labels: { app: other } }',
+      '    spec: { containers: [{ name: web, image: nginx }] }', '',
+    ].join('\n'),
+  };
+  const outcome = await applyCommit(client, { commit: commitA, files: [configMapFile(namespace, 'settings'), badDeployment] }, optionsFor(namespace));
+  assert.equal(outcome.status, 'invalid');
+  assert.equal(outcome.problems.length, 1);
+  assert.equal(outcome.problems[0]!.file, 'deployment.yaml');
+  assert.equal(outcome.problems[0]!.ref?.name, 'broken');
+  assert.match(outcome.message, /deployment\.yaml:1 Deployment .*\/broken: Deployment.apps "broken" is invalid: .*`selector` does not match template `labels`/);
+  assert.equal(outcome.writes, 0);
+  assert.equal(await readObject(client, `/api/v1/namespaces/${namespace}/configmaps/settings`), undefined);
+  assert.equal(await readObject(client, `/api/v1/namespaces/${namespace}/configmaps/ladder-inventory-prd`), undefined);
+});
+
+test('bad YAML and unknown kinds are refused before anything is sent', async () => {
+  const namespace = await cluster.newNamespace('yaml');
+  const broken = { path: 'apps/broken.yaml', content: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata: [unclosed\n' };
+  const outcome = await applyCommit(client, { commit: commitA, files: [configMapFile(namespace, 'settings'), broken] }, optionsFor(namespace));
+  assert.equal(outcome.status, 'invalid');
+  assert.match(outcome.message, /^invalid manifests: apps\/broken\.yaml:\d+/);
+  assert.equal(outcome.requests, 0);
+
+  const unknown = { path: 'gadget.yaml', content: `apiVersion: gadgets.example.com/v1\nkind: Gadget\nmetadata:\n  name: g\n  namespace: ${namespace}\n` };
+  const refused = await applyCommit(client, { commit: commitA, files: [configMapFile(namespace, 'settings'), unknown] }, optionsFor(namespace));
+  assert.equal(refused.status, 'invalid');
+  assert.match(refused.message, /gadget\.yaml:1 Gadget .*\/g: the API server does not serve kind Gadget in gadgets\.example\.com\/v1/);
+  assert.equal(await readObject(client, `/api/v1/namespaces/${namespace}/configmaps/settings`), undefined);
+});
+
+test('a conflict with another field manager is reported, and forced only when configured', async () => {
+  const namespace = await cluster.newNamespace('conflict');
+  const files = [configMapFile(namespace, 'settings', { mode: 'git' }), configMapFile(namespace, 'other', { a: '1' })];
+  assert.equal((await applyCommit(client, { commit: commitA, files }, optionsFor(namespace))).status, 'applied');
+  const path = `/api/v1/namespaces/${namespace}/configmaps/settings`;
+  await client.request('PATCH', path, { body: { data: { mode: 'hand' } }, contentType: 'application/merge-patch+json', query: { fieldManager: 'kubectl-edit' } });
+
+  const changed = [configMapFile(namespace, 'settings', { mode: 'git2' }), configMapFile(namespace, 'other', { a: '2' })];
+  const outcome = await applyCommit(client, { commit: commitB, files: changed }, optionsFor(namespace));
+  assert.equal(outcome.status, 'failed');
+  const settings = outcome.objects.find((o) => o.ref.name === 'settings')!;
+  assert.equal(settings.action, 'conflict');
+  assert.deepEqual(settings.conflicts, [{ manager: 'kubectl-edit', field: '.data.mode' }]);
+  assert.match(outcome.message, /settings: conflict with kubectl-edit on \.data\.mode/);
+  assert.equal(outcome.objects.find((o) => o.ref.name === 'other')!.action, 'configured');
+  assert.deepEqual((await client.request<KubeObject>('GET', path)).data, { mode: 'hand' });
+  assert.equal((await readInventoryState(client, { namespace, name: 'prd' })).commit, commitA, 'a failed commit is not recorded as applied');
+
+  const forced = await applyCommit(client, { commit: commitB, files: changed }, optionsFor(namespace, { force: true }));
+  assert.equal(forced.status, 'applied', forced.message);
+  assert.deepEqual((await client.request<KubeObject>('GET', path)).data, { mode: 'git2' });
+});
