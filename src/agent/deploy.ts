@@ -2,13 +2,67 @@ import type { Logger } from 'pino';
 import type { KubeClient } from '../adapters/kube/client.js';
 import type { AlertSink } from './alerts.js';
 import type { AgentConfig } from './config.js';
+import { DriftWatcher } from './drift/watcher.js';
 import type { AgentMetrics } from './metrics.js';
-import type { Deployer } from './run.js';
+import type { DeployOutcome, Deployer } from './run.js';
+import type { SourceSnapshot } from './source.js';
+import { applyCommit, type ApplyOutcome } from './sync/index.js';
+import { checkHealth } from './health-step.js';
 
-/** Apply, prune, health and drift through src/agent/sync and src/agent/drift (wired when they land). */
-export function createKubeDeployer(_kube: KubeClient, _config: AgentConfig, _deps: { alerts: AlertSink; metrics: AgentMetrics; log: Logger }): Deployer {
+/**
+ * The Kubernetes side of a deploy, composed from sync (apply, inventory,
+ * prune), health and drift: apply the commit, hand what was applied to the
+ * drift watcher, wait for rollouts, and say in one line what happened.
+ */
+export function createKubeDeployer(kube: KubeClient, config: AgentConfig, deps: { alerts: AlertSink; metrics: AgentMetrics; log: Logger }): Deployer & { drift: DriftWatcher } {
+  const drift = new DriftWatcher({ client: kube, sink: deps.alerts, environment: config.environment, selfHeal: config.selfHeal, log: deps.log.child({ part: 'drift' }) });
+  deps.metrics.sources.driftedObjects = () => drift.driftedCount();
+  let active = false;
   return {
-    deploy: async () => ({ ok: false, stage: 'apply', description: 'the Kubernetes deployer is not wired yet' }),
-    setActive: async () => {},
+    drift,
+    async setActive(next) {
+      if (next === active) return;
+      active = next;
+      if (next) await drift.start();
+      else await drift.stop();
+    },
+    async deploy(snapshot: SourceSnapshot, signal: AbortSignal, log: Logger): Promise<DeployOutcome> {
+      const outcome = await applyCommit(
+        kube,
+        { commit: snapshot.commit, files: snapshot.files },
+        {
+          inventory: { namespace: config.agentNamespace, name: config.environment },
+          defaultNamespace: config.namespaces[0],
+          force: config.apply.forceConflicts,
+          concurrency: config.apply.concurrency,
+          prune: config.prune.enabled ? { allowEmpty: config.prune.allowEmpty, maxPrune: config.prune.maxDeletions, override: config.prune.allowOverLimit } : false,
+          signal,
+        },
+      );
+      log.info({ status: outcome.status, writes: outcome.writes, requests: outcome.requests, pruned: outcome.prune?.pruned.length ?? 0 }, outcome.message);
+      if (outcome.status !== 'applied') return { ok: false, stage: 'apply', description: capitalise(outcome.message) };
+      await drift.setDesired(
+        snapshot.commit,
+        outcome.desired.map((object) => ({ ref: object.ref, desired: object.object, file: object.file })),
+      );
+      const health = await checkHealth(kube, outcome.desired.map((object) => object.ref), { timeoutMs: config.intervals.healthTimeoutSeconds * 1000, signal });
+      if (!health.ok) return { ok: false, stage: 'health', description: health.description };
+      const pruneProblem = describePruneProblem(outcome);
+      if (pruneProblem) return { ok: false, stage: 'apply', description: `Applied, but ${pruneProblem}` };
+      return { ok: true, description: `${capitalise(outcome.message)}${health.description ? `; ${health.description}` : ''}` };
+    },
   };
+}
+
+/** The cluster does not match Git when prune was blocked or failed: the deployment says so. */
+function describePruneProblem(outcome: ApplyOutcome): string | undefined {
+  const prune = outcome.prune;
+  if (!prune) return undefined;
+  if (prune.blocked) return `nothing was pruned: ${prune.blocked}`;
+  if (prune.failed.length) return `${prune.failed.length} object(s) could not be pruned: ${prune.failed[0]!.message}`;
+  return undefined;
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
