@@ -48,6 +48,8 @@ export async function mergeWhenReady(
       commit_title: `Promote ${trailers.service} to ${environment.name} (#${pull.number})`,
       // The trailers again, so the merge commit itself names the version deployed.
       commit_message: formatTrailers(trailers),
+      // 405 and 409 are answers, not outages: the retry plugin would repeat them.
+      request: { retries: 0 },
     });
     return { result: 'merged', sha: data.sha };
   } catch (error) {
