@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createKubeClient, type KubeClient } from '../../src/adapters/kube/client.js';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { agentConfigSchema } from '../../src/agent/config.js';
 import { LeaderElector } from '../../src/agent/leader.js';
+import { startAgent, type RunningAgent } from '../../src/agent/main.js';
+import { startGitHubServer, installationOctokit } from '../bed/github/index.js';
 import { startControlPlane, type ControlPlane } from '../bed/kube/control-plane.js';
 import { eventually, sleep, testLogger } from '../support/agent/log.js';
 
@@ -123,4 +129,57 @@ describe('agent leader election through a Lease', () => {
       await a.stop();
     }
   });
+
+  it('runs two whole agents: only the leader applies and reports; the other takes over when it stops', async () => {
+    const github = await startGitHubServer();
+    const agents: RunningAgent[] = [];
+    try {
+      const repo = 'shop/leader-manifests';
+      await github.createRepo(repo);
+      const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  a: "1"\n`;
+      const first = await github.seed.commitFiles(repo, 'dev', { 'manifests/a.yaml': cm('a') }, { from: 'main' });
+      const agentNs = await cluster.newNamespace('ladder-system');
+      const ns = await cluster.newNamespace('shop-dev');
+      const keyPath = join(await mkdtemp(join(tmpdir(), 'ladder-agent-leader-')), 'app.pem');
+      await writeFile(keyPath, github.app.privateKey);
+      const config = agentConfigSchema.parse({
+        repository: repo,
+        environment: 'dev',
+        path: 'manifests',
+        namespaces: [ns],
+        agentNamespace: agentNs,
+        github: { apiUrl: github.url, appId: github.app.id, installationId: github.installations.idFor(repo), privateKeyPath: keyPath },
+        intervals: { pollSeconds: 1 },
+        leaderElection: { leaseDurationSeconds: 2, renewDeadlineSeconds: 1, retryPeriodSeconds: 1 },
+        server: { host: '127.0.0.1', port: 0 },
+      });
+      for (const identity of ['agent-a', 'agent-b']) agents.push(await startAgent(config, { kubeConfig: cluster.kubeConfig, log: testLogger(), identity }));
+      const leader = await eventually(() => agents.find((a) => a.metrics.appliesTotal === 1), 'one agent to apply the commit', 20_000);
+      const follower = agents.find((a) => a !== leader)!;
+      await sleep(2500); // a few more polls: the follower must stay hands-off
+      assert.equal(follower.metrics.appliesTotal, 0, 'the follower applied too');
+      assert.equal(follower.metrics.isLeader, 0);
+      assert.equal((await fetch(`${follower.url}/readyz`)).status, 200, 'a follower that read the branch is ready');
+      const octokit = installationOctokit(github, repo);
+      const deploymentsOf = async (sha: string) => (await octokit.rest.repos.listDeployments({ owner: 'shop', repo: 'leader-manifests', sha })).data;
+      assert.equal((await deploymentsOf(first)).length, 1);
+
+      await leader.stop();
+      // The new leader applies the current commit again (a no-op) without a second deployment.
+      await eventually(() => follower.metrics.appliesTotal === 1, 'the follower to take over', 15_000);
+      assert.equal(follower.metrics.isLeader, 1);
+      assert.equal((await deploymentsOf(first)).length, 1, 'a takeover does not report the same commit again');
+      const second = await github.seed.commitFiles(repo, 'dev', { 'manifests/b.yaml': cm('b') });
+      await eventually(async () => (await deploymentsOf(second)).length === 1 && follower.metrics.lastAppliedCommit === second, 'the new leader to apply the next commit', 15_000);
+      const lease = await readLeaseNamed(agentNs, 'ladder-agent-dev');
+      assert.equal(lease.spec.holderIdentity, follower === agents[0] ? 'agent-a' : 'agent-b');
+    } finally {
+      for (const agent of agents) await agent.stop();
+      await github.stop();
+    }
+  });
 });
+
+async function readLeaseNamed(namespace: string, name: string) {
+  return client.request<{ spec: { holderIdentity?: string } }>('GET', `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases/${name}`);
+}
