@@ -32,7 +32,7 @@ export async function promotionSource(octokit: GitHubClient, config: LadderConfi
   }
   const from = deployed
     ? `what \`${upstreamName}\` runs (deployment of ${deployed.slice(0, 7)})`
-    : `\`${upstreamName}\`'s branch (no deployment recorded for it yet)`;
+    : `what \`${upstreamName}\`'s branch has; no deployment of it is recorded yet`;
   return { ok: true, sourceSha: version.trailers.sourceSha, image: imageOf(version.trailers), from };
 }
 

@@ -69,15 +69,23 @@ function policyFor(run: CommandRun, environment: string | undefined) {
 
 async function runOne(run: CommandRun, command: Exclude<LadderCommand, { verb: 'help' }>, text: string): Promise<string> {
   if (command.verb === 'diff') return diffReply(run);
+  // promote() takes the environment's queue key itself; holding it here would deadlock.
+  if (command.verb === 'promote') return promoteCommand(run, command.environment);
   return run.deps.queue.run(environmentKey(run, command), () => runForEnvironment(run, command, text));
 }
 
-/** Work on one environment of a manifest repository runs one at a time, with promotions (see KeyedQueue). */
+/**
+ * The promotion engine's key for an environment of a manifest repository:
+ * locks and rollbacks queue behind (and ahead of) promotions of the same
+ * environment, so a reply never describes a state a running promotion is
+ * about to change.
+ */
 function environmentKey(run: CommandRun, command: EnvironmentCommand): string {
-  return `commands:${formatRepo(run.target.manifestRepo)}#${command.environment}`;
+  const environment = environmentNamed(run.target.config, command.environment);
+  return `promotion:${formatRepo(run.target.manifestRepo).toLowerCase()}:${manifestBranch(environment)}`;
 }
 
-async function runForEnvironment(run: CommandRun, command: EnvironmentCommand, text: string): Promise<string> {
+async function runForEnvironment(run: CommandRun, command: Exclude<EnvironmentCommand, { verb: 'promote' }>, text: string): Promise<string> {
   const { target, octokit } = run;
   const service = target.config.service;
   switch (command.verb) {
@@ -106,7 +114,5 @@ async function runForEnvironment(run: CommandRun, command: EnvironmentCommand, t
       }
       return `\`${text}\`: nothing to do — ${outcome.message}.`;
     }
-    case 'promote':
-      return promoteCommand(run, command.environment);
   }
 }

@@ -13,4 +13,13 @@ export function applyKnownFixes(spec: OpenApiDocument): void {
   const list = spec.paths['/app/installations']?.get?.responses['200'];
   const content = list && !('$ref' in list) ? list.content?.['application/json'] : undefined;
   if (content) content.schema = { type: 'array', items: { $ref: '#/components/schemas/installation' } };
+
+  // A label without a description has `description: null` wherever GitHub
+  // shows it. `pull-request` says so; `pull-request-simple` (pull request
+  // lists) declares a plain string for the very same label objects.
+  const simple = spec.components.schemas['pull-request-simple'] as
+    | { properties?: { labels?: { items?: { properties?: { description?: Record<string, unknown> } } } } }
+    | undefined;
+  const description = simple?.properties?.labels?.items?.properties?.description;
+  if (description) description.nullable = true;
 }
