@@ -13,6 +13,8 @@ export interface WatchGroupOptions {
   /** First wait after a failure; doubles up to `maxBackoffMs`. */
   backoffMs?: number;
   maxBackoffMs?: number;
+  /** Resume watching from this version instead of listing first (a version kept from an earlier run). */
+  resourceVersion?: string;
 }
 
 /**
@@ -35,7 +37,9 @@ export class WatchGroup {
     private readonly selector: { labelSelector?: string; fieldSelector?: string },
     private readonly handlers: WatchGroupHandlers,
     private readonly options: WatchGroupOptions = {},
-  ) {}
+  ) {
+    this.resourceVersion = options.resourceVersion;
+  }
 
   start(): void {
     if (this.running) return;

@@ -1,0 +1,89 @@
+// The drift watches themselves, against a kube-apiserver that compacts etcd
+// every second and has no watch cache, so an old resourceVersion really is
+// gone: a watch resuming from it gets 410 and lists again. And idle traffic:
+// one list and one watch per resource and namespace, however many objects.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createKubeClient, type KubeClient, type KubeList, type KubeObject } from '../../src/adapters/kube/client.js';
+import { WatchGroup } from '../../src/agent/drift/watch-group.js';
+import { DriftWatcher } from '../../src/agent/drift/watcher.js';
+import { startControlPlane, type ControlPlane } from '../bed/kube/control-plane.js';
+import { applyAll, recordingSink, sleep } from '../fixtures/drift/bed.js';
+import { deploymentManifest } from '../fixtures/drift/manifests.js';
+
+let cluster: ControlPlane;
+let client: KubeClient;
+before(async () => {
+  cluster = await startControlPlane({ reuse: false, apiServerArgs: ['--etcd-compaction-interval=1s', '--watch-cache=false'] });
+  client = createKubeClient(cluster.kubeConfig);
+});
+after(async () => {
+  client?.close();
+  await cluster?.stop();
+});
+
+const configMap = (namespace: string, name: string): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data: { key: name } });
+
+async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+describe('watch groups', () => {
+  it('lists again after 410 Gone, then keeps watching', async () => {
+    const namespace = await cluster.newNamespace('gone');
+    const path = `/api/v1/namespaces/${namespace}/configmaps`;
+    const stale = (await client.request<KubeList>('GET', path)).metadata!.resourceVersion!;
+    for (const name of ['a', 'b', 'c']) await client.request('POST', path, { body: configMap(namespace, name) });
+    await sleep(2500); // etcd compacts past `stale`
+
+    const lists: string[][] = [];
+    const events: string[] = [];
+    const group = new WatchGroup(client, path, {}, {
+      onListed: (objects) => lists.push(objects.map((o) => `${o.kind}/${o.metadata!.name}`)),
+      onEvent: (type, object) => events.push(`${type} ${object.metadata!.name}`),
+    }, { resourceVersion: stale });
+    group.start();
+    try {
+      await until(() => lists.length === 1, 'the relist');
+      assert.deepEqual(lists[0], ['ConfigMap/a', 'ConfigMap/b', 'ConfigMap/c'], 'list items get the kind the list names');
+      await client.request('POST', path, { body: configMap(namespace, 'd') });
+      await until(() => events.includes('ADDED d'), 'the event after the relist');
+      assert.deepEqual(events, ['ADDED d'], 'the watch resumes from the list, not from the stale version');
+    } finally {
+      await group.stop();
+    }
+  });
+});
+
+describe('idle traffic', () => {
+  async function requestsFor(objectsPerNamespace: number): Promise<{ startup: number; idle: number }> {
+    const [first, second] = [await cluster.newNamespace('idle'), await cluster.newNamespace('idle')];
+    const objects = [first!, second!].flatMap((ns) => Array.from({ length: objectsPerNamespace }, (_, i) => configMap(ns, `cm-${i}`)));
+    const desired = await applyAll(client, [...objects, deploymentManifest(first!)]);
+    const watcher = new DriftWatcher({ client, sink: recordingSink(), environment: 'dev' });
+    await watcher.setDesired('c1', desired);
+    const before = client.requestCount();
+    await watcher.start();
+    try {
+      await sleep(1000);
+      await watcher.settled();
+      const started = client.requestCount();
+      await sleep(3000);
+      return { startup: started - before, idle: client.requestCount() - started };
+    } finally {
+      await watcher.stop();
+    }
+  }
+
+  it('costs one list and one watch per resource and namespace, for 5 or 60 objects each, and nothing while idle', async () => {
+    const small = await requestsFor(5);
+    const large = await requestsFor(60);
+    // ConfigMaps in two namespaces and Deployments in one: three groups.
+    assert.deepEqual(small, { startup: 6, idle: 0 });
+    assert.deepEqual(large, small);
+  });
+});
