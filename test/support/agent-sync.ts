@@ -26,10 +26,10 @@ export function configMapFile(namespace: string, name: string, data: Record<stri
   return { path, content: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data }, null, 2) };
 }
 
-/** A fixture from test/fixtures/manifests/valid, with `checkout-prd` replaced by `namespace`. */
+/** A fixture from test/fixtures/manifests/valid, with every `namespace:` set to `namespace`. */
 export function fixtureFile(name: string, namespace: string): ManifestFile {
   const content = readFileSync(new URL(`../fixtures/manifests/valid/${name}`, import.meta.url), 'utf8');
-  return { path: name, content: content.replaceAll('checkout-prd', namespace) };
+  return { path: name, content: content.replace(/^(\s*namespace:\s*)\S+/gm, `$1${namespace}`) };
 }
 
 /** The live object at `path`, or undefined when it does not exist. */

@@ -7,3 +7,6 @@ export type { DesiredObject } from './resolve.js';
 export { readInventory, readInventoryState, type InventoryEntry, type InventoryState } from './inventory.js';
 export { applySetId, inventoryObjectName, INVENTORY_ANNOTATION, PART_OF_LABEL, PRUNE_ANNOTATION, SOURCE_ANNOTATION, FIELD_MANAGER, type InventoryRef } from './marks.js';
 export type { PruneOptions, PruneResult } from './prune.js';
+export { waitForHealth, type HealthOptions, type HealthOutcome, type ObjectHealth } from './health/wait.js';
+export { healthCheckFor } from './health/checks.js';
+export type { HealthState, HealthStatus } from './health/types.js';
