@@ -120,3 +120,26 @@ describe('Slack notifier, deploys and source outages', () => {
     await notifier.close();
   });
 });
+
+describe('Slack notifier, large and awkward reports', () => {
+  it('keeps a 120-field drift with long, markup-laden values within Block Kit limits', async () => {
+    const notifier = createSlackNotifier({ webhookUrl: slack.webhookUrlFor('hooks') }, { clock: new ManualClock(), repository: 'shop/manifests' });
+    const awkward = '<!channel> & `code` *bold* ' + 'x'.repeat(5000);
+    const changes = Array.from({ length: 120 }, (_, i) => ({
+      path: `metadata.annotations["example.com/${'k'.repeat(i)}"]`,
+      desired: { nested: awkward },
+      live: awkward,
+      changedBy: { manager: `manager-${'m'.repeat(300)}`, operation: 'Update' },
+    }));
+    const before = slack.messages('hooks').length;
+    await notifier.driftDetected(imageIncident({ id: 'huge', object: { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'n'.repeat(63), name: 'c'.repeat(253) }, changes }));
+    await notifier.flush();
+    const messages = slack.messages('hooks');
+    assert.equal(messages.length, before + 1, 'accepted');
+    const text = JSON.stringify(messages.at(-1)!.blocks);
+    assert.match(text, /…and \d+ more/);
+    assert.equal(text.includes('<!channel>'), false, 'no mention smuggled in through a value');
+    assert.deepEqual(slack.violations, []);
+    await notifier.close();
+  });
+});

@@ -75,7 +75,7 @@ function changeLine(change: DriftFieldChange, secret: boolean, observedAt: Date)
     change.masked || secret
       ? 'changed (value hidden)'
       : `${code(formatValue(change.desired))} → ${change.missing ? '_(removed)_' : code(formatValue(change.live))}`;
-  return `• ${code(change.path)}: ${values} — ${writerText(change, observedAt)}`;
+  return `• ${code(truncate(change.path, 300))}: ${values} — ${writerText(change, observedAt)}`;
 }
 
 function writerText(change: DriftFieldChange, observedAt: Date): string {
@@ -83,7 +83,7 @@ function writerText(change: DriftFieldChange, observedAt: Date): string {
   if (!writer) return `by an unknown writer, seen ${formatTime(observedAt)}`;
   const how = [writer.operation, writer.subresource].filter(Boolean).join(', ');
   const when = writer.time ? `at ${formatTime(writer.time)}` : `seen ${formatTime(observedAt)}`;
-  return `${writer.inferred ? 'probably ' : ''}by *${code(writer.manager)}* (${how}) ${when}`;
+  return `${writer.inferred ? 'probably ' : ''}by *${code(truncate(writer.manager, 100))}* (${how}) ${when}`;
 }
 
 function formatValue(value: unknown): string {
