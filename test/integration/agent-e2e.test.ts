@@ -142,6 +142,7 @@ describe('the agent end to end (GitHub bed, real API server, Slack receiver)', (
     });
     const states = await finalState(firstSha);
     assert.deepEqual(states.map((s) => s.split(':')[0]), ['in_progress', 'success'], states.join('\n'));
+    assert.match(states[1]!, /applied 3 objects .*1 workload\(s\) healthy/);
     assert.ok(Date.now() - started < 15_000, `took ${Date.now() - started} ms from merge to success`);
     const live = await admin.request<{ data: Record<string, string>; metadata: { managedFields: { manager: string }[] } }>('GET', `/api/v1/namespaces/${ns}/configmaps/settings`);
     assert.equal(live.data.mode, 'blue');
