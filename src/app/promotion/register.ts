@@ -1,5 +1,96 @@
 import type { Probot } from 'probot';
+import { describeGitHubError } from '../../adapters/github/errors.js';
+import { formatRepo, parseRepo, type GitHubClient, type RepoRef } from '../../adapters/github/types.js';
+import { environmentsFedByBranch } from '../../core/config/load.js';
 import type { AppDeps } from '../deps.js';
+import { promotionContext, promotionState, type PromotionContext } from './context.js';
+import { promote } from './promote.js';
+import { reportConfigProblems } from './reports.js';
+import { loadServiceConfig } from './service-config.js';
 
-/** Merge → promotion PR. Filled in by the promotion engine. */
-export function register(_app: Probot, _deps: AppDeps): void {}
+interface CodeChange {
+  codeRepo: RepoRef;
+  sha: string;
+  branch: string;
+  reason: 'merge' | 'push';
+  deliveryId: string;
+}
+
+/**
+ * Merge → promotion PR. A merged pull request and the push it causes both
+ * arrive; either starts the promotion of the merge commit to every
+ * environment its branch feeds, and the second finds the work done. Handlers
+ * answer GitHub at once (it waits 10 s at most) and do the work through the
+ * App's queue, which tests wait on with `settled()`.
+ */
+export function register(app: Probot, deps: AppDeps): void {
+  const log = deps.log ?? app.log;
+
+  app.on('pull_request.closed', async (context) => {
+    const pull = context.payload.pull_request;
+    if (!pull.merged || !pull.merge_commit_sha) return;
+    schedule(promotionContext(context.octokit as GitHubClient, deps, log), {
+      codeRepo: parseRepo(context.payload.repository.full_name),
+      sha: pull.merge_commit_sha,
+      branch: pull.base.ref,
+      reason: 'merge',
+      deliveryId: context.id,
+    });
+  });
+
+  app.on('push', async (context) => {
+    const { payload } = context;
+    if (payload.deleted || !payload.ref.startsWith('refs/heads/') || /^0+$/.test(payload.after)) return;
+    schedule(promotionContext(context.octokit as GitHubClient, deps, log), {
+      codeRepo: parseRepo(payload.repository.full_name),
+      sha: payload.after,
+      branch: payload.ref.slice('refs/heads/'.length),
+      reason: 'push',
+      deliveryId: context.id,
+    });
+  });
+}
+
+function schedule(ctx: PromotionContext, change: CodeChange): void {
+  const key = `code:${formatRepo(change.codeRepo).toLowerCase()}@${change.sha}`;
+  ctx.deps.queue
+    .run(key, () => handleCodeChange(ctx, change))
+    .catch((error: unknown) => ctx.log.error({ err: { message: describeGitHubError(error) }, delivery: change.deliveryId }, 'handling a code change failed'));
+}
+
+async function handleCodeChange(ctx: PromotionContext, change: CodeChange): Promise<void> {
+  const state = promotionState(ctx.deps);
+  const seen = `${formatRepo(change.codeRepo)}@${change.sha}`;
+  const log = ctx.log.child({ repo: formatRepo(change.codeRepo), sha: change.sha, delivery: change.deliveryId });
+  const loaded = await loadServiceConfig(ctx.octokit, change.codeRepo, change.sha);
+  if (loaded.kind === 'missing') {
+    log.debug('no .github/ladder.yml; not a Ladder service');
+    return;
+  }
+  if (loaded.kind === 'invalid') {
+    // Reported once per commit, whichever of the merge's two events comes first.
+    if (state.done.has(`${seen}:config`)) return;
+    await reportConfigProblems(ctx.octokit, change.codeRepo, change.sha, loaded.source, loaded.problems);
+    state.done.add(`${seen}:config`);
+    log.info('invalid config reported on the commit');
+    return;
+  }
+  const environments = environmentsFedByBranch(loaded.config, change.branch);
+  if (environments.length === 0) {
+    log.debug({ branch: change.branch }, 'branch feeds no environment');
+    return;
+  }
+  for (const environment of environments) {
+    if (state.done.has(`${seen}:${environment.name}`)) {
+      log.debug({ env: environment.name }, 'already promoted from this commit');
+      continue;
+    }
+    const outcome = await promote(
+      ctx,
+      { codeRepo: change.codeRepo, sourceSha: change.sha, environment: environment.name, reason: change.reason },
+      { config: loaded },
+    );
+    if (outcome.kind !== 'failed') state.done.add(`${seen}:${environment.name}`);
+    log.info({ env: environment.name, outcome: outcome.kind }, outcome.message);
+  }
+}

@@ -1,0 +1,87 @@
+import { readTemplates } from '../../adapters/fs/templates.js';
+import { readTemplatesAt, type BlobCache } from '../../adapters/github/code-repo.js';
+import type { GitHubClient, RepoRef } from '../../adapters/github/types.js';
+import type { LadderConfig } from '../../core/config/schema.js';
+import { LadderInputError } from '../../core/errors.js';
+import type { Finding } from '../../core/findings.js';
+import { hasErrors } from '../../core/findings.js';
+import { parseManifests } from '../../core/manifests/parse.js';
+import type { ManifestDocument } from '../../core/manifests/document.js';
+import { manifestPath } from '../../core/promotion/changes.js';
+import { imageReference, taggedReference } from '../../core/render/image.js';
+import { renderEnvironment, type RenderedFile, type TemplateFile } from '../../core/render/render.js';
+import { createSchemaValidator } from '../../core/validate/schema/index.js';
+import { validateDocuments, type ValidationReport } from '../../core/validate/run.js';
+import type { SchemaStore } from '../schemas.js';
+
+export interface PrepareInput {
+  config: LadderConfig;
+  configFile: string;
+  codeRepo: RepoRef;
+  sourceSha: string;
+  environment: string;
+  image?: { tag: string; digest?: string };
+}
+
+export type Prepared =
+  | { kind: 'ready'; files: RenderedFile[]; report: ValidationReport; kubernetesVersion: string; image: string }
+  /** The render failed: a template or value error, located in the code repository when it can be. */
+  | { kind: 'render-error'; error: LadderInputError; templatesInRepo: boolean }
+  /** Rendered, but validation found errors; findings name files under `manifests.path`. */
+  | { kind: 'invalid'; files: RenderedFile[]; report: ValidationReport; kubernetesVersion: string };
+
+let defaultTemplates: Promise<TemplateFile[]> | undefined;
+
+/**
+ * Render for one environment at the code commit, then parse and validate the
+ * result exactly as `ladder validate` would (schemas of the configured
+ * Kubernetes version, compiled once per process; policy with the
+ * environment's namespace and the commit).
+ */
+export async function prepare(octokit: GitHubClient, schemas: SchemaStore, blobs: BlobCache, input: PrepareInput): Promise<Prepared> {
+  const { config } = input;
+  const templatesDir = config.manifests.templates;
+  let files: RenderedFile[];
+  try {
+    const templates = templatesDir
+      ? await readTemplatesAt(octokit, input.codeRepo, input.sourceSha, templatesDir, blobs, input.configFile)
+      : await (defaultTemplates ??= readTemplates());
+    const compilers = await schemas.compilersFor(config.validation.kubernetesVersion);
+    const schema = createSchemaValidator(compilers.bundle, { compilers, unknownKinds: config.validation.unknownKinds });
+    files = renderEnvironment({
+      config,
+      environment: input.environment,
+      sha: input.sourceSha,
+      templates,
+      ...(templatesDir ? { templatesDir } : {}),
+      ...(input.image ? { imageTag: input.image.tag, ...(input.image.digest ? { imageDigest: input.image.digest } : {}) } : {}),
+      isNamespaced: (apiVersion, kind) => schema.isNamespaced(apiVersion, kind),
+    });
+    const environment = config.environments.find((env) => env.name === input.environment)!;
+    const documents: ManifestDocument[] = [];
+    const parseFindings: Finding[] = [];
+    for (const file of files) {
+      const parsed = parseManifests(file.content, manifestPath(config.manifests.path, file.path));
+      documents.push(...parsed.documents);
+      parseFindings.push(...parsed.findings);
+    }
+    const report = validateDocuments(documents, {
+      parseFindings,
+      schema,
+      namespace: environment.namespace,
+      commitSha: input.sourceSha,
+      image: config.image,
+      allowClusterScoped: config.validation.allowClusterScoped,
+      exceptions: config.validation.disable,
+    });
+    const kubernetesVersion = schema.kubernetesVersion;
+    if (hasErrors(report.findings)) return { kind: 'invalid', files, report, kubernetesVersion };
+    const image = input.image
+      ? taggedReference(config.image, input.image.tag, input.image.digest)
+      : imageReference(config.image, input.sourceSha, config.imageTag);
+    return { kind: 'ready', files, report, kubernetesVersion, image };
+  } catch (error) {
+    if (error instanceof LadderInputError) return { kind: 'render-error', error, templatesInRepo: templatesDir !== undefined };
+    throw error;
+  }
+}

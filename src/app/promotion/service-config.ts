@@ -1,0 +1,43 @@
+import { readTextFile } from '../../adapters/github/code-repo.js';
+import { bundledKubernetesVersions } from '../../adapters/fs/schema-bundle.js';
+import type { GitHubClient, RepoRef } from '../../adapters/github/types.js';
+import { checkConfig, defaultConfigPath, type ConfigProblem } from '../../core/config/load.js';
+import type { LadderConfig } from '../../core/config/schema.js';
+import { policyRuleIds } from '../../core/validate/policy/index.js';
+
+/** Where a config was read from. */
+export interface ConfigSource {
+  repo: RepoRef;
+  path: string;
+  /** True when it is the code repository's own file (annotations can point at it). */
+  inCodeRepo: boolean;
+  /** How messages name it: `.github/ladder.yml`, or `shop/.github: .github/ladder.yml` for organisation defaults. */
+  display: string;
+}
+
+export type ServiceConfig =
+  | { kind: 'ok'; config: LadderConfig; source: ConfigSource }
+  | { kind: 'invalid'; problems: ConfigProblem[]; source: ConfigSource }
+  | { kind: 'missing' };
+
+/**
+ * `.github/ladder.yml` of the code repository at `sha`, read as text and
+ * checked by Ladder's own loader (Probot's `context.config()` parses the YAML
+ * itself and loses lines and columns). When the repository has none, the
+ * organisation-wide default in `<owner>/.github` applies, as with Probot's
+ * config; errors then name that repository's file.
+ */
+export async function loadServiceConfig(octokit: GitHubClient, codeRepo: RepoRef, sha: string): Promise<ServiceConfig> {
+  const own = await readTextFile(octokit, codeRepo, defaultConfigPath, sha);
+  if (own !== undefined) return check(own, { repo: codeRepo, path: defaultConfigPath, inCodeRepo: true, display: defaultConfigPath });
+  const orgRepo = { owner: codeRepo.owner, repo: '.github' };
+  if (codeRepo.repo === '.github') return { kind: 'missing' };
+  const shared = await readTextFile(octokit, orgRepo, defaultConfigPath);
+  if (shared === undefined) return { kind: 'missing' };
+  return check(shared, { repo: orgRepo, path: defaultConfigPath, inCodeRepo: false, display: `${orgRepo.owner}/.github: ${defaultConfigPath}` });
+}
+
+function check(text: string, source: ConfigSource): ServiceConfig {
+  const result = checkConfig(text, { knownRuleIds: policyRuleIds, knownKubernetesVersions: bundledKubernetesVersions() });
+  return result.ok ? { kind: 'ok', config: result.config, source } : { kind: 'invalid', problems: result.problems, source };
+}
