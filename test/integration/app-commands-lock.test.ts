@@ -1,5 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { userOctokit } from '../bed/github/index.js';
+import { formatTrailers, trailersComment } from '../../src/core/promotion/trailers.js';
 import { startAppHarness, type AppHarness } from '../support/app-harness.js';
 import { commandHelpers } from '../support/command-comments.js';
 
@@ -62,11 +64,34 @@ describe('App: /ladder lock and unlock, help, reactions', () => {
     assert.deepEqual(await helpers.labels(manifestRepo), []);
   });
 
+  it('the ladder/lock status of an open promotion PR follows lock and unlock', async () => {
+    const { github } = harness;
+    const client = userOctokit(github, 'dev');
+    const main = (await client.rest.repos.getBranch({ owner: 'shop', repo: 'checkout', branch: 'main' })).data.commit.sha;
+    const trailers = { service: 'checkout', environment: 'stg', sourceRepo: codeRepo, sourceSha: main, image: `registry.example.com/shop/checkout:${main}` };
+    await github.seed.commitFiles(manifestRepo, 'ladder/checkout/stg', { 'configmap-checkout.yaml': 'kind: ConfigMap\n' }, {
+      from: 'stg', silent: true, message: `Promote checkout to stg\n\n${formatTrailers(trailers)}`,
+    });
+    const { data: pr } = await client.rest.pulls.create({
+      owner: 'shop', repo: 'checkout-manifests', head: 'ladder/checkout/stg', base: 'stg', title: 'Promote checkout to stg', body: trailersComment(trailers),
+    });
+    await harness.settled();
+    const lockState = async () => {
+      const { data } = await client.rest.repos.listCommitStatusesForRef({ owner: 'shop', repo: 'checkout-manifests', ref: pr.head.sha });
+      return data.find((status) => status.context === 'ladder/lock')?.state;
+    };
+    assert.equal(await lockState(), 'success');
+    await helpers.comment(codeRepo, pull, 'dev', '/ladder lock stg smoke tests running');
+    assert.equal(await lockState(), 'failure');
+    await helpers.comment(codeRepo, pull, 'dev', '/ladder unlock stg');
+    assert.equal(await lockState(), 'success');
+  });
+
   it('ignores comments without commands, edits, and comments by bots', async () => {
     const before = (await helpers.replies(codeRepo, pull)).length;
     const plain = await helpers.comment(codeRepo, pull, 'dev', 'LGTM, ship it');
     assert.deepEqual(await helpers.reactions(codeRepo, plain), []);
-    const { data } = await (await import('../bed/github/index.js')).userOctokit(harness.github, 'dev').rest.issues.updateComment({
+    const { data } = await userOctokit(harness.github, 'dev').rest.issues.updateComment({
       owner: 'shop',
       repo: 'checkout',
       comment_id: plain,

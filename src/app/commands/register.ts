@@ -5,6 +5,7 @@ import type { GitHubClient, RepoRef } from '../../adapters/github/types.js';
 import { commandLines, parseCommandComment } from '../../core/commands/parse.js';
 import { packReplies } from '../../core/commands/replies.js';
 import type { AppDeps } from '../deps.js';
+import { gateServiceFor } from '../gates/service.js';
 import { runCommands } from './run.js';
 import { resolveCommandTarget } from './target.js';
 
@@ -26,8 +27,16 @@ export function register(app: Probot, deps: AppDeps): void {
     const repo: RepoRef = { owner: repository.owner.login, repo: repository.name };
     await octokit.rest.reactions.createForIssueComment({ ...repo, comment_id: comment.id, content: 'eyes' });
     // One comment's commands run in order, one comment at a time per pull request.
+    const installationId = context.payload.installation?.id;
+    // A lock set or cleared changes the `ladder/lock` gate of the manifest repository's open promotion PRs.
+    const onLockChanged = (manifestRepo: RepoRef) => {
+      if (installationId === undefined) return;
+      gateServiceFor(app, deps)
+        .enqueueRepository(installationId, octokit, manifestRepo)
+        .catch((error: unknown) => log.error({ err: error }, 'Re-evaluating gates after a lock change failed'));
+    };
     void deps.queue.run(`commands:${repository.full_name}#${issue.number}`, () =>
-      handleComment(context, octokit, repo, issue.number, comment.body ?? '', sender.login, deps).catch((error: unknown) => {
+      handleComment(context, octokit, repo, issue.number, comment.body ?? '', sender.login, deps, onLockChanged).catch((error: unknown) => {
         log.error({ err: error }, 'Comment commands failed');
         return reply(octokit, repo, issue.number, [`Something went wrong running this comment's commands: ${describeGitHubError(error)}. Try again in a moment.`]).catch(() => undefined);
       }),
@@ -43,6 +52,7 @@ async function handleComment(
   body: string,
   login: string,
   deps: AppDeps,
+  onLockChanged: (manifestRepo: RepoRef) => void,
 ): Promise<void> {
   const log = (deps.log ?? context.log).child({ feature: 'commands', repo: `${repo.owner}/${repo.repo}`, pull: pullNumber });
   const resolved = await resolveCommandTarget(octokit, repo, pullNumber);
@@ -53,7 +63,7 @@ async function handleComment(
   }
   const { target } = resolved;
   const parsed = parseCommandComment(body, { environments: target.config.environments.map((env) => env.name) });
-  const sections = await runCommands({ octokit, deps, log, target, login }, parsed);
+  const sections = await runCommands({ octokit, deps, log, target, login, onLockChanged: () => onLockChanged(target.manifestRepo) }, parsed);
   await reply(octokit, repo, pullNumber, sections);
 }
 

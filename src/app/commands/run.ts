@@ -19,6 +19,8 @@ export interface CommandRun {
   target: CommandTarget;
   /** Who wrote the comment. */
   login: string;
+  /** Called after a lock was set or cleared, so the `ladder/lock` statuses follow (outside the environment's queue). */
+  onLockChanged?: () => void;
 }
 
 /**
@@ -52,6 +54,7 @@ export async function runCommands(run: CommandRun, parsed: readonly ParsedLine[]
     }
     run.log.info({ login: run.login, command: command.verb, environment }, 'Running command');
     sections.push(await runOne(run, command, line.text));
+    if (command.verb === 'lock' || command.verb === 'unlock') run.onLockChanged?.();
   }
   if (wantHelp) sections.push(commandHelp(run.target.config.environments.map((env) => env.name)));
   return sections;
