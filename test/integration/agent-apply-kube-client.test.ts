@@ -2,7 +2,10 @@
 // keeps every key, the server's Status in errors, discovery that finds CRDs
 // applied moments ago, watches, and service-account tokens.
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
+import { KubeConfig } from '@kubernetes/client-node';
 import { createKubeClient, KubeApiError, type KubeClient, type KubeObject } from '../../src/adapters/kube/client.js';
 import { startControlPlane, type ControlPlane } from '../bed/kube/control-plane.js';
 
@@ -130,4 +133,52 @@ test('a service account bearer token: forbidden until bound, then allowed', asyn
   } finally {
     agent.close();
   }
+});
+
+// Behaviours the test bed's API server cannot be made to show on demand
+// (throttling, a hung connection) are checked against a plain HTTP server.
+async function withServer(handler: http.RequestListener, run: (client: KubeClient) => Promise<void>): Promise<void> {
+  const server = http.createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromOptions({
+    clusters: [{ name: 'fake', server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
+    users: [{ name: 'fake', token: 'not-a-secret' }],
+    contexts: [{ name: 'fake', cluster: 'fake', user: 'fake' }],
+    currentContext: 'fake',
+  });
+  const fake = createKubeClient(kubeConfig, { requestTimeoutMs: 300 });
+  try {
+    await run(fake);
+  } finally {
+    fake.close();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+test('a throttled request (429) is retried after Retry-After; the bearer token is sent', async () => {
+  const seen: string[] = [];
+  await withServer((request, response) => {
+    seen.push(String(request.headers.authorization));
+    if (seen.length === 1) {
+      response.writeHead(429, { 'retry-after': '1', 'content-type': 'application/json' });
+      response.end(JSON.stringify({ kind: 'Status', status: 'Failure', reason: 'TooManyRequests', code: 429, message: 'too many requests' }));
+    } else {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end('{"kind":"NamespaceList","items":[]}');
+    }
+  }, async (fake) => {
+    const list = await fake.request<{ items: unknown[] }>('GET', '/api/v1/namespaces');
+    assert.deepEqual(list.items, []);
+    assert.equal(fake.requestCount(), 2);
+  });
+  assert.deepEqual(seen, ['Bearer not-a-secret', 'Bearer not-a-secret']);
+});
+
+test('a server that never answers fails the request after the timeout, naming it', async () => {
+  await withServer(() => { /* never answers */ }, async (fake) => {
+    await assert.rejects(fake.request('GET', '/api/v1/namespaces'), /GET \/api\/v1\/namespaces: no response from the API server within 300 ms/);
+  });
 });

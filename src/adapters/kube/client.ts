@@ -39,6 +39,8 @@ export interface KubeClient {
 
 export interface KubeClientOptions {
   userAgent?: string;
+  /** Longest wait for one response (watches excepted). Default 60 s: a hung connection must not hang the agent. */
+  requestTimeoutMs?: number;
 }
 
 /** Retries of a request the server throttled (429) or that hit a keep-alive socket the server had closed. */
@@ -46,6 +48,7 @@ const MAX_ATTEMPTS = 4;
 
 export function createKubeClient(kubeConfig: KubeConfig, options: KubeClientOptions = {}): KubeClient {
   const transport = createTransport(kubeConfig, options.userAgent ?? 'ladder-agent');
+  const requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
   let count = 0;
 
   async function request<T>(method: HttpMethod, path: string, opts: RequestOptions = {}): Promise<T> {
@@ -60,9 +63,11 @@ export function createKubeClient(kubeConfig: KubeConfig, options: KubeClientOpti
     for (let attempt = 1; ; attempt++) {
       let response: RawResponse;
       count++;
+      const timeout = AbortSignal.timeout(requestTimeoutMs);
       try {
-        response = await transport.send({ method, path: target, headers, body, signal: opts.signal });
+        response = await transport.send({ method, path: target, headers, body, signal: opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout });
       } catch (error) {
+        if (timeout.aborted && !opts.signal?.aborted) throw new Error(`${method} ${path}: no response from the API server within ${requestTimeoutMs} ms`, { cause: error });
         // A keep-alive socket closed by the server in the meantime: the request never reached it.
         const stale = (error as { reusedSocket?: boolean; code?: string }).reusedSocket && (error as { code?: string }).code === 'ECONNRESET';
         if (stale && attempt < MAX_ATTEMPTS) continue;
