@@ -86,6 +86,27 @@ describe('snapshots and commits', () => {
     }
   });
 
+  it('reuses the snapshot of an object unchanged since the last commit instead of asking again', async () => {
+    const namespace = await cluster.newNamespace('reuse');
+    const desired = await applyAll(client, [deploymentManifest(namespace)], { withAnswer: false });
+    const watcher = new DriftWatcher({ client, sink: recordingSink(), environment: 'dev' });
+    await watcher.start();
+    try {
+      await watcher.setDesired('c1', desired);
+      await watcher.settled();
+      const before = client.requestCount();
+      await watcher.setDesired('c2', desired);
+      await watcher.settled();
+      assert.equal(client.requestCount() - before, 0, 'no dry-run, no list: the watch is already open');
+      const changed = structuredClone(desired);
+      (changed[0]!.desired.spec as { replicas: number }).replicas = 3;
+      await watcher.setDesired('c3', changed);
+      assert.equal(client.requestCount() - before, 1, 'one dry-run for the changed object');
+    } finally {
+      await watcher.stop();
+    }
+  });
+
   it('resolves an incident as superseded when a new commit makes the live state the desired one', async () => {
     const namespace = await cluster.newNamespace('supersede');
     const sink = recordingSink();

@@ -3,6 +3,8 @@ import { systemClock, type Clock } from '../../adapters/clock/clock.js';
 import type { KubeClient, KubeObject, ObjectRef } from '../../adapters/kube/client.js';
 import type { AlertSink } from '../alerts.js';
 import { applyAsLadder, readLive } from './apply.js';
+import { canonicalJson } from '../../core/drift/index.js';
+import { mapLimit } from './map-limit.js';
 import { evaluateTarget, type EvaluationContext } from './evaluate.js';
 import { resolveIncident } from './incident.js';
 import { WatchGroup } from './watch-group.js';
@@ -29,6 +31,8 @@ export interface DriftWatcherOptions {
   debounceMs?: number;
   /** …but never longer than this after its first event (default 1,500 ms), so a report takes under 2 s. */
   maxDelayMs?: number;
+  /** Snapshots read at once by setDesired when dry-runs are needed (default 8). */
+  concurrency?: number;
   /** Least time between two self-heals of one object (default 5 s), so Ladder does not fight a controller at full speed. */
   healIntervalMs?: number;
 }
@@ -48,6 +52,7 @@ export class DriftWatcher {
   private readonly clock: Clock;
   private readonly context: EvaluationContext;
   private running = false;
+  private desiring: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: DriftWatcherOptions) {
     this.clock = options.clock ?? systemClock;
@@ -72,12 +77,17 @@ export class DriftWatcher {
   }
 
   /** Replaces the watched set with the objects of `commit`. Incidents of objects no longer in Git resolve as superseded. */
-  async setDesired(commit: string, objects: DesiredObject[]): Promise<void> {
+  setDesired(commit: string, objects: DesiredObject[]): Promise<void> {
+    // One commit at a time: a later call must not be overtaken by an earlier one still reading snapshots.
+    const run = this.desiring.then(() => this.replaceDesired(commit, objects));
+    this.desiring = run.catch(() => undefined);
+    return run;
+  }
+
+  private async replaceDesired(commit: string, objects: DesiredObject[]): Promise<void> {
     const next = new Map<string, Target>();
-    for (const object of objects) {
-      const target = await this.targetFor(commit, object);
-      if (target) next.set(target.key, target);
-    }
+    const targets = await mapLimit(objects, this.options.concurrency ?? 8, (object) => this.targetFor(commit, object));
+    for (const target of targets) if (target) next.set(target.key, target);
     const previous = this.targets;
     this.targets = next;
     for (const [key, old] of previous) {
@@ -120,7 +130,8 @@ export class DriftWatcher {
     const namespace = info.namespaced ? ref.namespace : undefined;
     const key = identityOfObject(ref.apiVersion, ref.kind, namespace, ref.name);
     const old = this.targets.get(key);
-    let snapshot = object.applied;
+    // Unchanged since the last commit: its snapshot still holds, no need to ask the server again.
+    let snapshot = object.applied ?? (old && canonicalJson(old.desired) === canonicalJson(desired) ? old.snapshot : undefined);
     if (!snapshot) {
       try {
         snapshot = await applyAsLadder(this.options.client, ref, info, desired, { dryRun: true });
@@ -267,3 +278,4 @@ export class DriftWatcher {
     void guarded.finally(() => this.inFlight.delete(guarded));
   }
 }
+
