@@ -149,3 +149,28 @@ test('a conflict with another field manager is reported, and forced only when co
   assert.equal(forced.status, 'applied', forced.message);
   assert.deepEqual((await client.request<KubeObject>('GET', path)).data, { mode: 'git2' });
 });
+
+test('a custom resource of a CRD the commit creates is checked once the CRD is served; refused, it stops the rest', async () => {
+  const namespace = await cluster.newNamespace('deferred');
+  const crd = {
+    path: 'crd.yaml',
+    content: JSON.stringify({
+      apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'gizmos.deferred.example.com' },
+      spec: {
+        group: 'deferred.example.com', scope: 'Namespaced', names: { kind: 'Gizmo', plural: 'gizmos' },
+        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', required: ['size'], properties: { size: { type: 'integer' } } } } } } }],
+      },
+    }),
+  };
+  const gizmo = { path: 'gizmo.yaml', content: `apiVersion: deferred.example.com/v1\nkind: Gizmo\nmetadata:\n  name: g1\n  namespace: ${namespace}\nspec:\n  colour: red\n` };
+  const outcome = await applyCommit(client, { commit: commitA, files: [crd, gizmo, configMapFile(namespace, 'settings')] }, optionsFor(namespace));
+  assert.equal(outcome.status, 'failed');
+  assert.match(outcome.message, /only the commit's Namespaces and CRDs were applied\): gizmo\.yaml:1 Gizmo .*\/g1: .*\.spec\.colour: field not declared in schema/);
+  assert.ok(await readObject(client, '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gizmos.deferred.example.com'));
+  assert.equal(await readObject(client, `/api/v1/namespaces/${namespace}/configmaps/settings`), undefined);
+
+  const fixed = { ...gizmo, content: gizmo.content.replace('colour: red', 'size: 3') };
+  const retried = await applyCommit(client, { commit: commitA, files: [crd, fixed, configMapFile(namespace, 'settings')] }, optionsFor(namespace));
+  assert.equal(retried.status, 'applied', retried.message);
+  assert.deepEqual(retried.objects.map((o) => `${o.ref.kind} ${o.action}`), ['CustomResourceDefinition unchanged', 'Gizmo created', 'ConfigMap created']);
+});

@@ -90,8 +90,8 @@ export async function applyCommit(client: KubeClient, input: ApplyInput, options
   await mapLimit(deferred, concurrency, async (o) => verdicts.set(o, await dryRunObject(client, o, { force, signal })), signal);
   const late = refusals(deferred, verdicts);
   if (late.length) {
-    const created = [...results.values()];
-    return outcome({ status: 'failed', problems: late, message: problemsMessage(`the API server refused (after applying ${created.length} Namespaces/CRDs)`, late), objects: created, desired: objects });
+    const message = problemsMessage("the API server refused (only the commit's Namespaces and CRDs were applied)", late);
+    return outcome({ status: 'failed', problems: late, message, objects: [...results.values()], desired: objects });
   }
 
   // 5. Everything else.
