@@ -85,11 +85,12 @@ export function soakGate(input: {
   if (!upstream.image || !sameImage(upstream.image, image)) {
     return result('pending', `${source} now runs another image; waiting for this promotion to follow it`);
   }
-  const soakMs = environment.soak ? parseDuration(environment.soak) : 0;
+  if (!environment.soak) return result('success', `${source} deployed this image successfully`);
+  const soakMs = parseDuration(environment.soak);
   const until = new Date(upstream.at.getTime() + soakMs);
   const healthyFor = formatDuration(now.getTime() - upstream.at.getTime());
   if (now.getTime() >= until.getTime()) {
-    return result('success', soakMs > 0 ? `${source} healthy for ${healthyFor} (soak ${environment.soak})` : `${source} deployed this image successfully`);
+    return result('success', `${source} healthy for ${healthyFor} (soak ${environment.soak})`);
   }
   return result('pending', `Soaking until ${isoSeconds(until)}: ${source} healthy for ${healthyFor} of ${environment.soak}`, until);
 }
