@@ -3,6 +3,7 @@ import { register as registerCommands } from './commands/register.js';
 import { createAppDeps, type AppDeps } from './deps.js';
 import { register as registerGates } from './gates/register.js';
 import { register as registerPromotion } from './promotion/register.js';
+import { refuseBadSignaturesWith401 } from './signature.js';
 
 export type { AppDeps } from './deps.js';
 export { createAppDeps } from './deps.js';
@@ -13,6 +14,7 @@ export { createAppDeps } from './deps.js';
  */
 export function createLadderApp(deps: AppDeps = createAppDeps()): (app: Probot) => void {
   return (app: Probot) => {
+    refuseBadSignaturesWith401(app);
     registerPromotion(app, deps);
     registerGates(app, deps);
     registerCommands(app, deps);
