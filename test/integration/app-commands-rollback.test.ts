@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { userOctokit } from '../bed/github/index.js';
+import { installationOctokit, userOctokit } from '../bed/github/index.js';
 import { formatTrailers, parseTrailers } from '../../src/core/promotion/trailers.js';
 import { defaultServiceConfig, startAppHarness, type AppHarness } from '../support/app-harness.js';
 import { commandHelpers } from '../support/command-comments.js';
@@ -57,7 +57,17 @@ describe('App: /ladder rollback restores an earlier rendered state byte for byte
   };
   const headOf = (ref: string) => git(harness.github.repoPath(manifestRepo), 'rev-parse', ref);
 
+  const validateConclusion = async (sha: string) => {
+    const { data } = await userOctokit(harness.github, 'dev').rest.checks.listForRef({ owner: 'shop', repo: 'platform-manifests', ref: sha, check_name: 'ladder/validate' });
+    return data.check_runs.map((run) => run.conclusion);
+  };
+
   it('without a sha: a PR restoring the previous version; checkout/ equals it byte for byte, cart/ keeps its current state', async () => {
+    // v2 passed validation when it was promoted.
+    await installationOctokit(harness.github, manifestRepo).rest.checks.create({
+      owner: 'shop', repo: 'platform-manifests', name: 'ladder/validate', head_sha: commits.v2!, status: 'completed', conclusion: 'success',
+      output: { title: 'Valid', summary: 'ok' },
+    });
     const before = (await helpers.replies(codeRepo, pull)).length;
     await helpers.comment(codeRepo, pull, 'dev', '/ladder rollback prd');
     const [reply] = (await helpers.replies(codeRepo, pull)).slice(before);
@@ -82,6 +92,7 @@ describe('App: /ladder rollback restores an earlier rendered state byte for byte
       image: `registry.example.com/shop/checkout:${source(2)}`, kind: 'rollback',
     });
     assert.equal(parseTrailers(pr.body)?.kind, 'rollback', 'the body carries the trailers for squash merges');
+    assert.deepEqual(await validateConclusion(head), ['success'], 'ladder/validate: restores manifests validated when promoted');
     harness.github.contract.assertClean();
   });
 
@@ -93,6 +104,7 @@ describe('App: /ladder rollback restores an earlier rendered state byte for byte
     assert.equal((await rollbackPull()).number, number);
     assert.equal(git(repoPath, 'rev-parse', `${head}:checkout`), git(repoPath, 'rev-parse', `${commits.v1}:checkout`));
     assert.match((await helpers.replies(codeRepo, pull)).at(-1) ?? '', /Updated .* back to `shop\/checkout@1111111` \(the version built from code commit 11111111, as asked\)/);
+    assert.deepEqual(await validateConclusion(head), ['neutral'], 'no validation on record for v1: neutral, said so');
 
     await helpers.comment(codeRepo, pull, 'dev', `/ladder rollback prd to ${commits.cart1!.slice(0, 10)}`);
     head = headOf('refs/heads/ladder/checkout/prd-rollback');

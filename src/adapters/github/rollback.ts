@@ -18,7 +18,13 @@ export interface RollbackRequest {
 }
 
 export type RollbackOutcome =
-  | { kind: 'opened' | 'updated'; pullRequest: { number: number; url: string; headSha: string }; plan: RollbackPlan }
+  | {
+      kind: 'opened' | 'updated';
+      pullRequest: { number: number; url: string; headSha: string };
+      plan: RollbackPlan;
+      /** The Ladder commit of the restored version (its promotion PR's head, where its validation ran). */
+      versionCommit: string;
+    }
   | { kind: 'unchanged' | 'not-found'; message: string };
 
 /** How far back a rollback looks: one page of the environment branch's history. */
@@ -71,7 +77,7 @@ export async function openRollback(octokit: GitHubClient, request: RollbackReque
   const branch = rollbackBranch(request.service, request.environment);
   await forceBranch(octokit, repo, branch, commit.sha);
   const pull = await openOrUpdatePull(octokit, repo, { head: branch, base: request.branch, title: rollbackTitle(plan), body: rollbackPullRequestBody(plan) });
-  return { kind: pull.created ? 'opened' : 'updated', pullRequest: { number: pull.number, url: pull.url, headSha: commit.sha }, plan };
+  return { kind: pull.created ? 'opened' : 'updated', pullRequest: { number: pull.number, url: pull.url, headSha: commit.sha }, plan, versionCommit: chosen.version.sha };
 }
 
 type Chosen = { version: LadderVersionEntry; fromCommit: string; why: string } | { message: string };

@@ -10,6 +10,7 @@ import { environmentNamed, manifestBranch } from '../../core/config/load.js';
 import type { AppDeps } from '../deps.js';
 import { diffReply } from './diff.js';
 import { promoteCommand } from './promote.js';
+import { publishRollbackCheck } from './rollback-check.js';
 import type { CommandTarget } from './target.js';
 
 export interface CommandRun {
@@ -112,6 +113,12 @@ async function runForEnvironment(run: CommandRun, command: Exclude<EnvironmentCo
         requestedBy: run.login,
       });
       if ('plan' in outcome) {
+        await publishRollbackCheck(octokit, target.manifestRepo, {
+          headSha: outcome.pullRequest.headSha,
+          versionCommit: outcome.versionCommit,
+          fromCommit: outcome.plan.fromCommit,
+          environment: environment.name,
+        });
         const restored = outcome.plan.restored;
         return `${outcome.kind === 'opened' ? 'Opened' : 'Updated'} ${outcome.pullRequest.url} to roll \`${environment.name}\` back to \`${restored.sourceRepo}@${restored.sourceSha.slice(0, 7)}\` (${outcome.plan.why}). It merges like any promotion: reviews and gates apply.`;
       }
