@@ -81,6 +81,22 @@ describe('drift by hand edits', () => {
     }
   });
 
+  it('reports a burst of edits once, with the last values, still within 2 s', async () => {
+    const { sink, watcher, path } = await watchDeployment();
+    try {
+      const startedAt = performance.now();
+      await Promise.all([3, 4, 5, 6, 7].map((replicas) => mergePatch(client, `${path}/scale`, { spec: { replicas } }, 'kubectl-scale')));
+      const final = (await client.request<{ spec: { replicas: number } }>('GET', path)).spec.replicas;
+      const detected = await sink.waitFor((e) => e.type === 'detected');
+      assert.ok(detected.at - startedAt < 2000, `reported after ${Math.round(detected.at - startedAt)} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await watcher.settled();
+      assert.deepEqual(sink.events.map((e) => [e.type, e.incident.changes.find((c) => c.path === 'spec.replicas')?.live]), [['detected', final]]);
+    } finally {
+      await watcher.stop();
+    }
+  });
+
   it('updates the incident when the drift changes, without opening another', async () => {
     const { sink, watcher, path } = await watchDeployment();
     try {
