@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { formatTrailers } from '../../src/core/promotion/trailers.js';
 import { installationOctokit, userOctokit, type GitHubServer } from '../bed/github/index.js';
 
@@ -119,4 +120,33 @@ export async function tryMergeAs(github: GitHubServer, login: string, fullName: 
   } catch (error) {
     return { status: (error as { status: number }).status, message: (error as Error).message };
   }
+}
+
+/** Open (or all) pull requests into `base`, newest first. */
+export async function pullsInto(github: GitHubServer, fullName: string, base: string, state: 'open' | 'closed' | 'all' = 'open') {
+  const { data } = await installationOctokit(github, fullName).rest.pulls.list({ ...repoParams(fullName), base, state, per_page: 100 });
+  return data;
+}
+
+/** The message of a commit, read with git from the bare repository (not through the API under test). */
+export function commitMessageOf(github: GitHubServer, fullName: string, ref: string): string {
+  return execFileSync('git', ['--git-dir', github.repoPath(fullName), 'log', '-1', '--format=%B', ref], { encoding: 'utf8' });
+}
+
+/** A file at a ref, read with git; undefined when absent. */
+export function fileAt(github: GitHubServer, fullName: string, ref: string, path: string): string | undefined {
+  try {
+    return execFileSync('git', ['--git-dir', github.repoPath(fullName), 'show', `${ref}:${path}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  } catch {
+    return undefined;
+  }
+}
+
+export function branchesOf(github: GitHubServer, fullName: string): string[] {
+  const out = execFileSync('git', ['ls-remote', '--heads', github.repoPath(fullName)], { encoding: 'utf8' });
+  return out
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.split('\t')[1]!.replace(/^refs\/heads\//, ''))
+    .sort();
 }

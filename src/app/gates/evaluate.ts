@@ -13,6 +13,8 @@ export interface PromotionPull {
   number: number;
   headRef: string;
   headSha: string;
+  /** The environment branch it merges into. */
+  baseRef: string;
 }
 
 /** What Ladder knows about an open promotion pull request. */

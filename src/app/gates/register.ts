@@ -3,6 +3,7 @@ import { retryRateLimits } from '../../adapters/github/octokit.js';
 import type { GitHubClient, RepoRef } from '../../adapters/github/types.js';
 import { gateContexts } from '../../core/promotion/gates.js';
 import type { AppDeps } from '../deps.js';
+import { register as registerPromotionChain } from '../promotion-chain/register.js';
 import { gateServiceFor } from './service.js';
 
 /**
@@ -15,8 +16,12 @@ import { gateServiceFor } from './service.js';
  * - A status, check run or review that could make a PR mergeable: try the
  *   merge (no re-evaluation: gate statuses are kept fresh by the above and
  *   by the recheck scheduler).
+ *
+ * Promotion by deployment status (src/app/promotion-chain/) is registered
+ * here too: it is the other half of "what happens after a deployment".
  */
 export function register(app: Probot, deps: AppDeps): void {
+  registerPromotionChain(app, deps);
   const gates = gateServiceFor(app, deps);
   const clientOf = (octokit: unknown): GitHubClient => retryRateLimits(octokit as GitHubClient, deps.retry);
   const repoOf = (repository: { owner: { login: string }; name: string }): RepoRef => ({ owner: repository.owner.login, repo: repository.name });
@@ -24,7 +29,7 @@ export function register(app: Probot, deps: AppDeps): void {
   app.on(['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened'], async (context) => {
     const { pull_request: pull, repository, installation } = context.payload;
     if (!installation || !pull.head.ref.startsWith('ladder/')) return;
-    void gates.enqueue(installation.id, clientOf(context.octokit), repoOf(repository), { number: pull.number, headRef: pull.head.ref, headSha: pull.head.sha }, 'evaluate');
+    void gates.enqueue(installation.id, clientOf(context.octokit), repoOf(repository), { number: pull.number, headRef: pull.head.ref, headSha: pull.head.sha, baseRef: pull.base.ref }, 'evaluate');
   });
 
   app.on('pull_request.closed', async (context) => {
@@ -53,6 +58,6 @@ export function register(app: Probot, deps: AppDeps): void {
   app.on('pull_request_review.submitted', async (context) => {
     const { pull_request: pull, repository, installation, review } = context.payload;
     if (!installation || review.state.toLowerCase() !== 'approved' || !pull.head.ref.startsWith('ladder/')) return;
-    void gates.enqueue(installation.id, clientOf(context.octokit), repoOf(repository), { number: pull.number, headRef: pull.head.ref, headSha: pull.head.sha }, 'merge');
+    void gates.enqueue(installation.id, clientOf(context.octokit), repoOf(repository), { number: pull.number, headRef: pull.head.ref, headSha: pull.head.sha, baseRef: pull.base.ref }, 'merge');
   });
 }

@@ -37,9 +37,7 @@ export class GateService {
    * it runs after a promotion in flight has finished (check run included).
    */
   enqueue(installationId: number, octokit: GitHubClient | undefined, repo: RepoRef, pull: PromotionPull, check: PullCheck): Promise<void> {
-    const branch = pull.headRef.replace(/-rollback$/, '');
-    const environment = parsePromotionBranch(branch)?.environment ?? pull.headRef;
-    const key = gatesQueueKey(repo, environment);
+    const key = gatesQueueKey(repo, pull.baseRef);
     return this.deps.queue.run(key, async () => {
       const log = this.log.child({ repo: formatRepo(repo), pull: pull.number, sha: pull.headSha });
       try {
@@ -96,8 +94,9 @@ export class GateService {
   }
 }
 
-export function gatesQueueKey(repo: RepoRef, environment: string): string {
-  return `${formatRepo(repo)}:${environment}`;
+/** The promotion engine's key for an environment branch (see promote.ts): gates run after a promotion in flight. */
+export function gatesQueueKey(repo: RepoRef, environmentBranch: string): string {
+  return `promotion:${formatRepo(repo).toLowerCase()}:${environmentBranch}`;
 }
 
 function pullKey(repo: RepoRef, pullNumber: number): string {
@@ -109,7 +108,7 @@ export async function openPromotionPulls(octokit: GitHubClient, repo: RepoRef): 
   const pulls = await octokit.paginate(octokit.rest.pulls.list, { ...repo, state: 'open', per_page: 100 });
   return pulls
     .filter((pull) => parsePromotionBranch(pull.head.ref.replace(/-rollback$/, '')))
-    .map((pull) => ({ number: pull.number, headRef: pull.head.ref, headSha: pull.head.sha }));
+    .map((pull) => ({ number: pull.number, headRef: pull.head.ref, headSha: pull.head.sha, baseRef: pull.base.ref }));
 }
 
 const services = new WeakMap<AppDeps, GateService>();

@@ -1,0 +1,73 @@
+import type { Logger } from 'pino';
+import type { Probot } from 'probot';
+import { ladderVersionAt, latestDeployment } from '../../adapters/github/deployments.js';
+import { describeGitHubError } from '../../adapters/github/errors.js';
+import { formatRepo, parseRepo, sameRepo, type GitHubClient, type RepoRef } from '../../adapters/github/types.js';
+import { environmentsToPromote, promotedImage } from '../../core/promotion/chain.js';
+import type { AppDeps } from '../deps.js';
+import { promote, promotionContext, type PromotionContext } from '../promotion/promote.js';
+import { loadServiceConfig } from '../promotion/service-config.js';
+
+/**
+ * Promotion by deployment status (design §1, artifact promotion): when the
+ * agent reports a successful deployment of environment X, every environment
+ * with `from: { environment: X }` gets its promotion PR opened or updated
+ * with the SAME image X runs (tag and digest from the deployed commit's
+ * `Ladder-Image`), never one re-derived from the code commit.
+ */
+export function register(app: Probot, deps: AppDeps): void {
+  app.on('deployment_status', async (context) => {
+    const { deployment_status: status, deployment, repository } = context.payload;
+    if (status.state !== 'success') return;
+    const log = (deps.log ?? (app.log as unknown as Logger)).child({ feature: 'chain', repo: repository.full_name, env: deployment.environment, sha: deployment.sha });
+    const ctx = promotionContext(context.octokit as unknown as GitHubClient, deps, log);
+    const manifestRepo = parseRepo(repository.full_name);
+    // Its own key: promote() takes the downstream environment's key itself.
+    void deps.queue
+      .run(`chain:${formatRepo(manifestRepo).toLowerCase()}:${deployment.environment}`, () =>
+        promoteDownstream(ctx, manifestRepo, { id: deployment.id, environment: deployment.environment, sha: deployment.sha }),
+      )
+      .catch((error: unknown) => log.error({ err: { message: describeGitHubError(error) } }, 'promotion after a deployment failed'));
+  });
+}
+
+export interface DeploymentEvent {
+  id: number;
+  environment: string;
+  sha: string;
+}
+
+/** Opens or updates the promotion PRs fed by a successfully deployed environment. Returns the environments promoted. */
+export async function promoteDownstream(ctx: PromotionContext, manifestRepo: RepoRef, deployment: DeploymentEvent): Promise<string[]> {
+  const { octokit, log } = ctx;
+  // A late or redelivered status of an older deployment must not drag an older image downstream.
+  const newest = await latestDeployment(octokit, manifestRepo, deployment.environment);
+  if (newest && newest.id !== deployment.id) return skip(log, `a newer deployment (${newest.id}) of ${deployment.environment} exists`);
+  const version = await ladderVersionAt(octokit, manifestRepo, deployment.sha, { environment: deployment.environment });
+  if (!version) return skip(log, 'the deployed commit carries no Ladder trailers');
+  const { trailers } = version;
+  if (trailers.kind === 'rollback') return skip(log, 'a rollback is not promoted onwards');
+  const image = promotedImage(trailers.image);
+  if (!image) return skip(log, `Ladder-Image ${trailers.image} has no tag`);
+  const codeRepo = parseRepo(trailers.sourceRepo);
+  const loaded = await loadServiceConfig(octokit, codeRepo, trailers.sourceSha);
+  if (loaded.kind !== 'ok') return skip(log, `the config of ${trailers.sourceRepo}@${trailers.sourceSha.slice(0, 12)} is ${loaded.kind}`);
+  if (!sameRepo(parseRepo(loaded.config.manifests.repo), manifestRepo)) return skip(log, `${trailers.service} keeps its manifests in ${loaded.config.manifests.repo}`);
+
+  const promoted: string[] = [];
+  for (const next of environmentsToPromote(loaded.config, deployment.environment)) {
+    const outcome = await promote(
+      ctx,
+      { codeRepo, sourceSha: trailers.sourceSha, environment: next.name, image, reason: 'deployment' },
+      { config: loaded },
+    );
+    log.info({ to: next.name, outcome: outcome.kind, image: trailers.image }, `promotion after ${deployment.environment} deployed: ${outcome.message}`);
+    promoted.push(next.name);
+  }
+  return promoted;
+}
+
+function skip(log: Logger, reason: string): string[] {
+  log.info({ reason }, 'Not promoting after this deployment');
+  return [];
+}
