@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import { createNodeMiddleware, Probot } from 'probot';
 import type { Clock } from '../../src/adapters/clock/clock.js';
 import { ladderOctokit } from '../../src/adapters/github/octokit.js';
+import type { GitHubClient } from '../../src/adapters/github/types.js';
 import { createAppDeps, type AppDeps } from '../../src/app/deps.js';
 import { createLadderApp } from '../../src/app/index.js';
 import { startGitHubServer, userOctokit, type GitHubServer } from '../bed/github/index.js';
@@ -33,6 +34,8 @@ export interface AppHarness {
   deps: AppDeps;
   /** Every log line the App wrote, as pino JSON. */
   logs: string[];
+  /** A client like the App's own in a webhook handler (Probot's Octokit, installation token) for a repository. */
+  appOctokit(fullName: string): Promise<GitHubClient>;
   createService(options?: CreateServiceOptions): Promise<{ codeRepo: string; manifestRepo: string }>;
   mergePullRequest(
     codeRepo: string,
@@ -152,6 +155,7 @@ export async function startAppHarness(options: HarnessOptions = {}): Promise<App
       return { number: created.data.number, mergeSha: merged.data.sha };
     },
     settled,
+    appOctokit: async (fullName) => (await probot.auth(github.installations.idFor(fullName))) as GitHubClient,
     async stop() {
       await settled().catch(() => undefined);
       server.closeAllConnections();
