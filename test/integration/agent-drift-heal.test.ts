@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { createKubeClient, type KubeClient } from '../../src/adapters/kube/client.js';
 import { DriftWatcher } from '../../src/agent/drift/watcher.js';
 import { startControlPlane, type ControlPlane } from '../bed/kube/control-plane.js';
-import { applyAll, editLikeKubectl, mergePatch, recordingSink } from '../fixtures/drift/bed.js';
+import { applyAll, editLikeKubectl, mergePatch, recordingSink, sleep } from '../fixtures/drift/bed.js';
 import { deploymentManifest } from '../fixtures/drift/manifests.js';
 
 let cluster: ControlPlane;
@@ -102,6 +102,34 @@ describe('snapshots and commits', () => {
       (changed[0]!.desired.spec as { replicas: number }).replicas = 3;
       await watcher.setDesired('c3', changed);
       assert.equal(client.requestCount() - before, 1, 'one dry-run for the changed object');
+    } finally {
+      await watcher.stop();
+    }
+  });
+
+  it('does not take a new commit, applied before setDesired names it, for drift', async () => {
+    const namespace = await cluster.newNamespace('commit');
+    const sink = recordingSink();
+    const watcher = new DriftWatcher({ client, sink, environment: 'dev' });
+    await watcher.setDesired('c1', await applyAll(client, [deploymentManifest(namespace)], { withAnswer: false }));
+    await watcher.start();
+    try {
+      await watcher.settled();
+      await sleep(1100); // managedFields times have one-second resolution
+      const next = deploymentManifest(namespace);
+      next.spec.replicas = 3;
+      (next.spec.template as any).spec.containers[0].image = 'registry.example.com/shop/checkout:1.5.0';
+      const desired = await applyAll(client, [next], { withAnswer: false });
+      await sleep(2000);
+      await watcher.setDesired('c2', desired);
+      await sleep(500);
+      await watcher.settled();
+      assert.deepEqual(sink.events, [], 'the commit is not drift, neither before nor after setDesired');
+
+      await mergePatch(client, `${deploymentPath(namespace)}/scale`, { spec: { replicas: 1 } }, 'kubectl-scale');
+      const { incident } = await sink.waitFor((e) => e.type === 'detected');
+      assert.deepEqual(incident.changes.map((c) => [c.path, c.desired, c.live]), [['spec.replicas', 3, 1]]);
+      assert.equal(incident.commit, 'c2');
     } finally {
       await watcher.stop();
     }

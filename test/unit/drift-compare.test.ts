@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { compareWithSnapshot, type DriftResult, type FieldDrift } from '../../src/core/drift/index.js';
+import { appliedBetween, compareWithSnapshot, type DriftResult, type FieldDrift } from '../../src/core/drift/index.js';
 
 const captured = JSON.parse(readFileSync(new URL('../fixtures/drift/managed-fields.json', import.meta.url), 'utf8')) as Record<string, Record<string, any>>;
 const fixture = (name: string) => structuredClone(captured[name]!);
@@ -141,5 +141,19 @@ describe('compareWithSnapshot on list elements', () => {
     assert.deepEqual(compareWithSnapshot(snap, { metadata: { finalizers: ['example.com/a', 'x'] }, args: ['z', 'b'] }), { status: 'in-sync' });
     const paths = changesOf(compareWithSnapshot(snap, { metadata: { finalizers: [] }, args: ['a', 'c'] })).map((c) => c.path);
     assert.deepEqual(paths, ['metadata.finalizers[value=example.com/a]', 'args[1]']);
+  });
+});
+
+describe('appliedBetween', () => {
+  it('is false for hand edits, which leave the time of Ladder\'s entry alone even when they take its fields', () => {
+    assert.equal(appliedBetween(fixture('deploymentApplied'), fixture('deploymentEdited')), false);
+    assert.equal(appliedBetween(fixture('deploymentEdited'), fixture('deploymentScaled')), false);
+  });
+
+  it('is true when Ladder applied again, and false without an earlier version', () => {
+    const reapplied = fixture('deploymentApplied');
+    reapplied.metadata.managedFields[0].time = '2030-01-01T00:00:00Z';
+    assert.equal(appliedBetween(fixture('deploymentApplied'), reapplied), true);
+    assert.equal(appliedBetween(undefined, reapplied), false);
   });
 });

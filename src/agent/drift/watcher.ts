@@ -3,7 +3,7 @@ import { systemClock, type Clock } from '../../adapters/clock/clock.js';
 import type { KubeClient, KubeObject, ObjectRef } from '../../adapters/kube/client.js';
 import type { AlertSink } from '../alerts.js';
 import { applyAsLadder, readLive } from './apply.js';
-import { canonicalJson } from '../../core/drift/index.js';
+import { appliedBetween, canonicalJson } from '../../core/drift/index.js';
 import { mapLimit } from './map-limit.js';
 import { evaluateTarget, type EvaluationContext } from './evaluate.js';
 import { resolveIncident } from './incident.js';
@@ -183,8 +183,7 @@ export class DriftWatcher {
       target.previous = managedFieldsOnly(target.live) ?? target.previous;
       target.live = null;
     } else {
-      target.previous = managedFieldsOnly(target.live);
-      target.live = object;
+      this.observe(target, object);
       if (source === 'member') this.stopStray(target.key);
     }
     this.markDirty(target);
@@ -201,10 +200,24 @@ export class DriftWatcher {
       const live = seen.get(target.key);
       if (live && live.metadata?.resourceVersion === target.live?.metadata?.resourceVersion) continue;
       if (!live && target.live === null) continue;
-      target.previous = managedFieldsOnly(target.live);
-      target.live = live ?? null;
+      if (live) this.observe(target, live);
+      else {
+        target.previous = managedFieldsOnly(target.live);
+        target.live = null;
+      }
       this.markDirty(target);
     }
+  }
+
+  /**
+   * A new version of a target. When Ladder itself wrote it (a new commit
+   * applied, before setDesired names it), it is the new snapshot, so the
+   * commit's own changes are not taken for drift.
+   */
+  private observe(target: Target, object: KubeObject): void {
+    if (appliedBetween(target.live ?? undefined, object)) target.snapshot = object;
+    target.previous = managedFieldsOnly(target.live);
+    target.live = object;
   }
 
   /** A new object in a group that is already watching: read it once. */

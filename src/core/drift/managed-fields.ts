@@ -63,3 +63,16 @@ export function writerOf(entry: ManagedFieldsEntry, inferred = false): FieldWrit
   if (inferred) writer.inferred = true;
   return writer;
 }
+
+/**
+ * True when `manager` applied between two versions of an object: its Apply
+ * entry's time moved. Then the newer version is what that manager asked for
+ * (a new commit being applied), not a hand edit. An entry that only lost
+ * fields to another writer keeps its time, so edits are never taken for it.
+ * Times have one-second resolution: two applies in the same second look like one.
+ */
+export function appliedBetween(previous: unknown, live: unknown, manager = ladderManager): boolean {
+  const timeOf = (object: unknown) => managedFieldsOf(object).find((e) => e.manager === manager && e.operation === 'Apply' && !e.subresource)?.time;
+  const after = timeOf(live);
+  return previous !== undefined && after !== undefined && timeOf(previous) !== after;
+}
