@@ -23,15 +23,10 @@ export interface ApplyCallOptions {
 /**
  * Server-side apply of one object with `dryRun=All`: the server validates,
  * defaults and merges it with what is live, and stores nothing. Comparing the
- * result with the live object tells whether a real apply would change it.
+ * result with the live object (undefined when there is none, or when it lacks
+ * our label) tells whether a real apply would change it.
  */
-export async function dryRunObject(client: KubeClient, desired: DesiredObject, options: ApplyCallOptions): Promise<DryRunVerdict> {
-  let live: KubeObject | undefined;
-  try {
-    live = await client.request<KubeObject>('GET', desired.path, { signal: options.signal });
-  } catch (error) {
-    if (!(error instanceof KubeApiError && error.status === 404)) throw error;
-  }
+export async function dryRunObject(client: KubeClient, desired: DesiredObject, live: KubeObject | undefined, options: ApplyCallOptions): Promise<DryRunVerdict> {
   try {
     const result = await serverSideApply(client, desired, { ...options, dryRun: true });
     if (!live) return { kind: 'create', result };

@@ -5,6 +5,7 @@ import { parseCommitFiles, type ManifestFile, type SetProblem } from './desired.
 import { readInventoryState, sortMembers, writeInventory, type InventoryState } from './inventory.js';
 import { applySetId, type InventoryRef } from './marks.js';
 import { appliedMessage, conflictProblems, problemsMessage, type ApplyOutcome, type ObjectResult } from './outcome.js';
+import { readLiveObjects } from './live.js';
 import { mapLimit } from './parallel.js';
 import { pruneObjects, type PruneOptions, type PruneResult } from './prune.js';
 import { resolveObjects, type DesiredObject } from './resolve.js';
@@ -60,8 +61,10 @@ export async function applyCommit(client: KubeClient, input: ApplyInput, options
   const namespacesInSet = new Set(objects.filter((o) => o.ref.kind === 'Namespace' && !o.ref.apiVersion.includes('/')).map((o) => o.ref.name));
   const verdicts = new Map<DesiredObject, DryRunVerdict>();
   const deferred: DesiredObject[] = objects.filter((o) => o.awaitsCrd);
-  await mapLimit(objects.filter((o) => !o.awaitsCrd), concurrency, async (o) => {
-    const verdict = await dryRunObject(client, o, { force, signal });
+  const checkable = objects.filter((o) => !o.awaitsCrd);
+  const live = await readLiveObjects(client, checkable, id, { concurrency, ...(signal ? { signal } : {}) });
+  await mapLimit(checkable, concurrency, async (o) => {
+    const verdict = await dryRunObject(client, o, live.get(o.path), { force, signal });
     if (verdict.kind === 'refused' && waitsForNamespace(verdict.error, namespacesInSet)) deferred.push(o);
     else verdicts.set(o, verdict);
   }, signal);
@@ -87,7 +90,7 @@ export async function applyCommit(client: KubeClient, input: ApplyInput, options
   await waitForCrds(client, objects.filter((o) => o.ref.kind === 'CustomResourceDefinition' && results.get(o)?.action !== 'conflict'), { timeoutMs: options.crdTimeoutMs ?? 60_000, ...(signal ? { signal } : {}) });
 
   // 4. Objects that needed those, checked now; a refusal here stops before the rest is applied.
-  await mapLimit(deferred, concurrency, async (o) => verdicts.set(o, await dryRunObject(client, o, { force, signal })), signal);
+  await mapLimit(deferred, concurrency, async (o) => verdicts.set(o, await dryRunObject(client, o, undefined, { force, signal })), signal);
   const late = refusals(deferred, verdicts);
   if (late.length) {
     const message = problemsMessage("the API server refused (only the commit's Namespaces and CRDs were applied)", late);
