@@ -68,6 +68,17 @@ describe('App: /ladder diff', () => {
     harness.github.contract.assertClean();
   });
 
+  it('a render that fails validation still shows its diff, with the errors noted under it', async () => {
+    const pull = await helpers.openPull(codeRepo, {
+      files: { 'deploy/templates/configmap.yaml.hbs': `${templates['configmap.yaml.hbs']}unexpected: {{str service}}\n` },
+    });
+    await helpers.comment(codeRepo, pull, 'dev', '/ladder diff');
+    const [reply] = await helpers.replies(codeRepo, pull);
+    assert.match(reply ?? '', /data\.MODE: "slow" → "fast"/);
+    assert.match(reply ?? '', /unexpected: \(absent\) → "checkout"/);
+    assert.match(reply ?? '', /⚠️ This render does not pass validation, so merging would open no promotion: `configmap-checkout\.yaml:\d+:\d+` .*unexpected/);
+  });
+
   it('renders the config at the PR head, and cuts a diff too long for one comment', async () => {
     const env = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`KEY_${String(i).padStart(5, '0')}`, `value-${'x'.repeat(20)}-${i}`]));
     const pull = await helpers.openPull(codeRepo, { files: { '.github/ladder.yml': config(env) } });

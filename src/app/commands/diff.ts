@@ -1,13 +1,12 @@
-import { BlobCache, readTemplatesAt, readTextFile } from '../../adapters/github/code-repo.js';
-import { readTemplates } from '../../adapters/fs/templates.js';
+import { BlobCache } from '../../adapters/github/code-repo.js';
 import { commentLimit, truncateForComment } from '../../core/commands/replies.js';
-import { checkConfig, defaultConfigPath, environmentsFedByBranch, manifestBranch } from '../../core/config/load.js';
+import { defaultConfigPath, environmentsFedByBranch, manifestBranch } from '../../core/config/load.js';
 import type { LadderConfig } from '../../core/config/schema.js';
 import { diffResources, findIdentityProblems, type ResourceDiff } from '../../core/diff/diff-resources.js';
-import { LadderInputError } from '../../core/errors.js';
-import { renderEnvironment } from '../../core/render/render.js';
 import { createPaint } from '../../cli/format/color.js';
 import { formatDiffText } from '../../cli/format/diff-text.js';
+import { prepare } from '../promotion/prepare.js';
+import { loadServiceConfig } from '../promotion/service-config.js';
 import { parseRendered, readManifestSet, type ManifestSet } from './manifest-set.js';
 import type { CommandRun } from './run.js';
 
@@ -39,36 +38,45 @@ export async function diffReply(run: CommandRun): Promise<string> {
   for (const environment of environments) {
     const branch = manifestBranch(environment);
     const after = await renderAtHead(run, config.config, environment.name);
-    const before = 'problem' in after ? after : await readManifestSet(run.octokit, target.manifestRepo, branch, config.config.manifests.path);
-    parts.push(section(`\`${environment.name}\` (branch \`${branch}\` of \`${config.config.manifests.repo}\`)`, compare(before, after), budget));
+    const before = after.ok ? await readManifestSet(run.octokit, target.manifestRepo, branch, config.config.manifests.path) : after;
+    const title = `\`${environment.name}\` (branch \`${branch}\` of \`${config.config.manifests.repo}\`)`;
+    parts.push(section(title, compare(before, after), budget) + ('note' in after && after.note ? `\n\n${truncateForComment(after.note, 2000)}` : ''));
   }
   return parts.join('\n\n');
 }
 
 async function configAtHead(run: CommandRun): Promise<{ config: LadderConfig } | { problem: string }> {
   const { target } = run;
-  const text = await readTextFile(run.octokit, target.codeRepo, defaultConfigPath, target.pull.headSha);
-  if (text === undefined) return { problem: `This pull request's head has no \`${defaultConfigPath}\`; there is nothing to render.` };
-  const checked = checkConfig(text);
-  if (!checked.ok) {
-    return { problem: `\`${defaultConfigPath}\` at this pull request's head is invalid:\n\n${checked.problems.map((p) => `- line ${p.line}, column ${p.column}: ${p.message}`).join('\n')}` };
+  const loaded = await loadServiceConfig(run.octokit, target.codeRepo, target.pull.headSha);
+  if (loaded.kind === 'missing') return { problem: `This pull request's head has no \`${defaultConfigPath}\`; there is nothing to render.` };
+  if (loaded.kind === 'invalid') {
+    const problems = loaded.problems.map((p) => `- ${loaded.source.display}:${p.line}:${p.column}: ${p.message}`).join('\n');
+    return { problem: `The config at this pull request's head is invalid:\n\n${problems}` };
   }
-  return { config: checked.config };
+  return { config: loaded.config };
 }
 
-async function renderAtHead(run: CommandRun, config: LadderConfig, environment: string): Promise<ManifestSet> {
+/**
+ * The PR head rendered for one environment, through the promotion engine's
+ * own render and validation; validation errors do not hide the diff, they
+ * are noted under it.
+ */
+async function renderAtHead(run: CommandRun, config: LadderConfig, environment: string): Promise<ManifestSet & { note?: string }> {
   const { target } = run;
-  try {
-    const dir = config.manifests.templates;
-    const templates = dir
-      ? await readTemplatesAt(run.octokit, target.codeRepo, target.pull.headSha, dir, templateBlobs, defaultConfigPath)
-      : await readTemplates();
-    const files = renderEnvironment({ config, environment, sha: target.pull.headSha, templates, ...(dir ? { templatesDir: dir } : {}) });
-    return parseRendered(files);
-  } catch (error) {
-    if (error instanceof LadderInputError) return { ok: false, problem: error.message };
-    throw error;
-  }
+  const prepared = await prepare(run.octokit, run.deps.schemas, templateBlobs, {
+    config,
+    configFile: defaultConfigPath,
+    codeRepo: target.codeRepo,
+    sourceSha: target.pull.headSha,
+    environment,
+  });
+  if (prepared.kind === 'render-error') return { ok: false, problem: prepared.error.message };
+  const set = parseRendered(prepared.files);
+  if (prepared.kind === 'ready') return set;
+  const errors = prepared.report.findings.filter((f) => f.severity === 'error');
+  const listed = errors.slice(0, 5).map((f) => `\`${f.file}:${f.line}:${f.column}\` ${f.message}`);
+  const more = errors.length > listed.length ? ` (and ${errors.length - listed.length} more)` : '';
+  return { ...set, note: `⚠️ This render does not pass validation, so merging would open no promotion: ${listed.join('; ')}${more}.` };
 }
 
 function compare(before: ManifestSet, after: ManifestSet): { diff: ResourceDiff } | { problem: string } {

@@ -1,9 +1,9 @@
-import { readTextFile } from '../../adapters/github/code-repo.js';
 import { formatRepo, parseRepo, sameRepo, type GitHubClient, type RepoRef } from '../../adapters/github/types.js';
-import { checkConfig, defaultConfigPath } from '../../core/config/load.js';
+import { defaultConfigPath } from '../../core/config/load.js';
 import type { LadderConfig } from '../../core/config/schema.js';
 import { parsePromotionBranch } from '../../core/promotion/branch.js';
 import { parseTrailers, type LadderTrailers } from '../../core/promotion/trailers.js';
+import { loadServiceConfig } from '../promotion/service-config.js';
 
 /** The pull request a command was written on, and the service it belongs to. */
 export interface CommandTarget {
@@ -26,9 +26,10 @@ export type TargetResult = { ok: true; target: CommandTarget } | { ok: false; re
 /**
  * Works out which service a comment is about. A promotion PR names its
  * service and code repository in its body's trailers; any other pull request
- * is a code PR when its repository has `.github/ladder.yml`. Either way the
- * config is read from the code repository's default branch: commands act on
- * the service as it is configured now.
+ * is a code PR when its repository has `.github/ladder.yml` (or its
+ * organization a shared default). Either way the config is read from the
+ * code repository's default branch, the way promotions read it: commands act
+ * on the service as it is configured now.
  */
 export async function resolveCommandTarget(octokit: GitHubClient, repo: RepoRef, pullNumber: number): Promise<TargetResult> {
   const { data: pr } = await octokit.rest.pulls.get({ ...repo, pull_number: pullNumber });
@@ -37,7 +38,8 @@ export async function resolveCommandTarget(octokit: GitHubClient, repo: RepoRef,
   const ladderBranch = pr.head.ref.startsWith('ladder/') && (parsePromotionBranch(pr.head.ref) !== undefined || pr.head.ref.endsWith('-rollback'));
   if (trailers && ladderBranch) {
     const codeRepo = parseRepo(trailers.sourceRepo);
-    const loaded = await loadConfig(octokit, codeRepo);
+    const { data: code } = await octokit.rest.repos.get({ ...codeRepo });
+    const loaded = await loadConfig(octokit, codeRepo, code.default_branch);
     if (!loaded.ok) return loaded;
     const manifestRepo = parseRepo(loaded.config.manifests.repo);
     if (!sameRepo(manifestRepo, repo)) {
@@ -45,25 +47,23 @@ export async function resolveCommandTarget(octokit: GitHubClient, repo: RepoRef,
     }
     return { ok: true, target: { kind: 'promotion', repo, pull, codeRepo, manifestRepo, config: loaded.config, promotion: trailers } };
   }
-  const loaded = await loadConfig(octokit, repo);
+  const loaded = await loadConfig(octokit, repo, pr.base.repo.default_branch);
   if (!loaded.ok) return loaded;
   return { ok: true, target: { kind: 'code', repo, pull, codeRepo: repo, manifestRepo: parseRepo(loaded.config.manifests.repo), config: loaded.config } };
 }
 
-async function loadConfig(octokit: GitHubClient, codeRepo: RepoRef): Promise<{ ok: true; config: LadderConfig } | { ok: false; reply?: string; log: string }> {
-  const where = `${formatRepo(codeRepo)}:${defaultConfigPath}`;
-  const text = await readTextFile(octokit, codeRepo, defaultConfigPath);
-  if (text === undefined) {
+async function loadConfig(octokit: GitHubClient, codeRepo: RepoRef, ref: string): Promise<{ ok: true; config: LadderConfig } | { ok: false; reply?: string; log: string }> {
+  const loaded = await loadServiceConfig(octokit, codeRepo, ref);
+  if (loaded.kind === 'missing') {
     return {
       ok: false,
-      reply: `\`${formatRepo(codeRepo)}\` has no \`${defaultConfigPath}\` on its default branch, so Ladder does not know this service. See docs/getting-started.md.`,
-      log: `no ${where}`,
+      reply: `\`${formatRepo(codeRepo)}\` has no \`${defaultConfigPath}\` on \`${ref}\`, so Ladder does not know this service. See docs/getting-started.md.`,
+      log: `no ${formatRepo(codeRepo)}:${defaultConfigPath} on ${ref}`,
     };
   }
-  const checked = checkConfig(text);
-  if (!checked.ok) {
-    const problems = checked.problems.map((p) => `- ${defaultConfigPath}:${p.line}:${p.column}: ${p.message}`).join('\n');
-    return { ok: false, reply: `\`${formatRepo(codeRepo)}\`'s \`${defaultConfigPath}\` is invalid, so I cannot run commands for it:\n\n${problems}`, log: `invalid ${where}` };
+  if (loaded.kind === 'invalid') {
+    const problems = loaded.problems.map((p) => `- ${loaded.source.display}:${p.line}:${p.column}: ${p.message}`).join('\n');
+    return { ok: false, reply: `\`${formatRepo(codeRepo)}\`'s \`${loaded.source.display}\` on \`${ref}\` is invalid, so I cannot run commands for it:\n\n${problems}`, log: `invalid config of ${formatRepo(codeRepo)}` };
   }
-  return { ok: true, config: checked.config };
+  return { ok: true, config: loaded.config };
 }
