@@ -146,14 +146,20 @@ describe('compareWithSnapshot on list elements', () => {
 
 describe('appliedBetween', () => {
   it('is false for hand edits, which leave the time of Ladder\'s entry alone even when they take its fields', () => {
+    const timeOf = (manager: string) => fixture('deploymentEdited').metadata.managedFields.find((e: any) => e.manager === manager).time;
+    assert.ok(timeOf('kubectl-edit') > timeOf('ladder'), 'the edit came in a later second than the apply');
     assert.equal(appliedBetween(fixture('deploymentApplied'), fixture('deploymentEdited')), false);
     assert.equal(appliedBetween(fixture('deploymentEdited'), fixture('deploymentScaled')), false);
   });
 
   it('is true when Ladder applied again, and false without an earlier version', () => {
-    const reapplied = fixture('deploymentApplied');
-    reapplied.metadata.managedFields[0].time = '2030-01-01T00:00:00Z';
-    assert.equal(appliedBetween(fixture('deploymentApplied'), reapplied), true);
-    assert.equal(appliedBetween(undefined, reapplied), false);
+    assert.equal(appliedBetween(fixture('deploymentLabelled'), fixture('deploymentReapplied')), true);
+    assert.equal(appliedBetween(undefined, fixture('deploymentReapplied')), false);
+  });
+
+  it('sees the re-applied object back in sync, with the hand-added label left alone', () => {
+    const reapplied = fixture('deploymentReapplied');
+    assert.equal(reapplied.metadata.labels.oncall, 'me');
+    assert.deepEqual(compareWithSnapshot(fixture('deploymentApplied'), reapplied), { status: 'in-sync' });
   });
 });
