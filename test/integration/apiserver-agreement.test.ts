@@ -7,9 +7,9 @@
 // - the bundle knows every kind the server serves, with the same scope.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import https from 'node:https';
 import { after, before, describe, test } from 'node:test';
 import { ApiException, ApiextensionsV1Api, CoreV1Api, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import { createKubeClient, type KubeClient } from '../../src/adapters/kube/client.js';
 import { loadSchemaBundle } from '../../src/adapters/fs/schema-bundle.js';
 import { readTemplates } from '../../src/adapters/fs/templates.js';
 import type { KubeObject, ManifestDocument } from '../../src/core/manifests/document.js';
@@ -24,10 +24,13 @@ const fixtures = new URL('../fixtures/manifests/', import.meta.url);
 
 let cluster: ControlPlane;
 let bundle: SchemaBundle;
+let kube: KubeClient;
 before(async () => {
   [cluster, bundle] = await Promise.all([startControlPlane(), loadSchemaBundle()]);
+  kube = createKubeClient(cluster.kubeConfig);
 });
 after(async () => {
+  kube?.close();
   await cluster?.stop();
 });
 
@@ -146,26 +149,13 @@ interface ServedKind {
 }
 
 /**
- * A request to the API server with the raw JSON body. Not through client-node's
- * typed serializer, which drops keys whose JSON names differ from its model's
- * property names — `x-kubernetes-int-or-string` in a CRD schema among them.
+ * A request to the API server with the raw JSON body, through the agent's
+ * client (src/adapters/kube): client-node's typed serializer drops keys whose
+ * JSON names differ from its model's property names — `x-kubernetes-int-or-string`
+ * in a CRD schema among them.
  */
-async function request(method: string, path: string, body?: unknown): Promise<unknown> {
-  const options: https.RequestOptions = { method, headers: { 'content-type': 'application/json' } };
-  await cluster.kubeConfig.applyToHTTPSOptions(options);
-  return new Promise((resolve, reject) => {
-    const req = https.request(`${cluster.server}${path}`, options, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        if ((response.statusCode ?? 500) >= 300) reject(new Error(`${method} ${path}: ${response.statusCode} ${text.slice(0, 500)}`));
-        else resolve(JSON.parse(text));
-      });
-    });
-    req.on('error', reject);
-    req.end(body === undefined ? undefined : JSON.stringify(body));
-  });
+async function request(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+  return kube.request(method, path, body === undefined ? {} : { body });
 }
 
 /** Discovery, read directly: every group version the server serves and the kinds of its top-level resources. */

@@ -15,6 +15,8 @@ export const PRUNE_ANNOTATION = 'ladder.dev/prune';
 export const PRUNE_DISABLED = 'disabled';
 export const FIELD_MANAGER = 'ladder';
 
+const SERVER_OWNED_METADATA = ['resourceVersion', 'uid', 'creationTimestamp', 'generation', 'managedFields', 'selfLink', 'deletionTimestamp', 'deletionGracePeriodSeconds'];
+
 /** Where the inventory (the ApplySet parent) of one environment lives. */
 export interface InventoryRef {
   /** The agent's namespace. */
@@ -45,6 +47,9 @@ export function applySetId(inventory: InventoryRef): string {
 export function stamp(object: KubeObject, id: string, source: string): KubeObject {
   const copy = structuredClone(object);
   const metadata = (copy.metadata ??= {});
+  // Fields the server owns: a resourceVersion in an apply would make it conditional, and the rest is refused or ignored.
+  for (const key of SERVER_OWNED_METADATA) delete metadata[key];
+  delete copy.status;
   metadata.labels = { ...metadata.labels, [PART_OF_LABEL]: id };
   metadata.annotations = { ...metadata.annotations, [INVENTORY_ANNOTATION]: id, [SOURCE_ANNOTATION]: source };
   return copy;
