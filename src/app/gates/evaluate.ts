@@ -6,7 +6,7 @@ import type { EnvironmentConfig, LadderConfig } from '../../core/config/schema.j
 import { parsePromotionBranch } from '../../core/promotion/branch.js';
 import { lockGate, nextRecheck, soakGate, windowGate, type GateResult, type UpstreamDeployment } from '../../core/promotion/gates.js';
 import { parseTrailers, type LadderTrailers } from '../../core/promotion/trailers.js';
-import { readServiceConfig } from './service-config.js';
+import { loadServiceConfig } from '../promotion/service-config.js';
 
 /** A pull request as the gates need it. */
 export interface PromotionPull {
@@ -40,7 +40,10 @@ export async function readPromotionPull(octokit: GitHubClient, manifestRepo: Rep
   const { data: head } = await octokit.rest.git.getCommit({ ...manifestRepo, commit_sha: pull.headSha });
   const trailers = parseTrailers(head.message);
   if (!trailers || trailers.environment !== branch.environment) return undefined;
-  const config = await readServiceConfig(octokit, parseRepo(trailers.sourceRepo), trailers.sourceSha);
+  // The config the promoted version was rendered with: a later config change does not move a pending promotion's gates.
+  const loaded = await loadServiceConfig(octokit, parseRepo(trailers.sourceRepo), trailers.sourceSha);
+  if (loaded.kind !== 'ok') return undefined;
+  const { config } = loaded;
   const environment = config.environments.find((env) => env.name === branch.environment);
   if (!environment) return undefined;
   return { pull, trailers, config, environment };

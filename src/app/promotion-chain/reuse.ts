@@ -13,7 +13,7 @@ export interface ReusedImage {
 }
 
 /**
- * For a branch-mapped environment: when the code commit just merged has the
+ * For a branch-mapped environment's merge: when the code commit just merged has the
  * same tree as a commit already on some environment (a `stg` branch merged
  * from `dev` without changes, say), that commit's image holds the same
  * bytes, so promote it instead of asking for a rebuild under a new tag.
@@ -25,14 +25,13 @@ export interface ReusedImage {
  */
 export async function reusableImage(
   octokit: GitHubClient,
-  input: { config: LadderConfig; codeRepo: RepoRef; sha: string; environment: string },
+  input: { config: LadderConfig; codeRepo: RepoRef; sha: string },
 ): Promise<ReusedImage | undefined> {
   const { config, codeRepo, sha } = input;
   const manifestRepo = parseRepo(config.manifests.repo);
   const mergedTree = await commitTree(octokit, codeRepo, sha);
   const treeOf = new Map<string, Promise<string>>();
   for (const environment of config.environments) {
-    if (environment.name === input.environment) continue;
     const version = await ladderVersionAt(octokit, manifestRepo, manifestBranch(environment), { service: config.service, environment: environment.name }).catch(notFoundAsUndefined);
     if (!version || !sameRepo(parseRepo(version.trailers.sourceRepo), codeRepo)) continue;
     const { sourceSha } = version.trailers;

@@ -20,7 +20,8 @@ export interface PrepareInput {
   codeRepo: RepoRef;
   sourceSha: string;
   environment: string;
-  image?: { tag: string; digest?: string };
+  /** `builtFrom`: the code commit the image was built from, when it is not sourceSha (a reused image of an identical tree). */
+  image?: { tag: string; digest?: string; builtFrom?: string };
 }
 
 export type Prepared =
@@ -69,7 +70,8 @@ export async function prepare(octokit: GitHubClient, schemas: SchemaStore, blobs
       parseFindings,
       schema,
       namespace: environment.namespace,
-      commitSha: input.sourceSha,
+      // image-tag-not-commit: a reused image names the commit it was built from.
+      commitSha: input.image?.builtFrom ?? input.sourceSha,
       image: config.image,
       allowClusterScoped: config.validation.allowClusterScoped,
       exceptions: config.validation.disable,

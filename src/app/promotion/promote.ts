@@ -26,7 +26,7 @@ export interface PromotionRequest {
   sourceSha: string;
   environment: string;
   /** Set when promoting an upstream environment's image: rendered with this tag (and digest) instead of one from sourceSha. */
-  image?: { tag: string; digest?: string };
+  image?: { tag: string; digest?: string; builtFrom?: string };
   reason: 'merge' | 'push' | 'deployment' | 'command';
   requestedBy?: string;
 }

@@ -7,6 +7,7 @@ import { promotionContext, promotionState, type PromotionContext } from './conte
 import { promote } from './promote.js';
 import { reportConfigProblems } from './reports.js';
 import { loadServiceConfig } from './service-config.js';
+import { describeReuse, reusableImage } from '../promotion-chain/reuse.js';
 
 interface CodeChange {
   codeRepo: RepoRef;
@@ -85,9 +86,12 @@ async function handleCodeChange(ctx: PromotionContext, change: CodeChange): Prom
       log.debug({ env: environment.name }, 'already promoted from this commit');
       continue;
     }
+    // A commit whose tree is already built and deployed somewhere reuses that image (src/app/promotion-chain/reuse.ts).
+    const reused = await reusableImage(ctx.octokit, { config: loaded.config, codeRepo: change.codeRepo, sha: change.sha });
+    if (reused) log.info({ env: environment.name }, describeReuse(reused, change.codeRepo));
     const outcome = await promote(
       ctx,
-      { codeRepo: change.codeRepo, sourceSha: change.sha, environment: environment.name, reason: change.reason },
+      { codeRepo: change.codeRepo, sourceSha: change.sha, environment: environment.name, reason: change.reason, ...(reused ? { image: { ...reused.image, builtFrom: reused.sourceSha } } : {}) },
       { config: loaded },
     );
     if (outcome.kind !== 'failed') state.done.add(`${seen}:${environment.name}`);
