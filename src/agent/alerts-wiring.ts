@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { createSlackNotifier } from '../adapters/slack/index.js';
 import type { AlertSink } from './alerts.js';
 import type { AgentConfig } from './config.js';
+import type { SourceEvents } from './source.js';
 
 /** The Slack notifier for the configured destination (webhook, or bot token + channel). */
 export function createAlertSink(config: AgentConfig, log: Logger): AlertSink {
@@ -17,4 +18,13 @@ export function webUrlOf(apiUrl: string): string {
   const url = new URL(apiUrl);
   if (url.hostname === 'api.github.com') return 'https://github.com';
   return `${url.protocol}//${url.host}${url.pathname.replace(/\/api\/v3\/?$/, '').replace(/\/+$/, '')}`;
+}
+
+/** A source outage and its end, as the alert sink wants them (the source already says each once per outage). */
+export function sourceEventsFor(alerts: AlertSink, environment: string, branch: string): SourceEvents {
+  return {
+    unreachable: (outage) =>
+      alerts.sourceUnreachable({ environment, repository: outage.repository, branch, error: outage.reason, lastGoodCommit: outage.servingCommit, at: outage.since }),
+    recovered: (outage) => alerts.sourceRecovered({ environment, repository: outage.repository, branch, lastGoodCommit: outage.servingCommit, at: outage.until }),
+  };
 }

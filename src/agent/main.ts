@@ -12,7 +12,7 @@ import { AgentLoop, type Deployer, type DeploymentReporter } from './run.js';
 import { startAgentServer, type AgentServer } from './server.js';
 import { BranchSource } from './source.js';
 import { createKubeDeployer } from './deploy.js';
-import { createAlertSink } from './alerts-wiring.js';
+import { createAlertSink, sourceEventsFor } from './alerts-wiring.js';
 
 export interface AgentDeps {
   /** Default: in-cluster service account, or KUBECONFIG / ~/.kube/config. */
@@ -64,10 +64,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
     metrics,
     log: log.child({ part: 'source' }),
     outageAfterFailures: deps.outageAfterFailures ?? 3,
-    events: {
-      unreachable: (outage) => alerts.sourceUnreachable({ environment: config.environment, repository: outage.repository, branch, error: outage.reason, lastGoodCommit: outage.servingCommit, at: outage.since }),
-      recovered: (outage) => alerts.sourceRecovered({ environment: config.environment, repository: outage.repository, branch, lastGoodCommit: outage.servingCommit, at: outage.until }),
-    },
+    events: sourceEventsFor(alerts, config.environment, branch),
   });
   let loop: AgentLoop | undefined;
   const elector = new LeaderElector(kube, {
@@ -105,7 +102,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
     host: config.server.host,
     port: config.server.port,
     metrics,
-    probes: { healthy: () => true, ready: () => started.ready() },
+    probes: { healthy: () => started.healthy(), ready: () => started.ready() },
   });
   log.info({ identity, repository: config.repository, branch, path: config.path, namespaces: config.namespaces, url: server.url }, 'ladder agent started');
   elector.start();

@@ -52,6 +52,7 @@ export class AgentLoop {
   private wasLeading = false;
   private wake: (() => void) | undefined;
   private done: Promise<void> | undefined;
+  private crashed: Error | undefined;
   deploying = false;
 
   constructor(private readonly options: AgentLoopOptions) {}
@@ -62,8 +63,18 @@ export class AgentLoop {
   }
 
   start(): Promise<void> {
-    this.done ??= this.loop();
+    this.done ??= this.loop().catch((error: unknown) => {
+      // Everything the loop calls handles its own failures; reaching here is a bug. /healthz
+      // turns 503 so the kubelet restarts the pod instead of leaving a replica that does nothing.
+      this.crashed = error instanceof Error ? error : new Error(String(error));
+      this.options.log.fatal({ err: this.crashed }, 'the agent loop stopped');
+    });
     return this.done;
+  }
+
+  /** False once the loop has died. */
+  healthy(): boolean {
+    return this.crashed === undefined;
   }
 
   /** Ends the loop: the apply in progress finishes or is aborted at its next step, then the loop returns. */

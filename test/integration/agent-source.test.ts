@@ -6,6 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import { createAgentGitHub } from '../../src/agent/github-client.js';
 import { AgentMetrics } from '../../src/agent/metrics.js';
 import { BranchSource, type SourceOutage } from '../../src/agent/source.js';
+import { sourceEventsFor } from '../../src/agent/alerts-wiring.js';
+import { createSlackNotifier } from '../../src/adapters/slack/index.js';
+import { startSlackReceiver } from '../bed/slack/index.js';
 import { startGitHubServer, type GitHubServer } from '../bed/github/index.js';
 import { startSwitchableProxy, type SwitchableProxy } from '../support/agent/switchable-proxy.js';
 import { testLogger } from '../support/agent/log.js';
@@ -126,5 +129,34 @@ describe('agent source: following the environment branch', () => {
     await source.poll();
     assert.equal(events.down.length, 0);
     assert.equal(events.up.length, 0);
+  });
+
+  it('sends one Slack message per outage and one when GitHub is back, however many polls fail', async () => {
+    const slack = await startSlackReceiver({ channels: ['ladder-alerts'] });
+    try {
+      const alerts = createSlackNotifier({ webhookUrl: slack.webhookUrl }, { repository: repo });
+      const metrics = new AgentMetrics();
+      const octokit = await createAgentGitHub({ apiUrl: proxy.url, appId: github.app.id, installationId: github.installations.idFor(repo), privateKeyPath: keyPath }, { retryAfterBaseValue: 5 });
+      const source = new BranchSource(octokit, {
+        owner: 'shop', repo: 'checkout-manifests', branch: 'dev', path: 'manifests', metrics, log: testLogger(), outageAfterFailures: 3,
+        events: sourceEventsFor(alerts, 'dev', 'dev'),
+      });
+      const good = await source.poll();
+      proxy.setDown(true);
+      for (let i = 0; i < 10; i++) await source.poll();
+      proxy.setDown(false);
+      for (let i = 0; i < 3; i++) await source.poll();
+      await alerts.flush();
+      const messages = slack.messages('ladder-alerts').map((m) => m.text ?? '');
+      assert.equal(messages.length, 2, messages.join('\n'));
+      assert.match(messages[0]!, /Source unreachable for dev: shop\/checkout-manifests@dev/);
+      assert.match(JSON.stringify(slack.messages('ladder-alerts')[0]!.blocks), new RegExp(`Still serving .*${good.snapshot!.commit.slice(0, 7)}`));
+      assert.doesNotMatch(messages[1]!, /unreachable/i);
+      assert.deepEqual(slack.violations, []);
+      await alerts.close();
+    } finally {
+      proxy.setDown(false);
+      await slack.stop();
+    }
   });
 });
