@@ -175,3 +175,24 @@ test('a custom resource of a CRD the commit creates is checked once the CRD is s
   assert.equal(retried.status, 'applied', retried.message);
   assert.deepEqual(retried.objects.map((o) => `${o.ref.kind} ${o.action}`), ['CustomResourceDefinition unchanged', 'Gizmo created', 'ConfigMap created']);
 });
+
+test('an agent bound to one namespace: an object elsewhere is refused by name, and nothing is applied', async () => {
+  const home = await cluster.newNamespace('home');
+  const elsewhere = await cluster.newNamespace('elsewhere');
+  await client.request('POST', `/apis/rbac.authorization.k8s.io/v1/namespaces/${home}/rolebindings`, {
+    body: { metadata: { name: 'agent-admin' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'admin' }, subjects: [{ kind: 'ServiceAccount', name: 'ladder-agent', namespace: home }] },
+  });
+  const agent = createKubeClient(await cluster.kubeConfigForServiceAccount(home, 'ladder-agent'));
+  try {
+    const files = [configMapFile(home, 'mine'), configMapFile(elsewhere, 'theirs')];
+    const refused = await applyCommit(agent, { commit: commitA, files }, optionsFor(home));
+    assert.equal(refused.status, 'invalid');
+    assert.match(refused.message, new RegExp(`theirs\\.yaml:1 ConfigMap ${elsewhere}/theirs: .*forbidden.*system:serviceaccount:${home}:ladder-agent`));
+    assert.equal(await readObject(client, `/api/v1/namespaces/${home}/configmaps/mine`), undefined);
+
+    const allowed = await applyCommit(agent, { commit: commitA, files: [configMapFile(home, 'mine')] }, optionsFor(home));
+    assert.equal(allowed.status, 'applied', allowed.message);
+  } finally {
+    agent.close();
+  }
+});

@@ -1,4 +1,4 @@
-import { collectionPath, type KubeClient, type KubeList, type KubeObject } from '../../adapters/kube/client.js';
+import { collectionPath, KubeApiError, type KubeClient, type KubeList, type KubeObject } from '../../adapters/kube/client.js';
 import { PART_OF_LABEL } from './marks.js';
 import { mapLimit } from './parallel.js';
 import type { DesiredObject } from './resolve.js';
@@ -17,7 +17,14 @@ export async function readLiveObjects(client: KubeClient, objects: readonly Desi
   await mapLimit([...collections.entries()], options.concurrency, async ([path, sample]) => {
     let next: string | undefined;
     do {
-      const list: KubeList = await client.request<KubeList>('GET', path, { query: { labelSelector: `${PART_OF_LABEL}=${id}`, limit: 500, continue: next }, signal: options.signal });
+      let list: KubeList;
+      try {
+        list = await client.request<KubeList>('GET', path, { query: { labelSelector: `${PART_OF_LABEL}=${id}`, limit: 500, continue: next }, signal: options.signal });
+      } catch (error) {
+        // Not allowed to list there (RBAC), for one: the dry-run of each object then says what is wrong, naming it.
+        if (error instanceof KubeApiError) return;
+        throw error;
+      }
       for (const item of list.items) {
         // List items come without apiVersion and kind; a single read has them.
         const object: KubeObject = { apiVersion: sample.ref.apiVersion, kind: sample.ref.kind, ...item };
