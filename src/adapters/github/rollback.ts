@@ -75,8 +75,15 @@ export async function openRollback(octokit: GitHubClient, request: RollbackReque
     : restored;
   const { data: commit } = await octokit.rest.git.createCommit({ ...repo, message: rollbackCommitMessage(plan), tree, parents: [head] });
   const branch = rollbackBranch(request.service, request.environment);
-  await forceBranch(octokit, repo, branch, commit.sha);
-  const pull = await openOrUpdatePull(octokit, repo, { head: branch, base: request.branch, title: rollbackTitle(plan), body: rollbackPullRequestBody(plan) });
+  const created = await forceBranch(octokit, repo, branch, commit.sha);
+  let pull: { number: number; url: string; created: boolean };
+  try {
+    pull = await openOrUpdatePull(octokit, repo, { head: branch, base: request.branch, title: rollbackTitle(plan), body: rollbackPullRequestBody(plan) });
+  } catch (error) {
+    // Never leave a rollback branch without its pull request behind.
+    if (created) await octokit.rest.git.deleteRef({ ...repo, ref: `heads/${branch}` }).catch(() => undefined);
+    throw error;
+  }
   return { kind: pull.created ? 'opened' : 'updated', pullRequest: { number: pull.number, url: pull.url, headSha: commit.sha }, plan, versionCommit: chosen.version.sha };
 }
 
@@ -154,13 +161,18 @@ async function subtree(octokit: GitHubClient, repo: RepoRef, root: string, path:
   return sha;
 }
 
-/** Points `branch` at `sha`, creating it when missing; the rollback branch is Ladder's own, so force is right. */
-async function forceBranch(octokit: GitHubClient, repo: RepoRef, branch: string, sha: string): Promise<void> {
+/**
+ * Points `branch` at `sha`, creating it when missing (true when created);
+ * the rollback branch is Ladder's own, so force is right.
+ */
+async function forceBranch(octokit: GitHubClient, repo: RepoRef, branch: string, sha: string): Promise<boolean> {
   try {
     await octokit.rest.git.updateRef({ ...repo, ref: `heads/${branch}`, sha, force: true });
+    return false;
   } catch (error) {
     if (statusOf(error) !== 422 && statusOf(error) !== 404) throw error;
     await octokit.rest.git.createRef({ ...repo, ref: `refs/heads/${branch}`, sha });
+    return true;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { describeGitHubError } from '../../adapters/github/errors.js';
 import { clearLock, setLock } from '../../adapters/github/locks.js';
 import { checkCommandPermission, type CommandPermission } from '../../adapters/github/permissions.js';
 import { openRollback } from '../../adapters/github/rollback.js';
@@ -47,15 +48,22 @@ export async function runCommands(run: CommandRun, parsed: readonly ParsedLine[]
     const environment = isEnvironmentCommand(command) ? command.environment : undefined;
     const key = environment ?? '';
     if (!permissions.has(key)) permissions.set(key, permissionFor(run, environment));
-    const permission = await permissions.get(key)!;
-    if (!permission.allowed) {
-      run.log.info({ login: run.login, command: command.verb, environment, reason: permission.reason }, 'Command refused');
-      sections.push(refusalReply(run.login, line.text, environment, policyFor(run, environment), permission.reason));
-      continue;
+    try {
+      // A permission check that fails (GitHub down) refuses: nothing runs unchecked.
+      const permission = await permissions.get(key)!;
+      if (!permission.allowed) {
+        run.log.info({ login: run.login, command: command.verb, environment, reason: permission.reason }, 'Command refused');
+        sections.push(refusalReply(run.login, line.text, environment, policyFor(run, environment), permission.reason));
+        continue;
+      }
+      run.log.info({ login: run.login, command: command.verb, environment }, 'Running command');
+      sections.push(await runOne(run, command, line.text));
+      if (command.verb === 'lock' || command.verb === 'unlock') run.onLockChanged?.();
+    } catch (error) {
+      permissions.delete(key);
+      run.log.error({ err: { message: describeGitHubError(error) }, command: command.verb, environment }, 'Command failed');
+      sections.push(`\`${line.text}\` failed: ${describeGitHubError(error)}. Every command is safe to repeat: run it again in a moment.`);
     }
-    run.log.info({ login: run.login, command: command.verb, environment }, 'Running command');
-    sections.push(await runOne(run, command, line.text));
-    if (command.verb === 'lock' || command.verb === 'unlock') run.onLockChanged?.();
   }
   if (wantHelp) sections.push(commandHelp(run.target.config.environments.map((env) => env.name)));
   return sections;
