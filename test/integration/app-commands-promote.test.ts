@@ -61,6 +61,17 @@ describe('App: /ladder promote', () => {
     assert.match((await helpers.replies(codeRepo, pull)).at(-1) ?? '', /Opened \S+ promoting `shop\/checkout@\w{7}` \(what `dev`'s branch has; no deployment of it is recorded yet\) to `stg`\./);
   });
 
+  it('with a deployment recorded, the upstream version is the one deployed successfully', async () => {
+    const client = userOctokit(harness.github, 'dev');
+    const devHead = (await client.rest.repos.getBranch({ owner: 'shop', repo: 'checkout-manifests', branch: 'dev' })).data.commit.sha;
+    const { data } = await client.rest.repos.createDeployment({ owner: 'shop', repo: 'checkout-manifests', ref: devHead, environment: 'dev', auto_merge: false, required_contexts: [] });
+    await client.rest.repos.createDeploymentStatus({ owner: 'shop', repo: 'checkout-manifests', deployment_id: (data as { id: number }).id, state: 'success' });
+    await harness.settled();
+    await helpers.comment(codeRepo, pull, 'dev', '/ladder promote stg');
+    assert.match((await helpers.replies(codeRepo, pull)).at(-1) ?? '', new RegExp(`\\(what \`dev\` runs, deployed from ${devHead.slice(0, 7)}\\)`));
+    assert.equal((await promotionPulls('stg')).filter((p) => p.state === 'open').length, 1, 'still one open promotion pull request for stg');
+  });
+
   it('an environment with nothing upstream yet says so', async () => {
     await helpers.comment(codeRepo, pull, 'dev', '/ladder promote prd');
     assert.match((await helpers.replies(codeRepo, pull)).at(-1) ?? '', /Cannot promote `prd`: `stg` has no checkout version yet to promote/);

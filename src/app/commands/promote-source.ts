@@ -31,7 +31,7 @@ export async function promotionSource(octokit: GitHubClient, config: LadderConfi
     return { ok: false, problem: `\`${upstreamName}\` has no ${config.service} version yet to promote` };
   }
   const from = deployed
-    ? `what \`${upstreamName}\` runs (deployment of ${deployed.slice(0, 7)})`
+    ? `what \`${upstreamName}\` runs, deployed from ${deployed.slice(0, 7)}`
     : `what \`${upstreamName}\`'s branch has; no deployment of it is recorded yet`;
   return { ok: true, sourceSha: version.trailers.sourceSha, image: imageOf(version.trailers), from };
 }
