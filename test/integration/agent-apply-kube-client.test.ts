@@ -85,27 +85,30 @@ test('a CRD keeps x-kubernetes-int-or-string, and discovery finds its kind once 
   assert.equal(client.requestCount(), count);
 });
 
-test('watch streams events until aborted', async () => {
+test('watch streams events, large ones too, until aborted', async () => {
   const namespace = await cluster.newNamespace('client');
   const events: string[] = [];
+  let modifiedSize = 0;
   let done: (error?: Error) => void = () => {};
   const finished = new Promise<Error | undefined>((resolve) => { done = resolve; });
   const seen = new Promise<void>((resolve) => {
     const handle = client.watch(`/api/v1/namespaces/${namespace}/configmaps`, { allowWatchBookmarks: true }, (type, object) => {
       events.push(`${type} ${object.metadata?.name}`);
+      if (type === 'MODIFIED') modifiedSize = String((object.data as { a: string }).a).length;
       if (type === 'DELETED') { handle.abort(); resolve(); }
     }, (error) => done(error));
     void (async () => {
       await new Promise((r) => setTimeout(r, 300));
       const path = `/api/v1/namespaces/${namespace}/configmaps`;
       await client.request('POST', path, { body: { metadata: { name: 'watched' }, data: { a: '1' } } });
-      await client.request('PATCH', `${path}/watched`, { body: { data: { a: '2' } }, contentType: 'application/merge-patch+json' });
+      await client.request('PATCH', `${path}/watched`, { body: { data: { a: 'x'.repeat(300_000) } }, contentType: 'application/merge-patch+json' });
       await client.request('DELETE', `${path}/watched`);
     })();
   });
   await seen;
   assert.equal(await finished, undefined);
   assert.deepEqual(events.filter((e) => !e.startsWith('BOOKMARK')), ['ADDED watched', 'MODIFIED watched', 'DELETED watched']);
+  assert.equal(modifiedSize, 300_000, 'a large event arrives in many chunks and is read whole');
 });
 
 test('a watch ends without error when the server closes it, and with the server error on a bad path', async () => {

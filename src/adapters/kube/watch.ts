@@ -40,11 +40,14 @@ export function readWatchStream(
       try {
         response.setEncoding('utf8');
         for await (const chunk of response as AsyncIterable<string>) {
+          // Look for line ends in the new chunk only: one large object arriving in many chunks stays linear.
+          let from = pending.length;
           pending += chunk;
           let newline: number;
-          while ((newline = pending.indexOf('\n')) >= 0) {
+          while ((newline = pending.indexOf('\n', from)) >= 0) {
             const line = pending.slice(0, newline).trim();
             pending = pending.slice(newline + 1);
+            from = 0;
             if (!line || finished) continue;
             const event = JSON.parse(line) as { type: string; object: KubeObject };
             if (event.type === 'ERROR') {
