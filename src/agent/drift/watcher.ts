@@ -1,24 +1,17 @@
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../../adapters/clock/clock.js';
-import type { KubeClient, KubeObject, ObjectRef } from '../../adapters/kube/client.js';
+import type { KubeClient, KubeObject } from '../../adapters/kube/client.js';
 import type { AlertSink } from '../alerts.js';
-import { applyAsLadder, readLive } from './apply.js';
-import { appliedBetween, canonicalJson } from '../../core/drift/index.js';
+import { readLive } from './apply.js';
+import { appliedBetween } from '../../core/drift/index.js';
+import { buildTarget, type DesiredObject } from './build-target.js';
 import { mapLimit } from './map-limit.js';
 import { evaluateTarget, type EvaluationContext } from './evaluate.js';
 import { resolveIncident } from './incident.js';
 import { WatchGroup } from './watch-group.js';
-import { byName, identityOfLive, identityOfObject, managedFieldsOnly, newer, watchFor, type Target, type WatchSpec } from './target.js';
+import { byName, identityOfLive, managedFieldsOnly, type Target, type WatchSpec } from './target.js';
 
-export interface DesiredObject {
-  ref: ObjectRef;
-  /** The object exactly as Ladder applies it (inventory labels included): self-heal applies it again. */
-  desired: KubeObject;
-  /** The server's answer to that apply. Without it the watcher asks for a dry-run apply. */
-  applied?: KubeObject;
-  /** Manifest file it came from, for the link in alerts. */
-  file?: string;
-}
+export type { DesiredObject } from './build-target.js';
 
 export interface DriftWatcherOptions {
   client: KubeClient;
@@ -86,7 +79,8 @@ export class DriftWatcher {
 
   private async replaceDesired(commit: string, objects: DesiredObject[]): Promise<void> {
     const next = new Map<string, Target>();
-    const targets = await mapLimit(objects, this.options.concurrency ?? 8, (object) => this.targetFor(commit, object));
+    const build = (object: DesiredObject) => buildTarget(this.options.client, commit, object, (key) => this.targets.get(key), this.options.log);
+    const targets = await mapLimit(objects, this.options.concurrency ?? 8, build);
     for (const target of targets) if (target) next.set(target.key, target);
     const previous = this.targets;
     this.targets = next;
@@ -118,42 +112,6 @@ export class DriftWatcher {
   /** Resolves when no evaluation, heal or alert is in flight (tests). */
   async settled(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
-  }
-
-  private async targetFor(commit: string, object: DesiredObject): Promise<Target | undefined> {
-    const { ref, desired } = object;
-    const info = await this.options.client.resourceFor(ref.apiVersion, ref.kind);
-    if (!info) {
-      this.options.log?.warn({ object: `${ref.kind} ${ref.name}` }, 'drift: kind not served; not watched');
-      return undefined;
-    }
-    const namespace = info.namespaced ? ref.namespace : undefined;
-    const key = identityOfObject(ref.apiVersion, ref.kind, namespace, ref.name);
-    const old = this.targets.get(key);
-    // Unchanged since the last commit: its snapshot still holds, no need to ask the server again.
-    let snapshot = object.applied ?? (old && canonicalJson(old.desired) === canonicalJson(desired) ? old.snapshot : undefined);
-    if (!snapshot) {
-      try {
-        snapshot = await applyAsLadder(this.options.client, ref, info, desired, { dryRun: true });
-      } catch (error) {
-        this.options.log?.warn({ object: key, error: (error as Error).message }, 'drift: dry-run apply failed; not watched');
-        return undefined;
-      }
-    }
-    const target: Target = {
-      key,
-      ref: { ...ref, ...(namespace ? { namespace } : {}) },
-      info,
-      desired,
-      commit,
-      snapshot,
-      watch: watchFor(ref, info, desired),
-      live: object.applied ? newer(old?.live, object.applied) : old?.live,
-    };
-    if (object.file) target.file = object.file;
-    if (old) Object.assign(target, { previous: old.previous, incident: old.incident, signature: old.signature, lastHealAt: old.lastHealAt });
-    old?.timer?.cancel();
-    return target;
   }
 
   private syncWatches(): void {
@@ -273,7 +231,13 @@ export class DriftWatcher {
     this.track(
       evaluateTarget(target, this.context).finally(() => {
         target.evaluating = false;
-        if (target.again) {
+        const current = this.targets.get(target.key);
+        if (current && current !== target) {
+          // setDesired replaced the target meanwhile: keep what this evaluation reported, judge the new one.
+          current.incident ??= target.incident;
+          current.signature ??= target.signature;
+          this.markDirty(current);
+        } else if (target.again) {
           target.again = false;
           this.markDirty(target);
         }
