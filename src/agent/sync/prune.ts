@@ -45,8 +45,9 @@ const DEFAULT_MAX_PRUNE = 20;
  * with every guard of the design: nothing when the set is empty or the
  * source incomplete (unless allowed), nothing when more than `maxPrune` would
  * go (unless overridden), never an object without our inventory annotation or
- * with `ladder.dev/prune: disabled`, never the agent's own namespace, and a
- * delete conditioned on the uid we just read.
+ * with `ladder.dev/prune: disabled`, never the agent's own namespace nor a
+ * Namespace that objects of the new set live in, and a delete conditioned on
+ * the uid we just read.
  */
 export async function pruneObjects(client: KubeClient, input: PruneInput, options: PruneOptions = {}): Promise<PruneResult> {
   const result: PruneResult = { pruned: [], wouldPrune: [], skipped: [], failed: [], retained: [] };
@@ -61,6 +62,12 @@ export async function pruneObjects(client: KubeClient, input: PruneInput, option
   for (const entry of candidates) {
     if (entry.kind === 'Namespace' && entry.name === input.agentNamespace && !entry.apiVersion.includes('/')) {
       result.skipped.push({ ref: entry, reason: "the agent's own namespace is never pruned" });
+      continue;
+    }
+    if (entry.kind === 'Namespace' && !entry.apiVersion.includes('/') && input.desired.some((ref) => ref.namespace === entry.name)) {
+      // Deleting it would delete them too. Kept in the inventory: pruned once nothing of ours lives there.
+      result.skipped.push({ ref: entry, reason: 'objects of this commit still live in it' });
+      result.retained.push(entry);
       continue;
     }
     const resource = await client.resourceFor(entry.apiVersion, entry.kind);
