@@ -47,7 +47,7 @@ export interface CompareOptions {
 export function compareWithSnapshot(snapshot: unknown, live: unknown, options: CompareOptions = {}): DriftResult {
   const manager = options.manager ?? ladderManager;
   if (live === undefined || live === null) return { status: 'deleted' };
-  const applied = appliedFieldSet(snapshot, manager);
+  const applied = fieldSetOf(snapshot, manager);
   if (!applied) return { status: 'unmanaged' };
   const secret = isSecret(snapshot);
   const fields = secret ? foldStringData(applied) : applied;
@@ -62,6 +62,17 @@ export function compareWithSnapshot(snapshot: unknown, live: unknown, options: C
     if (secret && isSecretPath(change.elements)) maskValues(change);
   }
   return { status: 'drifted', changes };
+}
+
+// A snapshot is compared on every change of its object: parse its field set once.
+const fieldSets = new WeakMap<object, { manager: string; tree: FieldTree | undefined }>();
+function fieldSetOf(snapshot: unknown, manager: string): FieldTree | undefined {
+  if (!isRecord(snapshot)) return undefined;
+  const cached = fieldSets.get(snapshot);
+  if (cached?.manager === manager) return cached.tree;
+  const tree = appliedFieldSet(snapshot, manager);
+  fieldSets.set(snapshot, { manager, tree });
+  return tree;
 }
 
 function collect(tree: FieldTree, desired: unknown, live: unknown, prefix: PathElement[], out: FieldDrift[]): void {
