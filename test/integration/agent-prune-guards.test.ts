@@ -154,3 +154,14 @@ test('a Namespace whose manifest was removed is kept while objects of the commit
   // No namespace controller in the test bed: the Namespace stays Terminating.
   assert.ok((await client.request<KubeObject>('GET', `/api/v1/namespaces/${target}`)).metadata?.deletionTimestamp);
 });
+
+test('with pruning off, what left Git stays listed and is pruned by a later commit with pruning on', async () => {
+  const namespace = await cluster.newNamespace('off');
+  await start(namespace, ['keep', 'later']);
+  const off = await applyCommit(client, { commit: commitB, files: configMaps(namespace, ['keep']) }, optionsFor(namespace, { prune: false }));
+  assert.equal(off.prune, undefined);
+  assert.equal(await exists(namespace, 'later'), true);
+  assert.deepEqual(names(await readInventory(client, { namespace, name: 'dev' })), ['keep', 'later']);
+  const on = await applyCommit(client, { commit: commitC, files: configMaps(namespace, ['keep']) }, optionsFor(namespace));
+  assert.deepEqual(names(on.prune!.pruned), ['later']);
+});

@@ -86,7 +86,8 @@ export async function applyCommit(client: KubeClient, input: ApplyInput, options
     }, signal);
   };
   const foundation = (o: DesiredObject) => (o.ref.kind === 'Namespace' && namespacesInSet.has(o.ref.name)) || o.ref.kind === 'CustomResourceDefinition';
-  await apply(objects.filter((o) => foundation(o) && !deferred.includes(o)));
+  const waiting = new Set(deferred);
+  await apply(objects.filter((o) => foundation(o) && !waiting.has(o)));
   await waitForCrds(client, objects.filter((o) => o.ref.kind === 'CustomResourceDefinition' && results.get(o)?.action !== 'conflict'), { timeoutMs: options.crdTimeoutMs ?? 60_000, ...(signal ? { signal } : {}) });
 
   // 4. Objects that needed those, checked now; a refusal here stops before the rest is applied.
@@ -114,7 +115,9 @@ export async function applyCommit(client: KubeClient, input: ApplyInput, options
     }, options.prune ?? {});
     writes += prune.pruned.length;
   }
-  if (await writeInventory(client, options.inventory, { commit: input.commit, members: [...objects.map((o) => o.ref), ...(prune?.retained ?? [])] }, listed)) writes++;
+  // Without pruning, what left Git stays listed, so a later commit with pruning on can still remove it.
+  const retained = prune ? prune.retained : previous.members;
+  if (await writeInventory(client, options.inventory, { commit: input.commit, members: [...retained, ...objects.map((o) => o.ref)] }, listed)) writes++;
   return outcome({ status: 'applied', problems: [], message: appliedMessage(objectResults, prune), objects: objectResults, desired: objects, prune });
 }
 
