@@ -140,4 +140,12 @@ describe('App: /ladder rollback restores an earlier rendered state byte for byte
     assert.equal(git(repoPath, 'rev-parse', `${head}:checkout`), git(repoPath, 'rev-parse', `${commits.cart1}:checkout`));
     assert.match((await helpers.replies(codeRepo, pull)).at(-1) ?? '', new RegExp(`back to \`shop/checkout@1111111\` \\(the last successful deployment of the previous version, ${commits.cart1!.slice(0, 7)}\\)`));
   });
+
+  it('a locked environment: the rollback PR is still opened, and the reply says it waits for the unlock', async () => {
+    // (The ladder/lock status itself is the gates' business, tested in app-commands-lock.)
+    await helpers.comment(codeRepo, pull, 'dev', '/ladder lock prd incident 12\n/ladder rollback prd to 2222222');
+    const reply = (await helpers.replies(codeRepo, pull)).at(-1) ?? '';
+    assert.match(reply, /Locked `prd`/);
+    assert.match(reply, /Updated \S+ to roll `prd` back to `shop\/checkout@2222222`.* `prd` is locked by @dev \(incident 12\): the rollback waits for `\/ladder unlock prd`\./);
+  });
 });

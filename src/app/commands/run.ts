@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { describeGitHubError } from '../../adapters/github/errors.js';
-import { clearLock, setLock } from '../../adapters/github/locks.js';
+import { clearLock, readLock, setLock } from '../../adapters/github/locks.js';
 import { checkCommandPermission, type CommandPermission } from '../../adapters/github/permissions.js';
 import { openRollback } from '../../adapters/github/rollback.js';
 import { formatRepo, type GitHubClient } from '../../adapters/github/types.js';
@@ -9,6 +9,7 @@ import { alreadyLockedReply, lockedReply, refusalReply, unlockedReply } from '..
 import { isEnvironmentCommand, type EnvironmentCommand, type LadderCommand, type ParsedLine } from '../../core/commands/types.js';
 import { environmentNamed, manifestBranch } from '../../core/config/load.js';
 import type { AppDeps } from '../deps.js';
+import { gatesQueueKey } from '../gates/service.js';
 import { diffReply } from './diff.js';
 import { promoteCommand } from './promote.js';
 import { publishRollbackCheck } from './rollback-check.js';
@@ -93,8 +94,7 @@ async function runOne(run: CommandRun, command: Exclude<LadderCommand, { verb: '
  * about to change.
  */
 function environmentKey(run: CommandRun, command: EnvironmentCommand): string {
-  const environment = environmentNamed(run.target.config, command.environment);
-  return `promotion:${formatRepo(run.target.manifestRepo).toLowerCase()}:${manifestBranch(environment)}`;
+  return gatesQueueKey(run.target.manifestRepo, manifestBranch(environmentNamed(run.target.config, command.environment)));
 }
 
 async function runForEnvironment(run: CommandRun, command: Exclude<EnvironmentCommand, { verb: 'promote' }>, text: string): Promise<string> {
@@ -128,7 +128,9 @@ async function runForEnvironment(run: CommandRun, command: Exclude<EnvironmentCo
           environment: environment.name,
         });
         const restored = outcome.plan.restored;
-        return `${outcome.kind === 'opened' ? 'Opened' : 'Updated'} ${outcome.pullRequest.url} to roll \`${environment.name}\` back to \`${restored.sourceRepo}@${restored.sourceSha.slice(0, 7)}\` (${outcome.plan.why}). It merges like any promotion: reviews and gates apply.`;
+        const lock = await readLock(octokit, target.manifestRepo, service, environment.name);
+        const held = lock ? ` \`${environment.name}\` is locked by @${lock.by} (${lock.reason}): the rollback waits for \`/ladder unlock ${environment.name}\`.` : '';
+        return `${outcome.kind === 'opened' ? 'Opened' : 'Updated'} ${outcome.pullRequest.url} to roll \`${environment.name}\` back to \`${restored.sourceRepo}@${restored.sourceSha.slice(0, 7)}\` (${outcome.plan.why}). It merges like any promotion: reviews and gates apply.${held}`;
       }
       return `\`${text}\`: nothing to do — ${outcome.message}.`;
     }
