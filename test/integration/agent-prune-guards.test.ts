@@ -165,3 +165,18 @@ test('with pruning off, what left Git stays listed and is pruned by a later comm
   const on = await applyCommit(client, { commit: commitC, files: configMaps(namespace, ['keep']) }, optionsFor(namespace));
   assert.deepEqual(names(on.prune!.pruned), ['later']);
 });
+
+test('a commit that fails still lists what it applied, so the next commit prunes it; an object it could not take over stays', async () => {
+  const namespace = await cluster.newNamespace('failed');
+  await start(namespace, ['a']);
+  await client.request('POST', `/api/v1/namespaces/${namespace}/configmaps`, { body: { metadata: { name: 'helms' }, data: { key: 'theirs' } }, query: { fieldManager: 'helm' } });
+  const failed = await applyCommit(client, { commit: commitB, files: configMaps(namespace, ['a', 'b', 'helms']) }, optionsFor(namespace));
+  assert.equal(failed.status, 'failed');
+  assert.deepEqual(failed.objects.map((o) => `${o.ref.name} ${o.action}`), ['a unchanged', 'b created', 'helms conflict']);
+  assert.deepEqual(names(await readInventory(client, { namespace, name: 'dev' })), ['a', 'b', 'helms']);
+
+  const next = await applyCommit(client, { commit: commitC, files: configMaps(namespace, ['a']) }, optionsFor(namespace));
+  assert.deepEqual(names(next.prune!.pruned), ['b']);
+  assert.deepEqual(next.prune!.skipped.map((s) => s.ref.name), ['helms']);
+  assert.deepEqual((await client.request<KubeObject>('GET', cmPath(namespace, 'helms'))).data, { key: 'theirs' });
+});
