@@ -135,6 +135,21 @@ describe('drift by hand edits', () => {
     }
   });
 
+  it('after a stop and a new start (leadership lost and regained), reports an edit made in between', async () => {
+    const { sink, watcher, path } = await watchDeployment();
+    try {
+      await watcher.stop();
+      await mergePatch(client, `${path}/scale`, { spec: { replicas: 8 } }, 'kubectl-scale');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      assert.deepEqual(sink.events, [], 'nothing while stopped');
+      await watcher.start();
+      const { incident } = await sink.waitFor((e) => e.type === 'detected');
+      assert.equal(incident.changes.find((c) => c.path === 'spec.replicas')?.live, 8);
+    } finally {
+      await watcher.stop();
+    }
+  });
+
   it('reports a deleted object, and resolves when it is back', async () => {
     const { sink, watcher, path, namespace } = await watchDeployment();
     try {

@@ -99,6 +99,8 @@ export class DriftWatcher {
   async start(): Promise<void> {
     this.running = true;
     for (const group of this.groups.values()) group.start();
+    // Judge what is already known (apply answers, state from before a stop); lists fill in the rest.
+    for (const target of this.targets.values()) if (target.live !== undefined) this.markDirty(target);
   }
 
   async stop(): Promise<void> {
