@@ -17,12 +17,19 @@ import { gateServiceFor } from './service.js';
  *   merge (no re-evaluation: gate statuses are kept fresh by the above and
  *   by the recheck scheduler).
  *
+ * - On start: every open promotion PR of every installation, since the
+ *   recheck timers of a previous process are gone.
+ *
  * Promotion by deployment status (src/app/promotion-chain/) is registered
  * here too: it is the other half of "what happens after a deployment".
  */
 export function register(app: Probot, deps: AppDeps): void {
   registerPromotionChain(app, deps);
   const gates = gateServiceFor(app, deps);
+  // On the queue so tests (and a graceful shutdown) can wait for it.
+  void deps.queue
+    .run('gates:startup', () => gates.recheckAllInstallations())
+    .catch((error: unknown) => (deps.log ?? app.log).error({ err: error }, 'Re-evaluating promotion pull requests after start failed'));
   const clientOf = (octokit: unknown): GitHubClient => retryRateLimits(octokit as GitHubClient, deps.retry);
   const repoOf = (repository: { owner: { login: string }; name: string }): RepoRef => ({ owner: repository.owner.login, repo: repository.name });
 

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Probot } from 'probot';
+import { describeGitHubError } from '../../adapters/github/errors.js';
 import { retryRateLimits } from '../../adapters/github/octokit.js';
 import { formatRepo, type GitHubClient, type RepoRef } from '../../adapters/github/types.js';
 import { parsePromotionBranch } from '../../core/promotion/branch.js';
@@ -7,6 +8,9 @@ import type { AppDeps } from '../deps.js';
 import { mergeWhenReady } from './auto-merge.js';
 import { evaluateGates, readPromotionPull, type PromotionPull } from './evaluate.js';
 import { RecheckScheduler } from './scheduler.js';
+
+/** After a failed check, when to try again (GitHub outages are usually short). */
+const failureRetryMs = 60_000;
 
 /** What a check of one pull request does: evaluate the gates (and then try to merge), or only try to merge. */
 export type PullCheck = 'evaluate' | 'merge';
@@ -48,9 +52,37 @@ export class GateService {
         if (current.state !== 'open') return;
         await this.checkPull(installationId, client, repo, { ...pull, headSha: current.head.sha }, check, log);
       } catch (error) {
-        log.error({ err: error }, 'Checking promotion gates failed');
+        // GitHub failing beyond Octokit's retries: try again in a while rather than leave stale statuses.
+        const retryAt = new Date(this.deps.clock.now().getTime() + failureRetryMs);
+        log.error({ err: { message: describeGitHubError(error) }, retryAt }, 'Checking promotion gates failed; retrying later');
+        if (check === 'evaluate') this.scheduler.schedule(pullKey(repo, pull.number), retryAt, () => void this.enqueue(installationId, undefined, repo, pull, 'evaluate'));
       }
     });
+  }
+
+  /**
+   * Re-evaluates every open promotion pull request of every installation:
+   * recheck timers live in this process, so after a restart a pull request
+   * held by a window or a soak would otherwise wait for an unrelated event.
+   * One pull request listing per repository the App is installed on.
+   */
+  async recheckAllInstallations(): Promise<number> {
+    const appClient = (await this.app.auth()) as unknown as GitHubClient;
+    const installations = await appClient.paginate(appClient.rest.apps.listInstallations, { per_page: 100 });
+    let queued = 0;
+    for (const installation of installations) {
+      const octokit = retryRateLimits((await this.app.auth(installation.id)) as unknown as GitHubClient, this.deps.retry);
+      const repositories = await octokit.paginate(octokit.rest.apps.listReposAccessibleToInstallation, { per_page: 100 });
+      for (const repository of repositories) {
+        if (repository.archived) continue;
+        const repo = { owner: repository.owner.login, repo: repository.name };
+        const pulls = await openPromotionPulls(octokit, repo);
+        for (const pull of pulls) void this.enqueue(installation.id, octokit, repo, pull, 'evaluate');
+        queued += pulls.length;
+      }
+    }
+    this.log.info({ installations: installations.length, pulls: queued }, 'Re-evaluating open promotion pull requests after start');
+    return queued;
   }
 
   /** Queues an evaluation of every open promotion pull request in a manifest repository. */
