@@ -15,9 +15,9 @@ export interface AlertSink {
   sourceUnreachable(info: SourceProblem): Promise<void>;
   /** Called when a fetch succeeds; the sink says it only when an episode was open. */
   sourceRecovered(info: SourceProblem): Promise<void>;
-  /** Sends what is still waiting (coalesced changes) as soon as allowed, then resolves. */
+  /** Resolves when nothing is being sent. Changes held back by pacing stay held until their time. */
   flush?(): Promise<void>;
-  /** Stops timers; nothing is sent after it resolves. */
+  /** Drops held-back changes and stops timers, then waits for sends in flight; nothing is sent after. */
   close?(): Promise<void>;
 }
 
