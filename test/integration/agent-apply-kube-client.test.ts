@@ -2,7 +2,10 @@
 // keeps every key, the server's Status in errors, discovery that finds CRDs
 // applied moments ago, watches, and service-account tokens.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -135,6 +138,36 @@ test('a service account bearer token: forbidden until bound, then allowed', asyn
     assert.ok(Array.isArray(list.items));
   } finally {
     agent.close();
+  }
+});
+
+test('an in-cluster style kubeconfig: the token is read from a file, as from a projected volume', async () => {
+  const namespace = await cluster.newNamespace('client');
+  const serviceAccount = await cluster.kubeConfigForServiceAccount(namespace, 'ladder-agent');
+  await client.request('POST', `/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}/rolebindings`, {
+    body: { metadata: { name: 'agent-view' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' }, subjects: [{ kind: 'ServiceAccount', name: 'ladder-agent', namespace }] },
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'ladder-token-'));
+  try {
+    const tokenFile = join(dir, 'token');
+    writeFileSync(tokenFile, serviceAccount.getCurrentUser()!.token!);
+    const adminCluster = cluster.kubeConfig.getCurrentCluster()!;
+    const inCluster = new KubeConfig();
+    inCluster.loadFromOptions({
+      clusters: [{ name: 'in-cluster', server: adminCluster.server, caData: adminCluster.caData, skipTLSVerify: false }],
+      users: [{ name: 'sa', authProvider: { name: 'tokenFile', config: { tokenFile } } }],
+      contexts: [{ name: 'in-cluster', cluster: 'in-cluster', user: 'sa', namespace }],
+      currentContext: 'in-cluster',
+    });
+    const agent = createKubeClient(inCluster);
+    try {
+      const list = await agent.request<{ items: unknown[] }>('GET', `/api/v1/namespaces/${namespace}/configmaps`);
+      assert.ok(Array.isArray(list.items));
+    } finally {
+      agent.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 
