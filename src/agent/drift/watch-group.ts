@@ -15,6 +15,8 @@ export interface WatchGroupOptions {
   maxBackoffMs?: number;
   /** Resume watching from this version instead of listing first (a version kept from an earlier run). */
   resourceVersion?: string;
+  /** Ask the server to end each watch after this long (default: the server's own, 30–60 min). */
+  timeoutSeconds?: number;
 }
 
 /**
@@ -91,7 +93,7 @@ export class WatchGroup {
   private watchOnce(): Promise<Error | undefined> {
     return new Promise((resolve) => {
       if (!this.running) return resolve(undefined);
-      const query = { ...this.selector, resourceVersion: this.resourceVersion, allowWatchBookmarks: true };
+      const query = { ...this.selector, resourceVersion: this.resourceVersion, allowWatchBookmarks: true, timeoutSeconds: this.options.timeoutSeconds };
       this.handle = this.client.watch(
         this.path,
         query,
