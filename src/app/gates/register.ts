@@ -50,9 +50,13 @@ export function register(app: Probot, deps: AppDeps): void {
   });
 
   app.on('status', async (context) => {
-    const { repository, installation, sha, state, context: statusContext } = context.payload;
+    const { repository, installation, sha, state, context: statusContext, branches } = context.payload;
     // Ladder's own gate statuses are followed by a merge attempt where they are written.
     if (!installation || state !== 'success' || (gateContexts as readonly string[]).includes(statusContext)) return;
+    // CI statuses on code repositories are many: skip those not at the head of a promotion branch.
+    // GitHub lists at most 10 branches containing the commit, so a full list proves nothing.
+    const atPromotionHead = branches.some((branch) => branch.name.startsWith('ladder/') && branch.commit.sha === sha);
+    if (!atPromotionHead && branches.length < 10) return;
     await gates.enqueueForHead(installation.id, clientOf(context.octokit), repoOf(repository), sha);
   });
 
