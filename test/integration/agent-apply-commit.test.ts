@@ -2,6 +2,7 @@
 // their custom resources in one commit, idempotent re-apply, and sets the
 // server refuses, which must change nothing.
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { createKubeClient, type KubeClient, type KubeObject } from '../../src/adapters/kube/client.js';
 import { applyCommit, readInventoryState, type ApplyOptions } from '../../src/agent/sync/index.js';
@@ -195,4 +196,16 @@ test('an agent bound to one namespace: an object elsewhere is refused by name, a
   } finally {
     agent.close();
   }
+});
+
+test('every valid fixture — Secrets with stringData, Jobs, StatefulSets, CRDs — re-applies without a write', async () => {
+  const namespace = await cluster.newNamespace('corpus');
+  const names = readdirSync(new URL('../fixtures/manifests/valid/', import.meta.url)).sort();
+  const files = names.map((name) => fixtureFile(name, namespace));
+  const first = await applyCommit(client, { commit: commitA, files }, optionsFor(namespace));
+  assert.equal(first.status, 'applied', first.message);
+  assert.ok(first.objects.length >= 20, `${first.objects.length} objects`);
+  const second = await applyCommit(client, { commit: commitA, files }, optionsFor(namespace));
+  assert.deepEqual(second.objects.filter((o) => o.action !== 'unchanged').map((o) => `${o.ref.kind} ${o.ref.name} ${o.action}`), []);
+  assert.equal(second.writes, 0);
 });
