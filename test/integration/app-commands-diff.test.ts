@@ -47,6 +47,8 @@ describe('App: /ladder diff', () => {
       'configmap-checkout.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: checkout\n  namespace: checkout-dev\ndata:\n  MODE: slow\n',
       'secret-checkout.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: checkout\n  namespace: checkout-dev\nstringData:\n  password: old-secret-value\n',
       'service-legacy.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: legacy\n  namespace: checkout-dev\n',
+      // Another tool's file in a sub-folder: not Ladder's, never changed by a promotion.
+      'tools/configmap-other.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: other-tool\n  namespace: checkout-dev\n',
     }, { silent: true, message: 'an older render' });
   });
 
@@ -65,6 +67,8 @@ describe('App: /ladder diff', () => {
     assert.match(reply, /~ .*Secret.*checkout/);
     assert.match(reply, /stringData\.password: \(hidden\) → \(hidden\)/);
     assert.doesNotMatch(reply, /s3cret-new-value|old-secret-value/, 'no Secret value in the comment');
+    assert.doesNotMatch(reply, /other-tool/, 'files in sub-folders are not Ladder\'s');
+    assert.match(reply, /0 added, 1 removed, 2 changed\./);
     harness.github.contract.assertClean();
   });
 

@@ -10,14 +10,24 @@ export type ManifestSet = { ok: true; objects: KubeObject[]; files: number } | {
 const maxFiles = 500;
 
 /**
- * The Kubernetes objects under `path` of a manifest repository at `ref`:
- * one recursive tree, then one blob per YAML file. An environment branch
+ * The Kubernetes objects Ladder owns in `path` of a manifest repository
+ * at `ref` (YAML files directly in it): one tree listing per path segment,
+ * then one blob per file. An environment branch
  * without the directory yet is an empty set (the first promotion adds it).
  */
 export async function readManifestSet(octokit: GitHubClient, repo: RepoRef, ref: string, path: string): Promise<ManifestSet> {
-  const { data } = await octokit.rest.git.getTree({ ...repo, tree_sha: ref, recursive: 'true' });
-  const prefix = path ? `${path.replace(/\/+$/, '')}/` : '';
-  const files = data.tree.filter((entry) => entry.type === 'blob' && entry.path?.startsWith(prefix) && /\.ya?ml$/.test(entry.path));
+  // Walk down to `path` one level at a time: a shared manifest repository may be large.
+  let tree = ref;
+  for (const segment of path.split('/').filter(Boolean)) {
+    const { data } = await octokit.rest.git.getTree({ ...repo, tree_sha: tree });
+    const entry = data.tree.find((e) => e.path === segment && e.type === 'tree');
+    // No directory yet: the first promotion adds it.
+    if (!entry?.sha) return { ok: true, objects: [], files: 0 };
+    tree = entry.sha;
+  }
+  const { data } = await octokit.rest.git.getTree({ ...repo, tree_sha: tree });
+  // Only files directly in `path` are Ladder's (a promotion never touches sub-folders), so only they can change.
+  const files = data.tree.filter((entry) => entry.type === 'blob' && /\.ya?ml$/.test(entry.path ?? ''));
   if (files.length > maxFiles) return { ok: false, problem: `${ref} has ${files.length} manifest files under \`${path || '/'}\`; the diff stops at ${maxFiles}` };
   const objects: KubeObject[] = [];
   for (const file of files) {
