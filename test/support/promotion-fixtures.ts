@@ -64,15 +64,24 @@ export async function openHandMadePromotion(
     image: string;
     validate?: 'success' | 'failure' | 'none';
     files?: Record<string, string>;
+    /** A rollback PR (branch `…-rollback`, `Ladder-Kind: rollback`). */
+    rollback?: boolean;
   },
 ): Promise<{ number: number; headSha: string; sourceSha: string }> {
   const sourceSha = await branchSha(github, input.codeRepo, 'main');
   const message = [
     `Promote ${input.service} to ${input.environment}`,
     '',
-    formatTrailers({ service: input.service, environment: input.environment, sourceRepo: input.codeRepo, sourceSha, image: input.image }),
+    formatTrailers({
+      service: input.service,
+      environment: input.environment,
+      sourceRepo: input.codeRepo,
+      sourceSha,
+      image: input.image,
+      ...(input.rollback ? { kind: 'rollback' as const } : {}),
+    }),
   ].join('\n');
-  const branch = `ladder/${input.service}/${input.environment}`;
+  const branch = `ladder/${input.service}/${input.environment}${input.rollback ? '-rollback' : ''}`;
   const headSha = await github.seed.commitFiles(
     input.manifestRepo,
     branch,
