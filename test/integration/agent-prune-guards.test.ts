@@ -137,19 +137,38 @@ test("cluster-scoped objects Ladder did not apply, and the agent's own namespace
   assert.equal(ns.metadata?.deletionTimestamp, undefined);
 });
 
-test('a Namespace whose manifest was removed is kept while objects of the commit live in it, and pruned once they are gone', async () => {
+test('a Namespace that left Git is never pruned by default: deleting it would delete objects Ladder does not own', async () => {
+  const agentNamespace = await cluster.newNamespace('nsdefault');
+  const target = `app-${agentNamespace}`;
+  const namespaceFile: ManifestFile = { path: 'ns.yaml', content: `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${target}\n` };
+  const start = await applyCommit(client, { commit: commitA, files: [namespaceFile, configMapFile(agentNamespace, 'anchor')] }, optionsFor(agentNamespace));
+  assert.equal(start.status, 'applied', start.message);
+  // Someone else's object in that namespace.
+  await client.request('POST', `/api/v1/namespaces/${target}/configmaps`, { body: { metadata: { name: 'theirs' } } });
+
+  const outcome = await applyCommit(client, { commit: commitB, files: [configMapFile(agentNamespace, 'anchor')] }, optionsFor(agentNamespace));
+  assert.deepEqual(outcome.prune!.pruned, []);
+  assert.deepEqual(outcome.prune!.skipped.map((s) => s.ref.name), [target]);
+  assert.match(outcome.prune!.skipped[0]!.reason, /not pruned unless prune.namespaces is on/);
+  assert.deepEqual(outcome.prune!.retained.map((r) => r.name), [target]);
+  assert.equal((await client.request<KubeObject>('GET', `/api/v1/namespaces/${target}`)).metadata?.deletionTimestamp, undefined);
+  assert.ok(await readObject(client, cmPath(target, 'theirs')));
+});
+
+test('with namespaces on, a Namespace whose manifest was removed is kept while objects of the commit live in it, and pruned once they are gone', async () => {
   const agentNamespace = await cluster.newNamespace('agentns');
   const target = `app-${agentNamespace}`;
   const namespaceFile: ManifestFile = { path: 'ns.yaml', content: `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${target}\n` };
-  const start = await applyCommit(client, { commit: commitA, files: [namespaceFile, configMapFile(target, 'app'), configMapFile(agentNamespace, 'anchor')] }, optionsFor(agentNamespace));
+  const withNamespaces = optionsFor(agentNamespace, { prune: { namespaces: true } });
+  const start = await applyCommit(client, { commit: commitA, files: [namespaceFile, configMapFile(target, 'app'), configMapFile(agentNamespace, 'anchor')] }, withNamespaces);
   assert.equal(start.status, 'applied', start.message);
 
-  const kept = await applyCommit(client, { commit: commitB, files: [configMapFile(target, 'app'), configMapFile(agentNamespace, 'anchor')] }, optionsFor(agentNamespace));
+  const kept = await applyCommit(client, { commit: commitB, files: [configMapFile(target, 'app'), configMapFile(agentNamespace, 'anchor')] }, withNamespaces);
   assert.deepEqual(kept.prune!.pruned, []);
   assert.deepEqual(kept.prune!.skipped.map((s) => `${s.ref.name}: ${s.reason}`), [`${target}: objects of this commit still live in it`]);
   assert.equal((await client.request<KubeObject>('GET', `/api/v1/namespaces/${target}`)).metadata?.deletionTimestamp, undefined);
 
-  const gone = await applyCommit(client, { commit: commitC, files: [configMapFile(agentNamespace, 'anchor')] }, optionsFor(agentNamespace));
+  const gone = await applyCommit(client, { commit: commitC, files: [configMapFile(agentNamespace, 'anchor')] }, withNamespaces);
   assert.deepEqual(gone.prune!.pruned.map((r) => `${r.kind} ${r.name}`).sort(), [`ConfigMap app`, `Namespace ${target}`]);
   // No namespace controller in the test bed: the Namespace stays Terminating.
   assert.ok((await client.request<KubeObject>('GET', `/api/v1/namespaces/${target}`)).metadata?.deletionTimestamp);

@@ -11,6 +11,11 @@ export interface PruneOptions {
   maxPrune?: number;
   /** Prune beyond `maxPrune`, once, for a commit that really removes that much. */
   override?: boolean;
+  /**
+   * Delete Namespaces that left Git. Off by default: deleting a Namespace
+   * deletes everything in it, including objects Ladder does not own.
+   */
+  namespaces?: boolean;
 }
 
 export interface PruneResult {
@@ -45,9 +50,9 @@ const DEFAULT_MAX_PRUNE = 20;
  * with every guard of the design: nothing when the set is empty or the
  * source incomplete (unless allowed), nothing when more than `maxPrune` would
  * go (unless overridden), never an object without our inventory annotation or
- * with `ladder.dev/prune: disabled`, never the agent's own namespace nor a
- * Namespace that objects of the new set live in, and a delete conditioned on
- * the uid we just read.
+ * with `ladder.dev/prune: disabled`, never the agent's own namespace, no
+ * Namespace at all unless `namespaces` is on (and then not one that objects
+ * of the new set live in), and a delete conditioned on the uid we just read.
  */
 export async function pruneObjects(client: KubeClient, input: PruneInput, options: PruneOptions = {}): Promise<PruneResult> {
   const result: PruneResult = { pruned: [], wouldPrune: [], skipped: [], failed: [], retained: [] };
@@ -62,6 +67,12 @@ export async function pruneObjects(client: KubeClient, input: PruneInput, option
   for (const entry of candidates) {
     if (entry.kind === 'Namespace' && entry.name === input.agentNamespace && !entry.apiVersion.includes('/')) {
       result.skipped.push({ ref: entry, reason: "the agent's own namespace is never pruned" });
+      continue;
+    }
+    if (entry.kind === 'Namespace' && !entry.apiVersion.includes('/') && !options.namespaces) {
+      // Kept in the inventory, so turning `namespaces` on later still prunes it.
+      result.skipped.push({ ref: entry, reason: 'Namespaces are not pruned unless prune.namespaces is on: deleting one deletes every object in it, ours or not' });
+      result.retained.push(entry);
       continue;
     }
     if (entry.kind === 'Namespace' && !entry.apiVersion.includes('/') && input.desired.some((ref) => ref.namespace === entry.name)) {
