@@ -75,6 +75,14 @@ describe('promotion by deployment status', () => {
       'ladder/lock': 'success: Not locked',
     });
     assert.equal((await pullsInto(harness.github, repos.manifestRepo, 'stg')).length, 1, 'stg merges by review: still open');
+
+    // GitHub redelivers the success: the same PR, the same head, no new commit.
+    const success = harness.github.webhooks.deliveries.filter((d) => d.event === 'deployment_status' && d.body.includes('"state":"success"')).at(-1);
+    assert.ok(success);
+    await harness.github.redeliver(success.id);
+    await harness.settled();
+    const again = await pullsInto(harness.github, repos.manifestRepo, 'stg');
+    assert.deepEqual(again.map((pull) => [pull.number, pull.head.sha]), [[stgPull.number, stgPull.head.sha]]);
     harness.github.contract.assertClean();
   });
 
