@@ -87,6 +87,18 @@ describe('App: /ladder lock and unlock, help, reactions', () => {
     assert.equal(await lockState(), 'success');
   });
 
+  it('a redelivered comment webhook runs nothing twice', async () => {
+    const before = (await helpers.replies(codeRepo, pull)).length;
+    const commentId = await helpers.comment(codeRepo, pull, 'dev', '/ladder lock stg once');
+    const delivery = harness.github.webhooks.deliveries.find((d) => d.event === 'issue_comment' && JSON.parse(d.body).comment?.id === commentId);
+    assert.ok(delivery, 'the comment was delivered');
+    const again = await harness.github.redeliver(delivery.id);
+    assert.equal(again.status, 200);
+    await harness.settled();
+    assert.equal((await helpers.replies(codeRepo, pull)).length, before + 1, 'one reply');
+    await helpers.comment(codeRepo, pull, 'dev', '/ladder unlock stg');
+  });
+
   it('ignores comments without commands, edits, and comments by bots', async () => {
     const before = (await helpers.replies(codeRepo, pull)).length;
     const plain = await helpers.comment(codeRepo, pull, 'dev', 'LGTM, ship it');

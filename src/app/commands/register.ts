@@ -8,6 +8,7 @@ import type { AppDeps } from '../deps.js';
 import { gateServiceFor } from '../gates/service.js';
 import { runCommands } from './run.js';
 import { resolveCommandTarget } from './target.js';
+import { TakenComments } from './taken-comments.js';
 
 /**
  * `/ladder …` comments on pull requests (design §6). Only new comments
@@ -17,15 +18,23 @@ import { resolveCommandTarget } from './target.js';
  * back as one reply (several when it is too long for one comment).
  */
 export function register(app: Probot, deps: AppDeps): void {
+  const taken = new TakenComments();
   app.on('issue_comment.created', async (context) => {
     const { comment, issue, sender, repository } = context.payload;
     const log = (deps.log ?? context.log).child({ feature: 'commands', repo: repository.full_name, pull: issue.number, comment: comment.id });
     if (!issue.pull_request) return void log.debug('Not a pull request, ignoring');
     if (sender.type === 'Bot' || comment.user?.type === 'Bot') return void log.debug('Comment by a bot, ignoring');
     if (commandLines(comment.body ?? '').length === 0) return;
+    const commentKey = `${repository.full_name}#${comment.id}`;
+    if (!taken.take(commentKey)) return void log.info('Comment already handled (redelivery), ignoring');
     const octokit = retryRateLimits(context.octokit as unknown as GitHubClient, deps.retry);
     const repo: RepoRef = { owner: repository.owner.login, repo: repository.name };
-    await octokit.rest.reactions.createForIssueComment({ ...repo, comment_id: comment.id, content: 'eyes' });
+    try {
+      await octokit.rest.reactions.createForIssueComment({ ...repo, comment_id: comment.id, content: 'eyes' });
+    } catch (error) {
+      taken.release(commentKey);
+      throw error;
+    }
     // One comment's commands run in order, one comment at a time per pull request.
     const installationId = context.payload.installation?.id;
     // A lock set or cleared changes the `ladder/lock` gate of the manifest repository's open promotion PRs.
@@ -37,6 +46,7 @@ export function register(app: Probot, deps: AppDeps): void {
     };
     void deps.queue.run(`commands:${repository.full_name}#${issue.number}`, () =>
       handleComment(context, octokit, repo, issue.number, comment.body ?? '', sender.login, deps, onLockChanged).catch((error: unknown) => {
+        taken.release(commentKey);
         log.error({ err: error }, 'Comment commands failed');
         return reply(octokit, repo, issue.number, [`Something went wrong running this comment's commands: ${describeGitHubError(error)}. Try again in a moment.`]).catch(() => undefined);
       }),
