@@ -56,6 +56,10 @@ test('re-applying the same commit writes nothing', async () => {
   assert.equal(second.writes, 0);
   assert.deepEqual(new Set(second.objects.map((o) => o.action)), new Set(['unchanged']));
   assert.deepEqual(await versions(), before);
+  // Both answers are what the server holds: the snapshot drift detection compares against.
+  assert.deepEqual(first.objects.map((o) => o.applied?.metadata?.resourceVersion), before);
+  assert.deepEqual(second.objects.map((o) => o.applied?.metadata?.resourceVersion), before);
+  assert.ok(second.objects.every((o) => o.applied?.metadata?.managedFields?.some((f) => f.manager === 'ladder' && f.operation === 'Apply')));
   assert.equal((await client.request<KubeObject>('GET', `/api/v1/namespaces/${namespace}/configmaps/ladder-inventory-prd`)).metadata?.resourceVersion, inventoryBefore);
   // A dry-run per object, one labelled list per kind, and the inventory read: no more.
   const kinds = new Set(second.objects.map((o) => o.ref.kind)).size;

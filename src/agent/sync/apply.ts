@@ -124,10 +124,10 @@ export async function applyCommit(client: KubeClient, input: ApplyInput, options
 async function applyOne(client: KubeClient, o: DesiredObject, verdict: DryRunVerdict | undefined, options: { force: boolean; signal?: AbortSignal }): Promise<ObjectResult> {
   const base = { ref: o.ref, file: o.file, line: o.line };
   if (verdict?.kind === 'conflict') return { ...base, action: 'conflict', conflicts: verdict.conflicts, message: verdict.message };
-  if (verdict?.kind === 'unchanged') return { ...base, action: 'unchanged' };
+  if (verdict?.kind === 'unchanged') return { ...base, action: 'unchanged', applied: verdict.result };
   try {
-    await serverSideApply(client, o, options);
-    return { ...base, action: verdict?.kind === 'create' ? 'created' : 'configured' };
+    const applied = await serverSideApply(client, o, options);
+    return { ...base, action: verdict?.kind === 'create' ? 'created' : 'configured', applied };
   } catch (error) {
     if (!(error instanceof KubeApiError)) throw error;
     return { ...base, action: 'failed', message: error.message };

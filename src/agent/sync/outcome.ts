@@ -1,4 +1,4 @@
-import type { ObjectRef } from '../../adapters/kube/client.js';
+import type { KubeObject, ObjectRef } from '../../adapters/kube/client.js';
 import type { FieldConflict } from './apply-object.js';
 import { formatProblem, type SetProblem } from './desired.js';
 import type { PruneResult } from './prune.js';
@@ -15,6 +15,12 @@ export interface ObjectResult {
   conflicts?: FieldConflict[];
   /** For `conflict` and `failed`: the API server's message. */
   message?: string;
+  /**
+   * The object as the API server holds it after this apply (the live object
+   * when unchanged): the snapshot drift detection compares against, so it
+   * needs no dry-run of its own.
+   */
+  applied?: KubeObject;
 }
 
 /**
