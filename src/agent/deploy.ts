@@ -8,6 +8,7 @@ import type { DeployOutcome, Deployer } from './run.js';
 import type { SourceSnapshot } from './source.js';
 import { applyCommit, type ApplyOutcome } from './sync/index.js';
 import { checkHealth } from './health-step.js';
+import { findForeignNamespaces } from './namespace-guard.js';
 
 /**
  * The Kubernetes side of a deploy, composed from sync (apply, inventory,
@@ -27,6 +28,11 @@ export function createKubeDeployer(kube: KubeClient, config: AgentConfig, deps: 
       else await drift.stop();
     },
     async deploy(snapshot: SourceSnapshot, signal: AbortSignal, log: Logger): Promise<DeployOutcome> {
+      const foreign = findForeignNamespaces(snapshot.files, config.namespaces);
+      if (foreign.length > 0) {
+        const more = foreign.length > 1 ? ` (and ${foreign.length - 1} more)` : '';
+        return { ok: false, stage: 'apply', description: `Nothing applied: ${foreign[0]}${more}` };
+      }
       const outcome = await applyCommit(
         kube,
         { commit: snapshot.commit, files: snapshot.files },

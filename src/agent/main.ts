@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { pino, type Logger } from 'pino';
 import { createKubeClient, type KubeClient } from '../adapters/kube/client.js';
 import { silentSink, type AlertSink } from './alerts.js';
@@ -12,6 +12,7 @@ import { AgentLoop, type Deployer, type DeploymentReporter } from './run.js';
 import { startAgentServer, type AgentServer } from './server.js';
 import { BranchSource } from './source.js';
 import { createKubeDeployer } from './deploy.js';
+import { inClusterKubeConfig } from './in-cluster.js';
 import { createAlertSink, sourceEventsFor } from './alerts-wiring.js';
 
 export interface AgentDeps {
@@ -51,7 +52,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
   const metrics = new AgentMetrics();
 
   const github = await createAgentGitHub(config.github, { log, onRequest: () => metrics.githubRequestsTotal++ });
-  const kubeConfig = deps.kubeConfig ?? loadKubeConfig();
+  const kubeConfig = deps.kubeConfig ?? inClusterKubeConfig(env) ?? (await loadKubeConfigFile());
   const kube = createKubeClient(kubeConfig, { userAgent: `ladder-agent/${identity}` });
   metrics.sources.kubeRequests = () => kube.requestCount();
   const alerts = deps.alerts ?? (config.slack ? createAlertSink(config, log) : silentSink);
@@ -130,7 +131,9 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
   };
 }
 
-function loadKubeConfig(): KubeConfig {
+/** Outside a pod: KUBECONFIG or ~/.kube/config, read by client-node (loaded only then: it is large). */
+async function loadKubeConfigFile(): Promise<KubeConfig> {
+  const { KubeConfig } = await import('@kubernetes/client-node');
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromDefault();
   return kubeConfig;

@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { createKubeClient, type KubeClient } from '../../src/adapters/kube/client.js';
 import { startGitHubServer, type GitHubServer } from '../bed/github/index.js';
 import { startControlPlane, type ControlPlane } from '../bed/kube/control-plane.js';
+import { applyDeployRbac } from '../support/agent/deploy-rbac.js';
+import { inClusterEnvironment } from '../support/agent/in-cluster.js';
 import { eventually } from '../support/agent/log.js';
 
 const mainScript = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
@@ -44,9 +46,9 @@ async function writeConfig(ns: string, agentNs: string, port: number): Promise<s
   return file;
 }
 
-function runAgent(configFile: string) {
+function runAgent(configFile: string, kubeEnv: Record<string, string> = { KUBECONFIG: cluster.kubeconfigPath }) {
   const child = spawn(process.execPath, ['--import', tsxLoader, mainScript, 'agent', '--config', configFile], {
-    env: { ...process.env, KUBECONFIG: cluster.kubeconfigPath, LADDER_POD_NAME: 'cli-agent', LADDER_SLACK_WEBHOOK_URL: 'https://hooks.slack.example/services/T1/B1/NeverPrintThis' },
+    env: { ...process.env, KUBECONFIG: undefined, ...kubeEnv, LADDER_POD_NAME: 'cli-agent', LADDER_SLACK_WEBHOOK_URL: 'https://hooks.slack.example/services/T1/B1/NeverPrintThis' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -58,10 +60,11 @@ function runAgent(configFile: string) {
 }
 
 describe('ladder agent as a process', () => {
-  it('applies, then on SIGTERM shuts down cleanly: exit 0, Lease released, no secret in its output', async () => {
+  it('runs as in a pod (service account token, deploy/ RBAC), applies, and on SIGTERM exits 0 with the Lease released and no secret in its output', async () => {
     const ns = await cluster.newNamespace('shop-dev');
     const agentNs = await cluster.newNamespace('ladder-system');
-    const agent = runAgent(await writeConfig(ns, agentNs, 0));
+    await applyDeployRbac(admin, agentNs, [ns]);
+    const agent = runAgent(await writeConfig(ns, agentNs, 0), await inClusterEnvironment(cluster, agentNs, 'ladder-agent'));
     try {
       await eventually(async () => {
         try {

@@ -142,7 +142,7 @@ describe('the agent end to end (GitHub bed, real API server, Slack receiver)', (
     });
     const states = await finalState(firstSha);
     assert.deepEqual(states.map((s) => s.split(':')[0]), ['in_progress', 'success'], states.join('\n'));
-    assert.match(states[1]!, /applied 3 objects .*1 workload\(s\) healthy/);
+    assert.match(states[1]!, /Applied 3 objects .*1 workload\(s\) healthy/);
     assert.ok(Date.now() - started < 15_000, `took ${Date.now() - started} ms from merge to success`);
     const live = await admin.request<{ data: Record<string, string>; metadata: { managedFields: { manager: string }[] } }>('GET', `/api/v1/namespaces/${ns}/configmaps/settings`);
     assert.equal(live.data.mode, 'blue');
@@ -205,7 +205,18 @@ describe('the agent end to end (GitHub bed, real API server, Slack receiver)', (
     assert.equal(await exists(`/apis/apps/v1/namespaces/${ns}/deployments/checkout`), true);
     const metrics = await (await fetch(`${agent!.url}/metrics`)).text();
     assert.match(metrics, /^ladder_apply_failures_total 1$/m);
+    assert.match(metrics, /^ladder_applies_total 2$/m);
     github.contract.assertClean();
+  });
+
+  it('refuses a commit with an object in a namespace the agent does not manage, and applies none of it', async () => {
+    const foreign = configMap('sneaky', 'x').replace('  name: sneaky\n', '  name: sneaky\n  namespace: kube-system\n');
+    const sha = await mergeIntoDev('release-4', { 'manifests/settings.yaml': configMap('settings', 'red'), 'manifests/sneaky.yaml': foreign });
+    const states = await finalState(sha);
+    assert.match(states.at(-1)!, /^failure: Nothing applied: manifests\/sneaky\.yaml:\d+: ConfigMap kube-system\/sneaky is in namespace kube-system/, states.join('\n'));
+    const live = await admin.request<{ data: Record<string, string> }>('GET', `/api/v1/namespaces/${ns}/configmaps/settings`);
+    assert.equal(live.data.mode, 'blue');
+    assert.equal(await exists('/api/v1/namespaces/kube-system/configmaps/sneaky'), false);
   });
 
   it('replies "resolved" in the drift thread after the fix, and sent one top-level message for the incident', async () => {
