@@ -88,6 +88,11 @@ describe('GitHub server: repository labels by name, team memberships; Ladder loc
     const narrow = installationOctokit(github, 'narrow/repo');
     const refused = await rejection(narrow.rest.teams.getMembershipForUserInOrg({ org: 'narrow', team_slug: 'x', username: 'y' }));
     assert.equal(refused.status, 403);
+    github.setPermission('narrow/repo', 'y', 'write');
+    await assert.rejects(
+      checkCommandPermission(asClient(narrow), { owner: 'narrow', repo: 'repo' }, 'y', { users: [], teams: ['narrow/x'] }),
+      /cannot read who is in team narrow\/x: the App needs the organization permission "members: read"/,
+    );
   });
 
   it('command permission: write access needed, then the environment\'s commenters (users or active team members)', async () => {

@@ -59,6 +59,9 @@ export async function isActiveTeamMember(octokit: GitHubClient, team: string, lo
     return data.state === 'active';
   } catch (error) {
     if (statusOf(error) === 404) return false;
+    if (statusOf(error) === 403) {
+      throw new Error(`cannot read who is in team ${team}: the App needs the organization permission "members: read" (accept it in the organization's App settings)`, { cause: error });
+    }
     throw error;
   }
 }
