@@ -75,7 +75,10 @@ describe('App: failures after GitHub made the change, on updates, and for good',
     assert.ok(branchesOf(h, s.manifestRepo).has(`ladder/${s.name}/dev`));
     assert.equal((await pullsOf(h, s.manifestRepo, 'all')).length, 0);
 
-    const delivery = h.github.webhooks.deliveries.filter((d) => d.event === 'push' && d.body.includes(merged.mergeSha)).at(-1)!;
+    const delivery = h.github.webhooks.deliveries.find((d) => {
+      const payload = JSON.parse(d.body) as { after?: string; repository?: { full_name?: string } };
+      return d.event === 'push' && payload.after === merged.mergeSha && payload.repository?.full_name === s.codeRepo;
+    })!;
     await h.github.redeliver(delivery.id);
     await h.settled();
     await assertConsistent(h, s, merged.mergeSha, 'after redelivery');

@@ -180,14 +180,14 @@ async function publish(ctx: PromotionContext, log: Logger, request: PromotionReq
   }
   const body = await promotionBody(ctx, request, resolved, written, p);
   let pull: OpenPull;
-  let created = false;
+  // No open PR when we looked: this delivery opens it, even when a retried create found it already there.
+  const created = !written.pull;
   try {
     if (written.pull) {
       await updatePull(octokit, manifestRepo, written.pull.number, { title: p.title, body });
       pull = { ...written.pull, headSha: written.commit, body };
     } else {
-      ({ pull, created } = await openPull(octokit, manifestRepo, { branch: p.branch, base: p.envBranch, title: p.title, body }));
-      pull = { ...pull, headSha: written.commit };
+      pull = { ...(await openPull(octokit, manifestRepo, { branch: p.branch, base: p.envBranch, title: p.title, body })).pull, headSha: written.commit };
     }
   } catch (error) {
     const reason = describeGitHubError(error);
