@@ -8,6 +8,10 @@ import type { AppDeps } from '../deps.js';
 import { promote, promotionContext, type PromotionContext } from '../promotion/promote.js';
 import { loadServiceConfig } from '../promotion/service-config.js';
 
+/** GitHub failing past Octokit's retries: try the whole step again later, a few times. */
+const retryDelayMs = 60_000;
+const maxAttempts = 4;
+
 /**
  * Promotion by deployment status (design §1, artifact promotion): when the
  * agent reports a successful deployment of environment X, every environment
@@ -17,17 +21,35 @@ import { loadServiceConfig } from '../promotion/service-config.js';
  */
 export function register(app: Probot, deps: AppDeps): void {
   app.on('deployment_status', async (context) => {
-    const { deployment_status: status, deployment, repository } = context.payload;
+    const { deployment_status: status, deployment, repository, installation } = context.payload;
     if (status.state !== 'success') return;
     const log = (deps.log ?? (app.log as unknown as Logger)).child({ feature: 'chain', repo: repository.full_name, env: deployment.environment, sha: deployment.sha });
-    const ctx = promotionContext(context.octokit as unknown as GitHubClient, deps, log);
-    const manifestRepo = parseRepo(repository.full_name);
-    // Its own key: promote() takes the downstream environment's key itself.
-    void deps.queue
-      .run(`chain:${formatRepo(manifestRepo).toLowerCase()}:${deployment.environment}`, () =>
-        promoteDownstream(ctx, manifestRepo, { id: deployment.id, environment: deployment.environment, sha: deployment.sha }),
-      )
-      .catch((error: unknown) => log.error({ err: { message: describeGitHubError(error) } }, 'promotion after a deployment failed'));
+    const event: DeploymentEvent = { id: deployment.id, environment: deployment.environment, sha: deployment.sha };
+    const run = (octokit: GitHubClient, attempt: number): void => {
+      const ctx = promotionContext(octokit, deps, log);
+      // Its own key: promote() takes the downstream environment's key itself.
+      void deps.queue.run(`chain:${repository.full_name.toLowerCase()}:${deployment.environment}`, async () => {
+        let failure: string | undefined;
+        try {
+          const outcomes = await promoteDownstream(ctx, parseRepo(repository.full_name), event);
+          failure = outcomes.find((outcome) => outcome.kind === 'failed')?.message;
+        } catch (error) {
+          failure = describeGitHubError(error);
+        }
+        if (failure === undefined) return;
+        if (attempt >= maxAttempts || !installation) return void log.error({ reason: failure, attempt }, 'Promotion after a deployment failed; giving up (redeliver the webhook to retry)');
+        const at = new Date(deps.clock.now().getTime() + retryDelayMs);
+        log.warn({ reason: failure, attempt, retryAt: at }, 'Promotion after a deployment failed; retrying later');
+        deps.clock.setTimer(at, () => {
+          // On the queue at once (so `settled()` and shutdown see it), with a fresh installation client:
+          // the old token may have expired by then.
+          void deps.queue
+            .run(`chain-retry:${deployment.id}`, async () => run((await app.auth(installation.id)) as unknown as GitHubClient, attempt + 1))
+            .catch((error: unknown) => log.error({ err: { message: describeGitHubError(error) } }, 'Could not authenticate to retry the promotion'));
+        });
+      });
+    };
+    run(context.octokit as unknown as GitHubClient, 1);
   });
 }
 
@@ -37,8 +59,14 @@ export interface DeploymentEvent {
   sha: string;
 }
 
-/** Opens or updates the promotion PRs fed by a successfully deployed environment. Returns the environments promoted. */
-export async function promoteDownstream(ctx: PromotionContext, manifestRepo: RepoRef, deployment: DeploymentEvent): Promise<string[]> {
+export interface DownstreamOutcome {
+  environment: string;
+  kind: string;
+  message: string;
+}
+
+/** Opens or updates the promotion PRs fed by a successfully deployed environment. */
+export async function promoteDownstream(ctx: PromotionContext, manifestRepo: RepoRef, deployment: DeploymentEvent): Promise<DownstreamOutcome[]> {
   const { octokit, log } = ctx;
   // A late or redelivered status of an older deployment must not drag an older image downstream.
   const newest = await latestDeployment(octokit, manifestRepo, deployment.environment);
@@ -52,9 +80,11 @@ export async function promoteDownstream(ctx: PromotionContext, manifestRepo: Rep
   const codeRepo = parseRepo(trailers.sourceRepo);
   const loaded = await loadServiceConfig(octokit, codeRepo, trailers.sourceSha);
   if (loaded.kind !== 'ok') return skip(log, `the config of ${trailers.sourceRepo}@${trailers.sourceSha.slice(0, 12)} is ${loaded.kind}`);
-  if (!sameRepo(parseRepo(loaded.config.manifests.repo), manifestRepo)) return skip(log, `${trailers.service} keeps its manifests in ${loaded.config.manifests.repo}`);
+  if (!sameRepo(parseRepo(loaded.config.manifests.repo), manifestRepo)) {
+    return skip(log, `${trailers.service} keeps its manifests in ${loaded.config.manifests.repo}, not ${formatRepo(manifestRepo)}`);
+  }
 
-  const promoted: string[] = [];
+  const outcomes: DownstreamOutcome[] = [];
   for (const next of environmentsToPromote(loaded.config, deployment.environment)) {
     const outcome = await promote(
       ctx,
@@ -62,12 +92,12 @@ export async function promoteDownstream(ctx: PromotionContext, manifestRepo: Rep
       { config: loaded },
     );
     log.info({ to: next.name, outcome: outcome.kind, image: trailers.image }, `promotion after ${deployment.environment} deployed: ${outcome.message}`);
-    promoted.push(next.name);
+    outcomes.push({ environment: next.name, kind: outcome.kind, message: outcome.message });
   }
-  return promoted;
+  return outcomes;
 }
 
-function skip(log: Logger, reason: string): string[] {
+function skip(log: Logger, reason: string): DownstreamOutcome[] {
   log.info({ reason }, 'Not promoting after this deployment');
   return [];
 }
