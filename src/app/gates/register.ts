@@ -1,4 +1,5 @@
 import type { Probot } from 'probot';
+import { describeGitHubError } from '../../adapters/github/errors.js';
 import { retryRateLimits } from '../../adapters/github/octokit.js';
 import type { GitHubClient, RepoRef } from '../../adapters/github/types.js';
 import { gateContexts } from '../../core/promotion/gates.js';
@@ -29,7 +30,7 @@ export function register(app: Probot, deps: AppDeps): void {
   // On the queue so tests (and a graceful shutdown) can wait for it.
   void deps.queue
     .run('gates:startup', () => gates.recheckAllInstallations())
-    .catch((error: unknown) => (deps.log ?? app.log).error({ err: error }, 'Re-evaluating promotion pull requests after start failed'));
+    .catch((error: unknown) => (deps.log ?? app.log).error({ err: { message: describeGitHubError(error) } }, 'Re-evaluating promotion pull requests after start failed'));
   const clientOf = (octokit: unknown): GitHubClient => retryRateLimits(octokit as GitHubClient, deps.retry);
   const repoOf = (repository: { owner: { login: string }; name: string }): RepoRef => ({ owner: repository.owner.login, repo: repository.name });
 
