@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { promote, promotionContext } from '../../src/app/promotion/promote.js';
 import { parseTrailers } from '../../src/core/promotion/trailers.js';
 import { startAppHarness, type AppHarness } from '../support/app-harness.js';
-import { branchesOf, configMapsTemplate, filesAt, mapsValue, mergePull, promotionConfig, pullsOf, split } from '../support/app-promotion.js';
+import { annotationsOf, branchesOf, checkRunsOf, configMapsTemplate, filesAt, mapsValue, mergePull, promotionConfig, pullsOf, split } from '../support/app-promotion.js';
 
 describe('App: promote() for other callers, and PRs that stop being needed', () => {
   let h: AppHarness;
@@ -49,5 +49,20 @@ describe('App: promote() for other callers, and PRs that stop being needed', () 
     assert.equal(closed?.state, 'closed');
     assert.equal(closed?.merged_at, null);
     assert.ok(!branchesOf(h, manifestRepo).has('ladder/stale/dev'));
+  });
+
+  it('puts more than 50 annotations on ladder/validate, 50 per request', async () => {
+    const config = promotionConfig({ service: 'noisy', templates: 'deploy/templates', values: mapsValue(60) });
+    const { codeRepo, manifestRepo } = await h.createService({ service: 'noisy', config, templates: { 'maps.yaml.hbs': configMapsTemplate } });
+    const mark = h.github.requests.mark();
+    await h.mergePullRequest(codeRepo, { files: { 'x.txt': '1\n' } });
+    await h.settled();
+    const pull = (await pullsOf(h, manifestRepo))[0]!;
+    const run = (await checkRunsOf(h, manifestRepo, pull.head.sha)).find((r) => r.name === 'ladder/validate')!;
+    assert.equal(run.conclusion, 'success', 'warnings do not fail the check');
+    const annotations = await annotationsOf(h, manifestRepo, run.id);
+    assert.equal(annotations.length, 60);
+    assert.deepEqual(new Set(annotations.map((a) => a.path)).size, 60, 'one per rendered file');
+    assert.equal(h.github.requests.count('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', mark), 1);
   });
 });
