@@ -115,7 +115,7 @@ describe('App: /ladder rollback restores an earlier rendered state byte for byte
   it('an unknown sha and a rollback to what prd already has say so and change nothing', async () => {
     const head = headOf('refs/heads/ladder/checkout/prd-rollback');
     await helpers.comment(codeRepo, pull, 'dev', '/ladder rollback prd to abcdef0');
-    assert.match((await helpers.replies(codeRepo, pull)).at(-1) ?? '', /nothing to do — no commit `abcdef0` in the last 100 commits of `prd`/);
+    assert.match((await helpers.replies(codeRepo, pull)).at(-1) ?? '', /nothing to do — no commit `abcdef0` in the history of `prd` \(its last 500 commits at most\)/);
     await helpers.comment(codeRepo, pull, 'dev', `/ladder rollback prd to ${source(3)}`);
     assert.match((await helpers.replies(codeRepo, pull)).at(-1) ?? '', /nothing to do — `prd` already has exactly the content of/);
     assert.equal(headOf('refs/heads/ladder/checkout/prd-rollback'), head);
@@ -147,5 +147,17 @@ describe('App: /ladder rollback restores an earlier rendered state byte for byte
     const reply = (await helpers.replies(codeRepo, pull)).at(-1) ?? '';
     assert.match(reply, /Locked `prd`/);
     assert.match(reply, /Updated \S+ to roll `prd` back to `shop\/checkout@2222222`.* `prd` is locked by @dev \(incident 12\): the rollback waits for `\/ladder unlock prd`\./);
+  });
+
+  it('reads older pages of history when the version is not among the newest 100 commits', async () => {
+    for (let i = 0; i < 105; i++) {
+      await harness.github.seed.commitFiles(manifestRepo, 'prd', { 'cart/deployment-cart.yaml': `kind: Deployment # cart edit ${i}\n` }, { message: `cart edit ${i}`, silent: true });
+    }
+    const before = harness.github.requests.mark();
+    await helpers.comment(codeRepo, pull, 'dev', `/ladder rollback prd to ${commits.v2!.slice(0, 12)}`);
+    assert.match((await helpers.replies(codeRepo, pull)).at(-1) ?? '', /Updated \S+ to roll `prd` back to `shop\/checkout@2222222` \(manifest commit \w+, as asked\)/);
+    const repoPath = harness.github.repoPath(manifestRepo);
+    assert.equal(git(repoPath, 'rev-parse', `${headOf('refs/heads/ladder/checkout/prd-rollback')}:checkout`), git(repoPath, 'rev-parse', `${commits.v2}:checkout`));
+    assert.equal(harness.github.requests.count('GET /repos/{owner}/{repo}/commits', before), 2, 'two pages of history');
   });
 });

@@ -27,8 +27,10 @@ export type RollbackOutcome =
     }
   | { kind: 'unchanged' | 'not-found'; message: string };
 
-/** How far back a rollback looks: one page of the environment branch's history. */
-const historyDepth = 100;
+/** How far back a rollback looks: up to five pages of 100 commits of the environment branch. */
+const pageSize = 100;
+const historyPages = 5;
+const historyDepth = pageSize * historyPages;
 
 /**
  * Opens (or updates) the pull request that rolls `environment` back. Its
@@ -42,13 +44,19 @@ export async function openRollback(octokit: GitHubClient, request: RollbackReque
   const repo = request.manifestRepo;
   const head = await branchHead(octokit, repo, request.branch);
   if (!head) return { kind: 'not-found', message: `the manifest repository has no branch \`${request.branch}\`` };
-  const { data: commits } = await octokit.rest.repos.listCommits({ ...repo, sha: head, per_page: historyDepth });
-  const history: HistoryEntry[] = commits.map((c) => {
-    const trailers = parseTrailers(c.commit.message);
-    return trailers ? { sha: c.sha, trailers } : { sha: c.sha };
-  });
-  const chosen = request.target ? await namedVersion(octokit, request, history) : await previousVersion(octokit, request, history);
-  if ('message' in chosen) return { kind: 'not-found', message: chosen.message };
+  // The newest page of history usually holds the answer; older pages are read only when it does not.
+  const history: HistoryEntry[] = [];
+  let chosen: Chosen | undefined;
+  for (let page = 1; page <= historyPages; page++) {
+    const { data: commits } = await octokit.rest.repos.listCommits({ ...repo, sha: head, per_page: pageSize, page });
+    history.push(...commits.map((c) => {
+      const trailers = parseTrailers(c.commit.message);
+      return trailers ? { sha: c.sha, trailers } : { sha: c.sha };
+    }));
+    chosen = request.target ? await namedVersion(octokit, request, history) : await previousVersion(octokit, request, history);
+    if (!('message' in chosen) || commits.length < pageSize) break;
+  }
+  if (!chosen || 'message' in chosen) return { kind: 'not-found', message: chosen?.message ?? 'no history' };
 
   const headTree = await treeOf(octokit, repo, head);
   const fromTree = await treeOf(octokit, repo, chosen.fromCommit);
@@ -100,7 +108,7 @@ async function namedVersion(octokit: GitHubClient, request: RollbackRequest, his
     return { version: found.version, fromCommit: found.version.sha, why };
   }
   return {
-    message: `no commit \`${target}\` in the last ${historyDepth} commits of \`${request.branch}\`, and no ${request.service} version there built from a code commit \`${target}\``,
+    message: `no commit \`${target}\` in the history of \`${request.branch}\` (its last ${historyDepth} commits at most), and no ${request.service} version there built from a code commit \`${target}\``,
   };
 }
 
