@@ -17,7 +17,8 @@ describe('App harness', () => {
     const merged = await h.mergePullRequest(codeRepo, { files: { 'src/app.ts': 'export {};\n' } });
     assert.match(merged.mergeSha, /^[0-9a-f]{40}$/);
     await h.settled();
-    const closed = h.github.webhooks.deliveries.filter((d) => d.event === 'pull_request' && d.action === 'closed');
+    // The code PR's; dev's promotion PR is auto-merged too (autoMerge: true) and closes in the manifest repo.
+    const closed = h.github.webhooks.deliveries.filter((d) => d.event === 'pull_request' && d.action === 'closed' && d.body.includes(`"full_name":"${codeRepo}"`));
     assert.equal(closed.length, 1);
     assert.deepEqual(closed[0]?.attempts.map((a) => a.status), [200]);
   });
