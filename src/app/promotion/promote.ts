@@ -1,18 +1,16 @@
 import type { Logger } from 'pino';
-import { compareCommits } from '../../adapters/github/code-repo.js';
 import { describeGitHubError } from '../../adapters/github/errors.js';
-import { comparedFiles, deleteBranch, deployedVersion } from '../../adapters/github/manifest-repo.js';
+import { deleteBranch } from '../../adapters/github/manifest-repo.js';
 import { addLabels, commentOnPull, openPull, requestReviewers, updatePull, type OpenPull } from '../../adapters/github/pulls.js';
 import { formatRepo, parseRepo, type RepoRef } from '../../adapters/github/types.js';
 import { manifestBranch } from '../../core/config/load.js';
 import type { EnvironmentConfig, LadderConfig } from '../../core/config/schema.js';
 import { promotionBranch } from '../../core/promotion/branch.js';
-import { manifestPath } from '../../core/promotion/changes.js';
-import { promotionTitle, renderPromotionBody, type IncludedCommit } from '../../core/promotion/pull-request.js';
-import { pullRequestNumberOf, summarizeResources } from '../../core/promotion/summary.js';
-import type { LadderTrailers } from '../../core/promotion/trailers.js';
+import { promotionTitle } from '../../core/promotion/pull-request.js';
+import { parseTrailers, type LadderTrailers } from '../../core/promotion/trailers.js';
 import type { RenderedFile } from '../../core/render/render.js';
 import { promotionState, type PromotionContext } from './context.js';
+import { promotionBody } from './body.js';
 import { prepare } from './prepare.js';
 import { reportConfigProblems, reportInvalidManifests, reportOutcome, reportRenderError, reportValidation } from './reports.js';
 import { loadServiceConfig, type ServiceConfig } from './service-config.js';
@@ -175,10 +173,23 @@ async function publish(ctx: PromotionContext, log: Logger, request: PromotionReq
   const { config, environment, manifestRepo } = resolved;
   const env = environment.name;
   const { written } = p;
-  if (written.kind === 'already' && written.pull) {
+  // Already promoted, unless an earlier delivery moved the branch but could not rewrite the body.
+  if (written.kind === 'already' && written.pull && parseTrailers(written.pull.body)?.sourceSha === request.sourceSha) {
     return { kind: 'unchanged', message: `already promoted in #${written.pull.number}`, pullRequest: pullRef(written.pull) };
   }
-  const body = await promotionBody(ctx, request, resolved, written, p);
+  const body = await promotionBody(ctx, {
+    request,
+    config,
+    environment,
+    manifestRepo,
+    envBranch: p.envBranch,
+    envHead: written.envHead,
+    commit: written.commit,
+    trailers: written.trailers,
+    files: p.files,
+    report: p.report,
+    kubernetesVersion: p.kubernetesVersion,
+  });
   let pull: OpenPull;
   // No open PR when we looked: this delivery opens it, even when a retried create found it already there.
   const created = !written.pull;
@@ -216,46 +227,6 @@ async function publish(ctx: PromotionContext, log: Logger, request: PromotionReq
   promotionState(deps).done.add(`${formatRepo(request.codeRepo)}@${request.sourceSha}:${env}`);
   log.info({ pull: pull.number, kind }, 'promotion pull request %s', kind);
   return { kind, pullRequest: pullRef(pull), message: `promotion pull request #${pull.number} ${kind}` };
-}
-
-async function promotionBody(ctx: PromotionContext, request: PromotionRequest, resolved: Resolved, written: Publish['written'], p: Publish): Promise<string> {
-  const { octokit } = ctx;
-  const { config, environment, manifestRepo } = resolved;
-  const dir = config.manifests.path;
-  const [deployed, files, template] = await Promise.all([
-    deployedVersion(octokit, manifestRepo, p.envBranch, dir, { service: config.service, environment: environment.name }),
-    comparedFiles(octokit, manifestRepo, written.envHead, written.commit),
-    promotionState(ctx.deps).bodyTemplate(),
-  ]);
-  let commits: IncludedCommit[] | undefined;
-  let totalCommits: number | undefined;
-  if (deployed && deployed.sourceRepo.toLowerCase() === formatRepo(request.codeRepo).toLowerCase() && deployed.sourceSha !== request.sourceSha) {
-    const comparison = await compareCommits(octokit, request.codeRepo, deployed.sourceSha, request.sourceSha);
-    if (comparison) {
-      totalCommits = comparison.total;
-      commits = comparison.commits.map((c) => {
-        const number = pullRequestNumberOf(c.message);
-        return { sha: c.sha, title: c.message.split('\n', 1)[0] ?? '', ...(c.author ? { author: c.author } : {}), ...(number ? { pullRequest: number } : {}) };
-      });
-    }
-  }
-  const rendered = new Map(p.files.map((f) => [manifestPath(dir, f.path), { kind: f.kind, name: f.name }]));
-  return renderPromotionBody(template, {
-    service: config.service,
-    environment: environment.name,
-    codeRepo: formatRepo(request.codeRepo),
-    manifestRepo: formatRepo(manifestRepo),
-    envBranch: p.envBranch,
-    image: { ...(deployed ? { old: deployed.image } : {}), new: written.trailers.image },
-    source: { ...(deployed ? { old: deployed.sourceSha } : {}), new: request.sourceSha },
-    ...(commits ? { commits, totalCommits: totalCommits ?? commits.length } : {}),
-    resources: summarizeResources(files, rendered),
-    validation: { findings: p.report.findings, resources: p.report.resources, kubernetesVersion: p.kubernetesVersion },
-    supersedes: written.trailers.supersedes ?? [],
-    reason: request.reason,
-    ...(request.requestedBy ? { requestedBy: request.requestedBy } : {}),
-    trailers: written.trailers,
-  });
 }
 
 function pullRef(pull: OpenPull): { number: number; url: string; headSha: string } {

@@ -62,7 +62,6 @@ export function renderPromotionBody(template: string, input: PromotionBodyInput)
   const commits = input.commits ?? [];
   const view = {
     ...input,
-    short: (sha: string) => sha.slice(0, 12),
     imageChanged: input.image.old !== input.image.new,
     commitsKnown: input.commits !== undefined,
     commitList: commits.slice(0, maxCommits).map((c) => ({ ...c, short: c.sha.slice(0, 7) })),
