@@ -74,6 +74,7 @@ describe('App: who may run /ladder commands', () => {
     await helpers.comment(codeRepo, pull, 'reader', '/ladder help');
     const [reply] = (await helpers.replies(codeRepo, pull)).slice(before);
     assert.match(reply ?? '', /\| `\/ladder rollback <env> \[to <sha>\]` \|/);
+    assert.match(reply ?? '', /Environments: `dev`, `stg`, `prd` \(only @lead, @shop\/release-managers\)\./);
     assert.doesNotMatch(reply ?? '', /Sorry/);
   });
 });

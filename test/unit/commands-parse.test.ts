@@ -115,6 +115,8 @@ describe('comment commands: help and error texts', () => {
     }
     assert.match(help, /Environments: `dev`, `stg`, `prd`\./);
     assert.doesNotMatch(commandHelp(), /Environments:/);
+    assert.match(commandHelp(environments, { prd: ['@lead', '@shop/release'] }), /Environments: `dev`, `stg`, `prd` \(only @lead, @shop\/release\)\./);
+    assert.match(commandHelp(['prd'], { prd: [] }), /`prd` \(only its commenters, none listed\)/);
   });
 
   it('an error quotes the line, says what is wrong and what was probably meant', () => {

@@ -66,7 +66,13 @@ export async function runCommands(run: CommandRun, parsed: readonly ParsedLine[]
       sections.push(`\`${line.text}\` failed: ${describeGitHubError(error)}. Every command is safe to repeat: run it again in a moment.`);
     }
   }
-  if (wantHelp) sections.push(commandHelp(run.target.config.environments.map((env) => env.name)));
+  if (wantHelp) {
+    const environments = run.target.config.environments;
+    const restricted = Object.fromEntries(
+      environments.flatMap((env) => (env.commenters ? [[env.name, [...env.commenters.users, ...env.commenters.teams].map((who) => `@${who}`)]] : [])),
+    );
+    sections.push(commandHelp(environments.map((env) => env.name), restricted));
+  }
   return sections;
 }
 

@@ -1,8 +1,16 @@
 import type { CommandError } from './types.js';
 
-/** The command list every help and error reply ends with; short enough to read in a PR thread. */
-export function commandHelp(environments: readonly string[] = []): string {
-  const envs = environments.length > 0 ? `\n\nEnvironments: ${environments.map((name) => `\`${name}\``).join(', ')}.` : '';
+/**
+ * The command list every help and error reply ends with; short enough to read
+ * in a PR thread. `restrictedTo` names, per environment with `commenters`,
+ * who may run commands for it (`@octocat`, `@shop/release-managers`).
+ */
+export function commandHelp(environments: readonly string[] = [], restrictedTo: Readonly<Record<string, readonly string[]>> = {}): string {
+  const describe = (name: string) => {
+    const who = restrictedTo[name];
+    return who ? `\`${name}\` (only ${who.length > 0 ? who.join(', ') : 'its commenters, none listed'})` : `\`${name}\``;
+  };
+  const envs = environments.length > 0 ? `\n\nEnvironments: ${environments.map(describe).join(', ')}.` : '';
   return [
     '| command | what it does |',
     '|---|---|',
@@ -12,7 +20,7 @@ export function commandHelp(environments: readonly string[] = []): string {
     '| `/ladder unlock <env>` | Release the lock. |',
     '| `/ladder diff` | Show what this pull request changes, resource by resource. |',
     '| `/ladder help` | This list. |',
-  ].join('\n') + envs + '\n\nOne command per line; each line must start with `/ladder`.';
+  ].join('\n') + envs + '\n\nOne command per line; each line must start with `/ladder`. Commands need write access to this repository.';
 }
 
 /** The reply to a line that is not a command Ladder understands. */
