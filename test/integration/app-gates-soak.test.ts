@@ -40,7 +40,7 @@ describe('ladder/soak gate', () => {
     const [stg] = await pullsInto(harness.github, repos.manifestRepo, 'stg');
     assert.ok(stg, 'the stg promotion PR is open');
     const soak = async () => (await statusesOn(harness.github, repos.manifestRepo, stg.head.sha))['ladder/soak'];
-    assert.match((await soak()) ?? '', /^pending: Soaking until \S+Z: dev healthy for \d+s of 30m$/);
+    assert.match((await soak()) ?? '', /^pending: Soaking until \S+Z: dev healthy since \S+Z, soak 30m$/);
     assert.equal(clock.pendingTimers().length, 1, 'one recheck scheduled, at the end of the soak');
 
     clock.advance(10 * minute);
@@ -49,9 +49,16 @@ describe('ladder/soak gate', () => {
 
     clock.advance(21 * minute);
     await harness.settled();
-    assert.match((await soak()) ?? '', /^success: dev healthy for 3\dm(\d+s)? \(soak 30m\)$/);
+    assert.match((await soak()) ?? '', /^success: dev healthy since \S+Z \(soak 30m\)$/);
     assert.equal(clock.pendingTimers().length, 0, 'nothing left to recheck');
     assert.equal((await pullsInto(harness.github, repos.manifestRepo, 'stg')).length, 1, 'stg is not auto-merged: it merges by review');
+
+    // An unrelated deployment re-evaluates the PR: nothing changed, so no status is written.
+    const mark = harness.github.requests.mark();
+    await reportDeployment(harness.github, repos.manifestRepo, { environment: 'qa', sha: devHead, state: 'success' });
+    await harness.settled();
+    assert.ok(harness.logs.some((line) => line.includes('"written":[]')), 'evaluated again');
+    assert.equal(harness.github.requests.count((r) => r.method === 'POST' && r.route === '/repos/{owner}/{repo}/statuses/{sha}', mark), 0);
 
     // The agent redeploys dev and it fails: the stg gate turns red.
     await reportDeployment(harness.github, repos.manifestRepo, { environment: 'dev', sha: devHead, state: 'failure', description: 'Deployment/checkout: 0/2 ready' });

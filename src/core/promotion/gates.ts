@@ -1,5 +1,5 @@
 import type { DeployWindow, EnvironmentConfig } from '../config/schema.js';
-import { formatDuration, parseDuration } from '../time/duration.js';
+import { parseDuration } from '../time/duration.js';
 import { formatLocal, windowSchedule } from '../time/window-schedule.js';
 
 /**
@@ -88,11 +88,10 @@ export function soakGate(input: {
   if (!environment.soak) return result('success', `${source} deployed this image successfully`);
   const soakMs = parseDuration(environment.soak);
   const until = new Date(upstream.at.getTime() + soakMs);
-  const healthyFor = formatDuration(now.getTime() - upstream.at.getTime());
-  if (now.getTime() >= until.getTime()) {
-    return result('success', `${source} healthy for ${healthyFor} (soak ${environment.soak})`);
-  }
-  return result('pending', `Soaking until ${isoSeconds(until)}: ${source} healthy for ${healthyFor} of ${environment.soak}`, until);
+  // Descriptions name instants, not elapsed times, so re-evaluating without a change rewrites nothing.
+  const since = `${source} healthy since ${isoSeconds(upstream.at)}`;
+  if (now.getTime() >= until.getTime()) return result('success', `${since} (soak ${environment.soak})`);
+  return result('pending', `Soaking until ${isoSeconds(until)}: ${since}, soak ${environment.soak}`, until);
 }
 
 export function windowGate(input: { windows: readonly DeployWindow[]; now: Date }): GateResult {

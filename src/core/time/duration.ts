@@ -18,15 +18,3 @@ export function parseDuration(text: string): number {
   }
   return total;
 }
-
-/** `1h30m` style text for a number of milliseconds, rounded down to seconds. */
-export function formatDuration(ms: number): string {
-  let seconds = Math.max(0, Math.floor(ms / 1000));
-  const parts: string[] = [];
-  for (const [unit, size] of [['d', 86_400], ['h', 3_600], ['m', 60], ['s', 1]] as const) {
-    const count = Math.floor(seconds / size);
-    if (count > 0) parts.push(`${count}${unit}`);
-    seconds -= count * size;
-  }
-  return parts.join('') || '0s';
-}
