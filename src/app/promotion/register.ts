@@ -87,7 +87,11 @@ async function handleCodeChange(ctx: PromotionContext, change: CodeChange): Prom
       continue;
     }
     // A commit whose tree is already built and deployed somewhere reuses that image (src/app/promotion-chain/reuse.ts).
-    const reused = await reusableImage(ctx.octokit, { config: loaded.config, codeRepo: change.codeRepo, sha: change.sha });
+    // Only an optimisation: if GitHub fails here, promote with the commit's own image rather than not at all.
+    const reused = await reusableImage(ctx.octokit, { config: loaded.config, codeRepo: change.codeRepo, sha: change.sha }).catch((error: unknown) => {
+      log.warn({ err: { message: describeGitHubError(error) } }, 'could not compare trees for image reuse');
+      return undefined;
+    });
     if (reused) log.info({ env: environment.name }, describeReuse(reused, change.codeRepo));
     const outcome = await promote(
       ctx,
