@@ -16,6 +16,8 @@ export interface AgentProcess {
   metrics(): Promise<Record<string, number>>;
   /** Peak resident set size so far (VmHWM), in MB. */
   peakRssMb(): number;
+  /** RSS sampled every 250 ms: when the peak happened. */
+  samples: { at: number; rssMb: number }[];
   rssMb(): number;
   stop(): Promise<number | null>;
 }
@@ -44,7 +46,16 @@ export function startAgentProcess(cliMain: string, configFile: string, env: Reco
   });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const samples: { at: number; rssMb: number }[] = [];
+  const sampler = setInterval(() => {
+    try {
+      samples.push({ at: Date.now(), rssMb: status('VmRSS') });
+    } catch {
+      // exited
+    }
+  }, 250);
   child.on('exit', (code) => {
+    clearInterval(sampler);
     for (const waiter of waiters.splice(0)) waiter.fail(new Error(`the agent exited with ${code}: ${stderr.slice(-2000)}`));
   });
   const status = (field: string) => {
@@ -77,6 +88,7 @@ export function startAgentProcess(cliMain: string, configFile: string, env: Reco
       return values;
     },
     peakRssMb: () => status('VmHWM'),
+    samples,
     rssMb: () => status('VmRSS'),
     stop() {
       return new Promise((resolve) => {

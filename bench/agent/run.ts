@@ -14,6 +14,8 @@ import { createKubeClient, type KubeClient } from '../../src/adapters/kube/clien
 import { startGitHubServer, type GitHubServer } from '../../test/bed/github/index.js';
 import { startControlPlane, type ControlPlane } from '../../test/bed/kube/control-plane.js';
 import { startSlackReceiver, type SlackReceiver } from '../../test/bed/slack/index.js';
+import { applyDeployRbac } from '../../test/support/agent/deploy-rbac.js';
+import { inClusterEnvironment } from '../../test/support/agent/in-cluster.js';
 import { startAgentProcess } from './agent-process.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -25,6 +27,10 @@ const { values } = parseArgs({
     'idle-seconds': { type: 'string', default: '60' },
     'per-file': { type: 'string', default: '10' },
     'no-build': { type: 'boolean', default: false },
+    /** NODE_OPTIONS for the agent process; the default is what deploy/deployment.yaml sets. */
+    'node-options': { type: 'string', default: '--max-old-space-size=160 --max-semi-space-size=4' },
+    /** Write a heap snapshot of the agent (into bench/.out) after the idle period, to see what holds memory. */
+    'heap-snapshot': { type: 'boolean', default: false },
   },
 });
 const sizes = values.sizes.split(',').map(Number);
@@ -61,7 +67,7 @@ try {
 }
 
 mkdirSync(outDir, { recursive: true });
-const report = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, at: new Date().toISOString(), edits, idleSeconds, perFile, results };
+const report = { node: process.version, nodeOptions: values['node-options'], cpus: cpus().length, cpu: cpus()[0]?.model, at: new Date().toISOString(), edits, idleSeconds, perFile, results };
 writeFileSync(join(outDir, 'agent.json'), `${JSON.stringify(report, null, 2)}\n`);
 console.log(JSON.stringify(report, null, 2));
 
@@ -105,7 +111,10 @@ async function measure(size: number): Promise<Record<string, unknown>> {
     ].join('\n'),
   );
   const started = Date.now();
-  const agent = startAgentProcess(cliMain, configFile, { KUBECONFIG: cluster.kubeconfigPath, LADDER_POD_NAME: `bench-${size}` });
+  // As in a pod: deploy/'s RBAC and the service account's token, read without client-node.
+  await applyDeployRbac(admin, agentNs, [ns]);
+  const podEnv = await inClusterEnvironment(cluster, agentNs, 'ladder-agent');
+  const agent = startAgentProcess(cliMain, configFile, { ...podEnv, KUBECONFIG: '', NODE_OPTIONS: `${values['node-options']}${values['heap-snapshot'] ? ' --heapsnapshot-signal=SIGUSR2 --diagnostic-dir=' + outDir : ''}`, LADDER_POD_NAME: `bench-${size}` });
   try {
     const applying = await agent.waitForLog((l) => l.msg === 'applying manifest commit' && l.commit === sha, 120_000);
     const read = agent.logs.find((l) => l.msg === 'read manifest commit' && l.commit === sha);
@@ -141,6 +150,14 @@ async function measure(size: number): Promise<Record<string, unknown>> {
     const kubePerMinute = (after.ladder_kube_requests_total! - before.ladder_kube_requests_total!) / minutes;
     const githubPerMinute = (after.ladder_github_requests_total! - before.ladder_github_requests_total!) / minutes;
     const peakRssMb = agent.peakRssMb();
+    const peak = agent.samples.reduce((a, b) => (b.rssMb > a.rssMb ? b : a), { at: 0, rssMb: 0 });
+    const applyEndRss = agent.samples.find((x) => x.at >= done.time)?.rssMb ?? NaN;
+    const peakPhase = peak.at < applying.time ? 'before the apply' : peak.at <= done.time ? 'during the apply' : `${((peak.at - done.time) / 1000).toFixed(1)} s after the apply (drift watches starting)`;
+    console.log(`RSS: sampled peak ${peak.rssMb.toFixed(0)} MB ${peakPhase}; ${applyEndRss.toFixed(0)} MB when the apply ended`);
+    if (values['heap-snapshot']) {
+      agent.child.kill('SIGUSR2');
+      await new Promise((resolve) => setTimeout(resolve, 15_000));
+    }
     console.log(`idle: ${kubePerMinute.toFixed(1)} Kubernetes requests/min, ${githubPerMinute.toFixed(1)} GitHub requests/min; peak RSS ${peakRssMb.toFixed(0)} MB, now ${agent.rssMb().toFixed(0)} MB`);
     return {
       objects: size,
@@ -151,6 +168,8 @@ async function measure(size: number): Promise<Record<string, unknown>> {
       idlePerMinute: { kube: Number(kubePerMinute.toFixed(1)), github: Number(githubPerMinute.toFixed(1)) },
       kubeRequestsAtEnd: after.ladder_kube_requests_total,
       peakRssMb: Math.round(peakRssMb),
+      peakPhase,
+      rssAtApplyEndMb: Math.round(applyEndRss),
       loadAverage: loadavg()[0],
     };
   } finally {
