@@ -26,8 +26,9 @@ export async function promotionSource(octokit: GitHubClient, config: LadderConfi
   const upstream = config.environments.find((e) => e.name === upstreamName)!;
   const deployed = await deployedCommit(octokit, manifestRepo, upstreamName);
   const at = deployed ?? manifestBranch(upstream);
-  const version = await ladderVersionAt(octokit, manifestRepo, at);
-  if (!version || version.trailers.service !== config.service) {
+  // Other services may share the manifest repository: only this service's version on the upstream counts.
+  const version = await ladderVersionAt(octokit, manifestRepo, at, { service: config.service, environment: upstreamName });
+  if (!version) {
     return { ok: false, problem: `\`${upstreamName}\` has no ${config.service} version yet to promote` };
   }
   const from = deployed
