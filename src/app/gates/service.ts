@@ -85,16 +85,24 @@ export class GateService {
     return queued;
   }
 
-  /** Queues an evaluation of every open promotion pull request in a manifest repository. */
-  async enqueueRepository(installationId: number, octokit: GitHubClient, repo: RepoRef, check: PullCheck = 'evaluate'): Promise<void> {
-    const pulls = await openPromotionPulls(octokit, repo);
-    await Promise.all(pulls.map((pull) => this.enqueue(installationId, octokit, repo, pull, check)));
+  /**
+   * Queues an evaluation of every open promotion pull request in a manifest
+   * repository. The listing itself runs on the queue (so `settled()` and a
+   * caller that does not await still see the work), the evaluations after it.
+   */
+  enqueueRepository(installationId: number, octokit: GitHubClient, repo: RepoRef, check: PullCheck = 'evaluate'): Promise<void> {
+    return this.deps.queue.run(`gates:list:${formatRepo(repo).toLowerCase()}`, async () => {
+      for (const pull of await openPromotionPulls(octokit, repo)) void this.enqueue(installationId, octokit, repo, pull, check);
+    });
   }
 
   /** Queues a merge attempt for open promotion pull requests whose head is `sha`. */
-  async enqueueForHead(installationId: number, octokit: GitHubClient, repo: RepoRef, sha: string): Promise<void> {
-    const pulls = (await openPromotionPulls(octokit, repo)).filter((pull) => pull.headSha === sha);
-    await Promise.all(pulls.map((pull) => this.enqueue(installationId, octokit, repo, pull, 'merge')));
+  enqueueForHead(installationId: number, octokit: GitHubClient, repo: RepoRef, sha: string): Promise<void> {
+    return this.deps.queue.run(`gates:list:${formatRepo(repo).toLowerCase()}`, async () => {
+      for (const pull of await openPromotionPulls(octokit, repo)) {
+        if (pull.headSha === sha) void this.enqueue(installationId, octokit, repo, pull, 'merge');
+      }
+    });
   }
 
   forget(repo: RepoRef, pullNumber: number): void {
