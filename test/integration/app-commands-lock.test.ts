@@ -85,6 +85,15 @@ describe('App: /ladder lock and unlock, help, reactions', () => {
     assert.equal(await lockState(), 'failure');
     await helpers.comment(codeRepo, pull, 'dev', '/ladder unlock stg');
     assert.equal(await lockState(), 'success');
+
+    // A lock label made or removed by hand (the repository's label settings) counts the same.
+    await client.rest.issues.createLabel({ owner: 'shop', repo: 'checkout-manifests', name: 'ladder-lock:checkout/stg', color: 'b60205', description: 'ops: by hand' });
+    await harness.settled();
+    assert.equal(await lockState(), 'failure');
+    await client.rest.issues.deleteLabel({ owner: 'shop', repo: 'checkout-manifests', name: 'ladder-lock:checkout/stg' });
+    await harness.settled();
+    assert.equal(await lockState(), 'success');
+    harness.github.contract.assertClean();
   });
 
   it('a redelivered comment webhook runs nothing twice', async () => {

@@ -16,7 +16,8 @@ export interface Lock {
   reason: string;
 }
 
-const labelPrefix = 'ladder-lock:';
+/** Every lock label starts with this. */
+export const lockLabelPrefix = 'ladder-lock:';
 /** GitHub's limits on label names and descriptions. */
 const maxNameLength = 50;
 const maxDescriptionLength = 100;
@@ -24,8 +25,8 @@ const lockColor = 'b60205';
 
 /** The label name for a lock; the service name is shortened when the whole would pass GitHub's 50 characters. */
 export function lockLabelName(service: string, environment: string): string {
-  const room = maxNameLength - labelPrefix.length - environment.length - 1;
-  return `${labelPrefix}${service.slice(0, Math.max(room, 1))}/${environment}`;
+  const room = maxNameLength - lockLabelPrefix.length - environment.length - 1;
+  return `${lockLabelPrefix}${service.slice(0, Math.max(room, 1))}/${environment}`;
 }
 
 /** `<login>: <reason>`, cut to GitHub's 100 characters with an ellipsis. */

@@ -1,6 +1,7 @@
 import type { Context, Probot } from 'probot';
 import { retryRateLimits } from '../../adapters/github/octokit.js';
 import { describeGitHubError } from '../../adapters/github/errors.js';
+import { lockLabelPrefix } from '../../adapters/github/locks.js';
 import type { GitHubClient, RepoRef } from '../../adapters/github/types.js';
 import { commandLines, parseCommandComment } from '../../core/commands/parse.js';
 import { packReplies } from '../../core/commands/replies.js';
@@ -18,6 +19,15 @@ import { TakenComments } from './taken-comments.js';
  * back as one reply (several when it is too long for one comment).
  */
 export function register(app: Probot, deps: AppDeps): void {
+  // A lock label created or deleted by hand (GitHub's label settings) changes the `ladder/lock` gate
+  // just as a command does; the App's own label changes are followed up where it makes them.
+  app.on(['label.created', 'label.deleted'], async (context) => {
+    const { label, repository, installation, sender } = context.payload;
+    if (!installation || sender?.type === 'Bot' || !label.name.startsWith(lockLabelPrefix)) return;
+    const octokit = retryRateLimits(context.octokit as unknown as GitHubClient, deps.retry);
+    await gateServiceFor(app, deps).enqueueRepository(installation.id, octokit, { owner: repository.owner.login, repo: repository.name });
+  });
+
   const taken = new TakenComments();
   app.on('issue_comment.created', async (context) => {
     const { comment, issue, sender, repository } = context.payload;

@@ -89,7 +89,7 @@ export function createHandle(parts: Parts): GitHubServer {
       repositorySelection: options.repositories ? 'selected' : 'all',
       repositories: new Set((options.repositories ?? []).map((r) => r.toLowerCase())),
       permissions: options.permissions ?? { ...parts.defaultPermissions },
-      events: ['check_run', 'deployment_status', 'issue_comment', 'pull_request', 'pull_request_review', 'push', 'status'],
+      events: ['check_run', 'deployment_status', 'issue_comment', 'label', 'pull_request', 'pull_request_review', 'push', 'status'],
       createdAt: iso(bed.now()),
     };
     tokens.installations.set(installation.id, installation);

@@ -3,7 +3,7 @@ import { nowIso } from '../bed.js';
 import { ApiError, notFound, optionalString, requireString, validationFailed } from '../http.js';
 import { label, labelsOf } from '../shapes/issues.js';
 import type { LabelState } from '../state.js';
-import { pullRequestPayload } from '../webhooks/payloads.js';
+import { labelPayload, pullRequestPayload } from '../webhooks/payloads.js';
 import { issuePull } from './issues.js';
 import { noContent, ok, paginate, sameName } from './util.js';
 
@@ -73,6 +73,7 @@ export const labelRoutes: RouteSpec[] = [
       ctx.repo.labels.delete(state.name.toLowerCase());
       // Deleting a label takes it off every issue and pull request, as on GitHub.
       for (const issue of ctx.repo.issues.values()) issue.labels = issue.labels.filter((n) => !sameName(n, state.name));
+      ctx.bed.emit({ event: 'label', payload: labelPayload(ctx.bed, ctx.repo, state, 'deleted', ctx.sender) });
       return noContent();
     },
   },
@@ -88,6 +89,7 @@ export const labelRoutes: RouteSpec[] = [
         throw validationFailed({ resource: 'Label', code: 'already_exists', field: 'name' });
       }
       const created = createLabel(ctx, name, color.toLowerCase(), optionalString(ctx.body, 'description') ?? null);
+      ctx.bed.emit({ event: 'label', payload: labelPayload(ctx.bed, ctx.repo, created, 'created', ctx.sender) });
       return ok(label(ctx.bed, ctx.repo, created), 201);
     },
   },

@@ -24,6 +24,6 @@ export function integration(bed: Bed) {
       checks: 'write', contents: 'write', deployments: 'write', issues: 'write', members: 'read',
       metadata: 'read', pull_requests: 'write', statuses: 'write',
     },
-    events: ['check_run', 'deployment_status', 'issue_comment', 'pull_request', 'pull_request_review', 'push', 'status'],
+    events: ['check_run', 'deployment_status', 'issue_comment', 'label', 'pull_request', 'pull_request_review', 'push', 'status'],
   };
 }
