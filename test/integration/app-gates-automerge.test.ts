@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { installationOctokit } from '../bed/github/index.js';
+import { installationOctokit, userOctokit } from '../bed/github/index.js';
 import { startAppHarness, type AppHarness } from '../support/app-harness.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { openHandMadePromotion, pullState, repoParams, statusesOn } from '../support/promotion-fixtures.js';
@@ -57,6 +57,19 @@ describe('auto-merge', () => {
     const merges = harness.github.requests.entries.filter((r) => r.method === 'PUT' && r.route === '/repos/{owner}/{repo}/pulls/{pull_number}/merge' && r.path.includes('/cart-manifests/'));
     assert.deepEqual(merges.map((r) => r.status), [405, 200], 'one refused attempt, one merge, nothing more');
     harness.github.contract.assertClean();
+  });
+
+  it('waits for a review branch protection requires; the approval triggers the merge', async () => {
+    const repos = await harness.createService({ service: 'shoe', config: config('shoe', 'shop/shoe-manifests') });
+    harness.github.protectBranch(repos.manifestRepo, 'dev', { requiredStatusChecks: ['ladder/validate'], requiredApprovingReviewCount: 1 });
+    harness.github.setPermission(repos.manifestRepo, 'alice', 'write');
+    const pull = await openHandMadePromotion(harness.github, { ...repos, service: 'shoe', environment: 'dev', image: image(4) });
+    await harness.settled();
+    assert.equal((await pullState(harness.github, repos.manifestRepo, pull.number)).state, 'open', 'no approval yet');
+
+    await userOctokit(harness.github, 'alice').rest.pulls.createReview({ ...repoParams(repos.manifestRepo), pull_number: pull.number, event: 'APPROVE' });
+    await harness.settled();
+    assert.equal((await pullState(harness.github, repos.manifestRepo, pull.number)).merged, true);
   });
 
   it('never merges when ladder/validate failed, nor an environment without autoMerge', async () => {
