@@ -85,3 +85,42 @@ export async function commitTree(octokit: GitHubClient, repo: RepoRef, sha: stri
   const { data } = await octokit.rest.git.getCommit({ ...repo, commit_sha: sha });
   return data.tree.sha;
 }
+
+/**
+ * The newest deployment of `environment` older than deployment `beforeId`
+ * that succeeded (`success`, or `inactive` once a later success replaced
+ * it). Looks at the ten newest deployments at most.
+ */
+export async function previousSuccessfulDeployment(
+  octokit: GitHubClient,
+  repo: RepoRef,
+  environment: string,
+  beforeId: number,
+): Promise<{ id: number; sha: string } | undefined> {
+  const { data } = await octokit.rest.repos.listDeployments({ ...repo, environment, per_page: 10 });
+  const older = data.slice(data.findIndex((deployment) => deployment.id === beforeId) + 1);
+  if (older.length === data.length) return undefined;
+  for (const deployment of older) {
+    const { data: statuses } = await octokit.rest.repos.listDeploymentStatuses({ ...repo, deployment_id: deployment.id, per_page: 1 });
+    const state = statuses[0]?.state;
+    if (state === 'success' || state === 'inactive') return { id: deployment.id, sha: deployment.sha };
+  }
+  return undefined;
+}
+
+/**
+ * Ladder versions of `environment` that reached it between two deployed
+ * commits, newest per service first: a manifest repository shared by
+ * services can deploy several promotions at once. One compare request.
+ */
+export async function ladderVersionsBetween(octokit: GitHubClient, repo: RepoRef, base: string, head: string, environment: string): Promise<LadderVersion[]> {
+  if (base === head) return [];
+  const { data } = await octokit.rest.repos.compareCommitsWithBasehead({ ...repo, basehead: `${base}...${head}`, per_page: 100 });
+  const versions = new Map<string, LadderVersion>();
+  for (const commit of [...data.commits].reverse()) {
+    const trailers = parseTrailers(commit.commit.message);
+    if (!trailers || trailers.environment !== environment || versions.has(trailers.service)) continue;
+    versions.set(trailers.service, { commit: commit.sha, trailers });
+  }
+  return [...versions.values()];
+}

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Probot } from 'probot';
-import { ladderVersionAt, latestDeployment } from '../../adapters/github/deployments.js';
+import { ladderVersionAt, ladderVersionsBetween, latestDeployment, previousSuccessfulDeployment, type LadderVersion } from '../../adapters/github/deployments.js';
 import { describeGitHubError } from '../../adapters/github/errors.js';
 import { formatRepo, parseRepo, sameRepo, type GitHubClient, type RepoRef } from '../../adapters/github/types.js';
 import { environmentsToPromote, promotedImage } from '../../core/promotion/chain.js';
@@ -65,33 +65,53 @@ export interface DownstreamOutcome {
   message: string;
 }
 
-/** Opens or updates the promotion PRs fed by a successfully deployed environment. */
+/**
+ * Opens or updates the promotion PRs fed by a successfully deployed
+ * environment, for every service whose version arrived with this deployment
+ * (several when services share the manifest repository and their promotions
+ * were deployed together).
+ */
 export async function promoteDownstream(ctx: PromotionContext, manifestRepo: RepoRef, deployment: DeploymentEvent): Promise<DownstreamOutcome[]> {
   const { octokit, log } = ctx;
   // A late or redelivered status of an older deployment must not drag an older image downstream.
   const newest = await latestDeployment(octokit, manifestRepo, deployment.environment);
   if (newest && newest.id !== deployment.id) return skip(log, `a newer deployment (${newest.id}) of ${deployment.environment} exists`);
-  const version = await ladderVersionAt(octokit, manifestRepo, deployment.sha, { environment: deployment.environment });
-  if (!version) return skip(log, 'the deployed commit carries no Ladder trailers');
+  const versions = await deployedVersions(octokit, manifestRepo, deployment);
+  if (versions.length === 0) return skip(log, 'the deployed commit carries no Ladder trailers');
+  const outcomes: DownstreamOutcome[] = [];
+  for (const version of versions) outcomes.push(...(await promoteVersion(ctx, manifestRepo, deployment.environment, version)));
+  return outcomes;
+}
+
+/** The versions new since the previous successful deployment; else the one at the deployed commit (a redeploy). */
+async function deployedVersions(octokit: GitHubClient, manifestRepo: RepoRef, deployment: DeploymentEvent): Promise<LadderVersion[]> {
+  const previous = await previousSuccessfulDeployment(octokit, manifestRepo, deployment.environment, deployment.id);
+  const arrived = previous ? await ladderVersionsBetween(octokit, manifestRepo, previous.sha, deployment.sha, deployment.environment) : [];
+  if (arrived.length > 0) return arrived;
+  const current = await ladderVersionAt(octokit, manifestRepo, deployment.sha, { environment: deployment.environment });
+  return current ? [current] : [];
+}
+
+async function promoteVersion(ctx: PromotionContext, manifestRepo: RepoRef, deployed: string, version: LadderVersion): Promise<DownstreamOutcome[]> {
+  const log = ctx.log.child({ service: version.trailers.service });
   const { trailers } = version;
   if (trailers.kind === 'rollback') return skip(log, 'a rollback is not promoted onwards');
   const image = promotedImage(trailers.image);
   if (!image) return skip(log, `Ladder-Image ${trailers.image} has no tag`);
   const codeRepo = parseRepo(trailers.sourceRepo);
-  const loaded = await loadServiceConfig(octokit, codeRepo, trailers.sourceSha);
+  const loaded = await loadServiceConfig(ctx.octokit, codeRepo, trailers.sourceSha);
   if (loaded.kind !== 'ok') return skip(log, `the config of ${trailers.sourceRepo}@${trailers.sourceSha.slice(0, 12)} is ${loaded.kind}`);
   if (!sameRepo(parseRepo(loaded.config.manifests.repo), manifestRepo)) {
     return skip(log, `${trailers.service} keeps its manifests in ${loaded.config.manifests.repo}, not ${formatRepo(manifestRepo)}`);
   }
-
   const outcomes: DownstreamOutcome[] = [];
-  for (const next of environmentsToPromote(loaded.config, deployment.environment)) {
+  for (const next of environmentsToPromote(loaded.config, deployed)) {
     const outcome = await promote(
       ctx,
       { codeRepo, sourceSha: trailers.sourceSha, environment: next.name, image, reason: 'deployment' },
       { config: loaded },
     );
-    log.info({ to: next.name, outcome: outcome.kind, image: trailers.image }, `promotion after ${deployment.environment} deployed: ${outcome.message}`);
+    log.info({ to: next.name, outcome: outcome.kind, image: trailers.image }, `promotion after ${deployed} deployed: ${outcome.message}`);
     outcomes.push({ environment: next.name, kind: outcome.kind, message: outcome.message });
   }
   return outcomes;
