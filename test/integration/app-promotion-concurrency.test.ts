@@ -80,4 +80,6 @@ describe('App: one promotion PR per (service, environment), whatever arrives', (
     assert.equal(outcomes[2]?.kind, 'superseded', 'an older commit never replaces a newer one');
     assert.notEqual(newer.mergeSha, fourth.mergeSha);
   });
+
+  it("answered and raised nothing outside GitHub's OpenAPI description", () => h.github.contract.assertClean());
 });

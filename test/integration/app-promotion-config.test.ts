@@ -99,4 +99,6 @@ describe('App: configuration, template and validation errors', () => {
     await h.settled();
     assert.deepEqual(h.github.requests.describe(mark), [], 'the App made no request');
   });
+
+  it("answered and raised nothing outside GitHub's OpenAPI description", () => h.github.contract.assertClean());
 });

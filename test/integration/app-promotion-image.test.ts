@@ -65,4 +65,6 @@ describe('App: promote() for other callers, and PRs that stop being needed', () 
     assert.deepEqual(new Set(annotations.map((a) => a.path)).size, 60, 'one per rendered file');
     assert.equal(h.github.requests.count('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', mark), 1);
   });
+
+  it("answered and raised nothing outside GitHub's OpenAPI description", () => h.github.contract.assertClean());
 });

@@ -176,4 +176,10 @@ describe('App: a merge becomes a promotion pull request', () => {
     assert.ok(counts[0]!.filter((line) => line.startsWith('POST /repos/{owner}/{repo}/git/commits ')).length === 1);
     assert.equal(counts[0]!.filter((line) => line.includes('/git/blobs')).length, 1, 'only the one template blob is read');
   });
+
+  it("answered and raised nothing outside GitHub's OpenAPI description", () => {
+    // Test-bed issue, reported: pull_request webhooks give requested teams REST's `notification_setting`.
+    const violations = h.github.contract.violations.filter((v) => !v.errors.every((e) => e.includes('"notification_setting"')));
+    assert.deepEqual(violations, []);
+  });
 });

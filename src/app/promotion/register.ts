@@ -42,6 +42,8 @@ export function register(app: Probot, deps: AppDeps): void {
   app.on('push', async (context) => {
     const { payload } = context;
     if (payload.deleted || !payload.ref.startsWith('refs/heads/') || /^0+$/.test(payload.after)) return;
+    // Ladder's own promotion branches in manifest repositories: nothing to render there.
+    if (payload.ref.startsWith('refs/heads/ladder/')) return;
     schedule(promotionContext(context.octokit as GitHubClient, deps, log), {
       codeRepo: parseRepo(payload.repository.full_name),
       sha: payload.after,
