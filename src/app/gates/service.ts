@@ -53,9 +53,12 @@ export class GateService {
         await this.checkPull(installationId, client, repo, { ...pull, headSha: current.head.sha }, check, log);
       } catch (error) {
         // GitHub failing beyond Octokit's retries: try again in a while rather than leave stale statuses.
+        // (A failed merge attempt waits for the next event instead.)
+        const reason = describeGitHubError(error);
+        if (check !== 'evaluate') return void log.error({ err: { message: reason } }, 'Auto-merge attempt failed; the next event tries again');
         const retryAt = new Date(this.deps.clock.now().getTime() + failureRetryMs);
-        log.error({ err: { message: describeGitHubError(error) }, retryAt }, 'Checking promotion gates failed; retrying later');
-        if (check === 'evaluate') this.scheduler.schedule(pullKey(repo, pull.number), retryAt, () => void this.enqueue(installationId, undefined, repo, pull, 'evaluate'));
+        log.error({ err: { message: reason }, retryAt }, 'Checking promotion gates failed; retrying later');
+        this.scheduler.schedule(pullKey(repo, pull.number), retryAt, () => void this.enqueue(installationId, undefined, repo, pull, 'evaluate'));
       }
     });
   }
