@@ -1,7 +1,7 @@
 import { latestDeployment, ladderVersionAt } from '../../adapters/github/deployments.js';
 import { readLock } from '../../adapters/github/locks.js';
 import { setCommitStatuses } from '../../adapters/github/statuses.js';
-import { parseRepo, type GitHubClient, type RepoRef } from '../../adapters/github/types.js';
+import { parseRepo, sameRepo, type GitHubClient, type RepoRef } from '../../adapters/github/types.js';
 import type { EnvironmentConfig, LadderConfig } from '../../core/config/schema.js';
 import { parsePromotionBranch } from '../../core/promotion/branch.js';
 import { lockGate, nextRecheck, soakGate, windowGate, type GateResult, type UpstreamDeployment } from '../../core/promotion/gates.js';
@@ -30,7 +30,8 @@ const rollbackSuffix = '-rollback';
 /**
  * Reads a promotion pull request's trailers (from its head commit) and the
  * config they were rendered with. Undefined for pull requests Ladder did not
- * open: another branch, no trailers, or an environment the config lacks.
+ * open: another branch, no trailers, a config for another service or
+ * repository, or an environment the config lacks.
  */
 export async function readPromotionPull(octokit: GitHubClient, manifestRepo: RepoRef, pull: PromotionPull): Promise<PromotionPullContext | undefined> {
   // Rollback PRs go into the same protected branch, so they need the statuses too.
@@ -44,6 +45,8 @@ export async function readPromotionPull(octokit: GitHubClient, manifestRepo: Rep
   const loaded = await loadServiceConfig(octokit, parseRepo(trailers.sourceRepo), trailers.sourceSha);
   if (loaded.kind !== 'ok') return undefined;
   const { config } = loaded;
+  // The trailers name the config to judge by; it must be the one of this service in this repository.
+  if (config.service !== branch.service || !sameRepo(parseRepo(config.manifests.repo), manifestRepo)) return undefined;
   const environment = config.environments.find((env) => env.name === branch.environment);
   if (!environment) return undefined;
   return { pull, trailers, config, environment };
