@@ -14,6 +14,8 @@ export interface HarnessOptions {
   clock?: Clock;
   /** The GitHub test bed's clock (token expiry, timestamps). */
   githubNow?: () => Date;
+  /** Probot's own Octokit class and timings, exactly as `probot run` builds clients (slow: writes are spaced a second apart). */
+  probotDefaultOctokit?: boolean;
 }
 
 export interface CreateServiceOptions {
@@ -98,7 +100,7 @@ export async function startAppHarness(options: HarnessOptions = {}): Promise<App
     secret: github.app.webhookSecret,
     baseUrl: github.url,
     log,
-    Octokit: ladderOctokit({ retryBaseMs: 5, retries: 3, retryAfterUnitMs: 5, writeSpacingMs: 0 }),
+    ...(options.probotDefaultOctokit ? {} : { Octokit: ladderOctokit({ retryBaseMs: 5, retries: 3, retryAfterUnitMs: 5, writeSpacingMs: 0 }) }),
   });
   const middleware = await createNodeMiddleware(createLadderApp(deps), { probot });
   const server: Server = createServer((req, res) => void middleware(req, res));

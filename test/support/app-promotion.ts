@@ -82,7 +82,8 @@ export async function pullsOf(h: AppHarness, manifestRepo: string, state: 'open'
 
 export async function checkRunsOf(h: AppHarness, repo: string, sha: string) {
   const octokit = installationOctokit(h.github, repo);
-  return (await octokit.rest.checks.listForRef({ ...split(repo), ref: sha, per_page: 100 })).data.check_runs;
+  // Every run, not only the latest per name, so a failed first attempt shows.
+  return (await octokit.rest.checks.listForRef({ ...split(repo), ref: sha, filter: 'all', per_page: 100 })).data.check_runs;
 }
 
 export async function annotationsOf(h: AppHarness, repo: string, checkRunId: number) {
