@@ -207,7 +207,7 @@ async function publish(ctx: PromotionContext, log: Logger, request: PromotionReq
     await reportOutcome(octokit, request.codeRepo, request.sourceSha, env, {
       conclusion: 'failure',
       title: `Could not open the promotion pull request for ${env}`,
-      summary: `The manifests were written, but GitHub refused the pull request: ${reason}. ${removed ? `Branch \`${p.branch}\` was deleted again, so nothing is left half done.` : `Branch \`${p.branch}\` is kept; the next delivery opens its pull request.`}`,
+      summary: `The manifests were written, but GitHub refused the pull request: ${reason}. ${afterFailure(p.branch, removed, written.pull)}`,
     }).catch(() => undefined);
     return { kind: 'failed', message: reason };
   }
@@ -227,6 +227,13 @@ async function publish(ctx: PromotionContext, log: Logger, request: PromotionReq
   promotionState(deps).done.add(`${formatRepo(request.codeRepo)}@${request.sourceSha}:${env}`);
   log.info({ pull: pull.number, kind }, 'promotion pull request %s', kind);
   return { kind, pullRequest: pullRef(pull), message: `promotion pull request #${pull.number} ${kind}` };
+}
+
+/** What a failed PR step left behind, for the check run. */
+function afterFailure(branch: string, removed: boolean, pull: OpenPull | undefined): string {
+  if (removed) return `Branch \`${branch}\` was deleted again, so nothing is left half done.`;
+  if (pull) return `Pull request #${pull.number} still describes the previous commit; the next delivery rewrites it.`;
+  return `Branch \`${branch}\` is kept; the next delivery opens its pull request.`;
 }
 
 function pullRef(pull: OpenPull): { number: number; url: string; headSha: string } {
