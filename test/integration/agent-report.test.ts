@@ -5,6 +5,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { createKubeClient } from '../../src/adapters/kube/client.js';
 import { agentConfigSchema } from '../../src/agent/config.js';
 import { startAgent, type RunningAgent } from '../../src/agent/main.js';
 import { installationOctokit, startGitHubServer, type GitHubServer } from '../bed/github/index.js';
@@ -71,5 +72,45 @@ describe('agent deployment reports', () => {
     assert.match(await (await fetch(`${agent.url}/metrics`)).text(), /^ladder_apply_failures_total 1$/m);
     assert.deepEqual(slack.violations, []);
     github.contract.assertClean();
+  });
+
+  it('on shutdown during a health wait, ends the deployment as interrupted, releases the Lease and stops promptly', async () => {
+    const name = 'report-shutdown';
+    await github.createRepo(`shop/${name}`);
+    const ns = await cluster.newNamespace('shop-dev');
+    const agentNs = await cluster.newNamespace('ladder-system');
+    const deployment = `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: slow\nspec:\n  selector:\n    matchLabels: { app: slow }\n  template:\n    metadata:\n      labels: { app: slow }\n    spec:\n      containers:\n        - name: app\n          image: registry.example.com/slow:1\n`;
+    const sha = await github.seed.commitFiles(`shop/${name}`, 'dev', { 'deploy/slow.yaml': deployment }, { from: 'main' });
+    const keyPath = join(await mkdtemp(join(tmpdir(), 'ladder-agent-report-')), 'app.pem');
+    await writeFile(keyPath, github.app.privateKey);
+    const config = agentConfigSchema.parse({
+      repository: `shop/${name}`, environment: 'dev', path: 'deploy', namespaces: [ns], agentNamespace: agentNs,
+      github: { apiUrl: github.url, appId: github.app.id, installationId: github.installations.idFor(`shop/${name}`), privateKeyPath: keyPath },
+      intervals: { pollSeconds: 1, healthTimeoutSeconds: 120 },
+      server: { host: '127.0.0.1', port: 0 },
+    });
+    const running = await startAgent(config, { kubeConfig: cluster.kubeConfig, log: testLogger(), identity: 'agent-shutdown' });
+    const octokit = installationOctokit(github, `shop/${name}`);
+    const statesOf = async () => {
+      const { data: deployments } = await octokit.rest.repos.listDeployments({ owner: 'shop', repo: name, sha });
+      if (deployments.length === 0) return [];
+      const { data } = await octokit.rest.repos.listDeploymentStatuses({ owner: 'shop', repo: name, deployment_id: deployments[0]!.id });
+      return data.map((s) => `${s.state}: ${s.description}`).reverse();
+    };
+    await eventually(async () => (await statesOf()).length === 1, 'the deployment in progress', 20_000, 200);
+    await sleep(500); // inside the health wait now
+    const stopping = Date.now();
+    await running.stop();
+    assert.ok(Date.now() - stopping < 5000, `stop took ${Date.now() - stopping} ms`);
+    const states = await statesOf();
+    assert.equal(states.length, 2, states.join('\n'));
+    assert.match(states[1]!, /^failure: Interrupted: the agent is shutting down/);
+    const admin = createKubeClient(cluster.kubeConfig);
+    try {
+      const lease = await admin.request<{ spec: { holderIdentity?: string } }>('GET', `/apis/coordination.k8s.io/v1/namespaces/${agentNs}/leases/ladder-agent-dev`);
+      assert.equal(lease.spec.holderIdentity, '');
+    } finally {
+      admin.close();
+    }
   });
 });
