@@ -84,8 +84,10 @@ export const agentConfigSchema = z.strictObject({
       /** Overrides: allow emptying the branch, allow more deletions than maxDeletions. */
       allowEmpty: z.boolean().default(false),
       allowOverLimit: z.boolean().default(false),
+      /** Delete Namespaces that left Git; off because that deletes every object in them, ours or not. */
+      namespaces: z.boolean().default(false),
     })
-    .default({ enabled: true, maxDeletions: 20, allowEmpty: false, allowOverLimit: false }),
+    .default({ enabled: true, maxDeletions: 20, allowEmpty: false, allowOverLimit: false, namespaces: false }),
   apply: z
     .strictObject({
       concurrency: z.number().int().min(1).max(64).default(8),

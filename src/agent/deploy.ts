@@ -41,7 +41,9 @@ export function createKubeDeployer(kube: KubeClient, config: AgentConfig, deps: 
           defaultNamespace: config.namespaces[0],
           force: config.apply.forceConflicts,
           concurrency: config.apply.concurrency,
-          prune: config.prune.enabled ? { allowEmpty: config.prune.allowEmpty, maxPrune: config.prune.maxDeletions, override: config.prune.allowOverLimit } : false,
+          prune: config.prune.enabled
+            ? { allowEmpty: config.prune.allowEmpty, maxPrune: config.prune.maxDeletions, override: config.prune.allowOverLimit, namespaces: config.prune.namespaces }
+            : false,
           signal,
         },
       );
@@ -49,7 +51,11 @@ export function createKubeDeployer(kube: KubeClient, config: AgentConfig, deps: 
       if (outcome.status !== 'applied') return { ok: false, stage: 'apply', description: capitalise(outcome.message) };
       await drift.setDesired(
         snapshot.commit,
-        outcome.desired.map((object) => ({ ref: object.ref, desired: object.object, file: object.file })),
+        // The server's answers are the drift snapshots: no dry-run of the whole set again.
+        outcome.desired.map((object, index) => {
+          const applied = outcome.objects[index]?.applied;
+          return { ref: object.ref, desired: object.object, file: object.file, ...(applied ? { applied } : {}) };
+        }),
       );
       const health = await checkHealth(kube, outcome.desired.map((object) => object.ref), { timeoutMs: config.intervals.healthTimeoutSeconds * 1000, signal });
       if (!health.ok) return { ok: false, stage: 'health', description: health.description };

@@ -38,6 +38,7 @@ describe('agent config: file plus LADDER_* variables', () => {
       LADDER_SELF_HEAL: 'true',
       LADDER_POLL_INTERVAL_SECONDS: '5',
       LADDER_PRUNE_MAX_DELETIONS: '3',
+      LADDER_PRUNE_NAMESPACES: 'true',
       LADDER_SLACK_WEBHOOK_URL: webhookSecret,
       LADDER_GITHUB_API_URL: 'https://github.example.com/api/v3',
     });
@@ -48,6 +49,7 @@ describe('agent config: file plus LADDER_* variables', () => {
     assert.equal(config.intervals.healthTimeoutSeconds, 300);
     assert.equal(config.prune.maxDeletions, 3);
     assert.equal(config.prune.allowEmpty, false);
+    assert.equal(config.prune.namespaces, true);
     assert.equal(config.slack?.webhookUrl, webhookSecret);
     assert.equal(config.github.apiUrl, 'https://github.example.com/api/v3');
     assert.equal(config.github.appId, 12);
