@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the pinned control-plane and benchmark binaries from Go modules into a
 # cache outside the repository:
-#   bash test/bed/build-binaries.sh [all|control-plane|kubeconform]
+#   bash test/bed/build-binaries.sh [all|control-plane|kubeconform|kubectl]
 # Idempotent: a binary already built for the pinned version is reused, so the
 # test runner calls this before every run. Two runs at once (two terminals,
 # parallel CI steps) take turns through a lock instead of building twice. Only
@@ -20,8 +20,8 @@ log() { printf '[build-test-binaries] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 case "$WANT" in
-  all | control-plane | kubeconform) ;;
-  *) die "unknown target '$WANT'; use: all | control-plane | kubeconform" ;;
+  all | control-plane | kubeconform | kubectl) ;;
+  *) die "unknown target '$WANT'; use: all | control-plane | kubeconform | kubectl" ;;
 esac
 
 if ! command -v go >/dev/null; then
@@ -63,19 +63,23 @@ record_time() { # binary version seconds
 
 # Checks that the fresh binary runs and reports the version we pinned, before
 # it replaces anything in the cache.
-verify_version() { # binary-path version-flag expected-substring
-  local reported
-  reported=$("$1" "$2" 2>&1) || die "$1 $2 failed: $reported"
+verify_version() { # binary-path version-flag(s, space-separated) expected-substring
+  local reported flags
+  read -ra flags <<<"$2"
+  reported=$("$1" "${flags[@]}" 2>&1) || die "$1 $2 failed: $reported"
   [[ "$reported" == *"$3"* ]] || die "$1 $2 says '$reported', expected $3"
 }
 
-build_kube_apiserver() {
-  local out="$BIN/kube-apiserver-$KUBE_VERSION"
-  if [[ -x "$out" ]]; then log "kube-apiserver $KUBE_VERSION: cached at $out"; return; fi
-  local started=$SECONDS work="$CACHE/build/kube-apiserver-$KUBE_VERSION"
+# A command of the k8s.io/kubernetes module (cmd/<name>): kube-apiserver for the
+# control plane, kubectl as the benchmark's peer.
+build_kube_command() { # name version-flag(s) expected-substring
+  local name=$1 flag=$2 reports=$3
+  local out="$BIN/$name-$KUBE_VERSION"
+  if [[ -x "$out" ]]; then log "$name $KUBE_VERSION: cached at $out"; return; fi
+  local started=$SECONDS work="$CACHE/build/$name-$KUBE_VERSION"
   local minor_patch="${KUBE_VERSION#v1.}" # e.g. 36.3
   local staging="v0.$minor_patch"
-  log "kube-apiserver $KUBE_VERSION: resolving k8s.io/kubernetes (the first run downloads a few hundred MB)"
+  log "$name $KUBE_VERSION: resolving k8s.io/kubernetes (the first run downloads a few hundred MB)"
   rm -rf "$work" && mkdir -p "$work" && cd "$work"
   local gomod gover
   gomod=$(go mod download -json "k8s.io/kubernetes@$KUBE_VERSION" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",\{0,1\}$/\1/p')
@@ -85,7 +89,7 @@ build_kube_apiserver() {
   # k8s.io staging module with ./staging/..., which does not exist in the
   # module zip. Each of them is published on its own as v0.<minor>.<patch>.
   {
-    echo "module ladder.local/build/kube-apiserver"
+    echo "module ladder.local/build/$name"
     echo
     echo "go $gover"
     echo
@@ -95,20 +99,22 @@ build_kube_apiserver() {
     sed -n 's#^[[:space:]]*\(k8s.io/[a-z0-9-]*\) => ./staging/.*#\t\1 => \1 '"$staging"'#p' "$gomod"
     echo ")"
   } >go.mod
-  log "kube-apiserver $KUBE_VERSION: downloading dependencies"
-  start_ticker "kube-apiserver $KUBE_VERSION: downloading"
-  go get "k8s.io/kubernetes/cmd/kube-apiserver@$KUBE_VERSION" >&2
+  log "$name $KUBE_VERSION: downloading dependencies"
+  start_ticker "$name $KUBE_VERSION: downloading"
+  go get "k8s.io/kubernetes/cmd/$name@$KUBE_VERSION" >&2
   stop_ticker
-  log "kube-apiserver $KUBE_VERSION: compiling (several minutes on 2 cores)"
-  start_ticker "kube-apiserver $KUBE_VERSION: compiling"
-  local pkg=k8s.io/component-base/version
-  CGO_ENABLED=0 go build -trimpath -o "$out.tmp" \
-    -ldflags "-s -w -X $pkg.gitVersion=$KUBE_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=${minor_patch%%.*}" \
-    k8s.io/kubernetes/cmd/kube-apiserver
+  log "$name $KUBE_VERSION: compiling (several minutes on 2 cores)"
+  start_ticker "$name $KUBE_VERSION: compiling"
+  # The version both packages report (kubectl reads client-go's, the servers component-base's).
+  local ldflags="-s -w" pkg
+  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ldflags+=" -X $pkg.gitVersion=$KUBE_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=${minor_patch%%.*}"
+  done
+  CGO_ENABLED=0 go build -trimpath -o "$out.tmp" -ldflags "$ldflags" "k8s.io/kubernetes/cmd/$name"
   stop_ticker
-  verify_version "$out.tmp" --version "Kubernetes $KUBE_VERSION"
+  verify_version "$out.tmp" "$flag" "$reports"
   mv "$out.tmp" "$out"
-  record_time kube-apiserver "$KUBE_VERSION" $((SECONDS - started))
+  record_time "$name" "$KUBE_VERSION" $((SECONDS - started))
 }
 
 build_from_module() { # name version package-path binary-name version-flag version-substring [ldflags]
@@ -137,7 +143,7 @@ link() { # binary version
 case "$WANT" in
   all | control-plane)
     build_from_module etcd "$ETCD_VERSION" go.etcd.io/etcd/server/v3 etcd --version "etcd Version: ${ETCD_VERSION#v}"
-    build_kube_apiserver
+    build_kube_command kube-apiserver --version "Kubernetes $KUBE_VERSION"
     link etcd "$ETCD_VERSION"
     link kube-apiserver "$KUBE_VERSION"
     ;;
@@ -147,6 +153,12 @@ case "$WANT" in
     build_from_module kubeconform "$KUBECONFORM_VERSION" github.com/yannh/kubeconform/cmd/kubeconform kubeconform -v "$KUBECONFORM_VERSION" \
       "-X main.version=$KUBECONFORM_VERSION"
     link kubeconform "$KUBECONFORM_VERSION"
+    ;;
+esac
+case "$WANT" in
+  all | kubectl)
+    build_kube_command kubectl "version --client" "Client Version: $KUBE_VERSION"
+    link kubectl "$KUBE_VERSION"
     ;;
 esac
 log "binaries in $BIN ($SECONDS s)"
