@@ -71,8 +71,12 @@ export function confinedFault(h: AppHarness, s: FaultService, route: string, spe
   });
 }
 
-/** One open PR at the branch head describing `mergeSha`, no other branch, labelled once, one successful check on the commit. */
-export async function assertConsistent(h: AppHarness, s: FaultService, mergeSha: string, message: string): Promise<void> {
+/**
+ * One open PR at the branch head describing `mergeSha`, no other branch,
+ * labelled once, one successful check on the commit — or, after failures the
+ * test provoked on purpose (`failedBefore`), a successful latest one.
+ */
+export async function assertConsistent(h: AppHarness, s: FaultService, mergeSha: string, message: string, failedBefore = false): Promise<void> {
   const pulls = await pullsOf(h, s.manifestRepo, 'all');
   assert.equal(pulls.length, 1, `${message}: one PR`);
   const heads = branchesOf(h, s.manifestRepo);
@@ -80,7 +84,7 @@ export async function assertConsistent(h: AppHarness, s: FaultService, mergeSha:
   assert.equal(pulls[0]?.head.sha, heads.get(`ladder/${s.name}/dev`), `${message}: the PR points at the branch`);
   assert.equal(parseTrailers(pulls[0]?.body ?? '')?.sourceSha, mergeSha, `${message}: the body describes the newest commit`);
   assert.deepEqual(pulls[0]?.labels.map((l) => l.name), ['env:dev'], `${message}: labelled once`);
-  const checks = (await checkRunsOf(h, s.codeRepo, mergeSha)).filter((r) => r.name === 'ladder/promote (dev)');
-  assert.equal(checks.length, 1, `${message}: one check run on the commit`);
+  const checks = (await checkRunsOf(h, s.codeRepo, mergeSha)).filter((r) => r.name === 'ladder/promote (dev)').sort((a, b) => b.id - a.id);
+  if (!failedBefore) assert.equal(checks.length, 1, `${message}: one check run on the commit`);
   assert.equal(checks[0]?.conclusion, 'success', `${message}: ${checks[0]?.output.summary}`);
 }
