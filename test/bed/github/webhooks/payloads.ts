@@ -117,7 +117,7 @@ export async function pullRequestPayload(
     // snapshot of the description (it requires labels' `archived_by`, which the
     // description this server is checked against does not allow). The runtime
     // contract check against x-webhooks is the one that decides.
-    pull_request: (await pullRequest(bed, repo, pull)) as unknown as Schemas['pull-request-webhook'],
+    pull_request: withWebhookTeams(await pullRequest(bed, repo, pull)) as unknown as Schemas['pull-request-webhook'],
     repository: webhookRepository(bed, repo),
     sender: simpleUser(bed.urls, sender) as Schemas['simple-user'],
     ...installationOf(bed, repo),
@@ -189,7 +189,7 @@ export function pullRequestReviewPayload(bed: Bed, repo: RepoState, pull: PullSt
     action: 'submitted' as const,
     review: { ...pullRequestReview(bed, repo, review), state: review.state.toLowerCase() },
     // Review events carry the list shape of the pull request (no mergeability or stats).
-    pull_request: pullRequestSimple(bed, repo, pull),
+    pull_request: withWebhookTeams(pullRequestSimple(bed, repo, pull)),
     repository: webhookRepository(bed, repo),
     sender: simpleUser(bed.urls, review.user),
     ...installationOf(bed, repo),
@@ -232,4 +232,13 @@ export function labelPayload(bed: Bed, repo: RepoState, state: LabelState, actio
     sender: simpleUser(bed.urls, sender) as Schemas['simple-user'],
     ...installationOf(bed, repo),
   } as Schemas['webhook-label-created'] | Schemas['webhook-label-deleted'];
+}
+
+/**
+ * Webhooks describe requested teams with their own `Team` shape: REST's
+ * `notification_setting` and `type` are not in it, `parent` always is.
+ */
+function withWebhookTeams<T extends { requested_teams: Array<Record<string, unknown>> }>(pull: T): T {
+  const requested_teams = pull.requested_teams.map(({ notification_setting: _setting, type: _type, ...team }) => ({ parent: null, ...team }));
+  return { ...pull, requested_teams };
 }
