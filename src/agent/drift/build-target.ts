@@ -57,6 +57,5 @@ export async function buildTarget(
   };
   if (object.file) target.file = object.file;
   if (old) Object.assign(target, { previous: old.previous, incident: old.incident, signature: old.signature, lastHealAt: old.lastHealAt });
-  old?.timer?.cancel();
   return target;
 }

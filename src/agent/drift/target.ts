@@ -24,8 +24,9 @@ export interface Target {
   incident?: DriftIncident;
   signature?: string;
   lastHealAt?: number;
-  timer?: { cancel(): void };
+  /** When a burst of events began, and when the target is to be judged (the watcher's single timer serves them all). */
   firstDirtyAt?: number;
+  dueAt?: number;
   evaluating?: boolean;
   again?: boolean;
 }

@@ -26,6 +26,8 @@ export interface DriftWatcherOptions {
   maxDelayMs?: number;
   /** Snapshots read at once by setDesired when dry-runs are needed (default 8). */
   concurrency?: number;
+  /** Objects judged at once (default 16); the rest wait their turn, so judging a whole commit does not start thousands at once. */
+  evaluationConcurrency?: number;
   /** Least time between two self-heals of one object (default 5 s), so Ladder does not fight a controller at full speed. */
   healIntervalMs?: number;
 }
@@ -42,6 +44,17 @@ export class DriftWatcher {
   /** Watches by name for objects that left their group's selection (their inventory label was changed). */
   private readonly strays = new Map<string, WatchGroup>();
   private readonly inFlight = new Set<Promise<void>>();
+  /**
+   * Targets waiting to be judged, each with its own due time, and ONE timer
+   * for the soonest of them: per-object timers cost thousands of timer
+   * objects when a whole commit comes due at once.
+   */
+  private readonly dirty = new Set<Target>();
+  private batchTimer: { cancel(): void } | undefined;
+  private batchAt: number | undefined;
+  /** Due targets waiting for an evaluation slot, and how many slots are taken. */
+  private readonly waiting = new Set<Target>();
+  private evaluations = 0;
   private readonly clock: Clock;
   private readonly context: EvaluationContext;
   private running = false;
@@ -84,28 +97,33 @@ export class DriftWatcher {
     for (const target of targets) if (target) next.set(target.key, target);
     const previous = this.targets;
     this.targets = next;
+    this.forgetStale();
     for (const [key, old] of previous) {
       if (next.has(key)) continue;
-      old.timer?.cancel();
       if (old.incident) this.send(() => this.options.sink.driftResolved(resolveIncident(old.incident!, this.clock.now(), 'superseded')));
     }
     this.syncWatches();
     for (const target of next.values()) {
       if (target.live === undefined && this.groups.has(target.watch.key) && this.running) this.seed(target);
-      else this.markDirty(target);
+      else if (needsJudging(target)) this.markDirty(target);
     }
   }
 
   async start(): Promise<void> {
     this.running = true;
     for (const group of this.groups.values()) group.start();
-    // Judge what is already known (apply answers, state from before a stop); lists fill in the rest.
-    for (const target of this.targets.values()) if (target.live !== undefined) this.markDirty(target);
+    // Judge what is already known (state from before a stop); lists fill in the rest.
+    for (const target of this.targets.values()) if (target.live !== undefined && needsJudging(target)) this.markDirty(target);
   }
 
   async stop(): Promise<void> {
     this.running = false;
-    for (const target of this.targets.values()) target.timer?.cancel();
+    this.batchTimer?.cancel();
+    this.batchTimer = undefined;
+    this.batchAt = undefined;
+    for (const target of [...this.dirty, ...this.waiting]) target.firstDirtyAt = target.dueAt = undefined;
+    this.dirty.clear();
+    this.waiting.clear();
     await Promise.all([...this.groups.values(), ...this.strays.values()].map((group) => group.stop()));
     this.strays.clear();
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
@@ -215,13 +233,41 @@ export class DriftWatcher {
     if (!this.running || this.targets.get(target.key) !== target) return;
     const now = this.clock.now().getTime();
     target.firstDirtyAt ??= now;
-    const due = Math.min(now + (delayMs ?? this.options.debounceMs ?? 300), target.firstDirtyAt + Math.max(delayMs ?? 0, this.options.maxDelayMs ?? 1500));
-    target.timer?.cancel();
-    target.timer = this.clock.setTimer(new Date(due), () => {
-      target.timer = undefined;
-      target.firstDirtyAt = undefined;
+    target.dueAt = Math.min(now + (delayMs ?? this.options.debounceMs ?? 300), target.firstDirtyAt + Math.max(delayMs ?? 0, this.options.maxDelayMs ?? 1500));
+    this.dirty.add(target);
+    this.armBatch(target.dueAt);
+  }
+
+  /** The one timer fires at the soonest due time; a target whose due time moved later is picked up by a later firing. */
+  private armBatch(due: number): void {
+    if (this.batchAt !== undefined && this.batchAt <= due) return;
+    this.batchTimer?.cancel();
+    this.batchAt = due;
+    this.batchTimer = this.clock.setTimer(new Date(due), () => this.fireBatch());
+  }
+
+  private fireBatch(): void {
+    this.batchTimer = undefined;
+    this.batchAt = undefined;
+    const now = this.clock.now().getTime();
+    let next = Infinity;
+    for (const target of this.dirty) {
+      if (target.dueAt! > now) {
+        next = Math.min(next, target.dueAt!);
+        continue;
+      }
+      this.dirty.delete(target);
+      target.firstDirtyAt = target.dueAt = undefined;
       this.run(target);
-    });
+    }
+    if (next !== Infinity) this.armBatch(next);
+  }
+
+  /** Drops waiting work of targets that setDesired replaced (their successors are marked on their own). */
+  private forgetStale(): void {
+    for (const set of [this.dirty, this.waiting]) {
+      for (const target of set) if (this.targets.get(target.key) !== target) set.delete(target);
+    }
   }
 
   private run(target: Target): void {
@@ -229,9 +275,15 @@ export class DriftWatcher {
       target.again = true;
       return;
     }
+    if (this.evaluations >= (this.options.evaluationConcurrency ?? 16)) {
+      this.waiting.add(target);
+      return;
+    }
+    this.evaluations++;
     target.evaluating = true;
     this.track(
       evaluateTarget(target, this.context).finally(() => {
+        this.evaluations--;
         target.evaluating = false;
         const current = this.targets.get(target.key);
         if (current && current !== target) {
@@ -243,8 +295,17 @@ export class DriftWatcher {
           target.again = false;
           this.markDirty(target);
         }
+        this.startWaiting();
       }),
     );
+  }
+
+  private startWaiting(): void {
+    for (const target of this.waiting) {
+      if (this.evaluations >= (this.options.evaluationConcurrency ?? 16)) return;
+      this.waiting.delete(target);
+      if (this.running && this.targets.get(target.key) === target) this.run(target);
+    }
   }
 
   private send(task: () => Promise<void>): void {
@@ -258,3 +319,12 @@ export class DriftWatcher {
   }
 }
 
+/**
+ * The apply's answer is both the snapshot and the live object until the
+ * object changes: such a target cannot drift, so it is not judged (and its
+ * field set is not parsed) until an event or a list shows another version.
+ * An incident carried over from the previous commit is judged, so it resolves.
+ */
+function needsJudging(target: Target): boolean {
+  return target.live !== target.snapshot || target.incident !== undefined;
+}
