@@ -30,6 +30,8 @@ export async function mergeWhenReady(
   const { data: current } = await octokit.rest.pulls.get({ ...manifestRepo, pull_number: pull.number });
   if (current.state !== 'open') return { result: 'waiting', reason: `pull request is ${current.merged ? 'merged' : 'closed'}` };
   if (current.head.sha !== pull.headSha) return { result: 'waiting', reason: 'the head moved; the newer head is evaluated on its own' };
+  // Anyone may open a pull request from a fork's `ladder/…` branch with trailers copied from a real promotion.
+  if (current.head.repo?.id !== current.base.repo.id) return { result: 'waiting', reason: 'the pull request comes from a fork; only review merges it' };
 
   const validation = await validationState(octokit, manifestRepo, pull.headSha);
   if (validation !== 'success') return { result: 'waiting', reason: `${validateCheckName} is ${validation}` };

@@ -36,7 +36,8 @@ export function register(app: Probot, deps: AppDeps): void {
 
   app.on(['pull_request.opened', 'pull_request.synchronize', 'pull_request.reopened'], async (context) => {
     const { pull_request: pull, repository, installation } = context.payload;
-    if (!installation || !pull.head.ref.startsWith('ladder/')) return;
+    // Ladder's branches live in the manifest repository itself: a fork's `ladder/…` branch is not Ladder's.
+    if (!installation || !pull.head.ref.startsWith('ladder/') || pull.head.repo?.id !== pull.base.repo.id) return;
     void gates.enqueue(installation.id, clientOf(context.octokit), repoOf(repository), { number: pull.number, headRef: pull.head.ref, headSha: pull.head.sha, baseRef: pull.base.ref }, 'evaluate');
   });
 
@@ -69,7 +70,7 @@ export function register(app: Probot, deps: AppDeps): void {
 
   app.on('pull_request_review.submitted', async (context) => {
     const { pull_request: pull, repository, installation, review } = context.payload;
-    if (!installation || review.state.toLowerCase() !== 'approved' || !pull.head.ref.startsWith('ladder/')) return;
+    if (!installation || review.state.toLowerCase() !== 'approved' || !pull.head.ref.startsWith('ladder/') || pull.head.repo?.id !== pull.base.repo.id) return;
     void gates.enqueue(installation.id, clientOf(context.octokit), repoOf(repository), { number: pull.number, headRef: pull.head.ref, headSha: pull.head.sha, baseRef: pull.base.ref }, 'merge');
   });
 }

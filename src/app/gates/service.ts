@@ -146,11 +146,11 @@ function pullKey(repo: RepoRef, pullNumber: number): string {
   return `${formatRepo(repo)}#${pullNumber}`;
 }
 
-/** Open pull requests from Ladder's promotion or rollback branches. */
+/** Open pull requests from Ladder's promotion or rollback branches (in the repository itself: never a fork's). */
 export async function openPromotionPulls(octokit: GitHubClient, repo: RepoRef): Promise<PromotionPull[]> {
   const pulls = await octokit.paginate(octokit.rest.pulls.list, { ...repo, state: 'open', per_page: 100 });
   return pulls
-    .filter((pull) => parsePromotionBranch(pull.head.ref.replace(/-rollback$/, '')))
+    .filter((pull) => pull.head.repo?.id === pull.base.repo.id && parsePromotionBranch(pull.head.ref.replace(/-rollback$/, '')))
     .map((pull) => ({ number: pull.number, headRef: pull.head.ref, headSha: pull.head.sha, baseRef: pull.base.ref }));
 }
 
