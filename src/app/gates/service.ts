@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Probot } from 'probot';
-import { describeGitHubError } from '../../adapters/github/errors.js';
+import { describeGitHubError, errorMessage, statusOf } from '../../adapters/github/errors.js';
 import { retryRateLimits } from '../../adapters/github/octokit.js';
 import { formatRepo, type GitHubClient, type RepoRef } from '../../adapters/github/types.js';
 import { parsePromotionBranch } from '../../core/promotion/branch.js';
@@ -11,6 +11,8 @@ import { RecheckScheduler } from './scheduler.js';
 
 /** After a failed check, when to try again (GitHub outages are usually short). */
 const failureRetryMs = 60_000;
+/** Failed checks of one pull request in a row before waiting for the next event instead (an outage that long, or a bug). */
+const maxFailedChecks = 10;
 
 /** What a check of one pull request does: evaluate the gates (and then try to merge), or only try to merge. */
 export type PullCheck = 'evaluate' | 'merge';
@@ -23,6 +25,8 @@ export type PullCheck = 'evaluate' | 'merge';
  */
 export class GateService {
   private readonly scheduler: RecheckScheduler;
+  /** Failed evaluations in a row, per pull request; cleared by one that succeeds. */
+  private readonly failures = new Map<string, number>();
 
   constructor(
     private readonly app: Probot,
@@ -44,21 +48,32 @@ export class GateService {
     const key = gatesQueueKey(repo, pull.baseRef);
     return this.deps.queue.run(key, async () => {
       const log = this.log.child({ repo: formatRepo(repo), pull: pull.number, sha: pull.headSha });
+      const key = pullKey(repo, pull.number);
       try {
-        if (octokit) return await this.checkPull(installationId, octokit, repo, pull, check, log);
-        // A timed recheck: authenticate afresh (tokens expire) and follow the pull request's current head.
-        const client = retryRateLimits((await this.app.auth(installationId)) as unknown as GitHubClient, this.deps.retry);
-        const { data: current } = await client.rest.pulls.get({ ...repo, pull_number: pull.number });
-        if (current.state !== 'open') return;
-        await this.checkPull(installationId, client, repo, { ...pull, headSha: current.head.sha }, check, log);
+        if (octokit) await this.checkPull(installationId, octokit, repo, pull, check, log);
+        else {
+          // A timed recheck: authenticate afresh (tokens expire) and follow the pull request's current head.
+          const client = retryRateLimits((await this.app.auth(installationId)) as unknown as GitHubClient, this.deps.retry);
+          const { data: current } = await client.rest.pulls.get({ ...repo, pull_number: pull.number });
+          if (current.state !== 'open') return;
+          await this.checkPull(installationId, client, repo, { ...pull, headSha: current.head.sha }, check, log);
+        }
+        if (check === 'evaluate') this.failures.delete(key);
       } catch (error) {
         // GitHub failing beyond Octokit's retries: try again in a while rather than leave stale statuses.
         // (A failed merge attempt waits for the next event instead.)
         const reason = describeGitHubError(error);
         if (check !== 'evaluate') return void log.error({ err: { message: reason } }, 'Auto-merge attempt failed; the next event tries again');
+        const failed = (this.failures.get(key) ?? 0) + 1;
+        // A refusal (no access, gone) or a long run of failures is not an outage to wait out: retrying every minute would never end.
+        if (!isPassing(error) || failed >= maxFailedChecks) {
+          this.failures.delete(key);
+          return void log.error({ err: { message: reason }, failed }, 'Checking promotion gates failed; giving up until the next event');
+        }
+        this.failures.set(key, failed);
         const retryAt = new Date(this.deps.clock.now().getTime() + failureRetryMs);
         log.error({ err: { message: reason }, retryAt }, 'Checking promotion gates failed; retrying later');
-        this.scheduler.schedule(pullKey(repo, pull.number), retryAt, () => void this.enqueue(installationId, undefined, repo, pull, 'evaluate'));
+        this.scheduler.schedule(key, retryAt, () => void this.enqueue(installationId, undefined, repo, pull, 'evaluate'));
       }
     });
   }
@@ -110,6 +125,7 @@ export class GateService {
 
   forget(repo: RepoRef, pullNumber: number): void {
     this.scheduler.cancel(pullKey(repo, pullNumber));
+    this.failures.delete(pullKey(repo, pullNumber));
   }
 
   /** When the pull request's gates are next re-evaluated by time alone (for tests and logs). */
@@ -140,6 +156,12 @@ export class GateService {
 /** The promotion engine's key for an environment branch (see promote.ts): gates run after a promotion in flight. */
 export function gatesQueueKey(repo: RepoRef, environmentBranch: string): string {
   return `promotion:${formatRepo(repo).toLowerCase()}:${environmentBranch}`;
+}
+
+/** A failure that may pass by itself: no answer at all, a 5xx, or a rate limit. */
+function isPassing(error: unknown): boolean {
+  const status = statusOf(error);
+  return status === undefined || status >= 500 || status === 429 || (status === 403 && /rate limit/i.test(errorMessage(error)));
 }
 
 function pullKey(repo: RepoRef, pullNumber: number): string {

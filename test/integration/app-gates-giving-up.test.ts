@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startAppHarness, type AppHarness } from '../support/app-harness.js';
+import { ManualClock } from '../support/manual-clock.js';
+import { openHandMadePromotion, statusesOn } from '../support/promotion-fixtures.js';
+
+const image = 'registry.example.com/shop/checkout:2222222222222222222222222222222222222222';
+// No windows and no soak: a successful evaluation schedules nothing, so every timer is a failure's retry.
+const plain = (service: string): string =>
+  [
+    `service: ${service}`,
+    `image: registry.example.com/shop/${service}`,
+    `manifests: { repo: shop/${service}-manifests }`,
+    'environments:',
+    '  - name: dev',
+    '    from: { branch: main }',
+    `    namespace: ${service}-dev`,
+    '',
+  ].join('\n');
+
+describe('gates stop retrying a failure that does not pass', () => {
+  const clock = new ManualClock('2026-01-05T08:00:00Z');
+  let harness: AppHarness;
+
+  before(async () => {
+    harness = await startAppHarness({ clock });
+  });
+
+  after(async () => {
+    await harness.stop();
+  });
+
+  it('a refusal (403 without a rate limit) is not retried every minute', async () => {
+    const repos = await harness.createService({ service: 'refused', config: plain('refused') });
+    const refusal = harness.github.faults.add({
+      route: 'POST /repos/{owner}/{repo}/statuses/{sha}',
+      status: 403,
+      message: 'Resource not accessible by integration',
+      times: Infinity,
+    });
+    await openHandMadePromotion(harness.github, { ...repos, service: 'refused', environment: 'dev', image });
+    await harness.settled();
+    refusal.remove();
+    assert.ok(refusal.hits >= 1, 'the refusal was met');
+    assert.deepEqual(clock.pendingTimers(), [], 'no retry scheduled');
+    assert.ok(harness.logs.some((line) => line.includes('giving up until the next event')));
+  });
+
+  it('an outage is retried a minute apart, ten times at most, and a success afterwards still works', async () => {
+    const repos = await harness.createService({ service: 'outage', config: plain('outage') });
+    const outage = harness.github.faults.add({ route: 'POST /repos/{owner}/{repo}/statuses/{sha}', status: 502, times: Infinity });
+    const pull = await openHandMadePromotion(harness.github, { ...repos, service: 'outage', environment: 'dev', image });
+    await harness.settled();
+    let retries = 0;
+    while (clock.pendingTimers().length > 0) {
+      assert.ok(retries < 20, 'retries end');
+      clock.advance(60_000);
+      await harness.settled();
+      retries += 1;
+    }
+    assert.equal(retries, 9, 'ten failed evaluations in all: the first and nine retries');
+    outage.remove();
+    assert.deepEqual(await statusesOn(harness.github, repos.manifestRepo, pull.headSha), {});
+
+    // The next event evaluates again, from a clean count.
+    await harness.github.redeliver(
+      harness.github.webhooks.deliveries.filter((d) => d.event === 'pull_request' && d.action === 'opened' && d.body.includes(pull.headSha)).at(-1)!.id,
+    );
+    await harness.settled();
+    assert.equal((await statusesOn(harness.github, repos.manifestRepo, pull.headSha))['ladder/lock'], 'success: Not locked');
+  });
+});
