@@ -105,6 +105,10 @@ export const agentConfigSchema = z.strictObject({
     .default({ leaseDurationSeconds: 15, renewDeadlineSeconds: 10, retryPeriodSeconds: 2 })
     .refine((value) => value.renewDeadlineSeconds < value.leaseDurationSeconds, {
       message: 'renewDeadlineSeconds must be shorter than leaseDurationSeconds',
+    })
+    // The leader must renew within renewDeadline of its last renewal; retrying only every retryPeriod, it needs room for at least one retry.
+    .refine((value) => value.retryPeriodSeconds < value.renewDeadlineSeconds, {
+      message: 'retryPeriodSeconds must be shorter than renewDeadlineSeconds',
     }),
   server: z
     .strictObject({

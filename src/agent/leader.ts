@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { KubeApiError, type KubeClient, type KubeObject } from '../adapters/kube/client.js';
 
@@ -33,7 +34,10 @@ export interface LeaderElectionOptions {
  * whole lease duration, measured on the candidate's own clock since it last
  * saw the record change (so clock skew between nodes does not matter);
  * every write carries the resourceVersion it read, so two candidates racing
- * for the same Lease cannot both win.
+ * for the same Lease cannot both win. Durations are measured on the monotonic
+ * clock (a wall-clock step must not stretch a leadership), and a renewal is
+ * bounded by the renew deadline: a leader whose requests hang stops leading
+ * at the deadline, before anyone else may take the Lease.
  */
 export class LeaderElector {
   private leading = false;
@@ -85,12 +89,14 @@ export class LeaderElector {
     await this.cycle;
     if (!this.leading) return;
     this.setLeading(false);
+    // Bounded: shutdown must not wait on a hung API server; the Lease then simply expires.
+    const signal = AbortSignal.timeout(this.options.renewDeadlineMs);
     try {
-      const lease = await this.get();
+      const lease = await this.get(signal);
       if (lease?.spec?.holderIdentity !== this.options.identity) return;
       const now = microTime(this.now());
       lease.spec = { ...lease.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: now, acquireTime: now };
-      await this.client.request('PUT', this.path(), { body: lease });
+      await this.client.request('PUT', this.path(), { body: lease, signal });
       this.options.log.info({ lease: this.options.name }, 'released the leader Lease');
     } catch (error) {
       this.options.log.warn({ err: error }, 'could not release the leader Lease; another replica takes over when it expires');
@@ -105,31 +111,36 @@ export class LeaderElector {
   }
 
   private async tick(): Promise<void> {
+    // Taken before the requests: others count the lease duration from when they see our write, which is later.
+    const started = performance.now();
+    // A leader must renew by lastRenew + renewDeadline; requests still unanswered then are abandoned.
+    const deadline = (this.leading ? this.lastRenew : started) + this.options.renewDeadlineMs;
     let acquired = false;
     try {
-      acquired = await this.tryAcquireOrRenew();
+      acquired = await this.tryAcquireOrRenew(AbortSignal.timeout(Math.max(0, Math.floor(deadline - started))));
     } catch (error) {
       this.options.log.warn({ err: error, lease: this.options.name }, 'leader election: cannot read or write the Lease');
     }
     if (!this.running) return;
     if (acquired) {
-      this.lastRenew = Date.now();
+      this.lastRenew = started;
       if (!this.leading) this.setLeading(true);
-    } else if (this.leading && Date.now() - this.lastRenew >= this.options.renewDeadlineMs) {
+    } else if (this.leading && performance.now() >= deadline) {
       this.options.log.warn({ lease: this.options.name }, 'lost leadership: the Lease was not renewed in time');
       this.setLeading(false);
     }
   }
 
-  private async tryAcquireOrRenew(): Promise<boolean> {
+  private async tryAcquireOrRenew(signal: AbortSignal): Promise<boolean> {
     const { identity, leaseDurationMs } = this.options;
     const now = this.now();
-    const lease = await this.get();
+    const lease = await this.get(signal);
     if (!lease) {
       const spec: LeaseSpec = { holderIdentity: identity, leaseDurationSeconds: Math.ceil(leaseDurationMs / 1000), acquireTime: microTime(now), renewTime: microTime(now), leaseTransitions: 0 };
       try {
         await this.client.request('POST', this.collection(), {
           body: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: this.options.name, namespace: this.options.namespace }, spec },
+          signal,
         });
         return true;
       } catch (error) {
@@ -139,10 +150,10 @@ export class LeaderElector {
     }
     const spec = lease.spec ?? {};
     const record = JSON.stringify([spec.holderIdentity, spec.renewTime, spec.leaseDurationSeconds]);
-    if (this.observed?.record !== record) this.observed = { record, at: Date.now() };
+    if (this.observed?.record !== record) this.observed = { record, at: performance.now() };
     const holder = spec.holderIdentity ?? '';
     const durationMs = (spec.leaseDurationSeconds ?? Math.ceil(leaseDurationMs / 1000)) * 1000;
-    if (holder !== '' && holder !== identity && Date.now() < this.observed.at + durationMs) return false;
+    if (holder !== '' && holder !== identity && performance.now() < this.observed.at + durationMs) return false;
 
     const takingOver = holder !== identity;
     lease.spec = {
@@ -154,7 +165,7 @@ export class LeaderElector {
     };
     try {
       // resourceVersion from the read: a concurrent write by another candidate makes this a 409.
-      await this.client.request('PUT', this.path(), { body: lease });
+      await this.client.request('PUT', this.path(), { body: lease, signal });
     } catch (error) {
       if (error instanceof KubeApiError && error.status === 409) return false;
       throw error;
@@ -174,9 +185,9 @@ export class LeaderElector {
     this.options.onLeadershipChange?.(leading);
   }
 
-  private async get(): Promise<Lease | undefined> {
+  private async get(signal?: AbortSignal): Promise<Lease | undefined> {
     try {
-      return await this.client.request<Lease>('GET', this.path());
+      return await this.client.request<Lease>('GET', this.path(), { signal });
     } catch (error) {
       if (error instanceof KubeApiError && error.status === 404) return undefined;
       throw error;

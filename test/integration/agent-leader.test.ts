@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { KubeConfig } from '@kubernetes/client-node';
 import { createKubeClient, type KubeClient } from '../../src/adapters/kube/client.js';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -130,6 +132,37 @@ describe('agent leader election through a Lease', () => {
     }
   });
 
+  it('a leader whose renewals hang (API server unreachable, no error) stops leading before another replica may take over', async () => {
+    const namespace = await cluster.newNamespace('leader');
+    const proxy = await startFreezableProxy(cluster.server);
+    const proxied = createKubeClient(kubeConfigVia(cluster.kubeConfig, proxy.url));
+    const transitions: string[] = [];
+    const a = new LeaderElector(proxied, { namespace, name: 'ladder-agent', identity: 'agent-a', leaseDurationMs: 2000, renewDeadlineMs: 1500, retryPeriodMs: 200, log: testLogger() });
+    const b = elector(namespace, 'agent-b', transitions);
+    try {
+      a.start();
+      await eventually(() => a.isLeader(), 'agent-a to lead');
+      b.start();
+      await sleep(500); // b has seen a renewing
+      const signal = a.leadershipSignal();
+      proxy.freeze();
+      const frozenAt = Date.now();
+      // Before the fix a's hung renewal kept it leading for the client's 60 s request timeout.
+      while (!b.isLeader()) {
+        assert.ok(Date.now() - frozenAt < 10_000, 'agent-b never took over');
+        await sleep(10);
+        assert.ok(!(a.isLeader() && b.isLeader()), 'two replicas lead at the same time');
+      }
+      assert.equal(a.isLeader(), false);
+      assert.equal(signal?.aborted, true, 'work bound to the lost leadership is aborted');
+    } finally {
+      await b.stop();
+      proxy.stop();
+      await a.stop();
+      proxied.close();
+    }
+  });
+
   it('runs two whole agents: only the leader applies and reports; the other takes over when it stops', async () => {
     const github = await startGitHubServer();
     const agents: RunningAgent[] = [];
@@ -150,7 +183,7 @@ describe('agent leader election through a Lease', () => {
         agentNamespace: agentNs,
         github: { apiUrl: github.url, appId: github.app.id, installationId: github.installations.idFor(repo), privateKeyPath: keyPath },
         intervals: { pollSeconds: 1 },
-        leaderElection: { leaseDurationSeconds: 2, renewDeadlineSeconds: 1, retryPeriodSeconds: 1 },
+        leaderElection: { leaseDurationSeconds: 3, renewDeadlineSeconds: 2, retryPeriodSeconds: 1 },
         server: { host: '127.0.0.1', port: 0 },
       });
       for (const identity of ['agent-a', 'agent-b']) agents.push(await startAgent(config, { kubeConfig: cluster.kubeConfig, log: testLogger(), identity }));
@@ -182,4 +215,45 @@ describe('agent leader election through a Lease', () => {
 
 async function readLeaseNamed(namespace: string, name: string) {
   return client.request<{ spec: { holderIdentity?: string } }>('GET', `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases/${name}`);
+}
+
+/** The admin kubeconfig, pointed at another address (a proxy in front of the same API server). */
+function kubeConfigVia(kubeConfig: KubeConfig, server: string): KubeConfig {
+  const copy = new KubeConfig();
+  copy.loadFromOptions({
+    clusters: kubeConfig.clusters.map((c) => ({ ...c, server })),
+    users: kubeConfig.users,
+    contexts: kubeConfig.contexts,
+    currentContext: kubeConfig.currentContext,
+  });
+  return copy;
+}
+
+/** A TCP proxy that, once frozen, drops its connections and leaves new ones unanswered: requests hang, none fails fast. */
+async function startFreezableProxy(target: string): Promise<{ url: string; freeze(): void; stop(): void }> {
+  const { hostname, port } = new URL(target);
+  const sockets = new Set<Socket>();
+  let frozen = false;
+  const server = createServer((client) => {
+    sockets.add(client);
+    client.on('error', () => undefined).on('close', () => sockets.delete(client));
+    if (frozen) return; // accepted, never answered
+    const upstream = connect(Number(port), hostname);
+    sockets.add(upstream);
+    upstream.on('error', () => client.destroy()).on('close', () => sockets.delete(upstream));
+    client.on('close', () => upstream.destroy());
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    freeze() {
+      frozen = true;
+      for (const socket of sockets) socket.destroy();
+    },
+    stop() {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    },
+  };
 }

@@ -101,6 +101,11 @@ describe('agent config: file plus LADDER_* variables', () => {
     assert.match(text, /value not shown/);
   });
 
+  it('refuses leader-election timings that cannot renew in time', () => {
+    const problems = problemsOf(`${minimal}leaderElection: { leaseDurationSeconds: 2, renewDeadlineSeconds: 1, retryPeriodSeconds: 1 }\n`);
+    assert.ok(problems.some((p) => /leaderElection.*retryPeriodSeconds must be shorter than renewDeadlineSeconds/.test(p)), problems.join('\n'));
+  });
+
   it('refuses a mix of App and token credentials, and a bot token without a channel', () => {
     assert.ok(problemsOf(minimal, { LADDER_GITHUB_TOKEN: tokenSecret }).some((p) => /either the GitHub App .* or a token/.test(p)));
     assert.ok(problemsOf(minimal, { LADDER_SLACK_TOKEN: slackTokenSecret }).some((p) => /^LADDER_SLACK_TOKEN|slack\.channel.*required with a bot token/.test(p)));
