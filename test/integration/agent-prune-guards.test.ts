@@ -110,6 +110,21 @@ test('objects with copied labels but without the inventory annotation are never 
   assert.equal(await exists(namespace, 'replaced'), true);
 });
 
+test('an inventory member re-created by someone else, our annotation copied with the rest, is not pruned', async () => {
+  const namespace = await cluster.newNamespace('recreated');
+  await start(namespace, ['keep', 'copied']);
+  // `kubectl get -o yaml`, delete, `kubectl create -f`: same name, same labels and annotations, another manager.
+  const original = await client.request<KubeObject>('GET', cmPath(namespace, 'copied'));
+  await client.request('DELETE', cmPath(namespace, 'copied'));
+  const { name, labels, annotations } = original.metadata!;
+  await client.request('POST', `/api/v1/namespaces/${namespace}/configmaps`, { body: { metadata: { name, labels, annotations }, data: original.data }, query: { fieldManager: 'kubectl-create' } });
+
+  const outcome = await applyCommit(client, { commit: commitB, files: configMaps(namespace, ['keep']) }, optionsFor(namespace));
+  assert.deepEqual(outcome.prune!.pruned, []);
+  assert.deepEqual(outcome.prune!.skipped.map((s) => `${s.ref.name}: ${s.reason}`), ['copied: Ladder did not apply it (re-created by someone else, our annotation copied)']);
+  assert.equal(await exists(namespace, 'copied'), true);
+});
+
 test("cluster-scoped objects Ladder did not apply, and the agent's own namespace, are never pruned", async () => {
   const namespace = await cluster.newNamespace('scope');
   const id = applySetId({ namespace, name: 'dev' });

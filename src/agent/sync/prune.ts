@@ -50,7 +50,8 @@ const DEFAULT_MAX_PRUNE = 20;
  * with every guard of the design: nothing when the set is empty or the
  * source incomplete (unless allowed), nothing when more than `maxPrune` would
  * go (unless overridden), never an object without our inventory annotation or
- * with `ladder.dev/prune: disabled`, never the agent's own namespace, no
+ * with `ladder.dev/prune: disabled` or that Ladder's field manager never
+ * applied (a copy of our annotation is not enough), never the agent's own namespace, no
  * Namespace at all unless `namespaces` is on (and then not one that objects
  * of the new set live in), and a delete conditioned on the uid we just read.
  */
@@ -129,8 +130,10 @@ function whyNotPrune(live: KubeObject, id: string, namespaced: boolean): string 
   if (!carriesInventoryMark(live, id)) return 'it does not carry our inventory annotation (it is not ours, whatever labels it has)';
   if (pruneDisabled(live)) return 'annotated ladder.dev/prune: disabled';
   if (live.metadata?.deletionTimestamp) return undefined;
-  if (!namespaced && !live.metadata?.managedFields?.some((f) => f.manager === FIELD_MANAGER && f.operation === 'Apply')) {
-    return 'a cluster-scoped object Ladder did not apply';
+  // The annotation can be copied (kubectl get -o yaml, a backup restored, a re-create by hand);
+  // an apply by Ladder's field manager cannot. Without one, someone else made this object.
+  if (!live.metadata?.managedFields?.some((f) => f.manager === FIELD_MANAGER && f.operation === 'Apply')) {
+    return namespaced ? 'Ladder did not apply it (re-created by someone else, our annotation copied)' : 'a cluster-scoped object Ladder did not apply';
   }
   return undefined;
 }
