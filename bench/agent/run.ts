@@ -3,7 +3,10 @@
 // For each size: a manifest branch with that many ConfigMaps on the local GitHub server, the
 // built `ladder agent` as its own process against a real kube-apiserver + etcd, the Slack
 // receiver. Measures: time to apply the full commit, live edit → Slack message (p50/p95),
-// API requests per minute while idle, peak RSS. Results: bench/.out/agent.json.
+// API requests per minute while idle, peak RSS; then, side by side, `kubectl apply
+// --server-side` of the same objects into a fresh namespace (and a no-op re-apply) next
+// to Ladder's re-apply of an unchanged commit (`--no-kubectl` skips the peer).
+// Results: bench/.out/agent.json.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -17,6 +20,7 @@ import { startSlackReceiver, type SlackReceiver } from '../../test/bed/slack/ind
 import { applyDeployRbac } from '../../test/support/agent/deploy-rbac.js';
 import { inClusterEnvironment } from '../../test/support/agent/in-cluster.js';
 import { startAgentProcess } from './agent-process.js';
+import { buildKubectl, kubectlApplyArgs, runKubectl, writeManifestDir } from './kubectl-peer.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const outDir = join(root, 'bench/.out');
@@ -31,6 +35,8 @@ const { values } = parseArgs({
     'node-options': { type: 'string', default: '--max-old-space-size=160 --max-semi-space-size=4' },
     /** Write a heap snapshot of the agent (into bench/.out) after the idle period, to see what holds memory. */
     'heap-snapshot': { type: 'boolean', default: false },
+    /** Skip the kubectl peer (and Ladder's re-apply of an unchanged commit). */
+    'no-kubectl': { type: 'boolean', default: false },
   },
 });
 const sizes = values.sizes.split(',').map(Number);
@@ -49,6 +55,7 @@ if (!values['no-build']) {
   }
 }
 const cliMain = join(distDir, 'cli/main.js');
+const kubectl = values['no-kubectl'] ? undefined : buildKubectl(root);
 
 const cluster: ControlPlane = await startControlPlane({ reuse: false });
 const github: GitHubServer = await startGitHubServer();
@@ -117,6 +124,7 @@ async function measure(size: number): Promise<Record<string, unknown>> {
   const agent = startAgentProcess(cliMain, configFile, { ...podEnv, KUBECONFIG: '', NODE_OPTIONS: `${values['node-options']}${values['heap-snapshot'] ? ' --heapsnapshot-signal=SIGUSR2 --diagnostic-dir=' + outDir : ''}`, LADDER_POD_NAME: `bench-${size}` });
   try {
     const applying = await agent.waitForLog((l) => l.msg === 'applying manifest commit' && l.commit === sha, 120_000);
+    const applyStartRss = agent.samples.filter((x) => x.at <= applying.time).at(-1)?.rssMb ?? NaN;
     const read = agent.logs.find((l) => l.msg === 'read manifest commit' && l.commit === sha);
     const done = await agent.waitForLog((l) => l.commit === sha && (typeof l.ms === 'number' || typeof l.stage === 'string'), 600_000);
     if (typeof done.ms !== 'number') throw new Error(`the apply failed: ${done.msg}`);
@@ -125,6 +133,15 @@ async function measure(size: number): Promise<Record<string, unknown>> {
 
     // Let drift detection finish its first look at every object before measuring.
     await settle(agent, 120_000);
+    // Peak of the first apply, before anything else happens.
+    const peakRssMb = agent.peakRssMb();
+    const peak = agent.samples.reduce((a, b) => (b.rssMb > a.rssMb ? b : a), { at: 0, rssMb: 0 });
+    const applyEndRss = agent.samples.find((x) => x.at >= done.time)?.rssMb ?? NaN;
+    const peakPhase = peak.at < applying.time ? 'before the apply' : peak.at <= done.time ? 'during the apply' : `${((peak.at - done.time) / 1000).toFixed(1)} s after the apply (drift watches starting)`;
+    console.log(`RSS: sampled peak ${peak.rssMb.toFixed(0)} MB ${peakPhase}; ${applyStartRss.toFixed(0)} MB when the apply began, ${applyEndRss.toFixed(0)} MB when it ended`);
+    // Before the edits: the re-apply of an unchanged commit would stop at their conflicts (self-heal is off).
+    const peer = kubectl ? await sideBySide(size, repo, files, agent, ns) : undefined;
+    await settle(agent, 60_000);
     const latencies: number[] = [];
     for (let i = 0; i < edits; i++) {
       const name = `cm-${Math.floor((i * size) / edits)}`;
@@ -149,16 +166,13 @@ async function measure(size: number): Promise<Record<string, unknown>> {
     const minutes = (Date.now() - idleStart) / 60_000;
     const kubePerMinute = (after.ladder_kube_requests_total! - before.ladder_kube_requests_total!) / minutes;
     const githubPerMinute = (after.ladder_github_requests_total! - before.ladder_github_requests_total!) / minutes;
-    const peakRssMb = agent.peakRssMb();
-    const peak = agent.samples.reduce((a, b) => (b.rssMb > a.rssMb ? b : a), { at: 0, rssMb: 0 });
-    const applyEndRss = agent.samples.find((x) => x.at >= done.time)?.rssMb ?? NaN;
-    const peakPhase = peak.at < applying.time ? 'before the apply' : peak.at <= done.time ? 'during the apply' : `${((peak.at - done.time) / 1000).toFixed(1)} s after the apply (drift watches starting)`;
-    console.log(`RSS: sampled peak ${peak.rssMb.toFixed(0)} MB ${peakPhase}; ${applyEndRss.toFixed(0)} MB when the apply ended`);
+    const idleRss = agent.rssMb();
+    const peakRssAtEndMb = agent.peakRssMb();
     if (values['heap-snapshot']) {
       agent.child.kill('SIGUSR2');
       await new Promise((resolve) => setTimeout(resolve, 15_000));
     }
-    console.log(`idle: ${kubePerMinute.toFixed(1)} Kubernetes requests/min, ${githubPerMinute.toFixed(1)} GitHub requests/min; peak RSS ${peakRssMb.toFixed(0)} MB, now ${agent.rssMb().toFixed(0)} MB`);
+    console.log(`idle: ${kubePerMinute.toFixed(1)} Kubernetes requests/min, ${githubPerMinute.toFixed(1)} GitHub requests/min; peak RSS ${peakRssMb.toFixed(0)} MB (${applyStartRss.toFixed(0)} MB when the apply began), now ${idleRss.toFixed(0)} MB`);
     return {
       objects: size,
       files: Object.keys(files).length,
@@ -168,13 +182,19 @@ async function measure(size: number): Promise<Record<string, unknown>> {
       idlePerMinute: { kube: Number(kubePerMinute.toFixed(1)), github: Number(githubPerMinute.toFixed(1)) },
       kubeRequestsAtEnd: after.ladder_kube_requests_total,
       peakRssMb: Math.round(peakRssMb),
+      peakRssAtEndMb: Math.round(peakRssAtEndMb),
       peakPhase,
+      rssAtApplyStartMb: Math.round(applyStartRss),
       rssAtApplyEndMb: Math.round(applyEndRss),
+      rssIdleMb: Math.round(idleRss),
       loadAverage: loadavg()[0],
+      ...(peer ? { sideBySide: peer } : {}),
     };
   } finally {
     const code = await agent.stop();
     console.log(`agent exited with ${code}`);
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(join(outDir, `agent-${size}.log.jsonl`), agent.logs.map((l) => JSON.stringify(l)).join('\n') + '\n');
   }
 }
 
@@ -188,4 +208,35 @@ async function settle(agent: ReturnType<typeof startAgentProcess>, limitMs: numb
     if (now - last <= 4) return;
     last = now;
   }
+}
+
+/**
+ * kubectl's server-side apply of the same N objects into a fresh namespace of the
+ * same API server (a process per run: start-up and discovery included), then a
+ * re-apply with nothing changed; and Ladder's re-apply of an unchanged commit
+ * (a new commit that touches no manifest), from "applying" to its success line.
+ */
+async function sideBySide(size: number, repo: string, files: Record<string, string>, agent: ReturnType<typeof startAgentProcess>, ladderNs: string): Promise<Record<string, unknown>> {
+  const ns = await cluster.newNamespace(`kubectl-${size}`);
+  const dir = writeManifestDir(join(work, `kubectl-${size}`), files);
+  const args = kubectlApplyArgs(cluster.kubeconfigPath, ns, dir, join(work, 'kubectl-cache'));
+  const create = await runKubectl(kubectl!, args);
+  console.log(`kubectl apply --server-side (${create.lines} objects into ${ns}): ${create.ms} ms`);
+  const noop = await runKubectl(kubectl!, args);
+  console.log(`kubectl apply --server-side again, nothing changed: ${noop.ms} ms`);
+
+  const sha = await github.seed.commitFiles(repo, 'dev', { 'README.md': `re-apply ${Date.now()}\n` }, { silent: true });
+  const applying = await agent.waitForLog((l) => l.msg === 'applying manifest commit' && l.commit === sha, 120_000);
+  const done = await agent.waitForLog((l) => l.commit === sha && (typeof l.ms === 'number' || typeof l.stage === 'string'), 600_000);
+  if (typeof done.ms !== 'number') throw new Error(`the re-apply failed: ${done.msg}`);
+  const reapplyMs = done.time - applying.time;
+  const peakAfter = agent.peakRssMb();
+  console.log(`Ladder re-apply of an unchanged commit into ${ladderNs}: ${reapplyMs} ms (${done.msg}); peak RSS now ${peakAfter.toFixed(0)} MB`);
+  return {
+    kubectl: { applyMs: create.ms, objects: create.lines, noopApplyMs: noop.ms, namespace: ns },
+    ladderReapplyMs: reapplyMs,
+    ladderReapplyMessage: done.msg,
+    peakRssAfterReapplyMb: Math.round(peakAfter),
+    loadAverage: loadavg()[0],
+  };
 }

@@ -47,7 +47,7 @@ export async function buildTarget(
   }
   const target: Target = {
     key,
-    ref: { ...ref, ...(namespace ? { namespace } : {}) },
+    ref: ref.namespace === namespace ? ref : { ...ref, ...(namespace ? { namespace } : {}) },
     info,
     desired,
     commit,

@@ -94,7 +94,15 @@ export class DriftWatcher {
     const next = new Map<string, Target>();
     const build = (object: DesiredObject) => buildTarget(this.options.client, commit, object, (key) => this.targets.get(key), this.options.log);
     const targets = await mapLimit(objects, this.options.concurrency ?? 8, build);
-    for (const target of targets) if (target) next.set(target.key, target);
+    // Targets of one watch share its spec (thousands of copies of the same path and selector otherwise).
+    const specs = new Map<string, WatchSpec>([...this.targets.values()].map((t) => [t.watch.key, t.watch]));
+    for (const target of targets) {
+      if (!target) continue;
+      const spec = specs.get(target.watch.key);
+      if (spec) target.watch = spec;
+      else specs.set(target.watch.key, target.watch);
+      next.set(target.key, target);
+    }
     const previous = this.targets;
     this.targets = next;
     this.forgetStale();
