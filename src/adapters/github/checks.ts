@@ -60,3 +60,9 @@ async function findCheckRun(octokit: GitHubClient, repo: RepoRef, report: CheckR
   const { data } = await octokit.rest.checks.listForRef({ ...repo, ref: report.headSha, check_name: report.name, filter: 'latest', per_page: 100 });
   return data.check_runs.find((run) => run.external_id === report.externalId)?.id;
 }
+
+/** Whether `sha` has a check run named `name` (any state): one request. */
+export async function hasCheckRun(octokit: GitHubClient, repo: RepoRef, sha: string, name: string): Promise<boolean> {
+  const { data } = await octokit.rest.checks.listForRef({ ...repo, ref: sha, check_name: name, per_page: 1 });
+  return data.total_count > 0;
+}

@@ -6,13 +6,15 @@ export interface OpenPull {
   url: string;
   headSha: string;
   body: string;
+  /** Label names on the PR. */
+  labels: string[];
 }
 
 /** The open PR from `branch` into `base`, if any (GitHub allows at most one). */
 export async function findOpenPull(octokit: GitHubClient, repo: RepoRef, branch: string, base: string): Promise<OpenPull | undefined> {
   const { data } = await octokit.rest.pulls.list({ ...repo, head: `${repo.owner}:${branch}`, base, state: 'open', per_page: 10 });
   const pull = data.find((p) => p.head.ref === branch);
-  return pull ? { number: pull.number, url: pull.html_url, headSha: pull.head.sha, body: pull.body ?? '' } : undefined;
+  return pull ? { number: pull.number, url: pull.html_url, headSha: pull.head.sha, body: pull.body ?? '', labels: labelNames(pull.labels) } : undefined;
 }
 
 /**
@@ -26,7 +28,7 @@ export async function openPull(
 ): Promise<{ pull: OpenPull; created: boolean }> {
   try {
     const { data } = await octokit.rest.pulls.create({ ...repo, head: input.branch, base: input.base, title: input.title, body: input.body });
-    return { pull: { number: data.number, url: data.html_url, headSha: data.head.sha, body: data.body ?? '' }, created: true };
+    return { pull: { number: data.number, url: data.html_url, headSha: data.head.sha, body: data.body ?? '', labels: labelNames(data.labels) }, created: true };
   } catch (error) {
     if (!isUnprocessable(error, /already exists/i)) throw error;
     const existing = await findOpenPull(octokit, repo, input.branch, input.base);
@@ -74,4 +76,8 @@ export async function requestReviewers(
     if (isUnprocessable(error)) return `GitHub refused the reviewers: ${errorMessage(error).split('\n', 1)[0]}`;
     throw error;
   }
+}
+
+function labelNames(labels: readonly ({ name?: string } | string)[] | undefined): string[] {
+  return (labels ?? []).flatMap((label) => (typeof label === 'string' ? [label] : label.name ? [label.name] : []));
 }

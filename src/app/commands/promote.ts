@@ -35,6 +35,6 @@ export async function promoteCommand(run: CommandRun, environment: string): Prom
     case 'invalid':
       return `Cannot promote ${version} to \`${environment}\`: ${outcome.message}. The check run on that commit has the details.`;
     case 'failed':
-      return `Promoting ${version} to \`${environment}\` failed: ${outcome.message}. Nothing half-written was left; try \`/ladder promote ${environment}\` again.`;
+      return `Promoting ${version} to \`${environment}\` failed: ${outcome.message}. Branches only ever move to whole commits; try \`/ladder promote ${environment}\` again to complete it.`;
   }
 }

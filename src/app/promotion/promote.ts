@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { hasCheckRun } from '../../adapters/github/checks.js';
 import { describeGitHubError } from '../../adapters/github/errors.js';
 import { deleteBranch } from '../../adapters/github/manifest-repo.js';
 import { addLabels, commentOnPull, openPull, requestReviewers, updatePull, type OpenPull } from '../../adapters/github/pulls.js';
@@ -12,7 +13,7 @@ import type { RenderedFile } from '../../core/render/render.js';
 import { promotionState, type PromotionContext } from './context.js';
 import { promotionBody } from './body.js';
 import { prepare } from './prepare.js';
-import { reportConfigProblems, reportInvalidManifests, reportOutcome, reportRenderError, reportValidation } from './reports.js';
+import { reportConfigProblems, reportInvalidManifests, reportOutcome, reportRenderError, reportValidation, validateCheckName } from './reports.js';
 import { loadServiceConfig, type ServiceConfig } from './service-config.js';
 import { writePromotionBranch, type WriteResult } from './write.js';
 
@@ -67,7 +68,7 @@ export async function promote(ctx: PromotionContext, request: PromotionRequest, 
       await reportOutcome(octokit, request.codeRepo, request.sourceSha, environment.name, {
         conclusion: 'failure',
         title: `Promotion to ${environment.name} failed`,
-        summary: `Ladder could not finish the promotion: ${reason}. Nothing half-written was left; re-run by redelivering the webhook or with \`/ladder promote ${environment.name}\`.`,
+        summary: `Ladder could not finish the promotion: ${reason}. Branches only ever move to whole commits, and the next attempt completes whatever this one left (a pull request without its labels or check run); re-run by redelivering the webhook or with \`/ladder promote ${environment.name}\`.`,
       }).catch(() => undefined);
       return { kind: 'failed', message: reason };
     }
@@ -173,8 +174,16 @@ async function publish(ctx: PromotionContext, log: Logger, request: PromotionReq
   const { config, environment, manifestRepo } = resolved;
   const env = environment.name;
   const { written } = p;
-  // Already promoted, unless an earlier delivery moved the branch but could not rewrite the body.
-  if (written.kind === 'already' && written.pull && parseTrailers(written.pull.body)?.sourceSha === request.sourceSha) {
+  const envLabel = `env:${env}`;
+  // Already promoted, unless an earlier delivery failed part way: after moving the branch (body not rewritten)
+  // or after opening the PR (label or ladder/validate missing). Then this delivery completes it.
+  if (
+    written.kind === 'already' &&
+    written.pull &&
+    parseTrailers(written.pull.body)?.sourceSha === request.sourceSha &&
+    written.pull.labels.includes(envLabel) &&
+    (await hasCheckRun(octokit, manifestRepo, written.commit, validateCheckName))
+  ) {
     return { kind: 'unchanged', message: `already promoted in #${written.pull.number}`, pullRequest: pullRef(written.pull) };
   }
   const body = await promotionBody(ctx, {
@@ -211,8 +220,9 @@ async function publish(ctx: PromotionContext, log: Logger, request: PromotionReq
     }).catch(() => undefined);
     return { kind: 'failed', message: reason };
   }
+  // Labels are added when missing, not only on creation: a delivery that failed just after opening the PR left none.
+  if (created || !pull.labels.includes(envLabel)) await addLabels(octokit, manifestRepo, pull.number, [envLabel, ...environment.labels]);
   if (created) {
-    await addLabels(octokit, manifestRepo, pull.number, [`env:${env}`, ...environment.labels]);
     const note = await requestReviewers(octokit, manifestRepo, pull.number, { users: environment.reviewers?.users ?? [], teams: environment.reviewers?.teams ?? [] });
     if (note) log.warn(note);
   }
