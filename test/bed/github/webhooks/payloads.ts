@@ -117,7 +117,7 @@ export async function pullRequestPayload(
     // snapshot of the description (it requires labels' `archived_by`, which the
     // description this server is checked against does not allow). The runtime
     // contract check against x-webhooks is the one that decides.
-    pull_request: withWebhookTeams(await pullRequest(bed, repo, pull)) as unknown as Schemas['pull-request-webhook'],
+    pull_request: withWebhookTeams(await pullRequest(bed, repo, pull), action) as unknown as Schemas['pull-request-webhook'],
     repository: webhookRepository(bed, repo),
     sender: simpleUser(bed.urls, sender) as Schemas['simple-user'],
     ...installationOf(bed, repo),
@@ -189,7 +189,7 @@ export function pullRequestReviewPayload(bed: Bed, repo: RepoState, pull: PullSt
     action: 'submitted' as const,
     review: { ...pullRequestReview(bed, repo, review), state: review.state.toLowerCase() },
     // Review events carry the list shape of the pull request (no mergeability or stats).
-    pull_request: withWebhookTeams(pullRequestSimple(bed, repo, pull)),
+    pull_request: pullRequestSimple(bed, repo, pull),
     repository: webhookRepository(bed, repo),
     sender: simpleUser(bed.urls, review.user),
     ...installationOf(bed, repo),
@@ -234,11 +234,16 @@ export function labelPayload(bed: Bed, repo: RepoState, state: LabelState, actio
   } as Schemas['webhook-label-created'] | Schemas['webhook-label-deleted'];
 }
 
+/** Actions whose description lists requested teams in REST's team shape; the others use the webhook `Team`. */
+const restTeamActions = new Set(['opened', 'closed', 'edited', 'reopened', 'converted_to_draft']);
+
 /**
- * Webhooks describe requested teams with their own `Team` shape: REST's
- * `notification_setting` and `type` are not in it, `parent` always is.
+ * GitHub's description gives `pull_request` webhooks two shapes of requested
+ * team, by action: REST's (with `notification_setting` and `type`, without
+ * `parent`), or the webhook `Team` (with `parent`, without those two).
  */
-function withWebhookTeams<T extends { requested_teams: Array<Record<string, unknown>> }>(pull: T): T {
-  const requested_teams = pull.requested_teams.map(({ notification_setting: _setting, type: _type, ...team }) => ({ parent: null, ...team }));
+function withWebhookTeams<T extends { requested_teams: Array<Record<string, unknown>> }>(pull: T, action: string): T {
+  const requested_teams = pull.requested_teams.map(({ notification_setting, type, parent: _parent, ...team }) =>
+    restTeamActions.has(action) ? { ...team, notification_setting, type } : { ...team, parent: null });
   return { ...pull, requested_teams };
 }
