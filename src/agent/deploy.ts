@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { KubeClient } from '../adapters/kube/client.js';
+import type { KubeClient, ObjectRef } from '../adapters/kube/client.js';
 import type { AlertSink } from './alerts.js';
 import type { AgentConfig } from './config.js';
 import { DriftWatcher } from './drift/watcher.js';
@@ -33,37 +33,54 @@ export function createKubeDeployer(kube: KubeClient, config: AgentConfig, deps: 
         const more = foreign.length > 1 ? ` (and ${foreign.length - 1} more)` : '';
         return { ok: false, stage: 'apply', description: `Nothing applied: ${foreign[0]}${more}` };
       }
-      const outcome = await applyCommit(
-        kube,
-        { commit: snapshot.commit, files: snapshot.files },
-        {
-          inventory: { namespace: config.agentNamespace, name: config.environment },
-          defaultNamespace: config.namespaces[0],
-          force: config.apply.forceConflicts,
-          concurrency: config.apply.concurrency,
-          prune: config.prune.enabled
-            ? { allowEmpty: config.prune.allowEmpty, maxPrune: config.prune.maxDeletions, override: config.prune.allowOverLimit, namespaces: config.prune.namespaces }
-            : false,
-          signal,
-        },
-      );
-      log.info({ status: outcome.status, writes: outcome.writes, requests: outcome.requests, pruned: outcome.prune?.pruned.length ?? 0 }, outcome.message);
-      if (outcome.status !== 'applied') return { ok: false, stage: 'apply', description: capitalise(outcome.message) };
-      await drift.setDesired(
-        snapshot.commit,
-        // The server's answers are the drift snapshots: no dry-run of the whole set again.
-        outcome.desired.map((object, index) => {
-          const applied = outcome.objects[index]?.applied;
-          return { ref: object.ref, desired: object.object, file: object.file, ...(applied ? { applied } : {}) };
-        }),
-      );
-      const health = await checkHealth(kube, outcome.desired.map((object) => object.ref), { timeoutMs: config.intervals.healthTimeoutSeconds * 1000, signal });
+      const applied = await applyAndWatch(kube, config, drift, snapshot, signal, log);
+      if ('failure' in applied) return applied.failure;
+      const health = await checkHealth(kube, applied.refs, { timeoutMs: config.intervals.healthTimeoutSeconds * 1000, signal });
       if (!health.ok) return { ok: false, stage: 'health', description: health.description };
-      const pruneProblem = describePruneProblem(outcome);
-      if (pruneProblem) return { ok: false, stage: 'apply', description: `Applied, but ${pruneProblem}` };
-      return { ok: true, description: `${capitalise(outcome.message)}${health.description ? `; ${health.description}` : ''}` };
+      if (applied.pruneProblem) return { ok: false, stage: 'apply', description: `Applied, but ${applied.pruneProblem}` };
+      return { ok: true, description: `${capitalise(applied.message)}${health.description ? `; ${health.description}` : ''}` };
     },
   };
+}
+
+/**
+ * Applies the commit and hands the objects, with the server's answers, to the
+ * drift watcher. Only refs and words come back, so the outcome's records of
+ * every object are not held while health is awaited (drift keeps what it needs).
+ */
+async function applyAndWatch(
+  kube: KubeClient,
+  config: AgentConfig,
+  drift: DriftWatcher,
+  snapshot: SourceSnapshot,
+  signal: AbortSignal,
+  log: Logger,
+): Promise<{ failure: DeployOutcome } | { refs: ObjectRef[]; message: string; pruneProblem: string | undefined }> {
+  const outcome = await applyCommit(
+    kube,
+    { commit: snapshot.commit, files: snapshot.files },
+    {
+      inventory: { namespace: config.agentNamespace, name: config.environment },
+      defaultNamespace: config.namespaces[0],
+      force: config.apply.forceConflicts,
+      concurrency: config.apply.concurrency,
+      prune: config.prune.enabled
+        ? { allowEmpty: config.prune.allowEmpty, maxPrune: config.prune.maxDeletions, override: config.prune.allowOverLimit, namespaces: config.prune.namespaces }
+        : false,
+      signal,
+    },
+  );
+  log.info({ status: outcome.status, writes: outcome.writes, requests: outcome.requests, pruned: outcome.prune?.pruned.length ?? 0 }, outcome.message);
+  if (outcome.status !== 'applied') return { failure: { ok: false, stage: 'apply', description: capitalise(outcome.message) } };
+  await drift.setDesired(
+    snapshot.commit,
+    // The server's answers are the drift snapshots: no dry-run of the whole set again.
+    outcome.desired.map((object, index) => {
+      const applied = outcome.objects[index]?.applied;
+      return { ref: object.ref, desired: object.object, file: object.file, ...(applied ? { applied } : {}) };
+    }),
+  );
+  return { refs: outcome.desired.map((object) => object.ref), message: outcome.message, pruneProblem: describePruneProblem(outcome) };
 }
 
 /** The cluster does not match Git when prune was blocked or failed: the deployment says so. */

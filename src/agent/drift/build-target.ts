@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { KubeClient, KubeObject, ObjectRef } from '../../adapters/kube/client.js';
 import { canonicalJson } from '../../core/drift/index.js';
 import { applyAsLadder } from './apply.js';
-import { identityOfObject, newer, watchFor, type Target } from './target.js';
+import { identityOfObject, keep, newer, watchFor, type Kept, type Target } from './target.js';
 
 export interface DesiredObject {
   ref: ObjectRef;
@@ -36,10 +36,11 @@ export async function buildTarget(
   const key = identityOfObject(ref.apiVersion, ref.kind, namespace, ref.name);
   const old = previousTarget(key);
   // Unchanged since the last commit: its snapshot still holds, no need to ask the server again.
-  let snapshot = object.applied ?? (old && canonicalJson(old.desired) === canonicalJson(desired) ? old.snapshot : undefined);
+  const applied = object.applied ? keep(object.applied) : undefined;
+  let snapshot: Kept | undefined = applied ?? (old && canonicalJson(old.desired) === canonicalJson(desired) ? old.snapshot : undefined);
   if (!snapshot) {
     try {
-      snapshot = await applyAsLadder(client, ref, info, desired, { dryRun: true });
+      snapshot = keep(await applyAsLadder(client, ref, info, desired, { dryRun: true }));
     } catch (error) {
       log?.warn({ object: key, error: (error as Error).message }, 'drift: dry-run apply failed; not watched');
       return undefined;
@@ -53,7 +54,7 @@ export async function buildTarget(
     commit,
     snapshot,
     watch: watchFor(ref, info, desired),
-    live: object.applied ? newer(old?.live, object.applied) : old?.live,
+    live: applied ? newer(old?.live, applied) : old?.live,
   };
   if (object.file) target.file = object.file;
   if (old) Object.assign(target, { previous: old.previous, incident: old.incident, signature: old.signature, lastHealAt: old.lastHealAt });

@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../adapters/clock/clock.js';
-import type { KubeClient } from '../../adapters/kube/client.js';
+import type { KubeClient, KubeObject } from '../../adapters/kube/client.js';
 import { compareWithSnapshot } from '../../core/drift/index.js';
 import type { AlertSink, DriftIncident, SelfHealResult } from '../alerts.js';
 import { applyAsLadder, readLive } from './apply.js';
 import { isDrift, openIncident, resolveIncident, signatureOf, updateIncident } from './incident.js';
-import { managedFieldsOnly, partOfLabel, type Target } from './target.js';
+import { keep, managedFieldsOnly, partOfLabel, unpack, type Target } from './target.js';
 
 export interface EvaluationContext {
   client: KubeClient;
@@ -31,7 +31,9 @@ export async function evaluateTarget(target: Target, context: EvaluationContext)
   if (target.live === undefined) return;
   if (target.live === null) await confirmGone(target, context);
   const now = context.clock.now();
-  const result = compareWithSnapshot(target.snapshot, target.live ?? undefined, { previous: target.previous });
+  const snapshot = unpack(target.snapshot);
+  const live = target.live === target.snapshot ? snapshot : unpack(target.live);
+  const result = compareWithSnapshot(snapshot, live, { previous: target.previous });
   if (!isDrift(result)) {
     if (!target.incident) return;
     const incident = target.incident;
@@ -47,7 +49,7 @@ export async function evaluateTarget(target: Target, context: EvaluationContext)
   let incident: DriftIncident | undefined;
   if (!target.incident) incident = openIncident(input, result, now);
   else if (signature !== target.signature) incident = updateIncident(target.incident, result, now, target.commit);
-  const heal = context.selfHeal ? await healIfDue(target, context) : undefined;
+  const heal = context.selfHeal ? await healIfDue(target, live, context) : undefined;
   if (!incident && !heal) return;
   incident ??= { ...target.incident!, observedAt: now, revision: target.incident!.revision + 1 };
   if (heal) incident.selfHeal = heal;
@@ -61,13 +63,13 @@ export async function evaluateTarget(target: Target, context: EvaluationContext)
 async function confirmGone(target: Target, context: EvaluationContext): Promise<void> {
   const live = await readLive(context.client, target.ref, target.info);
   if (!live) return;
-  target.live = live;
+  target.live = keep(live);
   const partOf = target.desired.metadata?.labels?.[partOfLabel];
   if (partOf && live.metadata?.labels?.[partOfLabel] !== partOf) context.watchStray(target);
 }
 
 /** Re-applies the desired object; at most once per healIntervalMs per object, retried after that. */
-async function healIfDue(target: Target, context: EvaluationContext): Promise<SelfHealResult | undefined> {
+async function healIfDue(target: Target, live: KubeObject | undefined, context: EvaluationContext): Promise<SelfHealResult | undefined> {
   const now = context.clock.now().getTime();
   const wait = (target.lastHealAt ?? -Infinity) + context.healIntervalMs - now;
   if (wait > 0) {
@@ -76,9 +78,9 @@ async function healIfDue(target: Target, context: EvaluationContext): Promise<Se
   }
   target.lastHealAt = now;
   try {
-    const answer = await applyAsLadder(context.client, target.ref, target.info, target.desired);
+    const answer = keep(await applyAsLadder(context.client, target.ref, target.info, target.desired));
     target.snapshot = answer;
-    target.previous = managedFieldsOnly(target.live);
+    target.previous = managedFieldsOnly(live);
     target.live = answer;
     context.log?.info({ object: target.key }, 'drift healed: re-applied');
     return { ok: true, at: context.clock.now() };

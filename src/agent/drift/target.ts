@@ -14,11 +14,11 @@ export interface Target {
   file?: string;
   commit: string;
   /** The server's answer when Ladder applied (or dry-ran) the desired object. */
-  snapshot: KubeObject;
+  snapshot: Kept;
   /** Which watch sees it. */
   watch: WatchSpec;
-  /** Live object; null when it is gone or left the selection, undefined until first seen. */
-  live: KubeObject | null | undefined;
+  /** Live object; null when it is gone or left the selection, undefined until first seen. The same Kept as `snapshot` while it is the apply's answer. */
+  live: Kept | null | undefined;
   /** managedFields of the version before `live`, to tell who removed a field. */
   previous?: KubeObject;
   incident?: DriftIncident;
@@ -68,14 +68,34 @@ function selected(path: string, selector: WatchSpec['selector']): WatchSpec {
   return { key: `${path}?${selector.labelSelector ?? ''}&${selector.fieldSelector ?? ''}`, path, selector };
 }
 
+/**
+ * A version of an object as its JSON text, parsed only when judged: thousands
+ * of watched objects sit idle, and a parsed ConfigMap with its managedFields
+ * takes about five times the memory of its text.
+ */
+export interface Kept {
+  readonly text: string;
+  readonly resourceVersion: string | undefined;
+}
+
+export function keep(object: KubeObject): Kept {
+  return { text: JSON.stringify(object), resourceVersion: object.metadata?.resourceVersion };
+}
+
+export function unpack(kept: Kept): KubeObject;
+export function unpack(kept: Kept | null | undefined): KubeObject | undefined;
+export function unpack(kept: Kept | null | undefined): KubeObject | undefined {
+  return kept ? (JSON.parse(kept.text) as KubeObject) : undefined;
+}
+
 /** Keeps only what attribution reads from an older version. */
 export function managedFieldsOnly(object: KubeObject | null | undefined): KubeObject | undefined {
   return object ? { metadata: { managedFields: object.metadata?.managedFields ?? [] } } : undefined;
 }
 
 /** The newer of two versions of an object, by etcd revision when both are numbers; else the second. */
-export function newer(a: KubeObject | null | undefined, b: KubeObject): KubeObject {
-  const left = Number(a?.metadata?.resourceVersion);
-  const right = Number(b.metadata?.resourceVersion);
+export function newer(a: Kept | null | undefined, b: Kept): Kept {
+  const left = Number(a?.resourceVersion);
+  const right = Number(b.resourceVersion);
   return a && Number.isSafeInteger(left) && Number.isSafeInteger(right) && left > right ? a : b;
 }

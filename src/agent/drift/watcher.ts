@@ -9,7 +9,7 @@ import { mapLimit } from './map-limit.js';
 import { evaluateTarget, type EvaluationContext } from './evaluate.js';
 import { resolveIncident } from './incident.js';
 import { WatchGroup } from './watch-group.js';
-import { byName, identityOfLive, managedFieldsOnly, type Target, type WatchSpec } from './target.js';
+import { byName, identityOfLive, keep, managedFieldsOnly, unpack, type Target, type WatchSpec } from './target.js';
 
 export type { DesiredObject } from './build-target.js';
 
@@ -166,7 +166,7 @@ export class DriftWatcher {
     const target = key ? this.targets.get(key) : undefined;
     if (!target) return;
     if (type === 'DELETED') {
-      target.previous = managedFieldsOnly(target.live) ?? target.previous;
+      target.previous = managedFieldsOnly(unpack(target.live)) ?? target.previous;
       target.live = null;
     } else {
       this.observe(target, object);
@@ -184,11 +184,11 @@ export class DriftWatcher {
     for (const target of this.targets.values()) {
       if (target.watch.key !== watchKey) continue;
       const live = seen.get(target.key);
-      if (live && live.metadata?.resourceVersion === target.live?.metadata?.resourceVersion) continue;
+      if (live && live.metadata?.resourceVersion === target.live?.resourceVersion) continue;
       if (!live && target.live === null) continue;
       if (live) this.observe(target, live);
       else {
-        target.previous = managedFieldsOnly(target.live);
+        target.previous = managedFieldsOnly(unpack(target.live));
         target.live = null;
       }
       this.markDirty(target);
@@ -201,16 +201,18 @@ export class DriftWatcher {
    * commit's own changes are not taken for drift.
    */
   private observe(target: Target, object: KubeObject): void {
-    if (appliedBetween(target.live ?? undefined, object)) target.snapshot = object;
-    target.previous = managedFieldsOnly(target.live);
-    target.live = object;
+    const before = unpack(target.live);
+    const kept = keep(object);
+    if (appliedBetween(before, object)) target.snapshot = kept;
+    target.previous = managedFieldsOnly(before);
+    target.live = kept;
   }
 
   /** A new object in a group that is already watching: read it once. */
   private seed(target: Target): void {
     this.track(
       readLive(this.options.client, target.ref, target.info).then((live) => {
-        if (target.live === undefined) target.live = live ?? null;
+        if (target.live === undefined) target.live = live ? keep(live) : null;
         this.markDirty(target);
       }),
     );
