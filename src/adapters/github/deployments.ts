@@ -108,16 +108,29 @@ export async function previousSuccessfulDeployment(
   return undefined;
 }
 
+const comparePageSize = 100;
+/** Pages of a comparison read at most (the newest ones): 1,000 commits between two deployments. */
+const maxComparePages = 10;
+
 /**
  * Ladder versions of `environment` that reached it between two deployed
  * commits, newest per service first: a manifest repository shared by
- * services can deploy several promotions at once. One compare request.
+ * services can deploy several promotions at once. One compare request, more
+ * only past 100 commits: GitHub pages a comparison oldest first, so the
+ * newest versions are on its last pages.
  */
 export async function ladderVersionsBetween(octokit: GitHubClient, repo: RepoRef, base: string, head: string, environment: string): Promise<LadderVersion[]> {
   if (base === head) return [];
-  const { data } = await octokit.rest.repos.compareCommitsWithBasehead({ ...repo, basehead: `${base}...${head}`, per_page: 100 });
+  const compare = async (page: number) =>
+    (await octokit.rest.repos.compareCommitsWithBasehead({ ...repo, basehead: `${base}...${head}`, per_page: comparePageSize, page })).data;
+  const first = await compare(1);
+  const lastPage = Math.ceil(first.total_commits / comparePageSize);
+  // Newest first: the last pages down, then the first page already read.
+  const newestFirst: typeof first.commits = [];
+  for (let page = lastPage; page >= Math.max(2, lastPage - maxComparePages + 2); page--) newestFirst.push(...[...(await compare(page)).commits].reverse());
+  newestFirst.push(...[...first.commits].reverse());
   const versions = new Map<string, LadderVersion>();
-  for (const commit of [...data.commits].reverse()) {
+  for (const commit of newestFirst) {
     const trailers = parseTrailers(commit.commit.message);
     if (!trailers || trailers.environment !== environment || versions.has(trailers.service)) continue;
     versions.set(trailers.service, { commit: commit.sha, trailers });
