@@ -15,6 +15,11 @@ export interface GitHubClientOptions {
   onRequest?: () => void;
   /** plugin-retry's base delay; tests shorten it. */
   retryAfterBaseValue?: number;
+  /**
+   * Longest wait for one call, its retries included (default 30 s). fetch has no timeout of its
+   * own: a hung connection would stop the loop (and shutdown, which waits for it) indefinitely.
+   */
+  requestTimeoutMs?: number;
 }
 
 /**
@@ -49,6 +54,13 @@ export async function createAgentGitHub(github: AgentConfig['github'], options: 
     const token = github.token ?? (await readSecretFile(github.tokenPath!, 'GitHub token')).trim();
     octokit = new AgentOctokit({ ...common, auth: token });
   }
+  const timeoutMs = options.requestTimeoutMs ?? 30_000;
+  // Registered last, so it wraps the retry and auth hooks and the limit covers the whole call. The
+  // options object is changed in place: the hooks inside were bound to it, not to a copy.
+  octokit.hook.wrap('request', (request, requestOptions) => {
+    requestOptions.request = { ...requestOptions.request, signal: requestOptions.request?.signal ?? AbortSignal.timeout(timeoutMs) };
+    return request(requestOptions);
+  });
   if (options.onRequest) {
     const onRequest = options.onRequest;
     octokit.hook.before('request', () => onRequest());

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { writeFile, mkdtemp } from 'node:fs/promises';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -51,6 +52,24 @@ async function newSource(apiUrl: string, events: { down: SourceOutage[]; up: Sou
 }
 
 describe('agent source: following the environment branch', () => {
+  it('gives up on a GitHub that accepts the connection but never answers, instead of hanging the loop', async () => {
+    const held = new Set<Socket>();
+    const silent = createServer((socket) => void held.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const octokit = await createAgentGitHub({ apiUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, token: 'ghs_test' }, { requestTimeoutMs: 500 });
+      const source = new BranchSource(octokit, { owner: 'shop', repo: 'checkout-manifests', branch: 'dev', path: 'manifests', metrics: new AgentMetrics(), log: testLogger() });
+      const started = Date.now();
+      const result = await Promise.race([source.poll(), new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 5000).unref())]);
+      assert.ok(result !== 'hung', 'the poll still waits after 5 s');
+      assert.equal(result.kind, 'failed');
+      assert.ok(Date.now() - started < 3000, `took ${Date.now() - started} ms`);
+    } finally {
+      for (const socket of held) socket.destroy();
+      silent.close();
+    }
+  });
+
   it('reads the manifests under the path, and an unchanged branch is a 304 that costs no rate limit', async () => {
     const { source, metrics } = await newSource(github.url, { down: [], up: [] });
     const first = await source.poll();
