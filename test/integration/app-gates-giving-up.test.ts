@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { pino } from 'pino';
+import { Probot } from 'probot';
+import { ladderOctokit } from '../../src/adapters/github/octokit.js';
+import { createAppDeps } from '../../src/app/deps.js';
+import { createLadderApp } from '../../src/app/index.js';
 import { startAppHarness, type AppHarness } from '../support/app-harness.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { openHandMadePromotion, statusesOn } from '../support/promotion-fixtures.js';
@@ -67,6 +72,54 @@ describe('gates stop retrying a failure that does not pass', () => {
       harness.github.webhooks.deliveries.filter((d) => d.event === 'pull_request' && d.action === 'opened' && d.body.includes(pull.headSha)).at(-1)!.id,
     );
     await harness.settled();
+    assert.equal((await statusesOn(harness.github, repos.manifestRepo, pull.headSha))['ladder/lock'], 'success: Not locked');
+  });
+});
+
+describe('gates after a restart', () => {
+  let harness: AppHarness;
+
+  before(async () => {
+    harness = await startAppHarness({ clock: new ManualClock('2026-01-05T08:00:00Z') });
+  });
+
+  after(async () => {
+    await harness.stop();
+  });
+
+  it('one installation the App cannot act for does not stop the re-evaluation of the others', async () => {
+    // Installed first, so listed first: its token cannot be had (a suspended installation, say).
+    const broken = await harness.createService({ service: 'gone', codeRepo: 'aaa-suspended/gone', manifestRepo: 'aaa-suspended/gone-manifests', config: plain('gone') });
+    const repos = await harness.createService({ service: 'kept', config: plain('kept') });
+    const brokenId = harness.github.installations.idFor(broken.manifestRepo);
+    assert.notEqual(brokenId, harness.github.installations.idFor(repos.manifestRepo));
+    // The running App never hears of the pull request (its webhooks go nowhere).
+    harness.github.webhooks.url = 'http://127.0.0.1:9/nowhere';
+    const pull = await openHandMadePromotion(harness.github, { ...repos, service: 'kept', environment: 'dev', image });
+    await harness.github.webhooks.settled().catch(() => undefined);
+    harness.github.webhooks.url = harness.appUrl;
+    const suspended = harness.github.faults.add({
+      route: 'POST /app/installations/{installation_id}/access_tokens',
+      status: 403,
+      message: 'This installation has been suspended',
+      times: Infinity,
+      match: (r) => r.params.installation_id === String(brokenId),
+    });
+
+    const deps = createAppDeps({ clock: new ManualClock('2026-01-05T08:30:00Z'), log: pino({ level: 'silent' }), retry: { secondaryLimitRetries: 1, retryAfterUnitMs: 5 } });
+    const probot = new Probot({
+      appId: harness.github.app.id,
+      privateKey: harness.github.app.privateKey,
+      secret: harness.github.app.webhookSecret,
+      baseUrl: harness.github.url,
+      log: pino({ level: 'silent' }),
+      Octokit: ladderOctokit({ retryBaseMs: 5, retries: 3, retryAfterUnitMs: 5, writeSpacingMs: 0 }),
+    });
+    await probot.load(createLadderApp(deps));
+    await deps.queue.idle();
+    suspended.remove();
+
+    assert.ok(suspended.hits >= 1, 'the broken installation was tried');
     assert.equal((await statusesOn(harness.github, repos.manifestRepo, pull.headSha))['ladder/lock'], 'success: Not locked');
   });
 });

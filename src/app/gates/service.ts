@@ -89,14 +89,19 @@ export class GateService {
     const installations = await appClient.paginate(appClient.rest.apps.listInstallations, { per_page: 100 });
     let queued = 0;
     for (const installation of installations) {
-      const octokit = retryRateLimits((await this.app.auth(installation.id)) as unknown as GitHubClient, this.deps.retry);
-      const repositories = await octokit.paginate(octokit.rest.apps.listReposAccessibleToInstallation, { per_page: 100 });
-      for (const repository of repositories) {
-        if (repository.archived) continue;
-        const repo = { owner: repository.owner.login, repo: repository.name };
-        const pulls = await openPromotionPulls(octokit, repo);
-        for (const pull of pulls) void this.enqueue(installation.id, octokit, repo, pull, 'evaluate');
-        queued += pulls.length;
+      // One installation failing (suspended, or GitHub failing for it) must not leave the others' pull requests unchecked.
+      try {
+        const octokit = retryRateLimits((await this.app.auth(installation.id)) as unknown as GitHubClient, this.deps.retry);
+        const repositories = await octokit.paginate(octokit.rest.apps.listReposAccessibleToInstallation, { per_page: 100 });
+        for (const repository of repositories) {
+          if (repository.archived) continue;
+          const repo = { owner: repository.owner.login, repo: repository.name };
+          const pulls = await openPromotionPulls(octokit, repo);
+          for (const pull of pulls) void this.enqueue(installation.id, octokit, repo, pull, 'evaluate');
+          queued += pulls.length;
+        }
+      } catch (error) {
+        this.log.error({ err: { message: describeGitHubError(error) }, installation: installation.id }, 'Re-evaluating the promotion pull requests of an installation after start failed');
       }
     }
     this.log.info({ installations: installations.length, pulls: queued }, 'Re-evaluating open promotion pull requests after start');
