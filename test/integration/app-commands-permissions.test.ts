@@ -54,7 +54,7 @@ describe('App: who may run /ladder commands', () => {
     await helpers.comment(codeRepo, pull, 'paul', '/ladder lock prd hold on');
     await helpers.comment(codeRepo, pull, 'reader', '/ladder lock prd hold on');
     const replies = (await helpers.replies(codeRepo, pull)).slice(before);
-    assert.match(replies[0] ?? '', /Sorry @dev, I did not run `\/ladder lock prd hold on`: you are not one of `prd`'s commenters\. Commands for `prd` need write access to `shop\/checkout` and being @lead or a member of @shop\/release-managers\./);
+    assert.match(replies[0] ?? '', /Sorry @dev, I did not run `\/ladder lock prd hold on`: you are not one of `prd`'s commenters\. Commands for `prd` need write access to `shop\/checkout` and being `@lead` or a member of `@shop\/release-managers`\./);
     assert.match(replies[1] ?? '', /Sorry @paul/);
     assert.match(replies[2] ?? '', /Sorry @reader.*you do not have write access/, 'a team member still needs write access');
     assert.deepEqual(await helpers.labels(manifestRepo), []);
@@ -74,7 +74,7 @@ describe('App: who may run /ladder commands', () => {
     await helpers.comment(codeRepo, pull, 'reader', '/ladder help');
     const [reply] = (await helpers.replies(codeRepo, pull)).slice(before);
     assert.match(reply ?? '', /\| `\/ladder rollback <env> \[to <sha>\]` \|/);
-    assert.match(reply ?? '', /Environments: `dev`, `stg`, `prd` \(only @lead, @shop\/release-managers\)\./);
+    assert.match(reply ?? '', /Environments: `dev`, `stg`, `prd` \(only `@lead`, `@shop\/release-managers`\)\./);
     assert.doesNotMatch(reply ?? '', /Sorry/);
   });
 });

@@ -10,7 +10,7 @@ describe('command replies', () => {
       'Sorry @ana, I did not run `/ladder lock stg x`: you do not have write access to `shop/checkout`. Commands for `stg` need write access to `shop/checkout`. Nothing was changed.',
     );
     const prd = { repo: 'shop/checkout', users: ['lead', 'cto'], teams: ['shop/release'], restricted: true };
-    assert.match(refusalReply('ana', '/ladder rollback prd', 'prd', prd, 'not-a-commenter'), /you are not one of `prd`'s commenters\. Commands for `prd` need write access to `shop\/checkout` and being @lead, @cto or a member of @shop\/release\./);
+    assert.match(refusalReply('ana', '/ladder rollback prd', 'prd', prd, 'not-a-commenter'), /you are not one of `prd`'s commenters\. Commands for `prd` need write access to `shop\/checkout` and being `@lead`, `@cto` or a member of `@shop\/release`\./);
     const empty = { repo: 'shop/checkout', users: [], teams: [], restricted: true };
     assert.match(refusalReply('ana', '/ladder promote prd', 'prd', empty, 'not-a-commenter'), /limited to the environment's `commenters`, and that list is empty/);
     assert.match(refusalReply('ana', '/ladder diff', undefined, open, 'no-write-access'), /Commands need write access to `shop\/checkout`\./);

@@ -69,7 +69,7 @@ export async function runCommands(run: CommandRun, parsed: readonly ParsedLine[]
   if (wantHelp) {
     const environments = run.target.config.environments;
     const restricted = Object.fromEntries(
-      environments.flatMap((env) => (env.commenters ? [[env.name, [...env.commenters.users, ...env.commenters.teams].map((who) => `@${who}`)]] : [])),
+      environments.flatMap((env) => (env.commenters ? [[env.name, [...env.commenters.users, ...env.commenters.teams].map((who) => `\`@${who}\``)]] : [])),
     );
     sections.push(commandHelp(environments.map((env) => env.name), restricted));
   }

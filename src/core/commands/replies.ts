@@ -16,7 +16,8 @@ export interface CommenterPolicy {
 /** "@ana, I can't run …": says why, and who can. */
 export function refusalReply(login: string, command: string, environment: string | undefined, policy: CommenterPolicy, reason: 'no-write-access' | 'not-a-commenter'): string {
   const scope = environment ? ` for \`${environment}\`` : '';
-  const allowed = [...policy.users.map((u) => `@${u}`), ...policy.teams.map((t) => `a member of @${t}`)];
+  // In code spans: anyone, even without access, can provoke this reply, and a bare @name would notify those people every time.
+  const allowed = [...policy.users.map((u) => `\`@${u}\``), ...policy.teams.map((t) => `a member of \`@${t}\``)];
   const rule = !policy.restricted
     ? `Commands${scope} need write access to \`${policy.repo}\`.`
     : allowed.length > 0
