@@ -3,6 +3,7 @@
 // values, and deploy-failure / source-outage messages.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { systemClock } from '../../src/adapters/clock/clock.js';
 import { createSlackNotifier } from '../../src/adapters/slack/index.js';
@@ -66,6 +67,32 @@ describe('Slack notifier, rate limits', () => {
     }
     assert.deepEqual(slack.violations, []);
     await Promise.all([bot.close(), hook.close()]);
+  });
+});
+
+describe('Slack notifier, a Slack that never answers', () => {
+  it('gives up on the call after the request timeout, so later alerts and shutdown are not held back', async () => {
+    const held = new Set<Socket>();
+    const silent = createServer((socket) => void held.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const warnings: unknown[] = [];
+    const notifier = createSlackNotifier(
+      { webhookUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/services/T0/B0/x` },
+      { repository: 'shop/manifests', maxAttempts: 1, requestTimeoutMs: 300, log: { info: () => undefined, warn: (entry: unknown) => void warnings.push(entry) } },
+    );
+    try {
+      const sendAndClose = async () => {
+        await notifier.deployFailed({ environment: 'dev', commit, message: 'Apply failed', at: new Date() });
+        await notifier.close();
+        return 'closed';
+      };
+      const outcome = await Promise.race([sendAndClose(), new Promise((resolve) => setTimeout(() => resolve('hung'), 5000).unref())]);
+      assert.equal(outcome, 'closed');
+      assert.equal(warnings.length, 1, 'the undelivered message is logged');
+    } finally {
+      for (const socket of held) socket.destroy();
+      silent.close();
+    }
   });
 });
 

@@ -42,6 +42,11 @@ export interface TransportOptions {
   maxAttempts?: number;
   /** Waits for real time: Retry-After is Slack's time, not the agent's test clock. */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Longest wait for one answer (default 15 s). Calls are serial: without a limit one
+   * connection that never answers would hold back every later alert, and shutdown with them.
+   */
+  requestTimeoutMs?: number;
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -49,6 +54,7 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
 export function createSlackTransport(destination: SlackDestination, options: TransportOptions = {}): SlackTransport {
   const maxAttempts = options.maxAttempts ?? 5;
   const sleep = options.sleep ?? realSleep;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(task: () => Promise<T>): Promise<T> => {
     const run = queue.then(task, task);
@@ -60,7 +66,7 @@ export function createSlackTransport(destination: SlackDestination, options: Tra
     for (let attempt = 1; ; attempt++) {
       let response: Response;
       try {
-        response = await fetch(url, init);
+        response = await fetch(url, { ...init, signal: AbortSignal.timeout(requestTimeoutMs) });
       } catch (error) {
         if (attempt >= maxAttempts) throw new SlackError(method, `network: ${(error as Error).message}`);
         await sleep(1000 * attempt);
