@@ -103,9 +103,9 @@ export interface CodeCommit {
 }
 
 /**
- * Commits in `head` that `base` lacks (GitHub's compare, at most 250),
- * newest first, with the comparison's status; undefined when either commit
- * is unknown to the repository.
+ * Commits in `head` that `base` lacks, newest first (the newest 100 to 200
+ * when there are more), with the comparison's status and total; undefined
+ * when either commit is unknown to the repository.
  */
 export async function compareCommits(
   octokit: GitHubClient,
@@ -114,8 +114,14 @@ export async function compareCommits(
   head: string,
 ): Promise<{ status: string; total: number; commits: CodeCommit[] } | undefined> {
   try {
-    const { data } = await octokit.rest.repos.compareCommitsWithBasehead({ ...repo, basehead: `${base}...${head}`, per_page: 100 });
-    const commits = data.commits
+    const compare = async (page: number) =>
+      (await octokit.rest.repos.compareCommitsWithBasehead({ ...repo, basehead: `${base}...${head}`, per_page: 100, page })).data;
+    const data = await compare(1);
+    let listed = data.commits;
+    // GitHub pages a comparison oldest first: past 100 commits the newest are on the last two pages.
+    const lastPage = Math.ceil(data.total_commits / 100);
+    if (lastPage > 1) listed = [...(lastPage > 2 ? (await compare(lastPage - 1)).commits : data.commits), ...(await compare(lastPage)).commits];
+    const commits = listed
       .map((c) => ({ sha: c.sha, message: c.commit.message, ...(c.author?.login || c.commit.author?.name ? { author: c.author?.login ?? c.commit.author?.name } : {}) }))
       .reverse() as CodeCommit[];
     return { status: data.status, total: data.total_commits, commits };
