@@ -37,6 +37,14 @@ describe('promotion trailers', () => {
     assert.equal(parseTrailers(formatTrailers(full).replace('shop/checkout@', 'checkout@')), undefined);
   });
 
+  it('is undefined when a value is not of the shape Ladder writes (so none can end the PR body\'s HTML comment)', () => {
+    assert.equal(parseTrailers(formatTrailers({ ...full, image: 'registry.example.com/x:1 --> **hi** <!--' })), undefined);
+    assert.equal(parseTrailers(formatTrailers({ ...full, service: 'check out' })), undefined);
+    assert.equal(parseTrailers(formatTrailers({ ...full, environment: '<b>prd</b>' })), undefined);
+    assert.equal(parseTrailers(formatTrailers({ ...full, sourceRepo: 'sh@p/checkout' })), undefined);
+    assert.deepEqual(parseTrailers(formatTrailers({ ...full, image: 'localhost:5000/shop/check_out:v1.2-rc.1' }))?.image, 'localhost:5000/shop/check_out:v1.2-rc.1');
+  });
+
   it('ignores superseded values that are not commit SHAs, and an unknown kind', () => {
     const text = formatTrailers(full).replace(`${sha('b')},${sha('c')}`, `${sha('b')}, nonsense`).replace('rollback', 'sideways');
     const parsed = parseTrailers(text);

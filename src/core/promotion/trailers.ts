@@ -28,6 +28,12 @@ const keys = {
 } as const;
 
 const sha = /^[0-9a-f]{40}$/;
+// What Ladder writes: config names (DNS labels), `owner/name` and image references. Anything
+// else (spaces, `<`, `>`, backticks) could only come from a hand-written commit, and would be
+// copied into PR bodies, where `-->` would end the trailers' HTML comment early.
+const name = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const repoName = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+const imageReference = /^[A-Za-z0-9][A-Za-z0-9._\/:@-]*$/;
 
 /** The trailer lines, without a leading blank line; one per key, in a fixed order. */
 export function formatTrailers(t: LadderTrailers): string {
@@ -45,7 +51,8 @@ export function formatTrailers(t: LadderTrailers): string {
 /**
  * Reads Ladder's trailers from a commit message or PR body (anywhere in it:
  * the body holds them inside an HTML comment). Undefined unless service,
- * environment, source and image are all present and well formed; the last
+ * environment, source and image are all present and well formed (values of
+ * the shape Ladder writes, nothing that could break out of Markdown); the last
  * occurrence of a key wins, as with git's own trailer parsing.
  */
 export function parseTrailers(message: string): LadderTrailers | undefined {
@@ -63,7 +70,8 @@ export function parseTrailers(message: string): LadderTrailers | undefined {
   const at = source.lastIndexOf('@');
   const sourceRepo = source.slice(0, at);
   const sourceSha = source.slice(at + 1);
-  if (at <= 0 || !/^[^/\s]+\/[^/\s]+$/.test(sourceRepo) || !sha.test(sourceSha)) return undefined;
+  if (at <= 0 || !repoName.test(sourceRepo) || !sha.test(sourceSha)) return undefined;
+  if (!name.test(service) || !name.test(environment) || !imageReference.test(image)) return undefined;
   const trailers: LadderTrailers = { service, environment, sourceRepo, sourceSha, image };
   const supersedes = get(keys.supersedes)
     ?.split(',')
