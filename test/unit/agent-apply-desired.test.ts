@@ -45,6 +45,21 @@ test('bad YAML and incomplete documents are problems located in their file', () 
   assert.deepEqual(problems[1], { file: 'b.yaml', line: 1, message: 'a manifest needs apiVersion, kind and metadata.name' });
 });
 
+test('labels or annotations that are not maps, and a namespace that is not a string, are located problems, not mangled', () => {
+  const doc = (metadata: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n${metadata}\n`;
+  const { objects, problems } = parseCommitFiles([
+    { path: 'labels.yaml', content: doc('  labels: web') },
+    { path: 'annotations.yaml', content: doc('  annotations: [x]') },
+    { path: 'namespace.yaml', content: doc('  namespace: 5') },
+  ], 'applyset-x-v1');
+  assert.deepEqual(objects, []);
+  assert.deepEqual(problems, [
+    { file: 'labels.yaml', line: 1, message: 'metadata.labels must be a map of names to strings' },
+    { file: 'annotations.yaml', line: 1, message: 'metadata.annotations must be a map of names to strings' },
+    { file: 'namespace.yaml', line: 1, message: 'metadata.namespace must be a string' },
+  ]);
+});
+
 test('inventory members are deduplicated by identity (the later apiVersion wins) and sorted', () => {
   const members = sortMembers([
     { apiVersion: 'v1', kind: 'Service', namespace: 'shop', name: 'web' },

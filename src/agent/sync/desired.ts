@@ -45,12 +45,33 @@ export function parseCommitFiles(files: readonly ManifestFile[], applySetId: str
         problems.push({ file: file.path, line, message: 'a manifest needs apiVersion, kind and metadata.name' });
         continue;
       }
+      const shapeProblem = metadataShapeProblem(metadata as Record<string, unknown>);
+      if (shapeProblem) {
+        problems.push({ file: file.path, line, message: shapeProblem });
+        continue;
+      }
       const ref: ObjectRef = { apiVersion, kind, name: metadata.name };
       if (typeof metadata.namespace === 'string' && metadata.namespace) ref.namespace = metadata.namespace;
       objects.push({ ref, object: stamp(doc.object as KubeObject, applySetId, file.path), file: file.path, line });
     }
   }
   return { objects, problems };
+}
+
+/**
+ * Metadata the marks are merged into must have the right shape: spreading
+ * `labels: web` would turn it into labels `0: w, 1: e, 2: b`, which the API
+ * server accepts, and a `namespace: 5` would be replaced by the default one.
+ */
+function metadataShapeProblem(metadata: Record<string, unknown>): string | undefined {
+  for (const key of ['labels', 'annotations']) {
+    const value = metadata[key];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'object' || Array.isArray(value)) return `metadata.${key} must be a map of names to strings`;
+  }
+  const namespace = metadata.namespace;
+  if (namespace !== undefined && namespace !== null && typeof namespace !== 'string') return 'metadata.namespace must be a string';
+  return undefined;
 }
 
 /** Identity of an object across API versions: group, kind, namespace, name. */
