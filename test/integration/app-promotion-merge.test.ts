@@ -104,7 +104,8 @@ describe('App: a merge becomes a promotion pull request', () => {
     const pull = (await pullsOf(h, manifestRepo))[0]!;
     const body = pull.body ?? '';
     assert.match(body, new RegExp(`\`registry.example.com/shop/cart:${first.mergeSha}\` → \`registry.example.com/shop/cart:${second.mergeSha}\``));
-    assert.match(body, new RegExp(`- ${second.mergeSha.slice(0, 7)} Merge pull request #${second.number} `));
+    // The code repository's PR, named with its repository: a bare #N would link to the manifest repository's.
+    assert.match(body, new RegExp(`- ${second.mergeSha.slice(0, 7)} Merge pull request ${codeRepo}#${second.number} .*\\(${codeRepo}#${second.number}\\)`));
     assert.match(body, /Second change/);
     assert.doesNotMatch(body, /First change/, 'the commit already on dev is not listed');
     assert.match(body, /\| changed \| `Deployment\/cart` \|/);

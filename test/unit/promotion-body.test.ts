@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { annotationBatches, annotationsFor, findingsText } from '../../src/core/promotion/check-output.js';
-import { promotionTitle, renderPromotionBody, type PromotionBodyInput } from '../../src/core/promotion/pull-request.js';
+import { promotionTitle, qualifyReferences, renderPromotionBody, type PromotionBodyInput } from '../../src/core/promotion/pull-request.js';
 import { identityFromPatch, pullRequestNumberOf, summarizeResources } from '../../src/core/promotion/summary.js';
 import { parseTrailers } from '../../src/core/promotion/trailers.js';
 import type { Finding } from '../../src/core/findings.js';
@@ -42,7 +42,8 @@ describe('promotion PR body', () => {
     const body = renderPromotionBody(template, input());
     assert.match(body, /^## Promote `checkout` to `stg`/);
     assert.match(body, new RegExp(`\`r.example/checkout:${sha('a')}\` → \`r.example/checkout:${sha('b')}\``));
-    assert.match(body, /- bbbbbbb Merge pull request #12 from shop\/cart \(#12\) — dev/);
+    // The body is on a manifest-repository PR: a bare #12 would link to that repository's #12.
+    assert.match(body, /- bbbbbbb Merge pull request shop\/checkout#12 from shop\/cart \(shop\/checkout#12\) — dev/);
     assert.match(body, /\| added \| `Ingress\/checkout` \| \+20 −0 \|/);
     assert.match(body, /\| changed \| `Deployment\/checkout` \| \+2 −2 \|/);
     assert.match(body, /\| \*\*removed\*\* \| `ConfigMap\/old` \| \+0 −9 \|/);
@@ -52,6 +53,14 @@ describe('promotion PR body', () => {
     assert.match(body, /healthy deployment of this image/);
     assert.ok(body.endsWith('-->\n'));
     assert.deepEqual(parseTrailers(body), input().trailers);
+  });
+
+  it('names the code repository in the references of commit titles', () => {
+    assert.equal(qualifyReferences('Fix #3 and #4 (#7)', 'shop/checkout'), 'Fix shop/checkout#3 and shop/checkout#4 (shop/checkout#7)');
+    assert.equal(qualifyReferences('#5: start', 'shop/checkout'), 'shop/checkout#5: start');
+    for (const unchanged of ['See shop/other#5', 'Port to C#9', 'Colour ##12', 'Entity &#123;', 'no refs here']) {
+      assert.equal(qualifyReferences(unchanged, 'shop/checkout'), unchanged);
+    }
   });
 
   it('escapes commit titles, so none can open an HTML comment and hide the trailers', () => {

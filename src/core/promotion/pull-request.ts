@@ -64,7 +64,7 @@ export function renderPromotionBody(template: string, input: PromotionBodyInput)
     ...input,
     imageChanged: input.image.old !== input.image.new,
     commitsKnown: input.commits !== undefined,
-    commitList: commits.slice(0, maxCommits).map((c) => ({ ...c, short: c.sha.slice(0, 7) })),
+    commitList: commits.slice(0, maxCommits).map((c) => ({ ...c, title: qualifyReferences(c.title, input.codeRepo), short: c.sha.slice(0, 7) })),
     commitsCut: Math.max(0, (input.totalCommits ?? commits.length) - Math.min(commits.length, maxCommits)),
     resourceList: input.resources.slice(0, maxResources).map((r) => ({ ...r, [r.change]: true })),
     resourcesCut: Math.max(0, input.resources.length - maxResources),
@@ -81,4 +81,13 @@ export function renderPromotionBody(template: string, input: PromotionBodyInput)
   const body = render(view).replace(/\n{3,}/g, '\n\n').trim();
   const tail = `\n\n${trailersComment(input.trailers)}\n`;
   return (body.length + tail.length > maxBody ? `${body.slice(0, maxBody - tail.length - 20)}\n\n… (cut)` : body) + tail;
+}
+
+/**
+ * `#12` in a code commit's title means the code repository's #12, but the
+ * body is on a pull request of the manifest repository, where GitHub would
+ * link it to that repository's #12: name the repository, `shop/checkout#12`.
+ */
+export function qualifyReferences(title: string, codeRepo: string): string {
+  return title.replace(/(^|[^\w/#&-])#(\d+)\b/g, `$1${codeRepo}#$2`);
 }
