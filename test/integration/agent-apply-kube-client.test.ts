@@ -218,3 +218,23 @@ test('a server that never answers fails the request after the timeout, naming it
     await assert.rejects(fake.request('GET', '/api/v1/namespaces'), /GET \/api\/v1\/namespaces: no response from the API server within 300 ms/);
   });
 });
+
+test('a watch whose error response breaks off mid-body ends with the error, without an unhandled rejection', async () => {
+  const rejections: unknown[] = [];
+  const onRejection = (reason: unknown) => void rejections.push(reason);
+  process.on('unhandledRejection', onRejection);
+  try {
+    await withServer((_request, response) => {
+      response.writeHead(403, { 'content-type': 'application/json', 'content-length': '1000' });
+      response.write('{"kind":"Status","message":"forb');
+      setTimeout(() => response.socket?.destroy(), 50);
+    }, async (fake) => {
+      const error = await new Promise<Error | undefined>((resolve) => fake.watch('/api/v1/namespaces/x/configmaps', {}, () => undefined, resolve));
+      assert.ok(error, 'the watch ends with an error');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    });
+  } finally {
+    process.off('unhandledRejection', onRejection);
+  }
+  assert.deepEqual(rejections, []);
+});

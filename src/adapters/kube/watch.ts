@@ -30,14 +30,16 @@ export function readWatchStream(
 
   opening.then(
     async (response) => {
-      if ((response.statusCode ?? 0) >= 300) {
-        const chunks: Buffer[] = [];
-        for await (const chunk of response) chunks.push(chunk as Buffer);
-        finish(new KubeApiError(response.statusCode ?? 0, describe.method, describe.path, parseStatus(Buffer.concat(chunks).toString('utf8'))));
-        return;
-      }
       let pending = '';
+      // Everything inside the try: a connection that breaks while the body is read (the error
+      // body included) must end the watch through onDone, not escape as an unhandled rejection.
       try {
+        if ((response.statusCode ?? 0) >= 300) {
+          const chunks: Buffer[] = [];
+          for await (const chunk of response) chunks.push(chunk as Buffer);
+          finish(new KubeApiError(response.statusCode ?? 0, describe.method, describe.path, parseStatus(Buffer.concat(chunks).toString('utf8'))));
+          return;
+        }
         response.setEncoding('utf8');
         for await (const chunk of response as AsyncIterable<string>) {
           // Look for line ends in the new chunk only: one large object arriving in many chunks stays linear.
