@@ -51,6 +51,8 @@ export type PollResult =
   | { kind: 'failed'; snapshot: SourceSnapshot | undefined; error: Error };
 
 const manifestFile = /\.(ya?ml|json)$/i;
+/** A dot-folder or dot-file (`.github/workflows/ci.yml`): repository metadata, never a manifest. */
+const hiddenSegment = /(^|\/)\./;
 
 /**
  * Follows one branch of the manifest repository. Each poll is a conditional
@@ -116,7 +118,7 @@ export class BranchSource {
     const { data: tree } = await this.github.rest.git.getTree({ owner, repo, tree_sha: commit, recursive: 'true' });
     if (tree.truncated) throw new Error(`the tree of ${commit} is too large for one request (GitHub truncated it); keep the manifest path smaller`);
     const entries = tree.tree.filter(
-      (entry) => entry.type === 'blob' && entry.path !== undefined && entry.sha !== undefined && entry.path.startsWith(prefix) && manifestFile.test(entry.path),
+      (entry) => entry.type === 'blob' && entry.path !== undefined && entry.sha !== undefined && entry.path.startsWith(prefix) && manifestFile.test(entry.path) && !hiddenSegment.test(entry.path.slice(prefix.length)),
     );
     const files: SourceFile[] = new Array(entries.length);
     let next = 0;

@@ -93,7 +93,7 @@ describe('agent source: following the environment branch', () => {
   it('on a new commit fetches only the blobs that changed', async () => {
     const { source } = await newSource(github.url, { down: [], up: [] });
     await source.poll();
-    const sha = await github.seed.commitFiles(repo, 'dev', { 'manifests/b.yaml': 'kind: Secret\nchanged: true\n', 'manifests/d.yml': 'kind: Service\n', 'manifests/a.yaml': null });
+    const sha = await github.seed.commitFiles(repo, 'dev', { 'manifests/b.yaml': 'kind: Secret\nchanged: true\n', 'manifests/d.yml': 'kind: Service\n', 'manifests/a.yaml': null, 'manifests/.github/workflows/ci.yml': 'on: push\n' });
     const mark = github.requests.mark();
     const result = await source.poll();
     assert.equal(result.kind, 'changed');
