@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
-import { KubeApiError, type KubeClient, type KubeObject } from '../adapters/kube/client.js';
+import { isConflict, isNotFound, type KubeClient, type KubeObject } from '../adapters/kube/client.js';
 
 export interface LeaseSpec {
   holderIdentity?: string;
@@ -144,7 +144,7 @@ export class LeaderElector {
         });
         return true;
       } catch (error) {
-        if (error instanceof KubeApiError && error.status === 409) return false; // another candidate created it first
+        if (isConflict(error)) return false; // another candidate created it first
         throw error;
       }
     }
@@ -167,7 +167,7 @@ export class LeaderElector {
       // resourceVersion from the read: a concurrent write by another candidate makes this a 409.
       await this.client.request('PUT', this.path(), { body: lease, signal });
     } catch (error) {
-      if (error instanceof KubeApiError && error.status === 409) return false;
+      if (isConflict(error)) return false;
       throw error;
     }
     if (takingOver) this.options.log.info({ lease: this.options.name, previousHolder: holder || undefined }, 'acquired the leader Lease');
@@ -189,7 +189,7 @@ export class LeaderElector {
     try {
       return await this.client.request<Lease>('GET', this.path(), { signal });
     } catch (error) {
-      if (error instanceof KubeApiError && error.status === 404) return undefined;
+      if (isNotFound(error)) return undefined;
       throw error;
     }
   }

@@ -53,7 +53,6 @@ export class AgentLoop {
   private wake: (() => void) | undefined;
   private done: Promise<void> | undefined;
   private crashed: Error | undefined;
-  deploying = false;
 
   constructor(private readonly options: AgentLoopOptions) {}
 
@@ -130,7 +129,6 @@ export class AgentLoop {
     // Work stops when the agent stops or loses the Lease, whichever comes first.
     const leadership = this.options.elector.leadershipSignal();
     const signal = leadership ? AbortSignal.any([this.stopping.signal, leadership]) : this.stopping.signal;
-    this.deploying = true;
     let report: DeploymentReport | undefined;
     try {
       const quiet = this.applied === undefined && (await reporter.alreadyReported(commit).catch(() => false));
@@ -162,8 +160,6 @@ export class AgentLoop {
       // Reporting failed (GitHub down between poll and report): try the commit again later.
       this.failed = { commit, at: Date.now() };
       log.error({ err: error }, 'could not report the deployment to GitHub');
-    } finally {
-      this.deploying = false;
     }
   }
 

@@ -74,11 +74,6 @@ export class BranchSource {
     private readonly options: BranchSourceOptions,
   ) {}
 
-  /** The last commit read successfully; kept while GitHub is unreachable. */
-  current(): SourceSnapshot | undefined {
-    return this.snapshot;
-  }
-
   /** Whether the branch was read at least once. */
   wasRead(): boolean {
     return this.read;

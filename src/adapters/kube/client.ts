@@ -1,6 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { createDiscovery } from './discovery.js';
-import { KubeApiError } from './errors.js';
+import { isNotFound, KubeApiError } from './errors.js';
 import { createTransport, type RawResponse } from './transport.js';
 import type { HttpMethod, KubeObject, ObjectRef, Query, ResourceInfo, WatchEventType } from './types.js';
 import { parseStatus, readWatchStream, type WatchHandle } from './watch.js';
@@ -92,7 +92,7 @@ export function createKubeClient(kubeConfig: KubeConfig, options: KubeClientOpti
     try {
       return await request<{ resources: { name: string; kind: string; namespaced: boolean }[] }>('GET', path);
     } catch (error) {
-      if (error instanceof KubeApiError && error.status === 404) return undefined;
+      if (isNotFound(error)) return undefined;
       throw error;
     }
   });

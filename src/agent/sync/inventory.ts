@@ -1,4 +1,4 @@
-import { KubeApiError, type KubeClient, type KubeObject, type ObjectRef } from '../../adapters/kube/client.js';
+import { isNotFound, type KubeClient, type KubeObject, type ObjectRef } from '../../adapters/kube/client.js';
 import { groupOf } from '../../core/kubernetes/scope.js';
 import { objectKey } from './desired.js';
 import { APPLYSET_ID_LABEL, applySetId, FIELD_MANAGER, inventoryObjectName, type InventoryRef } from './marks.js';
@@ -29,7 +29,7 @@ export async function readInventoryState(client: KubeClient, inventory: Inventor
   try {
     parent = await client.request<KubeObject>('GET', parentPath(inventory));
   } catch (error) {
-    if (error instanceof KubeApiError && error.status === 404) return { id, commit: undefined, members: [], exists: false };
+    if (isNotFound(error)) return { id, commit: undefined, members: [], exists: false };
     throw error;
   }
   const data = (parent.data ?? {}) as Record<string, string>;

@@ -1,4 +1,4 @@
-import { describeRef, KubeApiError, type KubeClient, type KubeObject, type ObjectRef } from '../../adapters/kube/client.js';
+import { describeRef, isNotFound, KubeApiError, type KubeClient, type KubeObject, type ObjectRef } from '../../adapters/kube/client.js';
 import { objectKey } from './desired.js';
 import type { InventoryEntry } from './inventory.js';
 import { carriesInventoryMark, FIELD_MANAGER, pruneDisabled } from './marks.js';
@@ -115,7 +115,7 @@ export async function pruneObjects(client: KubeClient, input: PruneInput, option
         await client.request('DELETE', path, { body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background', preconditions: { uid } }, signal: input.signal });
         result.pruned.push(entry);
       } catch (error) {
-        if (error instanceof KubeApiError && error.status === 404) return;
+        if (isNotFound(error)) return;
         if (!(error instanceof KubeApiError)) throw error;
         result.failed.push({ ref: entry, message: error.message });
         result.retained.push(entry);
@@ -142,7 +142,7 @@ async function readLive(client: KubeClient, path: string, signal?: AbortSignal):
   try {
     return await client.request<KubeObject>('GET', path, { signal });
   } catch (error) {
-    if (error instanceof KubeApiError && error.status === 404) return undefined;
+    if (isNotFound(error)) return undefined;
     throw error;
   }
 }

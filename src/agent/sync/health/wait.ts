@@ -1,4 +1,4 @@
-import { describeRef, KubeApiError, type KubeClient, type KubeObject, type ObjectRef } from '../../../adapters/kube/client.js';
+import { describeRef, isNotFound, type KubeClient, type KubeObject, type ObjectRef } from '../../../adapters/kube/client.js';
 import { sleep } from '../crds.js';
 import { mapLimit } from '../parallel.js';
 import { healthCheckFor } from './checks.js';
@@ -61,7 +61,7 @@ async function judge(client: KubeClient, ref: ObjectRef, signal?: AbortSignal): 
   try {
     live = await client.request<KubeObject>('GET', client.pathFor(ref, resource), { signal });
   } catch (error) {
-    if (error instanceof KubeApiError && error.status === 404) return { ref, state: 'progressing', reason: 'not found' };
+    if (isNotFound(error)) return { ref, state: 'progressing', reason: 'not found' };
     throw error;
   }
   const check = healthCheckFor(ref.apiVersion, ref.kind);
