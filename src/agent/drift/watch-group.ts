@@ -15,16 +15,26 @@ export interface WatchGroupOptions {
   maxBackoffMs?: number;
   /** Resume watching from this version instead of listing first (a version kept from an earlier run). */
   resourceVersion?: string;
-  /** Ask the server to end each watch after this long (default: the server's own, 30–60 min). */
+  /** Ask the server to end each watch after this long; default 300. */
   timeoutSeconds?: number;
+  /**
+   * How long past `timeoutSeconds` a watch may stay open: past it the
+   * connection is taken for dead (a peer gone without a FIN) and replaced.
+   * Default 30 s.
+   */
+  silenceGraceMs?: number;
 }
+
+const DEFAULT_WATCH_TIMEOUT_SECONDS = 300;
 
 /**
  * One list-then-watch over a collection (a resource in a namespace) with a
  * selector. It lists once, then watches from that resourceVersion with
  * bookmarks, resuming from the last version it saw when the server ends the
  * watch, and lists again only on 410 Gone. Idle, it costs one open watch
- * and a reconnect every few minutes, whatever the number of objects.
+ * and a reconnect every few minutes, whatever the number of objects. A
+ * watch still open well after the timeout it asked for is on a dead
+ * connection, and is replaced (resuming from the last version seen).
  */
 export class WatchGroup {
   private resourceVersion: string | undefined;
@@ -93,7 +103,12 @@ export class WatchGroup {
   private watchOnce(): Promise<Error | undefined> {
     return new Promise((resolve) => {
       if (!this.running) return resolve(undefined);
-      const query = { ...this.selector, resourceVersion: this.resourceVersion, allowWatchBookmarks: true, timeoutSeconds: this.options.timeoutSeconds };
+      const timeoutSeconds = this.options.timeoutSeconds ?? DEFAULT_WATCH_TIMEOUT_SECONDS;
+      const query = { ...this.selector, resourceVersion: this.resourceVersion, allowWatchBookmarks: true, timeoutSeconds };
+      const silence = setTimeout(() => {
+        this.handle?.abort();
+        resolve(new Error(`no end of the watch ${timeoutSeconds} s after it began: the connection is taken for dead`));
+      }, timeoutSeconds * 1000 + (this.options.silenceGraceMs ?? 30_000));
       this.handle = this.client.watch(
         this.path,
         query,
@@ -103,6 +118,7 @@ export class WatchGroup {
           if (type !== 'BOOKMARK' && this.running) this.handlers.onEvent(type, object);
         },
         (error) => {
+          clearTimeout(silence);
           this.handle = undefined;
           resolve(error);
         },
