@@ -15,8 +15,15 @@ import { findForeignNamespaces } from './namespace-guard.js';
  * prune), health and drift: apply the commit, hand what was applied to the
  * drift watcher, wait for rollouts, and say in one line what happened.
  */
-export function createKubeDeployer(kube: KubeClient, config: AgentConfig, deps: { alerts: AlertSink; metrics: AgentMetrics; log: Logger }): Deployer & { drift: DriftWatcher } {
-  const drift = new DriftWatcher({ client: kube, sink: deps.alerts, environment: config.environment, selfHeal: config.selfHeal, log: deps.log.child({ part: 'drift' }) });
+export function createKubeDeployer(
+  kube: KubeClient,
+  config: AgentConfig,
+  deps: { alerts: AlertSink; metrics: AgentMetrics; log: Logger; isLeader?: () => boolean },
+): Deployer & { drift: DriftWatcher } {
+  const drift = new DriftWatcher({
+    client: kube, sink: deps.alerts, environment: config.environment, selfHeal: config.selfHeal, log: deps.log.child({ part: 'drift' }),
+    ...(deps.isLeader ? { mayHeal: deps.isLeader } : {}),
+  });
   deps.metrics.sources.driftedObjects = () => drift.driftedCount();
   let active = false;
   return {

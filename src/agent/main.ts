@@ -81,7 +81,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
       loop?.pollNow();
     },
   });
-  const deployer = deps.deployer ?? createKubeDeployer(kube, config, { alerts, metrics, log: log.child({ part: 'sync' }) });
+  const deployer = deps.deployer ?? createKubeDeployer(kube, config, { alerts, metrics, log: log.child({ part: 'sync' }), isLeader: () => elector.isLeader() });
   const target = { owner, repo, environment: config.environment, path: config.path, production: config.production ?? config.environment === 'prd' };
   const reporter: DeploymentReporter = {
     alreadyReported: (commit) => hasSuccessfulDeployment(github, target, commit),

@@ -47,6 +47,26 @@ describe('self-heal', () => {
     }
   });
 
+  it('a replica that does not hold the Lease reports drift but never heals it', async () => {
+    const namespace = await cluster.newNamespace('heal');
+    const sink = recordingSink();
+    const watcher = new DriftWatcher({ client, sink, environment: 'prd', selfHeal: true, mayHeal: () => false });
+    await watcher.setDesired('c1', await applyAll(client, [deploymentManifest(namespace)]));
+    await watcher.start();
+    try {
+      await editLikeKubectl(client, deploymentPath(namespace), (o) => {
+        o.spec.template.spec.containers[0].image = 'evil:latest';
+      });
+      const { incident } = await sink.waitFor((e) => e.type === 'detected');
+      assert.equal(incident.selfHeal, undefined);
+      await watcher.settled();
+      const live = await client.request<any>('GET', deploymentPath(namespace));
+      assert.equal(live.spec.template.spec.containers[0].image, 'evil:latest', 'the edit stays: only the leader writes');
+    } finally {
+      await watcher.stop();
+    }
+  });
+
   it('re-creates a deleted object', async () => {
     const namespace = await cluster.newNamespace('heal');
     const sink = recordingSink();

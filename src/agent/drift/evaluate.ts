@@ -12,6 +12,8 @@ export interface EvaluationContext {
   sink: AlertSink;
   environment: string;
   selfHeal: boolean;
+  /** Whether this replica may write now (it leads); a replica that lost the Lease only reports. */
+  mayHeal: () => boolean;
   healIntervalMs: number;
   clock: Clock;
   log?: Pick<Logger, 'info' | 'warn' | 'debug'>;
@@ -49,7 +51,7 @@ export async function evaluateTarget(target: Target, context: EvaluationContext)
   let incident: DriftIncident | undefined;
   if (!target.incident) incident = openIncident(input, result, now);
   else if (signature !== target.signature) incident = updateIncident(target.incident, result, now, target.commit);
-  const heal = context.selfHeal ? await healIfDue(target, live, context) : undefined;
+  const heal = context.selfHeal && context.mayHeal() ? await healIfDue(target, live, context) : undefined;
   if (!incident && !heal) return;
   incident ??= { ...target.incident!, observedAt: now, revision: target.incident!.revision + 1 };
   if (heal) incident.selfHeal = heal;

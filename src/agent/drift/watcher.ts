@@ -18,6 +18,11 @@ export interface DriftWatcherOptions {
   sink: AlertSink;
   environment: string;
   selfHeal?: boolean;
+  /**
+   * Asked before each self-heal: false while this replica does not hold the
+   * Lease, so a replica that lost it never writes over the new leader's apply.
+   */
+  mayHeal?: () => boolean;
   clock?: Clock;
   log?: Pick<Logger, 'info' | 'warn' | 'debug'>;
   /** Quiet time a burst of events needs before it is judged (default 300 ms)… */
@@ -67,6 +72,7 @@ export class DriftWatcher {
       sink: options.sink,
       environment: options.environment,
       selfHeal: options.selfHeal ?? false,
+      mayHeal: options.mayHeal ?? (() => true),
       healIntervalMs: options.healIntervalMs ?? 5000,
       clock: this.clock,
       log: options.log,
