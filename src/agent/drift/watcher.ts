@@ -5,6 +5,7 @@ import type { AlertSink } from '../alerts.js';
 import { readLive } from './apply.js';
 import { appliedBetween } from '../../core/drift/index.js';
 import { buildTarget, type DesiredObject } from './build-target.js';
+import { Debouncer } from './debounce.js';
 import { mapLimit } from './map-limit.js';
 import { evaluateTarget, type EvaluationContext } from './evaluate.js';
 import { resolveIncident } from './incident.js';
@@ -49,14 +50,8 @@ export class DriftWatcher {
   /** Watches by name for objects that left their group's selection (their inventory label was changed). */
   private readonly strays = new Map<string, WatchGroup>();
   private readonly inFlight = new Set<Promise<void>>();
-  /**
-   * Targets waiting to be judged, each with its own due time, and ONE timer
-   * for the soonest of them: per-object timers cost thousands of timer
-   * objects when a whole commit comes due at once.
-   */
-  private readonly dirty = new Set<Target>();
-  private batchTimer: { cancel(): void } | undefined;
-  private batchAt: number | undefined;
+  /** Targets waiting for their burst of events to settle before they are judged. */
+  private readonly dirty: Debouncer<Target>;
   /** Due targets waiting for an evaluation slot, and how many slots are taken. */
   private readonly waiting = new Set<Target>();
   private evaluations = 0;
@@ -67,6 +62,7 @@ export class DriftWatcher {
 
   constructor(private readonly options: DriftWatcherOptions) {
     this.clock = options.clock ?? systemClock;
+    this.dirty = new Debouncer(this.clock, (target) => this.run(target));
     this.context = {
       client: options.client,
       sink: options.sink,
@@ -132,11 +128,8 @@ export class DriftWatcher {
 
   async stop(): Promise<void> {
     this.running = false;
-    this.batchTimer?.cancel();
-    this.batchTimer = undefined;
-    this.batchAt = undefined;
-    for (const target of [...this.dirty, ...this.waiting]) target.firstDirtyAt = target.dueAt = undefined;
     this.dirty.clear();
+    for (const target of this.waiting) target.firstDirtyAt = target.dueAt = undefined;
     this.waiting.clear();
     await Promise.all([...this.groups.values(), ...this.strays.values()].map((group) => group.stop()));
     this.strays.clear();
@@ -247,43 +240,15 @@ export class DriftWatcher {
   /** Judges the target once events have been quiet for debounceMs, at most maxDelayMs after the first. */
   private markDirty(target: Target, delayMs?: number): void {
     if (!this.running || this.targets.get(target.key) !== target) return;
-    const now = this.clock.now().getTime();
-    target.firstDirtyAt ??= now;
-    target.dueAt = Math.min(now + (delayMs ?? this.options.debounceMs ?? 300), target.firstDirtyAt + Math.max(delayMs ?? 0, this.options.maxDelayMs ?? 1500));
-    this.dirty.add(target);
-    this.armBatch(target.dueAt);
-  }
-
-  /** The one timer fires at the soonest due time; a target whose due time moved later is picked up by a later firing. */
-  private armBatch(due: number): void {
-    if (this.batchAt !== undefined && this.batchAt <= due) return;
-    this.batchTimer?.cancel();
-    this.batchAt = due;
-    this.batchTimer = this.clock.setTimer(new Date(due), () => this.fireBatch());
-  }
-
-  private fireBatch(): void {
-    this.batchTimer = undefined;
-    this.batchAt = undefined;
-    const now = this.clock.now().getTime();
-    let next = Infinity;
-    for (const target of this.dirty) {
-      if (target.dueAt! > now) {
-        next = Math.min(next, target.dueAt!);
-        continue;
-      }
-      this.dirty.delete(target);
-      target.firstDirtyAt = target.dueAt = undefined;
-      this.run(target);
-    }
-    if (next !== Infinity) this.armBatch(next);
+    const timing = { quietMs: this.options.debounceMs ?? 300, maxDelayMs: this.options.maxDelayMs ?? 1500 };
+    this.dirty.mark(target, delayMs === undefined ? timing : { ...timing, delayMs });
   }
 
   /** Drops waiting work of targets that setDesired replaced (their successors are marked on their own). */
   private forgetStale(): void {
-    for (const set of [this.dirty, this.waiting]) {
-      for (const target of set) if (this.targets.get(target.key) !== target) set.delete(target);
-    }
+    const current = (target: Target) => this.targets.get(target.key) === target;
+    this.dirty.forget(current);
+    for (const target of this.waiting) if (!current(target)) this.waiting.delete(target);
   }
 
   private run(target: Target): void {
