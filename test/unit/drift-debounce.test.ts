@@ -16,7 +16,7 @@ function setup() {
 describe('drift debouncer', () => {
   it('hands an item over once its events have been quiet, with one timer for many items', () => {
     const { clock, due, debouncer } = setup();
-    const items = Array.from({ length: 1000 }, (_, i) => ({ name: `o${i}` }));
+    const items = Array.from({ length: 1000 }, (_, i): Item => ({ name: `o${i}` }));
     for (const item of items) debouncer.mark(item, timing);
     assert.equal(clock.pendingTimers().length, 1, 'one timer, not one per object');
     clock.advance(299);
