@@ -7,21 +7,12 @@ import { createAppDeps } from '../../src/app/deps.js';
 import { createLadderApp } from '../../src/app/index.js';
 import { startAppHarness, type AppHarness } from '../support/app-harness.js';
 import { ManualClock } from '../support/manual-clock.js';
+import { promotionConfig } from '../support/app-promotion.js';
 import { openHandMadePromotion, statusesOn } from '../support/promotion-fixtures.js';
 
 const image = 'registry.example.com/shop/checkout:2222222222222222222222222222222222222222';
-// No windows and no soak: a successful evaluation schedules nothing, so every timer is a failure's retry.
-const plain = (service: string): string =>
-  [
-    `service: ${service}`,
-    `image: registry.example.com/shop/${service}`,
-    `manifests: { repo: shop/${service}-manifests }`,
-    'environments:',
-    '  - name: dev',
-    '    from: { branch: main }',
-    `    namespace: ${service}-dev`,
-    '',
-  ].join('\n');
+// No windows and no soak (promotionConfig's dev): a successful evaluation schedules nothing, so every timer is a failure's retry.
+const plain = (service: string): string => promotionConfig({ service });
 
 describe('gates stop retrying a failure that does not pass', () => {
   const clock = new ManualClock('2026-01-05T08:00:00Z');

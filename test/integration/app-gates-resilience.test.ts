@@ -7,22 +7,13 @@ import { createAppDeps } from '../../src/app/deps.js';
 import { createLadderApp } from '../../src/app/index.js';
 import { startWebhookReceiver } from '../bed/github/index.js';
 import { startAppHarness, type AppHarness } from '../support/app-harness.js';
+import { promotionConfig } from '../support/app-promotion.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { openHandMadePromotion, pullState, statusesOn } from '../support/promotion-fixtures.js';
 
 const image = 'registry.example.com/shop/checkout:2222222222222222222222222222222222222222';
 const reviewOnly = (service: string): string =>
-  [
-    `service: ${service}`,
-    `image: registry.example.com/shop/${service}`,
-    `manifests: { repo: shop/${service}-manifests }`,
-    'environments:',
-    '  - name: dev',
-    '    from: { branch: main }',
-    `    namespace: ${service}-dev`,
-    '    windows: [{ days: mon-fri, hours: "09:00-17:00", timezone: UTC }]',
-    '',
-  ].join('\n');
+  promotionConfig({ service, devExtra: ['    windows: [{ days: mon-fri, hours: "09:00-17:00", timezone: UTC }]'] });
 
 describe('gates when GitHub fails or the App restarts', () => {
   // Monday 5 January 2026, 08:00 UTC: the window opens at 09:00.

@@ -2,24 +2,17 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { installationOctokit } from '../bed/github/index.js';
 import { startAppHarness, type AppHarness } from '../support/app-harness.js';
+import { promotionConfig } from '../support/app-promotion.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { openHandMadePromotion, pullState, repoParams, statusesOn, tryMergeAs } from '../support/promotion-fixtures.js';
 
 const image = 'registry.example.com/shop/checkout:1111111111111111111111111111111111111111';
 
 function config(manifestRepo: string): string {
-  return [
-    'service: checkout',
-    'image: registry.example.com/shop/checkout',
-    `manifests: { repo: ${manifestRepo} }`,
-    'environments:',
-    '  - name: dev',
-    '    from: { branch: main }',
-    '    namespace: checkout-dev',
-    '    autoMerge: true',
-    '    windows: [{ days: mon-fri, hours: "09:00-17:00", timezone: Europe/London }]',
-    '',
-  ].join('\n');
+  return promotionConfig({
+    manifestRepo,
+    devExtra: ['    autoMerge: true', '    windows: [{ days: mon-fri, hours: "09:00-17:00", timezone: Europe/London }]'],
+  });
 }
 
 describe('ladder/window gate', () => {
