@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createKubeClient, type KubeClient } from '../../src/adapters/kube/client.js';
-import { DriftWatcher } from '../../src/agent/drift/watcher.js';
+import { DriftWatcher, type DriftWatcherOptions } from '../../src/agent/drift/watcher.js';
 import { startControlPlane, type ControlPlane } from '../bed/kube/control-plane.js';
 import { applyAll, editLikeKubectl, mergePatch, recordingSink, sleep } from '../fixtures/drift/bed.js';
 import { deploymentManifest } from '../fixtures/drift/manifests.js';
@@ -21,14 +21,30 @@ after(async () => {
 
 const deploymentPath = (namespace: string) => `/apis/apps/v1/namespaces/${namespace}/deployments/checkout`;
 
+/**
+ * A watcher over one applied Deployment in a new namespace, started, and
+ * stopped after `run` whatever happens.
+ */
+async function watching(
+  prefix: string,
+  options: Omit<DriftWatcherOptions, 'client' | 'sink'>,
+  run: (bed: { namespace: string; sink: ReturnType<typeof recordingSink>; watcher: DriftWatcher }) => Promise<void>,
+): Promise<void> {
+  const namespace = await cluster.newNamespace(prefix);
+  const sink = recordingSink();
+  const watcher = new DriftWatcher({ client, sink, ...options });
+  await watcher.setDesired('c1', await applyAll(client, [deploymentManifest(namespace)]));
+  await watcher.start();
+  try {
+    await run({ namespace, sink, watcher });
+  } finally {
+    await watcher.stop();
+  }
+}
+
 describe('self-heal', () => {
   it('re-applies an edited object, reports that it healed, and resolves as healed', async () => {
-    const namespace = await cluster.newNamespace('heal');
-    const sink = recordingSink();
-    const watcher = new DriftWatcher({ client, sink, environment: 'prd', selfHeal: true });
-    await watcher.setDesired('c1', await applyAll(client, [deploymentManifest(namespace)]));
-    await watcher.start();
-    try {
+    await watching('heal', { environment: 'prd', selfHeal: true }, async ({ namespace, sink }) => {
       await editLikeKubectl(client, deploymentPath(namespace), (o) => {
         o.spec.template.spec.containers[0].image = 'evil:latest';
         o.spec.replicas = 9;
@@ -42,18 +58,11 @@ describe('self-heal', () => {
       assert.equal(live.spec.template.spec.containers[0].image, 'registry.example.com/shop/checkout:1.4.2');
       assert.equal(live.spec.replicas, 2);
       assert.equal(live.metadata.managedFields.find((e: any) => e.manager === 'kubectl-edit'), undefined, 'Ladder took its fields back');
-    } finally {
-      await watcher.stop();
-    }
+    });
   });
 
   it('a replica that does not hold the Lease reports drift but never heals it', async () => {
-    const namespace = await cluster.newNamespace('heal');
-    const sink = recordingSink();
-    const watcher = new DriftWatcher({ client, sink, environment: 'prd', selfHeal: true, mayHeal: () => false });
-    await watcher.setDesired('c1', await applyAll(client, [deploymentManifest(namespace)]));
-    await watcher.start();
-    try {
+    await watching('heal', { environment: 'prd', selfHeal: true, mayHeal: () => false }, async ({ namespace, sink, watcher }) => {
       await editLikeKubectl(client, deploymentPath(namespace), (o) => {
         o.spec.template.spec.containers[0].image = 'evil:latest';
       });
@@ -62,18 +71,11 @@ describe('self-heal', () => {
       await watcher.settled();
       const live = await client.request<any>('GET', deploymentPath(namespace));
       assert.equal(live.spec.template.spec.containers[0].image, 'evil:latest', 'the edit stays: only the leader writes');
-    } finally {
-      await watcher.stop();
-    }
+    });
   });
 
   it('re-creates a deleted object', async () => {
-    const namespace = await cluster.newNamespace('heal');
-    const sink = recordingSink();
-    const watcher = new DriftWatcher({ client, sink, environment: 'prd', selfHeal: true });
-    await watcher.setDesired('c1', await applyAll(client, [deploymentManifest(namespace)]));
-    await watcher.start();
-    try {
+    await watching('heal', { environment: 'prd', selfHeal: true }, async ({ namespace, sink }) => {
       await client.request('DELETE', deploymentPath(namespace));
       const { incident } = await sink.waitFor((e) => e.type === 'detected');
       assert.equal(incident.kind, 'deleted');
@@ -81,9 +83,7 @@ describe('self-heal', () => {
       await sink.waitFor((e) => e.type === 'resolved');
       const live = await client.request<any>('GET', deploymentPath(namespace));
       assert.equal(live.metadata.labels['applyset.kubernetes.io/part-of'], 'applyset-drift-test', 're-created with its inventory label');
-    } finally {
-      await watcher.stop();
-    }
+    });
   });
 });
 
@@ -167,12 +167,7 @@ describe('snapshots and commits', () => {
   });
 
   it('resolves an incident as superseded when a new commit makes the live state the desired one', async () => {
-    const namespace = await cluster.newNamespace('supersede');
-    const sink = recordingSink();
-    const watcher = new DriftWatcher({ client, sink, environment: 'dev' });
-    await watcher.setDesired('c1', await applyAll(client, [deploymentManifest(namespace)]));
-    await watcher.start();
-    try {
+    await watching('supersede', { environment: 'dev' }, async ({ namespace, sink, watcher }) => {
       await mergePatch(client, `${deploymentPath(namespace)}/scale`, { spec: { replicas: 3 } }, 'kubectl-scale');
       const { incident } = await sink.waitFor((e) => e.type === 'detected');
       const next = deploymentManifest(namespace);
@@ -182,25 +177,16 @@ describe('snapshots and commits', () => {
       assert.equal(resolved.incident.id, incident.id);
       assert.equal(resolved.incident.resolution, 'superseded');
       assert.equal(watcher.driftedCount(), 0);
-    } finally {
-      await watcher.stop();
-    }
+    });
   });
 
   it('resolves as superseded an incident of an object that left Git', async () => {
-    const namespace = await cluster.newNamespace('gone');
-    const sink = recordingSink();
-    const watcher = new DriftWatcher({ client, sink, environment: 'dev' });
-    await watcher.setDesired('c1', await applyAll(client, [deploymentManifest(namespace)]));
-    await watcher.start();
-    try {
+    await watching('gone', { environment: 'dev' }, async ({ namespace, sink, watcher }) => {
       await client.request('DELETE', deploymentPath(namespace));
       await sink.waitFor((e) => e.type === 'detected');
       await watcher.setDesired('c2', []);
       const resolved = await sink.waitFor((e) => e.type === 'resolved');
       assert.equal(resolved.incident.resolution, 'superseded');
-    } finally {
-      await watcher.stop();
-    }
+    });
   });
 });
