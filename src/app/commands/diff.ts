@@ -3,8 +3,8 @@ import { commentLimit, truncateForComment } from '../../core/commands/replies.js
 import { defaultConfigPath, environmentsFedByBranch, manifestBranch } from '../../core/config/load.js';
 import type { LadderConfig } from '../../core/config/schema.js';
 import { diffResources, findIdentityProblems, type ResourceDiff } from '../../core/diff/diff-resources.js';
-import { createPaint } from '../../cli/format/color.js';
-import { formatDiffText } from '../../cli/format/diff-text.js';
+import { createPaint } from '../../core/format/color.js';
+import { formatDiffText } from '../../core/format/diff-text.js';
 import { prepare } from '../promotion/prepare.js';
 import { loadServiceConfig } from '../promotion/service-config.js';
 import { parseRendered, readManifestSet, type ManifestSet } from './manifest-set.js';

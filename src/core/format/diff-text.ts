@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
-import type { FieldChange, ResourceDiff } from '../../core/diff/diff-resources.js';
-import { diffLines } from '../../core/diff/line-diff.js';
-import { formatResourceKey, type ResourceKey } from '../../core/diff/resource-key.js';
+import type { FieldChange, ResourceDiff } from '../diff/diff-resources.js';
+import { diffLines } from '../diff/line-diff.js';
+import { formatResourceKey, type ResourceKey } from '../diff/resource-key.js';
 import type { Paint } from './color.js';
 
 /** Where each resource came from, to show next to it; keyed like the diff's keys. */
