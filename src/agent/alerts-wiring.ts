@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { createSlackNotifier } from '../adapters/slack/index.js';
-import type { AlertSink } from './alerts.js';
+import { systemClock } from '../adapters/clock/clock.js';
+import type { AlertSink } from '../core/alerts/types.js';
 import type { AgentConfig } from './config.js';
 import type { SourceEvents } from './source.js';
 
@@ -10,7 +11,7 @@ export function createAlertSink(config: AgentConfig, log: Logger): AlertSink {
   const destination = slack.webhookUrl !== undefined
     ? { webhookUrl: slack.webhookUrl }
     : { token: slack.token!, channel: slack.channel!, ...(slack.apiUrl ? { apiUrl: slack.apiUrl } : {}) };
-  return createSlackNotifier(destination, { repository: config.repository, baseUrl: webUrlOf(config.github.apiUrl), log: log.child({ part: 'slack' }) });
+  return createSlackNotifier(destination, { clock: systemClock, repository: config.repository, baseUrl: webUrlOf(config.github.apiUrl), log: log.child({ part: 'slack' }) });
 }
 
 /** Where people browse the repository: github.com for api.github.com, the host for GitHub Enterprise's /api/v3. */

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { KubeClient, ObjectRef } from '../adapters/kube/client.js';
-import type { AlertSink } from './alerts.js';
+import type { AlertSink } from '../core/alerts/types.js';
 import type { AgentConfig } from './config.js';
 import { DriftWatcher } from './drift/watcher.js';
 import type { AgentMetrics } from './metrics.js';

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { pino, type Logger } from 'pino';
 import { createKubeClient, type KubeClient } from '../adapters/kube/client.js';
-import { silentSink, type AlertSink } from './alerts.js';
+import { silentSink, type AlertSink } from '../core/alerts/types.js';
 import { agentIdentity, type AgentConfig } from './config.js';
 import { createAgentGitHub, type AgentGitHub } from './github-client.js';
 import { LeaderElector } from './leader.js';

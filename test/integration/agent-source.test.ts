@@ -9,6 +9,7 @@ import { AgentMetrics } from '../../src/agent/metrics.js';
 import { BranchSource, type SourceOutage } from '../../src/agent/source.js';
 import { sourceEventsFor } from '../../src/agent/alerts-wiring.js';
 import { createSlackNotifier } from '../../src/adapters/slack/index.js';
+import { systemClock } from '../../src/adapters/clock/clock.js';
 import { startSlackReceiver } from '../bed/slack/index.js';
 import { startGitHubServer, type GitHubServer } from '../bed/github/index.js';
 import { startSwitchableProxy, type SwitchableProxy } from '../support/agent/switchable-proxy.js';
@@ -153,7 +154,7 @@ describe('agent source: following the environment branch', () => {
   it('sends one Slack message per outage and one when GitHub is back, however many polls fail', async () => {
     const slack = await startSlackReceiver({ channels: ['ladder-alerts'] });
     try {
-      const alerts = createSlackNotifier({ webhookUrl: slack.webhookUrl }, { repository: repo });
+      const alerts = createSlackNotifier({ webhookUrl: slack.webhookUrl }, { clock: systemClock, repository: repo });
       const metrics = new AgentMetrics();
       const octokit = await createAgentGitHub({ apiUrl: proxy.url, appId: github.app.id, installationId: github.installations.idFor(repo), privateKeyPath: keyPath }, { retryAfterBaseValue: 5 });
       const source = new BranchSource(octokit, {

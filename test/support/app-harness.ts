@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { createNodeMiddleware, Probot } from 'probot';
-import type { Clock } from '../../src/adapters/clock/clock.js';
+import type { Clock } from '../../src/core/time/clock.js';
 import { ladderOctokit } from '../../src/adapters/github/octokit.js';
 import type { GitHubClient } from '../../src/adapters/github/types.js';
 import { createAppDeps, type AppDeps } from '../../src/app/deps.js';

@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
-import type { Clock } from '../../adapters/clock/clock.js';
+import type { Clock } from '../../core/time/clock.js';
 import type { KubeClient, KubeObject } from '../../adapters/kube/client.js';
 import { compareWithSnapshot } from '../../core/drift/index.js';
-import type { AlertSink, DriftIncident, SelfHealResult } from '../alerts.js';
+import type { AlertSink, DriftIncident, SelfHealResult } from '../../core/alerts/types.js';
 import { applyAsLadder, readLive } from './apply.js';
-import { isDrift, openIncident, resolveIncident, signatureOf, updateIncident } from './incident.js';
+import { isDrift, openIncident, resolveIncident, signatureOf, updateIncident } from '../../core/drift/incident.js';
 import { keep, managedFieldsOnly, partOfLabel, unpack, type Target } from './target.js';
 
 export interface EvaluationContext {

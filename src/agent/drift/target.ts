@@ -1,6 +1,6 @@
 import { collectionPath, type KubeObject, type ObjectRef, type ResourceInfo } from '../../adapters/kube/client.js';
 import { identityOf } from '../../core/diff/resource-key.js';
-import type { DriftIncident } from '../alerts.js';
+import type { DriftIncident } from '../../core/alerts/types.js';
 
 /** The inventory label B1's apply puts on every member; the drift watches select on it. */
 export const partOfLabel = 'applyset.kubernetes.io/part-of';

@@ -1,14 +1,14 @@
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../../adapters/clock/clock.js';
 import type { KubeClient, KubeObject } from '../../adapters/kube/client.js';
-import type { AlertSink } from '../alerts.js';
+import type { AlertSink } from '../../core/alerts/types.js';
 import { readLive } from './apply.js';
 import { appliedBetween } from '../../core/drift/index.js';
 import { buildTarget, type DesiredObject } from './build-target.js';
 import { Debouncer } from './debounce.js';
 import { mapLimit } from './map-limit.js';
 import { evaluateTarget, type EvaluationContext } from './evaluate.js';
-import { resolveIncident } from './incident.js';
+import { resolveIncident } from '../../core/drift/incident.js';
 import { WatchGroup } from './watch-group.js';
 import { byName, identityOfLive, keep, managedFieldsOnly, unpack, type Target, type WatchSpec } from './target.js';
 

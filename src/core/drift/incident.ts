@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { canonicalJson, type DriftResult, type FieldDrift } from '../../core/drift/index.js';
-import type { AlertObject, DriftFieldChange, DriftIncident } from '../alerts.js';
+import { canonicalJson, type DriftResult, type FieldDrift } from './index.js';
+import type { AlertObject, DriftFieldChange, DriftIncident } from '../alerts/types.js';
 
 export type Drifted = Extract<DriftResult, { status: 'drifted' | 'deleted' }>;
 

@@ -1,4 +1,4 @@
-import type { FieldWriter } from '../core/drift/index.js';
+import type { FieldWriter } from '../drift/index.js';
 
 /**
  * What the agent tells people about. The drift watcher and the sync loop emit
