@@ -1,11 +1,9 @@
 import { LadderInputError } from '../../core/errors.js';
+import { configTooLarge, maxConfigBytes, maxTemplateBytes, templateTooLarge } from '../../core/limits.js';
 import type { TemplateFile } from '../../core/render/render.js';
-import { maxTemplateBytes } from '../fs/templates.js';
+import { decodeUtf8OrThrow } from '../../core/text/utf8.js';
 import { isNotFound } from './errors.js';
 import type { GitHubClient, RepoRef } from './types.js';
-
-/** A config file is a few kilobytes; more is the wrong file. */
-const maxConfigBytes = 1024 * 1024;
 
 /** A file's text at a ref, or undefined when there is no such file. */
 export async function readTextFile(octokit: GitHubClient, repo: RepoRef, path: string, ref?: string): Promise<string | undefined> {
@@ -13,10 +11,8 @@ export async function readTextFile(octokit: GitHubClient, repo: RepoRef, path: s
     const response = await octokit.rest.repos.getContent({ ...repo, path, ...(ref ? { ref } : {}) });
     const data = response.data as { type?: string; content?: string; encoding?: string; size?: number };
     if (Array.isArray(response.data) || data.type !== 'file') return undefined;
-    if ((data.size ?? 0) > maxConfigBytes) {
-      throw new LadderInputError(`file is ${data.size} bytes; a Ladder config is at most ${maxConfigBytes} bytes`, { file: path });
-    }
-    return decodeUtf8(Buffer.from(data.content ?? '', 'base64'), path);
+    if ((data.size ?? 0) > maxConfigBytes) throw configTooLarge(data.size ?? 0, path);
+    return decodeUtf8OrThrow(Buffer.from(data.content ?? '', 'base64'), path);
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw error;
@@ -62,13 +58,11 @@ export async function readTemplatesAt(
   for (const entry of entries) {
     const path = entry.path!;
     const file = `${dir}/${path}`;
-    if ((entry.size ?? 0) > maxTemplateBytes) {
-      throw new LadderInputError(`template is ${Math.ceil((entry.size ?? 0) / 1024)} KiB; Ladder reads at most ${maxTemplateBytes / 1024} KiB per template`, { file });
-    }
+    if ((entry.size ?? 0) > maxTemplateBytes) throw templateTooLarge(entry.size ?? 0, file);
     let content = cache.get(entry.sha!);
     if (content === undefined) {
       const blob = await octokit.rest.git.getBlob({ ...repo, file_sha: entry.sha! });
-      content = decodeUtf8(Buffer.from(blob.data.content, blob.data.encoding === 'base64' ? 'base64' : 'utf8'), file);
+      content = decodeUtf8OrThrow(Buffer.from(blob.data.content, blob.data.encoding === 'base64' ? 'base64' : 'utf8'), file, 'template');
       cache.set(entry.sha!, content);
     }
     templates.push({ path, content });
@@ -128,13 +122,5 @@ export async function compareCommits(
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw error;
-  }
-}
-
-function decodeUtf8(bytes: Buffer, file: string): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch (error) {
-    throw new LadderInputError('file is not valid UTF-8', { file }, { cause: error });
   }
 }
