@@ -1,15 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { createAppAuth } from '@octokit/auth-app';
-import { retry } from '@octokit/plugin-retry';
-import { throttling } from '@octokit/plugin-throttling';
-import { Octokit } from '@octokit/rest';
 import type { Logger } from 'pino';
+import { createGitHubClient, type GitHubCredentials, type RetryPolicy } from '../adapters/github/client.js';
+import { createGitHub } from '../adapters/github/github.js';
+import type { GitHub } from '../adapters/github/port.js';
 import type { AgentConfig } from './config.js';
 
-const AgentOctokit = Octokit.plugin(retry, throttling);
-export type AgentGitHub = InstanceType<typeof AgentOctokit>;
-
-export interface GitHubClientOptions {
+export interface AgentGitHubOptions {
   log?: Logger;
   /** Called once per HTTP request sent (retries included), for ladder_github_requests_total. */
   onRequest?: () => void;
@@ -23,49 +19,29 @@ export interface GitHubClientOptions {
 }
 
 /**
- * The agent's GitHub client: the App installation (auth-app mints and renews
- * installation tokens) or a plain token, with retries for 5xx and the
- * throttling plugin honouring primary and secondary rate limits.
+ * The agent's GitHub: the App installation (auth-app mints and renews
+ * installation tokens) or a plain token, read from the mounted secret, through
+ * the client factory the App uses too. A secondary rate limit is not retried
+ * beyond the throttling plugin: the next poll is the retry.
  */
-export async function createAgentGitHub(github: AgentConfig['github'], options: GitHubClientOptions = {}): Promise<AgentGitHub> {
-  const log = options.log;
-  const common = {
-    baseUrl: github.apiUrl.replace(/\/+$/, ''),
-    userAgent: 'ladder-agent',
-    retry: { retryAfterBaseValue: options.retryAfterBaseValue ?? 1000 },
-    throttle: {
-      onRateLimit: (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
-        log?.warn({ retryAfter, method: request.method, url: request.url }, 'GitHub rate limit reached');
-        return retryCount < 1;
-      },
-      onSecondaryRateLimit: (retryAfter: number, request: { method: string; url: string }) => {
-        log?.warn({ retryAfter, method: request.method, url: request.url }, 'GitHub secondary rate limit reached');
-        return true;
-      },
-    },
-    // Octokit's own warnings would repeat what the agent logs with context.
-    log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
-  };
-  let octokit: AgentGitHub;
+export async function connectAgentGitHub(github: AgentConfig['github'], options: AgentGitHubOptions = {}): Promise<GitHub> {
+  let credentials: GitHubCredentials;
   if (github.appId !== undefined && github.installationId !== undefined && github.privateKeyPath !== undefined) {
-    const privateKey = await readSecretFile(github.privateKeyPath, 'GitHub App private key');
-    octokit = new AgentOctokit({ ...common, authStrategy: createAppAuth, auth: { appId: github.appId, privateKey, installationId: github.installationId } });
+    credentials = { appId: github.appId, installationId: github.installationId, privateKey: await readSecretFile(github.privateKeyPath, 'GitHub App private key') };
   } else {
-    const token = github.token ?? (await readSecretFile(github.tokenPath!, 'GitHub token')).trim();
-    octokit = new AgentOctokit({ ...common, auth: token });
+    credentials = { token: github.token ?? (await readSecretFile(github.tokenPath!, 'GitHub token')).trim() };
   }
-  const timeoutMs = options.requestTimeoutMs ?? 30_000;
-  // Registered last, so it wraps the retry and auth hooks and the limit covers the whole call. The
-  // options object is changed in place: the hooks inside were bound to it, not to a copy.
-  octokit.hook.wrap('request', (request, requestOptions) => {
-    requestOptions.request = { ...requestOptions.request, signal: requestOptions.request?.signal ?? AbortSignal.timeout(timeoutMs) };
-    return request(requestOptions);
+  const policy: RetryPolicy = { retryBaseMs: options.retryAfterBaseValue ?? 1000, retries: 3, retryAfterUnitMs: 1000, secondaryLimitRetries: 0 };
+  const client = createGitHubClient({
+    baseUrl: github.apiUrl,
+    credentials,
+    policy,
+    userAgent: 'ladder-agent',
+    requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+    ...(options.log ? { log: options.log } : {}),
+    ...(options.onRequest ? { onRequest: options.onRequest } : {}),
   });
-  if (options.onRequest) {
-    const onRequest = options.onRequest;
-    octokit.hook.before('request', () => onRequest());
-  }
-  return octokit;
+  return createGitHub(client);
 }
 
 /** Reads a mounted secret; the error names the file and the reason, never the content. */

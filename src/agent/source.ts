@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import type { AgentGitHub } from './github-client.js';
+import { describeGitHubError } from '../adapters/github/errors.js';
+import type { ManifestRepo } from '../adapters/github/port.js';
 import type { AgentMetrics } from './metrics.js';
 
 export interface SourceFile {
@@ -30,8 +31,6 @@ export interface SourceEvents {
 }
 
 export interface BranchSourceOptions {
-  owner: string;
-  repo: string;
   branch: string;
   /** Folder in the branch; '' or '.' for the whole tree. */
   path: string;
@@ -70,7 +69,7 @@ export class BranchSource {
   private read = false;
 
   constructor(
-    private readonly github: AgentGitHub,
+    private readonly repo: ManifestRepo,
     private readonly options: BranchSourceOptions,
   ) {}
 
@@ -80,54 +79,45 @@ export class BranchSource {
   }
 
   async poll(): Promise<PollResult> {
-    const { owner, repo, branch, metrics, log } = this.options;
+    const { branch, metrics, log } = this.options;
     try {
-      const headers: Record<string, string> = { accept: 'application/vnd.github.sha' };
-      if (this.etag) headers['if-none-match'] = this.etag;
-      // No retries here: the next poll is the retry, and a slow failure would delay it.
-      const response = await this.github.request('GET /repos/{owner}/{repo}/commits/{ref}', { owner, repo, ref: branch, headers, request: { retries: 0 } });
-      const sha = String(response.data as unknown).trim();
-      const etag = response.headers.etag;
-      const changed = sha !== this.snapshot?.commit;
-      if (changed) this.snapshot = await this.fetchCommit(sha);
-      // The ETag is kept only once the commit's files were read, so a failed fetch is retried.
-      this.etag = etag;
-      await this.succeeded();
-      return changed ? { kind: 'changed', snapshot: this.snapshot! } : { kind: 'unchanged', snapshot: this.snapshot };
-    } catch (error) {
-      if ((error as { status?: number }).status === 304) {
+      const head = await this.repo.pollHead(branch, this.etag);
+      if (!head) {
         await this.succeeded();
         return { kind: 'unchanged', snapshot: this.snapshot };
       }
+      const changed = head.sha !== this.snapshot?.commit;
+      if (changed) this.snapshot = await this.fetchCommit(head.sha);
+      // The ETag is kept only once the commit's files were read, so a failed fetch is retried.
+      this.etag = head.etag;
+      await this.succeeded();
+      return changed ? { kind: 'changed', snapshot: this.snapshot! } : { kind: 'unchanged', snapshot: this.snapshot };
+    } catch (error) {
       metrics.sourceErrorsTotal++;
       const reason = describeGitHubError(error);
-      log.warn({ repository: `${owner}/${repo}`, branch, reason, servingCommit: this.snapshot?.commit }, 'cannot read the environment branch');
+      log.warn({ repository: this.repository(), branch, reason, servingCommit: this.snapshot?.commit }, 'cannot read the environment branch');
       await this.failed(reason);
       return { kind: 'failed', snapshot: this.snapshot, error: error instanceof Error ? error : new Error(reason) };
     }
   }
 
   private async fetchCommit(commit: string): Promise<SourceSnapshot> {
-    const { owner, repo } = this.options;
     const prefix = normalisePrefix(this.options.path);
-    const { data: tree } = await this.github.rest.git.getTree({ owner, repo, tree_sha: commit, recursive: 'true' });
-    if (tree.truncated) throw new Error(`the tree of ${commit} is too large for one request (GitHub truncated it); keep the manifest path smaller`);
-    const entries = tree.tree.filter(
-      (entry) => entry.type === 'blob' && entry.path !== undefined && entry.sha !== undefined && entry.path.startsWith(prefix) && manifestFile.test(entry.path) && !hiddenSegment.test(entry.path.slice(prefix.length)),
-    );
+    const tree = (await this.repo.listFiles(commit, '', { recursive: true })) ?? [];
+    const entries = tree.filter((entry) => entry.path.startsWith(prefix) && manifestFile.test(entry.path) && !hiddenSegment.test(entry.path.slice(prefix.length)));
     const files: SourceFile[] = new Array(entries.length);
     let next = 0;
     const worker = async () => {
       while (next < entries.length) {
         const index = next++;
         const entry = entries[index]!;
-        files[index] = { path: entry.path!, content: await this.readBlob(entry.sha!) };
+        files[index] = { path: entry.path, content: await this.readBlob(entry.blob) };
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.options.concurrency ?? 8, entries.length) }, worker));
     files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     // Blobs no longer in the tree are dropped, so the cache holds one commit's files.
-    const live = new Set(entries.map((entry) => entry.sha!));
+    const live = new Set(entries.map((entry) => entry.blob));
     for (const sha of this.blobs.keys()) if (!live.has(sha)) this.blobs.delete(sha);
     this.options.log.info({ commit, files: files.length }, 'read manifest commit');
     return { commit, files };
@@ -136,9 +126,7 @@ export class BranchSource {
   private async readBlob(sha: string): Promise<string> {
     const cached = this.blobs.get(sha);
     if (cached !== undefined) return cached;
-    const { owner, repo } = this.options;
-    const { data } = await this.github.rest.git.getBlob({ owner, repo, file_sha: sha });
-    const content = data.encoding === 'base64' ? Buffer.from(data.content, 'base64').toString('utf8') : data.content;
+    const content = (await this.repo.readBlob(sha)).toString('utf8');
     this.blobs.set(sha, content);
     return content;
   }
@@ -162,9 +150,8 @@ export class BranchSource {
       return;
     }
     if (this.failures < (this.options.outageAfterFailures ?? 3)) return;
-    const { owner, repo, branch } = this.options;
     this.options.metrics.sourceUnreachable = 1;
-    this.outage = { repository: `${owner}/${repo}`, branch, since: this.now(), reason, ...(this.snapshot ? { servingCommit: this.snapshot.commit } : {}) };
+    this.outage = { repository: this.repository(), branch: this.options.branch, since: this.now(), reason, ...(this.snapshot ? { servingCommit: this.snapshot.commit } : {}) };
     await this.notify(() => this.options.events?.unreachable?.({ ...this.outage! }));
   }
 
@@ -177,6 +164,10 @@ export class BranchSource {
     }
   }
 
+  private repository(): string {
+    return `${this.repo.repo.owner}/${this.repo.repo.repo}`;
+  }
+
   private now(): Date {
     return this.options.now?.() ?? new Date();
   }
@@ -185,17 +176,4 @@ export class BranchSource {
 function normalisePrefix(path: string): string {
   const trimmed = path.replace(/^\.?\/+/, '').replace(/\/+$/, '');
   return trimmed === '' || trimmed === '.' ? '' : `${trimmed}/`;
-}
-
-/** Status and GitHub's message, or the network error's code: enough to act on, nothing secret. */
-export function describeGitHubError(error: unknown): string {
-  const status = (error as { status?: number }).status;
-  const response = (error as { response?: { data?: { message?: string } } }).response;
-  if (response) return `HTTP ${status}${response.data?.message ? `: ${response.data.message}` : ''}`;
-  // No response: Octokit reports a network failure as status 500; the code is in the cause chain.
-  for (let cause = (error as { cause?: unknown }).cause; cause; cause = (cause as { cause?: unknown }).cause) {
-    const code = (cause as { code?: string }).code;
-    if (code) return `network error: ${code}`;
-  }
-  return `network error: ${(error as Error)?.message ?? String(error)}`;
 }

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeGitHubError, isUnprocessable } from '../../src/adapters/github/errors.js';
-import { rateLimitWait } from '../../src/adapters/github/octokit.js';
+import { rateLimitWait } from '../../src/adapters/github/client.js';
 import { formatRepo, parseRepo, sameRepo } from '../../src/adapters/github/types.js';
 
 function requestError(status: number, message: string, headers: Record<string, string> = {}, data?: unknown) {
