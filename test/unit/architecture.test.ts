@@ -33,6 +33,12 @@ describe('architecture: the real tree', () => {
     const violations = checkArchitecture(tree).filter((v) => v.file.startsWith('src/core/') && v.kind !== 'cycle');
     assert.equal(violations.length, 0, `src/core must stay pure (docs/contributing.md):\n  ${violations.map(describeViolation).join('\n  ')}`);
   });
+
+  it('every arrow in src points down, only the GitHub adapter talks to GitHub, and no import cycle exists', () => {
+    assert.ok([...tree.keys()].some((file) => file.startsWith('src/adapters/github/')), 'no GitHub adapter found; the scan would pass vacuously');
+    const violations = checkArchitecture(tree);
+    assert.equal(violations.length, 0, `the layout's rule is broken (docs/architecture.md):\n  ${violations.map(describeViolation).join('\n  ')}`);
+  });
 });
 
 describe('architecture: the checker', () => {
