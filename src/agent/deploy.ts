@@ -6,6 +6,8 @@ import { DriftWatcher } from './drift/watcher.js';
 import type { AgentMetrics } from './metrics.js';
 import type { DeployOutcome, Deployer } from './run.js';
 import type { SourceSnapshot } from './source.js';
+import { applySetId } from './apply/marks.js';
+import { parseCommitFiles, type ParsedCommit } from './sync/desired.js';
 import { applyCommit, type ApplyOutcome } from './sync/index.js';
 import { checkHealth } from './health-step.js';
 import { findForeignNamespaces } from './namespace-guard.js';
@@ -20,8 +22,9 @@ export function createKubeDeployer(
   config: AgentConfig,
   deps: { alerts: AlertSink; metrics: AgentMetrics; log: Logger; isLeader?: () => boolean },
 ): Deployer & { drift: DriftWatcher } {
+  const inventory = { namespace: config.agentNamespace, name: config.environment };
   const drift = new DriftWatcher({
-    client: kube, sink: deps.alerts, environment: config.environment, selfHeal: config.selfHeal, log: deps.log.child({ part: 'drift' }),
+    client: kube, sink: deps.alerts, environment: config.environment, selfHeal: config.selfHeal, forceConflicts: config.apply.forceConflicts, log: deps.log.child({ part: 'drift' }),
     ...(deps.isLeader ? { mayHeal: deps.isLeader } : {}),
   });
   deps.metrics.sources.driftedObjects = () => drift.driftedCount();
@@ -35,14 +38,16 @@ export function createKubeDeployer(
       else await drift.stop();
     },
     async deploy(snapshot: SourceSnapshot, signal: AbortSignal, log: Logger): Promise<DeployOutcome> {
-      const foreign = findForeignNamespaces(snapshot.files, config.namespaces);
+      // Parsed once: the namespace guard and the apply read the same objects.
+      const parsed = parseCommitFiles(snapshot.files, applySetId(inventory));
+      const foreign = findForeignNamespaces(parsed.objects, config.namespaces);
       if (foreign.length > 0) {
         const more = foreign.length > 1 ? ` (and ${foreign.length - 1} more)` : '';
         return { ok: false, stage: 'apply', description: `Nothing applied: ${foreign[0]}${more}` };
       }
       const scope = scopedSignal(signal);
       try {
-        const applied = await applyAndWatch(kube, config, drift, snapshot, scope.signal, log);
+        const applied = await applyAndWatch(kube, config, drift, { commit: snapshot.commit, parsed }, scope.signal, log);
         if ('failure' in applied) return applied.failure;
         const health = await checkHealth(kube, applied.refs, { timeoutMs: config.intervals.healthTimeoutSeconds * 1000, signal: scope.signal });
         if (!health.ok) return { ok: false, stage: 'health', description: health.description };
@@ -64,17 +69,17 @@ async function applyAndWatch(
   kube: KubeClient,
   config: AgentConfig,
   drift: DriftWatcher,
-  snapshot: SourceSnapshot,
+  snapshot: { commit: string; parsed: ParsedCommit },
   signal: AbortSignal,
   log: Logger,
 ): Promise<{ failure: DeployOutcome } | { refs: ObjectRef[]; message: string; pruneProblem: string | undefined }> {
   const outcome = await applyCommit(
     kube,
-    { commit: snapshot.commit, files: snapshot.files },
+    snapshot,
     {
       inventory: { namespace: config.agentNamespace, name: config.environment },
       defaultNamespace: config.namespaces[0],
-      force: config.apply.forceConflicts,
+      forceConflicts: config.apply.forceConflicts,
       concurrency: config.apply.concurrency,
       prune: config.prune.enabled
         ? { allowEmpty: config.prune.allowEmpty, maxPrune: config.prune.maxDeletions, override: config.prune.allowOverLimit, namespaces: config.prune.namespaces }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { describeGitHubError } from '../adapters/github/errors.js';
 import type { ManifestRepo } from '../adapters/github/port.js';
+import { mapLimit } from './apply/parallel.js';
 import type { AgentMetrics } from './metrics.js';
 
 export interface SourceFile {
@@ -105,16 +106,7 @@ export class BranchSource {
     const prefix = normalisePrefix(this.options.path);
     const tree = (await this.repo.listFiles(commit, '', { recursive: true })) ?? [];
     const entries = tree.filter((entry) => entry.path.startsWith(prefix) && manifestFile.test(entry.path) && !hiddenSegment.test(entry.path.slice(prefix.length)));
-    const files: SourceFile[] = new Array(entries.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < entries.length) {
-        const index = next++;
-        const entry = entries[index]!;
-        files[index] = { path: entry.path, content: await this.readBlob(entry.blob) };
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.options.concurrency ?? 8, entries.length) }, worker));
+    const files = await mapLimit(entries, this.options.concurrency ?? 8, async (entry): Promise<SourceFile> => ({ path: entry.path, content: await this.readBlob(entry.blob) }));
     files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     // Blobs no longer in the tree are dropped, so the cache holds one commit's files.
     const live = new Set(entries.map((entry) => entry.blob));

@@ -151,7 +151,7 @@ test('a conflict with another field manager is reported, and forced only when co
   assert.deepEqual((await client.request<KubeObject>('GET', path)).data, { mode: 'hand' });
   assert.equal((await readInventoryState(client, { namespace, name: 'prd' })).commit, commitA, 'a failed commit is not recorded as applied');
 
-  const forced = await applyCommit(client, { commit: commitB, files: changed }, optionsFor(namespace, { force: true }));
+  const forced = await applyCommit(client, { commit: commitB, files: changed }, optionsFor(namespace, { forceConflicts: true }));
   assert.equal(forced.status, 'applied', forced.message);
   assert.deepEqual((await client.request<KubeObject>('GET', path)).data, { mode: 'git2' });
 });

@@ -2,11 +2,11 @@ import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../../adapters/clock/clock.js';
 import type { KubeClient, KubeObject } from '../../adapters/kube/client.js';
 import type { AlertSink } from '../../core/alerts/types.js';
-import { readLive } from './apply.js';
+import { readLive } from '../apply/live.js';
+import { mapLimit } from '../apply/parallel.js';
 import { appliedBetween } from '../../core/drift/index.js';
 import { buildTarget, type DesiredObject } from './build-target.js';
 import { Debouncer } from './debounce.js';
-import { mapLimit } from './map-limit.js';
 import { evaluateTarget, type EvaluationContext } from './evaluate.js';
 import { resolveIncident } from '../../core/drift/incident.js';
 import { WatchGroup } from './watch-group.js';
@@ -19,6 +19,8 @@ export interface DriftWatcherOptions {
   sink: AlertSink;
   environment: string;
   selfHeal?: boolean;
+  /** Take fields other managers own when healing or taking a snapshot, as the sync does with `apply.forceConflicts` (default false). */
+  forceConflicts?: boolean;
   /**
    * Asked before each self-heal: false while this replica does not hold the
    * Lease, so a replica that lost it never writes over the new leader's apply.
@@ -68,6 +70,7 @@ export class DriftWatcher {
       sink: options.sink,
       environment: options.environment,
       selfHeal: options.selfHeal ?? false,
+      policy: { forceConflicts: options.forceConflicts ?? false },
       mayHeal: options.mayHeal ?? (() => true),
       healIntervalMs: options.healIntervalMs ?? 5000,
       clock: this.clock,
@@ -94,7 +97,8 @@ export class DriftWatcher {
 
   private async replaceDesired(commit: string, objects: DesiredObject[]): Promise<void> {
     const next = new Map<string, Target>();
-    const build = (object: DesiredObject) => buildTarget(this.options.client, commit, object, (key) => this.targets.get(key), this.options.log);
+    const context = { policy: this.context.policy, previousTarget: (key: string) => this.targets.get(key), log: this.options.log };
+    const build = (object: DesiredObject) => buildTarget(this.options.client, commit, object, context);
     const targets = await mapLimit(objects, this.options.concurrency ?? 8, build);
     // Targets of one watch share its spec (thousands of copies of the same path and selector otherwise).
     const specs = new Map<string, WatchSpec>([...this.targets.values()].map((t) => [t.watch.key, t.watch]));
@@ -210,7 +214,7 @@ export class DriftWatcher {
   /** A new object in a group that is already watching: read it once. */
   private seed(target: Target): void {
     this.track(
-      readLive(this.options.client, target.ref, target.info).then((live) => {
+      readLive(this.options.client, this.options.client.pathFor(target.ref, target.info)).then((live) => {
         if (target.live === undefined) target.live = live ? keep(live) : null;
         this.markDirty(target);
       }),

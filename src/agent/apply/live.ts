@@ -1,7 +1,23 @@
-import { collectionPath, KubeApiError, type KubeClient, type KubeList, type KubeObject } from '../../adapters/kube/client.js';
+import { collectionPath, isNotFound, KubeApiError, type KubeClient, type KubeList, type KubeObject, type ObjectRef, type ResourceInfo } from '../../adapters/kube/client.js';
 import { PART_OF_LABEL } from './marks.js';
 import { mapLimit } from './parallel.js';
-import type { DesiredObject } from './resolve.js';
+
+/** The live object at `path`, or undefined when it does not exist. */
+export async function readLive(client: KubeClient, path: string, signal?: AbortSignal): Promise<KubeObject | undefined> {
+  try {
+    return await client.request<KubeObject>('GET', path, { signal });
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+/** An object about to be applied: what it is, its resource, and its API path. */
+export interface Located {
+  ref: ObjectRef;
+  resource: ResourceInfo;
+  path: string;
+}
 
 /**
  * The live state of the objects about to be applied, read with one labelled
@@ -10,8 +26,8 @@ import type { DesiredObject } from './resolve.js';
  * without our label — not applied by us yet — is missing from the map, which
  * makes its dry-run count as a change, as it is: the apply adds the label.
  */
-export async function readLiveObjects(client: KubeClient, objects: readonly DesiredObject[], id: string, options: { concurrency: number; signal?: AbortSignal }): Promise<Map<string, KubeObject>> {
-  const collections = new Map<string, DesiredObject>();
+export async function readLiveObjects(client: KubeClient, objects: readonly Located[], id: string, options: { concurrency: number; signal?: AbortSignal }): Promise<Map<string, KubeObject>> {
+  const collections = new Map<string, Located>();
   for (const o of objects) collections.set(collectionPath(o.resource, o.ref.namespace), o);
   const live = new Map<string, KubeObject>();
   await mapLimit([...collections.entries()], options.concurrency, async ([path, sample]) => {
