@@ -1,20 +1,20 @@
 import { hostname } from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { pino, type Logger } from 'pino';
+import type { GitHub } from '../adapters/github/port.js';
 import { createKubeClient, type KubeClient } from '../adapters/kube/client.js';
 import { silentSink, type AlertSink } from '../core/alerts/types.js';
-import { agentIdentity, type AgentConfig } from './config.js';
-import type { GitHub } from '../adapters/github/port.js';
-import { connectAgentGitHub } from './github-client.js';
-import { LeaderElector } from './leader.js';
-import { AgentMetrics } from './metrics.js';
-import { alreadyDeployed, startDeploymentReport } from './report.js';
-import { AgentLoop, type Deployer, type DeploymentReporter } from './run.js';
-import { startAgentServer, type AgentServer } from './server.js';
-import { BranchSource } from './source.js';
-import { createKubeDeployer } from './deploy.js';
-import { inClusterKubeConfig } from './in-cluster.js';
-import { createAlertSink, sourceEventsFor } from './alerts-wiring.js';
+import { AgentLoop, type Deployer, type DeploymentReporter } from './loop/agent-loop.js';
+import { LeaderElector } from './loop/leader.js';
+import { alreadyDeployed, startDeploymentReport } from './reporting/deployment-report.js';
+import { AgentMetrics } from './reporting/metrics.js';
+import { startAgentServer, type AgentServer } from './reporting/server.js';
+import { BranchSource } from './source/branch-source.js';
+import { createKubeDeployer } from './sync/deployer.js';
+import { createAlertSink, sourceEventsFor } from './wiring/alerts.js';
+import { agentIdentity, type AgentConfig } from './wiring/config.js';
+import { connectAgentGitHub } from './wiring/github.js';
+import { inClusterKubeConfig } from './wiring/in-cluster.js';
 
 export interface AgentDeps {
   /** Default: in-cluster service account, or KUBECONFIG / ~/.kube/config. */
@@ -43,7 +43,11 @@ export interface RunningAgent {
   stop(): Promise<void>;
 }
 
-/** Builds every part of the agent from its config and starts it. */
+/**
+ * The agent's composition root: builds every part from its config (GitHub,
+ * Kubernetes, alerts, source, leader election, deployer, loop, server) once,
+ * and starts it.
+ */
 export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Promise<RunningAgent> {
   const env = deps.env ?? process.env;
   const log = (deps.log ?? pino({ level: config.logLevel, base: { component: 'ladder-agent' } })).child({ environment: config.environment });

@@ -6,8 +6,8 @@ import { createKubeClient, type KubeClient } from '../../src/adapters/kube/clien
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { agentConfigSchema } from '../../src/agent/config.js';
-import { LeaderElector } from '../../src/agent/leader.js';
+import { agentConfigSchema } from '../../src/agent/wiring/config.js';
+import { LeaderElector } from '../../src/agent/loop/leader.js';
 import { startAgent, type RunningAgent } from '../../src/agent/main.js';
 import { startGitHubServer, installationOctokit } from '../bed/github/index.js';
 import { startControlPlane, type ControlPlane } from '../bed/kube/control-plane.js';

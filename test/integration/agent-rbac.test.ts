@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createKubeClient, KubeApiError, type KubeClient } from '../../src/adapters/kube/client.js';
-import { LeaderElector } from '../../src/agent/leader.js';
+import { LeaderElector } from '../../src/agent/loop/leader.js';
 import { startControlPlane, type ControlPlane } from '../bed/kube/control-plane.js';
 import { applyDeployRbac } from '../support/agent/deploy-rbac.js';
 import { eventually, testLogger } from '../support/agent/log.js';

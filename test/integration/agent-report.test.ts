@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createKubeClient } from '../../src/adapters/kube/client.js';
-import { agentConfigSchema } from '../../src/agent/config.js';
+import { agentConfigSchema } from '../../src/agent/wiring/config.js';
 import { startAgent, type RunningAgent } from '../../src/agent/main.js';
 import { installationOctokit, startGitHubServer, type GitHubServer } from '../bed/github/index.js';
 import { startControlPlane, type ControlPlane } from '../bed/kube/control-plane.js';

@@ -116,7 +116,7 @@ describe('architecture: the checker', () => {
         'src/app/commands/diff.ts': "import { formatDiffText } from '../../cli/format/diff-text.js';\nimport { x } from '../../adapters/github/port.js';",
         'src/agent/main.ts': "import { createLadderApp } from '../app/index.js';",
         'src/cli/commands/agent.ts': [
-          "import { loadAgentConfig } from '../../agent/config.js';",
+          "import { loadAgentConfig } from '../../agent/wiring/config.js';",
           "const { startAgent } = await import('../../agent/main.js');",
           "import { createLadderApp } from '../../app/index.js';",
           "import { DriftWatcher } from '../../agent/drift/watcher.js';",
@@ -126,7 +126,7 @@ describe('architecture: the checker', () => {
       [
         "src/agent/main.ts:1 imports '../app/index.js': entry points never import each other (src/agent → src/app)",
         "src/app/commands/diff.ts:1 imports '../../cli/format/diff-text.js': entry points never import each other (src/app → src/cli)",
-        "src/cli/commands/agent.ts:4 imports '../../agent/drift/watcher.js': the CLI may start the App or the agent (src/app/index.ts, src/agent/main.ts, src/agent/config.ts), not import src/agent/drift/watcher.ts",
+        "src/cli/commands/agent.ts:4 imports '../../agent/drift/watcher.js': the CLI may start the App or the agent (src/app/index.ts, src/agent/main.ts, src/agent/wiring/config.ts), not import src/agent/drift/watcher.ts",
         "src/tools/generate.ts:1 imports '../app/queue.js': entry points never import each other (src/tools → src/app)",
       ],
     );

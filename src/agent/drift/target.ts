@@ -26,7 +26,8 @@ export interface Target {
   firstDirtyAt?: number;
   dueAt?: number;
   evaluating?: boolean;
-  again?: boolean;
+  /** New events arrived while it was judged: judge it again after. */
+  changedWhileEvaluating?: boolean;
 }
 
 export interface WatchSpec {

@@ -20,7 +20,7 @@ export interface Violation {
 }
 
 /** The modules through which the CLI may start the App or the agent. */
-export const STARTING_POINTS = ['src/app/index.ts', 'src/agent/main.ts', 'src/agent/config.ts'];
+export const STARTING_POINTS = ['src/app/index.ts', 'src/agent/main.ts', 'src/agent/wiring/config.ts'];
 const DATA = 'src/schemas';
 const ENTRY_POINTS = ['src/app', 'src/agent', 'src/cli', 'src/tools'];
 

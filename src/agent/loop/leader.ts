@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
-import { isConflict, isNotFound, type KubeClient, type KubeObject } from '../adapters/kube/client.js';
+import { isConflict, isNotFound, type KubeClient, type KubeObject } from '../../adapters/kube/client.js';
 
 export interface LeaseSpec {
   holderIdentity?: string;

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import type { DeploymentReport, Deployments } from '../adapters/github/port.js';
+import type { DeploymentReport, Deployments } from '../../adapters/github/port.js';
 
-export type { DeploymentReport } from '../adapters/github/port.js';
+export type { DeploymentReport } from '../../adapters/github/port.js';
 
 export interface DeploymentTarget {
   environment: string;

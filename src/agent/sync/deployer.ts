@@ -1,15 +1,15 @@
 import type { Logger } from 'pino';
-import type { KubeClient, ObjectRef } from '../adapters/kube/client.js';
-import type { AlertSink } from '../core/alerts/types.js';
-import type { AgentConfig } from './config.js';
-import { DriftWatcher } from './drift/watcher.js';
-import type { AgentMetrics } from './metrics.js';
-import type { DeployOutcome, Deployer } from './run.js';
-import type { SourceSnapshot } from './source.js';
-import { applySetId } from './apply/marks.js';
-import { parseCommitFiles, type ParsedCommit } from './sync/desired.js';
-import { applyCommit, type ApplyOutcome } from './sync/index.js';
-import { checkHealth } from './health-step.js';
+import type { KubeClient, ObjectRef } from '../../adapters/kube/client.js';
+import type { AlertSink } from '../../core/alerts/types.js';
+import type { AgentConfig } from '../wiring/config.js';
+import { DriftWatcher } from '../drift/watcher.js';
+import type { AgentMetrics } from '../reporting/metrics.js';
+import type { DeployOutcome, Deployer } from '../loop/agent-loop.js';
+import type { SourceSnapshot } from '../source/branch-source.js';
+import { applySetId } from '../apply/marks.js';
+import { parseCommitFiles, type ParsedCommit } from './desired.js';
+import { applyCommit, type ApplyOutcome } from './index.js';
+import { checkHealth } from './health/check-workloads.js';
 import { findForeignNamespaces } from './namespace-guard.js';
 
 /**

@@ -1,5 +1,6 @@
-import type { KubeClient, ObjectRef } from '../adapters/kube/client.js';
-import { healthCheckFor, waitForHealth } from './sync/index.js';
+import type { KubeClient, ObjectRef } from '../../../adapters/kube/client.js';
+import { healthCheckFor } from './checks.js';
+import { waitForHealth } from './wait.js';
 
 /**
  * Waits for the commit's workloads (Deployments, StatefulSets, DaemonSets,

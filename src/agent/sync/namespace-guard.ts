@@ -1,4 +1,4 @@
-import type { ParsedObject } from './sync/desired.js';
+import type { ParsedObject } from './desired.js';
 
 /**
  * Objects that name a namespace the agent was not given. The commit is then

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { readConfigYaml } from '../core/config/read-yaml.js';
-import { locateProblem, formatProblem, compareProblems, type ConfigProblem } from '../core/config/problem.js';
-import { problemsFromIssues } from '../core/config/zod-problems.js';
-import { LadderInputError, formatKeyPath } from '../core/errors.js';
+import { readConfigYaml } from '../../core/config/read-yaml.js';
+import { locateProblem, formatProblem, compareProblems, type ConfigProblem } from '../../core/config/problem.js';
+import { problemsFromIssues } from '../../core/config/zod-problems.js';
+import { LadderInputError, formatKeyPath } from '../../core/errors.js';
 import { agentConfigSchema, type AgentConfig } from './config-schema.js';
 
 export { agentConfigSchema, type AgentConfig } from './config-schema.js';

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import { describeGitHubError } from '../adapters/github/errors.js';
-import type { ManifestRepo } from '../adapters/github/port.js';
-import { mapLimit } from './apply/parallel.js';
-import type { AgentMetrics } from './metrics.js';
+import { describeGitHubError } from '../../adapters/github/errors.js';
+import type { ManifestRepo } from '../../adapters/github/port.js';
+import { mapLimit } from '../apply/parallel.js';
+import type { AgentMetrics } from '../reporting/metrics.js';
 
 export interface SourceFile {
   /** Path in the repository, e.g. `manifests/deployment.yaml`. */

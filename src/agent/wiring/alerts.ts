@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
-import { createSlackNotifier } from '../adapters/slack/index.js';
-import { systemClock } from '../adapters/clock/clock.js';
-import type { AlertSink } from '../core/alerts/types.js';
+import { createSlackNotifier } from '../../adapters/slack/index.js';
+import { systemClock } from '../../adapters/clock/clock.js';
+import type { AlertSink } from '../../core/alerts/types.js';
 import type { AgentConfig } from './config.js';
-import type { SourceEvents } from './source.js';
+import type { SourceEvents } from '../source/branch-source.js';
 
 /** The Slack notifier for the configured destination (webhook, or bot token + channel). */
 export function createAlertSink(config: AgentConfig, log: Logger): AlertSink {

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import { createGitHubClient, type GitHubCredentials, type RetryPolicy } from '../adapters/github/client.js';
-import { createGitHub } from '../adapters/github/github.js';
-import type { GitHub } from '../adapters/github/port.js';
+import { createGitHubClient, type GitHubCredentials, type RetryPolicy } from '../../adapters/github/client.js';
+import { createGitHub } from '../../adapters/github/github.js';
+import type { GitHub } from '../../adapters/github/port.js';
 import type { AgentConfig } from './config.js';
 
 export interface AgentGitHubOptions {

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { LeaderElector } from './leader.js';
-import type { AgentMetrics } from './metrics.js';
-import type { DeploymentReport } from './report.js';
-import type { BranchSource, SourceSnapshot } from './source.js';
+import type { AgentMetrics } from '../reporting/metrics.js';
+import type { DeploymentReport } from '../reporting/deployment-report.js';
+import type { BranchSource, SourceSnapshot } from '../source/branch-source.js';
 
 /** What applying one commit came to, in words fit for a GitHub status and a Slack message. */
 export type DeployOutcome = { ok: true; description: string } | { ok: false; stage: 'apply' | 'health' | 'interrupted'; description: string };
