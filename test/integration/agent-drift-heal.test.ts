@@ -1,23 +1,17 @@
 // Self-heal, snapshots from a dry-run apply, and a new commit superseding an
 // incident, against the real kube-apiserver.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { createKubeClient, type KubeClient } from '../../src/adapters/kube/client.js';
+import { describe, it } from 'node:test';
+import { type KubeClient } from '../../src/adapters/kube/client.js';
 import { DriftWatcher, type DriftWatcherOptions } from '../../src/agent/drift/watcher.js';
-import { startControlPlane, type ControlPlane } from '../bed/kube/control-plane.js';
+import type { ControlPlane } from '../bed/kube/control-plane.js';
+import { useControlPlane } from '../support/control-plane.js';
 import { applyAll, editLikeKubectl, mergePatch, recordingSink, sleep } from '../fixtures/drift/bed.js';
 import { deploymentManifest } from '../fixtures/drift/manifests.js';
 
 let cluster: ControlPlane;
 let client: KubeClient;
-before(async () => {
-  cluster = await startControlPlane();
-  client = createKubeClient(cluster.kubeConfig);
-});
-after(async () => {
-  client?.close();
-  await cluster?.stop();
-});
+useControlPlane((plane) => ({ cluster, client } = plane));
 
 const deploymentPath = (namespace: string) => `/apis/apps/v1/namespaces/${namespace}/deployments/checkout`;
 

@@ -7,21 +7,15 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
 import { createKubeClient, KubeApiError, type KubeClient, type KubeObject } from '../../src/adapters/kube/client.js';
-import { startControlPlane, type ControlPlane } from '../bed/kube/control-plane.js';
+import type { ControlPlane } from '../bed/kube/control-plane.js';
+import { useControlPlane } from '../support/control-plane.js';
 
 let cluster: ControlPlane;
 let client: KubeClient;
-before(async () => {
-  cluster = await startControlPlane();
-  client = createKubeClient(cluster.kubeConfig);
-});
-after(async () => {
-  client?.close();
-  await cluster?.stop();
-});
+useControlPlane((plane) => ({ cluster, client } = plane));
 
 const applyPatch = { contentType: 'application/apply-patch+yaml', query: { fieldManager: 'ladder', force: true } };
 
