@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { createNodeMiddleware, Probot } from 'probot';
 import type { Clock } from '../../src/core/time/clock.js';
-import { ladderOctokit } from '../../src/adapters/github/client.js';
+import { ladderOctokit } from '../../src/adapters/github/probot-octokit.js';
 import type { GitHubClient } from '../../src/adapters/github/types.js';
 import { createAppDeps, type AppDeps } from '../../src/app/deps.js';
 import { composeApp, registerLadderApp, type LadderServices } from '../../src/app/index.js';

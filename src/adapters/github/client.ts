@@ -4,14 +4,14 @@ import { paginateRest } from '@octokit/plugin-paginate-rest';
 import { restEndpointMethods } from '@octokit/plugin-rest-endpoint-methods';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
-import { ProbotOctokit } from 'probot';
 
 /**
  * The one way Ladder builds GitHub clients, for the App and the agent alike.
  * Both get Probot's plugin stack (throttling, retry, pagination, REST
- * methods): the App through Probot's own Octokit class with Ladder's policy as
- * its defaults, the agent through the same plugins on @octokit/core, so it
- * does not load Probot (38 MB of resident memory) to talk to GitHub.
+ * methods) with one policy and one set of hooks: the App through Probot's
+ * own Octokit class with these defaults (probot-octokit.ts, which only the
+ * App loads), the agent through the same plugins on @octokit/core, so it does
+ * not load Probot (38 MB of resident memory) to talk to GitHub.
  */
 const LadderOctokit = Octokit.plugin(throttling, retry, paginateRest, restEndpointMethods);
 
@@ -36,13 +36,14 @@ export interface RetryPolicy {
 }
 
 /** What the plugins take; the outer secondary-limit retry is added per client (prepareClient). */
-type ClassPolicy = Omit<RetryPolicy, 'secondaryLimitRetries'>;
+export type ClassPolicy = Omit<RetryPolicy, 'secondaryLimitRetries'>;
 
 export const productionRetry: RetryPolicy = { retryBaseMs: 1000, retries: 3, retryAfterUnitMs: 1000, secondaryLimitRetries: 3 };
 
 type Log = { warn(object: object, message: string): void };
 
-function throttleOptions(policy: ClassPolicy, log?: Log) {
+/** The throttling plugin's options for a policy: shared by the agent's clients and Probot's class. */
+export function throttleOptions(policy: ClassPolicy, log?: Log) {
   // Stands in for the plugin's Bottleneck group of writes: schedules each at once.
   const noSpacing = { key: () => ({ schedule: (_options: unknown, fn: () => Promise<unknown>) => fn() }) } as never;
   return {
@@ -58,19 +59,6 @@ function throttleOptions(policy: ClassPolicy, log?: Log) {
     },
     ...(policy.writeSpacingMs === 0 ? { write: noSpacing } : {}),
   };
-}
-
-/**
- * Probot's Octokit with Ladder's policy, for `new Probot({ Octokit })`. A
- * function default (not an object) so these win over the throttle options
- * Probot itself layers on top.
- */
-export function ladderOctokit(policy: ClassPolicy): typeof ProbotOctokit {
-  return ProbotOctokit.defaults((options: Record<string, unknown>) => ({
-    ...options,
-    retry: { ...(options.retry as object | undefined), retryAfterBaseValue: policy.retryBaseMs, retries: policy.retries },
-    throttle: { ...(options.throttle as object | undefined), ...throttleOptions(policy) },
-  }));
 }
 
 export type GitHubCredentials = { appId: number; privateKey: string; installationId: number } | { token: string };
