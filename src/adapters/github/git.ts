@@ -24,22 +24,31 @@ export async function readCommit(octokit: GitHubClient, repo: RepoRef, sha: stri
   return { sha: data.sha, tree: data.tree.sha, parents: data.parents.map((p) => p.sha), message: data.message };
 }
 
-/** Every blob of a commit's tree, path → object id, in one recursive read, plus the tree's own id (the base of the next tree). */
+/**
+ * Every blob of a commit's tree, path → object id, in one recursive read,
+ * plus the tree's own id (the base of the next tree). The id comes from the
+ * commit, not from the tree answer: asked for a commit, GitHub may echo the
+ * commit's sha as the tree's, and `base_tree` must be a tree.
+ */
 export async function readBlobIds(octokit: GitHubClient, repo: RepoRef, commitSha: string): Promise<{ tree: string; blobs: Map<string, string> }> {
-  const { data } = await octokit.rest.git.getTree({ ...repo, tree_sha: commitSha, recursive: 'true' });
+  const [{ data }, commit] = await Promise.all([
+    octokit.rest.git.getTree({ ...repo, tree_sha: commitSha, recursive: 'true' }),
+    readCommit(octokit, repo, commitSha),
+  ]);
   if (data.truncated) {
     // GitHub cuts recursive trees at 100,000 entries; deletions could then be missed.
     throw new Error(`the tree of ${repo.owner}/${repo.repo}@${commitSha.slice(0, 12)} is too large to read in one request`);
   }
   const blobs = new Map<string, string>();
   for (const entry of data.tree) if (entry.type === 'blob' && entry.path && entry.sha) blobs.set(entry.path, entry.sha);
-  return { tree: data.sha, blobs };
+  return { tree: commit.tree, blobs };
 }
 
 /**
- * The tree id of `path` at a commit or branch ('' is the root tree); undefined
- * when it is not a directory there. One request whatever the depth: the root
- * tree for a top-level folder, else a contents listing of the parent.
+ * The tree id of `path` at a commit or branch ('' is the root tree, read from
+ * the commit); undefined when it is not a directory there. One request
+ * whatever the depth: the root listing for a top-level folder, else a
+ * contents listing of the parent.
  */
 export async function subtree(octokit: GitHubClient, repo: RepoRef, ref: string, path: string): Promise<string | undefined> {
   const clean = path.replace(/^\/+|\/+$/g, '');
@@ -47,9 +56,14 @@ export async function subtree(octokit: GitHubClient, repo: RepoRef, ref: string,
   const parent = slash === -1 ? '' : clean.slice(0, slash);
   const name = clean.slice(slash + 1);
   try {
+    if (clean === '') {
+      // A tree answer may echo the commit asked for as its sha; the commit names its tree.
+      const commit = /^[0-9a-f]{40}$/.test(ref) ? ref : await branchHead(octokit, repo, ref);
+      return commit === undefined ? undefined : (await readCommit(octokit, repo, commit)).tree;
+    }
     if (parent === '') {
       const { data } = await octokit.rest.git.getTree({ ...repo, tree_sha: ref });
-      return clean === '' ? data.sha : data.tree.find((entry) => entry.path === name && entry.type === 'tree')?.sha;
+      return data.tree.find((entry) => entry.path === name && entry.type === 'tree')?.sha;
     }
     const { data } = await octokit.rest.repos.getContent({ ...repo, path: parent, ref });
     if (!Array.isArray(data)) return undefined;
