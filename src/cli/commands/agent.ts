@@ -24,8 +24,14 @@ Kubernetes credentials come from the pod's service account, or KUBECONFIG /
 ~/.kube/config outside a cluster. SIGTERM or SIGINT shuts down gracefully:
 the apply in progress ends, watches stop, the Lease is released.
 
-Exit status: 0 after a clean shutdown, 2 when the configuration is wrong,
-1 when the agent could not start or failed while running.`,
+Before it starts, the agent checks its credentials: missing, unreadable or
+malformed ones, and ones Kubernetes or GitHub refuse (HTTP 401), end it at
+once with one line. While either cannot be reached it waits and retries with
+back-off; /readyz says why it is not ready.
+
+Exit status: 0 after a clean shutdown, 2 when the configuration is wrong or
+the credentials are missing, malformed or refused, 1 when the agent could not
+start otherwise or failed while running.`,
   options: {
     config: { type: 'string', short: 'c', value: '<file>', description: 'Agent config file (YAML). Optional when LADDER_* variables say everything.' },
   },
@@ -45,35 +51,52 @@ Exit status: 0 after a clean shutdown, 2 when the configuration is wrong,
       throw error;
     }
     // Loaded here so other commands do not pay for the agent's clients at start-up.
-    const { startAgent } = await import('../../agent/main.js');
-    return runUntilSignal(() => startAgent(config, { env: io.env }), io);
+    const { startAgent, AgentStartError } = await import('../../agent/main.js');
+    return runUntilSignal((signal) => startAgent(config, { env: io.env, signal }), io, (error) => error instanceof AgentStartError);
   },
 };
 
-/** Starts the agent and keeps it running until SIGTERM or SIGINT; a second signal exits at once. */
-async function runUntilSignal(start: () => Promise<RunningAgent>, io: CliIO): Promise<number> {
-  let agent;
+/**
+ * Starts the agent and keeps it running until SIGTERM or SIGINT; a second
+ * signal exits at once. A signal while the start still waits for Kubernetes or
+ * GitHub ends the start, and the command, cleanly. A refusal (credentials
+ * missing, malformed or refused) is one line and exit 2.
+ */
+async function runUntilSignal(start: (signal: AbortSignal) => Promise<RunningAgent>, io: CliIO, isRefusal: (error: unknown) => boolean): Promise<number> {
+  const starting = new AbortController();
+  let running: RunningAgent | undefined;
+  let stopped: ((code: number) => void) | undefined;
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) process.exit(signal === 'SIGTERM' ? 143 : 130);
+    signalled = true;
+    io.stderr(`ladder agent: ${signal} received, shutting down\n`);
+    if (!running) return starting.abort(new Error(`${signal} received`));
+    running.stop().then(
+      () => stopped?.(exitCode.ok),
+      (error: unknown) => {
+        io.stderr(`ladder agent: shutdown failed: ${(error as Error).message}\n`);
+        stopped?.(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal).on('SIGINT', onSignal);
+  const done = new Promise<number>((resolve) => (stopped = resolve));
   try {
-    agent = await start();
+    running = await start(starting.signal);
   } catch (error) {
+    if (starting.signal.aborted) return exitCode.ok;
+    if (isRefusal(error)) {
+      io.stderr(`ladder agent: ${(error as Error).message}\n`);
+      return exitCode.trouble;
+    }
     io.stderr(`ladder agent: could not start: ${(error as Error).message}\n`);
     return 1;
   }
-  const running = agent;
-  return new Promise<number>((done) => {
-    let signalled = false;
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (signalled) process.exit(signal === 'SIGTERM' ? 143 : 130);
-      signalled = true;
-      io.stderr(`ladder agent: ${signal} received, shutting down\n`);
-      running.stop().then(
-        () => done(exitCode.ok),
-        (error: unknown) => {
-          io.stderr(`ladder agent: shutdown failed: ${(error as Error).message}\n`);
-          done(1);
-        },
-      );
-    };
-    process.on('SIGTERM', onSignal).on('SIGINT', onSignal);
-  });
+  if (starting.signal.aborted) {
+    // The signal came as the start was finishing: nobody else will stop what it started.
+    await running.stop();
+    return exitCode.ok;
+  }
+  return done;
 }
