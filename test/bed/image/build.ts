@@ -1,0 +1,79 @@
+// Builds Ladder's image from the Dockerfile with Buildah, on a base made
+// locally (base.ts), so nothing is pulled from a container registry:
+//   node --import tsx test/bed/image/build.ts
+// test/run.mjs runs this before the image tests. An image whose inputs have
+// not changed is not built again (inputs.ts); older ones are removed.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { rootCertificates } from 'node:tls';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureBaseImage } from './base.js';
+import { imageCacheDir, imageExists, runTool, runToolOrFail } from './containers.js';
+import { APP_REPOSITORY, appImageKey, repoRoot } from './inputs.js';
+
+const started = Date.now();
+const log = (line: string) => console.error(`[image] ${line}`);
+const seconds = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
+
+const tools = spawnSync('bash', [fileURLToPath(new URL('install-tools.sh', import.meta.url))], { stdio: 'inherit' });
+if (tools.status !== 0) process.exit(1);
+await mkdir(imageCacheDir(), { recursive: true });
+
+try {
+  const base = await ensureBaseImage(log);
+  const key = appImageKey();
+  const reference = `${APP_REPOSITORY}:${key}`;
+  if (await imageExists(reference)) {
+    log(`${reference}: built before from the same inputs (${seconds()})`);
+  } else {
+    log(`${reference}: building from the Dockerfile on ${base}`);
+    await runToolOrFail(
+      'buildah',
+      ['bud', '--isolation', 'chroot', '--build-arg', `NODE_IMAGE=${base}`, ...(await trustLikeHostNpm()), '-t', reference, '-f', join(repoRoot, 'Dockerfile'), repoRoot],
+      { inherit: true },
+    );
+    await removeOlderImages(key);
+    log(`${reference}: built (${seconds()})`);
+  }
+} catch (error) {
+  log(`failed after ${seconds()}: ${(error as Error).message}`);
+  process.exit(1);
+}
+
+/**
+ * A machine behind a TLS-inspecting proxy trusts its CA through npm's
+ * `cafile` or NODE_EXTRA_CA_CERTS; `npm ci` in the build must trust it too.
+ * The CA bundle and a global npmrc naming it are mounted into the RUN steps
+ * only, so the Dockerfile and the image stay as a registry build has them.
+ * Nothing when the host trusts only Node's own roots.
+ */
+async function trustLikeHostNpm(): Promise<string[]> {
+  const npmCafile = execFileSync('npm', ['config', 'get', 'cafile'], { encoding: 'utf8' }).trim();
+  const extra = process.env.NODE_EXTRA_CA_CERTS;
+  let bundle: string;
+  if (npmCafile && npmCafile !== 'null' && existsSync(npmCafile)) {
+    bundle = await readFile(npmCafile, 'utf8'); // npm's cafile replaces the roots
+  } else if (extra && existsSync(extra)) {
+    bundle = `${rootCertificates.join('\n')}\n${await readFile(extra, 'utf8')}`; // NODE_EXTRA_CA_CERTS adds to them
+  } else {
+    return [];
+  }
+  const ca = join(imageCacheDir(), 'build-ca.crt');
+  const npmrc = join(imageCacheDir(), 'build-npmrc');
+  await writeFile(ca, bundle);
+  await writeFile(npmrc, 'cafile=/etc/ssl/certs/ladder-build-ca.crt\n');
+  log(`npm in the build trusts what npm on this machine trusts (${npmCafile !== 'null' && npmCafile ? `cafile ${npmCafile}` : `NODE_EXTRA_CA_CERTS ${extra}`})`);
+  return ['-v', `${ca}:/etc/ssl/certs/ladder-build-ca.crt:ro`, '-v', `${npmrc}:/usr/local/etc/npmrc:ro`];
+}
+
+/** Images of older inputs, working containers a failed build left, and untagged layers. */
+async function removeOlderImages(key: string): Promise<void> {
+  const images = await runTool('podman', ['images', '--format', '{{.Repository}}:{{.Tag}}', APP_REPOSITORY]);
+  for (const image of images.stdout.split('\n').filter((line) => line && !line.endsWith(`:${key}`))) {
+    await runTool('podman', ['rmi', '--force', image]);
+  }
+  await runTool('buildah', ['rm', '--all']);
+  await runTool('podman', ['image', 'prune', '--force']);
+}
