@@ -6,7 +6,8 @@
 # image has them; CI builds on one made from Debian packages and the npm registry (docs/image.md).
 ARG NODE_IMAGE=docker.io/library/node:24-trixie-slim
 
-FROM ${NODE_IMAGE} AS build
+# The compiled JavaScript is the same for every platform: build it once, natively, even for arm64.
+FROM --platform=$BUILDPLATFORM ${NODE_IMAGE} AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
 # --ignore-scripts: `prepare` would build before the sources are here.

@@ -40,11 +40,14 @@ const needsControlPlane = files.some((f) => relative('test/unit', f).startsWith(
 const needsImage = files.some((f) => !relative('test/image', f).startsWith('..'));
 
 if (!named.length) run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit'], 'type-check');
+// The whole suite's Debian packages (Buildah, Podman, runc, mmdebstrap, shellcheck): installed when
+// root and missing, otherwise one line naming them. Named files check for what they need themselves.
+if (!named.length && needsControlPlane) run('bash', [join(root, 'test/bed/install-packages.sh')], 'Debian packages');
 if (needsControlPlane && !process.env.LADDER_SKIP_BINARIES) {
-  run('bash', [join(root, 'test/bed/build-binaries.sh'), 'tests'], 'test binaries: control plane, kustomize, actionlint, Prometheus (built once, then cached)');
+  run('bash', [join(root, 'test/bed/build-binaries.sh'), 'tests'], 'test binaries: control plane, kustomize, actionlint, yq, Prometheus (built once, then cached)');
 }
-// Installs Buildah and Podman when missing (as root, from Debian's packages) and builds the image
-// of the current sources unless it was built before; fails with one line saying what is missing.
+// Builds the image of the current sources unless it was built before; fails with one line saying
+// what is missing.
 if (needsImage) run(process.execPath, ['--import', 'tsx', join(root, 'test/bed/image/build.ts')], 'the image, from the Dockerfile (built when its inputs change)');
 if (files.length === 0) {
   console.error('[test] no test files found');

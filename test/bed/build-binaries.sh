@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Builds the pinned control-plane, test and benchmark binaries from Go modules
 # into a cache outside the repository:
-#   bash test/bed/build-binaries.sh [all|tests|control-plane|kustomize|actionlint|prometheus|kubeconform|kubectl]
+#   bash test/bed/build-binaries.sh [all|tests|control-plane|kustomize|actionlint|yq|prometheus|kubeconform|kubectl]
 # `tests` is what the test suite needs (control plane, kustomize, actionlint,
-# Prometheus); `all` adds the benchmarks' peers (kubeconform, kubectl).
+# yq, Prometheus); `all` adds the benchmarks' peers (kubeconform, kubectl).
 # Idempotent: a binary already built for the pinned version is reused, so the
 # test runner calls this before every run. Two runs at once (two terminals,
 # parallel CI steps) take turns through a lock instead of building twice. Only
@@ -16,6 +16,7 @@ ETCD_VERSION="${LADDER_ETCD_VERSION:-v3.6.6}"
 KUBECONFORM_VERSION="${LADDER_KUBECONFORM_VERSION:-v0.7.0}"
 KUSTOMIZE_VERSION="${LADDER_KUSTOMIZE_VERSION:-v5.8.2}"
 ACTIONLINT_VERSION="${LADDER_ACTIONLINT_VERSION:-v1.7.12}"
+YQ_VERSION="${LADDER_YQ_VERSION:-v4.54.3}"
 PROMETHEUS_VERSION="${LADDER_PROMETHEUS_VERSION:-v3.16.0}"
 CACHE="${LADDER_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ladder}"
 BIN="$CACHE/bin"
@@ -25,8 +26,8 @@ log() { printf '[build-test-binaries] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 case "$WANT" in
-  all | tests | control-plane | kustomize | actionlint | prometheus | kubeconform | kubectl) ;;
-  *) die "unknown target '$WANT'; use: all | tests | control-plane | kustomize | actionlint | prometheus | kubeconform | kubectl" ;;
+  all | tests | control-plane | kustomize | actionlint | yq | prometheus | kubeconform | kubectl) ;;
+  *) die "unknown target '$WANT'; use: all | tests | control-plane | kustomize | actionlint | yq | prometheus | kubeconform | kubectl" ;;
 esac
 
 if ! command -v go >/dev/null; then
@@ -167,6 +168,13 @@ case "$WANT" in
     # Lints .github/workflows and the example workflows in docs/.
     build_from_module actionlint "$ACTIONLINT_VERSION" github.com/rhysd/actionlint/cmd/actionlint actionlint -version "$ACTIONLINT_VERSION"
     link actionlint "$ACTIONLINT_VERSION"
+    ;;
+esac
+case "$WANT" in
+  all | tests | yq)
+    # Runs the example build workflow's script as GitHub's runners would (they ship mikefarah's yq).
+    build_from_module yq "$YQ_VERSION" github.com/mikefarah/yq/v4 yq --version "version $YQ_VERSION"
+    link yq "$YQ_VERSION"
     ;;
 esac
 case "$WANT" in

@@ -17,8 +17,12 @@ const started = Date.now();
 const log = (line: string) => console.error(`[image] ${line}`);
 const seconds = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
 
-const tools = spawnSync('bash', [fileURLToPath(new URL('install-tools.sh', import.meta.url))], { stdio: 'inherit' });
-if (tools.status !== 0) process.exit(1);
+const packages = spawnSync('bash', [fileURLToPath(new URL('../install-packages.sh', import.meta.url)), 'buildah', 'podman', 'runc', 'mmdebstrap'], { stdio: 'inherit' });
+if (packages.status !== 0) process.exit(1);
+if (process.getuid?.() !== 0) {
+  log('building and running the image needs root (Buildah with chroot isolation, Podman with runc, vfs storage); run the suite as root');
+  process.exit(1);
+}
 await mkdir(imageCacheDir(), { recursive: true });
 
 try {
