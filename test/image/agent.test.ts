@@ -1,22 +1,24 @@
 import assert from 'node:assert/strict';
-import { chmod, chown, copyFile, mkdtemp, writeFile } from 'node:fs/promises';
+import { chmod, chown, copyFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createKubeClient, type KubeClient } from '../../src/adapters/kube/client.js';
 import { startGitHubServer, userOctokit, type GitHubServer } from '../bed/github/index.js';
+import { containerFromDeployment } from '../bed/image/pod.js';
 import { currentImage, startContainer, type RunningContainer } from '../bed/image/run.js';
 import { startControlPlane, type ControlPlane } from '../bed/kube/control-plane.js';
 import { reserveLoopbackPorts } from '../bed/kube/ports.js';
-import { applyDeployRbac } from '../support/agent/deploy-rbac.js';
 import { inClusterEnvironment } from '../support/agent/in-cluster.js';
 import { eventually } from '../support/agent/log.js';
 import { markRolledOutWhenApplied } from '../support/agent/rollout.js';
+import { applyAsAdmin, buildOverlay, isolate, only, parseObjects } from '../support/deploy/overlays.js';
 
 // Issue 13, "Done when": the image CI built runs the agent, which applies a
-// commit from the GitHub test bed to the test bed's API server, as a pod
-// would: its service account token and CA at the standard path, deploy/'s
-// RBAC, the config and the App's key mounted read-only.
+// commit from the GitHub test bed to the test bed's API server, as a pod of
+// deploy/overlays/agent would: the overlay applied (its RBAC, its config), the
+// Deployment's args, variables, volumes, user and security context, and the
+// service account's token and CA at their standard path.
 
 const repo = 'shop/boxed-manifests';
 const [owner, name] = repo.split('/') as [string, string];
@@ -55,63 +57,58 @@ after(async () => {
   await Promise.all([cluster?.stop(), github?.stop()]);
 });
 
-/** Files as the kubelet mounts them for a pod with fsGroup 1000: group 1000, group-readable, in a fresh directory. */
-async function mountable(files: Record<string, string>): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'ladder-image-agent-'));
+/** The service account's token and CA as the kubelet projects them: readable by the pod's fsGroup 1000. */
+async function serviceAccountVolume(from: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'ladder-image-sa-'));
   await chmod(dir, 0o755);
-  for (const [file, content] of Object.entries(files)) {
-    await writeFile(join(dir, file), content);
+  for (const file of ['token', 'ca.crt']) {
+    await copyFile(join(from, file), join(dir, file));
     await chown(join(dir, file), 0, 1000);
     await chmod(join(dir, file), 0o440);
   }
   return dir;
 }
 
-describe('ladder agent in the image', () => {
-  it('applies a merged commit from the GitHub test bed with its service account, reports the deployment, and exits 0 on SIGTERM with the Lease released', async () => {
-    const ns = await cluster.newNamespace('shop-dev');
-    const agentNs = await cluster.newNamespace('ladder-system');
-    await applyDeployRbac(admin, agentNs, [ns]);
+describe("ladder agent in the image, started from deploy/overlays/agent's Deployment", () => {
+  it('applies a merged commit from the GitHub test bed with the RBAC the overlay ships, reports the deployment, and exits 0 on SIGTERM with the Lease released', async () => {
+    // The overlay as an administrator applies it, moved to fresh namespace names.
+    const installed = isolate(parseObjects(await buildOverlay('overlays/agent')));
+    const agentNs = installed.namespace('ladder-system');
+    const ns = installed.namespace('shop-dev');
+    await applyAsAdmin(admin, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }]);
+    await applyAsAdmin(admin, installed.objects);
     const pod = await inClusterEnvironment(cluster, agentNs, 'ladder-agent');
-    const serviceAccount = await mountable({});
-    for (const file of ['token', 'ca.crt']) {
-      await copyFile(join(pod.LADDER_SERVICE_ACCOUNT_DIR!, file), join(serviceAccount, file));
-      await chown(join(serviceAccount, file), 0, 1000);
-      await chmod(join(serviceAccount, file), 0o440);
-    }
     await github.createRepo(repo);
     await github.seed.commitFiles(repo, 'dev', { 'README.md': '# dev\n' }, { from: 'main' });
     const [port] = (await reserveLoopbackPorts(1)) as [number];
-    const config = await mountable({
-      'agent.yaml': [
-        `repository: ${repo}`,
-        'environment: dev',
-        'path: manifests',
-        `namespaces: [${ns}]`,
-        `github: { apiUrl: '${github.url}', appId: ${github.app.id}, installationId: ${github.installations.idFor(repo)}, privateKeyPath: /var/run/secrets/ladder/github/private-key.pem }`,
-        'intervals: { pollSeconds: 1, healthTimeoutSeconds: 60 }',
-        'leaderElection: { leaseDurationSeconds: 3, renewDeadlineSeconds: 2, retryPeriodSeconds: 1 }',
-        `server: { host: 127.0.0.1, port: ${port} }`,
-        '',
-      ].join('\n'),
-    });
-    const key = await mountable({ 'private-key.pem': github.app.privateKey });
 
-    agent = startContainer(image, {
-      args: ['agent', '--config', '/etc/ladder/agent.yaml'],
-      env: { KUBERNETES_SERVICE_HOST: pod.KUBERNETES_SERVICE_HOST!, KUBERNETES_SERVICE_PORT: pod.KUBERNETES_SERVICE_PORT!, LADDER_POD_NAME: 'agent-in-image', LADDER_AGENT_NAMESPACE: agentNs },
-      mounts: [
-        { source: serviceAccount, target: '/var/run/secrets/kubernetes.io/serviceaccount' },
-        { source: config, target: '/etc/ladder' },
-        { source: key, target: '/var/run/secrets/ladder/github' },
-      ],
+    const container = await containerFromDeployment(only(installed.objects, 'Deployment'), {
+      secrets: { 'ladder-agent-github': { 'private-key.pem': github.app.privateKey } },
+      configMaps: installed.objects.filter((o) => o.kind === 'ConfigMap'),
+      fields: { 'metadata.name': 'agent-in-image', 'metadata.namespace': agentNs },
+      // The kubelet's service account volume and variables; agent.yaml's values for the test bed, as variables override them.
+      extraMounts: [{ source: await serviceAccountVolume(pod.LADDER_SERVICE_ACCOUNT_DIR!), target: '/var/run/secrets/kubernetes.io/serviceaccount' }],
+      override: {
+        KUBERNETES_SERVICE_HOST: pod.KUBERNETES_SERVICE_HOST!,
+        KUBERNETES_SERVICE_PORT: pod.KUBERNETES_SERVICE_PORT!,
+        LADDER_REPOSITORY: repo,
+        LADDER_NAMESPACES: ns,
+        LADDER_GITHUB_API_URL: github.url,
+        LADDER_GITHUB_APP_ID: String(github.app.id),
+        LADDER_GITHUB_INSTALLATION_ID: String(github.installations.idFor(repo)),
+        LADDER_POLL_INTERVAL_SECONDS: '1',
+        LADDER_HOST: '127.0.0.1',
+        LADDER_PORT: String(port),
+      },
     });
+    assert.deepEqual(container.args, ['agent', '--config', '/etc/ladder/agent.yaml']);
+    assert.match(container.env!.NODE_OPTIONS!, /--max-old-space-size=160/, 'the bounded heap of the Deployment');
+    agent = startContainer(image, container);
     const running = agent;
     const ready = () => fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status === 200, () => false);
     await eventually(ready, 'the agent in the container to be ready', 60_000, 200).catch((error: Error) => {
       throw new Error(`${error.message}\n${running.output()}`);
     });
-
     // A release manager merges the manifests into dev.
     stopRollouts = markRolledOutWhenApplied(admin, ns, 'web');
     await github.seed.commitFiles(repo, 'release-1', manifests, { from: 'dev', silent: true });

@@ -1,31 +1,27 @@
 import assert from 'node:assert/strict';
-import { chmod, chown, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startGitHubServer, type GitHubServer } from '../bed/github/index.js';
 import { runToolOrFail } from '../bed/image/containers.js';
 import { repoRoot } from '../bed/image/inputs.js';
+import { containerFromDeployment } from '../bed/image/pod.js';
 import { currentImage, runOnce, startContainer, type RunningContainer } from '../bed/image/run.js';
 import { reserveLoopbackPorts } from '../bed/kube/ports.js';
 import { eventually } from '../support/agent/log.js';
-import { appEnvironment, deliveryWithWrongSignature, probe, promotionFromSignedWebhook, waitUntilReady } from '../support/ladder-app.js';
+import { buildOverlay, only, parseObjects } from '../support/deploy/overlays.js';
+import { deliveryWithWrongSignature, probe, promotionFromSignedWebhook, waitUntilReady } from '../support/ladder-app.js';
 
-// Issue 13, "Done when": the image CI built from the Dockerfile runs the App;
-// it answers its health endpoints and a signed webhook from the GitHub test bed.
+// Issue 13, "Done when": the image CI built from the Dockerfile runs the App
+// as deploy/overlays/app's Deployment says (its args, variables, Secret files,
+// user and security context); it answers its health endpoints and a signed
+// webhook from the GitHub test bed.
 
 let image: string;
 let github: GitHubServer;
-let secrets: string;
 before(async () => {
   image = await currentImage();
   github = await startGitHubServer();
-  // As the kubelet mounts a Secret for a pod with fsGroup 1000: group 1000, group-readable.
-  secrets = await mkdtemp(join(tmpdir(), 'ladder-image-app-'));
-  await chmod(secrets, 0o755);
-  await writeFile(join(secrets, 'private-key.pem'), github.app.privateKey);
-  await chown(join(secrets, 'private-key.pem'), 0, 1000);
-  await chmod(join(secrets, 'private-key.pem'), 0o440);
 });
 after(() => github?.stop());
 
@@ -62,17 +58,23 @@ describe('the image', () => {
     assert.match(help.output, /Commands:[\s\S]*\bapp\b[\s\S]*\bagent\b/);
   });
 
-  describe('ladder app', () => {
+  describe("ladder app, started from deploy/overlays/app's Deployment", () => {
     let app: RunningContainer;
     let url: string;
     before(async () => {
+      const objects = parseObjects(await buildOverlay('overlays/app'));
       const [port] = (await reserveLoopbackPorts(1)) as [number];
       url = `http://127.0.0.1:${port}`;
-      app = startContainer(image, {
-        args: ['app'],
-        env: appEnvironment(github, '/var/run/secrets/ladder/github/private-key.pem', port),
-        mounts: [{ source: secrets, target: '/var/run/secrets/ladder/github' }],
+      const pod = await containerFromDeployment(only(objects, 'Deployment'), {
+        // The Secret docs/deploy.md tells you to create.
+        secrets: { 'ladder-app': { 'app-id': String(github.app.id), 'webhook-secret': github.app.webhookSecret, 'private-key.pem': github.app.privateKey } },
+        configMaps: [],
+        fields: {},
+        // What the test bed changes: the GitHub API, and a free port on the shared host network.
+        override: { LADDER_GITHUB_API_URL: github.url, HOST: '127.0.0.1', PORT: String(port) },
       });
+      assert.deepEqual({ args: pod.args, user: pod.user, readOnly: pod.readOnlyRootFilesystem, dropAll: pod.dropAll }, { args: ['app'], user: '1000:1000', readOnly: true, dropAll: true });
+      app = startContainer(image, pod);
     });
     after(() => app?.remove());
 

@@ -3,10 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { globalFlags, imageExists, runTool, toolEnvironment, type ToolResult } from './containers.js';
 import { appImageReference } from './inputs.js';
 
-// Runs Ladder's image with Podman the way Kubernetes runs its pods: a
+// Runs Ladder's image with Podman the way Kubernetes runs deploy/'s pods: a
 // read-only root filesystem (tmpfs on /tmp), no capabilities, no privilege
-// escalation, the image's own user, and the host's network so the container
-// reaches the test bed's servers on 127.0.0.1.
+// escalation (pod.ts reads these from a Deployment), and the host's network
+// so the container reaches the test bed's servers on 127.0.0.1.
 
 /** The image built from the current sources; an error saying how to build it when it is not there. */
 export async function currentImage(): Promise<string> {
@@ -33,6 +33,12 @@ export interface ContainerOptions {
   /** Read-only bind mounts, as Secrets and ConfigMaps are. */
   mounts?: Mount[];
   entrypoint?: string;
+  /** `uid:gid`; the image's USER when absent. */
+  user?: string;
+  /** Default true, as deploy/ runs it. */
+  readOnlyRootFilesystem?: boolean;
+  /** Drop every capability; default true, as deploy/ runs it. */
+  dropAll?: boolean;
 }
 
 export interface RunningContainer {
@@ -57,9 +63,10 @@ export function startContainer(image: string, options: ContainerOptions): Runnin
     '--pull=never',
     `--name=${name}`,
     '--network=host',
-    '--read-only',
-    '--cap-drop=ALL',
+    ...(options.readOnlyRootFilesystem === false ? [] : ['--read-only']),
+    ...(options.dropAll === false ? [] : ['--cap-drop=ALL']),
     '--security-opt=no-new-privileges',
+    ...(options.user ? [`--user=${options.user}`] : []),
     ...Object.entries(options.env ?? {}).flatMap(([key, value]) => ['--env', `${key}=${value}`]),
     ...(options.mounts ?? []).flatMap((m) => ['--volume', `${m.source}:${m.target}:ro`]),
     ...(options.entrypoint ? [`--entrypoint=${options.entrypoint}`] : []),
