@@ -32,6 +32,9 @@ export async function runUntilSignal(command: string, start: () => Promise<Stopp
           done(1);
         },
       );
+      // Stopped means done: work the shutdown gave up on (a retry waiting out GitHub's
+      // retry-after) must not keep the process alive until the kubelet's SIGKILL.
+      void running.stop().finally(() => setTimeout(() => process.exit(), 2_000).unref());
     };
     process.on('SIGTERM', onSignal).on('SIGINT', onSignal);
   });
