@@ -9,13 +9,14 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createKubeClient, KubeApiError, type KubeClient, type KubeObject } from '../../src/adapters/kube/client.js';
+import { createKubeClient, type KubeClient, type KubeObject } from '../../src/adapters/kube/client.js';
 import { parseAgentConfig } from '../../src/agent/config.js';
 import { startAgent, type RunningAgent } from '../../src/agent/main.js';
 import { startGitHubServer, userOctokit, type GitHubServer } from '../bed/github/index.js';
 import { startControlPlane, type ControlPlane } from '../bed/kube/control-plane.js';
 import { eventually, testLogger } from '../support/agent/log.js';
 import { applyAsAdmin, buildOverlay, deployDir, isolate, only, parseObjects } from '../support/deploy/overlays.js';
+import { statusOf } from '../support/kube-status.js';
 
 let cluster: ControlPlane;
 let github: GitHubServer;
@@ -34,16 +35,6 @@ after(async () => {
   admin?.close();
   await Promise.all([cluster?.stop(), github?.stop()]);
 });
-
-async function statusOf(call: Promise<unknown>): Promise<number> {
-  try {
-    await call;
-    return 200;
-  } catch (error) {
-    if (error instanceof KubeApiError) return error.status;
-    throw error;
-  }
-}
 
 /** Renders an overlay, moves it to fresh names, creates the namespaces it deploys to (they must exist), and applies it. */
 async function install(yaml: string, targets: string[]): Promise<{ objects: KubeObject[]; namespace: (original: string) => string }> {
