@@ -80,11 +80,11 @@ async function unpackNode(dir: string, prefix: string, log: (line: string) => vo
   await rm(downloads, { recursive: true });
 }
 
-/** Older bases: their images and downloaded inputs. */
+/** Older bases: their images (unless an image still uses one) and downloaded inputs. */
 async function removeOtherBases(key: string): Promise<void> {
   const images = await runTool('podman', ['images', '--format', '{{.Repository}}:{{.Tag}}', BASE_REPOSITORY]);
   for (const image of images.stdout.split('\n').filter((line) => line && !line.endsWith(`:${key}`))) {
-    await runTool('podman', ['rmi', '--force', image]);
+    await runTool('podman', ['rmi', image]);
   }
   for (const entry of await readdir(imageCacheDir())) {
     if (entry.startsWith('base-') && entry !== `base-${key}`) await rm(join(imageCacheDir(), entry), { recursive: true, force: true });

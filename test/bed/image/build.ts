@@ -2,7 +2,8 @@
 // locally (base.ts), so nothing is pulled from a container registry:
 //   node --import tsx test/bed/image/build.ts
 // test/run.mjs runs this before the image tests. An image whose inputs have
-// not changed is not built again (inputs.ts); older ones are removed.
+// not changed is not built again (inputs.ts); all but the newest few are
+// removed. Builds from several checkouts on one machine take turns (a lock).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -24,6 +25,7 @@ if (process.getuid?.() !== 0) {
   process.exit(1);
 }
 await mkdir(imageCacheDir(), { recursive: true });
+takeTurns();
 
 try {
   const base = await ensureBaseImage(log);
@@ -72,12 +74,28 @@ async function trustLikeHostNpm(): Promise<string[]> {
   return ['-v', `${ca}:/etc/ssl/certs/ladder-build-ca.crt:ro`, '-v', `${npmrc}:/usr/local/etc/npmrc:ro`];
 }
 
-/** Images of older inputs, working containers a failed build left, and untagged layers. */
+/**
+ * Runs the rest of this script again under flock(1) on the cache's lock, so
+ * two checkouts on one machine (or two terminals) never build into the same
+ * storage at once. Without flock the builds merely may clash.
+ */
+function takeTurns(): void {
+  if (process.env.LADDER_IMAGE_BUILD_LOCKED === '1' || spawnSync('sh', ['-c', 'command -v flock'], { stdio: 'ignore' }).status !== 0) return;
+  const lock = join(imageCacheDir(), 'build.lock');
+  if (spawnSync('flock', ['-n', lock, 'true']).status !== 0) log(`another build holds ${lock}; waiting for it`);
+  const locked = spawnSync('flock', [lock, process.execPath, ...process.execArgv, fileURLToPath(import.meta.url)], { stdio: 'inherit', env: { ...process.env, LADDER_IMAGE_BUILD_LOCKED: '1' } });
+  process.exit(locked.status ?? 1);
+}
+
+/**
+ * Working containers a failed build left, untagged layers, and images of
+ * older inputs but the newest few: another checkout's tests may be using one
+ * (an image a container runs is never removed).
+ */
 async function removeOlderImages(key: string): Promise<void> {
-  const images = await runTool('podman', ['images', '--format', '{{.Repository}}:{{.Tag}}', APP_REPOSITORY]);
-  for (const image of images.stdout.split('\n').filter((line) => line && !line.endsWith(`:${key}`))) {
-    await runTool('podman', ['rmi', '--force', image]);
-  }
   await runTool('buildah', ['rm', '--all']);
   await runTool('podman', ['image', 'prune', '--force']);
+  const listed = await runTool('podman', ['images', '--sort', 'created', '--format', '{{.Repository}}:{{.Tag}}', APP_REPOSITORY]);
+  const older = listed.stdout.split('\n').filter((line) => line.startsWith(`${APP_REPOSITORY}:`) && !line.endsWith(`:${key}`));
+  for (const image of older.slice(2)) await runTool('podman', ['rmi', image]);
 }
