@@ -5,6 +5,7 @@ import { createNodeMiddleware, Probot } from 'probot';
 import { createAppDeps } from './deps.js';
 import { answerProbe, AppReadiness } from './health.js';
 import { createLadderApp } from './index.js';
+import { refuseOversizedBody } from './webhook-budget.js';
 
 /** What `ladder app` needs to serve; read from the environment by the CLI. */
 export interface AppServerConfig {
@@ -55,10 +56,14 @@ export async function startAppServer(config: AppServerConfig, options: AppServer
   const readiness = new AppReadiness();
   const server: Server = createServer((request, response) => {
     if (answerProbe(request, response, readiness)) return;
+    if (refuseOversizedBody(request, response)) return;
     void webhooks(request, response, () => {
       response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');
     });
   });
+  // GitHub gives up on a delivery after 10 s; a client still sending after 30 s is not GitHub.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => {

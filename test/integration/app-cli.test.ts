@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { startGitHubServer, type GitHubServer } from '../bed/github/index.js';
 import { reserveLoopbackPorts } from '../bed/kube/ports.js';
 import { eventually } from '../support/agent/log.js';
+import { rawPost } from '../support/raw-post.js';
 import { appEnvironment, deliveryWithWrongSignature, probe, promotionFromSignedWebhook, waitUntilReady } from '../support/ladder-app.js';
 
 const mainScript = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
@@ -37,7 +38,7 @@ function runApp(env: Record<string, string>) {
 }
 
 describe('ladder app as a process', () => {
-  it('answers /healthz at once and /readyz once GitHub accepted its credentials, turns a signed webhook into a promotion, refuses a wrong signature, and exits 0 on SIGTERM', async () => {
+  it('answers /healthz at once and /readyz once GitHub accepted its credentials, turns a signed webhook into a promotion, refuses a wrong signature and an oversized body, and exits 0 on SIGTERM', async () => {
     const [port] = (await reserveLoopbackPorts(1)) as [number];
     const app = runApp(appEnvironment(github, join(dir, 'app.pem'), port));
     const url = `http://127.0.0.1:${port}`;
@@ -48,6 +49,9 @@ describe('ladder app as a process', () => {
       const title = await promotionFromSignedWebhook(github, `${url}/api/github/webhooks`, 'cli');
       assert.match(title, /cli.*dev/i);
       assert.equal(await deliveryWithWrongSignature(`${url}/api/github/webhooks`), 401);
+      // A body larger than GitHub ever sends is refused from its Content-Length, before any of it is read.
+      const oversized = await rawPost(`${url}/api/github/webhooks`, { 'content-type': 'application/json', 'content-length': String(100 * 1024 * 1024) });
+      assert.equal(oversized.status, 413);
       assert.equal((await probe(`${url}/nothing-here`)).status, 404);
       app.child.kill('SIGTERM');
       assert.equal(await app.exited, 0, app.output());
