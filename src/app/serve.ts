@@ -2,9 +2,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createNodeMiddleware, Probot } from 'probot';
+import type { GitHubAccess } from '../adapters/github/port.js';
+import { statusOf } from '../adapters/github/errors.js';
 import { createAppDeps } from './deps.js';
 import { answerProbe, AppReadiness } from './health.js';
-import { createLadderApp } from './index.js';
+import { composeApp, registerLadderApp } from './index.js';
 import { refuseOversizedBody } from './webhook-budget.js';
 
 /** What `ladder app` needs to serve; read from the environment by the CLI. */
@@ -52,7 +54,8 @@ export async function startAppServer(config: AppServerConfig, options: AppServer
     log,
   });
   const deps = createAppDeps({ log });
-  const webhooks = await createNodeMiddleware(createLadderApp(deps), { probot });
+  const services = composeApp(deps, probot);
+  const webhooks = await createNodeMiddleware((app: Probot) => registerLadderApp(app, services), { probot });
   const readiness = new AppReadiness();
   const server: Server = createServer((request, response) => {
     if (answerProbe(request, response, readiness)) return;
@@ -75,7 +78,7 @@ export async function startAppServer(config: AppServerConfig, options: AppServer
   const url = `http://${family === 'IPv6' ? `[${address}]` : address}:${port}`;
   log.info({ url, webhookPath: config.webhookPath, apiUrl: config.apiUrl }, 'ladder app listening');
 
-  const stopChecking = checkCredentials(probot, readiness, log, options.authRetryMs ?? 10_000);
+  const stopChecking = checkCredentials(services.github, readiness, log, options.authRetryMs ?? 10_000);
   let stopping: Promise<void> | undefined;
   return {
     url,
@@ -101,17 +104,16 @@ export async function startAppServer(config: AppServerConfig, options: AppServer
  * Asks GitHub who the App is (GET /app, signed with the App's key) until it
  * answers, then marks the App ready. Returns a function that stops asking.
  */
-function checkCredentials(probot: Probot, readiness: AppReadiness, log: Logger, retryMs: number): () => void {
+function checkCredentials(github: GitHubAccess, readiness: AppReadiness, log: Logger, retryMs: number): () => void {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   const attempt = async () => {
     try {
-      const octokit = await probot.auth();
-      const { data } = await octokit.request('GET /app');
+      const app = await github.appIdentity();
       readiness.authenticated();
-      log.info({ app: data?.slug }, 'authenticated with GitHub as the App');
+      log.info({ app: app.slug }, 'authenticated with GitHub as the App');
     } catch (error) {
-      const status = (error as { status?: number }).status;
+      const status = statusOf(error);
       const reason =
         status === 401
           ? 'GitHub refused the App credentials (HTTP 401): check APP_ID and the private key'
