@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { AgentConfigError, agentEnvironmentVariables, loadAgentConfig } from '../../agent/wiring/config.js';
-import type { RunningAgent } from '../../agent/main.js';
-import { exitCode, UsageError, type CliIO, type Command } from '../command.js';
+import { exitCode, UsageError, type Command } from '../command.js';
+import { runUntilSignal } from '../until-signal.js';
 
 const variables = agentEnvironmentVariables.map((v) => `  ${v.name.padEnd(32)} ${v.path.join('.')}${v.secret ? '  (secret)' : ''}`).join('\n');
 
@@ -52,51 +52,6 @@ start otherwise or failed while running.`,
     }
     // Loaded here so other commands do not pay for the agent's clients at start-up.
     const { startAgent, AgentStartError } = await import('../../agent/main.js');
-    return runUntilSignal((signal) => startAgent(config, { env: io.env, signal }), io, (error) => error instanceof AgentStartError);
+    return runUntilSignal('agent', (signal) => startAgent(config, { env: io.env, signal }), io, { isRefusal: (error) => error instanceof AgentStartError });
   },
 };
-
-/**
- * Starts the agent and keeps it running until SIGTERM or SIGINT; a second
- * signal exits at once. A signal while the start still waits for Kubernetes or
- * GitHub ends the start, and the command, cleanly. A refusal (credentials
- * missing, malformed or refused) is one line and exit 2.
- */
-async function runUntilSignal(start: (signal: AbortSignal) => Promise<RunningAgent>, io: CliIO, isRefusal: (error: unknown) => boolean): Promise<number> {
-  const starting = new AbortController();
-  let running: RunningAgent | undefined;
-  let stopped: ((code: number) => void) | undefined;
-  let signalled = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (signalled) process.exit(signal === 'SIGTERM' ? 143 : 130);
-    signalled = true;
-    io.stderr(`ladder agent: ${signal} received, shutting down\n`);
-    if (!running) return starting.abort(new Error(`${signal} received`));
-    running.stop().then(
-      () => stopped?.(exitCode.ok),
-      (error: unknown) => {
-        io.stderr(`ladder agent: shutdown failed: ${(error as Error).message}\n`);
-        stopped?.(1);
-      },
-    );
-  };
-  process.on('SIGTERM', onSignal).on('SIGINT', onSignal);
-  const done = new Promise<number>((resolve) => (stopped = resolve));
-  try {
-    running = await start(starting.signal);
-  } catch (error) {
-    if (starting.signal.aborted) return exitCode.ok;
-    if (isRefusal(error)) {
-      io.stderr(`ladder agent: ${(error as Error).message}\n`);
-      return exitCode.trouble;
-    }
-    io.stderr(`ladder agent: could not start: ${(error as Error).message}\n`);
-    return 1;
-  }
-  if (starting.signal.aborted) {
-    // The signal came as the start was finishing: nobody else will stop what it started.
-    await running.stop();
-    return exitCode.ok;
-  }
-  return done;
-}
