@@ -1,9 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { sharedContractChecker } from '../bed/github/contract/checker.js';
-import { Router } from '../bed/github/router.js';
-import { startGitHubServer, type GitHubServer } from '../bed/github/index.js';
-import { installationOctokit } from '../bed/github/clients.js';
+import { sharedContractChecker } from '../../bed/github/contract/checker.js';
+import { Router } from '../../bed/github/router.js';
+import { startGitHubServer, type GitHubServer } from '../../bed/github/index.js';
+import { installationOctokit } from '../../bed/github/clients.js';
 
 const checker = sharedContractChecker();
 const gitRef = {

@@ -5,9 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { verify } from '@octokit/webhooks-methods';
 import { createNodeMiddleware, Probot } from 'probot';
-import { startGitHubServer, type GitHubServer } from '../bed/github/index.js';
-import { installationOctokit, userOctokit, type BedOctokit } from '../bed/github/clients.js';
-import { startWebhookReceiver, type WebhookReceiver } from '../bed/github/receiver.js';
+import { startGitHubServer, type GitHubServer } from '../../bed/github/index.js';
+import { installationOctokit, userOctokit, type BedOctokit } from '../../bed/github/clients.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../../bed/github/receiver.js';
 
 const owner = 'shop';
 const repo = 'hooks';
