@@ -4,7 +4,7 @@ import type { ContractViolation } from './contract/checker.js';
 import type { Faults } from './faults.js';
 import type { RequestLog } from './requests.js';
 import type { RateLimits } from './ratelimit.js';
-import { commitFiles, setBranch, type SeedCommit } from './seed.js';
+import { commitFiles, commitMany, setBranch, type SeedCommit, type SeedMany } from './seed.js';
 import type { Permission, Protection, RepoState, TeamMembershipState } from './state.js';
 import type { Delivery, DeliveryResult, SendOptions, WebhookSender } from './webhooks/deliver.js';
 import { buildPayloads, type PayloadBuilders } from './webhooks/builders.js';
@@ -59,6 +59,8 @@ export interface GitHubServer {
   readonly payloads: PayloadBuilders;
   readonly seed: {
     commitFiles(fullName: string, branch: string, files: Record<string, string | Buffer | null>, options?: SeedCommit): Promise<string>;
+    /** `count` commits in a line, pushed at once (fast: one git process); returns the tip. */
+    commitMany(fullName: string, branch: string, count: number, options?: SeedMany): Promise<string>;
     setBranch(fullName: string, branch: string, target: string): Promise<string>;
     /** A file's bytes at a ref, read from git (not through the API). */
     readFile(fullName: string, ref: string, path: string): Promise<Buffer | null>;
@@ -189,6 +191,8 @@ export function createHandle(parts: Parts): GitHubServer {
     seed: {
       commitFiles: (fullName, branch, files, options = {}) =>
         seeded(commitFiles(bed, repoOf(fullName), branch, files, { ...options, pusher: repoOf(fullName).owner })),
+      commitMany: (fullName, branch, count, options = {}) =>
+        seeded(commitMany(bed, repoOf(fullName), branch, count, { ...options, pusher: repoOf(fullName).owner })),
       setBranch: (fullName, branch, target) => seeded(setBranch(bed, repoOf(fullName), branch, target, repoOf(fullName).owner)),
       async readFile(fullName, ref, path) {
         const entry = await git.entryAt(repoOf(fullName).fullName, ref, path);

@@ -176,7 +176,8 @@ export const pullRoutes: RouteSpec[] = [
       const { bed, repo } = ctx;
       const pull = await pullOrThrow(ctx);
       const mergeBase = (await bed.git.mergeBase(repo.fullName, pull.base.sha, pull.head.sha)) ?? pull.base.sha;
-      const files = await diffCommits(bed.git, repo.fullName, mergeBase, pull.head.sha);
+      // "Responses include a maximum of 3000 files."
+      const files = (await diffCommits(bed.git, repo.fullName, mergeBase, pull.head.sha)).slice(0, 3000);
       return paginate(ctx, files.map((f) => diffEntry(bed, repo, pull.head.sha, f)));
     },
   },
@@ -187,7 +188,8 @@ export const pullRoutes: RouteSpec[] = [
     handle: async (ctx) => {
       const { bed, repo } = ctx;
       const pull = await pullOrThrow(ctx);
-      const shas = await bed.git.commitsBetween(repo.fullName, pull.base.sha, pull.head.sha);
+      // "Lists a maximum of 250 commits for a pull request."
+      const shas = (await bed.git.commitsBetween(repo.fullName, pull.base.sha, pull.head.sha)).slice(0, 250);
       const commits = [];
       for (const sha of shas) {
         const commit = await bed.git.readCommit(repo.fullName, sha);

@@ -44,8 +44,8 @@ export async function pushPayload(bed: Bed, repo: RepoState, change: RefChange, 
       ? await git.commitsBetween(repo.fullName, change.before, change.after)
       : [change.after]
     : [];
-  // GitHub lists at most 20 commits in a push payload.
-  const commits = await Promise.all(shas.slice(-20).map((sha) => pushCommit(bed, repo, sha)));
+  // "The array includes a maximum of 2048 commits."
+  const commits = await Promise.all(shas.slice(-2048).map((sha) => pushCommit(bed, repo, sha)));
   const base = repository(urls, repo);
   const createdAt = Math.floor(Date.parse(repo.createdAt) / 1000);
   const pushedAt = Math.floor(Date.parse(repo.pushedAt) / 1000);
