@@ -31,17 +31,22 @@ export async function readCommit(octokit: GitHubClient, repo: RepoRef, sha: stri
 
 /**
  * Every blob of a commit's tree, path → object id, in one recursive read,
- * plus the tree's own id (the base of the next tree).
+ * plus the tree's own id (the base of the next tree). The id comes from the
+ * commit, not from the tree answer: asked for a commit, GitHub may echo the
+ * commit's sha as the tree's, and `base_tree` must be a tree.
  */
 export async function readBlobIds(octokit: GitHubClient, repo: RepoRef, commitSha: string): Promise<{ tree: string; blobs: Map<string, string> }> {
-  const { data } = await octokit.rest.git.getTree({ ...repo, tree_sha: commitSha, recursive: 'true' });
+  const [{ data }, commit] = await Promise.all([
+    octokit.rest.git.getTree({ ...repo, tree_sha: commitSha, recursive: 'true' }),
+    octokit.rest.git.getCommit({ ...repo, commit_sha: commitSha }),
+  ]);
   if (data.truncated) {
     // GitHub cuts recursive trees at 100,000 entries; deletions could then be missed.
     throw new Error(`the tree of ${repo.owner}/${repo.repo}@${commitSha.slice(0, 12)} is too large to read in one request`);
   }
   const blobs = new Map<string, string>();
   for (const entry of data.tree) if (entry.type === 'blob' && entry.path && entry.sha) blobs.set(entry.path, entry.sha);
-  return { tree: data.sha, blobs };
+  return { tree: commit.data.tree.sha, blobs };
 }
 
 /** One `POST git/trees` over `baseTree` with every change inline; one `POST git/commits`. */
