@@ -38,11 +38,12 @@ describe('local GitHub API server: one promotion end to end', () => {
   it('commits two files with one tree, one commit and one ref update, then merges the pull request', async () => {
     const main = await octokit.rest.git.getRef({ owner, repo, ref: 'heads/main' });
     await octokit.rest.git.createRef({ owner, repo, ref: 'refs/heads/promote/dev', sha: main.data.object.sha });
+    const mainTree = (await octokit.rest.git.getCommit({ owner, repo, commit_sha: main.data.object.sha })).data.tree.sha;
     const mark = github.requests.mark();
     const tree = await octokit.rest.git.createTree({
       owner,
       repo,
-      base_tree: main.data.object.sha,
+      base_tree: mainTree,
       tree: [
         { path: 'dev/deployment.yaml', mode: '100644', type: 'blob', content: 'kind: Deployment\n' },
         { path: 'dev/service.yaml', mode: '100644', type: 'blob', content: 'kind: Service\n' },
