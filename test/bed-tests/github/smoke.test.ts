@@ -166,6 +166,23 @@ describe('local GitHub API server: one promotion end to end', () => {
     assert.notEqual(changed.headers.etag, etag);
   });
 
+  it('ties an ETag to the token: after a token rotation the first conditional GET is a charged 200', async () => {
+    const before = installationOctokit(github, fullName);
+    const first = await before.rest.repos.getBranch({ owner, repo, branch: 'main' });
+    const etag = String(first.headers.etag);
+    assert.equal((await rejection(before.rest.repos.getBranch({ owner, repo, branch: 'main', headers: { 'if-none-match': etag } }))).status, 304);
+    // A new client mints a new installation token, as the App's clients do every hour.
+    const after = installationOctokit(github, fullName);
+    const key = `installation:${github.installations.idFor(fullName)}`;
+    const used = github.rateLimitUsed(key);
+    const rotated = await after.rest.repos.getBranch({ owner, repo, branch: 'main', headers: { 'if-none-match': etag } });
+    assert.equal(rotated.status, 200, 'the old token\'s ETag does not match');
+    assert.deepEqual(rotated.data, first.data, 'the same answer');
+    assert.notEqual(rotated.headers.etag, etag);
+    assert.equal(github.rateLimitUsed(key), used + 1, 'and it is charged');
+    assert.equal((await rejection(after.rest.repos.getBranch({ owner, repo, branch: 'main', headers: { 'if-none-match': String(rotated.headers.etag) } }))).status, 304);
+  });
+
   it('sent nothing that GitHub\'s OpenAPI description does not allow', () => {
     assert.ok(github.requests.count() > 15, 'the suite above exercised the server');
     github.contract.assertClean();

@@ -61,7 +61,9 @@ export async function handleRequest(p: Pipeline, req: IncomingMessage, res: Serv
   };
   let status = reply.status;
   if (method === 'GET' && status === 200 && json) {
-    const etag = etagOf(json);
+    // GitHub's ETags vary with the credential (`Vary: Authorization`): after a token rotation the
+    // first conditional request is a charged 200, never a free 304.
+    const etag = etagOf(json, header(req, 'authorization'));
     headers.etag = etag;
     headers['cache-control'] = 'private, max-age=60, s-maxage=60';
     headers.vary = 'Accept, Authorization, Cookie, X-GitHub-OTP';
