@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AccessLevel, Actor, TokenStore } from './auth/tokens.js';
+import type { Role } from './roles.js';
 import type { GitStore } from './git/store.js';
 import type { RepoState, State, User } from './state.js';
 import type { Urls } from './shapes/urls.js';
@@ -67,7 +68,7 @@ export type Access =
   /** An organization route (`/orgs/{org}/…`): an installation on that organization with the permission, or a user. */
   | { org: true; scope: string; level: AccessLevel }
   /** A repository route: the installation permission or user role needed. */
-  | { scope: string; level: AccessLevel; userLevel?: AccessLevel };
+  | { scope: string; level: AccessLevel; userLevel?: Role };
 
 export interface RouteSpec {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';

@@ -5,7 +5,7 @@ import type { Faults } from './faults.js';
 import type { RequestLog } from './requests.js';
 import type { RateLimits } from './ratelimit.js';
 import { commitFiles, commitMany, setBranch, type SeedCommit, type SeedMany } from './seed.js';
-import type { Permission, Protection, RepoState, TeamMembershipState } from './state.js';
+import type { OrgMembershipState, Permission, Protection, RepoState, TeamMembershipState } from './state.js';
 import type { Delivery, DeliveryResult, SendOptions, WebhookSender } from './webhooks/deliver.js';
 import { buildPayloads, type PayloadBuilders } from './webhooks/builders.js';
 
@@ -34,7 +34,12 @@ export interface GitHubServer {
     idFor(fullName: string): number;
     list(): Installation[];
   };
+  /** A repository role for a person: read, triage, write, maintain or admin ('none' takes it away). */
   setPermission(fullName: string, login: string, level: Permission): void;
+  /** Organization membership: `admin` is an owner (admin on every repository); members get the base permission. */
+  addOrgMember(org: string, login: string, membership?: Partial<OrgMembershipState>): void;
+  /** What every member of `org` may do on its repositories (GitHub's default: read). */
+  setOrgBasePermission(org: string, level: Permission): void;
   /** Puts a user in `org/team-slug` (the team exists from then on); `state: 'pending'` for an unaccepted invitation. */
   addTeamMember(team: string, login: string, membership?: Partial<TeamMembershipState>): void;
   removeTeamMember(team: string, login: string): void;
@@ -147,12 +152,27 @@ export function createHandle(parts: Parts): GitHubServer {
       state.user(login);
       repoOf(fullName).permissions.set(login.toLowerCase(), level);
     },
+    addOrgMember(org, login, membership = {}) {
+      state.user(org, 'Organization');
+      state.user(login);
+      state.setOrgMembership(org, login, { role: membership.role ?? 'member', state: membership.state ?? 'active' });
+    },
+    setOrgBasePermission(org, level) {
+      state.user(org, 'Organization');
+      if (!state.org(org)) state.orgs.set(org.toLowerCase(), { basePermission: level, members: new Map() });
+      state.org(org)!.basePermission = level;
+    },
     addTeamMember(team, login, membership = {}) {
       if (!/^[^/]+\/[^/]+$/.test(team)) throw new Error(`teams are named org/team-slug, not ${team}`);
       state.user(login);
       const members = state.teams.get(team.toLowerCase()) ?? new Map<string, TeamMembershipState>();
       members.set(login.toLowerCase(), { role: membership.role ?? 'member', state: membership.state ?? 'active' });
       state.teams.set(team.toLowerCase(), members);
+      // Only members of an organization can be in its teams; an invitation to a team invites to the organization.
+      const org = team.slice(0, team.indexOf('/'));
+      if (state.orgMembership(org, login)?.state !== 'active') {
+        state.setOrgMembership(org, login, { role: 'member', state: membership.state ?? 'active' });
+      }
     },
     removeTeamMember: (team, login) => void state.teams.get(team.toLowerCase())?.delete(login.toLowerCase()),
     userToken: (login) => tokens.issueUserToken(state.user(login)),

@@ -1,6 +1,7 @@
 import type { Bed } from './bed.js';
 import { nowIso } from './bed.js';
 import { mergeTrees } from './git/merge.js';
+import { atLeast, roleOf } from './roles.js';
 import type { PullState, RepoState } from './state.js';
 
 /** Open pull requests follow their branches; closed ones keep the shas they had. */
@@ -82,7 +83,7 @@ export async function protectionBlockers(bed: Bed, repo: RepoState, pull: PullSt
     else if (state !== 'success') blockers.push(`Required status check "${context}" is ${state === 'pending' ? 'in progress' : 'failing'}.`);
   }
   const required = protection.requiredApprovingReviewCount;
-  if (required > 0 && approvals(repo, pull) < required) {
+  if (required > 0 && approvals(bed, repo, pull) < required) {
     blockers.push(`At least ${required} approving review${required === 1 ? ' is' : 's are'} required by reviewers with write access.`);
   }
   if (protection.strict && !(await bed.git.isAncestor(repo.fullName, pull.base.sha, pull.head.sha))) {
@@ -92,7 +93,7 @@ export async function protectionBlockers(bed: Bed, repo: RepoState, pull: PullSt
 }
 
 /** Distinct reviewers with write access whose latest decisive review approves. */
-export function approvals(repo: RepoState, pull: PullState): number {
+export function approvals(bed: Bed, repo: RepoState, pull: PullState): number {
   const latest = new Map<string, string>();
   for (const review of repo.reviews.filter((r) => r.pullNumber === pull.number)) {
     if (review.state === 'COMMENTED') continue;
@@ -100,8 +101,7 @@ export function approvals(repo: RepoState, pull: PullState): number {
   }
   let count = 0;
   for (const [login, state] of latest) {
-    const level = repo.permissions.get(login);
-    if (state === 'APPROVED' && (level === 'write' || level === 'admin')) count += 1;
+    if (state === 'APPROVED' && atLeast(roleOf(bed.state, repo, bed.state.user(login)), 'write')) count += 1;
   }
   return count;
 }

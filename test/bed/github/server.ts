@@ -5,6 +5,7 @@ import type { ErrorObject } from 'ajv/dist/2019.js';
 import type { Actor } from './auth/tokens.js';
 import { authorizeOrg, authorizeRepo } from './auth/tokens.js';
 import type { Bed, Reply, RequestContext, RouteSpec } from './bed.js';
+import { roleOf } from './roles.js';
 import type { ContractChecker, ContractViolation } from './contract/checker.js';
 import type { FaultSpec, Faults } from './faults.js';
 import { ApiError, forbidden, notFound, unauthorized } from './http.js';
@@ -114,7 +115,8 @@ async function runRoute(p: Pipeline, spec: RouteSpec, params: Record<string, str
     if (actor.kind === 'anonymous') throw new ApiError(401, 'Requires authentication');
     repo = bed.state.repo(`${params.owner}/${params.repo}`);
     if (!repo) throw notFound();
-    authorizeRepo(actor, repo, bed.tokens.installationFor(repo), spec.access);
+    const found = repo;
+    authorizeRepo(actor, repo, bed.tokens.installationFor(repo), spec.access, (user) => roleOf(bed.state, found, user));
   }
   const body = parseBody(incoming.rawBody);
   const problems = p.contract.checkRequest(spec.method, spec.route, body ?? {});

@@ -1,6 +1,7 @@
 /** The server's memory: plain maps of plain records. Git objects live in the bare repositories. */
 
-export type Permission = 'admin' | 'write' | 'read' | 'none';
+/** A repository role (GitHub's base roles; see roles.ts for how grants combine). */
+export type Permission = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
 
 export interface User {
   id: number;
@@ -176,11 +177,26 @@ export interface TeamMembershipState {
   state: 'active' | 'pending';
 }
 
+/** One person's place in an organization: owners (`admin`) administer every repository of it. */
+export interface OrgMembershipState {
+  role: 'admin' | 'member';
+  state: 'active' | 'pending';
+}
+
+export interface OrgState {
+  /** What every member may do on every repository of the organization (GitHub's default: read). */
+  basePermission: Permission;
+  /** Lower-case login → membership. */
+  members: Map<string, OrgMembershipState>;
+}
+
 export class State {
   readonly users = new Map<string, User>();
   readonly repos = new Map<string, RepoState>();
   /** Teams by lower-case `org/team-slug`, each mapping lower-case logins to their membership. */
   readonly teams = new Map<string, Map<string, TeamMembershipState>>();
+  /** Organizations by lower-case login (created on first membership). */
+  readonly orgs = new Map<string, OrgState>();
   private lastId = 1000;
 
   /** One sequence for every kind of id keeps ids unique across kinds, which helps when reading logs. */
@@ -196,6 +212,24 @@ export class State {
       this.users.set(login.toLowerCase(), user);
     }
     return user;
+  }
+
+  org(login: string): OrgState | undefined {
+    return this.orgs.get(login.toLowerCase());
+  }
+
+  orgMembership(org: string, login: string): OrgMembershipState | undefined {
+    return this.org(org)?.members.get(login.toLowerCase());
+  }
+
+  /** Makes `login` a member of `org` (an organization from then on). */
+  setOrgMembership(org: string, login: string, membership: OrgMembershipState): void {
+    let state = this.org(org);
+    if (!state) {
+      state = { basePermission: 'read', members: new Map() };
+      this.orgs.set(org.toLowerCase(), state);
+    }
+    state.members.set(login.toLowerCase(), membership);
   }
 
   repo(fullName: string): RepoState | undefined {

@@ -1,6 +1,7 @@
 import { randomBytes, type KeyObject } from 'node:crypto';
 import { ApiError, forbidden, notFound, unauthorized } from '../http.js';
-import type { Permission, RepoState, User } from '../state.js';
+import { atLeast, type Role } from '../roles.js';
+import type { RepoState, User } from '../state.js';
 import { verifyAppJwt } from './jwt.js';
 
 export type AccessLevel = 'read' | 'write';
@@ -115,17 +116,17 @@ export class TokenStore {
   }
 }
 
-const rank: Record<Permission, number> = { none: 0, read: 1, write: 2, admin: 3 };
-
 /**
  * Checks that the actor may touch the repository at all (GitHub hides what you
- * cannot see behind 404) and has the route's permission (403 otherwise).
+ * cannot see behind 404) and has the route's permission (403 otherwise). A
+ * person needs the route's role (`userLevel`, else `level`): read, triage, write, maintain or admin.
  */
 export function authorizeRepo(
   actor: Actor,
   repo: RepoState,
   installation: Installation | undefined,
-  need: { scope: string; level: AccessLevel; userLevel?: AccessLevel },
+  need: { scope: string; level: AccessLevel; userLevel?: Role },
+  roleOf: (user: User) => Role,
 ): void {
   if (actor.kind === 'installation') {
     const { token } = actor;
@@ -137,10 +138,11 @@ export function authorizeRepo(
     return;
   }
   if (actor.kind === 'user') {
-    const level = repo.permissions.get(actor.user.login.toLowerCase()) ?? 'none';
-    if (rank[level] < rank.read && repo.private) throw notFound();
-    if ((need.userLevel ?? need.level) === 'write' && rank[level] < rank.write) {
-      throw new ApiError(403, 'Must have push access to repository');
+    const role = roleOf(actor.user);
+    if (!atLeast(role, 'read') && repo.private) throw notFound();
+    const needed = need.userLevel ?? need.level;
+    if (!atLeast(role, needed)) {
+      throw new ApiError(403, atLeast(needed, 'write') ? 'Must have push access to repository' : 'Must have triage access to repository');
     }
     return;
   }

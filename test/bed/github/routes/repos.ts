@@ -3,12 +3,13 @@ import { ApiError, notFound } from '../http.js';
 import { restCommit } from '../shapes/git.js';
 import { fullRepository } from '../shapes/repo.js';
 import { simpleUser } from '../shapes/users.js';
+import { legacyPermission, permissionFlags, roleOf } from '../roles.js';
 import type { Permission, RepoState } from '../state.js';
 import { ok, paginate } from './util.js';
 
 /** What the caller may do, as GitHub reports it in `permissions` of the repository. */
 function viewerPermission(ctx: RequestContext): Permission {
-  if (ctx.actor.kind === 'user') return ctx.repo.permissions.get(ctx.actor.user.login.toLowerCase()) ?? 'none';
+  if (ctx.actor.kind === 'user') return roleOf(ctx.bed.state, ctx.repo, ctx.actor.user);
   return 'write';
 }
 
@@ -84,16 +85,13 @@ export const repoRoutes: RouteSpec[] = [
       const { bed, repo } = ctx;
       const user = bed.state.users.get((ctx.params.username ?? '').toLowerCase());
       if (!user) throw notFound();
-      const level = repo.permissions.get(user.login.toLowerCase()) ?? 'none';
-      const write = level === 'write' || level === 'admin';
+      // Every source of grants counts (repository, organization base permission, ownership);
+      // `permission` is the legacy base role, `role_name` the role itself.
+      const role = roleOf(bed.state, repo, user);
       return ok({
-        permission: level,
-        role_name: level,
-        user: {
-          ...simpleUser(bed.urls, user),
-          permissions: { admin: level === 'admin', maintain: level === 'admin', push: write, triage: write, pull: level !== 'none' },
-          role_name: level,
-        },
+        permission: legacyPermission(role),
+        role_name: role,
+        user: { ...simpleUser(bed.urls, user), permissions: permissionFlags(role), role_name: role },
       });
     },
   },

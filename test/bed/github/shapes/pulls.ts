@@ -2,7 +2,8 @@ import type { Bed } from '../bed.js';
 import { diffCommits } from '../git/merge.js';
 import { mergeability } from '../pull-status.js';
 import type { PullState, RepoState, ReviewState } from '../state.js';
-import { authorAssociation, labelsOf, team, teamSimple } from './issues.js';
+import { authorAssociation } from '../roles.js';
+import { labelsOf, team, teamSimple } from './issues.js';
 import { repository } from './repo.js';
 import { simpleUser } from './users.js';
 import { nodeId } from './urls.js';
@@ -62,7 +63,7 @@ export function pullRequestSimple(bed: Bed, repo: RepoState, pull: PullState) {
       commits: { href: `${url}/commits` },
       statuses: { href: statuses },
     },
-    author_association: authorAssociation(repo, pull.user),
+    author_association: authorAssociation(bed.state, repo, pull.user),
     auto_merge: null,
     draft: pull.draft,
     commits_url: `${url}/commits`,
@@ -114,6 +115,6 @@ export function pullRequestReview(bed: Bed, repo: RepoState, review: ReviewState
     _links: { html: { href: html }, pull_request: { href: pullUrl } },
     ...(review.submittedAt ? { submitted_at: review.submittedAt } : {}),
     commit_id: review.commitId,
-    author_association: authorAssociation(repo, review.user),
+    author_association: authorAssociation(bed.state, repo, review.user),
   };
 }

@@ -1,3 +1,4 @@
+import { permissionFlags } from '../roles.js';
 import type { Permission, RepoState } from '../state.js';
 import { simpleUser } from './users.js';
 import { nodeId, type Urls } from './urls.js';
@@ -125,16 +126,5 @@ export function fullRepository(urls: Urls, repo: RepoState, viewer?: Permission)
     network_count: 0,
     subscribers_count: 0,
     ...(repo.owner.type === 'Organization' ? { organization: simpleUser(urls, repo.owner) } : {}),
-  };
-}
-
-function permissionFlags(level: Permission) {
-  const write = level === 'write' || level === 'admin';
-  return {
-    admin: level === 'admin',
-    maintain: level === 'admin',
-    push: write,
-    triage: write,
-    pull: level !== 'none',
   };
 }

@@ -8,6 +8,7 @@ import { repository } from '../shapes/repo.js';
 import { simpleUser } from '../shapes/users.js';
 import { nodeId } from '../shapes/urls.js';
 import { deployment, deploymentStatus } from '../shapes/checks.js';
+import { authorAssociation } from '../roles.js';
 import type { CommentState, DeploymentState, DeploymentStatusState, LabelState, PullState, RepoState, ReviewState, User } from '../state.js';
 
 type Schemas = components['schemas'];
@@ -161,7 +162,7 @@ export function issueCommentPayload(
       created_at: pull.createdAt,
       updated_at: pull.updatedAt,
       closed_at: pull.closedAt,
-      author_association: 'OWNER',
+      author_association: authorAssociation(bed.state, repo, pull.user),
       active_lock_reason: null,
       body: pull.body,
       pull_request: {
