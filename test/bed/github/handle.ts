@@ -56,8 +56,12 @@ export interface GitHubServer {
     url: string | undefined;
     readonly deliveries: Delivery[];
     readonly emitted: { event: string; action: string | undefined; payload: object }[];
-    /** Waits until every raised event has been delivered. */
+    /** Waits until every raised event has been delivered (duplicates included). */
     settled(): Promise<void>;
+    /** The seed of the delivery order (`LADDER_BED_SEED` replays a process's), or `in-order`. */
+    readonly seed: string;
+    /** No duplicate deliveries until the returned function is called (a test counting work per delivery); say why. */
+    withoutDuplicates(reason: string): () => void;
   };
   sendWebhook(url: string, event: string, payload: object, options?: SendOptions): Promise<DeliveryResult>;
   redeliver(deliveryId: string): Promise<DeliveryResult>;
@@ -191,7 +195,7 @@ export function createHandle(parts: Parts): GitHubServer {
       assertClean() {
         if (pipeline.violations.length === 0) return;
         const lines = pipeline.violations.map((v) => `${v.subject}${v.status ? ` ${v.status}` : ''}: ${v.errors.join('; ')}`);
-        throw new Error(`responses or webhooks that GitHub's OpenAPI description does not allow:\n${lines.join('\n')}`);
+        throw new Error(`responses or webhooks that GitHub's OpenAPI description does not allow (delivery seed ${webhooks.seed}):\n${lines.join('\n')}`);
       },
     },
     webhooks: {
@@ -204,6 +208,8 @@ export function createHandle(parts: Parts): GitHubServer {
       deliveries: webhooks.deliveries,
       emitted: webhooks.emitted,
       settled: () => webhooks.settled(),
+      seed: webhooks.seed,
+      withoutDuplicates: (reason) => webhooks.withoutDuplicates(reason),
     },
     sendWebhook: (url, event, payload, options) => webhooks.send(url, event, payload, options),
     redeliver: (deliveryId) => webhooks.redeliver(deliveryId),

@@ -18,10 +18,12 @@ import { handleRequest } from './server.js';
 import { Urls } from './shapes/urls.js';
 import { State } from './state.js';
 import { WebhookSender } from './webhooks/deliver.js';
+import type { DeliveryOptions } from './webhooks/schedule.js';
 import { createHandle, type GitHubServer } from './handle.js';
 
 export type { GitHubServer } from './handle.js';
 export type { FaultSpec, Fault } from './faults.js';
+export type { DeliveryOptions } from './webhooks/schedule.js';
 export type { RequestRecord } from './requests.js';
 export type { ContractViolation } from './contract/checker.js';
 export { signWebhook } from './webhooks/deliver.js';
@@ -40,6 +42,12 @@ export interface StartOptions {
   now?: () => Date;
   /** Extra routes, e.g. a test that needs one endpoint more; must exist in GitHub's description. */
   routes?: RouteSpec[];
+  /**
+   * How raised events are delivered. By default as GitHub may: out of order, some twice, two at
+   * once, from a seed printed in the test output (`LADDER_BED_SEED` replays it). A test that
+   * cannot take that opts out with its reason: `{ inOrder: 'counts the requests of one delivery' }`.
+   */
+  deliveries?: DeliveryOptions;
 }
 
 /** Starts the local GitHub API on a free 127.0.0.1 port with an App registered and nothing else. */
@@ -70,7 +78,7 @@ export async function startGitHubServer(options: StartOptions = {}): Promise<Git
   };
   const tokens = new TokenStore({ id: app.id, clientId: app.clientId, publicKey: keys.publicKey }, now);
   const violations: ContractViolation[] = [];
-  const webhooks = new WebhookSender(app, contract, violations);
+  const webhooks = new WebhookSender(app, contract, violations, options.deliveries);
   webhooks.url = options.webhookUrl;
   const pending: PendingEvent[] = [];
   // The base URL is only known once listening; requests cannot arrive before that.

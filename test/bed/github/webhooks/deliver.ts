@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { AppConfig } from '../bed.js';
 import type { ContractChecker, ContractViolation } from '../contract/checker.js';
+import { DeliveryScheduler, type DeliveryOptions } from './schedule.js';
 
 export interface Delivery {
   id: string;
@@ -10,7 +11,8 @@ export interface Delivery {
   headers: Record<string, string>;
   /** The exact bytes signed and sent; a redelivery sends them again. */
   body: string;
-  attempts: { status: number | null; error?: string; redelivery: boolean }[];
+  /** `duplicate`: GitHub's at-least-once delivery sent it again unasked (same id, same bytes). */
+  attempts: { status: number | null; error?: string; redelivery: boolean; duplicate?: boolean }[];
 }
 
 export interface DeliveryResult {
@@ -54,14 +56,29 @@ export class WebhookSender {
   readonly emitted: { event: string; action: string | undefined; payload: object }[] = [];
   /** Where the server's own events go (the App's webhook URL); unset = events are only recorded. */
   url: string | undefined;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly scheduler: DeliveryScheduler<Raised>;
   private readonly agent = `GitHub-Hookshot/${randomBytes(4).toString('hex').slice(0, 7)}`;
 
   constructor(
     private readonly app: AppConfig,
     private readonly contract: ContractChecker,
     private readonly violations: ContractViolation[],
-  ) {}
+    order: DeliveryOptions = {},
+  ) {
+    this.scheduler = new DeliveryScheduler<Raised>(order, async (raised, duplicate) => {
+      if (duplicate && raised.delivery) {
+        await this.post(raised.delivery, false, true);
+        return;
+      }
+      const result = await this.send(raised.url, raised.event, raised.payload, { skipContract: true });
+      raised.delivery = this.deliveries.find((d) => d.id === result.deliveryId);
+    });
+  }
+
+  /** The seed of this server's delivery order (`in-order` when a test opted out). */
+  get seed(): string {
+    return this.scheduler.seed;
+  }
 
   async send(url: string, event: string, payload: object, options: SendOptions = {}): Promise<DeliveryResult> {
     const actionName = actionOf(payload);
@@ -97,13 +114,16 @@ export class WebhookSender {
     return this.post(delivery, true);
   }
 
-  /** Queues server-raised events; they go out one at a time, in the order they happened. */
+  /**
+   * Queues a server-raised event. It goes out as GitHub's would: possibly after events raised
+   * later, possibly twice, possibly while another is in flight (see schedule.ts).
+   */
   enqueue(event: string, payload: object): void {
     this.check(event, payload);
     this.emitted.push({ event, action: actionOf(payload), payload });
     const url = this.url;
     if (!url) return;
-    this.queue = this.queue.then(() => this.send(url, event, payload, { skipContract: true })).catch(() => undefined);
+    this.scheduler.enqueue({ url, event, payload });
   }
 
   private check(event: string, payload: object): void {
@@ -112,24 +132,34 @@ export class WebhookSender {
     if (errors.length) this.violations.push({ kind: 'webhook', subject: name, errors });
   }
 
-  /** Resolves once every queued delivery has been attempted. */
-  async settled(): Promise<void> {
-    let current: Promise<unknown>;
-    do {
-      current = this.queue;
-      await current;
-    } while (current !== this.queue);
+  /** See DeliveryScheduler.withoutDuplicates. */
+  withoutDuplicates(reason: string): () => void {
+    return this.scheduler.withoutDuplicates(reason);
   }
 
-  private async post(delivery: Delivery, redelivery: boolean): Promise<DeliveryResult> {
+  /** Resolves once every queued delivery has been attempted, duplicates included. */
+  settled(): Promise<void> {
+    return this.scheduler.settled();
+  }
+
+  private async post(delivery: Delivery, redelivery: boolean, duplicate = false): Promise<DeliveryResult> {
+    const mark = duplicate ? { duplicate } : {};
     try {
       const response = await fetch(delivery.url, { method: 'POST', headers: delivery.headers, body: delivery.body });
       const text = await response.text();
-      delivery.attempts.push({ status: response.status, redelivery });
+      delivery.attempts.push({ status: response.status, redelivery, ...mark });
       return { deliveryId: delivery.id, status: response.status, body: text };
     } catch (error) {
-      delivery.attempts.push({ status: null, error: String(error), redelivery });
+      delivery.attempts.push({ status: null, error: String(error), redelivery, ...mark });
       return { deliveryId: delivery.id, status: null, body: '' };
     }
   }
+}
+
+/** A server-raised event on its way out; `delivery` once sent, for a duplicate to repeat. */
+interface Raised {
+  url: string;
+  event: string;
+  payload: object;
+  delivery?: Delivery;
 }
