@@ -31,7 +31,9 @@ describe('auto-merge', () => {
     await harness.stop();
   });
 
-  it('waits for a check branch protection requires, then merges when it arrives', async () => {
+  it('waits for a check branch protection requires, then merges when it arrives', async (t) => {
+    // Each delivery of a triggering event tries the merge once: a duplicate would add a refused attempt.
+    t.after(harness.github.webhooks.withoutDuplicates('counts merge attempts, one per delivery of a triggering event'));
     const repos = await harness.createService({ service: 'cart', config: config('cart', 'shop/cart-manifests') });
     harness.github.protectBranch(repos.manifestRepo, 'dev', {
       requiredStatusChecks: ['ladder/validate', 'ladder/soak', 'ladder/window', 'ladder/lock', 'ci/smoke'],
