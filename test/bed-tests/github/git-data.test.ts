@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { startGitHubServer, type GitHubServer } from '../../bed/github/index.js';
-import { installationOctokit, type BedOctokit } from '../../bed/github/clients.js';
+import { installationOctokit, putBranchProtection, type BedOctokit } from '../../bed/github/clients.js';
 import { rejection } from '../../bed/github/expect.js';
 
 const owner = 'shop';
@@ -166,7 +166,7 @@ describe('GitHub server: Git Data API (refs, trees, commits, blobs)', () => {
   });
 
   it('never lets a ref update bypass branch protection', async () => {
-    github.protectBranch(fullName, 'main', { requiredApprovingReviewCount: 1 });
+    await putBranchProtection(github, fullName, 'main', { requiredApprovingReviewCount: 1 });
     const next = await github.seed.commitFiles(fullName, 'topic', { 't.txt': 't' }, { from: 'main' });
     const refused = await rejection(octokit.rest.git.updateRef({ owner, repo, ref: 'heads/main', sha: next }));
     assert.deepEqual([refused.status, refused.data.message], [422, 'Protected branch update failed for refs/heads/main.']);

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { AccessLevel, Actor, TokenStore } from './auth/tokens.js';
 import type { Role } from './roles.js';
 import type { GitStore } from './git/store.js';
+import type { WebFlowKey } from './git/signing.js';
 import type { RepoState, State, User } from './state.js';
 import type { Urls } from './shapes/urls.js';
 
@@ -33,6 +34,8 @@ export interface Bed {
   readonly state: State;
   readonly app: AppConfig;
   readonly tokens: TokenStore;
+  /** GitHub's signing key for the commits it makes itself (merges, contents API, App commits). */
+  readonly webFlow: WebFlowKey;
   /** Queues a webhook; the server delivers it after the response that caused it, like GitHub. */
   emit(event: PendingEvent): void;
 }

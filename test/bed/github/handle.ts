@@ -5,7 +5,7 @@ import type { Faults } from './faults.js';
 import type { RequestLog } from './requests.js';
 import type { RateLimits } from './ratelimit.js';
 import { commitFiles, commitMany, setBranch, type SeedCommit, type SeedMany } from './seed.js';
-import type { OrgMembershipState, Permission, Protection, RepoState, TeamMembershipState } from './state.js';
+import type { OrgMembershipState, Permission, RepoState, TeamMembershipState } from './state.js';
 import type { Delivery, DeliveryResult, SendOptions, WebhookSender } from './webhooks/deliver.js';
 import { buildPayloads, type PayloadBuilders } from './webhooks/builders.js';
 
@@ -27,6 +27,8 @@ export interface GitHubServer {
   /** The bare repository on disk (`git clone <path>` shows exactly what the API wrote). */
   repoPath(fullName: string): string;
   readonly app: { id: number; slug: string; clientId: string; privateKey: string; webhookSecret: string };
+  /** The key GitHub's own commits are signed with (`ssh-ed25519 …`), for `git verify-commit`. */
+  readonly webFlowPublicKey: string;
   readonly installations: {
     install(owner: string, options?: { repositories?: string[]; permissions?: Permissions }): number;
     uninstall(id: number): void;
@@ -45,7 +47,6 @@ export interface GitHubServer {
   removeTeamMember(team: string, login: string): void;
   /** A personal access token acting as a test user (reviews, comments, merges by people). */
   userToken(login: string): string;
-  protectBranch(fullName: string, branch: string, protection: Partial<Protection>): void;
   readonly faults: Faults;
   readonly requests: RequestLog;
   /** Requests charged to `installation:<id>` / `user:<login>` in the current rate-limit window. */
@@ -135,6 +136,7 @@ export function createHandle(parts: Parts): GitHubServer {
       return { id: repo.id, fullName: repo.fullName, path: git.path(repo.fullName) };
     },
     repoPath: (fullName) => git.path(repoOf(fullName).fullName),
+    webFlowPublicKey: bed.webFlow.publicKey,
     app: {
       id: bed.app.id,
       slug: bed.app.slug,
@@ -180,13 +182,6 @@ export function createHandle(parts: Parts): GitHubServer {
     },
     removeTeamMember: (team, login) => void state.teams.get(team.toLowerCase())?.delete(login.toLowerCase()),
     userToken: (login) => tokens.issueUserToken(state.user(login)),
-    protectBranch(fullName, branch, protection) {
-      repoOf(fullName).protections.set(branch, {
-        requiredStatusChecks: protection.requiredStatusChecks ?? [],
-        strict: protection.strict ?? false,
-        requiredApprovingReviewCount: protection.requiredApprovingReviewCount ?? 0,
-      });
-    },
     faults: pipeline.faults,
     requests: pipeline.requests,
     rateLimitUsed: (key) => pipeline.rateLimits.used(key),

@@ -10,6 +10,7 @@ import type { AppConfig, Bed, PendingEvent, RouteSpec } from './bed.js';
 import { sharedContractChecker, type ContractViolation } from './contract/checker.js';
 import { Faults } from './faults.js';
 import { GitStore } from './git/store.js';
+import { WebFlowKey } from './git/signing.js';
 import { RateLimits } from './ratelimit.js';
 import { RequestLog } from './requests.js';
 import { Router } from './router.js';
@@ -28,7 +29,7 @@ export type { RequestRecord } from './requests.js';
 export type { ContractViolation } from './contract/checker.js';
 export { signWebhook } from './webhooks/deliver.js';
 export { signAppJwt } from './auth/jwt.js';
-export { installationOctokit, userOctokit, type BedOctokit } from './clients.js';
+export { installationOctokit, putBranchProtection, userOctokit, type BedOctokit, type BranchRules } from './clients.js';
 export { startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver } from './receiver.js';
 export { rejection } from './expect.js';
 
@@ -87,7 +88,7 @@ export async function startGitHubServer(options: StartOptions = {}): Promise<Git
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const urls = new Urls(`http://127.0.0.1:${port}`);
-  const bed: Bed = { urls, now, git: new GitStore(root), state, app, tokens, emit: (e) => pending.push(e) };
+  const bed: Bed = { urls, now, git: new GitStore(root), state, app, tokens, webFlow: new WebFlowKey(), emit: (e) => pending.push(e) };
   const flush = () => {
     for (const event of pending.splice(0)) webhooks.enqueue(event.event, event.payload);
   };

@@ -9,11 +9,27 @@ export interface User {
   type: 'User' | 'Bot' | 'Organization';
 }
 
+/** Classic branch protection, as `PUT /repos/{owner}/{repo}/branches/{branch}/protection` sets it. */
 export interface Protection {
-  requiredStatusChecks: string[];
-  /** Require the head to contain the base branch tip (GitHub's "strict"). */
-  strict: boolean;
-  requiredApprovingReviewCount: number;
+  requiredStatusChecks: {
+    /** Require the head to contain the base branch tip. */
+    strict: boolean;
+    /** `appId` null: any source may report the context; a number: only that App's check runs and statuses count. */
+    checks: { context: string; appId: number | null }[];
+  } | null;
+  enforceAdmins: boolean;
+  requiredReviews: { count: number; dismissStale: boolean; codeOwners: boolean; lastPushApproval: boolean } | null;
+  /** Who may push or merge (organization repositories); null = anyone with write access. */
+  restrictions: { users: string[]; teams: string[]; apps: string[] } | null;
+  linearHistory: boolean;
+  allowForcePushes: boolean;
+  allowDeletions: boolean;
+  blockCreations: boolean;
+  conversationResolution: boolean;
+  lockBranch: boolean;
+  allowForkSyncing: boolean;
+  /** Every commit must carry a verified signature (its own endpoints, not part of PUT). */
+  requiredSignatures: boolean;
 }
 
 export interface PullState {
@@ -104,6 +120,8 @@ export interface CheckRunState {
   externalId: string | null;
   output: { title: string | null; summary: string | null; text: string | null; annotations: Annotation[] };
   checkSuiteId: number;
+  /** The App that created the run. */
+  appId: number;
 }
 
 export interface CommitStatusState {
@@ -115,6 +133,8 @@ export interface CommitStatusState {
   context: string;
   creator: User;
   createdAt: string;
+  /** The App whose installation set the status; null for a person. */
+  appId: number | null;
 }
 
 export interface DeploymentStatusState {

@@ -83,6 +83,7 @@ export const checkRoutes: RouteSpec[] = [
         externalId: null,
         output: { title: null, summary: null, text: null, annotations: [] },
         checkSuiteId: bed.state.nextId(),
+        appId: bed.app.id,
       };
       applyCheckBody(ctx, run);
       repo.checkRuns.set(run.id, run);
@@ -150,6 +151,7 @@ export const checkRoutes: RouteSpec[] = [
         context: optionalString(body, 'context') ?? 'default',
         creator: ctx.sender,
         createdAt: nowIso(bed),
+        appId: ctx.actor.kind === 'installation' ? bed.app.id : null,
       };
       repo.statuses.push(status);
       bed.emit({ event: 'status', payload: await statusPayload(bed, repo, status) });

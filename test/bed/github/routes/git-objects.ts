@@ -181,7 +181,12 @@ export const gitObjectRoutes: RouteSpec[] = [
       const fallback = { name: ctx.sender.login, email: noreplyEmail(ctx.sender), date: nowIso(bed) };
       const author = identity(body.author, fallback);
       const committer = identity(body.committer, author);
-      const sha = await bed.git.createCommit(repo.fullName, { tree, parents, message, author, committer });
+      // GitHub signs an App's commits made with its bot identity (no author or committer given);
+      // a `signature` given is stored as the commit's and verified like any other.
+      const given = typeof body.signature === 'string' ? body.signature : undefined;
+      const botCommit = ctx.actor.kind === 'installation' && body.author === undefined && body.committer === undefined;
+      const sign = given !== undefined ? () => given : botCommit ? (payload: string) => bed.webFlow.sign(payload) : undefined;
+      const sha = await bed.git.createCommit(repo.fullName, { tree, parents, message, author, committer }, sign);
       const commit = await bed.git.readCommit(repo.fullName, sha);
       if (!commit) throw new Error(`commit ${sha} was not written`);
       return ok(gitCommit(bed, repo, commit), 201);

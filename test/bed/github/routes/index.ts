@@ -9,6 +9,7 @@ import { gitRefRoutes } from './git-refs.js';
 import { issueRoutes } from './issues.js';
 import { labelRoutes } from './labels.js';
 import { mergeRoutes } from './merge.js';
+import { protectionRoutes } from './protection.js';
 import { pullRoutes } from './pulls.js';
 import { repoRoutes } from './repos.js';
 import { reviewRoutes } from './reviews.js';
@@ -18,6 +19,7 @@ import { teamRoutes } from './teams.js';
 export const allRoutes: RouteSpec[] = [
   ...appRoutes,
   ...repoRoutes,
+  ...protectionRoutes,
   ...contentRoutes,
   ...commitRoutes,
   ...gitRefRoutes,

@@ -2,7 +2,8 @@ import type { RequestContext, RouteSpec } from '../bed.js';
 import { nowIso } from '../bed.js';
 import { mergeCommits, mergeTrees } from '../git/merge.js';
 import { ApiError, conflict, optionalString, unprocessable } from '../http.js';
-import { protectionBlockers, refreshPull } from '../pull-status.js';
+import { bypasses, mayPush, protectionBlockers } from '../protection.js';
+import { refreshPull } from '../pull-status.js';
 import { writeRef } from '../refs.js';
 import { noreplyEmail } from '../shapes/users.js';
 import { serializeMerge, type PullState } from '../state.js';
@@ -44,7 +45,12 @@ async function mergePull(ctx: RequestContext, method: 'merge' | 'squash' | 'reba
       throw conflict('Head branch was modified. Review and try the merge again.');
     }
     if (pull.draft) throw notMergeable('Pull Request is still a draft');
-    const blockers = await protectionBlockers(bed, repo, pull);
+    const rule = repo.protections.get(pull.base.ref);
+    const app = ctx.actor.kind === 'installation' ? bed.app.slug : undefined;
+    if (rule && !mayPush(bed, rule, ctx.sender, app)) throw notMergeable('You\'re not authorized to push to this branch.');
+    if (rule?.linearHistory && method === 'merge') throw notMergeable('Merge commits are not allowed on this branch: it requires a linear history.');
+    // Admins may merge past the rule's requirements unless it enforces them on admins.
+    const blockers = rule && bypasses(bed, repo, rule, ctx.sender, app !== undefined) ? [] : await protectionBlockers(bed, repo, pull);
     if (blockers[0]) throw notMergeable(blockers[0]);
     const when = nowIso(bed);
     const author = { name: pull.user.login, email: noreplyEmail(pull.user), date: when };
@@ -56,6 +62,7 @@ async function mergePull(ctx: RequestContext, method: 'merge' | 'squash' | 'reba
       message: await mergeMessage(ctx, pull, method),
       author,
       committer,
+      sign: (payload) => bed.webFlow.sign(payload),
     });
     if ('conflicts' in result) throw notMergeable();
     const base = pull.base.sha;
@@ -111,13 +118,17 @@ export const mergeRoutes: RouteSpec[] = [
       if (!merged.tree) throw unprocessable('merge conflict between base and head');
       const when = nowIso(bed);
       const identity = { name: ctx.sender.login, email: noreplyEmail(ctx.sender), date: when };
-      const sha = await bed.git.createCommit(repo.fullName, {
-        tree: merged.tree,
-        parents: [pull.head.sha, pull.base.sha],
-        message: `Merge branch '${pull.base.ref}' into ${pull.head.ref}`,
-        author: identity,
-        committer: identity,
-      });
+      const sha = await bed.git.createCommit(
+        repo.fullName,
+        {
+          tree: merged.tree,
+          parents: [pull.head.sha, pull.base.sha],
+          message: `Merge branch '${pull.base.ref}' into ${pull.head.ref}`,
+          author: identity,
+          committer: { name: 'GitHub', email: 'noreply@github.com', date: when },
+        },
+        (payload) => bed.webFlow.sign(payload),
+      );
       const head = `refs/heads/${pull.head.ref}`;
       if (!(await writeRef(bed, repo, { ref: head, sha, expected: pull.head.sha }, ctx.sender))) {
         throw unprocessable('expected head sha didn’t match current head ref.');

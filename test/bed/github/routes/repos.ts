@@ -16,13 +16,14 @@ function viewerPermission(ctx: RequestContext): Permission {
 function branchProtection(ctx: RequestContext, repo: RepoState, branch: string) {
   const protection = repo.protections.get(branch);
   const url = ctx.bed.urls.repo(repo.fullName, `/branches/${encodeURIComponent(branch)}/protection`);
+  const checks = protection?.requiredStatusChecks;
   return {
     enabled: Boolean(protection),
     required_status_checks: {
-      enforcement_level: protection ? 'non_admins' : 'off',
-      contexts: protection?.requiredStatusChecks ?? [],
-      checks: (protection?.requiredStatusChecks ?? []).map((context) => ({ context, app_id: null })),
-      ...(protection ? { strict: protection.strict, url: `${url}/required_status_checks` } : {}),
+      enforcement_level: checks ? (protection?.enforceAdmins ? 'everyone' : 'non_admins') : 'off',
+      contexts: checks?.checks.map((c) => c.context) ?? [],
+      checks: checks?.checks.map((c) => ({ context: c.context, app_id: c.appId })) ?? [],
+      ...(checks ? { strict: checks.strict, url: `${url}/required_status_checks` } : {}),
     },
   };
 }
