@@ -1,4 +1,7 @@
-import type { Installation, Permissions } from './auth/tokens.js';
+import type { Installation } from './auth/tokens.js';
+import { installApp, type InstallOptions } from './apps.js';
+
+export type { InstallOptions } from './apps.js';
 import { iso, type Bed } from './bed.js';
 import type { ContractViolation } from './contract/checker.js';
 import type { Faults } from './faults.js';
@@ -30,10 +33,11 @@ export interface GitHubServer {
   /** The key GitHub's own commits are signed with (`ssh-ed25519 …`), for `git verify-commit`. */
   readonly webFlowPublicKey: string;
   readonly installations: {
-    install(owner: string, options?: { repositories?: string[]; permissions?: Permissions }): number;
+    /** Installs an App (the first unless `appId`) on an account: all its repositories, or `repositories`. */
+    install(owner: string, options?: InstallOptions): number;
     uninstall(id: number): void;
-    /** The installation id covering a repository. */
-    idFor(fullName: string): number;
+    /** The installation id of the App (the first unless `appId`) covering a repository. */
+    idFor(fullName: string, appId?: number): number;
     list(): Installation[];
   };
   /** A repository role for a person: read, triage, write, maintain or admin ('none' takes it away). */
@@ -47,6 +51,13 @@ export interface GitHubServer {
   removeTeamMember(team: string, login: string): void;
   /** A personal access token acting as a test user (reviews, comments, merges by people). */
   userToken(login: string): string;
+  /** github.com pages (App-manifest flow, installation page) act as this user; default `octocat`. */
+  readonly web: { signedInAs: string };
+  /**
+   * Every registered App: the first (Ladder's) and those made through the App-manifest flow, with
+   * their credentials, as a test that drives that flow needs them.
+   */
+  readonly apps: () => { id: number; slug: string; clientId: string; privateKey: string; webhookSecret: string; webhookUrl: string | undefined }[];
   readonly faults: Faults;
   readonly requests: RequestLog;
   /** Requests charged to `installation:<id>` / `user:<login>` in the current rate-limit window. */
@@ -79,34 +90,26 @@ export interface GitHubServer {
 
 interface Parts {
   bed: Bed;
-  pipeline: { faults: Faults; requests: RequestLog; rateLimits: RateLimits; violations: ContractViolation[] };
+  pipeline: { faults: Faults; requests: RequestLog; rateLimits: RateLimits; violations: ContractViolation[]; web: { signedInAs: string } };
   webhooks: WebhookSender;
   flush(): void;
   stop(): Promise<void>;
-  defaultPermissions: Permissions;
 }
 
 export function createHandle(parts: Parts): GitHubServer {
   const { bed, pipeline, webhooks, flush } = parts;
   const { state, tokens, git } = bed;
+  const appById = (id: number | undefined) => {
+    const app = id === undefined ? bed.app : bed.apps.get(id);
+    if (!app) throw new Error(`no App ${id} on the test server`);
+    return app;
+  };
   const repoOf = (fullName: string): RepoState => {
     const repo = state.repo(fullName);
     if (!repo) throw new Error(`no repository ${fullName} on the test server`);
     return repo;
   };
-  const install = (owner: string, options: { repositories?: string[]; permissions?: Permissions } = {}) => {
-    const installation: Installation = {
-      id: state.nextId(),
-      account: state.user(owner),
-      repositorySelection: options.repositories ? 'selected' : 'all',
-      repositories: new Set((options.repositories ?? []).map((r) => r.toLowerCase())),
-      permissions: options.permissions ?? { ...parts.defaultPermissions },
-      events: ['check_run', 'deployment_status', 'issue_comment', 'label', 'pull_request', 'pull_request_review', 'push', 'status'],
-      createdAt: iso(bed.now()),
-    };
-    tokens.installations.set(installation.id, installation);
-    return installation.id;
-  };
+  const install = (owner: string, options: InstallOptions = {}) => installApp(bed, owner, options);
   // Seeding acts like a developer pushing; events it raises go out like any other.
   const seeded = async <T>(work: Promise<T>): Promise<T> => {
     const result = await work;
@@ -125,7 +128,7 @@ export function createHandle(parts: Parts): GitHubServer {
       const defaultBranch = options.defaultBranch ?? 'main';
       const repo = state.addRepo(owner, name, defaultBranch, options.private ?? true, iso(bed.now()));
       await git.init(repo.fullName, defaultBranch);
-      if ((options.install ?? true) && !tokens.installationFor(repo)) install(owner.login);
+      if ((options.install ?? true) && !tokens.installationFor(repo, bed.app.id)) install(owner.login);
       if (options.autoInit ?? true) {
         await commitFiles(bed, repo, defaultBranch, { 'README.md': `# ${name}\n` }, {
           message: 'Initial commit',
@@ -147,8 +150,8 @@ export function createHandle(parts: Parts): GitHubServer {
     installations: {
       install,
       uninstall: (id) => void tokens.installations.delete(id),
-      idFor(fullName) {
-        const installation = tokens.installationFor(repoOf(fullName));
+      idFor(fullName, appId) {
+        const installation = tokens.installationFor(repoOf(fullName), appById(appId).id);
         if (!installation) throw new Error(`the App is not installed on ${fullName}`);
         return installation.id;
       },
@@ -182,6 +185,8 @@ export function createHandle(parts: Parts): GitHubServer {
     },
     removeTeamMember: (team, login) => void state.teams.get(team.toLowerCase())?.delete(login.toLowerCase()),
     userToken: (login) => tokens.issueUserToken(state.user(login)),
+    web: pipeline.web,
+    apps: () => [...bed.apps.values()].map((a) => ({ id: a.id, slug: a.slug, clientId: a.clientId, privateKey: a.privateKey, webhookSecret: a.webhookSecret, webhookUrl: a.webhookUrl })),
     faults: pipeline.faults,
     requests: pipeline.requests,
     rateLimitUsed: (key) => pipeline.rateLimits.used(key),
@@ -195,10 +200,10 @@ export function createHandle(parts: Parts): GitHubServer {
     },
     webhooks: {
       get url() {
-        return webhooks.url;
+        return bed.app.webhookUrl;
       },
       set url(value) {
-        webhooks.url = value;
+        bed.app.webhookUrl = value;
       },
       deliveries: webhooks.deliveries,
       emitted: webhooks.emitted,

@@ -1,3 +1,5 @@
+import type { ManifestCode } from './web.js';
+
 /** The server's memory: plain maps of plain records. Git objects live in the bare repositories. */
 
 /** A repository role (GitHub's base roles; see roles.ts for how grants combine). */
@@ -217,6 +219,8 @@ export class State {
   readonly teams = new Map<string, Map<string, TeamMembershipState>>();
   /** Organizations by lower-case login (created on first membership). */
   readonly orgs = new Map<string, OrgState>();
+  /** App-manifest codes waiting to be exchanged (`POST /app-manifests/{code}/conversions`). */
+  readonly manifestCodes = new Map<string, ManifestCode>();
   private lastId = 1000;
 
   /** One sequence for every kind of id keeps ids unique across kinds, which helps when reading logs. */

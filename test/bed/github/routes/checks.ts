@@ -1,5 +1,5 @@
 import type { RequestContext, RouteSpec } from '../bed.js';
-import { nowIso } from '../bed.js';
+import { actingApp, nowIso } from '../bed.js';
 import { ApiError, forbidden, notFound, optionalString, requireString, unprocessable } from '../http.js';
 import { checkAnnotations, checkRun, commitStatus } from '../shapes/checks.js';
 import { minimalRepository } from '../shapes/repo.js';
@@ -83,7 +83,7 @@ export const checkRoutes: RouteSpec[] = [
         externalId: null,
         output: { title: null, summary: null, text: null, annotations: [] },
         checkSuiteId: bed.state.nextId(),
-        appId: bed.app.id,
+        appId: actingApp(ctx)?.id ?? bed.app.id,
       };
       applyCheckBody(ctx, run);
       repo.checkRuns.set(run.id, run);
@@ -151,7 +151,7 @@ export const checkRoutes: RouteSpec[] = [
         context: optionalString(body, 'context') ?? 'default',
         creator: ctx.sender,
         createdAt: nowIso(bed),
-        appId: ctx.actor.kind === 'installation' ? bed.app.id : null,
+        appId: actingApp(ctx)?.id ?? null,
       };
       repo.statuses.push(status);
       bed.emit({ event: 'status', payload: await statusPayload(bed, repo, status) });

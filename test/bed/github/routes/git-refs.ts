@@ -1,4 +1,4 @@
-import type { RequestContext, RouteSpec } from '../bed.js';
+import { actingApp, type RequestContext, type RouteSpec } from '../bed.js';
 import { notFound, requireString, unprocessable } from '../http.js';
 import { bypasses, mayPush } from '../protection.js';
 import { writeRef } from '../refs.js';
@@ -20,7 +20,7 @@ async function refuseProtected(ctx: RequestContext, ref: string, change: { force
   const branch = ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : undefined;
   const rule = branch === undefined ? undefined : ctx.repo.protections.get(branch);
   if (!rule) return;
-  const app = ctx.actor.kind === 'installation' ? ctx.bed.app.slug : undefined;
+  const app = actingApp(ctx)?.slug;
   const reason = await (async () => {
     if (rule.lockBranch) return 'Cannot change this locked branch';
     if (!mayPush(ctx.bed, rule, ctx.sender, app)) return 'You\'re not authorized to push to this branch.';

@@ -1,5 +1,7 @@
 import type { RouteSpec } from '../bed.js';
 import { appRoutes } from './app.js';
+import { appHookRoutes } from './app-hooks.js';
+import { appManifestRoutes } from './app-manifests.js';
 import { checkRoutes } from './checks.js';
 import { commitRoutes } from './commits.js';
 import { contentRoutes } from './contents.js';
@@ -18,6 +20,8 @@ import { teamRoutes } from './teams.js';
 /** Every endpoint the server implements, one module per area. */
 export const allRoutes: RouteSpec[] = [
   ...appRoutes,
+  ...appHookRoutes,
+  ...appManifestRoutes,
   ...repoRoutes,
   ...protectionRoutes,
   ...contentRoutes,

@@ -1,5 +1,5 @@
 import type { RequestContext, RouteSpec } from '../bed.js';
-import { nowIso } from '../bed.js';
+import { actingApp, nowIso } from '../bed.js';
 import { mergeCommits, mergeTrees } from '../git/merge.js';
 import { ApiError, conflict, optionalString, unprocessable } from '../http.js';
 import { bypasses, mayPush, protectionBlockers } from '../protection.js';
@@ -46,7 +46,7 @@ async function mergePull(ctx: RequestContext, method: 'merge' | 'squash' | 'reba
     }
     if (pull.draft) throw notMergeable('Pull Request is still a draft');
     const rule = repo.protections.get(pull.base.ref);
-    const app = ctx.actor.kind === 'installation' ? bed.app.slug : undefined;
+    const app = actingApp(ctx)?.slug;
     if (rule && !mayPush(bed, rule, ctx.sender, app)) throw notMergeable('You\'re not authorized to push to this branch.');
     if (rule?.linearHistory && method === 'merge') throw notMergeable('Merge commits are not allowed on this branch: it requires a linear history.');
     // Admins may merge past the rule's requirements unless it enforces them on admins.

@@ -75,7 +75,6 @@ function protectionShape(ctx: RequestContext, branch: string, rule: Protection) 
   const { bed, repo } = ctx;
   const url = protectionUrl(ctx, branch);
   const flag = (on: boolean) => ({ enabled: on });
-  const app = integration(bed);
   const body: Record<string, unknown> = {
     url,
     required_signatures: { url: `${url}/required_signatures`, enabled: rule.requiredSignatures },
@@ -114,9 +113,10 @@ function protectionShape(ctx: RequestContext, branch: string, rule: Protection) 
       apps_url: `${url}/restrictions/apps`,
       users: rule.restrictions.users.map((login) => simpleUser(bed.urls, bed.state.user(login))),
       teams: rule.restrictions.teams.map((slug) => team(bed, repo, slug.slice(slug.indexOf('/') + 1))),
-      apps: rule.restrictions.apps
-        .filter((slug) => slug === app.slug)
-        .map(() => ({ id: app.id, slug: app.slug, node_id: app.node_id, owner: app.owner, name: app.name, client_id: app.client_id, external_url: app.external_url, html_url: app.html_url, created_at: app.created_at, updated_at: app.updated_at, permissions: { metadata: 'read', contents: 'write', issues: 'write' }, events: app.events })),
+      apps: [...bed.apps.values()]
+        .filter((registered) => rule.restrictions?.apps.includes(registered.slug))
+        .map((registered) => integration(bed, registered))
+        .map((app) => ({ id: app.id, slug: app.slug, node_id: app.node_id, owner: app.owner, name: app.name, client_id: app.client_id, external_url: app.external_url, html_url: app.html_url, created_at: app.created_at, updated_at: app.updated_at, permissions: { metadata: 'read', contents: 'write', issues: 'write' }, events: app.events })),
     };
   }
   return body;

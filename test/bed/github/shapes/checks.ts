@@ -1,5 +1,6 @@
 import type { Bed } from '../bed.js';
 import type { CheckRunState, CommitStatusState, DeploymentState, DeploymentStatusState, RepoState } from '../state.js';
+import { appOfBot } from '../apps.js';
 import { integration } from './app.js';
 import { simpleUser } from './users.js';
 import { nodeId } from './urls.js';
@@ -30,7 +31,7 @@ export function checkRun(bed: Bed, repo: RepoState, run: CheckRunState) {
     },
     name: run.name,
     check_suite: { id: run.checkSuiteId },
-    app: integration(bed),
+    app: integration(bed, bed.apps.get(run.appId)),
     pull_requests: pulls.map((p) => ({
       id: p.id,
       number: p.number,
@@ -91,7 +92,7 @@ export function deployment(bed: Bed, repo: RepoState, state: DeploymentState) {
     repository_url: bed.urls.repo(repo.fullName),
     transient_environment: state.transient,
     production_environment: state.production,
-    ...(state.creator.type === 'Bot' ? { performed_via_github_app: integration(bed) } : {}),
+    ...(appOfBot(bed.apps, state.creator) ? { performed_via_github_app: integration(bed, appOfBot(bed.apps, state.creator)) } : {}),
   };
 }
 
@@ -112,6 +113,6 @@ export function deploymentStatus(bed: Bed, repo: RepoState, parent: DeploymentSt
     repository_url: bed.urls.repo(repo.fullName),
     environment_url: status.environmentUrl,
     log_url: status.logUrl,
-    ...(status.creator.type === 'Bot' ? { performed_via_github_app: integration(bed) } : {}),
+    ...(appOfBot(bed.apps, status.creator) ? { performed_via_github_app: integration(bed, appOfBot(bed.apps, status.creator)) } : {}),
   };
 }

@@ -1,6 +1,7 @@
 import type { Bed } from '../bed.js';
 import { authorAssociation } from '../roles.js';
 import type { CommentState, LabelState, ReactionState, RepoState } from '../state.js';
+import { appOfBot } from '../apps.js';
 import { integration } from './app.js';
 import { simpleUser } from './users.js';
 import { nodeId } from './urls.js';
@@ -47,7 +48,7 @@ export function issueComment(bed: Bed, repo: RepoState, comment: CommentState) {
     issue_url: bed.urls.repo(repo.fullName, `/issues/${comment.issueNumber}`),
     author_association: authorAssociation(bed.state, repo, comment.user),
     reactions: reactionRollup(`${url}/reactions`, comment.reactions),
-    performed_via_github_app: comment.user.type === 'Bot' ? integration(bed) : null,
+    performed_via_github_app: appOfBot(bed.apps, comment.user) ? integration(bed, appOfBot(bed.apps, comment.user)) : null,
   };
 }
 

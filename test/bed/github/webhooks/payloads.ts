@@ -21,7 +21,8 @@ type Schemas = components['schemas'];
 
 /** The `installation` every App webhook carries, or nothing when the App is not installed there. */
 function installationOf(bed: Bed, repo: RepoState): { installation?: Schemas['simple-installation'] } {
-  const installation = bed.tokens.installationFor(repo);
+  // The first App's; deliveries to other Apps name their own installation (deliver.ts).
+  const installation = bed.tokens.installationFor(repo, bed.app.id);
   return installation ? { installation: { id: installation.id, node_id: nodeId('MDIz', installation.id) } } : {};
 }
 

@@ -21,6 +21,11 @@ export interface DeliveryOptions {
   seed?: string;
 }
 
+/** Refuses an opt-out without its reason (before a server starts, so nothing is left listening). */
+export function checkDeliveryOptions(options: DeliveryOptions): void {
+  if (options.inOrder !== undefined && !options.inOrder.trim()) throw new Error('deliveries.inOrder needs the reason the test cannot take GitHub\'s delivery order');
+}
+
 /** The seed every server of this test process derives its own from. */
 export const processSeed = process.env.LADDER_BED_SEED || randomBytes(4).toString('hex');
 let servers = 0;
@@ -82,7 +87,7 @@ export class DeliveryScheduler<T> {
     options: DeliveryOptions,
     private readonly deliver: (item: T, duplicate: boolean) => Promise<void>,
   ) {
-    if (options.inOrder !== undefined && !options.inOrder.trim()) throw new Error('deliveries.inOrder needs the reason the test cannot take GitHub\'s delivery order');
+    checkDeliveryOptions(options);
     this.shuffled = options.inOrder === undefined;
     this.seed = options.seed ?? (this.shuffled ? nextServerSeed() : 'in-order');
     this.random = seededRandom(this.seed);
