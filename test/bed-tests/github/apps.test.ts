@@ -98,7 +98,7 @@ describe('GitHub server: Apps — the manifest flow, several Apps, the deliverie
     await app.rest.repos.createCommitStatus({ owner: 'shop', repo: 'both', sha: sha.commit.sha, state: 'success', context: 'ci' });
     await github.webhooks.settled();
     assert.deepEqual(ladderHooks.received.map((h) => h.event), ['push', 'status']);
-    assert.deepEqual(otherHooks.received.map((h) => h.event), ['push'], 'the new App subscribes to push, not status');
+    assert.deepEqual(otherHooks.received.map((h) => h.event), ['push', 'check_suite'], 'the new App subscribes to push and check_suite (which a push requests of it), not status');
     const [push] = otherHooks.received;
     assert.equal(push!.headers['x-github-hook-installation-target-id'], String(created.id));
     assert.equal((push!.payload.installation as { id: number }).id, github.installations.idFor('shop/both', created.id));
@@ -130,7 +130,7 @@ describe('GitHub server: Apps — the manifest flow, several Apps, the deliverie
     assert.deepEqual(afterwards.map((d) => [d.event, d.redelivery]), [['status', true], ['status', false], ['push', false]]);
     assert.equal((await asLadder.rest.apps.getWebhookConfigForApp()).data.url, ladderHooks.url);
     const asOther = new Octokit({ baseUrl: github.url, auth: signAppJwt(created.pem, { iss: created.id, iat: seconds() - 30, exp: seconds() + 500 }), log: quiet });
-    assert.deepEqual((await asOther.rest.apps.listWebhookDeliveries()).data.map((d) => d.event), ['push'], 'each App sees its own');
+    assert.deepEqual((await asOther.rest.apps.listWebhookDeliveries()).data.map((d) => d.event), ['check_suite', 'push'], 'each App sees its own');
     assert.equal((await rejection(asOther.rest.apps.getWebhookDelivery({ delivery_id: firstPage[0]!.id }))).status, 404);
     github.contract.assertClean();
   });

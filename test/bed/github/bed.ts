@@ -14,6 +14,8 @@ import type { Urls } from './shapes/urls.js';
 export interface PendingEvent {
   event: string;
   payload: Record<string, unknown>;
+  /** Only this App hears it (a check run's or suite's `rerequested`, `requested`: its owner's business). */
+  onlyApp?: number;
 }
 
 /** Everything a handler may use. One per server; handlers keep no state of their own. */

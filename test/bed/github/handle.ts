@@ -1,5 +1,6 @@
-import type { Installation } from './auth/tokens.js';
-import { installApp, type InstallOptions } from './apps.js';
+import type { Installation, Permissions } from './auth/tokens.js';
+import { installApp, registerApp, type InstallOptions } from './apps.js';
+import { generateAppKeys } from './auth/jwt.js';
 
 export type { InstallOptions } from './apps.js';
 import { iso, type Bed } from './bed.js';
@@ -25,6 +26,11 @@ export interface CreateRepoOptions {
 export interface GitHubServer {
   /** Base URL for Octokit's `baseUrl` and Probot's `baseUrl`. */
   readonly url: string;
+  /**
+   * Stops the server and removes its repositories; then fails (rejects) when any answer or
+   * webhook broke GitHub's OpenAPI description, unless the server was started with
+   * `contract: { allowViolations: 'why' }`.
+   */
   stop(): Promise<void>;
   createRepo(fullName: string, options?: CreateRepoOptions): Promise<{ id: number; fullName: string; path: string }>;
   /** The bare repository on disk (`git clone <path>` shows exactly what the API wrote). */
@@ -58,6 +64,8 @@ export interface GitHubServer {
    * their credentials, as a test that drives that flow needs them.
    */
   readonly apps: () => { id: number; slug: string; clientId: string; privateKey: string; webhookSecret: string; webhookUrl: string | undefined }[];
+  /** Registers another App (a CI system, a second Ladder) as its owner would in GitHub's settings. */
+  registerApp(spec: { slug: string; events: string[]; permissions: Permissions; webhookUrl?: string; owner?: string }): Promise<{ id: number; slug: string; privateKey: string; webhookSecret: string }>;
   readonly faults: Faults;
   readonly requests: RequestLog;
   /** Requests charged to `installation:<id>` / `user:<login>` in the current rate-limit window. */
@@ -94,6 +102,13 @@ interface Parts {
   webhooks: WebhookSender;
   flush(): void;
   stop(): Promise<void>;
+}
+
+/** The contract check's failure: every answer or webhook outside GitHub's description, and the delivery seed. */
+export function contractFailure(violations: readonly ContractViolation[], seed: string): Error | undefined {
+  if (violations.length === 0) return undefined;
+  const lines = violations.map((v) => `${v.subject}${v.status ? ` ${v.status}` : ''}: ${v.errors.join('; ')}`);
+  return new Error(`responses or webhooks that GitHub's OpenAPI description does not allow (delivery seed ${seed}):\n${lines.join('\n')}`);
 }
 
 export function createHandle(parts: Parts): GitHubServer {
@@ -187,15 +202,28 @@ export function createHandle(parts: Parts): GitHubServer {
     userToken: (login) => tokens.issueUserToken(state.user(login)),
     web: pipeline.web,
     apps: () => [...bed.apps.values()].map((a) => ({ id: a.id, slug: a.slug, clientId: a.clientId, privateKey: a.privateKey, webhookSecret: a.webhookSecret, webhookUrl: a.webhookUrl })),
+    async registerApp(spec) {
+      const app = registerApp(state, bed.apps, {
+        id: state.nextId(),
+        slug: spec.slug,
+        owner: state.user(spec.owner ?? 'ladder-dev', 'Organization'),
+        keys: await generateAppKeys({ fresh: true }),
+        events: spec.events,
+        permissions: { metadata: 'read', ...spec.permissions },
+        externalUrl: `https://${spec.slug}.example.com`,
+        createdAt: iso(bed.now()),
+        ...(spec.webhookUrl ? { webhookUrl: spec.webhookUrl } : {}),
+      });
+      return { id: app.id, slug: app.slug, privateKey: app.privateKey, webhookSecret: app.webhookSecret };
+    },
     faults: pipeline.faults,
     requests: pipeline.requests,
     rateLimitUsed: (key) => pipeline.rateLimits.used(key),
     contract: {
       violations: pipeline.violations,
       assertClean() {
-        if (pipeline.violations.length === 0) return;
-        const lines = pipeline.violations.map((v) => `${v.subject}${v.status ? ` ${v.status}` : ''}: ${v.errors.join('; ')}`);
-        throw new Error(`responses or webhooks that GitHub's OpenAPI description does not allow (delivery seed ${webhooks.seed}):\n${lines.join('\n')}`);
+        const failure = contractFailure(pipeline.violations, webhooks.seed);
+        if (failure) throw failure;
       },
     },
     webhooks: {

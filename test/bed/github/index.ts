@@ -20,7 +20,7 @@ import { Urls } from './shapes/urls.js';
 import { State } from './state.js';
 import { WebhookSender, type Delivery } from './webhooks/deliver.js';
 import { checkDeliveryOptions, type DeliveryOptions } from './webhooks/schedule.js';
-import { createHandle, type GitHubServer } from './handle.js';
+import { contractFailure, createHandle, type GitHubServer } from './handle.js';
 
 export type { GitHubServer } from './handle.js';
 export type { FaultSpec, Fault } from './faults.js';
@@ -49,12 +49,18 @@ export interface StartOptions {
    * cannot take that opts out with its reason: `{ inOrder: 'counts the requests of one delivery' }`.
    */
   deliveries?: DeliveryOptions;
+  /**
+   * Every answer and webhook is checked against GitHub's OpenAPI description, and `stop()` fails
+   * on any violation. A test that breaks the contract on purpose opts out, saying why.
+   */
+  contract?: { allowViolations: string };
 }
 
 /** Starts the local GitHub API on a free 127.0.0.1 port with an App registered and nothing else. */
 export async function startGitHubServer(options: StartOptions = {}): Promise<GitHubServer> {
   // Options and routes first: a bad one must fail before anything (port, directory) needs cleaning up.
   checkDeliveryOptions(options.deliveries ?? {});
+  if (options.contract && !options.contract.allowViolations.trim()) throw new Error('contract.allowViolations needs the reason the test breaks the contract');
   const contract = sharedContractChecker();
   const router = new Router<RouteSpec>();
   for (const route of [...allRoutes, ...(options.routes ?? [])]) {
@@ -93,7 +99,7 @@ export async function startGitHubServer(options: StartOptions = {}): Promise<Git
   const bed: Bed = { urls, now, git: new GitStore(root), state, app, apps, tokens, hooks, webFlow: new WebFlowKey(), emit: (e) => pending.push(e) };
   const webhooks: WebhookSender = new WebhookSender(bed, contract, violations, options.deliveries, hooks.deliveries);
   const flush = () => {
-    for (const event of pending.splice(0)) webhooks.enqueue(event.event, event.payload);
+    for (const event of pending.splice(0)) webhooks.enqueue(event.event, event.payload, event.onlyApp);
   };
 
   const pipeline = {
@@ -120,6 +126,9 @@ export async function startGitHubServer(options: StartOptions = {}): Promise<Git
     await new Promise<void>((resolve) => server.close(() => resolve()));
     bed.git.close();
     await rm(root, { recursive: true, force: true });
+    // Shape checks are always on: a test that let one through fails here, at the latest.
+    const failure = options.contract?.allowViolations ? undefined : contractFailure(violations, webhooks.seed);
+    if (failure) throw failure;
   };
   return createHandle({ bed, pipeline, webhooks, flush, stop });
 }

@@ -4,10 +4,15 @@ import { mergeTrees } from './git/merge.js';
 import { checkStates, protectionBlockers } from './protection.js';
 import type { PullState, RepoState } from './state.js';
 
-/** Open pull requests follow their branches; closed ones keep the shas they had. */
+/** The repository a pull request's head branch lives in: a fork, or its own. */
+export function headRepoName(repo: RepoState, pull: PullState): string {
+  return pull.head.repo ?? repo.fullName;
+}
+
+/** Open pull requests follow their branches (in a fork for a fork's pull request); closed ones keep the shas they had. */
 export async function refreshPull(bed: Bed, repo: RepoState, pull: PullState): Promise<void> {
   if (pull.state !== 'open') return;
-  const head = await bed.git.revParse(repo.fullName, `refs/heads/${pull.head.ref}^{commit}`);
+  const head = await bed.git.revParse(headRepoName(repo, pull), `refs/heads/${pull.head.ref}^{commit}`);
   if (head) pull.head.sha = head;
   const base = await bed.git.revParse(repo.fullName, `refs/heads/${pull.base.ref}^{commit}`);
   if (base) pull.base.sha = base;

@@ -17,13 +17,14 @@ function higher(a: Role, b: Role): Role {
   return rank[a] >= rank[b] ? a : b;
 }
 
-/** The effective role of `user` on `repo`: the highest of every grant. */
+/** The effective role of `user` on `repo`: the highest of every grant (read, for anyone, on a public repository). */
 export function roleOf(state: State, repo: RepoState, user: User): Role {
   if (user.id === repo.owner.id) return 'admin';
   let role = repo.permissions.get(user.login.toLowerCase()) ?? 'none';
   const membership = state.orgMembership(repo.owner.login, user.login);
   if (membership?.state === 'active') role = higher(role, membership.role === 'admin' ? 'admin' : (state.org(repo.owner.login)?.basePermission ?? 'read'));
-  return role;
+  // Everyone may read a public repository.
+  return repo.private ? role : higher(role, 'read');
 }
 
 /**

@@ -1,4 +1,7 @@
+import type { CheckRunState, CheckSuiteState, CommitStatusState, DeploymentState } from './state-checks.js';
 import type { ManifestCode } from './web.js';
+
+export type { Annotation, CheckRunState, CheckSuiteState, CommitStatusState, DeploymentState, DeploymentStatusState } from './state-checks.js';
 
 /** The server's memory: plain maps of plain records. Git objects live in the bare repositories. */
 
@@ -41,7 +44,8 @@ export interface PullState {
   body: string | null;
   state: 'open' | 'closed';
   draft: boolean;
-  head: { ref: string; sha: string };
+  /** `repo`: the fork the head branch lives in, when not the pull request's own repository. */
+  head: { ref: string; sha: string; repo?: string };
   base: { ref: string; sha: string };
   user: User;
   createdAt: string;
@@ -98,75 +102,6 @@ export interface ReviewState {
   submittedAt: string | null;
 }
 
-export interface Annotation {
-  path: string;
-  start_line: number;
-  end_line: number;
-  start_column?: number;
-  end_column?: number;
-  annotation_level: 'notice' | 'warning' | 'failure';
-  message: string;
-  title?: string;
-  raw_details?: string;
-}
-
-export interface CheckRunState {
-  id: number;
-  headSha: string;
-  name: string;
-  status: 'queued' | 'in_progress' | 'completed' | 'waiting' | 'requested' | 'pending';
-  conclusion: string | null;
-  startedAt: string;
-  completedAt: string | null;
-  detailsUrl: string | null;
-  externalId: string | null;
-  output: { title: string | null; summary: string | null; text: string | null; annotations: Annotation[] };
-  checkSuiteId: number;
-  /** The App that created the run. */
-  appId: number;
-}
-
-export interface CommitStatusState {
-  id: number;
-  sha: string;
-  state: 'error' | 'failure' | 'pending' | 'success';
-  targetUrl: string | null;
-  description: string | null;
-  context: string;
-  creator: User;
-  createdAt: string;
-  /** The App whose installation set the status; null for a person. */
-  appId: number | null;
-}
-
-export interface DeploymentStatusState {
-  id: number;
-  state: 'error' | 'failure' | 'inactive' | 'in_progress' | 'queued' | 'pending' | 'success';
-  description: string;
-  environment: string;
-  logUrl: string;
-  environmentUrl: string;
-  creator: User;
-  createdAt: string;
-}
-
-export interface DeploymentState {
-  id: number;
-  sha: string;
-  ref: string;
-  task: string;
-  payload: Record<string, unknown> | string;
-  environment: string;
-  originalEnvironment: string;
-  description: string | null;
-  creator: User;
-  createdAt: string;
-  updatedAt: string;
-  transient: boolean;
-  production: boolean;
-  statuses: DeploymentStatusState[];
-}
-
 export interface RepoState {
   id: number;
   owner: User;
@@ -186,11 +121,14 @@ export interface RepoState {
   labels: Map<string, LabelState>;
   reviews: ReviewState[];
   checkRuns: Map<number, CheckRunState>;
+  checkSuites: Map<number, CheckSuiteState>;
   statuses: CommitStatusState[];
   deployments: Map<number, DeploymentState>;
   protections: Map<string, Protection>;
   /** Tail of the queue of merges: GitHub merges into a repository one at a time. */
   mergeQueue: Promise<unknown>;
+  /** The repository this one was forked from (full name); null for a repository of its own. */
+  parent: string | null;
 }
 
 /** One person's place in a team: invited people are `pending` until they accept. */
@@ -278,10 +216,12 @@ export class State {
       labels: new Map(),
       reviews: [],
       checkRuns: new Map(),
+      checkSuites: new Map(),
       statuses: [],
       deployments: new Map(),
       protections: new Map(),
       mergeQueue: Promise.resolve(),
+      parent: null,
     };
     this.repos.set(repo.fullName.toLowerCase(), repo);
     return repo;

@@ -64,6 +64,12 @@ export class GitStore {
     await runGit(dir, ['init', '--quiet', '--bare', `--initial-branch=${defaultBranch}`]);
   }
 
+  /** Stops one repository's object reader (a fresh one is started on the next read). */
+  forget(repo: string): void {
+    this.readers.get(repo)?.close();
+    this.readers.delete(repo);
+  }
+
   /** Stops the per-repository object readers. */
   close(): void {
     for (const reader of this.readers.values()) reader.close();

@@ -3,9 +3,11 @@ import { appRoutes } from './app.js';
 import { appHookRoutes } from './app-hooks.js';
 import { appManifestRoutes } from './app-manifests.js';
 import { checkRoutes } from './checks.js';
+import { checkSuiteRoutes } from './check-suites.js';
 import { commitRoutes } from './commits.js';
 import { contentRoutes } from './contents.js';
 import { deploymentRoutes } from './deployments.js';
+import { forkRoutes } from './forks.js';
 import { gitObjectRoutes } from './git-objects.js';
 import { gitRefRoutes } from './git-refs.js';
 import { issueRoutes } from './issues.js';
@@ -23,6 +25,7 @@ export const allRoutes: RouteSpec[] = [
   ...appHookRoutes,
   ...appManifestRoutes,
   ...repoRoutes,
+  ...forkRoutes,
   ...protectionRoutes,
   ...contentRoutes,
   ...commitRoutes,
@@ -34,6 +37,7 @@ export const allRoutes: RouteSpec[] = [
   ...issueRoutes,
   ...labelRoutes,
   ...checkRoutes,
+  ...checkSuiteRoutes,
   ...deploymentRoutes,
   ...teamRoutes,
 ];

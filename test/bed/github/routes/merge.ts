@@ -3,7 +3,7 @@ import { actingApp, nowIso } from '../bed.js';
 import { mergeCommits, mergeTrees } from '../git/merge.js';
 import { ApiError, conflict, optionalString, unprocessable } from '../http.js';
 import { bypasses, mayPush, protectionBlockers } from '../protection.js';
-import { refreshPull } from '../pull-status.js';
+import { headRepoName, refreshPull } from '../pull-status.js';
 import { writeRef } from '../refs.js';
 import { noreplyEmail } from '../shapes/users.js';
 import { serializeMerge, type PullState } from '../state.js';
@@ -20,7 +20,8 @@ async function mergeMessage(ctx: RequestContext, pull: PullState, method: string
   const title = optionalString(body, 'commit_title');
   const message = optionalString(body, 'commit_message');
   if (method === 'merge') {
-    const subject = title ?? `Merge pull request #${pull.number} from ${repo.owner.login}/${pull.head.ref}`;
+    const headOwner = bed.state.repo(headRepoName(repo, pull))?.owner.login ?? repo.owner.login;
+    const subject = title ?? `Merge pull request #${pull.number} from ${headOwner}/${pull.head.ref}`;
     return `${subject}\n\n${message ?? pull.title}`;
   }
   const subject = title ?? `${pull.title} (#${pull.number})`;
@@ -130,7 +131,10 @@ export const mergeRoutes: RouteSpec[] = [
         (payload) => bed.webFlow.sign(payload),
       );
       const head = `refs/heads/${pull.head.ref}`;
-      if (!(await writeRef(bed, repo, { ref: head, sha, expected: pull.head.sha }, ctx.sender))) {
+      // A fork's pull request updates the fork's branch (GitHub lets maintainers when the author allows it).
+      const headRepo = bed.state.repo(headRepoName(repo, pull)) ?? repo;
+      if (headRepo !== repo && !pull.maintainerCanModify) throw unprocessable('The head repository does not allow maintainers to modify the branch.');
+      if (!(await writeRef(bed, headRepo, { ref: head, sha, expected: pull.head.sha }, ctx.sender))) {
         throw unprocessable('expected head sha didn’t match current head ref.');
       }
       return ok({ message: 'Updating pull request branch.', url: bed.urls.repoHtml(repo.fullName, `/pull/${pull.number}`) }, 202);

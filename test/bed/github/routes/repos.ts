@@ -1,7 +1,7 @@
 import type { RequestContext, RouteSpec } from '../bed.js';
 import { ApiError, notFound } from '../http.js';
 import { restCommit } from '../shapes/git.js';
-import { fullRepository } from '../shapes/repo.js';
+import { networkRepository } from './forks.js';
 import { simpleUser } from '../shapes/users.js';
 import { legacyPermission, permissionFlags, roleOf } from '../roles.js';
 import type { Permission, RepoState } from '../state.js';
@@ -33,7 +33,7 @@ export const repoRoutes: RouteSpec[] = [
     method: 'GET',
     route: '/repos/{owner}/{repo}',
     access: { scope: 'metadata', level: 'read' },
-    handle: (ctx) => ok(fullRepository(ctx.bed.urls, ctx.repo, viewerPermission(ctx))),
+    handle: (ctx) => ok(networkRepository(ctx, ctx.repo, viewerPermission(ctx))),
   },
   {
     method: 'GET',

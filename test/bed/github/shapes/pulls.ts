@@ -8,13 +8,15 @@ import { repository } from './repo.js';
 import { simpleUser } from './users.js';
 import { nodeId } from './urls.js';
 
-function branchSide(bed: Bed, repo: RepoState, side: { ref: string; sha: string }) {
+/** A pull request's base or head; a fork's head names the fork, its owner and `owner:branch`. */
+function branchSide(bed: Bed, repo: RepoState, side: { ref: string; sha: string; repo?: string }) {
+  const where = (side.repo ? bed.state.repo(side.repo) : undefined) ?? repo;
   return {
-    label: `${repo.owner.login}:${side.ref}`,
+    label: `${where.owner.login}:${side.ref}`,
     ref: side.ref,
     sha: side.sha,
-    user: simpleUser(bed.urls, repo.owner),
-    repo: repository(bed.urls, repo),
+    user: simpleUser(bed.urls, where.owner),
+    repo: repository(bed.urls, where),
   };
 }
 

@@ -66,6 +66,19 @@ export function webhookName(event: string, action: string | undefined): string {
   return action ? `${base}-${action.replace(/_/g, '-')}` : base;
 }
 
+/** The permissions that let an App receive each event (any one of them). */
+const EVENT_PERMISSIONS: Record<string, string[]> = {
+  push: ['contents'],
+  pull_request: ['pull_requests'],
+  pull_request_review: ['pull_requests'],
+  issue_comment: ['issues', 'pull_requests'],
+  status: ['statuses'],
+  deployment_status: ['deployments'],
+  check_run: ['checks'],
+  check_suite: ['checks'],
+  label: ['metadata'],
+};
+
 /** An App's webhook id (`X-GitHub-Hook-ID`): stable per App. */
 export function hookIdOf(app: AppConfig): number {
   return 487_311_000 + (app.id % 1000);
@@ -154,15 +167,18 @@ export class WebhookSender {
    * events raised later, possibly twice, possibly while another is in flight
    * (see schedule.ts).
    */
-  enqueue(event: string, payload: object): void {
+  enqueue(event: string, payload: object, onlyApp?: number): void {
     this.check(event, payload);
     this.emitted.push({ event, action: actionOf(payload), payload });
     const fullName = (payload as { repository?: { full_name?: string } }).repository?.full_name;
     const repo = fullName ? this.bed.state.repo(fullName) : undefined;
     if (!repo) return;
     for (const app of this.bed.apps.values()) {
+      if (onlyApp !== undefined && app.id !== onlyApp) continue;
       const installation = this.bed.tokens.installationFor(repo, app.id);
       if (!installation || !installation.events.includes(event) || !app.webhookUrl) continue;
+      // An App hears an event only with a permission that covers it (GitHub's per-event requirement).
+      if (!(EVENT_PERMISSIONS[event] ?? ['metadata']).some((scope) => installation.permissions[scope])) continue;
       const addressed = { ...payload, installation: { id: installation.id, node_id: nodeId('MDIz', installation.id) } };
       this.scheduler.enqueue({ app, url: app.webhookUrl, event, payload: addressed });
     }
