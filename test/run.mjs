@@ -8,6 +8,7 @@
 //   node test/run.mjs --only image    just the image's tests (test/image)
 //   node test/run.mjs test/unit/x.test.ts ...   the named files
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,6 +54,10 @@ if (files.length === 0) {
   console.error('[test] no test files found');
   process.exit(1);
 }
+// The GitHub bed delivers webhooks out of order, twice and concurrently from a seed: one for the
+// whole run, printed here (and by a failing file), so any failure can be replayed.
+process.env.LADDER_BED_SEED ||= randomBytes(4).toString('hex');
+console.error(`[test] GitHub bed webhook delivery seed ${process.env.LADDER_BED_SEED} (replay: LADDER_BED_SEED=${process.env.LADDER_BED_SEED} node test/run.mjs <file>)`);
 run(
   process.execPath,
   // A hung test fails after 5 minutes instead of eating CI's time budget.

@@ -34,6 +34,8 @@ export interface MergeRequest {
   committer: GitIdentity;
   /** Squash commits keep the PR author as author, like GitHub. */
   author: GitIdentity;
+  /** GitHub signs the commits a merge makes (its web-flow key). */
+  sign?: (payload: string) => string;
 }
 
 /**
@@ -58,7 +60,7 @@ export async function mergeCommits(
     message: request.message,
     author,
     committer: request.committer,
-  });
+  }, request.sign);
   return { sha };
 }
 
@@ -80,7 +82,7 @@ async function rebaseCommits(
       message: original.message,
       author: original.author,
       committer: request.committer,
-    });
+    }, request.sign);
   }
   return { sha: tip };
 }

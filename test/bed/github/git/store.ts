@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CatFile } from './cat-file.js';
+import { commitText } from './signing.js';
 import { GitCommandError, gitEnv, gitText, runGit } from './run.js';
 import {
   ZERO_SHA,
@@ -63,6 +64,12 @@ export class GitStore {
     await runGit(dir, ['init', '--quiet', '--bare', `--initial-branch=${defaultBranch}`]);
   }
 
+  /** Stops one repository's object reader (a fresh one is started on the next read). */
+  forget(repo: string): void {
+    this.readers.get(repo)?.close();
+    this.readers.delete(repo);
+  }
+
   /** Stops the per-repository object readers. */
   close(): void {
     for (const reader of this.readers.values()) reader.close();
@@ -100,7 +107,17 @@ export class GitStore {
     });
   }
 
-  async createCommit(repo: string, commit: NewCommit): Promise<string> {
+  /**
+   * Writes a commit; with `sign`, as a raw object whose `gpgsig` header holds
+   * `sign(payload)` (what `git commit -S` writes).
+   */
+  async createCommit(repo: string, commit: NewCommit, sign?: (payload: string) => string): Promise<string> {
+    if (sign) {
+      const person = (who: GitIdentity) => `${who.name} <${who.email}> ${toGitDate(who.date).slice(1)}`;
+      const fields = { tree: commit.tree, parents: commit.parents, author: person(commit.author), committer: person(commit.committer), message: commit.message };
+      const text = commitText(fields, sign(commitText(fields)));
+      return (await gitText(this.path(repo), ['hash-object', '-t', 'commit', '-w', '--stdin'], { input: text })).trim();
+    }
     const args = ['commit-tree', commit.tree, ...commit.parents.flatMap((p) => ['-p', p]), '-F', '-'];
     const env = {
       GIT_AUTHOR_NAME: commit.author.name,

@@ -105,19 +105,19 @@ export const labelRoutes: RouteSpec[] = [
   {
     method: 'POST',
     route: '/repos/{owner}/{repo}/issues/{issue_number}/labels',
-    access: { scope: 'issues', level: 'write' },
+    access: { scope: 'issues', level: 'write', userLevel: 'triage' },
     handle: (ctx) => setIssueLabels(ctx, requestedNames(ctx.body), false),
   },
   {
     method: 'PUT',
     route: '/repos/{owner}/{repo}/issues/{issue_number}/labels',
-    access: { scope: 'issues', level: 'write' },
+    access: { scope: 'issues', level: 'write', userLevel: 'triage' },
     handle: (ctx) => setIssueLabels(ctx, requestedNames(ctx.body), true),
   },
   {
     method: 'DELETE',
     route: '/repos/{owner}/{repo}/issues/{issue_number}/labels',
-    access: { scope: 'issues', level: 'write' },
+    access: { scope: 'issues', level: 'write', userLevel: 'triage' },
     handle: async (ctx) => {
       await setIssueLabels(ctx, [], true);
       return noContent();
@@ -126,7 +126,7 @@ export const labelRoutes: RouteSpec[] = [
   {
     method: 'DELETE',
     route: '/repos/{owner}/{repo}/issues/{issue_number}/labels/{name}',
-    access: { scope: 'issues', level: 'write' },
+    access: { scope: 'issues', level: 'write', userLevel: 'triage' },
     handle: async (ctx) => {
       const issue = ctx.bed.state.issue(ctx.repo, issuePull(ctx).number);
       const name = ctx.params.name ?? '';

@@ -3,7 +3,7 @@
 // invalid message over HTTP gets Slack's response and is recorded.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { LIMITS, startSlackReceiver, validateBlocks, type SlackReceiver } from '../bed/slack/index.js';
+import { LIMITS, startSlackReceiver, validateBlocks, type SlackReceiver } from '../../bed/slack/index.js';
 
 const plain = (text: string) => ({ type: 'plain_text', text });
 const mrkdwn = (text: string) => ({ type: 'mrkdwn', text });

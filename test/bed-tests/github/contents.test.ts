@@ -1,8 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startGitHubServer, type GitHubServer } from '../bed/github/index.js';
-import { installationOctokit, type BedOctokit } from '../bed/github/clients.js';
-import { rejection } from '../bed/github/expect.js';
+import { startGitHubServer, type GitHubServer } from '../../bed/github/index.js';
+import { installationOctokit, type BedOctokit } from '../../bed/github/clients.js';
+import { rejection } from '../../bed/github/expect.js';
 
 const owner = 'shop';
 const repo = 'contents';

@@ -1,9 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { startGitHubServer, type GitHubServer } from '../bed/github/index.js';
-import { installationOctokit, type BedOctokit } from '../bed/github/clients.js';
-import { rejection } from '../bed/github/expect.js';
+import { startGitHubServer, type GitHubServer } from '../../bed/github/index.js';
+import { installationOctokit, putBranchProtection, type BedOctokit } from '../../bed/github/clients.js';
+import { rejection } from '../../bed/github/expect.js';
 
 const owner = 'shop';
 const repo = 'git-data';
@@ -13,6 +13,7 @@ describe('GitHub server: Git Data API (refs, trees, commits, blobs)', () => {
   let github: GitHubServer;
   let octokit: BedOctokit;
   let mainSha: string;
+  let mainTree: string;
 
   before(async () => {
     github = await startGitHubServer();
@@ -23,6 +24,7 @@ describe('GitHub server: Git Data API (refs, trees, commits, blobs)', () => {
       'stg/deployment.yaml': 'replicas: 1\n',
     });
     octokit = installationOctokit(github, fullName);
+    mainTree = (await octokit.rest.git.getCommit({ owner, repo, commit_sha: mainSha })).data.tree.sha;
   });
 
   after(() => github.stop());
@@ -31,7 +33,7 @@ describe('GitHub server: Git Data API (refs, trees, commits, blobs)', () => {
     const tree = await octokit.rest.git.createTree({
       owner,
       repo,
-      base_tree: mainSha,
+      base_tree: mainTree,
       tree: [
         { path: 'prd/deployment.yaml', mode: '100644', type: 'blob', content: 'replicas: 5\n' },
         { path: 'prd/service.yaml', mode: '100644', type: 'blob', sha: null },
@@ -50,10 +52,45 @@ describe('GitHub server: Git Data API (refs, trees, commits, blobs)', () => {
     assert.equal(Buffer.from(content.data.content, 'base64').toString(), 'replicas: 5\n');
   });
 
-  it('accepts a branch name where a tree sha is expected, as GitHub does', async () => {
-    const byName = await octokit.rest.git.getTree({ owner, repo, tree_sha: 'main' });
-    const commit = await octokit.rest.git.getCommit({ owner, repo, commit_sha: mainSha });
-    assert.equal(byName.data.sha, commit.data.tree.sha);
+  it('reads the tree of a branch or commit where a tree sha is expected, echoing the name asked for as `sha`', async () => {
+    const byTree = await octokit.rest.git.getTree({ owner, repo, tree_sha: mainTree });
+    assert.equal(byTree.data.sha, mainTree);
+    for (const asked of ['main', mainSha]) {
+      const { data } = await octokit.rest.git.getTree({ owner, repo, tree_sha: asked });
+      assert.deepEqual(data.tree, byTree.data.tree, `the entries of ${asked}'s tree`);
+      // GitHub has been seen answering with the requested value; a client must take the tree's
+      // sha from the commit (`tree.sha`), which is right whichever GitHub does.
+      assert.equal(data.sha, asked);
+    }
+    github.contract.assertClean();
+  });
+
+  it('takes only a tree as base_tree: a commit or branch is refused with 422, as on GitHub', async () => {
+    for (const base of [mainSha, 'main']) {
+      const refused = await rejection(octokit.rest.git.createTree({ owner, repo, base_tree: base, tree: [{ path: 'n.txt', mode: '100644', type: 'blob', content: 'n' }] }));
+      assert.equal(refused.status, 422, base);
+      assert.equal(refused.data.message, 'base_tree is not a valid tree oid');
+    }
+    github.contract.assertClean();
+  });
+
+  it('refuses to delete a path that does not exist (sha: null), with or without a base tree', async () => {
+    const inBase = await rejection(octokit.rest.git.createTree({ owner, repo, base_tree: mainTree, tree: [{ path: 'prd/missing.yaml', mode: '100644', type: 'blob', sha: null }] }));
+    assert.equal(inBase.status, 422);
+    assert.match(String(inBase.data.message), /prd\/missing\.yaml/);
+    const noBase = await rejection(octokit.rest.git.createTree({ owner, repo, tree: [{ path: 'prd/deployment.yaml', mode: '100644', type: 'blob', sha: null }] }));
+    assert.equal(noBase.status, 422);
+    const stillThere = await octokit.rest.git.createTree({ owner, repo, base_tree: mainTree, tree: [{ path: 'prd', mode: '040000', type: 'tree', sha: null }] });
+    assert.notEqual(stillThere.data.sha, mainTree, 'deleting a directory that exists works');
+    github.contract.assertClean();
+  });
+
+  it('answers 409 to blobs and trees in a repository without commits', async () => {
+    await github.createRepo('shop/empty', { autoInit: false });
+    const blob = await rejection(octokit.rest.git.createBlob({ owner, repo: 'empty', content: 'x' }));
+    const tree = await rejection(octokit.rest.git.createTree({ owner, repo: 'empty', tree: [{ path: 'x', mode: '100644', type: 'blob', content: 'x' }] }));
+    assert.deepEqual([blob.status, tree.status, tree.data.message], [409, 409, 'Git Repository is empty.']);
+    github.contract.assertClean();
   });
 
   it('refuses malformed tree entries with 422', async () => {
@@ -87,7 +124,7 @@ describe('GitHub server: Git Data API (refs, trees, commits, blobs)', () => {
   });
 
   it('creates commits with the given author and dates, and validates tree and parents', async () => {
-    const tree = await octokit.rest.git.createTree({ owner, repo, base_tree: mainSha, tree: [{ path: 'n.txt', mode: '100644', type: 'blob', content: 'n' }] });
+    const tree = await octokit.rest.git.createTree({ owner, repo, base_tree: mainTree, tree: [{ path: 'n.txt', mode: '100644', type: 'blob', content: 'n' }] });
     const author = { name: 'Release Bot', email: 'release@example.com', date: '2024-05-01T12:00:00Z' };
     const commit = await octokit.rest.git.createCommit({ owner, repo, message: 'msg', tree: tree.data.sha, parents: [mainSha], author });
     assert.deepEqual(commit.data.author, author);
@@ -129,7 +166,7 @@ describe('GitHub server: Git Data API (refs, trees, commits, blobs)', () => {
   });
 
   it('never lets a ref update bypass branch protection', async () => {
-    github.protectBranch(fullName, 'main', { requiredApprovingReviewCount: 1 });
+    await putBranchProtection(github, fullName, 'main', { requiredApprovingReviewCount: 1 });
     const next = await github.seed.commitFiles(fullName, 'topic', { 't.txt': 't' }, { from: 'main' });
     const refused = await rejection(octokit.rest.git.updateRef({ owner, repo, ref: 'heads/main', sha: next }));
     assert.deepEqual([refused.status, refused.data.message], [422, 'Protected branch update failed for refs/heads/main.']);

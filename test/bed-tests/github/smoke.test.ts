@@ -6,10 +6,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { verify } from '@octokit/webhooks-methods';
-import { startGitHubServer, type GitHubServer } from '../bed/github/index.js';
-import { installationOctokit, type BedOctokit } from '../bed/github/clients.js';
-import { startWebhookReceiver, type WebhookReceiver } from '../bed/github/receiver.js';
-import { rejection } from '../bed/github/expect.js';
+import { startGitHubServer, type GitHubServer } from '../../bed/github/index.js';
+import { installationOctokit, type BedOctokit } from '../../bed/github/clients.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../../bed/github/receiver.js';
+import { rejection } from '../../bed/github/expect.js';
 
 const owner = 'shop';
 const repo = 'checkout-manifests';
@@ -38,11 +38,12 @@ describe('local GitHub API server: one promotion end to end', () => {
   it('commits two files with one tree, one commit and one ref update, then merges the pull request', async () => {
     const main = await octokit.rest.git.getRef({ owner, repo, ref: 'heads/main' });
     await octokit.rest.git.createRef({ owner, repo, ref: 'refs/heads/promote/dev', sha: main.data.object.sha });
+    const mainTree = (await octokit.rest.git.getCommit({ owner, repo, commit_sha: main.data.object.sha })).data.tree.sha;
     const mark = github.requests.mark();
     const tree = await octokit.rest.git.createTree({
       owner,
       repo,
-      base_tree: main.data.object.sha,
+      base_tree: mainTree,
       tree: [
         { path: 'dev/deployment.yaml', mode: '100644', type: 'blob', content: 'kind: Deployment\n' },
         { path: 'dev/service.yaml', mode: '100644', type: 'blob', content: 'kind: Service\n' },
@@ -163,6 +164,23 @@ describe('local GitHub API server: one promotion end to end', () => {
     const changed = await octokit.rest.repos.getBranch({ owner, repo, branch: 'main', headers: { 'if-none-match': etag } });
     assert.equal(changed.status, 200);
     assert.notEqual(changed.headers.etag, etag);
+  });
+
+  it('ties an ETag to the token: after a token rotation the first conditional GET is a charged 200', async () => {
+    const before = installationOctokit(github, fullName);
+    const first = await before.rest.repos.getBranch({ owner, repo, branch: 'main' });
+    const etag = String(first.headers.etag);
+    assert.equal((await rejection(before.rest.repos.getBranch({ owner, repo, branch: 'main', headers: { 'if-none-match': etag } }))).status, 304);
+    // A new client mints a new installation token, as the App's clients do every hour.
+    const after = installationOctokit(github, fullName);
+    const key = `installation:${github.installations.idFor(fullName)}`;
+    const used = github.rateLimitUsed(key);
+    const rotated = await after.rest.repos.getBranch({ owner, repo, branch: 'main', headers: { 'if-none-match': etag } });
+    assert.equal(rotated.status, 200, 'the old token\'s ETag does not match');
+    assert.deepEqual(rotated.data, first.data, 'the same answer');
+    assert.notEqual(rotated.headers.etag, etag);
+    assert.equal(github.rateLimitUsed(key), used + 1, 'and it is charged');
+    assert.equal((await rejection(after.rest.repos.getBranch({ owner, repo, branch: 'main', headers: { 'if-none-match': String(rotated.headers.etag) } }))).status, 304);
   });
 
   it('sent nothing that GitHub\'s OpenAPI description does not allow', () => {

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { startGitHubServer, type GitHubServer } from '../bed/github/index.js';
-import { installationOctokit, type BedOctokit } from '../bed/github/clients.js';
-import { rejection } from '../bed/github/expect.js';
-import { shapeDifferences } from '../bed/github/shape-diff.js';
+import { startGitHubServer, type GitHubServer } from '../../bed/github/index.js';
+import { installationOctokit, type BedOctokit } from '../../bed/github/clients.js';
+import { rejection } from '../../bed/github/expect.js';
+import { shapeDifferences } from '../../bed/github/shape-diff.js';
 
 interface Exchange {
   method: string;

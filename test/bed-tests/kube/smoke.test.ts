@@ -14,8 +14,8 @@ import {
   type KubeConfig,
   type V1Deployment,
 } from '@kubernetes/client-node';
-import { startControlPlane, type ControlPlane } from '../bed/kube/control-plane.js';
-import { findProcessesMentioning, waitForNoProcessesMentioning } from '../bed/kube/processes.js';
+import { startControlPlane, type ControlPlane } from '../../bed/kube/control-plane.js';
+import { findProcessesMentioning, waitForNoProcessesMentioning } from '../../bed/kube/processes.js';
 
 let cluster: ControlPlane;
 before(async () => {

@@ -2,9 +2,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { Probot } from 'probot';
-import { signAppJwt, startGitHubServer, type GitHubServer } from '../bed/github/index.js';
-import { installationOctokit, userOctokit } from '../bed/github/clients.js';
-import { rejection } from '../bed/github/expect.js';
+import { signAppJwt, startGitHubServer, type GitHubServer } from '../../bed/github/index.js';
+import { installationOctokit, userOctokit } from '../../bed/github/clients.js';
+import { rejection } from '../../bed/github/expect.js';
 
 const owner = 'shop';
 

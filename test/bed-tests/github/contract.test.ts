@@ -1,9 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { sharedContractChecker } from '../bed/github/contract/checker.js';
-import { Router } from '../bed/github/router.js';
-import { startGitHubServer, type GitHubServer } from '../bed/github/index.js';
-import { installationOctokit } from '../bed/github/clients.js';
+import { sharedContractChecker } from '../../bed/github/contract/checker.js';
+import { Router } from '../../bed/github/router.js';
+import { startGitHubServer, type GitHubServer } from '../../bed/github/index.js';
+import { installationOctokit } from '../../bed/github/clients.js';
 
 const checker = sharedContractChecker();
 const gitRef = {
@@ -111,5 +111,20 @@ describe('routing and input validation', () => {
     assert.match(github.contract.violations[0]?.errors.join() ?? '', /handler threw: Error: boom/);
     assert.throws(() => github.contract.assertClean(), /GET \/zen 500/);
     github.contract.violations.length = 0;
+  });
+
+  it('fails stop() when a violation was left for it, unless the server was started with the reason it may', async () => {
+    const invented = { method: 'GET' as const, route: '/meta', access: { token: true } as const, handle: () => ({ status: 200, body: { invented: true } }) };
+    const strict = await startGitHubServer({ routes: [invented], deliveries: { inOrder: 'no webhooks here' } });
+    await strict.createRepo('shop/meta');
+    await installationOctokit(strict, 'shop/meta', { retries: 0 }).request('GET /meta');
+    await assert.rejects(strict.stop(), /GitHub's OpenAPI description does not allow[\s\S]*GET \/meta 200/);
+
+    const lenient = await startGitHubServer({ routes: [invented], contract: { allowViolations: 'this test breaks the contract on purpose' } });
+    await lenient.createRepo('shop/meta');
+    await installationOctokit(lenient, 'shop/meta', { retries: 0 }).request('GET /meta');
+    assert.equal(lenient.contract.violations.length, 1);
+    await lenient.stop();
+    await assert.rejects(startGitHubServer({ contract: { allowViolations: '' } }), /needs the reason/);
   });
 });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import { MEDIA_TYPE, startRegistry, type Registry } from '../bed/registry/index.js';
+import { MEDIA_TYPE, startRegistry, type Registry } from '../../bed/registry/index.js';
 
 const sha256 = (bytes: Buffer) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 const SHA = '3f1c2e4d5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d';

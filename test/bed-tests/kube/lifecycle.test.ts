@@ -9,11 +9,11 @@ import { createInterface } from 'node:readline';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { CoreV1Api } from '@kubernetes/client-node';
-import { startControlPlane } from '../bed/kube/control-plane.js';
-import { findProcessesMentioning, waitForNoProcessesMentioning } from '../bed/kube/processes.js';
-import { removeStaleRunDirs, RUN_DIR_PREFIX } from '../bed/kube/stale-dirs.js';
+import { startControlPlane } from '../../bed/kube/control-plane.js';
+import { findProcessesMentioning, waitForNoProcessesMentioning } from '../../bed/kube/processes.js';
+import { removeStaleRunDirs, RUN_DIR_PREFIX } from '../../bed/kube/stale-dirs.js';
 
-const bed = fileURLToPath(new URL('../bed/kube/', import.meta.url));
+const bed = fileURLToPath(new URL('../../bed/kube/', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'ladder-kube-lifecycle-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 

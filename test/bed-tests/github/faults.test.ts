@@ -4,9 +4,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createAppAuth } from '@octokit/auth-app';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
-import { startGitHubServer, type GitHubServer } from '../bed/github/index.js';
-import { installationOctokit, type BedOctokit } from '../bed/github/clients.js';
-import { rejection } from '../bed/github/expect.js';
+import { startGitHubServer, type GitHubServer } from '../../bed/github/index.js';
+import { installationOctokit, type BedOctokit } from '../../bed/github/clients.js';
+import { rejection } from '../../bed/github/expect.js';
 
 const owner = 'shop';
 const repo = 'faults';

@@ -1,8 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startGitHubServer, type GitHubServer } from '../bed/github/index.js';
-import { installationOctokit, userOctokit, type BedOctokit } from '../bed/github/clients.js';
-import { rejection } from '../bed/github/expect.js';
+import { startGitHubServer, type GitHubServer } from '../../bed/github/index.js';
+import { installationOctokit, putBranchProtection, userOctokit, type BedOctokit } from '../../bed/github/clients.js';
+import { rejection } from '../../bed/github/expect.js';
 
 const owner = 'shop';
 const repo = 'pulls';
@@ -141,7 +141,7 @@ describe('GitHub server: pull requests', () => {
     github.setPermission(fullName, 'release-manager', 'write');
     github.setPermission(fullName, 'reader', 'read');
     await github.seed.setBranch(fullName, 'prd', 'main');
-    github.protectBranch(fullName, 'prd', { requiredStatusChecks: ['ladder/soak'], requiredApprovingReviewCount: 1 });
+    await putBranchProtection(github, fullName, 'prd', { requiredStatusChecks: ['ladder/soak'], requiredApprovingReviewCount: 1 });
     const head = await branch();
     const pull = await app.rest.pulls.create({ owner, repo, head, base: 'prd', title: 'to prd' });
     assert.equal(pull.data.mergeable_state, 'blocked');

@@ -2,7 +2,7 @@
 // incoming webhooks, auth errors and scripted rate limits.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startSlackReceiver, type SlackReceiver } from '../bed/slack/index.js';
+import { startSlackReceiver, type SlackReceiver } from '../../bed/slack/index.js';
 
 interface CallOptions {
   token?: string | null;
