@@ -14,7 +14,7 @@ import { reserveLoopbackPorts } from '../bed/kube/ports.js';
 import { applyDeployRbac } from '../support/agent/deploy-rbac.js';
 import { inClusterEnvironment } from '../support/agent/in-cluster.js';
 import { eventually } from '../support/agent/log.js';
-import { runLadder } from '../support/agent/process.js';
+import { runLadder } from '../support/ladder-process.js';
 import { startSwitchableProxy } from '../support/agent/switchable-proxy.js';
 import { useControlPlane } from '../support/control-plane.js';
 
