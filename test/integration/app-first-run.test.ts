@@ -15,6 +15,7 @@ import { attributeOf, firstRun, get, textOf, type FirstRun } from '../support/fi
 import { createService, mergePullRequest } from '../support/github-service.js';
 import type { LadderProcess } from '../support/ladder-process.js';
 import { pullsInto } from '../support/promotion-fixtures.js';
+import { startSmeeStandIn } from '../support/smee-stand-in.js';
 
 let github: GitHubServer;
 before(async () => {
@@ -155,6 +156,56 @@ describe('npm start without credentials (ladder app): the first run', () => {
       assert.ok(github.webhooks.deliveries.some((d) => d.url === `${run.url}/api/github/webhooks` && d.attempts.some((a) => a.status === 200)), 'GitHub delivered to the App');
     } finally {
       await stop(running);
+    }
+  });
+});
+
+describe('npm start with nothing set: the smee.io channel Probot creates', () => {
+  it('is explained on the page and in the log, registered as the webhook URL, and forwarded from by the App started again', async () => {
+    const smee = await startSmeeStandIn();
+    const run = await firstRun(github);
+    try {
+      const setup = await run.start({ ...smee.env, GH_ORG: 'shop' });
+      let channel: string;
+      try {
+        assert.equal(smee.channels.length, 1, 'Probot asked smee.io for a channel');
+        channel = smee.channels[0]!;
+        const explained = `GitHub will send webhooks to ${channel}, a smee.io channel created for this checkout and saved in .env as WEBHOOK_PROXY_URL. While Ladder runs here, it forwards each delivery from the channel to ${run.url}/api/github/webhooks, so GitHub reaches it without a public address. Anyone who knows the channel can read its deliveries: use it to try Ladder, and register a server with LADDER_WEBHOOK_URL, its public address.`;
+        assert.ok(messages(setup).includes(`Webhooks: ${explained}`), messages(setup).join('\n'));
+        // Another name: the first test registered 'Ladder (shop)' on this GitHub already, and App names are unique.
+        const page = await get(`${run.url}/probot?name=${encodeURIComponent('Ladder (smee)')}`);
+        assert.equal(textOf(page.body, 'webhook'), explained);
+        assert.equal(textOf(page.body, 'owner'), texts.ownerChosen('shop', 'GH_ORG', 'Ladder (smee)'));
+        assert.equal(textOf((await get(`${run.url}/probot/import`)).body, 'webhook'), texts.importWebhook(channel));
+        assert.match(await readFile(join(run.dir, '.env'), 'utf8'), new RegExp(`^WEBHOOK_PROXY_URL=${channel}$`, 'm'));
+        const manifest = JSON.parse(attributeOf(page.body, /<input[^>]*name="manifest"[^>]*>/, 'value')!) as { hook_attributes: { url: string } };
+        assert.equal(manifest.hook_attributes.url, channel);
+        const confirmed = await fetch(`${github.url}/organizations/shop/settings/apps/new`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ manifest: JSON.stringify(manifest) }) });
+        const exchanged = await get(confirmed.headers.get('location')!);
+        assert.equal(exchanged.status, 302, exchanged.body);
+        await fetch(exchanged.location!, { method: 'POST', body: new URLSearchParams({ account: 'shop' }) });
+      } finally {
+        await stop(setup);
+      }
+
+      const running = await run.start(smee.env);
+      try {
+        await eventually(() => messages(running).includes('forwarding deliveries from the webhook proxy channel in WEBHOOK_PROXY_URL'), 'the App to listen to the channel', 60_000, 100);
+        assert.ok(!running.stdout().includes(channel), 'the channel, which reads every delivery, stays out of the log');
+        await eventually(async () => (await get(`${run.url}/readyz`)).status === 200, 'the App to authenticate with GitHub', 60_000, 200);
+        const { codeRepo, manifestRepo } = await createService(github, { service: 'through-smee' });
+        await mergePullRequest(github, codeRepo, { branch: 'feature', title: 'Through smee', files: { 'src/feature.txt': 'on\n' } });
+        const pulls = await eventually(async () => {
+          const found = await pullsInto(github, manifestRepo, 'dev', 'all');
+          return found.length > 0 ? found : undefined;
+        }, `a promotion pull request on ${manifestRepo}`, 60_000, 250);
+        assert.equal(pulls[0]!.user?.login, 'ladder-smee[bot]', 'opened by the App registered through the channel');
+        assert.ok((smee.relayed.get(channel.split('/').pop()!) ?? 0) > 0, 'the deliveries went through the channel');
+      } finally {
+        await stop(running);
+      }
+    } finally {
+      await smee.stop();
     }
   });
 });
