@@ -95,7 +95,8 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
       loop?.pollNow();
     },
   });
-  const deployer = deps.deployer ?? createKubeDeployer(kube, config, { alerts, metrics, log: log.child({ part: 'sync' }), isLeader: () => elector.isLeader() });
+  // The deployer's own lines come from the loop's per-commit log; its drift watcher adds part: drift.
+  const deployer = deps.deployer ?? createKubeDeployer(kube, config, { alerts, metrics, log, isLeader: () => elector.isLeader() });
   const target = { environment: config.environment, path: config.path, production: config.production ?? config.environment === 'prd' };
   const deployments = github.deployments(manifestRepo);
   const reporter: DeploymentReporter = {

@@ -14,6 +14,7 @@ import { reserveLoopbackPorts } from '../bed/kube/ports.js';
 import { applyDeployRbac } from '../support/agent/deploy-rbac.js';
 import { inClusterEnvironment } from '../support/agent/in-cluster.js';
 import { eventually } from '../support/agent/log.js';
+import { parseJsonLines } from '../support/json-lines.js';
 import { runLadder } from '../support/ladder-process.js';
 import { startSwitchableProxy } from '../support/agent/switchable-proxy.js';
 import { useControlPlane } from '../support/control-plane.js';
@@ -159,6 +160,12 @@ describe('ladder agent waits for a server it cannot reach', () => {
       assert.match(agent.stdout(), /Kubernetes and GitHub accept the agent's credentials now/);
       agent.child.kill('SIGTERM');
       assert.equal(await agent.exited, 0, agent.stderr());
+      // Its log (issue 12): one JSON object per line, each key once; the lines of the deploy name the environment and commit.
+      const lines = parseJsonLines(agent.stdout());
+      const deploy = lines.filter((line) => line.msg === 'applying manifest commit');
+      assert.equal(deploy.length, 1, agent.stdout());
+      assert.equal(deploy[0]!.environment, 'dev');
+      assert.match(String(deploy[0]!.commit), /^[0-9a-f]{40}$/);
     } finally {
       agent.child.kill('SIGKILL');
       await proxy.stop();
