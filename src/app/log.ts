@@ -27,6 +27,18 @@ export function createAppLog(options: AppLogOptions): Logger {
   return pino({ level: options.level, base, hooks: { streamWrite: oneValuePerKey } }, options.destination ?? pino.destination({ dest: 1, sync: true }));
 }
 
+/**
+ * A child with the fields its parent does not carry yet. Work passes its
+ * logger down (a delivery binds the commit, then the service, then each
+ * environment), and a callee binding again what its caller bound would write
+ * the key twice.
+ */
+export function withFields(log: Logger, fields: Record<string, unknown>): Logger {
+  const bound = log.bindings();
+  const missing = Object.fromEntries(Object.entries(fields).filter(([key, value]) => value !== undefined && bound[key] === undefined));
+  return Object.keys(missing).length > 0 ? log.child(missing) : log;
+}
+
 /** `{"a":1,"a":2}` → `{"a":2}`, at every depth; anything unparsable goes out as it came. */
 export function oneValuePerKey(line: string): string {
   try {
