@@ -8,10 +8,11 @@
 // the image tests (the agent and the App run from its Deployments).
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { parseAllDocuments } from 'yaml';
 import { docBlocks, where, type DocBlock } from '../support/docs/blocks.js';
 import * as examples from '../support/docs/examples.js';
 import { assertPrinted, parseTranscript, runSession, type TranscriptStep } from '../support/docs/transcript.js';
@@ -122,5 +123,27 @@ describe('the terminal transcripts of the docs, run', { concurrency: 2 }, () => 
     assert.equal(theirs.length, ours.length, `the page's commits ${theirs.join(', ')}; this run's ${ours.join(', ')}`);
     const mine = (line: string) => theirs.reduce((text, sha, i) => text.replaceAll(sha, ours[i]!).replaceAll(sha.slice(0, 12), ours[i]!.slice(0, 12)), line);
     steps.forEach((step, i) => assertPrinted(printed[i]!, step.expected.map(mine), `docs/walkthrough.md:${step.line}`));
+  });
+});
+
+describe("the agent's RBAC as agent.md and deploy.md describe it", () => {
+  const rules = (path: string) =>
+    parseAllDocuments(readFileSync(join(root, path), 'utf8'))
+      .map((doc) => doc.toJS() as { kind: string; rules?: Array<{ resources: string[]; verbs: string[] }> })
+      .flatMap((object) => (object.kind === 'Role' || object.kind === 'ClusterRole' ? object.rules! : []));
+  const pages = ['docs/agent.md', 'docs/deploy.md'].map((page) => [page, readFileSync(join(root, page), 'utf8')] as const);
+
+  it("names each resource of the agent's own Role with exactly the verbs deploy/base/agent/rbac.yaml grants", () => {
+    for (const rule of rules('deploy/base/agent/rbac.yaml')) {
+      for (const resource of rule.resources) {
+        for (const [page, text] of pages) assert.ok(text.includes(`\`${resource}\` ${rule.verbs.join('/')}`), `${page}: \`${resource}\` ${rule.verbs.join('/')}`);
+      }
+    }
+  });
+
+  it("gives the target role's verbs as deploy/base/agent-target-role grants them, the same for every kind", () => {
+    const verbs = new Set(rules('deploy/base/agent-target-role/clusterrole.yaml').map((rule) => rule.verbs.join('/')));
+    assert.equal(verbs.size, 1);
+    assert.ok(pages[0]![1].includes(`RoleBinding: ${[...verbs][0]}`), `docs/agent.md names ${[...verbs][0]}`);
   });
 });
