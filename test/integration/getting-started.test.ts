@@ -11,7 +11,7 @@
 // https://github.com by the bed, port 3000 by the test's port.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -187,6 +187,7 @@ describe('docs/getting-started.md, run', () => {
       for (const pod of pods) pod.child.kill('SIGTERM');
       await Promise.all(pods.map((pod) => pod.exited));
       await running?.interrupt();
+      await rm(workspace, { recursive: true, force: true });
     }
   });
 });
