@@ -6,6 +6,7 @@ import type { Actor } from './auth/tokens.js';
 import { authorizeOrg, authorizeRepo } from './auth/tokens.js';
 import type { Bed, Reply, RequestContext, RouteSpec } from './bed.js';
 import { roleOf } from './roles.js';
+import { recordRoute } from './usage.js';
 import { handleWeb } from './web.js';
 import type { ContractChecker, ContractViolation } from './contract/checker.js';
 import type { FaultSpec, Faults } from './faults.js';
@@ -95,6 +96,7 @@ export async function handleRequest(p: Pipeline, req: IncomingMessage, res: Serv
   }
   res.writeHead(status, headers);
   res.end(body);
+  if (match) recordRoute(method, match.route, header(req, 'user-agent'));
   p.requests.add({
     method,
     path: apiPath,
