@@ -3,12 +3,15 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { createNodeMiddleware, Probot } from 'probot';
-import type { Clock } from '../../src/adapters/clock/clock.js';
-import { ladderOctokit } from '../../src/adapters/github/octokit.js';
+import type { Clock } from '../../src/core/time/clock.js';
+import { ladderOctokit } from '../../src/adapters/github/probot-octokit.js';
 import type { GitHubClient } from '../../src/adapters/github/types.js';
 import { createAppDeps, type AppDeps } from '../../src/app/deps.js';
-import { createLadderApp } from '../../src/app/index.js';
-import { startGitHubServer, userOctokit, type GitHubServer } from '../bed/github/index.js';
+import { composeApp, registerLadderApp, type LadderServices } from '../../src/app/index.js';
+import { startGitHubServer, type GitHubServer } from '../bed/github/index.js';
+import { createService, mergePullRequest, type CreateServiceOptions } from './github-service.js';
+
+export { defaultServiceConfig, developer, type CreateServiceOptions } from './github-service.js';
 
 export interface HarnessOptions {
   clock?: Clock;
@@ -18,22 +21,16 @@ export interface HarnessOptions {
   probotDefaultOctokit?: boolean;
 }
 
-export interface CreateServiceOptions {
-  service?: string;
-  /** `.github/ladder.yml` text; a dev ← main, stg ← dev, prd ← stg config when absent. */
-  config?: string;
-  /** Template files committed under `deploy/templates/` (path relative to it); the default config then points there. */
-  templates?: Record<string, string>;
-  codeRepo?: string;
-  manifestRepo?: string;
-}
-
 export interface AppHarness {
   github: GitHubServer;
   /** Probot's webhook endpoint (real HTTP, signature verified). */
   appUrl: string;
-  /** The dependencies the App was created with (queue, clock, schemas). */
+  /** The dependencies the App was created with (queue, clock, log, retries). */
   deps: AppDeps;
+  /** What the App composed from them: the promotion engine, the gate service, the GitHub port, … */
+  services: LadderServices;
+  /** Another App replica against the same GitHub: its own queue and memory, nothing it registers. */
+  replica(): LadderServices;
   /** Every log line the App wrote, as pino JSON. */
   logs: string[];
   /** A client like the App's own in a webhook handler (Probot's Octokit, installation token) for a repository. */
@@ -46,31 +43,6 @@ export interface AppHarness {
   /** Webhooks delivered AND the App's queued work finished (looped until both are quiet). */
   settled(): Promise<void>;
   stop(): Promise<void>;
-}
-
-export const developer = 'dev';
-
-/** The config createService commits when none is given. */
-export function defaultServiceConfig(service: string, manifestRepo: string, templates?: string): string {
-  return [
-    `service: ${service}`,
-    `image: registry.example.com/shop/${service}`,
-    'manifests:',
-    `  repo: ${manifestRepo}`,
-    ...(templates ? [`  templates: ${templates}`] : []),
-    'environments:',
-    '  - name: dev',
-    '    from: { branch: main }',
-    `    namespace: ${service}-dev`,
-    '    autoMerge: true',
-    '  - name: stg',
-    '    from: { environment: dev }',
-    `    namespace: ${service}-stg`,
-    '  - name: prd',
-    '    from: { environment: stg }',
-    `    namespace: ${service}`,
-    '',
-  ].join('\n');
 }
 
 /**
@@ -102,7 +74,8 @@ export async function startAppHarness(options: HarnessOptions = {}): Promise<App
     log,
     ...(options.probotDefaultOctokit ? {} : { Octokit: ladderOctokit({ retryBaseMs: 5, retries: 3, retryAfterUnitMs: 5, writeSpacingMs: 0 }) }),
   });
-  const middleware = await createNodeMiddleware(createLadderApp(deps), { probot });
+  const services = composeApp(deps, probot);
+  const middleware = await createNodeMiddleware((app) => registerLadderApp(app, services), { probot });
   const server: Server = createServer((req, res) => void middleware(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/github/webhooks`;
@@ -127,35 +100,11 @@ export async function startAppHarness(options: HarnessOptions = {}): Promise<App
     github,
     appUrl,
     deps,
+    services,
+    replica: () => composeApp(createAppDeps({ log: pino({ level: 'silent' }), retry: deps.retry }), probot),
     logs,
-    async createService(serviceOptions = {}) {
-      const service = serviceOptions.service ?? 'checkout';
-      const codeRepo = serviceOptions.codeRepo ?? `shop/${service}`;
-      const manifestRepo = serviceOptions.manifestRepo ?? `shop/${service}-manifests`;
-      await github.createRepo(codeRepo);
-      await github.createRepo(manifestRepo);
-      github.setPermission(codeRepo, developer, 'write');
-      github.setPermission(manifestRepo, developer, 'write');
-      for (const branch of ['dev', 'stg', 'prd']) await github.seed.setBranch(manifestRepo, branch, 'main');
-      const templateDir = serviceOptions.templates ? 'deploy/templates' : undefined;
-      const files: Record<string, string> = {
-        '.github/ladder.yml': serviceOptions.config ?? defaultServiceConfig(service, manifestRepo, templateDir),
-      };
-      for (const [path, content] of Object.entries(serviceOptions.templates ?? {})) files[`deploy/templates/${path}`] = content;
-      await github.seed.commitFiles(codeRepo, 'main', files, { message: 'Add Ladder config', silent: true });
-      return { codeRepo, manifestRepo };
-    },
-    async mergePullRequest(codeRepo, pr) {
-      const [owner, repo] = codeRepo.split('/') as [string, string];
-      const by = pr.by ?? developer;
-      const branch = pr.branch ?? `topic-${++topic}`;
-      const title = pr.title ?? `Change ${topic}`;
-      await github.seed.commitFiles(codeRepo, branch, pr.files, { message: title, from: 'main', silent: true });
-      const client = userOctokit(github, by);
-      const created = await client.rest.pulls.create({ owner, repo, head: branch, base: 'main', title });
-      const merged = await client.rest.pulls.merge({ owner, repo, pull_number: created.data.number });
-      return { number: created.data.number, mergeSha: merged.data.sha };
-    },
+    createService: (serviceOptions = {}) => createService(github, serviceOptions),
+    mergePullRequest: (codeRepo, pr) => mergePullRequest(github, codeRepo, { ...pr, branch: pr.branch ?? `topic-${++topic}`, title: pr.title ?? `Change ${topic}` }),
     settled,
     appOctokit: async (fullName) => (await probot.auth(github.installations.idFor(fullName))) as GitHubClient,
     async stop() {
