@@ -3,7 +3,7 @@
 //   node --import tsx test/bed/github/check-fidelity.ts <usage file> [--complete]
 // --complete (the whole suite ran): the table must match exactly; otherwise it must only cover what was used.
 import { readFileSync } from 'node:fs';
-import { compareFidelity, readFidelityTable } from './fidelity.js';
+import { compareFidelity, readFidelityTable, tableProblems } from './fidelity.js';
 import { parseUsage } from './usage.js';
 
 const [file, flag] = process.argv.slice(2);
@@ -13,7 +13,8 @@ if (!file) {
 }
 const usage = parseUsage(readFileSync(file, 'utf8'));
 const complete = flag === '--complete';
-const problems = compareFidelity(readFidelityTable(), usage, complete);
+const table = readFidelityTable();
+const problems = [...tableProblems(table), ...compareFidelity(table, usage, complete)];
 if (problems.length) {
   console.error(`[test] docs/testing-github.md's fidelity table does not match what the ${complete ? 'suite' : 'tests run'} used of GitHub:`);
   for (const problem of problems) console.error(`  - ${problem}`);

@@ -11,24 +11,51 @@ export interface FidelityTable {
   /** `METHOD /template` → the callers the table names. */
   routes: Map<string, Set<Caller>>;
   events: Set<string>;
+  /** Route or event → its fidelity cell: `faithful`, or `differs` and how. */
+  verdicts: Map<string, string>;
+  /** Rows listed more than once. */
+  repeated: string[];
 }
 
 const DOC = new URL('../../../docs/testing-github.md', import.meta.url);
 
-/** First-column entries in backticks of the tables under `## Fidelity`, with the route tables' "called by" column. */
+/**
+ * The rows of the tables under `## Fidelity` whose first cell is in
+ * backticks: routes (`| \`GET /x\` | App, tests | faithful | … |`) and
+ * events (`| \`push\` | faithful | … |`).
+ */
 export function readFidelityTable(text = readFileSync(DOC, 'utf8')): FidelityTable {
   const section = text.split(/^## /m).find((part) => part.startsWith('Fidelity')) ?? '';
-  const table: FidelityTable = { routes: new Map(), events: new Set() };
-  for (const row of section.matchAll(/^\| `([^`]+)` \| ([^|]*) \|/gm)) {
-    const [, name = '', second = ''] = row;
+  const table: FidelityTable = { routes: new Map(), events: new Set(), verdicts: new Map(), repeated: [] };
+  for (const [row = ''] of section.matchAll(/^\| `[^`]+` \|.*$/gm)) {
+    const cells = row.split('|').slice(1, -1).map((cell) => cell.trim());
+    const name = (cells[0] ?? '').replace(/^`|`$/g, '');
+    if (table.verdicts.has(name)) table.repeated.push(name);
     if (/^(GET|POST|PUT|PATCH|DELETE) \//.test(name)) {
-      const callers = second.split(',').map((c) => c.trim()).filter(Boolean) as Caller[];
+      const callers = (cells[1] ?? '').split(',').map((c) => c.trim()).filter(Boolean) as Caller[];
       table.routes.set(name, new Set(callers));
+      table.verdicts.set(name, cells[2] ?? '');
     } else {
       table.events.add(name);
+      table.verdicts.set(name, cells[1] ?? '');
     }
   }
   return table;
+}
+
+const CALLERS: readonly string[] = ['App', 'agent', 'tests'] satisfies Caller[];
+
+/** What is wrong with the table itself: rows twice, callers it cannot have, a fidelity cell that says nothing. */
+export function tableProblems(table: FidelityTable): string[] {
+  const problems = table.repeated.map((name) => `${name} is listed more than once`);
+  for (const [route, callers] of table.routes) {
+    const unknown = [...callers].filter((caller) => !CALLERS.includes(caller));
+    if (!callers.size || unknown.length) problems.push(`${route}: "called by" must name ${CALLERS.join(', ')}; it says ${[...callers].join(', ') || 'nothing'}`);
+  }
+  for (const [name, verdict] of table.verdicts) {
+    if (verdict !== 'faithful' && !/^differs\b.{10,}/.test(verdict)) problems.push(`${name}: the fidelity cell must be "faithful" or "differs: how"; it is "${verdict}"`);
+  }
+  return problems;
 }
 
 /**
