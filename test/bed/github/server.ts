@@ -6,6 +6,8 @@ import type { Actor } from './auth/tokens.js';
 import { authorizeOrg, authorizeRepo } from './auth/tokens.js';
 import type { Bed, Reply, RequestContext, RouteSpec } from './bed.js';
 import { roleOf } from './roles.js';
+import { allRoutes } from './routes/index.js';
+import { recordRoute } from './usage.js';
 import { handleWeb } from './web.js';
 import type { ContractChecker, ContractViolation } from './contract/checker.js';
 import type { FaultSpec, Faults } from './faults.js';
@@ -27,6 +29,8 @@ export interface Pipeline {
   /** The user a browser on github.com pages is signed in as (App-manifest flow, installation page). */
   web: { signedInAs: string };
 }
+
+const bedRoutes = new Set<RouteSpec>(allRoutes);
 
 /** GitHub Enterprise Server serves the REST API under this prefix (where Probot's GHE_HOST points). */
 const GHES_PREFIX = '/api/v3';
@@ -95,6 +99,8 @@ export async function handleRequest(p: Pipeline, req: IncomingMessage, res: Serv
   }
   res.writeHead(status, headers);
   res.end(body);
+  // GitHub's routes as the bed serves them; a test's extra routes (e.g. one that answers out of contract) are not.
+  if (match && bedRoutes.has(match.value)) recordRoute(method, match.route, header(req, 'user-agent'));
   p.requests.add({
     method,
     path: apiPath,

@@ -3,7 +3,8 @@ import { nowIso } from '../bed.js';
 import { ApiError, notFound, optionalString, requireString, validationFailed } from '../http.js';
 import { label, labelsOf } from '../shapes/issues.js';
 import type { LabelState } from '../state.js';
-import { labelPayload, pullRequestPayload } from '../webhooks/payloads.js';
+import { pullRequestPayload } from '../webhooks/payloads.js';
+import { labelPayload } from '../webhooks/status-payload.js';
 import { issuePull } from './issues.js';
 import { noContent, ok, paginate, sameName } from './util.js';
 

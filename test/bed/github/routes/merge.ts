@@ -54,7 +54,9 @@ async function mergePull(ctx: RequestContext, method: 'merge' | 'squash' | 'reba
     const blockers = rule && bypasses(bed, repo, rule, ctx.sender, app !== undefined) ? [] : await protectionBlockers(bed, repo, pull);
     if (blockers[0]) throw notMergeable(blockers[0]);
     const when = nowIso(bed);
-    const author = { name: pull.user.login, email: noreplyEmail(pull.user), date: when };
+    // A merge commit is the merger's; a squash keeps the pull request's author (rebase keeps each commit's).
+    const by = method === 'merge' ? ctx.sender : pull.user;
+    const author = { name: by.login, email: noreplyEmail(by), date: when };
     const committer = { name: 'GitHub', email: 'noreply@github.com', date: when };
     const result = await mergeCommits(bed.git, repo.fullName, {
       base: pull.base.sha,

@@ -3,6 +3,7 @@ import type { AppConfig } from '../apps.js';
 import type { Bed } from '../bed.js';
 import type { ContractChecker, ContractViolation } from '../contract/checker.js';
 import { nodeId } from '../shapes/urls.js';
+import { recordEvent } from '../usage.js';
 import { DeliveryScheduler, type DeliveryOptions } from './schedule.js';
 
 /** One try at delivering: GitHub lists each as a delivery of its own (same `guid`, own `id`). */
@@ -123,6 +124,7 @@ export class WebhookSender {
   async send(url: string, event: string, payload: object, options: SendOptions = {}): Promise<DeliveryResult> {
     const app = options.app ?? this.bed.app;
     if (!options.skipContract) this.check(event, payload);
+    recordEvent(event, actionOf(payload));
     const body = JSON.stringify(payload);
     const id = options.deliveryId ?? randomUUID();
     const ids = payload as { installation?: { id?: number }; repository?: { id?: number } };
@@ -169,6 +171,7 @@ export class WebhookSender {
    */
   enqueue(event: string, payload: object, onlyApp?: number): void {
     this.check(event, payload);
+    recordEvent(event, actionOf(payload));
     this.emitted.push({ event, action: actionOf(payload), payload });
     const fullName = (payload as { repository?: { full_name?: string } }).repository?.full_name;
     const repo = fullName ? this.bed.state.repo(fullName) : undefined;

@@ -2,14 +2,14 @@ import type { components } from '@octokit/openapi-webhooks-types';
 import type { Bed } from '../bed.js';
 import { diffCommits } from '../git/merge.js';
 import { ZERO_SHA, type GitCommitObject } from '../git/objects.js';
-import { issueComment, label } from '../shapes/issues.js';
+import { issueComment } from '../shapes/issues.js';
 import { pullRequest, pullRequestReview, pullRequestSimple } from '../shapes/pulls.js';
 import { repository } from '../shapes/repo.js';
 import { simpleUser } from '../shapes/users.js';
 import { nodeId } from '../shapes/urls.js';
 import { deployment, deploymentStatus } from '../shapes/checks.js';
 import { authorAssociation } from '../roles.js';
-import type { CommentState, DeploymentState, DeploymentStatusState, LabelState, PullState, RepoState, ReviewState, User } from '../state.js';
+import type { CommentState, DeploymentState, DeploymentStatusState, PullState, RepoState, ReviewState, User } from '../state.js';
 
 type Schemas = components['schemas'];
 
@@ -224,17 +224,6 @@ export function deploymentStatusPayload(
 }
 
 export { installationOf, webhookRepository };
-
-/** `label` (created, deleted): a repository label made or removed through the API, as GitHub raises it. */
-export function labelPayload(bed: Bed, repo: RepoState, state: LabelState, action: 'created' | 'deleted', sender: User): Schemas['webhook-label-created'] | Schemas['webhook-label-deleted'] {
-  return {
-    action,
-    label: label(bed, repo, state),
-    repository: webhookRepository(bed, repo),
-    sender: simpleUser(bed.urls, sender) as Schemas['simple-user'],
-    ...installationOf(bed, repo),
-  } as Schemas['webhook-label-created'] | Schemas['webhook-label-deleted'];
-}
 
 /** Actions whose description lists requested teams in REST's team shape; the others use the webhook `Team`. */
 const restTeamActions = new Set(['opened', 'closed', 'edited', 'reopened', 'converted_to_draft']);
