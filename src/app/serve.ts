@@ -8,6 +8,12 @@ import { createAppDeps } from './deps.js';
 import { answerProbe, AppReadiness } from './health.js';
 import { composeApp, registerLadderApp } from './index.js';
 import { refuseOversizedBody } from './webhook-budget.js';
+import { forwardFromProxy, type WebhookProxy } from './webhook-proxy.js';
+
+// What else `ladder app` starts: the setup page before the App is registered, the logger, the proxy check.
+export { startSetupServer, type SetupServerConfig } from './setup/server.js';
+export { createAppLog } from './log.js';
+export { webhookProxyAvailable } from './webhook-proxy.js';
 
 /** What `ladder app` needs to serve; read from the environment by the CLI. */
 export interface AppServerConfig {
@@ -19,6 +25,8 @@ export interface AppServerConfig {
   apiUrl: string;
   host: string;
   port: number;
+  /** A webhook proxy channel (WEBHOOK_PROXY_URL, development) to receive deliveries from. */
+  webhookProxyUrl?: string;
 }
 
 export interface AppServerOptions {
@@ -77,6 +85,14 @@ export async function startAppServer(config: AppServerConfig, options: AppServer
   const { port, address, family } = server.address() as AddressInfo;
   const url = `http://${family === 'IPv6' ? `[${address}]` : address}:${port}`;
   log.info({ url, webhookPath: config.webhookPath, apiUrl: config.apiUrl }, 'ladder app listening');
+  const local = `http://${address === '0.0.0.0' || address === '::' ? '127.0.0.1' : family === 'IPv6' ? `[${address}]` : address}:${port}`;
+  let proxy: WebhookProxy | undefined;
+  try {
+    proxy = config.webhookProxyUrl ? await forwardFromProxy(config.webhookProxyUrl, `${local}${config.webhookPath}`, log) : undefined;
+  } catch (error) {
+    server.close();
+    throw error;
+  }
 
   const stopChecking = checkCredentials(services.github, readiness, log, options.authRetryMs ?? 10_000);
   let stopping: Promise<void> | undefined;
@@ -87,6 +103,7 @@ export async function startAppServer(config: AppServerConfig, options: AppServer
       (stopping ??= (async () => {
         readiness.shuttingDown();
         stopChecking();
+        proxy?.close();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         const drained = await Promise.race([

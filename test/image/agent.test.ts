@@ -23,8 +23,8 @@ import { applyAsAdmin, buildOverlay, isolate, only, parseObjects } from '../supp
 const repo = 'shop/boxed-manifests';
 const [owner, name] = repo.split('/') as [string, string];
 const manifests = {
-  'manifests/settings.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: boxed\n',
-  'manifests/web.yaml': `apiVersion: apps/v1
+  'checkout/settings.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: boxed\n',
+  'checkout/web.yaml': `apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: web
@@ -74,7 +74,7 @@ describe("ladder agent in the image, started from deploy/overlays/agent's Deploy
     // The overlay as an administrator applies it, moved to fresh namespace names.
     const installed = isolate(parseObjects(await buildOverlay('overlays/agent')));
     const agentNs = installed.namespace('ladder-system');
-    const ns = installed.namespace('shop-dev');
+    const ns = installed.namespace('checkout-dev');
     await applyAsAdmin(admin, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }]);
     await applyAsAdmin(admin, installed.objects);
     const pod = await inClusterEnvironment(cluster, agentNs, 'ladder-agent');

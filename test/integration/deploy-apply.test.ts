@@ -91,7 +91,7 @@ async function deployedSuccessfully(repo: string, environment: string, sha: stri
   );
 }
 
-const configMapFile = (value: string) => ({ 'manifests/settings.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  environment: ${value}\n` });
+const configMapFile = (value: string) => ({ 'checkout/settings.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  environment: ${value}\n` });
 
 describe("deploy/'s overlays on a real API server", () => {
   it('app: applies, and its service account may do nothing (no token is mounted, and none is needed)', async () => {
@@ -116,11 +116,11 @@ describe("deploy/'s overlays on a real API server", () => {
     const repo = 'shop/cluster-manifests';
     await github.createRepo(repo);
     await github.seed.commitFiles(repo, 'dev', { 'README.md': '# dev\n' }, { from: 'main' });
-    const installed = await install(await buildOverlay('overlays/agent'), ['shop-dev']);
+    const installed = await install(await buildOverlay('overlays/agent'), ['checkout-dev']);
     await startShippedAgent(installed, 'ladder-system', repo);
     const sha = await mergeInto(repo, 'dev', configMapFile('dev'));
     await deployedSuccessfully(repo, 'dev', sha);
-    const applied = await admin.request<{ data: Record<string, string> }>('GET', `/api/v1/namespaces/${installed.namespace('shop-dev')}/configmaps/settings`);
+    const applied = await admin.request<{ data: Record<string, string> }>('GET', `/api/v1/namespaces/${installed.namespace('checkout-dev')}/configmaps/settings`);
     assert.deepEqual(applied.data, { environment: 'dev' });
     const lease = await admin.request<{ spec: { holderIdentity: string } }>('GET', `/apis/coordination.k8s.io/v1/namespaces/${installed.namespace('ladder-system')}/leases/ladder-agent-dev`);
     assert.equal(lease.spec.holderIdentity, 'ladder-system-pod');
@@ -130,8 +130,8 @@ describe("deploy/'s overlays on a real API server", () => {
     const dir = await mkdtemp(join(tmpdir(), 'ladder-overlay-'));
     const from = (path: string) => relative(dir, join(deployDir, path));
     await writeFile(join(dir, 'kustomization.yaml'), `resources: [${from('overlays/agent')}]\ncomponents: [${from('components/cluster-scoped')}]\n`);
-    const withComponent = await install(await buildOverlay(dir), ['shop-dev']);
-    const without = await install(await buildOverlay('overlays/agent'), ['shop-dev']);
+    const withComponent = await install(await buildOverlay(dir), ['checkout-dev']);
+    const without = await install(await buildOverlay('overlays/agent'), ['checkout-dev']);
     const namespace = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
     for (const [installed, expected] of [[withComponent, 200], [without, 403]] as const) {
       const agent = createKubeClient(await cluster.kubeConfigForServiceAccount(installed.namespace('ladder-system'), 'ladder-agent'));
@@ -149,8 +149,8 @@ describe("deploy/'s overlays on a real API server", () => {
     const repo = 'shop/env-manifests';
     await github.createRepo(repo);
     for (const branch of ['dev', 'stg', 'prd']) await github.seed.commitFiles(repo, branch, { 'README.md': `# ${branch}\n` }, { from: 'main' });
-    const installed = await install(await buildOverlay('overlays/environments'), ['shop-dev', 'shop-stg', 'shop']);
-    const targets = { dev: 'shop-dev', stg: 'shop-stg', prd: 'shop' } as const;
+    const installed = await install(await buildOverlay('overlays/environments'), ['checkout-dev', 'checkout-stg', 'checkout']);
+    const targets = { dev: 'checkout-dev', stg: 'checkout-stg', prd: 'checkout' } as const;
     for (const environment of Object.keys(targets)) await startShippedAgent(installed, `ladder-${environment}`, repo);
     const merged = await Promise.all(Object.keys(targets).map(async (environment) => [environment, await mergeInto(repo, environment, configMapFile(environment))] as const));
     for (const [environment, sha] of merged) await deployedSuccessfully(repo, environment, sha);
@@ -162,7 +162,7 @@ describe("deploy/'s overlays on a real API server", () => {
     }
     const dev = createKubeClient(await cluster.kubeConfigForServiceAccount(installed.namespace('ladder-dev'), 'ladder-agent'));
     try {
-      for (const other of ['shop-stg', 'shop']) {
+      for (const other of ['checkout-stg', 'checkout']) {
         const path = `/api/v1/namespaces/${installed.namespace(other)}/configmaps/settings`;
         assert.equal(await statusOf(dev.request('PATCH', path, { query: { fieldManager: 'ladder' }, body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' } }, contentType: 'application/apply-patch+yaml' })), 403, other);
       }

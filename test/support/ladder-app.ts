@@ -19,6 +19,8 @@ export function appEnvironment(github: GitHubServer, privateKeyPath: string, por
     HOST: '127.0.0.1',
     PORT: String(port),
     LOG_LEVEL: 'debug',
+    // JSON lines, as in production (the default outside it is readable lines).
+    LOG_FORMAT: 'json',
   };
 }
 

@@ -4,7 +4,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { AppConfigError, loadAppConfig } from '../../src/cli/app-config.js';
+import { AppConfigError, loadAppConfig, needsSetup } from '../../src/cli/app-config.js';
 import { runLadder } from './cli-run.js';
 
 const pem = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
@@ -26,8 +26,32 @@ describe("ladder app's environment", () => {
     const config = await loadAppConfig(minimal);
     assert.deepEqual(
       { ...config, privateKey: config.privateKey === pem },
-      { appId: 123, privateKey: true, webhookSecret: secret, webhookPath: '/api/github/webhooks', apiUrl: 'https://api.github.com', host: '0.0.0.0', port: 3000, logLevel: 'info' },
+      { appId: 123, privateKey: true, webhookSecret: secret, webhookPath: '/api/github/webhooks', apiUrl: 'https://api.github.com', host: '0.0.0.0', port: 3000, logLevel: 'info', logFormat: 'pretty' },
     );
+  });
+
+  it('logs JSON with LOG_FORMAT=json or in production (as Probot decides), readable lines otherwise', async () => {
+    assert.equal((await loadAppConfig(minimal)).logFormat, 'pretty');
+    assert.equal((await loadAppConfig({ ...minimal, NODE_ENV: 'production' })).logFormat, 'json');
+    assert.equal((await loadAppConfig({ ...minimal, LOG_FORMAT: 'json' })).logFormat, 'json');
+    assert.equal((await loadAppConfig({ ...minimal, NODE_ENV: 'production', LOG_FORMAT: 'pretty' })).logFormat, 'pretty');
+    assert.deepEqual(await problemsOf({ ...minimal, LOG_FORMAT: 'xml' }), ["LOG_FORMAT: must be json or pretty, not 'xml'"]);
+  });
+
+  it('opens the setup page only outside production and while no credential at all is given', () => {
+    assert.equal(needsSetup({}), true);
+    assert.equal(needsSetup({ GH_ORG: 'shop', LADDER_WEBHOOK_URL: 'https://x.example/api/github/webhooks' }), true);
+    assert.equal(needsSetup({ NODE_ENV: 'production' }), false);
+    for (const name of ['APP_ID', 'PRIVATE_KEY', 'PRIVATE_KEY_PATH', 'WEBHOOK_SECRET']) assert.equal(needsSetup({ [name]: 'x' }), false, name);
+    assert.equal(needsSetup({ APP_ID: '' }), true, 'an empty variable is no credential');
+  });
+
+  it('refuses webhook secrets everyone knows, whatever else is right', async () => {
+    for (const known of ['development', "It's a Secret to Everybody", ' development ']) {
+      const problems = await problemsOf({ ...minimal, WEBHOOK_SECRET: known });
+      assert.equal(problems.length, 1);
+      assert.match(problems[0]!, /^WEBHOOK_SECRET: is '.+', .+: anyone could sign webhooks; set the App's own secret/);
+    }
   });
 
   it('reads the key from PRIVATE_KEY_PATH, or from PRIVATE_KEY with \\n escapes as one line', async () => {

@@ -61,6 +61,13 @@ export class AgentLoop {
     return this.options.source.wasRead() || this.applied !== undefined;
   }
 
+  /** Why this replica is not ready (for /readyz), or undefined when it is. */
+  notReadyBecause(): string | undefined {
+    if (this.ready()) return undefined;
+    const failure = this.options.source.lastFailure();
+    return failure ? `cannot read the environment branch: ${failure}` : 'no commit applied and the source not read yet';
+  }
+
   start(): Promise<void> {
     this.done ??= this.loop().catch((error: unknown) => {
       // Everything the loop calls handles its own failures; reaching here is a bug. /healthz

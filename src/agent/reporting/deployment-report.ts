@@ -17,7 +17,8 @@ export interface DeploymentTarget {
 export async function startDeploymentReport(deployments: Deployments, target: DeploymentTarget, commit: string, log: Logger): Promise<DeploymentReport> {
   const report = await deployments.start(commit, target);
   const { id } = report;
-  log.info({ deployment: id, commit, environment: target.environment }, 'GitHub deployment in progress');
+  // The agent's log names the environment already.
+  log.info({ deployment: id, commit }, 'GitHub deployment in progress');
   return {
     id,
     succeeded: async (description) => {

@@ -79,7 +79,7 @@ async function answerComment(
   }
   const { target } = resolved;
   const parsed = parseCommandComment(comment.body, { environments: target.config.environments.map((env) => env.name) });
-  const sections = await runCommands({ github, services, log, target, login: comment.login, onLockChanged: () => onLockChanged(target.manifestRepo) }, parsed);
+  const sections = await runCommands({ github, services, log: log.child({ service: target.config.service }), target, login: comment.login, onLockChanged: () => onLockChanged(target.manifestRepo) }, parsed);
   await reply(github, repo, pullNumber, sections);
 }
 

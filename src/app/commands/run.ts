@@ -33,21 +33,23 @@ export async function runCommands(run: CommandRun, parsed: readonly ParsedLine[]
     }
     const environment = isEnvironmentCommand(command) ? command.environment : undefined;
     const key = environment ?? '';
+    // The command's lines name its environment; a promotion it starts adds the commit.
+    const log = environment ? run.log.child({ environment }) : run.log;
     if (!permissions.has(key)) permissions.set(key, permissionFor(run, environment));
     try {
       // A permission check that fails (GitHub down) refuses: nothing runs unchecked.
       const permission = await permissions.get(key)!;
       if (!permission.allowed) {
-        run.log.info({ login: run.login, command: command.verb, environment, reason: permission.reason }, 'Command refused');
+        log.info({ login: run.login, command: command.verb, reason: permission.reason }, 'Command refused');
         sections.push(refusalReply(run.login, line.text, environment, policyFor(run, environment), permission.reason));
         continue;
       }
-      run.log.info({ login: run.login, command: command.verb, environment }, 'Running command');
-      sections.push(await runOne(run, command, line.text));
+      log.info({ login: run.login, command: command.verb }, 'Running command');
+      sections.push(await runOne({ ...run, log }, command, line.text));
       if (command.verb === 'lock' || command.verb === 'unlock') run.onLockChanged?.();
     } catch (error) {
       permissions.delete(key);
-      run.log.error({ err: { message: describeGitHubError(error) }, command: command.verb, environment }, 'Command failed');
+      log.error({ err: { message: describeGitHubError(error) }, command: command.verb }, 'Command failed');
       sections.push(`\`${line.text}\` failed: ${describeGitHubError(error)}. Every command is safe to repeat: run it again in a moment.`);
     }
   }

@@ -50,7 +50,7 @@ export class GateService {
    */
   enqueue(installationId: number, github: GitHub | undefined, repo: RepoRef, pull: PromotionPull, check: PullCheck): Promise<void> {
     return this.deps.queue.run(environmentQueueKey(repo, pull.baseRef), async () => {
-      const log = this.log.child({ repo: formatRepo(repo), pull: pull.number, sha: pull.headSha });
+      const log = this.log.child({ repo: formatRepo(repo), pull: pull.number, head: pull.headSha });
       const key = pullKey(repo, pull.number);
       try {
         if (github) await this.checkPull(installationId, github, repo, pull, check, log);
@@ -140,6 +140,8 @@ export class GateService {
   private async checkPull(installationId: number, github: GitHub, repo: RepoRef, pull: PromotionPull, check: PullCheck, log: Logger): Promise<void> {
     const promotion = await readPromotionPull(github, repo, pull);
     if (!promotion) return void log.debug('Not a Ladder promotion pull request, ignoring');
+    // A promotion pull request's lines name what it promotes, as the promotion's own lines do.
+    log = log.child({ service: promotion.config.service, environment: promotion.environment.name, commit: promotion.trailers.sourceSha });
     let gates;
     if (check === 'evaluate') {
       const evaluation = await evaluateGates(github, repo, promotion, this.deps.clock.now());

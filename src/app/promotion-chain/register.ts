@@ -23,7 +23,7 @@ export function register(app: Probot, services: LadderServices): void {
   app.on('deployment_status', async (context) => {
     const { deployment_status: status, deployment, repository, installation } = context.payload;
     if (status.state !== 'success') return;
-    const log = services.log.child({ feature: 'chain', repo: repository.full_name, env: deployment.environment, sha: deployment.sha });
+    const log = services.log.child({ feature: 'chain', repo: repository.full_name, deployed: deployment.environment, deployment: deployment.id, manifestCommit: deployment.sha });
     const event: DeploymentEvent = { id: deployment.id, environment: deployment.environment, sha: deployment.sha };
     const attemptPromotion = (github: GitHub, attempt: number): void => {
       // Its own key: promote() takes the downstream environment's key itself.
@@ -106,7 +106,8 @@ async function promoteVersion(
   deployed: string,
   version: LadderVersion,
 ): Promise<DownstreamOutcome[]> {
-  const log = parentLog.child({ service: version.trailers.service });
+  // The version's service and code commit; each environment promoted to adds its name.
+  const log = parentLog.child({ service: version.trailers.service, commit: version.trailers.sourceSha });
   const { trailers } = version;
   if (trailers.kind === 'rollback') return skip(log, 'a rollback is not promoted onwards');
   const image = promotedImage(trailers.image);
@@ -119,9 +120,10 @@ async function promoteVersion(
   }
   const outcomes: DownstreamOutcome[] = [];
   for (const next of environmentsToPromote(loaded.config, deployed)) {
-    const outcome = await services.promotions.promote(github, { codeRepo, sourceSha: trailers.sourceSha, environment: next.name, image, reason: 'deployment' }, { config: loaded, log: parentLog });
+    const envLog = log.child({ environment: next.name });
+    const outcome = await services.promotions.promote(github, { codeRepo, sourceSha: trailers.sourceSha, environment: next.name, image, reason: 'deployment' }, { config: loaded, log: envLog });
     const message = describePromotion(outcome);
-    log.info({ to: next.name, outcome: outcome.kind, image: trailers.image }, `promotion after ${deployed} deployed: ${message}`);
+    envLog.info({ outcome: outcome.kind, image: trailers.image }, `promotion after ${deployed} deployed: ${message}`);
     outcomes.push({ environment: next.name, kind: outcome.kind, message, retryable: isRetryable(outcome) });
   }
   return outcomes;

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { withFields } from '../log.js';
 import { describeGitHubError } from '../../adapters/github/errors.js';
 import type { GitHub } from '../../adapters/github/port.js';
 import { formatRepo, parseRepo, type RepoRef } from '../../adapters/github/types.js';
@@ -70,7 +71,7 @@ export class PromotionEngine {
     const environment = config.environments.find((candidate) => candidate.name === env);
     if (!environment) return { kind: 'invalid', environment: env, reason: 'no-environment', message: `${config.service} has no environment named ${env}` };
     const target: Target = { config, configFile: loaded.source.display, environment, manifestRepo: parseRepo(config.manifests.repo) };
-    const log = (options.log ?? this.deps.log).child({ service: config.service, env, sha: request.sourceSha });
+    const log = withFields(options.log ?? this.deps.log, { service: config.service, environment: env, commit: request.sourceSha });
     return this.deps.queue.run(environmentQueueKey(target.manifestRepo, manifestBranch(environment)), async () => {
       const checks = github.checks(request.codeRepo);
       let outcome: PromotionOutcome;

@@ -61,7 +61,8 @@ function queueCodeChange(services: LadderServices, github: GitHub, change: CodeC
 
 async function promoteCodeChange(services: LadderServices, github: GitHub, change: CodeChange): Promise<void> {
   const memory = services.promotions.memory;
-  const log = services.log.child({ repo: formatRepo(change.codeRepo), sha: change.sha, delivery: change.deliveryId });
+  // Every line of a promotion names its commit, then its service, then its environment (docs/github-app.md#logs).
+  const log = services.log.child({ delivery: change.deliveryId, repo: formatRepo(change.codeRepo), commit: change.sha });
   const loaded = await loadServiceConfig(github, change.codeRepo, change.sha);
   if (loaded.kind === 'missing') {
     log.debug('no .github/ladder.yml; not a Ladder service');
@@ -80,24 +81,26 @@ async function promoteCodeChange(services: LadderServices, github: GitHub, chang
     log.debug({ branch: change.branch }, 'branch feeds no environment');
     return;
   }
+  const serviceLog = log.child({ service: loaded.config.service });
   for (const environment of environments) {
+    const envLog = serviceLog.child({ environment: environment.name });
     if (memory.wasPromoted(change.codeRepo, change.sha, environment.name)) {
-      log.debug({ env: environment.name }, 'already promoted from this commit');
+      envLog.debug('already promoted from this commit');
       continue;
     }
     // A commit whose tree is already built and deployed somewhere reuses that image (src/app/promotion-chain/reuse.ts).
     // Only an optimisation: if GitHub fails here, promote with the commit's own image rather than not at all.
     const reused = await reusableImage(github, { config: loaded.config, codeRepo: change.codeRepo, sha: change.sha }).catch((error: unknown) => {
-      log.warn({ err: { message: describeGitHubError(error) } }, 'could not compare trees for image reuse');
+      envLog.warn({ err: { message: describeGitHubError(error) } }, 'could not compare trees for image reuse');
       return undefined;
     });
-    if (reused) log.info({ env: environment.name }, describeReuse(reused, change.codeRepo));
+    if (reused) envLog.info(describeReuse(reused, change.codeRepo));
     const outcome = await services.promotions.promote(
       github,
       { codeRepo: change.codeRepo, sourceSha: change.sha, environment: environment.name, reason: change.reason, ...(reused ? { image: { ...reused.image, builtFrom: reused.sourceSha } } : {}) },
-      { config: loaded },
+      { config: loaded, log: envLog },
     );
     if (outcome.kind !== 'failed') memory.rememberPromoted(change.codeRepo, change.sha, environment.name);
-    log.info({ env: environment.name, outcome: outcome.kind }, describePromotion(outcome));
+    envLog.info({ outcome: outcome.kind }, describePromotion(outcome));
   }
 }
