@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createNodeMiddleware, Probot } from 'probot';
 import type { GitHubAccess } from '../adapters/github/port.js';
 import { statusOf } from '../adapters/github/errors.js';
+import { listen } from '../adapters/http/listen.js';
 import { createAppDeps } from './deps.js';
 import { answerProbe, AppReadiness } from './health.js';
 import { composeApp, registerLadderApp } from './index.js';
@@ -75,17 +75,8 @@ export async function startAppServer(config: AppServerConfig, options: AppServer
   // GitHub gives up on a delivery after 10 s; a client still sending after 30 s is not GitHub.
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port, address, family } = server.address() as AddressInfo;
-  const url = `http://${family === 'IPv6' ? `[${address}]` : address}:${port}`;
+  const { url, localUrl: local } = await listen(server, config.port, config.host);
   log.info({ url, webhookPath: config.webhookPath, apiUrl: config.apiUrl }, 'ladder app listening');
-  const local = `http://${address === '0.0.0.0' || address === '::' ? '127.0.0.1' : family === 'IPv6' ? `[${address}]` : address}:${port}`;
   let proxy: WebhookProxy | undefined;
   try {
     proxy = config.webhookProxyUrl ? await forwardFromProxy(config.webhookProxyUrl, `${local}${config.webhookPath}`, log) : undefined;
