@@ -5,6 +5,7 @@ import { bundleRef, createCustomCompiler, createSchemaCompilers, type KindValida
 import { crdApiVersion, crdKind, nameOf, readCustomKinds, unsafePatternFinding, unusableSchemaFinding, type CustomKind } from './crds.js';
 import { describeSchemaErrors } from './messages.js';
 import { describeUnknownKind, isListWrapper } from './unknown-kind.js';
+import { createApiServerRules } from '../apiserver/index.js';
 
 export interface SchemaValidatorOptions {
   /** What a kind with neither a built-in schema nor a CRD in the manifests is: default `error`. */
@@ -15,6 +16,11 @@ export interface SchemaValidatorOptions {
    * (CRDs belong to a run) but should compile built-in kinds only once.
    */
   compilers?: SchemaCompilers;
+  /**
+   * Also check what kube-apiserver's own validation refuses in the built-in
+   * kinds (rule `apiserver`), for objects that match their schema. Default true.
+   */
+  apiServerRules?: boolean;
 }
 
 export interface SchemaValidator {
@@ -42,6 +48,7 @@ export function createSchemaValidator(bundle: SchemaBundle, options: SchemaValid
   const compilers = options.compilers ?? createSchemaCompilers(bundle);
   const compileCustom = createCustomCompiler(bundle);
   const customKinds = new Map<string, { custom: CustomKind; validator: KindValidator }>();
+  const serverRules = options.apiServerRules === false ? undefined : createApiServerRules(minorOf(bundle.kubernetesVersion));
 
   const builtIn = (apiVersion: string, kind: string): BundledKind | undefined =>
     Object.hasOwn(bundle.kinds, apiVersion) && Object.hasOwn(bundle.kinds[apiVersion]!, kind) ? bundle.kinds[apiVersion]![kind] : undefined;
@@ -75,6 +82,7 @@ export function createSchemaValidator(bundle: SchemaBundle, options: SchemaValid
 
   const validateDocument = (document: ManifestDocument, findings: Finding[]): void => {
     const { object } = document;
+    const findingsBefore = findings.length;
     const apiVersion = object['apiVersion'];
     const kind = object['kind'];
     const name = nameOf(document);
@@ -106,7 +114,21 @@ export function createSchemaValidator(bundle: SchemaBundle, options: SchemaValid
       report(['kind'], message, !listWrapper && unknownKinds === 'warning' ? 'warning' : 'error', hint);
       return;
     }
-    if (validator.check(object)) return;
+    if (validator.check(object)) {
+      // The API server decodes an object before it validates it: its own rules apply once the schema holds.
+      if (serverRules && findings.length === findingsBefore) {
+        for (const refusal of serverRules.check(object)) {
+          const where = refusal.location.length === 0 ? document.start : document.positionOf(refusal.location);
+          findings.push({
+            file: document.file, line: where.line, column: where.column,
+            ...(typeof kind === 'string' && kind ? { kind } : {}),
+            ...(name ? { name } : {}),
+            rule: 'apiserver', severity: 'error', message: refusal.message, hint: refusal.hint,
+          });
+        }
+      }
+      return;
+    }
     const sensitive = kind === 'Secret' ? (path: readonly (string | number)[]) => path[0] === 'data' || path[0] === 'stringData' : undefined;
     const problems = describeSchemaErrors(validator.explain(object), object, sensitive);
     // Both validators come from the same schema; should they ever disagree, the object still fails loudly.
@@ -125,6 +147,11 @@ export function createSchemaValidator(bundle: SchemaBundle, options: SchemaValid
       return customKinds.get(`${apiVersion}\0${kind}`)?.custom.namespaced ?? builtIn(apiVersion, kind)?.namespaced;
     },
   };
+}
+
+/** `1.36.3` → 36. */
+function minorOf(version: string): number {
+  return Number(version.split('.')[1]);
 }
 
 /** `kubectl apply` and server-side apply need a name; generateName alone only works with `create`. */

@@ -1,0 +1,15 @@
+import type { Obj } from '../access.js';
+import type { FieldError } from '../field.js';
+import type { PodOptions } from '../pod/options.js';
+
+/** What the API server does to one kind on create: defaulting (and PrepareForCreate), then validation. */
+export interface KindRules {
+  /** Fills the defaults validation relies on; mutates a copy of the object. */
+  prepare(object: Obj, context: RuleContext): void;
+  validate(object: Obj, context: RuleContext): FieldError[];
+}
+
+export interface RuleContext {
+  minor: number;
+  pod: PodOptions;
+}
