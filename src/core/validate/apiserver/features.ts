@@ -30,6 +30,7 @@ const gates = {
   SchedulingGroup: { 35: false },
   GenericWorkload: { 35: false },
   PodDeletionCost: { 22: true },
+  CrossNamespaceVolumeDataSource: { 26: false },
   SELinuxChangePolicy: { 33: true },
   UserNamespacesSupport: { 33: true },
   ProcMountType: { 33: true },

@@ -14,7 +14,8 @@ function maskTrailingDash(name: string): string {
 export const nameIsDnsSubdomain: NameCheck = (name, prefix) => isDns1123Subdomain(prefix ? maskTrailingDash(name) : name);
 export const nameIsDnsLabel: NameCheck = (name, prefix) => isDns1123Label(prefix ? maskTrailingDash(name) : name);
 export const nameIsDns1035Label: NameCheck = (name, prefix) => isDns1035Label(prefix ? maskTrailingDash(name) : name);
-export const nameIsPathSegment: NameCheck = (name, prefix) => (prefix ? isPathSegmentName(name).filter((m) => !m.startsWith('may not be')) : isPathSegmentName(name));
+/** RBAC names: a URL path segment, for generateName as for name (ValidateRBACName ignores `prefix`). */
+export const nameIsPathSegment: NameCheck = (name) => isPathSegmentName(name);
 
 export function validateNonnegative(value: number, path: FieldPath): FieldError[] {
   return value < 0 ? [invalid(path, value, 'must be greater than or equal to 0')] : [];
@@ -116,8 +117,6 @@ export interface MetaOptions {
   /** Namespaced kinds need a namespace, which `kubectl apply` and the agent supply when the manifest has none. */
   namespaced: boolean;
   nameCheck: NameCheck;
-  /** core's ValidateObjectMeta also checks finalizer names against the standard ones; default true. */
-  kubeFinalizers?: boolean;
 }
 
 /**
@@ -146,9 +145,8 @@ export function validateObjectMeta(metadata: Obj | undefined, options: MetaOptio
   errors.push(...validateOwnerReferences(meta['ownerReferences'], [...path, 'ownerReferences']));
   errors.push(...validateFinalizers(meta['finalizers'], [...path, 'finalizers']));
   errors.push(...validateManagedFields(meta['managedFields'], [...path, 'managedFields']));
-  if (options.kubeFinalizers !== false) {
-    strings(meta['finalizers']).forEach((name, i) => errors.push(...validateKubeFinalizerName(name, [...path, 'finalizers', i])));
-  }
+  // Core's ValidateObjectMeta adds this, and every kind in scope goes through a path that applies it.
+  strings(meta['finalizers']).forEach((name, i) => errors.push(...validateKubeFinalizerName(name, [...path, 'finalizers', i])));
   return errors;
 }
 

@@ -1,6 +1,7 @@
 import { entries, isSet, num, obj, str, strings, type Obj } from '../access.js';
 import { byteLength, isConfigMapKey, isQualifiedName } from '../content.js';
 import { defaultClaimSpec } from '../defaults/pod.js';
+import { gateEnabled } from '../features.js';
 import { invalid, omitted, required, tooLong, type FieldError } from '../field.js';
 import { labelsOf, nameIsDnsLabel, nameIsDnsSubdomain, validateKubeFinalizerName, validateNonnegative, validateObjectMeta } from '../meta.js';
 import { validatePersistentVolumeClaimSpec } from '../pvc.js';
@@ -126,9 +127,11 @@ export const namespace: KindRules = {
 };
 
 export const persistentVolumeClaim: KindRules = {
-  prepare(object) {
+  prepare(object, { minor }) {
     const spec = (obj(object['spec']) ?? (object['spec'] = {})) as Obj;
     defaultClaimSpec(spec);
+    // pvcutil.DropDisabledFields: a cross-namespace data source needs CrossNamespaceVolumeDataSource (alpha, off).
+    if (!gateEnabled('CrossNamespaceVolumeDataSource', minor)) delete obj(spec['dataSourceRef'])?.['namespace'];
     const dataSource = obj(spec['dataSource']);
     if (!isSet(spec['dataSourceRef']) && dataSource) {
       // Historically only PVCs and VolumeSnapshots may be dataSources; others are dropped silently.

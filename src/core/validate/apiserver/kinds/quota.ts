@@ -6,7 +6,7 @@ import { nameIsDnsSubdomain, validateObjectMeta } from '../meta.js';
 import {
   isNativeResource, isStandardQuotaResourceName, validateContainerResourceName, validateResourceName, validateResourceQuantityValue,
 } from '../pod/resources.js';
-import { canonicalQuantity, compareQuantities, parseQuantity, type Quantity } from '../quantity.js';
+import { canonicalQuantity, ceilMilliValue, compareQuantities, parseQuantity, type Quantity } from '../quantity.js';
 import type { KindRules } from './kind.js';
 
 /** v1 ResourceQuota and LimitRange. */
@@ -168,11 +168,11 @@ function compareLimits(g: Record<'max' | 'min' | 'default' | 'defaultRequest' | 
     if (def && max && compareQuantities(def, max) > 0) errors.push(invalid([...at, 'default', key], text(max), `default value ${text(def)} is greater than max value ${text(max)}`));
     if (ratio && compareQuantities(ratio, { numerator: 1n, denominator: 1n, text: '1' }) < 0) errors.push(invalid([...at, 'maxLimitRequestRatio', key], text(ratio), `ratio ${text(ratio)} is less than 1`));
     if (ratio && min && max) {
-      // ratio > max/min, compared exactly: ratio * min > max.
-      const lhs = ratio.numerator * min.numerator * max.denominator;
-      const rhs = max.numerator * ratio.denominator * min.denominator;
-      if (min.numerator !== 0n && lhs > rhs) {
-        errors.push(invalid([...at, 'maxLimitRequestRatio', key], text(ratio), `ratio ${text(ratio)} is greater than max/min = ${(Number(max.numerator * min.denominator) / Number(max.denominator * min.numerator)).toFixed(6)}`));
+      // As Go computes it, in float64 (max/min may be negative or infinite for a bad min).
+      const ratioValue = Number(ceilMilliValue(ratio)) / 1000;
+      const limit = Number(ceilMilliValue(max)) / Number(ceilMilliValue(min));
+      if (ratioValue > limit) {
+        errors.push(invalid([...at, 'maxLimitRequestRatio', key], text(ratio), `ratio ${text(ratio)} is greater than max/min = ${limit.toFixed(6)}`));
       }
     }
     if (!isNativeResource(key) || key.startsWith('hugepages-')) {

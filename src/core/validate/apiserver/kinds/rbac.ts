@@ -8,7 +8,7 @@ import type { KindRules } from './kind.js';
 
 const group = 'rbac.authorization.k8s.io';
 const meta = (object: Obj, namespaced: boolean): FieldError[] =>
-  validateObjectMeta(obj(object['metadata']), { namespaced, nameCheck: nameIsPathSegment, kubeFinalizers: false }, ['metadata']);
+  validateObjectMeta(obj(object['metadata']), { namespaced, nameCheck: nameIsPathSegment }, ['metadata']);
 
 function validateRules(object: Obj, namespaced: boolean): FieldError[] {
   return objects(object['rules']).flatMap((rule, i) => {
