@@ -1,11 +1,12 @@
 import type { Finding, Severity } from '../../findings.js';
 import type { ManifestDocument } from '../../manifests/document.js';
-import { isSchemaBundle, type BundledKind, type SchemaBundle } from './bundle.js';
+import { definitionRefPrefix, isSchemaBundle, type BundledKind, type JsonSchema, type SchemaBundle } from './bundle.js';
 import { bundleRef, createCustomCompiler, createSchemaCompilers, type KindValidator, type SchemaCompilers } from './compile.js';
 import { crdApiVersion, crdKind, nameOf, readCustomKinds, unsafePatternFinding, unusableSchemaFinding, type CustomKind } from './crds.js';
 import { describeSchemaErrors } from './messages.js';
 import { describeUnknownKind, isListWrapper } from './unknown-kind.js';
 import { createApiServerRules } from '../apiserver/index.js';
+import { createListKeyChecker } from './list-keys.js';
 
 export interface SchemaValidatorOptions {
   /** What a kind with neither a built-in schema nor a CRD in the manifests is: default `error`. */
@@ -48,16 +49,17 @@ export function createSchemaValidator(bundle: SchemaBundle, options: SchemaValid
   const compilers = options.compilers ?? createSchemaCompilers(bundle);
   const compileCustom = createCustomCompiler(bundle);
   const customKinds = new Map<string, { custom: CustomKind; validator: KindValidator }>();
+  const listKeys = createListKeyChecker(bundle.definitions);
   const serverRules = options.apiServerRules === false ? undefined : createApiServerRules(minorOf(bundle.kubernetesVersion));
 
   const builtIn = (apiVersion: string, kind: string): BundledKind | undefined =>
     Object.hasOwn(bundle.kinds, apiVersion) && Object.hasOwn(bundle.kinds[apiVersion]!, kind) ? bundle.kinds[apiVersion]![kind] : undefined;
 
-  const validatorFor = (apiVersion: string, kind: string): KindValidator | undefined => {
+  const validatorFor = (apiVersion: string, kind: string): { validator: KindValidator; schema: JsonSchema } | undefined => {
     const custom = customKinds.get(`${apiVersion}\0${kind}`);
-    if (custom) return custom.validator;
+    if (custom) return { validator: custom.validator, schema: custom.custom.schema ?? schemaless };
     const known = builtIn(apiVersion, kind);
-    return known ? compilers.builtIn(known.definition) : undefined;
+    return known ? { validator: compilers.builtIn(known.definition), schema: { $ref: definitionRefPrefix + known.definition } } : undefined;
   };
 
   /** Registers the kinds of the CRDs in `documents`; returns findings about CRD schemas that cannot be compiled. */
@@ -106,15 +108,20 @@ export function createSchemaValidator(bundle: SchemaBundle, options: SchemaValid
     if (!listWrapper) checkName(object, report); // a List has items, not a name
     if (missing.length > 0) return;
 
-    const validator = listWrapper ? undefined : validatorFor(apiVersion as string, kind as string);
-    if (!validator) {
+    const found = listWrapper ? undefined : validatorFor(apiVersion as string, kind as string);
+    if (!found) {
       if (unknownKinds === 'ignore' && !listWrapper) return;
       const customServedAs = [...customKinds.values()].filter((entry) => entry.custom.kind === kind).map((entry) => entry.custom.apiVersion);
       const { message, hint } = describeUnknownKind(apiVersion as string, kind as string, bundle, customServedAs);
       report(['kind'], message, !listWrapper && unknownKinds === 'warning' ? 'warning' : 'error', hint);
       return;
     }
+    const { validator, schema } = found;
     if (validator.check(object)) {
+      // Server-side apply merges lists by their keys before anything else looks at the object.
+      for (const problem of listKeys.check(schema, object)) {
+        report(problem.path, problem.message, 'error', 'Server-side apply (the agent, kubectl apply --server-side) merges list entries by key: remove the duplicate or give it its own key.');
+      }
       // The API server decodes an object before it validates it: its own rules apply once the schema holds.
       if (serverRules && findings.length === findingsBefore) {
         for (const refusal of serverRules.check(object)) {
@@ -123,7 +130,7 @@ export function createSchemaValidator(bundle: SchemaBundle, options: SchemaValid
             file: document.file, line: where.line, column: where.column,
             ...(typeof kind === 'string' && kind ? { kind } : {}),
             ...(name ? { name } : {}),
-            rule: 'apiserver', severity: 'error', message: refusal.message, hint: refusal.hint,
+            rule: 'apiserver', severity: refusal.severity, message: refusal.message, hint: refusal.hint,
           });
         }
       }
