@@ -17,6 +17,8 @@ const specific: [RegExp, (error: FieldError) => string][] = [
   [/cannot use TZ or CRON_TZ in schedule/, () => 'Move the time zone from the schedule to spec.timeZone (e.g. timeZone: Europe/Berlin).'],
   [/unknown time zone/, () => 'Use an IANA time zone name such as Europe/Berlin or America/New_York.'],
   [/must be between 1 and 65535/, () => 'Use a port number from 1 to 65535.'],
+  [/default --service-node-port-range/, () => 'Use a node port from 30000 to 32767, or leave nodePort out and let the cluster pick one; if your API server runs with another --service-node-port-range, this warning does not apply.'],
+  [/no cluster's node port range/, () => 'Use a node port from 30000 to 32767 (the default range), or leave nodePort out and let the cluster pick one.'],
   [/must be greater than or equal to 0/, () => 'Use zero or a positive number.'],
   [/may not be 0 when `maxSurge` is 0|cannot be 0 when maxSurge is 0/, () => 'Let the rollout make progress: set maxSurge or maxUnavailable above zero.'],
   [/must be greater than minReadySeconds/, () => 'Make progressDeadlineSeconds larger than minReadySeconds, or leave it unset (600).'],

@@ -15,6 +15,8 @@ export interface ServerRefusal {
   message: string;
   /** How to fix it, in one sentence. */
   hint: string;
+  /** `warning` for what only clusters with some settings (the default ones) refuse. */
+  severity: 'error' | 'warning';
   /** Key path in the manifest to locate: the field itself, or the closest thing the manifest has. */
   location: FieldPath;
 }
@@ -46,12 +48,15 @@ export function createApiServerRules(minor: number): ApiServerRules {
       if (!rules) return [];
       const copy = structuredClone(object);
       rules.prepare(copy, context);
-      return dedupe(rules.validate(copy, context)).map((error) => ({
-        error,
+      const errors = dedupe(rules.validate(copy, context));
+      const warnings = errors.length === 0 ? (rules.advise?.(copy, context) ?? []) : [];
+      const refusal = (severity: ServerRefusal['severity']) => (error: FieldError): ServerRefusal => ({
+        error, severity,
         message: formatFieldError(error),
         hint: hintFor(error),
         location: error.at ?? error.path,
-      }));
+      });
+      return [...errors.map(refusal('error')), ...warnings.map(refusal('warning'))];
     },
   };
 }

@@ -7,6 +7,12 @@ export interface KindRules {
   /** Fills the defaults validation relies on; mutates a copy of the object. */
   prepare(object: Obj, context: RuleContext): void;
   validate(object: Obj, context: RuleContext): FieldError[];
+  /**
+   * What the API server refuses only on clusters set up a certain way (a node
+   * port outside the default --service-node-port-range): warnings, since the
+   * flags of the user's cluster are unknown offline. Run on valid objects only.
+   */
+  advise?(object: Obj, context: RuleContext): FieldError[];
 }
 
 export interface RuleContext {

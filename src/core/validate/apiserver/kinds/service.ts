@@ -1,7 +1,7 @@
 import { entries, isSet, num, obj, objects, str, strings, type Obj } from '../access.js';
 import { isDns1123Label, isDns1123Subdomain, isQualifiedName, isValidPortNum } from '../content.js';
 import { gateEnabled } from '../features.js';
-import { duplicate, forbidden, invalid, notSupported, required, type FieldError } from '../field.js';
+import { duplicate, forbidden, invalid, notSupported, required, type FieldError, type FieldPath } from '../field.js';
 import { isIPv6Text, validateLegacyCidr, validateLegacyIp } from '../ip.js';
 import { nameIsDns1035Label, nameIsDnsLabel, validateLabels, validateObjectMeta } from '../meta.js';
 import { validatePortNumOrName } from '../pod/probes.js';
@@ -11,8 +11,11 @@ import { endpointIpErrors } from './endpoint-ip.js';
 /**
  * v1 Service: defaults, the IP-family defaulting the service registry does
  * before validating (for what does not depend on the cluster's networks),
- * then validateService. What depends on how the cluster is set up — which IP
- * families and ranges it serves, the NodePort range — is left to the server.
+ * then validateService, and the node port range the registry's allocator
+ * enforces (an error outside 0-65535, where no cluster's range can reach; a
+ * warning outside the default 30000-32767). The other things that depend on
+ * how the cluster is set up (the IP families and ranges it serves) are left
+ * to the server.
  */
 
 const serviceTypes = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
@@ -21,6 +24,27 @@ const policies = ['PreferDualStack', 'RequireDualStack', 'SingleStack'];
 
 const isExternallyAccessible = (spec: Obj): boolean =>
   spec['type'] === 'LoadBalancer' || spec['type'] === 'NodePort' || (spec['type'] === 'ClusterIP' && strings(spec['externalIPs']).length > 0);
+
+/** The kube-apiserver default of --service-node-port-range. */
+const defaultNodePorts = { low: 30000, high: 32767 };
+
+/** Node ports the allocator gives out: the port range flag cannot go past 65535. */
+function nodePortErrors(spec: Obj, outsideDefault: boolean): FieldError[] {
+  if (spec['type'] !== 'NodePort' && spec['type'] !== 'LoadBalancer') return [];
+  const ports: [FieldPath, number][] = objects(spec['ports']).map((port, i) => [['spec', 'ports', i, 'nodePort'], num(port['nodePort'])]);
+  ports.push([['spec', 'healthCheckNodePort'], num(spec['healthCheckNodePort'])]);
+  const errors: FieldError[] = [];
+  for (const [path, port] of ports) {
+    if (port === 0) continue;
+    const impossible = port < 0 || port > 65535;
+    if (!outsideDefault && impossible) {
+      errors.push(invalid(path, port, "provided port is not in the valid range: no cluster's node port range goes past 0-65535"));
+    } else if (outsideDefault && !impossible && (port < defaultNodePorts.low || port > defaultNodePorts.high)) {
+      errors.push(invalid(path, port, `provided port is not in the valid range. The range of valid ports is ${defaultNodePorts.low}-${defaultNodePorts.high} (the default --service-node-port-range)`));
+    }
+  }
+  return errors;
+}
 
 export const service: KindRules = {
   prepare(object) {
@@ -55,8 +79,10 @@ export const service: KindRules = {
       errors.push(...validateFamilyPolicy(spec));
     }
     errors.push(...validateSpec(spec, obj(metadata['annotations']) ?? {}, strictIp, minor));
+    errors.push(...nodePortErrors(spec, false));
     return errors;
   },
+  advise: (object) => nodePortErrors(obj(object['spec']) ?? {}, true),
 };
 
 const headless = (spec: Obj): boolean => {
