@@ -30,6 +30,12 @@ export interface ApiServerRules {
    * schema check; it is not modified.
    */
   check(object: Obj): ServerRefusal[];
+  /**
+   * The object as validation sees it, after the defaults and after dropping
+   * the fields of features that are off (a copy); undefined for kinds not
+   * covered or converted to another shape first.
+   */
+  prepared(object: Obj): Obj | undefined;
 }
 
 const kinds: Readonly<Record<string, KindRules>> = kindRules;
@@ -43,6 +49,13 @@ export function createApiServerRules(minor: number): ApiServerRules {
   const context: RuleContext = { minor, pod: podOptionsFor(minor) };
   return {
     covers: (apiVersion, kind) => Object.hasOwn(kinds, `${apiVersion}/${kind}`),
+    prepared(object) {
+      const rules = kinds[`${String(object['apiVersion'])}/${String(object['kind'])}`];
+      if (!rules || rules.reshapes) return undefined;
+      const copy = structuredClone(object);
+      rules.prepare(copy, context);
+      return copy;
+    },
     check(object) {
       const rules = kinds[`${String(object['apiVersion'])}/${String(object['kind'])}`];
       if (!rules) return [];

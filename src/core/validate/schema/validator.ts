@@ -5,7 +5,8 @@ import { bundleRef, createCustomCompiler, createSchemaCompilers, type KindValida
 import { crdApiVersion, crdKind, nameOf, readCustomKinds, unsafePatternFinding, unusableSchemaFinding, type CustomKind } from './crds.js';
 import { describeSchemaErrors } from './messages.js';
 import { describeUnknownKind, isListWrapper } from './unknown-kind.js';
-import { createApiServerRules } from '../apiserver/index.js';
+import { createApiServerRules, type ServerRefusal } from '../apiserver/index.js';
+import { serverView } from './server-view.js';
 import { createListKeyChecker } from './list-keys.js';
 
 export interface SchemaValidatorOptions {
@@ -97,6 +98,15 @@ export function createSchemaValidator(bundle: SchemaBundle, options: SchemaValid
         rule: 'schema', severity, message, ...(hint ? { hint } : {}),
       });
     };
+    const reportServer = (refusal: ServerRefusal): void => {
+      const where = refusal.location.length === 0 ? document.start : document.positionOf(refusal.location);
+      findings.push({
+        file: document.file, line: where.line, column: where.column,
+        ...(typeof kind === 'string' && kind ? { kind } : {}),
+        ...(name ? { name } : {}),
+        rule: 'apiserver', severity: refusal.severity, message: refusal.message, hint: refusal.hint,
+      });
+    };
 
     const missing = [['apiVersion', apiVersion], ['kind', kind]].filter(([, value]) => typeof value !== 'string' || value === '');
     for (const [field, value] of missing) {
@@ -123,21 +133,22 @@ export function createSchemaValidator(bundle: SchemaBundle, options: SchemaValid
         report(problem.path, problem.message, 'error', 'Server-side apply (the agent, kubectl apply --server-side) merges list entries by key: remove the duplicate or give it its own key.');
       }
       // The API server decodes an object before it validates it: its own rules apply once the schema holds.
-      if (serverRules && findings.length === findingsBefore) {
-        for (const refusal of serverRules.check(object)) {
-          const where = refusal.location.length === 0 ? document.start : document.positionOf(refusal.location);
-          findings.push({
-            file: document.file, line: where.line, column: where.column,
-            ...(typeof kind === 'string' && kind ? { kind } : {}),
-            ...(name ? { name } : {}),
-            rule: 'apiserver', severity: refusal.severity, message: refusal.message, hint: refusal.hint,
-          });
-        }
-      }
+      if (serverRules && findings.length === findingsBefore) for (const refusal of serverRules.check(object)) reportServer(refusal);
       return;
     }
     const sensitive = kind === 'Secret' ? (path: readonly (string | number)[]) => path[0] === 'data' || path[0] === 'stringData' : undefined;
-    const problems = describeSchemaErrors(validator.explain(object), object, sensitive);
+    const errors = validator.explain(object);
+    const view = serverRules?.covers(apiVersion as string, kind as string) ? serverView(errors, object, serverRules, (o) => validator.check(o), bundle.definitions) : undefined;
+    if (view) {
+      const minor = minorOf(bundle.kubernetesVersion);
+      for (const problem of describeSchemaErrors(view.dropped, object, sensitive)) {
+        report(problem.path, `${problem.message}; kube-apiserver 1.${minor} drops this field before validating (its feature is off by default, or another field makes it unused), so it has no effect`, 'warning',
+          'Remove the field, or check that the feature it belongs to is enabled on your cluster.');
+      }
+      for (const refusal of view.warnings) reportServer(refusal);
+      return;
+    }
+    const problems = describeSchemaErrors(errors, object, sensitive);
     // Both validators come from the same schema; should they ever disagree, the object still fails loudly.
     if (problems.length === 0) report([], `(document): does not match the ${String(kind)} schema`);
     for (const problem of problems) report(problem.path, problem.message);

@@ -13,6 +13,8 @@ export interface KindRules {
    * flags of the user's cluster are unknown offline. Run on valid objects only.
    */
   advise?(object: Obj, context: RuleContext): FieldError[];
+  /** true when prepare converts the object to another shape (autoscaling/v1 to v2), so its paths are not the manifest's. */
+  reshapes?: boolean;
 }
 
 export interface RuleContext {
