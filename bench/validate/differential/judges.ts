@@ -71,11 +71,24 @@ export async function serverVerdict(
   if (!info) throw new Error(`the API server does not serve ${item.apiVersion} ${item.kind}`);
   const targetNamespace = namespaced ? String(metadata['namespace']) : undefined;
   const path = client.pathFor({ apiVersion: item.apiVersion, kind: item.kind, name, ...(targetNamespace === undefined ? {} : { namespace: targetNamespace }) }, info);
-  const apply = (body: Record<string, unknown>, dryRun: boolean) => client.request('PATCH', path, {
-    query: { fieldManager: 'ladder-differential', force: true, fieldValidation: 'Strict', ...(dryRun ? { dryRun: 'All' } : {}) },
-    contentType: 'application/apply-patch+yaml',
-    body,
-  });
+  const apply = async (body: Record<string, unknown>, dryRun: boolean) => {
+    // A loaded API server now and then drops a connection; the verdict is what it says when it answers.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await client.request('PATCH', path, {
+          query: { fieldManager: 'ladder-differential', force: true, fieldValidation: 'Strict', ...(dryRun ? { dryRun: 'All' } : {}) },
+          contentType: 'application/apply-patch+yaml',
+          body,
+        });
+      } catch (error) {
+        if (error instanceof KubeApiError) throw error;
+        // Three times no answer: the handler panicked (kube-apiserver 1.36.3 does on an Indexed Job
+        // with a successPolicy and no completions). The request fails: a refusal, if not a polite one.
+        if (attempt === 3) throw new KubeApiError(0, 'PATCH', path, { reason: 'NoResponse', message: `the API server closed the connection without an answer (${(error as Error).message})` });
+        await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+      }
+    }
+  };
   try {
     await apply(object, true);
     if (asksForNodePorts(item)) {

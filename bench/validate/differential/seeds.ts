@@ -172,7 +172,7 @@ function legacyPod(): Obj {
   const api = (spec['containers'] as Obj[])[0]!;
   api['volumeMounts'] = [{ name: 'gce', mountPath: '/gce' }];
   api['volumeDevices'] = [{ name: 'devices', devicePath: '/dev/xvda' }];
-  spec['volumes'] = legacyVolumes();
+  spec['volumes'] = [...legacyVolumes(), { name: 'tmp', emptyDir: {} }]; // the init container mounts tmp
   return spec;
 }
 
