@@ -47,7 +47,9 @@ export function serverView(
     const path = pointerToPath(error.instancePath, object);
     if (valueAt(prepared, path) === undefined) {
       dropped.push(error);
-      removeAt(candidate, path);
+      // What the server drops is the outermost part gone (a lifecycle left empty goes with its stopSignal).
+      const gone = path.findIndex((_, i) => valueAt(prepared, path.slice(0, i + 1)) === undefined);
+      removeAt(candidate, path.slice(0, gone + 1));
       continue;
     }
     if (error.keyword === 'enum') return undefined; // validation checks the value too

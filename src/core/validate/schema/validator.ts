@@ -7,6 +7,7 @@ import { describeSchemaErrors } from './messages.js';
 import { describeUnknownKind, isListWrapper } from './unknown-kind.js';
 import { createApiServerRules, type ServerRefusal } from '../apiserver/index.js';
 import { serverView } from './server-view.js';
+import { applyRefusals } from '../apiserver/apply.js';
 import { createListKeyChecker } from './list-keys.js';
 
 export interface SchemaValidatorOptions {
@@ -134,6 +135,7 @@ export function createSchemaValidator(bundle: SchemaBundle, options: SchemaValid
       }
       // The API server decodes an object before it validates it: its own rules apply once the schema holds.
       if (serverRules && findings.length === findingsBefore) for (const refusal of serverRules.check(object)) reportServer(refusal);
+      if (serverRules) for (const refusal of applyRefusals(object)) reportServer(refusal);
       return;
     }
     const sensitive = kind === 'Secret' ? (path: readonly (string | number)[]) => path[0] === 'data' || path[0] === 'stringData' : undefined;

@@ -15,6 +15,7 @@ import { defaultTemplate } from './workload-template.js';
 const placeholderUid = '00000000-0000-4000-8000-000000000000';
 const labels = { legacyName: 'job-name', name: 'batch.kubernetes.io/job-name', legacyUid: 'controller-uid', uid: 'batch.kubernetes.io/controller-uid' };
 
+/** SetDefaults_Job, for a Job; a CronJob's job template only gets its nested defaults (see templateDefaults). */
 function defaultJobSpec(spec: Obj, minor: number): void {
   if (!isSet(spec['completions']) && !isSet(spec['parallelism'])) {
     spec['completions'] = 1;
@@ -26,6 +27,11 @@ function defaultJobSpec(spec: Obj, minor: number): void {
   if (!isSet(spec['suspend'])) spec['suspend'] = false;
   if (!isSet(spec['podReplacementPolicy'])) spec['podReplacementPolicy'] = isSet(spec['podFailurePolicy']) ? 'Failed' : 'TerminatingOrFailed';
   if (!isSet(spec['manualSelector'])) spec['manualSelector'] = false;
+  templateDefaults(spec, minor);
+}
+
+/** The defaults of what a JobSpec holds: all a CronJob's job template gets (SetObjectDefaults_CronJob). */
+function templateDefaults(spec: Obj, minor: number): void {
   for (const rule of objects(obj(spec['podFailurePolicy'])?.['rules'])) {
     for (const pattern of objects(rule['onPodConditions'])) pattern['status'] ||= 'True';
   }
@@ -275,7 +281,7 @@ export const cronJob: KindRules = {
     if (!isSet(spec['successfulJobsHistoryLimit'])) spec['successfulJobsHistoryLimit'] = 3;
     if (!isSet(spec['failedJobsHistoryLimit'])) spec['failedJobsHistoryLimit'] = 1;
     const jobSpec = obj(obj(spec['jobTemplate'])?.['spec']);
-    if (jobSpec) defaultJobSpec(jobSpec, minor);
+    if (jobSpec) templateDefaults(jobSpec, minor);
   },
   validate(object, { pod }) {
     const metadata = obj(object['metadata']) ?? {};
