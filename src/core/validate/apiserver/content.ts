@@ -18,7 +18,8 @@ export function maxCharactersError(length: number): string {
 
 export function regexError(message: string, pattern: string, ...examples: string[]): string {
   if (examples.length === 0) return `${message} (regex used for validation is '${pattern}')`;
-  return `${message} (e.g. ${examples.map((e) => `'${e}', `).join('or ')}regex used for validation is '${pattern}')`;
+  // Go's RegexError puts ", " after each example and " or " between them: two spaces before "or".
+  return `${message} (e.g. ${examples.map((e) => `'${e}', `).join(' or ')}regex used for validation is '${pattern}')`;
 }
 
 export const emptyError = 'must be non-empty';

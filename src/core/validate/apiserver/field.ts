@@ -107,11 +107,13 @@ function mapKeyIndexes(path: FieldPath): Set<number> {
   for (let i = 1; i < path.length; i++) {
     const parent = path[i - 1];
     if (typeof parent === 'string' && mapFields.has(parent) && typeof path[i] === 'string') keys.add(i);
+    // A claim's storage request is reported as spec.resources[storage].
+    else if (parent === 'resources' && path[i] === 'storage') keys.add(i);
   }
   return keys;
 }
 
-const mapFields = new Set(['data', 'binaryData', 'stringData', 'nodeSelector', 'requests', 'limits', 'hard', 'overhead', 'max', 'min', 'default', 'defaultRequest', 'maxLimitRequestRatio', 'matchLabels']);
+const mapFields = new Set(['data', 'binaryData', 'stringData', 'nodeSelector', 'requests', 'limits', 'hard', 'max', 'min', 'default', 'defaultRequest', 'maxLimitRequestRatio', 'matchLabels']);
 
 function formatValue(value: unknown): string {
   if (value === omitted) return '"<hidden>"';

@@ -18,52 +18,64 @@ type Path = (string | number)[];
 export interface ServerView {
   /** Schema errors on fields the server drops: no effect, so a warning. */
   dropped: ErrorObject[];
-  /** What the rules warn about in the object as the server sees it. */
-  warnings: ServerRefusal[];
+  /** What the rules find in the object as the server sees it, when no schema error stands. */
+  refusals: ServerRefusal[];
+  /** Schema errors that stand: the server refuses there too (or Ladder cannot tell it would not). */
+  standing: ErrorObject[];
 }
 
 const lenientKeywords = new Set(['required', 'enum', 'if']);
 
 /**
- * undefined when the schema errors stand (the server would refuse the object
- * too, or Ladder cannot tell); otherwise what to report instead of them.
+ * undefined when the schema errors are of a kind the decoder enforces (or
+ * the kind's rules cannot tell); otherwise what to report instead of them.
  */
-export function serverView(
-  errors: readonly ErrorObject[], object: Obj, rules: ApiServerRules,
-  matchesSchema: (object: unknown) => boolean, definitions: Record<string, JsonSchema>,
-): ServerView | undefined {
+export function serverView(errors: readonly ErrorObject[], object: Obj, rules: ApiServerRules, definitions: Record<string, JsonSchema>): ServerView | undefined {
   if (errors.length === 0 || !errors.every((error) => lenientKeywords.has(error.keyword))) return undefined;
-  let prepared: Obj | undefined;
   try {
-    prepared = rules.prepared(object);
+    const prepared = rules.prepared(object);
+    if (!prepared) return undefined;
+    const candidate = structuredClone(object);
+    const dropped: ErrorObject[] = [];
+    const open: { error: ErrorObject; path: Path; zeroFilled: boolean }[] = [];
+    for (const error of errors) {
+      if (error.keyword === 'if') continue; // the null wrapper's echo of its `else` error
+      const at = pointerToPath(error.instancePath, object);
+      if (valueAt(prepared, at) === undefined) {
+        dropped.push(error);
+        // What the server drops is the outermost part gone (a lifecycle left empty goes with its stopSignal).
+        const gone = at.findIndex((_, i) => valueAt(prepared, at.slice(0, i + 1)) === undefined);
+        removeAt(candidate, at.slice(0, gone + 1));
+        continue;
+      }
+      if (error.keyword === 'enum') {
+        open.push({ error, path: at, zeroFilled: false }); // validation checks the value as well; the rules say how
+        continue;
+      }
+      const missing = String((error.params as { missingProperty?: unknown }).missingProperty);
+      const zero = zeroOf(propertySchema(error.parentSchema, missing, definitions));
+      const parent = valueAt(candidate, at);
+      // A missing object or list stays missing: the rules report it as the server does.
+      const zeroFilled = zero !== undefined && typeof parent === 'object' && parent !== null;
+      if (zeroFilled) (parent as Obj)[missing] = zero;
+      open.push({ error, path: [...at, missing], zeroFilled });
+    }
+    const refusals = rules.check(candidate);
+    const explained = (path: Path) => refusals.some((r) => r.severity === 'error' && (related(r.error.path, path) || related(r.location, path)));
+    // An error stands in the schema's words unless it was a number or string the server fills with its
+    // zero value and then accepts. With one standing, the object is wrong as written: the rules wait.
+    const standing = open.filter((item) => explained(item.path) || !item.zeroFilled).map((item) => item.error);
+    return { dropped, refusals: standing.length === 0 ? refusals : [], standing };
   } catch {
     return undefined; // a shape the rules do not expect: the schema errors stand
   }
-  if (!prepared) return undefined;
-  const candidate = structuredClone(object);
-  const dropped: ErrorObject[] = [];
-  for (const error of errors) {
-    if (error.keyword === 'if') continue; // the null wrapper's echo of its `else` error
-    const path = pointerToPath(error.instancePath, object);
-    if (valueAt(prepared, path) === undefined) {
-      dropped.push(error);
-      // What the server drops is the outermost part gone (a lifecycle left empty goes with its stopSignal).
-      const gone = path.findIndex((_, i) => valueAt(prepared, path.slice(0, i + 1)) === undefined);
-      removeAt(candidate, path.slice(0, gone + 1));
-      continue;
-    }
-    if (error.keyword === 'enum') return undefined; // validation checks the value too
-    const missing = String((error.params as { missingProperty?: unknown }).missingProperty);
-    const zero = zeroOf(propertySchema(error.parentSchema, missing, definitions));
-    if (zero === undefined) return undefined; // a missing object or list: Go's zero value is not what a user meant
-    const parent = valueAt(candidate, path);
-    if (typeof parent !== 'object' || parent === null) return undefined;
-    (parent as Obj)[missing] = zero;
-  }
-  if (!matchesSchema(candidate)) return undefined;
-  const refusals = rules.check(candidate);
-  if (refusals.some((refusal) => refusal.severity === 'error')) return undefined;
-  return { dropped, warnings: refusals };
+}
+
+/** One path lies within the other. */
+function related(a: readonly (string | number)[], b: readonly (string | number)[]): boolean {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) if (String(a[i]) !== String(b[i])) return false;
+  return true;
 }
 
 function valueAt(root: unknown, path: Path): unknown {

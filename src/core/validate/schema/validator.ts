@@ -140,14 +140,15 @@ export function createSchemaValidator(bundle: SchemaBundle, options: SchemaValid
     }
     const sensitive = kind === 'Secret' ? (path: readonly (string | number)[]) => path[0] === 'data' || path[0] === 'stringData' : undefined;
     const errors = validator.explain(object);
-    const view = serverRules?.covers(apiVersion as string, kind as string) ? serverView(errors, object, serverRules, (o) => validator.check(o), bundle.definitions) : undefined;
+    const view = serverRules?.covers(apiVersion as string, kind as string) ? serverView(errors, object, serverRules, bundle.definitions) : undefined;
     if (view) {
       const minor = minorOf(bundle.kubernetesVersion);
       for (const problem of describeSchemaErrors(view.dropped, object, sensitive)) {
         report(problem.path, `${problem.message}; kube-apiserver 1.${minor} drops this field before validating (its feature is off by default, or another field makes it unused), so it has no effect`, 'warning',
           'Remove the field, or check that the feature it belongs to is enabled on your cluster.');
       }
-      for (const refusal of view.warnings) reportServer(refusal);
+      for (const refusal of view.refusals) reportServer(refusal);
+      for (const problem of describeSchemaErrors(view.standing, object, sensitive)) report(problem.path, problem.message);
       return;
     }
     const problems = describeSchemaErrors(errors, object, sensitive);

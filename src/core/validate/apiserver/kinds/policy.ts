@@ -1,4 +1,4 @@
-import { isSet, num, obj, str } from '../access.js';
+import { isSet, num, obj, str, type Obj } from '../access.js';
 import { forbidden, invalid, notSupported, required, type FieldError } from '../field.js';
 import { nameIsDnsSubdomain, validateLabelSelector, validateNameIsPathSegment, validateObjectMeta } from '../meta.js';
 import type { KindRules } from './kind.js';
@@ -14,7 +14,7 @@ export const podDisruptionBudget: KindRules = {
     // The PDB strategy validates only the spec; the name gets BeforeCreate's generic path-segment check.
     const spec = obj(object['spec']) ?? {};
     const errors: FieldError[] = [];
-    if (isSet(spec['minAvailable']) && isSet(spec['maxUnavailable'])) errors.push({ ...invalid(['spec'], spec, 'minAvailable and maxUnavailable cannot be both set'), at: ['spec', 'maxUnavailable'] });
+    if (isSet(spec['minAvailable']) && isSet(spec['maxUnavailable'])) errors.push({ ...invalid(['spec'], goSpec(spec), 'minAvailable and maxUnavailable cannot be both set'), at: ['spec', 'maxUnavailable'] });
     for (const key of ['minAvailable', 'maxUnavailable']) {
       if (!isSet(spec[key])) continue;
       errors.push(...validateIntOrPercent(spec[key], ['spec', key]), ...validateNotMoreThan100Percent(spec[key], ['spec', key]));
@@ -56,3 +56,13 @@ export const priorityClass: KindRules = {
     return errors;
   },
 };
+
+/** The spec as the API server prints it: its internal Go struct, whose fields have no JSON names. */
+function goSpec(spec: Obj): Obj {
+  return {
+    MinAvailable: spec['minAvailable'] ?? null,
+    Selector: spec['selector'] ?? null,
+    MaxUnavailable: spec['maxUnavailable'] ?? null,
+    UnhealthyPodEvictionPolicy: spec['unhealthyPodEvictionPolicy'] ?? null,
+  };
+}

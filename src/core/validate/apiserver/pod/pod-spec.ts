@@ -5,7 +5,7 @@ import { validateAnnotations, validateLabels } from '../meta.js';
 import { validateAnnotationsMatchFields, validatePodSpecificAnnotations } from './annotations.js';
 import { validateContainers, validateEphemeralContainers, validateInitContainers, type ContainerContext } from './containers.js';
 import type { PodOptions } from './options.js';
-import { validatePodLevelResources, validatePodResourceConsistency } from './resources.js';
+import { validatePodLevelResources, validatePodResourceConsistency, validateResourceRequirements } from './resources.js';
 import {
   validateAffinity, validateDnsConfig, validateHostAliases, validateImagePullSecrets, validateReadinessGates, validateSchedulingGates,
   validateTolerations, validateTopologySpreadConstraints,
@@ -79,15 +79,17 @@ export function validatePodSpec(spec: Obj, path: FieldPath, options: PodOptions)
     else if (policy !== 'PreemptLowerPriority' && policy !== 'Never') errors.push(notSupported([...path, 'preemptionPolicy'], policy, ['PreemptLowerPriority', 'Never']));
   }
   if (isSet(spec['overhead'])) {
-    errors.push(...validatePodLevelResources({ limits: spec['overhead'] }, new Set(), [...path, 'overhead'], options).map((e) => ({ ...e, path: dropLimits(e.path, path) })));
+    // validateOverhead checks the overhead as a container's limits (container resource names, not
+    // pod-level ones), and its errors name `overhead.limits[…]`; they point at the overhead itself.
+    errors.push(...validateResourceRequirements({ limits: spec['overhead'] }, new Set(), [...path, 'overhead'], options).map((e) => ({ ...e, at: withoutLimits(e.at ?? e.path, path) })));
   }
   errors.push(...validateOs(spec, path));
   errors.push(...validateFileKeyRefVolumes(spec, path, options));
   return errors;
 }
 
-/** Overhead reuses the resource checks, which name `limits`; the API server prints the overhead path itself. */
-function dropLimits(errorPath: FieldPath, specPath: FieldPath): FieldPath {
+/** Where an overhead error is in the manifest: the path without the `limits` the checks add. */
+function withoutLimits(errorPath: FieldPath, specPath: FieldPath): FieldPath {
   const at = specPath.length + 1;
   return errorPath[at] === 'limits' ? [...errorPath.slice(0, at), ...errorPath.slice(at + 1)] : errorPath;
 }
