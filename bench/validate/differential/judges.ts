@@ -134,7 +134,10 @@ export function ladderVerdicts(bundle: SchemaBundle, cases: readonly Case[]): La
 export async function kubeconformVerdicts(binary: string, schemaDir: string, cases: readonly Case[]): Promise<Outcome[]> {
   const dir = await mkdtemp(join(tmpdir(), 'ladder-differential-'));
   try {
-    await Promise.all(cases.map((item, i) => writeFile(join(dir, `${i}.json`), JSON.stringify(item.object))));
+    // A few at a time: tens of thousands of open files at once exceed the process's limit.
+    for (let start = 0; start < cases.length; start += 256) {
+      await Promise.all(cases.slice(start, start + 256).map((item, i) => writeFile(join(dir, `${start + i}.json`), JSON.stringify(item.object))));
+    }
     const output = await run(binary, ['-strict', '-summary', '-output', 'json', '-schema-location', join(schemaDir, kubeconformTemplate), dir]);
     const report = JSON.parse(output) as { resources: { filename: string; status: string; msg: string }[] };
     const outcomes: Outcome[] = cases.map(() => ({ verdict: 'accept' }));
