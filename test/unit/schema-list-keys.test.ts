@@ -17,12 +17,12 @@ const container = { name: 'app', image: 'shop/web:1' };
 test('two env vars of one name: refused by server-side apply though validation allows them', () => {
   const result = findings({ containers: [{ ...container, env: [{ name: 'A', value: '1' }, { name: 'A', value: '2' }] }] });
   assert.equal(result.length, 1);
-  assert.match(result[0]!, /^schema spec\.containers\[0\]\.env\[1\]: duplicate entries for key \[name="A"\] \(first at spec\.containers\[0\]\.env\[0\]\); server-side apply merges this list by name/);
+  assert.match(result[0]!, /^apiserver spec\.containers\[0\]\.env\[1\]: duplicate entries for key \[name="A"\] \(first at spec\.containers\[0\]\.env\[0\]\); server-side apply merges this list by name/);
 });
 
 test('a key field left out takes its schema default: two ports 80 without protocol are one key', () => {
   const result = findings({ containers: [{ ...container, ports: [{ containerPort: 80 }, { containerPort: 80 }] }] });
-  assert.deepEqual(result.map((r) => r.replace(/ \(first.*/, '')), ['schema spec.containers[0].ports[1]: duplicate entries for key [containerPort=80,protocol="TCP"]']);
+  assert.deepEqual(result.map((r) => r.replace(/ \(first.*/, '')), ['apiserver spec.containers[0].ports[1]: duplicate entries for key [containerPort=80,protocol="TCP"]']);
   // An explicit "" is another key for server-side apply; the server took this object.
   assert.deepEqual(findings({ containers: [{ ...container, ports: [{ containerPort: 80, protocol: '' }, { containerPort: 80 }] }] }), []);
   assert.deepEqual(findings({ containers: [{ ...container, ports: [{ containerPort: 80, protocol: 'UDP' }, { containerPort: 80 }] }] }), []);
@@ -31,7 +31,7 @@ test('a key field left out takes its schema default: two ports 80 without protoc
 test('set lists refuse a repeated value; atomic lists (tolerations) take repeats', () => {
   const result = findings({ containers: [container] }, { finalizers: ['example.com/a', 'example.com/a'] });
   assert.equal(result.length, 1);
-  assert.match(result[0]!, /^schema metadata\.finalizers\[1\]: duplicate entries for value "example\.com\/a" \(first at metadata\.finalizers\[0\]\)/);
+  assert.match(result[0]!, /^apiserver metadata\.finalizers\[1\]: duplicate entries for value "example\.com\/a" \(first at metadata\.finalizers\[0\]\)/);
   assert.deepEqual(findings({ containers: [container], tolerations: [{ key: 'a', operator: 'Exists' }, { key: 'a', operator: 'Exists' }] }), []);
 });
 
@@ -42,8 +42,8 @@ test('duplicates are found at any depth and in every map list of the path', () =
     hostAliases: [{ ip: '10.0.0.1', hostnames: ['a'] }, { ip: '10.0.0.1', hostnames: ['b'] }],
   });
   assert.deepEqual(result.map((r) => r.replace(/:.*?key /, ' ').replace(/ \(first.*/, '')).sort(), [
-    'schema spec.containers[1] [name="app"]',
-    'schema spec.hostAliases[1] [ip="10.0.0.1"]',
-    'schema spec.imagePullSecrets[1] [name="r"]',
+    'apiserver spec.containers[1] [name="app"]',
+    'apiserver spec.hostAliases[1] [ip="10.0.0.1"]',
+    'apiserver spec.imagePullSecrets[1] [name="r"]',
   ].sort());
 });

@@ -45,7 +45,7 @@ export function resourcesFromOutput(output: RenderOutput | string, template: str
   }
   return documents.map((doc) => ({
     template,
-    object: checkIdentity(doc, template),
+    object: checkIdentity(doc, template, originAt(doc.start.line, doc.start.column)),
     ...(trace ? { originOf: (path: readonly (string | number)[]) => { const at = doc.positionOf(path); return originAt(at.line, at.column); } } : {}),
   }));
 }
@@ -101,11 +101,11 @@ function sourceMapOf(resource: RenderedResource, content: string): RenderedSourc
   return buildSourceMap(resource.template, resource.object, (path) => written.positionOf(path), (path) => resource.originOf?.(path));
 }
 
-function checkIdentity(doc: ManifestDocument, template: string): KubeObject {
+function checkIdentity(doc: ManifestDocument, template: string, origin: TemplateOrigin | undefined): KubeObject {
   const { object } = doc;
   const where = `document ${doc.index + 1} (rendered line ${doc.start.line})`;
   const fail = (key: string, message: string): never => {
-    throw new LadderInputError(`${where} ${message}`, { file: template, key });
+    throw new LadderInputError(`${where} ${message}`, { file: template, ...(origin ? { line: origin.line, column: origin.column } : {}), key });
   };
   if (typeof object['apiVersion'] !== 'string' || !/^\S+$/.test(object['apiVersion'])) {
     fail('apiVersion', 'has no apiVersion: every resource needs apiVersion, kind and metadata.name');

@@ -97,8 +97,10 @@ function findDuplicates(rule: ListRule, list: readonly unknown[], path: (string 
       return;
     }
     const what = rule.type === 'set' ? `value ${key}` : `key [${key}]`;
+    // Point at the key field itself (the second `name:`), when the entry spells it out.
+    const keyField = rule.type === 'map' ? rule.keys.find((k) => (entry as Record<string, unknown>)[k] !== undefined) : undefined;
     problems.push({
-      path: [...path, i],
+      path: keyField ? [...path, i, keyField] : [...path, i],
       message: `${formatKeyPath([...path, i])}: duplicate entries for ${what} (first at ${formatKeyPath([...path, first])}); server-side apply merges this list by ${rule.type === 'set' ? 'value' : rule.keys.join(' and ')}, so the API server refuses two entries with one ${rule.type === 'set' ? 'value' : 'key'}`,
     });
   });

@@ -131,7 +131,14 @@ export function createSchemaValidator(bundle: SchemaBundle, options: SchemaValid
     if (validator.check(object)) {
       // Server-side apply merges lists by their keys before anything else looks at the object.
       for (const problem of listKeys.check(schema, object)) {
-        report(problem.path, problem.message, 'error', 'Server-side apply (the agent, kubectl apply --server-side) merges list entries by key: remove the duplicate or give it its own key.');
+        const where = document.positionOf(problem.path);
+        findings.push({
+          file: document.file, line: where.line, column: where.column,
+          ...(typeof kind === 'string' && kind ? { kind } : {}),
+          ...(name ? { name } : {}),
+          rule: 'apiserver', severity: 'error', message: problem.message,
+          hint: 'Server-side apply (the agent, kubectl apply --server-side) merges list entries by key: remove the duplicate or give it its own key.',
+        });
       }
       // The API server decodes an object before it validates it: its own rules apply once the schema holds.
       if (serverRules && findings.length === findingsBefore) for (const refusal of serverRules.check(object)) reportServer(refusal);
