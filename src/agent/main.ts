@@ -1,19 +1,20 @@
 import { hostname } from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { pino, type Logger } from 'pino';
+import type { GitHub } from '../adapters/github/port.js';
 import { createKubeClient, type KubeClient } from '../adapters/kube/client.js';
-import { silentSink, type AlertSink } from './alerts.js';
-import { agentIdentity, type AgentConfig } from './config.js';
-import { createAgentGitHub, type AgentGitHub } from './github-client.js';
-import { LeaderElector } from './leader.js';
-import { AgentMetrics } from './metrics.js';
-import { startDeploymentReport } from './report.js';
-import { AgentLoop, type Deployer, type DeploymentReporter } from './run.js';
-import { startAgentServer, type AgentServer } from './server.js';
-import { BranchSource } from './source.js';
-import { createKubeDeployer } from './deploy.js';
-import { inClusterKubeConfig } from './in-cluster.js';
-import { createAlertSink, sourceEventsFor } from './alerts-wiring.js';
+import { silentSink, type AlertSink } from '../core/alerts/types.js';
+import { AgentLoop, type Deployer, type DeploymentReporter } from './loop/agent-loop.js';
+import { LeaderElector } from './loop/leader.js';
+import { alreadyDeployed, startDeploymentReport } from './reporting/deployment-report.js';
+import { AgentMetrics } from './reporting/metrics.js';
+import { startAgentServer, type AgentServer } from './reporting/server.js';
+import { BranchSource } from './source/branch-source.js';
+import { createKubeDeployer } from './sync/deployer.js';
+import { createAlertSink, sourceEventsFor } from './wiring/alerts.js';
+import { agentIdentity, type AgentConfig } from './wiring/config.js';
+import { connectAgentGitHub } from './wiring/github.js';
+import { inClusterKubeConfig } from './wiring/in-cluster.js';
 
 export interface AgentDeps {
   /** Default: in-cluster service account, or KUBECONFIG / ~/.kube/config. */
@@ -37,12 +38,16 @@ export interface RunningAgent {
   loop: AgentLoop;
   elector: LeaderElector;
   kube: KubeClient;
-  github: AgentGitHub;
+  github: GitHub;
   /** Graceful shutdown: stop the loop (the apply in progress ends), stop watches, release the Lease, close the server. */
   stop(): Promise<void>;
 }
 
-/** Builds every part of the agent from its config and starts it. */
+/**
+ * The agent's composition root: builds every part from its config (GitHub,
+ * Kubernetes, alerts, source, leader election, deployer, loop, server) once,
+ * and starts it.
+ */
 export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Promise<RunningAgent> {
   const env = deps.env ?? process.env;
   const log = (deps.log ?? pino({ level: config.logLevel, base: { component: 'ladder-agent' } })).child({ environment: config.environment });
@@ -51,15 +56,14 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
   const branch = config.branch ?? config.environment;
   const metrics = new AgentMetrics();
 
-  const github = await createAgentGitHub(config.github, { log, onRequest: () => metrics.githubRequestsTotal++ });
+  const github = await connectAgentGitHub(config.github, { log, onRequest: () => metrics.githubRequestsTotal++ });
+  const manifestRepo = { owner, repo };
   const kubeConfig = deps.kubeConfig ?? inClusterKubeConfig(env) ?? (await loadKubeConfigFile());
   const kube = createKubeClient(kubeConfig, { userAgent: `ladder-agent/${identity}` });
   metrics.sources.kubeRequests = () => kube.requestCount();
   const alerts = deps.alerts ?? (config.slack ? createAlertSink(config, log) : silentSink);
 
-  const source = new BranchSource(github, {
-    owner,
-    repo,
+  const source = new BranchSource(github.manifestRepo(manifestRepo), {
     branch,
     path: config.path,
     metrics,
@@ -82,10 +86,11 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
     },
   });
   const deployer = deps.deployer ?? createKubeDeployer(kube, config, { alerts, metrics, log: log.child({ part: 'sync' }), isLeader: () => elector.isLeader() });
-  const target = { owner, repo, environment: config.environment, path: config.path, production: config.production ?? config.environment === 'prd' };
+  const target = { environment: config.environment, path: config.path, production: config.production ?? config.environment === 'prd' };
+  const deployments = github.deployments(manifestRepo);
   const reporter: DeploymentReporter = {
-    alreadyReported: (commit) => hasSuccessfulDeployment(github, target, commit),
-    start: (commit) => startDeploymentReport(github, target, commit, log.child({ part: 'report' })),
+    alreadyReported: (commit) => alreadyDeployed(deployments, config.environment, commit),
+    start: (commit) => startDeploymentReport(deployments, target, commit, log.child({ part: 'report' })),
   };
   loop = new AgentLoop({
     source,
@@ -137,13 +142,4 @@ async function loadKubeConfigFile(): Promise<KubeConfig> {
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromDefault();
   return kubeConfig;
-}
-
-/** Whether the newest deployment of the environment is this commit and succeeded, so a new leader need not report it again. */
-async function hasSuccessfulDeployment(github: AgentGitHub, target: { owner: string; repo: string; environment: string }, commit: string): Promise<boolean> {
-  const { data: deployments } = await github.rest.repos.listDeployments({ owner: target.owner, repo: target.repo, environment: target.environment, per_page: 1 });
-  const latest = deployments[0];
-  if (!latest || latest.sha !== commit) return false;
-  const { data: statuses } = await github.rest.repos.listDeploymentStatuses({ owner: target.owner, repo: target.repo, deployment_id: latest.id, per_page: 1 });
-  return statuses[0]?.state === 'success';
 }

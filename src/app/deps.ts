@@ -1,35 +1,25 @@
 import type { Logger } from 'pino';
-import { systemClock, type Clock } from '../adapters/clock/clock.js';
+import { systemClock } from '../adapters/clock/clock.js';
+import { productionRetry, type RetryPolicy } from '../adapters/github/client.js';
+import type { Clock } from '../core/time/clock.js';
 import { KeyedQueue } from './queue.js';
-import { createSchemaStore, type SchemaStore } from './schemas.js';
 
-/** How hard to retry GitHub when it fails for a moment (5xx, secondary rate limits). */
-export interface RetryTiming {
-  /** Extra attempts after a secondary rate limit or 429, on top of Octokit's own plugins. */
-  secondaryLimitRetries: number;
-  /** Milliseconds per second of `retry-after` (1000 in production; tests shrink it). */
-  retryAfterUnitMs: number;
-}
-
-/** What every feature of the App shares; tests inject their own (a manual clock, short retries). */
+/** What the App takes from outside; tests inject their own (a manual clock, short retries, a log they read). */
 export interface AppDeps {
   clock: Clock;
-  /** Serialises work per (manifest repo, environment). */
+  /** Serialises work per (manifest repo, environment); tests wait on it. */
   queue: KeyedQueue;
-  schemas: SchemaStore;
   /** Defaults to Probot's `app.log`. */
   log?: Logger;
-  retry: RetryTiming;
+  /** How hard to retry GitHub when it fails for a moment (5xx, secondary rate limits). */
+  retry: RetryPolicy;
 }
 
-export const productionRetry: RetryTiming = { secondaryLimitRetries: 3, retryAfterUnitMs: 1000 };
-
-export function createAppDeps(overrides: Partial<AppDeps> = {}): AppDeps {
+export function createAppDeps(overrides: Partial<Omit<AppDeps, 'retry'>> & { retry?: Partial<RetryPolicy> } = {}): AppDeps {
   return {
     clock: overrides.clock ?? systemClock,
     queue: overrides.queue ?? new KeyedQueue(),
-    schemas: overrides.schemas ?? createSchemaStore(),
-    retry: overrides.retry ?? productionRetry,
+    retry: { ...productionRetry, ...overrides.retry },
     ...(overrides.log ? { log: overrides.log } : {}),
   };
 }

@@ -1,25 +1,34 @@
 import type { Probot } from 'probot';
 import { register as registerCommands } from './commands/register.js';
+import { composeApp, type LadderServices } from './compose.js';
 import { createAppDeps, type AppDeps } from './deps.js';
 import { register as registerGates } from './gates/register.js';
+import { register as registerPromotionChain } from './promotion-chain/register.js';
 import { register as registerPromotion } from './promotion/register.js';
 import { refuseBadSignaturesWith401 } from './signature.js';
 
 export type { AppDeps } from './deps.js';
 export { createAppDeps } from './deps.js';
+export { composeApp, type LadderServices } from './compose.js';
 
 /**
  * The Ladder App with its dependencies injected (tests pass a manual clock
- * and short retries). Each feature registers its own webhook handlers.
+ * and short retries): everything is composed once, then each feature
+ * registers its webhook handlers.
  */
 export function createLadderApp(deps: AppDeps = createAppDeps()): (app: Probot) => void {
-  return (app: Probot) => {
-    refuseBadSignaturesWith401(app);
-    registerPromotion(app, deps);
-    registerGates(app, deps);
-    registerCommands(app, deps);
-    app.log.info('Ladder App loaded');
-  };
+  return (app: Probot) => registerLadderApp(app, composeApp(deps, app));
+}
+
+/** Registers every feature on a Probot app, with services composed beforehand (a test that wants to reach them composes them itself). */
+export function registerLadderApp(app: Probot, services: LadderServices): void {
+  refuseBadSignaturesWith401(app);
+  registerPromotion(app, services);
+  // Promotion by deployment status first: the other half of "what happens after a deployment" is the gates'.
+  registerPromotionChain(app, services);
+  registerGates(app, services);
+  registerCommands(app, services);
+  services.log.info('Ladder App loaded');
 }
 
 /** The Probot entry point for `probot run` (`npm start`). */

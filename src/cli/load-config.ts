@@ -5,10 +5,9 @@ import { bundledKubernetesVersions } from '../adapters/fs/schema-bundle.js';
 import { environmentNamed, parseConfig } from '../core/config/load.js';
 import type { EnvironmentConfig, LadderConfig } from '../core/config/schema.js';
 import { LadderInputError } from '../core/errors.js';
+import { configTooLarge, maxConfigBytes } from '../core/limits.js';
+import { decodeUtf8OrThrow } from '../core/text/utf8.js';
 import { policyRuleIds } from '../core/validate/policy/index.js';
-
-/** A config is a few kilobytes; anything this large is the wrong file. */
-const maxConfigBytes = 1024 * 1024;
 
 export interface LoadedConfig {
   file: string;
@@ -44,9 +43,7 @@ async function readConfigText(file: string): Promise<string> {
     try {
       const info = await handle.stat();
       if (!info.isFile()) throw new UnreadableInputError('not a regular file', { file });
-      if (info.size > maxConfigBytes) {
-        throw new LadderInputError(`file is ${info.size} bytes; a Ladder config is at most ${maxConfigBytes} bytes`, { file });
-      }
+      if (info.size > maxConfigBytes) throw configTooLarge(info.size, file);
       bytes = await handle.readFile();
     } finally {
       await handle.close();
@@ -55,9 +52,5 @@ async function readConfigText(file: string): Promise<string> {
     if (error instanceof LadderInputError) throw error;
     throw new UnreadableInputError(describeFsError(error), { file }, { cause: error });
   }
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch (error) {
-    throw new LadderInputError('file is not valid UTF-8', { file }, { cause: error });
-  }
+  return decodeUtf8OrThrow(bytes, file);
 }

@@ -3,22 +3,16 @@
 // server refuses, which must change nothing.
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { createKubeClient, type KubeClient, type KubeObject } from '../../src/adapters/kube/client.js';
 import { applyCommit, readInventoryState, type ApplyOptions } from '../../src/agent/sync/index.js';
-import { startControlPlane, type ControlPlane } from '../bed/kube/control-plane.js';
+import type { ControlPlane } from '../bed/kube/control-plane.js';
+import { useControlPlane } from '../support/control-plane.js';
 import { commitA, commitB, configMapFile, fixtureFile, readObject, renderedService } from '../support/agent-sync.js';
 
 let cluster: ControlPlane;
 let client: KubeClient;
-before(async () => {
-  cluster = await startControlPlane();
-  client = createKubeClient(cluster.kubeConfig);
-});
-after(async () => {
-  client?.close();
-  await cluster?.stop();
-});
+useControlPlane((plane) => ({ cluster, client } = plane));
 
 const optionsFor = (namespace: string, more: Partial<ApplyOptions> = {}): ApplyOptions => ({ inventory: { namespace, name: 'prd' }, ...more });
 
@@ -151,7 +145,7 @@ test('a conflict with another field manager is reported, and forced only when co
   assert.deepEqual((await client.request<KubeObject>('GET', path)).data, { mode: 'hand' });
   assert.equal((await readInventoryState(client, { namespace, name: 'prd' })).commit, commitA, 'a failed commit is not recorded as applied');
 
-  const forced = await applyCommit(client, { commit: commitB, files: changed }, optionsFor(namespace, { force: true }));
+  const forced = await applyCommit(client, { commit: commitB, files: changed }, optionsFor(namespace, { forceConflicts: true }));
   assert.equal(forced.status, 'applied', forced.message);
   assert.deepEqual((await client.request<KubeObject>('GET', path)).data, { mode: 'git2' });
 });

@@ -5,11 +5,12 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { createKubeClient, type KubeClient } from '../../src/adapters/kube/client.js';
+import { type KubeClient } from '../../src/adapters/kube/client.js';
 import { startGitHubServer, type GitHubServer } from '../bed/github/index.js';
-import { startControlPlane, type ControlPlane } from '../bed/kube/control-plane.js';
+import type { ControlPlane } from '../bed/kube/control-plane.js';
+import { useControlPlane } from '../support/control-plane.js';
 import { applyDeployRbac } from '../support/agent/deploy-rbac.js';
 import { inClusterEnvironment } from '../support/agent/in-cluster.js';
 import { eventually } from '../support/agent/log.js';
@@ -22,18 +23,14 @@ let cluster: ControlPlane;
 let github: GitHubServer;
 let admin: KubeClient;
 let dir: string;
-before(async () => {
-  [cluster, github] = await Promise.all([startControlPlane(), startGitHubServer()]);
-  admin = createKubeClient(cluster.kubeConfig);
+useControlPlane(async (plane) => {
+  ({ cluster, client: admin } = plane);
+  github = await startGitHubServer();
   await github.createRepo(repo);
   await github.seed.commitFiles(repo, 'dev', { 'manifests/a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-git\ndata:\n  a: "1"\n' }, { from: 'main' });
   dir = await mkdtemp(join(tmpdir(), 'ladder-agent-cli-'));
   await writeFile(join(dir, 'app.pem'), github.app.privateKey, { mode: 0o600 });
-});
-after(async () => {
-  admin?.close();
-  await Promise.all([cluster?.stop(), github?.stop()]);
-});
+}, { beforeStop: async () => github?.stop() });
 
 async function writeConfig(ns: string, agentNs: string, port: number): Promise<string> {
   const file = join(dir, `agent-${ns}.yaml`);

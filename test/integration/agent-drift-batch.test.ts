@@ -3,23 +3,17 @@
 // (not one per object), and objects handed over with the apply's answer are
 // not judged until they change.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { createKubeClient, type KubeClient, type KubeObject } from '../../src/adapters/kube/client.js';
+import { describe, it } from 'node:test';
+import { type KubeClient, type KubeObject } from '../../src/adapters/kube/client.js';
 import { DriftWatcher } from '../../src/agent/drift/watcher.js';
-import { startControlPlane, type ControlPlane } from '../bed/kube/control-plane.js';
+import type { ControlPlane } from '../bed/kube/control-plane.js';
+import { useControlPlane } from '../support/control-plane.js';
 import { applyAll, mergePatch, recordingSink, sleep } from '../fixtures/drift/bed.js';
 import { ManualClock } from '../support/manual-clock.js';
 
 let cluster: ControlPlane;
 let client: KubeClient;
-before(async () => {
-  cluster = await startControlPlane();
-  client = createKubeClient(cluster.kubeConfig);
-});
-after(async () => {
-  client?.close();
-  await cluster?.stop();
-});
+useControlPlane((plane) => ({ cluster, client } = plane));
 
 const configMap = (namespace: string, name: string): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data: { key: name } });
 

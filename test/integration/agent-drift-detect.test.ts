@@ -3,24 +3,18 @@
 // field, desired and live values, the manager and the time, and resolve when
 // live matches Git again.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { createKubeClient, type KubeClient } from '../../src/adapters/kube/client.js';
+import { describe, it } from 'node:test';
+import { type KubeClient } from '../../src/adapters/kube/client.js';
 import { DriftWatcher } from '../../src/agent/drift/watcher.js';
-import { startControlPlane, type ControlPlane } from '../bed/kube/control-plane.js';
+import type { ControlPlane } from '../bed/kube/control-plane.js';
+import { useControlPlane } from '../support/control-plane.js';
 import { applyAll, editLikeKubectl, mergePatch, recordingSink } from '../fixtures/drift/bed.js';
 import { deploymentManifest } from '../fixtures/drift/manifests.js';
 
 const commit = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 let cluster: ControlPlane;
 let client: KubeClient;
-before(async () => {
-  cluster = await startControlPlane();
-  client = createKubeClient(cluster.kubeConfig);
-});
-after(async () => {
-  client?.close();
-  await cluster?.stop();
-});
+useControlPlane((plane) => ({ cluster, client } = plane));
 
 async function watchDeployment(options: { selfHeal?: boolean } = {}) {
   const namespace = await cluster.newNamespace('drift');

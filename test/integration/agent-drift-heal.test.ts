@@ -1,23 +1,17 @@
 // Self-heal, snapshots from a dry-run apply, and a new commit superseding an
 // incident, against the real kube-apiserver.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { createKubeClient, type KubeClient } from '../../src/adapters/kube/client.js';
+import { describe, it } from 'node:test';
+import { type KubeClient } from '../../src/adapters/kube/client.js';
 import { DriftWatcher, type DriftWatcherOptions } from '../../src/agent/drift/watcher.js';
-import { startControlPlane, type ControlPlane } from '../bed/kube/control-plane.js';
+import type { ControlPlane } from '../bed/kube/control-plane.js';
+import { useControlPlane } from '../support/control-plane.js';
 import { applyAll, editLikeKubectl, mergePatch, recordingSink, sleep } from '../fixtures/drift/bed.js';
 import { deploymentManifest } from '../fixtures/drift/manifests.js';
 
 let cluster: ControlPlane;
 let client: KubeClient;
-before(async () => {
-  cluster = await startControlPlane();
-  client = createKubeClient(cluster.kubeConfig);
-});
-after(async () => {
-  client?.close();
-  await cluster?.stop();
-});
+useControlPlane((plane) => ({ cluster, client } = plane));
 
 const deploymentPath = (namespace: string) => `/apis/apps/v1/namespaces/${namespace}/deployments/checkout`;
 
@@ -44,7 +38,8 @@ async function watching(
 
 describe('self-heal', () => {
   it('re-applies an edited object, reports that it healed, and resolves as healed', async () => {
-    await watching('heal', { environment: 'prd', selfHeal: true }, async ({ namespace, sink }) => {
+    // kubectl edit made kubectl-edit the owner of both fields: taking them back needs forceConflicts, as in the sync.
+    await watching('heal', { environment: 'prd', selfHeal: true, forceConflicts: true }, async ({ namespace, sink }) => {
       await editLikeKubectl(client, deploymentPath(namespace), (o) => {
         o.spec.template.spec.containers[0].image = 'evil:latest';
         o.spec.replicas = 9;
@@ -62,7 +57,7 @@ describe('self-heal', () => {
   });
 
   it('a replica that does not hold the Lease reports drift but never heals it', async () => {
-    await watching('heal', { environment: 'prd', selfHeal: true, mayHeal: () => false }, async ({ namespace, sink, watcher }) => {
+    await watching('heal', { environment: 'prd', selfHeal: true, forceConflicts: true, mayHeal: () => false }, async ({ namespace, sink, watcher }) => {
       await editLikeKubectl(client, deploymentPath(namespace), (o) => {
         o.spec.template.spec.containers[0].image = 'evil:latest';
       });
@@ -74,7 +69,23 @@ describe('self-heal', () => {
     });
   });
 
-  it('re-creates a deleted object', async () => {
+  it('without forceConflicts, reports the conflict with the manager that took the field, and leaves its edit', async () => {
+    await watching('heal', { environment: 'prd', selfHeal: true }, async ({ namespace, sink, watcher }) => {
+      await editLikeKubectl(client, deploymentPath(namespace), (o) => {
+        o.spec.template.spec.containers[0].image = 'evil:latest';
+      });
+      const { incident } = await sink.waitFor((e) => e.type === 'detected');
+      assert.equal(incident.selfHeal?.ok, false, JSON.stringify(incident.selfHeal));
+      assert.match(incident.selfHeal?.message ?? '', /conflict/i);
+      assert.match(incident.selfHeal?.message ?? '', /kubectl-edit/);
+      await watcher.settled();
+      const live = await client.request<any>('GET', deploymentPath(namespace));
+      assert.equal(live.spec.template.spec.containers[0].image, 'evil:latest', 'a heal takes no field the sync would not take');
+      assert.ok(live.metadata.managedFields.some((e: any) => e.manager === 'kubectl-edit'));
+    });
+  });
+
+  it('re-creates a deleted object (nothing to conflict with, so no force is needed)', async () => {
     await watching('heal', { environment: 'prd', selfHeal: true }, async ({ namespace, sink }) => {
       await client.request('DELETE', deploymentPath(namespace));
       const { incident } = await sink.waitFor((e) => e.type === 'detected');
@@ -85,6 +96,26 @@ describe('self-heal', () => {
       assert.equal(live.metadata.labels['applyset.kubernetes.io/part-of'], 'applyset-drift-test', 're-created with its inventory label');
     });
   });
+  it('a heal refuses an unknown field, as the sync does, instead of dropping it', async () => {
+    const namespace = await cluster.newNamespace('strict');
+    const [applied] = await applyAll(client, [deploymentManifest(namespace)]);
+    // The desired object as Git has it carries a field no Deployment has; its last apply answer is the snapshot.
+    const desired = { ...applied!, desired: { ...applied!.desired, spec: { ...(applied!.desired.spec as object), replicaCount: 2 } } };
+    const sink = recordingSink();
+    const watcher = new DriftWatcher({ client, sink, environment: 'prd', selfHeal: true });
+    await watcher.setDesired('c1', [desired]);
+    await watcher.start();
+    try {
+      await client.request('DELETE', deploymentPath(namespace));
+      const { incident } = await sink.waitFor((e) => e.type === 'detected');
+      assert.equal(incident.selfHeal?.ok, false, JSON.stringify(incident.selfHeal));
+      assert.match(incident.selfHeal?.message ?? '', /replicaCount/);
+      await watcher.settled();
+      await assert.rejects(client.request('GET', deploymentPath(namespace)), /not found/, 'nothing was written');
+    } finally {
+      await watcher.stop();
+    }
+  });
 });
 
 describe('snapshots and commits', () => {
@@ -93,7 +124,8 @@ describe('snapshots and commits', () => {
     const desired = await applyAll(client, [deploymentManifest(namespace)], { withAnswer: false });
     assert.equal(desired[0]!.applied, undefined);
     const sink = recordingSink();
-    const watcher = new DriftWatcher({ client, sink, environment: 'dev' });
+    // The dry-run applies as the sync would; kubectl-scale owns spec.replicas by then, so it must be forced to answer.
+    const watcher = new DriftWatcher({ client, sink, environment: 'dev', forceConflicts: true });
     // Edited before the watcher even starts: the first list already shows the drift.
     await mergePatch(client, `${deploymentPath(namespace)}/scale`, { spec: { replicas: 3 } }, 'kubectl-scale');
     await watcher.setDesired('c1', desired);

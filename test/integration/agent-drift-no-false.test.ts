@@ -7,26 +7,20 @@
 // watcher must stay quiet. A real edit at the end proves it was listening.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { after, before, it } from 'node:test';
+import { it } from 'node:test';
 import { readTemplates } from '../../src/adapters/fs/templates.js';
-import { createKubeClient, type KubeClient, type KubeObject } from '../../src/adapters/kube/client.js';
+import { type KubeClient, type KubeObject } from '../../src/adapters/kube/client.js';
 import { DriftWatcher, type DesiredObject } from '../../src/agent/drift/watcher.js';
 import { parseManifests } from '../../src/core/manifests/parse.js';
 import { renderEnvironment } from '../../src/core/render/render.js';
-import { startControlPlane, type ControlPlane } from '../bed/kube/control-plane.js';
+import type { ControlPlane } from '../bed/kube/control-plane.js';
+import { useControlPlane } from '../support/control-plane.js';
 import { applyAll, editLikeKubectl, mergePatch, recordingSink, sleep } from '../fixtures/drift/bed.js';
 import { exampleConfig, sha } from '../fixtures/templates/render-input.js';
 
 let cluster: ControlPlane;
 let client: KubeClient;
-before(async () => {
-  cluster = await startControlPlane();
-  client = createKubeClient(cluster.kubeConfig);
-});
-after(async () => {
-  client?.close();
-  await cluster?.stop();
-});
+useControlPlane((plane) => ({ cluster, client } = plane));
 
 const corpusDir = new URL('../fixtures/manifests/valid/', import.meta.url);
 

@@ -2,11 +2,12 @@
 // becomes one Block Kit message naming the field, the values and the manager,
 // with a "resolved" reply after the fix; a Secret's value never reaches Slack.
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
-import { createKubeClient, type KubeClient } from '../../src/adapters/kube/client.js';
+import { it } from 'node:test';
+import { type KubeClient } from '../../src/adapters/kube/client.js';
 import { createSlackNotifier } from '../../src/adapters/slack/index.js';
 import { DriftWatcher } from '../../src/agent/drift/watcher.js';
-import { startControlPlane, type ControlPlane } from '../bed/kube/control-plane.js';
+import type { ControlPlane } from '../bed/kube/control-plane.js';
+import { useControlPlane } from '../support/control-plane.js';
 import { startSlackReceiver, type SlackReceiver } from '../bed/slack/index.js';
 import { applyAll, editLikeKubectl, mergePatch } from '../fixtures/drift/bed.js';
 import { deploymentManifest, secretManifest, secretValue } from '../fixtures/drift/manifests.js';
@@ -16,14 +17,13 @@ const commit = '0f1e2d3c4b5a69788796a5b4c3d2e1f001234567';
 let cluster: ControlPlane;
 let client: KubeClient;
 let slack: SlackReceiver;
-before(async () => {
-  [cluster, slack] = await Promise.all([startControlPlane(), startSlackReceiver()]);
-  client = createKubeClient(cluster.kubeConfig);
-});
-after(async () => {
-  client?.close();
-  await Promise.all([cluster?.stop(), slack?.stop()]);
-});
+useControlPlane(
+  async (plane) => {
+    ({ cluster, client } = plane);
+    slack = await startSlackReceiver();
+  },
+  { beforeStop: async () => slack?.stop() },
+);
 
 it('a hand edit makes one Slack message with field, values and manager, and a resolved reply after the fix; Secret values never leave', async () => {
   const namespace = await cluster.newNamespace('slack');

@@ -3,24 +3,18 @@
 // gone: a watch resuming from it gets 410 and lists again. And idle traffic:
 // one list and one watch per resource and namespace, however many objects.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { createKubeClient, type KubeClient, type KubeList, type KubeObject } from '../../src/adapters/kube/client.js';
+import { describe, it } from 'node:test';
+import { type KubeClient, type KubeList, type KubeObject } from '../../src/adapters/kube/client.js';
 import { WatchGroup } from '../../src/agent/drift/watch-group.js';
 import { DriftWatcher } from '../../src/agent/drift/watcher.js';
-import { startControlPlane, type ControlPlane } from '../bed/kube/control-plane.js';
+import type { ControlPlane } from '../bed/kube/control-plane.js';
+import { useControlPlane } from '../support/control-plane.js';
 import { applyAll, recordingSink, sleep } from '../fixtures/drift/bed.js';
 import { deploymentManifest } from '../fixtures/drift/manifests.js';
 
 let cluster: ControlPlane;
 let client: KubeClient;
-before(async () => {
-  cluster = await startControlPlane({ reuse: false, apiServerArgs: ['--etcd-compaction-interval=1s', '--watch-cache=false'] });
-  client = createKubeClient(cluster.kubeConfig);
-});
-after(async () => {
-  client?.close();
-  await cluster?.stop();
-});
+useControlPlane((plane) => ({ cluster, client } = plane), { reuse: false, apiServerArgs: ['--etcd-compaction-interval=1s', '--watch-cache=false'] });
 
 const configMap = (namespace: string, name: string): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data: { key: name } });
 

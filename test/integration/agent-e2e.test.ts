@@ -7,12 +7,13 @@ import assert from 'node:assert/strict';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { createKubeClient, KubeApiError, type KubeClient } from '../../src/adapters/kube/client.js';
-import { agentConfigSchema } from '../../src/agent/config.js';
+import { describe, it } from 'node:test';
+import { KubeApiError, type KubeClient } from '../../src/adapters/kube/client.js';
+import { agentConfigSchema } from '../../src/agent/wiring/config.js';
 import { startAgent, type RunningAgent } from '../../src/agent/main.js';
 import { startGitHubServer, userOctokit, type GitHubServer } from '../bed/github/index.js';
-import { startControlPlane, type ControlPlane } from '../bed/kube/control-plane.js';
+import type { ControlPlane } from '../bed/kube/control-plane.js';
+import { useControlPlane } from '../support/control-plane.js';
 import { startSlackReceiver, type SlackMessage, type SlackReceiver } from '../bed/slack/index.js';
 import { applyDeployRbac } from '../support/agent/deploy-rbac.js';
 import { eventually, testLogger } from '../support/agent/log.js';
@@ -54,9 +55,9 @@ spec:
           image: registry.example.com/shop/checkout:1.0.0
 `;
 
-before(async () => {
-  [cluster, github, slack] = await Promise.all([startControlPlane(), startGitHubServer(), startSlackReceiver({ channels: ['ladder-alerts'] })]);
-  admin = createKubeClient(cluster.kubeConfig);
+useControlPlane(async (plane) => {
+  ({ cluster, client: admin } = plane);
+  [github, slack] = await Promise.all([startGitHubServer(), startSlackReceiver({ channels: ['ladder-alerts'] })]);
   agentNs = await cluster.newNamespace('ladder-system');
   ns = await cluster.newNamespace('shop-dev');
   await applyDeployRbac(admin, agentNs, [ns]);
@@ -84,13 +85,13 @@ before(async () => {
   const kubeConfig = await cluster.kubeConfigForServiceAccount(agentNs, 'ladder-agent');
   agent = await startAgent(config, { kubeConfig, log: testLogger(), identity: 'agent-e2e' });
   stopRollouts = markRolledOutWhenApplied(admin, ns, 'checkout');
-});
-
-after(async () => {
-  stopRollouts?.();
-  await agent?.stop();
-  admin?.close();
-  await Promise.all([cluster?.stop(), github?.stop(), slack?.stop()]);
+}, {
+  // The agent stops while the API server still runs.
+  async beforeStop() {
+    stopRollouts?.();
+    await agent?.stop();
+    await Promise.all([github?.stop(), slack?.stop()]);
+  },
 });
 
 /** Opens a pull request into `dev` from a topic branch and merges it, as a release manager would. */

@@ -2,23 +2,17 @@
 // controllers would (test/bed/kube/rollout.ts): rollouts that finish, time
 // out or fail, Jobs, claims, and a new generation the controller has not seen.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { createKubeClient, type KubeClient, type ObjectRef } from '../../src/adapters/kube/client.js';
+import { test } from 'node:test';
+import { type KubeClient, type ObjectRef } from '../../src/adapters/kube/client.js';
 import { applyCommit, waitForHealth, type ManifestFile } from '../../src/agent/sync/index.js';
-import { startControlPlane, type ControlPlane } from '../bed/kube/control-plane.js';
+import type { ControlPlane } from '../bed/kube/control-plane.js';
+import { useControlPlane } from '../support/control-plane.js';
 import { markFailed, markProgressing, markRolledOut } from '../bed/kube/rollout.js';
 import { commitA, commitB, fixtureFile, renderedService } from '../support/agent-sync.js';
 
 let cluster: ControlPlane;
 let client: KubeClient;
-before(async () => {
-  cluster = await startControlPlane();
-  client = createKubeClient(cluster.kubeConfig);
-});
-after(async () => {
-  client?.close();
-  await cluster?.stop();
-});
+useControlPlane((plane) => ({ cluster, client } = plane));
 
 const claimFile = (namespace: string): ManifestFile => ({
   path: 'pvc.yaml',

@@ -1,28 +1,22 @@
 import assert from 'node:assert/strict';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
 import { createKubeClient, type KubeClient } from '../../src/adapters/kube/client.js';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { agentConfigSchema } from '../../src/agent/config.js';
-import { LeaderElector } from '../../src/agent/leader.js';
+import { agentConfigSchema } from '../../src/agent/wiring/config.js';
+import { LeaderElector } from '../../src/agent/loop/leader.js';
 import { startAgent, type RunningAgent } from '../../src/agent/main.js';
 import { startGitHubServer, installationOctokit } from '../bed/github/index.js';
-import { startControlPlane, type ControlPlane } from '../bed/kube/control-plane.js';
+import type { ControlPlane } from '../bed/kube/control-plane.js';
+import { useControlPlane } from '../support/control-plane.js';
 import { eventually, sleep, testLogger } from '../support/agent/log.js';
 
 let cluster: ControlPlane;
 let client: KubeClient;
-before(async () => {
-  cluster = await startControlPlane();
-  client = createKubeClient(cluster.kubeConfig);
-});
-after(async () => {
-  client?.close();
-  await cluster?.stop();
-});
+useControlPlane((plane) => ({ cluster, client } = plane));
 
 function elector(namespace: string, identity: string, transitions: string[]) {
   return new LeaderElector(client, {

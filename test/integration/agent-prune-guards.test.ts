@@ -3,23 +3,17 @@
 // override, the opt-out annotation, objects that only carry copied labels,
 // cluster-scoped objects Ladder did not apply, and the agent's own namespace.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { createKubeClient, type KubeClient, type KubeObject } from '../../src/adapters/kube/client.js';
+import { test } from 'node:test';
+import { type KubeClient, type KubeObject } from '../../src/adapters/kube/client.js';
 import { applyCommit, applySetId, readInventory, type ApplyOptions, type ManifestFile } from '../../src/agent/sync/index.js';
 import { writeInventory } from '../../src/agent/sync/inventory.js';
-import { startControlPlane, type ControlPlane } from '../bed/kube/control-plane.js';
+import type { ControlPlane } from '../bed/kube/control-plane.js';
+import { useControlPlane } from '../support/control-plane.js';
 import { commitA, commitB, commitC, configMapFile, readObject } from '../support/agent-sync.js';
 
 let cluster: ControlPlane;
 let client: KubeClient;
-before(async () => {
-  cluster = await startControlPlane();
-  client = createKubeClient(cluster.kubeConfig);
-});
-after(async () => {
-  client?.close();
-  await cluster?.stop();
-});
+useControlPlane((plane) => ({ cluster, client } = plane));
 
 const optionsFor = (namespace: string, more: Partial<ApplyOptions> = {}): ApplyOptions => ({ inventory: { namespace, name: 'dev' }, ...more });
 const configMaps = (namespace: string, names: string[]): ManifestFile[] => names.map((name) => configMapFile(namespace, name));

@@ -1,21 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createKubeClient, KubeApiError, type KubeClient } from '../../src/adapters/kube/client.js';
-import { LeaderElector } from '../../src/agent/leader.js';
-import { startControlPlane, type ControlPlane } from '../bed/kube/control-plane.js';
+import { LeaderElector } from '../../src/agent/loop/leader.js';
+import type { ControlPlane } from '../bed/kube/control-plane.js';
+import { useControlPlane } from '../support/control-plane.js';
 import { applyDeployRbac } from '../support/agent/deploy-rbac.js';
 import { eventually, testLogger } from '../support/agent/log.js';
 
 let cluster: ControlPlane;
 let admin: KubeClient;
-before(async () => {
-  cluster = await startControlPlane();
-  admin = createKubeClient(cluster.kubeConfig);
-});
-after(async () => {
-  admin?.close();
-  await cluster?.stop();
-});
+useControlPlane((plane) => ({ cluster, client: admin } = plane));
 
 const configMap = (namespace: string, name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data: { a: '1' } });
 const apply = (client: KubeClient, path: string, body: unknown, dryRun = false) =>

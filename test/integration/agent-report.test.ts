@@ -4,12 +4,13 @@ import assert from 'node:assert/strict';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { createKubeClient } from '../../src/adapters/kube/client.js';
-import { agentConfigSchema } from '../../src/agent/config.js';
+import { agentConfigSchema } from '../../src/agent/wiring/config.js';
 import { startAgent, type RunningAgent } from '../../src/agent/main.js';
 import { installationOctokit, startGitHubServer, type GitHubServer } from '../bed/github/index.js';
-import { startControlPlane, type ControlPlane } from '../bed/kube/control-plane.js';
+import type { ControlPlane } from '../bed/kube/control-plane.js';
+import { useControlPlane } from '../support/control-plane.js';
 import { startSlackReceiver, type SlackReceiver } from '../bed/slack/index.js';
 import { eventually, sleep, testLogger } from '../support/agent/log.js';
 
@@ -19,13 +20,19 @@ let github: GitHubServer;
 let slack: SlackReceiver;
 let agent: RunningAgent | undefined;
 
-before(async () => {
-  [cluster, github, slack] = await Promise.all([startControlPlane(), startGitHubServer(), startSlackReceiver({ channels: ['ladder-alerts'] })]);
-});
-after(async () => {
-  await agent?.stop();
-  await Promise.all([cluster?.stop(), github?.stop(), slack?.stop()]);
-});
+useControlPlane(
+  async (plane) => {
+    ({ cluster } = plane);
+    [github, slack] = await Promise.all([startGitHubServer(), startSlackReceiver({ channels: ['ladder-alerts'] })]);
+  },
+  {
+    // The agent stops while the API server still runs.
+    async beforeStop() {
+      await agent?.stop();
+      await Promise.all([github?.stop(), slack?.stop()]);
+    },
+  },
+);
 
 describe('agent deployment reports', () => {
   it('reports a rollout that never finishes as a failure naming the workload, and alerts Slack once', async () => {

@@ -4,11 +4,12 @@ import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createAgentGitHub } from '../../src/agent/github-client.js';
-import { AgentMetrics } from '../../src/agent/metrics.js';
-import { BranchSource, type SourceOutage } from '../../src/agent/source.js';
-import { sourceEventsFor } from '../../src/agent/alerts-wiring.js';
+import { connectAgentGitHub } from '../../src/agent/wiring/github.js';
+import { AgentMetrics } from '../../src/agent/reporting/metrics.js';
+import { BranchSource, type SourceOutage } from '../../src/agent/source/branch-source.js';
+import { sourceEventsFor } from '../../src/agent/wiring/alerts.js';
 import { createSlackNotifier } from '../../src/adapters/slack/index.js';
+import { systemClock } from '../../src/adapters/clock/clock.js';
 import { startSlackReceiver } from '../bed/slack/index.js';
 import { startGitHubServer, type GitHubServer } from '../bed/github/index.js';
 import { startSwitchableProxy, type SwitchableProxy } from '../support/agent/switchable-proxy.js';
@@ -18,6 +19,7 @@ let github: GitHubServer;
 let proxy: SwitchableProxy;
 let keyPath: string;
 const repo = 'shop/checkout-manifests';
+const manifests = { owner: 'shop', repo: 'checkout-manifests' };
 
 before(async () => {
   github = await startGitHubServer();
@@ -34,13 +36,11 @@ after(async () => {
 
 async function newSource(apiUrl: string, events: { down: SourceOutage[]; up: SourceOutage[] }, outageAfterFailures = 2) {
   const metrics = new AgentMetrics();
-  const octokit = await createAgentGitHub(
+  const agentGitHub = await connectAgentGitHub(
     { apiUrl, appId: github.app.id, installationId: github.installations.idFor(repo), privateKeyPath: keyPath },
     { onRequest: () => metrics.githubRequestsTotal++, retryAfterBaseValue: 5 },
   );
-  const source = new BranchSource(octokit, {
-    owner: 'shop',
-    repo: 'checkout-manifests',
+  const source = new BranchSource(agentGitHub.manifestRepo(manifests), {
     branch: 'dev',
     path: 'manifests',
     metrics,
@@ -57,8 +57,8 @@ describe('agent source: following the environment branch', () => {
     const silent = createServer((socket) => void held.add(socket));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     try {
-      const octokit = await createAgentGitHub({ apiUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, token: 'ghs_test' }, { requestTimeoutMs: 500 });
-      const source = new BranchSource(octokit, { owner: 'shop', repo: 'checkout-manifests', branch: 'dev', path: 'manifests', metrics: new AgentMetrics(), log: testLogger() });
+      const agentGitHub = await connectAgentGitHub({ apiUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, token: 'ghs_test' }, { requestTimeoutMs: 500 });
+      const source = new BranchSource(agentGitHub.manifestRepo(manifests), { branch: 'dev', path: 'manifests', metrics: new AgentMetrics(), log: testLogger() });
       const started = Date.now();
       const result = await Promise.race([source.poll(), new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 5000).unref())]);
       assert.ok(result !== 'hung', 'the poll still waits after 5 s');
@@ -153,11 +153,11 @@ describe('agent source: following the environment branch', () => {
   it('sends one Slack message per outage and one when GitHub is back, however many polls fail', async () => {
     const slack = await startSlackReceiver({ channels: ['ladder-alerts'] });
     try {
-      const alerts = createSlackNotifier({ webhookUrl: slack.webhookUrl }, { repository: repo });
+      const alerts = createSlackNotifier({ webhookUrl: slack.webhookUrl }, { clock: systemClock, repository: repo });
       const metrics = new AgentMetrics();
-      const octokit = await createAgentGitHub({ apiUrl: proxy.url, appId: github.app.id, installationId: github.installations.idFor(repo), privateKeyPath: keyPath }, { retryAfterBaseValue: 5 });
-      const source = new BranchSource(octokit, {
-        owner: 'shop', repo: 'checkout-manifests', branch: 'dev', path: 'manifests', metrics, log: testLogger(), outageAfterFailures: 3,
+      const agentGitHub = await connectAgentGitHub({ apiUrl: proxy.url, appId: github.app.id, installationId: github.installations.idFor(repo), privateKeyPath: keyPath }, { retryAfterBaseValue: 5 });
+      const source = new BranchSource(agentGitHub.manifestRepo(manifests), {
+        branch: 'dev', path: 'manifests', metrics, log: testLogger(), outageAfterFailures: 3,
         events: sourceEventsFor(alerts, 'dev', 'dev'),
       });
       const good = await source.poll();

@@ -7,9 +7,9 @@
 // - the bundle knows every kind the server serves, with the same scope.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { ApiException, ApiextensionsV1Api, CoreV1Api, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
-import { createKubeClient, type KubeClient } from '../../src/adapters/kube/client.js';
+import { type KubeClient } from '../../src/adapters/kube/client.js';
 import { loadSchemaBundle } from '../../src/adapters/fs/schema-bundle.js';
 import { readTemplates } from '../../src/adapters/fs/templates.js';
 import type { KubeObject, ManifestDocument } from '../../src/core/manifests/document.js';
@@ -17,7 +17,8 @@ import { parseManifests } from '../../src/core/manifests/parse.js';
 import { renderEnvironment } from '../../src/core/render/render.js';
 import type { SchemaBundle } from '../../src/core/validate/schema/bundle.js';
 import { createSchemaValidator } from '../../src/core/validate/schema/validator.js';
-import { startControlPlane, type ControlPlane } from '../bed/kube/control-plane.js';
+import type { ControlPlane } from '../bed/kube/control-plane.js';
+import { useControlPlane } from '../support/control-plane.js';
 import { exampleConfig, sha } from '../fixtures/templates/render-input.js';
 
 const fixtures = new URL('../fixtures/manifests/', import.meta.url);
@@ -25,13 +26,9 @@ const fixtures = new URL('../fixtures/manifests/', import.meta.url);
 let cluster: ControlPlane;
 let bundle: SchemaBundle;
 let kube: KubeClient;
-before(async () => {
-  [cluster, bundle] = await Promise.all([startControlPlane(), loadSchemaBundle()]);
-  kube = createKubeClient(cluster.kubeConfig);
-});
-after(async () => {
-  kube?.close();
-  await cluster?.stop();
+useControlPlane(async (plane) => {
+  ({ cluster, client: kube } = plane);
+  bundle = await loadSchemaBundle();
 });
 
 function documentsIn(dir: string): ManifestDocument[] {

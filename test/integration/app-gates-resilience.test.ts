@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
 import { Probot } from 'probot';
-import { ladderOctokit } from '../../src/adapters/github/octokit.js';
+import { ladderOctokit } from '../../src/adapters/github/probot-octokit.js';
 import { createAppDeps } from '../../src/app/deps.js';
 import { createLadderApp } from '../../src/app/index.js';
 import { startWebhookReceiver } from '../bed/github/index.js';

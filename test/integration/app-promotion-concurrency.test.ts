@@ -1,13 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { pino } from 'pino';
-import { createAppDeps } from '../../src/app/deps.js';
-import { promote, promotionContext } from '../../src/app/promotion/promote.js';
 import { parseTrailers } from '../../src/core/promotion/trailers.js';
 import { startAppHarness, type AppHarness } from '../support/app-harness.js';
 import { branchesOf, checkRunsOf, commitMessage, promotionConfig, pullsOf, split } from '../support/app-promotion.js';
-
-const quiet = pino({ level: 'silent' });
 
 describe('App: one promotion PR per (service, environment), whatever arrives', () => {
   let h: AppHarness;
@@ -30,8 +25,9 @@ describe('App: one promotion PR per (service, environment), whatever arrives', (
     assert.deepEqual(h.github.requests.describe(mark).filter((r) => !r.startsWith('GET') && !r.includes('/access_tokens')), [], 'this process remembers the merge it promoted');
 
     // Another replica: its own queue and memory, the same GitHub.
-    const replica = promotionContext(await h.appOctokit(manifestRepo), createAppDeps({ log: quiet }), quiet);
-    const outcome = await promote(replica, { codeRepo: split(codeRepo), sourceSha: merged.mergeSha, environment: 'dev', reason: 'merge' });
+    const replica = h.replica();
+    const github = replica.github.fromClient(await h.appOctokit(manifestRepo));
+    const outcome = await replica.promotions.promote(github, { codeRepo: split(codeRepo), sourceSha: merged.mergeSha, environment: 'dev', reason: 'merge' });
     assert.equal(outcome.kind, 'unchanged');
     assert.equal(outcome.pullRequest?.number, (await pullsOf(h, manifestRepo))[0]?.number);
     assert.deepEqual(branchesOf(h, manifestRepo), before);
@@ -64,13 +60,10 @@ describe('App: one promotion PR per (service, environment), whatever arrives', (
     const third = await h.mergePullRequest(codeRepo, { files: { 'c.txt': 'c\n' } });
     const fourth = await h.mergePullRequest(codeRepo, { files: { 'd.txt': 'd\n' } });
     const octokit = await h.appOctokit(manifestRepo);
-    const replicas = [0, 1].map(() => promotionContext(octokit, createAppDeps({ log: quiet }), quiet));
-    const request = (sha: string) => ({ codeRepo: split(codeRepo), sourceSha: sha, environment: 'dev', reason: 'merge' as const });
-    const outcomes = await Promise.all([
-      promote(replicas[0]!, request(fourth.mergeSha)),
-      promote(replicas[1]!, request(third.mergeSha)),
-      promote(replicas[1]!, request(older.mergeSha)),
-    ]);
+    const replicas = [0, 1].map(() => h.replica());
+    const promote = (replica: number, sha: string) =>
+      replicas[replica]!.promotions.promote(replicas[replica]!.github.fromClient(octokit), { codeRepo: split(codeRepo), sourceSha: sha, environment: 'dev', reason: 'merge' });
+    const outcomes = await Promise.all([promote(0, fourth.mergeSha), promote(1, third.mergeSha), promote(1, older.mergeSha)]);
     await h.settled();
     assert.ok(outcomes.every((o) => o.kind !== 'failed'), JSON.stringify(outcomes));
     const pulls = await pullsOf(h, manifestRepo, 'all');

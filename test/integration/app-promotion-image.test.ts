@@ -1,7 +1,5 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { pino } from 'pino';
-import { promote, promotionContext } from '../../src/app/promotion/promote.js';
 import { parseTrailers } from '../../src/core/promotion/trailers.js';
 import { startAppHarness, type AppHarness } from '../support/app-harness.js';
 import { annotationsOf, branchesOf, checkRunsOf, configMapsTemplate, filesAt, mapsValue, mergePull, promotionConfig, pullsOf, split } from '../support/app-promotion.js';
@@ -19,8 +17,8 @@ describe('App: promote() for other callers, and PRs that stop being needed', () 
     const merged = await h.mergePullRequest(codeRepo, { files: { 'a.txt': 'a\n' } });
     await h.settled();
     const digest = `sha256:${'4'.repeat(64)}`;
-    const ctx = promotionContext(await h.appOctokit(manifestRepo), h.deps, pino({ level: 'silent' }));
-    const outcome = await promote(ctx, { codeRepo: split(codeRepo), sourceSha: merged.mergeSha, environment: 'stg', image: { tag: merged.mergeSha, digest }, reason: 'deployment' });
+    const github = h.services.github.fromClient(await h.appOctokit(manifestRepo));
+    const outcome = await h.services.promotions.promote(github, { codeRepo: split(codeRepo), sourceSha: merged.mergeSha, environment: 'stg', image: { tag: merged.mergeSha, digest }, reason: 'deployment' });
     assert.equal(outcome.kind, 'opened');
     const image = `registry.example.com/shop/image:${merged.mergeSha}@${digest}`;
     assert.match(filesAt(h, manifestRepo, 'ladder/image/stg').get('deployment-image.yaml') ?? '', new RegExp(`image: ${image.replace(/[.]/g, '\\.')}`));

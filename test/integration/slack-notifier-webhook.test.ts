@@ -78,7 +78,7 @@ describe('Slack notifier, a Slack that never answers', () => {
     const warnings: unknown[] = [];
     const notifier = createSlackNotifier(
       { webhookUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/services/T0/B0/x` },
-      { repository: 'shop/manifests', maxAttempts: 1, requestTimeoutMs: 300, log: { info: () => undefined, warn: (entry: unknown) => void warnings.push(entry) } },
+      { clock: systemClock, repository: 'shop/manifests', maxAttempts: 1, requestTimeoutMs: 300, log: { info: () => undefined, warn: (entry: unknown) => void warnings.push(entry) } },
     );
     try {
       const sendAndClose = async () => {

@@ -3,11 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { createNodeMiddleware, Probot } from 'probot';
-import type { Clock } from '../../src/adapters/clock/clock.js';
-import { ladderOctokit } from '../../src/adapters/github/octokit.js';
+import type { Clock } from '../../src/core/time/clock.js';
+import { ladderOctokit } from '../../src/adapters/github/probot-octokit.js';
 import type { GitHubClient } from '../../src/adapters/github/types.js';
 import { createAppDeps, type AppDeps } from '../../src/app/deps.js';
-import { createLadderApp } from '../../src/app/index.js';
+import { composeApp, registerLadderApp, type LadderServices } from '../../src/app/index.js';
 import { startGitHubServer, userOctokit, type GitHubServer } from '../bed/github/index.js';
 
 export interface HarnessOptions {
@@ -32,8 +32,12 @@ export interface AppHarness {
   github: GitHubServer;
   /** Probot's webhook endpoint (real HTTP, signature verified). */
   appUrl: string;
-  /** The dependencies the App was created with (queue, clock, schemas). */
+  /** The dependencies the App was created with (queue, clock, log, retries). */
   deps: AppDeps;
+  /** What the App composed from them: the promotion engine, the gate service, the GitHub port, … */
+  services: LadderServices;
+  /** Another App replica against the same GitHub: its own queue and memory, nothing it registers. */
+  replica(): LadderServices;
   /** Every log line the App wrote, as pino JSON. */
   logs: string[];
   /** A client like the App's own in a webhook handler (Probot's Octokit, installation token) for a repository. */
@@ -102,7 +106,8 @@ export async function startAppHarness(options: HarnessOptions = {}): Promise<App
     log,
     ...(options.probotDefaultOctokit ? {} : { Octokit: ladderOctokit({ retryBaseMs: 5, retries: 3, retryAfterUnitMs: 5, writeSpacingMs: 0 }) }),
   });
-  const middleware = await createNodeMiddleware(createLadderApp(deps), { probot });
+  const services = composeApp(deps, probot);
+  const middleware = await createNodeMiddleware((app) => registerLadderApp(app, services), { probot });
   const server: Server = createServer((req, res) => void middleware(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/github/webhooks`;
@@ -127,6 +132,8 @@ export async function startAppHarness(options: HarnessOptions = {}): Promise<App
     github,
     appUrl,
     deps,
+    services,
+    replica: () => composeApp(createAppDeps({ log: pino({ level: 'silent' }), retry: deps.retry }), probot),
     logs,
     async createService(serviceOptions = {}) {
       const service = serviceOptions.service ?? 'checkout';

@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/adapters/clock/clock.js';
+import type { Clock } from '../../src/core/time/clock.js';
 
 interface Timer {
   at: number;

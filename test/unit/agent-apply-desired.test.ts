@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { parseCommitFiles } from '../../src/agent/sync/desired.js';
 import { sortMembers } from '../../src/agent/sync/inventory.js';
-import { applySetId, stamp } from '../../src/agent/sync/marks.js';
+import { applySetId, stamp } from '../../src/agent/apply/marks.js';
 
 test('the ApplySet id follows KEP-3659 for a ConfigMap parent', () => {
   const expected = `applyset-${createHash('sha256').update('ladder-inventory-prd.ladder-system.ConfigMap.').digest('base64url')}-v1`;

@@ -3,7 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { AgentConfigError, parseAgentConfig } from '../../src/agent/config.js';
+import { AgentConfigError, parseAgentConfig } from '../../src/agent/wiring/config.js';
 import { runLadder } from './cli-run.js';
 
 const webhookSecret = 'https://hooks.slack.com/services/T000/B000/SuperSecretWebhookPart';

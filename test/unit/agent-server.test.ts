@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AgentMetrics } from '../../src/agent/metrics.js';
-import { startAgentServer } from '../../src/agent/server.js';
+import { AgentMetrics } from '../../src/agent/reporting/metrics.js';
+import { startAgentServer } from '../../src/agent/reporting/server.js';
 
 describe('agent metrics and probes', () => {
   it('renders every metric in the Prometheus text format, with live gauges read at scrape time', () => {

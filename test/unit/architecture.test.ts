@@ -1,112 +1,48 @@
-// Keeps src/core pure (docs/contributing.md): no imports from adapters or
-// entry points, and no I/O modules. The scan uses the TypeScript parser, so
-// static imports, re-exports, `import type`, dynamic import(), require() and
-// `typeof import()` types are all seen, and comments or strings are not.
+// The layout's rule (docs/architecture.md), checked over the real tree and, to prove the checker
+// fails when it should, over small synthetic trees. The rule itself lives in
+// test/support/architecture/rules.ts.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, posix, relative, sep } from 'node:path';
+import { join, posix, sep } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
+import { checkArchitecture, describeViolation, findCycles } from '../support/architecture/rules.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CORE = 'src/core';
 
-/** Other layers, named so the failure says which boundary was crossed. */
-const LAYERS = ['src/adapters', 'src/app', 'src/agent', 'src/cli', 'src/tools'];
-/** Outside core, only bundled data may be imported. */
-const ALLOWED_OUTSIDE_CORE = ['src/schemas'];
-
-const IO_BUILTINS = new Set(['fs', 'child_process', 'net', 'http', 'https', 'http2', 'tls', 'dgram', 'dns']);
-const FORBIDDEN_PACKAGES: Array<{ matches: (specifier: string) => boolean; reason: string }> = [
-  { matches: (s) => s === 'probot' || s.startsWith('probot/'), reason: 'the Probot framework belongs in src/app' },
-  { matches: (s) => s.startsWith('@octokit/'), reason: 'GitHub clients belong in src/adapters' },
-  { matches: (s) => s === '@kubernetes/client-node' || s.startsWith('@kubernetes/client-node/'), reason: 'the Kubernetes client belongs in src/adapters' },
-  { matches: (s) => s.startsWith('@slack/') || s === 'slack' || s.startsWith('slack-'), reason: 'Slack SDKs belong in src/adapters' },
-  { matches: (s) => ['undici', 'axios', 'node-fetch', 'got'].includes(s), reason: 'HTTP clients belong in src/adapters' },
-];
-
-interface ImportSite {
-  specifier: string | undefined;
-  line: number;
-}
-
-interface ArchitectureViolation {
-  file: string;
-  line: number;
-  specifier: string;
-  reason: string;
-}
-
-/** Every module a source file asks for, with its 1-based line. `undefined` marks a computed specifier. */
-function listImports(fileName: string, text: string): ImportSite[] {
-  const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true);
-  const sites: ImportSite[] = [];
-  const add = (node: ts.Node, expression: ts.Node | undefined): void => {
-    const line = source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1;
-    const literal = expression !== undefined && ts.isStringLiteralLike(expression) ? expression.text : undefined;
-    sites.push({ specifier: literal, line });
-  };
-  const visit = (node: ts.Node): void => {
-    if (ts.isImportDeclaration(node) || (ts.isExportDeclaration(node) && node.moduleSpecifier)) {
-      add(node, node.moduleSpecifier);
-    } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) {
-      add(node, node.moduleReference.expression);
-    } else if (ts.isCallExpression(node)) {
-      const isDynamicImport = node.expression.kind === ts.SyntaxKind.ImportKeyword;
-      const isRequire = ts.isIdentifier(node.expression) && node.expression.text === 'require';
-      if (isDynamicImport || isRequire) add(node, node.arguments[0]);
-    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) {
-      add(node, node.argument.literal);
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(source);
-  return sites;
-}
-
-/** Why `specifier`, imported from `file` (repo-relative, POSIX), is not allowed in core; undefined when it is. */
-function judge(file: string, specifier: string | undefined): string | undefined {
-  if (specifier === undefined) return 'a computed module name cannot be checked; core imports only fixed modules';
-  if (specifier.startsWith('.')) {
-    const target = posix.normalize(posix.join(posix.dirname(file), specifier));
-    const within = (folder: string) => target === folder || target.startsWith(`${folder}/`);
-    if (within(CORE) || ALLOWED_OUTSIDE_CORE.some(within)) return undefined;
-    const layer = LAYERS.find(within);
-    return layer ? `core must not depend on ${layer}` : `reaches outside ${CORE} (to ${target})`;
+function readTree(folder: string): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const entry of readdirSync(join(ROOT, folder), { recursive: true })) {
+    const file = posix.join(folder, String(entry).split(sep).join('/'));
+    if (/\.[cm]?[jt]sx?$/.test(file)) files.set(file, readFileSync(join(ROOT, file), 'utf8'));
   }
-  const builtin = specifier.replace(/^node:/, '').split('/')[0] ?? '';
-  if (IO_BUILTINS.has(builtin)) return `node:${builtin} is I/O; core takes data and returns data`;
-  return FORBIDDEN_PACKAGES.find((rule) => rule.matches(specifier))?.reason;
+  return files;
 }
 
-function findViolations(file: string, text: string): ArchitectureViolation[] {
-  return listImports(file, text).flatMap(({ specifier, line }) => {
-    const reason = judge(file, specifier);
-    return reason === undefined ? [] : [{ file, line, specifier: specifier ?? '<computed>', reason }];
-  });
+/** Violations of a synthetic tree, as the test failure would print them. */
+function check(files: Record<string, string>): string[] {
+  return checkArchitecture(new Map(Object.entries(files))).map(describeViolation);
 }
 
-function describeViolation(violation: ArchitectureViolation): string {
-  return `${violation.file}:${violation.line} imports '${violation.specifier}': ${violation.reason}`;
-}
+describe('architecture: the real tree', () => {
+  const tree = readTree('src');
 
-function listCoreFiles(): string[] {
-  return readdirSync(join(ROOT, CORE), { recursive: true })
-    .map((entry) => posix.join(CORE, String(entry).split(sep).join('/')))
-    .filter((file) => /\.[cm]?[jt]sx?$/.test(file))
-    .sort();
-}
-
-describe('architecture: src/core stays pure', () => {
   it('src/core imports nothing from adapters or entry points, and no I/O module', () => {
-    const files = listCoreFiles();
-    assert.ok(files.length > 0, `no source files found under ${CORE}; the scan would pass vacuously`);
-    const violations = files.flatMap((file) => findViolations(file, readFileSync(join(ROOT, file), 'utf8')));
+    const core = [...tree.keys()].filter((file) => file.startsWith('src/core/'));
+    assert.ok(core.length > 0, 'no source files found under src/core; the scan would pass vacuously');
+    const violations = checkArchitecture(tree).filter((v) => v.file.startsWith('src/core/') && v.kind !== 'cycle');
     assert.equal(violations.length, 0, `src/core must stay pure (docs/contributing.md):\n  ${violations.map(describeViolation).join('\n  ')}`);
   });
 
-  it('finds each import form and names file, line and module', () => {
+  it('every arrow in src points down, only the GitHub adapter talks to GitHub, and no import cycle exists', () => {
+    assert.ok([...tree.keys()].some((file) => file.startsWith('src/adapters/github/')), 'no GitHub adapter found; the scan would pass vacuously');
+    const violations = checkArchitecture(tree);
+    assert.equal(violations.length, 0, `the layout's rule is broken (docs/architecture.md):\n  ${violations.map(describeViolation).join('\n  ')}`);
+  });
+});
+
+describe('architecture: the checker', () => {
+  it('finds each import form in core and names file, line and module', () => {
     const fixture = [
       "import { readFile } from 'node:fs/promises';", // 1
       "import type { Octokit } from '@octokit/rest';", // 2
@@ -121,8 +57,7 @@ describe('architecture: src/core stays pure', () => {
       "import { x } from '../../core-extras/x.js';", // 11
       "import net = require('net');", // 12
     ].join('\n');
-    const found = findViolations('src/core/render/render.ts', fixture).map(describeViolation);
-    assert.deepEqual(found, [
+    assert.deepEqual(check({ 'src/core/render/render.ts': fixture }), [
       "src/core/render/render.ts:1 imports 'node:fs/promises': node:fs is I/O; core takes data and returns data",
       "src/core/render/render.ts:2 imports '@octokit/rest': GitHub clients belong in src/adapters",
       "src/core/render/render.ts:3 imports '../../adapters/kube/apply.js': core must not depend on src/adapters",
@@ -150,6 +85,94 @@ describe('architecture: src/core stays pure', () => {
       "// import { readFile } from 'node:fs'; a comment is not an import",
       "const text = \"import('node:http')\";",
     ].join('\n');
-    assert.deepEqual(findViolations('src/core/validate/schema.ts', fixture), []);
+    assert.deepEqual(check({ 'src/core/validate/schema.ts': fixture }), []);
+  });
+
+  it('lets an adapter import core and its own folder, nothing else of ours', () => {
+    assert.deepEqual(
+      check({
+        'src/adapters/slack/notifier.ts': [
+          "import type { DriftIncident } from '../../core/alerts/types.js';",
+          "import { post } from './transport.js';",
+          "import type { AlertSink } from '../../agent/alerts.js';",
+          "import { systemClock } from '../clock/clock.js';",
+          "import { createKubeClient } from '../kube/client.js';",
+          "import { fetch } from 'undici';",
+        ].join('\n'),
+        'src/adapters/slack/transport.ts': 'export const post = 1;',
+        'src/core/alerts/types.ts': 'export interface DriftIncident { id: string }',
+      }),
+      [
+        "src/adapters/slack/notifier.ts:3 imports '../../agent/alerts.js': an adapter must not depend on the entry point src/agent",
+        "src/adapters/slack/notifier.ts:4 imports '../clock/clock.js': an adapter imports only core and its own folder, not src/adapters/clock",
+        "src/adapters/slack/notifier.ts:5 imports '../kube/client.js': an adapter imports only core and its own folder, not src/adapters/kube",
+      ],
+    );
+  });
+
+  it('keeps entry points apart, except the CLI starting the App or the agent', () => {
+    assert.deepEqual(
+      check({
+        'src/app/commands/diff.ts': "import { formatDiffText } from '../../cli/format/diff-text.js';\nimport { x } from '../../adapters/github/port.js';",
+        'src/agent/main.ts': "import { createLadderApp } from '../app/index.js';",
+        'src/cli/commands/agent.ts': [
+          "import { loadAgentConfig } from '../../agent/wiring/config.js';",
+          "const { startAgent } = await import('../../agent/main.js');",
+          "import { createLadderApp } from '../../app/index.js';",
+          "import { DriftWatcher } from '../../agent/drift/watcher.js';",
+        ].join('\n'),
+        'src/tools/generate.ts': "import { queue } from '../app/queue.js';",
+      }),
+      [
+        "src/agent/main.ts:1 imports '../app/index.js': entry points never import each other (src/agent → src/app)",
+        "src/app/commands/diff.ts:1 imports '../../cli/format/diff-text.js': entry points never import each other (src/app → src/cli)",
+        "src/cli/commands/agent.ts:4 imports '../../agent/drift/watcher.js': the CLI may start the App or the agent (src/app/index.ts, src/agent/main.ts, src/agent/wiring/config.ts), not import src/agent/drift/watcher.ts",
+        "src/tools/generate.ts:1 imports '../app/queue.js': entry points never import each other (src/tools → src/app)",
+      ],
+    );
+  });
+
+  it('lets only src/adapters/github import Octokit or call GitHub', () => {
+    const calls = [
+      "import { Octokit } from '@octokit/rest';",
+      'await octokit.rest.repos.get({ owner, repo });',
+      'const pulls = await client.paginate(client.rest.pulls.list, { owner, repo });',
+      "await github.request('GET /repos/{owner}/{repo}/commits/{ref}', { owner, repo, ref });",
+      "await kube.request('GET', '/api/v1/namespaces');",
+      'await github.pulls.findOpen(branch, base);',
+    ].join('\n');
+    assert.deepEqual(check({ 'src/agent/source.ts': calls, 'src/adapters/github/source.ts': calls }), [
+      "src/agent/source.ts:1 imports '@octokit/rest': only src/adapters/github talks to GitHub",
+      "src/agent/source.ts:2 calls 'octokit.rest.repos': only src/adapters/github calls GitHub; use its port",
+      "src/agent/source.ts:3 calls 'client.paginate(client.rest.pulls.list, { owner, repo })': only src/adapters/github calls GitHub; use its port",
+      "src/agent/source.ts:3 calls 'client.rest.pulls': only src/adapters/github calls GitHub; use its port",
+      "src/agent/source.ts:4 calls 'github.request('GET /repos/{owner}/{repo}/commits/{ref}', { ': only src/adapters/github calls GitHub; use its port",
+    ]);
+  });
+
+  it('fails on a cycle anywhere in src, type-only imports included, and names its files', () => {
+    assert.deepEqual(
+      check({
+        'src/app/commands/run.ts': "import { diffReply } from './diff.js';",
+        'src/app/commands/diff.ts': "import type { CommandRun } from './run.js';",
+        'src/core/a.ts': "import { b } from './b.js';",
+        'src/core/b.ts': "import { c } from './c.js';",
+        'src/core/c.ts': "export { a } from './a.js';",
+        'src/core/self.ts': "import { me } from './self.js';",
+      }),
+      [
+        'src/app/commands/diff.ts:1 import cycle: src/app/commands/diff.ts → src/app/commands/run.ts → src/app/commands/diff.ts',
+        'src/core/a.ts:1 import cycle: src/core/a.ts → src/core/b.ts → src/core/c.ts → src/core/a.ts',
+        'src/core/self.ts:1 import cycle: src/core/self.ts → src/core/self.ts',
+      ],
+    );
+  });
+
+  it('finds no cycle where arrows only join again (a diamond), and one per tangle', () => {
+    const graph = (edges: Record<string, string[]>) => new Map(Object.entries(edges).map(([node, targets]) => [node, targets.map((target) => ({ target }))]));
+    assert.deepEqual(findCycles(graph({ top: ['left', 'right'], left: ['bottom'], right: ['bottom'], bottom: [] })), []);
+    const tangle = findCycles(graph({ a: ['b'], b: ['c', 'a'], c: ['a'], d: ['a'] }));
+    assert.equal(tangle.length, 1, JSON.stringify(tangle));
+    assert.deepEqual(tangle[0], ['a', 'b']);
   });
 });

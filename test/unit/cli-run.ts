@@ -17,9 +17,13 @@ export interface RunOptions {
   cwd?: string;
   env?: Record<string, string | undefined>;
   stdin?: string | Uint8Array;
-  /** Run as another user (tests of permission errors when the suite runs as root). */
-  uid?: number;
-  gid?: number;
+  /**
+   * Take away root's power to read any file (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH), so tests of
+   * permission errors mean the same when the suite runs as root. The CLI stays uid 0, so it can
+   * still load the checkout's modules from a directory only root may traverse (a 0700 home, a
+   * `mktemp -d` folder), which running it as another user could not.
+   */
+  withoutReadOverride?: boolean;
   timeoutMs?: number;
 }
 
@@ -31,10 +35,10 @@ export function runLadder(args: readonly string[], options: RunOptions = {}): Pr
   const started = Date.now();
   const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', LADDER_DEBUG: undefined, ...options.env };
   const spawnOptions: SpawnOptions = { cwd: options.cwd ?? repoRoot, env, stdio: ['pipe', 'pipe', 'pipe'] };
-  if (options.uid !== undefined) spawnOptions.uid = options.uid;
-  if (options.gid !== undefined) spawnOptions.gid = options.gid;
+  const command = [process.execPath, '--import', tsxLoader, mainScript, ...args];
+  if (options.withoutReadOverride && process.getuid?.() === 0) command.unshift(...dropReadOverride);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', tsxLoader, mainScript, ...args], spawnOptions);
+    const child = spawn(command[0]!, command.slice(1), spawnOptions);
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk));
@@ -49,6 +53,9 @@ export function runLadder(args: readonly string[], options: RunOptions = {}): Pr
     child.stdin!.end(options.stdin ?? '');
   });
 }
+
+/** util-linux's setpriv: drop the capabilities from the bounding set too, so the exec'd node cannot regain them. */
+const dropReadOverride = ['setpriv', '--inh-caps=-dac_override,-dac_read_search', '--bounding-set=-dac_override,-dac_read_search', '--'];
 
 /** A fixture path relative to the repository root, as a user would type it. */
 export function fixture(...parts: string[]): string {

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { firstInvalidUtf8, maxTemplateBytes, readTemplates } from '../../src/adapters/fs/templates.js';
+import { maxTemplateBytes, readTemplates } from '../../src/adapters/fs/templates.js';
 import { LadderInputError } from '../../src/core/errors.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'ladder-templates-'));
@@ -80,21 +80,4 @@ describe('readTemplates', () => {
     assert.match((await readError(join(dir, 'only.txt'))).message, /is not a directory of templates/);
     assert.match((await readError(dir)).message, /holds no templates \(files ending \.hbs\)/);
   });
-});
-
-describe('firstInvalidUtf8', () => {
-  const cases: [string, number[], number][] = [
-    ['valid ASCII and multi-byte text', [...Buffer.from('aé€😀')], 10],
-    ['a stray continuation byte', [0x61, 0x80], 1],
-    ['an overlong two-byte form', [0xc0, 0xaf], 0],
-    ['an overlong three-byte form', [0xe0, 0x80, 0xaf], 1],
-    ['a UTF-16 surrogate', [0xed, 0xa0, 0x80], 1],
-    ['a code point above U+10FFFF', [0xf4, 0x90, 0x80, 0x80], 1],
-    ['a truncated sequence', [0x61, 0xe2, 0x82], 3],
-  ];
-  for (const [name, bytes, offset] of cases) {
-    it(name, () => {
-      assert.equal(firstInvalidUtf8(Uint8Array.from(bytes)), offset);
-    });
-  }
 });

@@ -1,16 +1,11 @@
-/**
- * Time as the App sees it. Handlers and the gate scheduler take a Clock so
- * tests can move time (soak periods, deploy windows) without waiting.
- */
-export interface Clock {
-  now(): Date;
-  /** Runs `fn` once at `at` (at once if `at` is past); cancel() makes it never run. */
-  setTimer(at: Date, fn: () => void): { cancel(): void };
-}
+import type { Clock } from '../../core/time/clock.js';
+
+export type { Clock } from '../../core/time/clock.js';
 
 // setTimeout holds a signed 32-bit delay; longer waits are chained.
 const longestDelayMs = 2_147_483_647;
 
+/** The real clock: the system's time and Node's timers. */
 export const systemClock: Clock = {
   now: () => new Date(),
   setTimer(at, fn) {

@@ -1,18 +1,19 @@
 import { annotationBatches, type CheckAnnotation } from '../../core/promotion/check-output.js';
+import type { GitHubClient } from './client.js';
 import { statusOf } from './errors.js';
-import type { GitHubClient, RepoRef } from './types.js';
+import type { CheckRun, CheckRunReport, Checks } from './port.js';
+import type { RepoRef } from './types.js';
 
-export interface CheckRunReport {
-  name: string;
-  headSha: string;
-  conclusion: 'success' | 'failure' | 'neutral' | 'action_required';
-  title: string;
-  summary: string;
-  text?: string;
-  annotations?: readonly CheckAnnotation[];
-  detailsUrl?: string;
-  /** Identifies this report, so a retried create can find the run it made. */
-  externalId: string;
+/** Check runs of one repository: Ladder's reports on code commits and promotion commits. */
+export function checksOf(octokit: GitHubClient, repo: RepoRef): Checks {
+  return {
+    publish: (report) => publishCheckRun(octokit, repo, report),
+    runs: (sha, name) => latestRuns(octokit, repo, sha, name),
+    async has(sha, name) {
+      const { data } = await octokit.rest.checks.listForRef({ ...repo, ref: sha, check_name: name, per_page: 1 });
+      return data.total_count > 0;
+    },
+  };
 }
 
 /**
@@ -21,7 +22,7 @@ export interface CheckRunReport {
  * The create is not retried blindly: a 5xx may come after GitHub made the
  * run, so a failed create first looks for a run with our external id.
  */
-export async function publishCheckRun(octokit: GitHubClient, repo: RepoRef, report: CheckRunReport): Promise<number> {
+async function publishCheckRun(octokit: GitHubClient, repo: RepoRef, report: CheckRunReport): Promise<number> {
   const [first = [], ...rest] = annotationBatches(report.annotations ?? []);
   const output = (annotations: CheckAnnotation[]) => ({
     title: report.title,
@@ -47,7 +48,7 @@ export async function publishCheckRun(octokit: GitHubClient, repo: RepoRef, repo
     } catch (error) {
       const status = statusOf(error);
       if (status === undefined || status < 500 || attempt >= 3) throw error;
-      id = await findCheckRun(octokit, repo, report);
+      id = (await latestRuns(octokit, repo, report.headSha, report.name)).find((run) => run.externalId === report.externalId)?.id;
     }
   }
   for (const batch of rest) {
@@ -56,13 +57,8 @@ export async function publishCheckRun(octokit: GitHubClient, repo: RepoRef, repo
   return id;
 }
 
-async function findCheckRun(octokit: GitHubClient, repo: RepoRef, report: CheckRunReport): Promise<number | undefined> {
-  const { data } = await octokit.rest.checks.listForRef({ ...repo, ref: report.headSha, check_name: report.name, filter: 'latest', per_page: 100 });
-  return data.check_runs.find((run) => run.external_id === report.externalId)?.id;
-}
-
-/** Whether `sha` has a check run named `name` (any state): one request. */
-export async function hasCheckRun(octokit: GitHubClient, repo: RepoRef, sha: string, name: string): Promise<boolean> {
-  const { data } = await octokit.rest.checks.listForRef({ ...repo, ref: sha, check_name: name, per_page: 1 });
-  return data.total_count > 0;
+/** The latest run per App named `name` on `sha` (GitHub's `filter: latest`), newest first. */
+async function latestRuns(octokit: GitHubClient, repo: RepoRef, sha: string, name: string): Promise<CheckRun[]> {
+  const { data } = await octokit.rest.checks.listForRef({ ...repo, ref: sha, check_name: name, filter: 'latest', per_page: 100 });
+  return data.check_runs.map((run) => ({ id: run.id, status: run.status, conclusion: run.conclusion, externalId: run.external_id, app: run.app?.slug }));
 }

@@ -1,4 +1,9 @@
-import type { GitHubClient, RepoRef } from './types.js';
+import type { GitHubClient } from './client.js';
+import { statusOf } from './errors.js';
+import type { Lock, Locks } from './port.js';
+import type { RepoRef } from './types.js';
+
+export type { Lock } from './port.js';
 
 /**
  * Environment locks (`/ladder lock prd <reason>`), stored as repository
@@ -8,12 +13,12 @@ import type { GitHubClient, RepoRef } from './types.js';
  * visible in GitHub's UI, and a label creation either happens or fails with
  * "already exists", which makes two concurrent locks safe.
  */
-export interface Lock {
-  service: string;
-  environment: string;
-  /** GitHub login of whoever locked it. */
-  by: string;
-  reason: string;
+export function locksOf(octokit: GitHubClient, repo: RepoRef): Locks {
+  return {
+    read: (service, environment) => readLock(octokit, repo, service, environment),
+    set: (lock) => setLock(octokit, repo, lock),
+    clear: (service, environment) => clearLock(octokit, repo, service, environment),
+  };
 }
 
 /** Every lock label starts with this. */
@@ -93,9 +98,4 @@ export async function clearLock(octokit: GitHubClient, repo: RepoRef, service: s
     if (statusOf(error) !== 404) throw error;
   }
   return existing;
-}
-
-function statusOf(error: unknown): number | undefined {
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === 'number' ? status : undefined;
 }

@@ -1,15 +1,17 @@
-import type { GitHubClient, RepoRef } from './types.js';
+import type { GitHubClient } from './client.js';
+import { statusOf } from './errors.js';
+import type { Access, CommandPermission, CommenterRule } from './port.js';
+import type { RepoRef } from './types.js';
 
-/** Who may run commands for one environment, from its `commenters` config; absent = anyone with write access. */
-export interface CommenterRule {
-  users: readonly string[];
-  /** `org/team-slug` */
-  teams: readonly string[];
+export type { CommandPermission, CommenterRule } from './port.js';
+
+/** Who may do what in one repository. */
+export function accessOf(octokit: GitHubClient, repo: RepoRef): Access {
+  return {
+    permissionOf: (login) => collaboratorPermission(octokit, repo, login),
+    mayRunCommands: (login, commenters) => checkCommandPermission(octokit, repo, login, commenters),
+  };
 }
-
-export type CommandPermission =
-  | { allowed: true; via: 'write-access' | 'listed-user' | 'team'; team?: string }
-  | { allowed: false; reason: 'no-write-access' | 'not-a-commenter'; permission: string };
 
 /**
  * May `login` run a command for an environment? Two conditions, both needed:
@@ -64,9 +66,4 @@ export async function isActiveTeamMember(octokit: GitHubClient, team: string, lo
     }
     throw error;
   }
-}
-
-function statusOf(error: unknown): number | undefined {
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === 'number' ? status : undefined;
 }

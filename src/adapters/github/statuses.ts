@@ -1,10 +1,13 @@
-import type { GitHubClient, RepoRef } from './types.js';
+import type { GitHubClient } from './client.js';
+import type { CommitStatuses, CommitStatusInput } from './port.js';
+import type { RepoRef } from './types.js';
 
-export interface CommitStatusInput {
-  context: string;
-  state: 'success' | 'pending' | 'failure' | 'error';
-  description: string;
-  targetUrl?: string;
+/** Commit statuses of one repository: the gates Ladder sets on promotion PR heads. */
+export function statusesOf(octokit: GitHubClient, repo: RepoRef): CommitStatuses {
+  return {
+    latest: (sha) => latestStatuses(octokit, repo, sha),
+    set: (sha, statuses) => setCommitStatuses(octokit, repo, sha, statuses),
+  };
 }
 
 /**
@@ -14,7 +17,7 @@ export interface CommitStatusInput {
  * per context and sha) nor raise `status` webhooks that change nothing.
  * Returns the contexts actually written.
  */
-export async function setCommitStatuses(octokit: GitHubClient, repo: RepoRef, sha: string, statuses: readonly CommitStatusInput[]): Promise<string[]> {
+async function setCommitStatuses(octokit: GitHubClient, repo: RepoRef, sha: string, statuses: readonly CommitStatusInput[]): Promise<string[]> {
   const current = await latestStatuses(octokit, repo, sha);
   const written: string[] = [];
   for (const status of statuses) {
@@ -34,7 +37,7 @@ export async function setCommitStatuses(octokit: GitHubClient, repo: RepoRef, sh
 }
 
 /** The latest status per context on `sha` (GitHub's combined status, one request). */
-export async function latestStatuses(octokit: GitHubClient, repo: RepoRef, sha: string): Promise<Map<string, { state: string; description: string }>> {
+async function latestStatuses(octokit: GitHubClient, repo: RepoRef, sha: string): Promise<Map<string, { state: string; description: string }>> {
   const { data } = await octokit.rest.repos.getCombinedStatusForRef({ ...repo, ref: sha, per_page: 100 });
   return new Map(data.statuses.map((status) => [status.context, { state: status.state, description: status.description ?? '' }]));
 }

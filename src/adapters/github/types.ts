@@ -1,16 +1,10 @@
-import type { ProbotOctokit } from 'probot';
-
 /** A repository as Ladder names it: `owner/name` split in two. */
 export interface RepoRef {
   owner: string;
   repo: string;
 }
 
-/**
- * The Octokit instance Ladder talks to GitHub through: Probot's (retry and
- * throttling built in). Use `octokit.rest.*` or `octokit.request(...)`.
- */
-export type GitHubClient = InstanceType<typeof ProbotOctokit>;
+export type { GitHubClient } from './client.js';
 
 /** `owner/name` → RepoRef; anything else is a programming or config error. */
 export function parseRepo(fullName: string): RepoRef {

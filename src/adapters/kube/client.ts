@@ -1,4 +1,5 @@
 import type { KubeConfig } from '@kubernetes/client-node';
+import { sleep } from '../../core/time/sleep.js';
 import { createDiscovery } from './discovery.js';
 import { isNotFound, KubeApiError } from './errors.js';
 import { createTransport, type RawResponse } from './transport.js';
@@ -79,7 +80,7 @@ export function createKubeClient(kubeConfig: KubeConfig, options: KubeClientOpti
         continue;
       }
       if (response.status === 429 && attempt < MAX_ATTEMPTS) {
-        await delay(Math.min(Number(response.headers['retry-after']) || 1, 10) * 1000, opts.signal);
+        await sleep(Math.min(Number(response.headers['retry-after']) || 1, 10) * 1000, opts.signal);
         continue;
       }
       const text = response.body.toString('utf8');
@@ -135,12 +136,4 @@ function queryString(query: Query | undefined): string {
   for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
   const text = params.toString();
   return text ? `?${text}` : '';
-}
-
-function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason as Error);
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => { clearTimeout(timer); reject(signal.reason as Error); }, { once: true });
-  });
 }

@@ -1,4 +1,4 @@
-import { describeObject, type DriftFieldChange, type DriftIncident } from '../../agent/alerts.js';
+import { describeObject, type DriftFieldChange, type DriftIncident } from '../../core/alerts/types.js';
 import { code, context, divider, fields, formatTime, header, link, section, sectionsOf, truncate, type Block } from './blocks.js';
 import type { SlackMessage } from './transport.js';
 

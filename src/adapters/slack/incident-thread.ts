@@ -1,5 +1,5 @@
-import type { DriftIncident } from '../../agent/alerts.js';
-import type { Clock } from '../clock/clock.js';
+import type { DriftIncident } from '../../core/alerts/types.js';
+import type { Clock } from '../../core/time/clock.js';
 
 /**
  * Paces the messages of one drift incident: the first goes out at once, later

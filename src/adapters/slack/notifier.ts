@@ -1,13 +1,14 @@
 import type { Logger } from 'pino';
-import type { AlertSink, DeployFailure, DriftIncident, SourceProblem } from '../../agent/alerts.js';
-import { systemClock, type Clock } from '../clock/clock.js';
+import type { AlertSink, DeployFailure, DriftIncident, SourceProblem } from '../../core/alerts/types.js';
+import type { Clock } from '../../core/time/clock.js';
 import { driftMessage, driftResolvedReply, driftUpdateReply, type LinkOptions } from './drift-message.js';
 import { IncidentThread } from './incident-thread.js';
 import { deployFailedMessage, sourceRecoveredMessage, sourceUnreachableMessage } from './ops-messages.js';
 import { createSlackTransport, SlackError, type SlackDestination, type SlackMessage, type SlackTransport, type TransportOptions } from './transport.js';
 
 export interface SlackNotifierOptions extends LinkOptions, TransportOptions {
-  clock?: Clock;
+  /** Paces messages (at most one per incident per minIntervalMs); the agent passes the system clock. */
+  clock: Clock;
   log?: Pick<Logger, 'info' | 'warn'>;
   /** At most one message per incident per this many ms (default one minute). */
   minIntervalMs?: number;
@@ -27,8 +28,8 @@ export interface SlackNotifier extends AlertSink {
  * (no editing, no threads) each state change is a new message. Either way at
  * most one message per incident per minute. The token is never logged.
  */
-export function createSlackNotifier(destination: SlackDestination, options: SlackNotifierOptions = {}): SlackNotifier {
-  const clock = options.clock ?? systemClock;
+export function createSlackNotifier(destination: SlackDestination, options: SlackNotifierOptions): SlackNotifier {
+  const clock = options.clock;
   const minIntervalMs = options.minIntervalMs ?? 60_000;
   const transport = createSlackTransport(destination, options);
   const threads = new Map<string, IncidentThread>();

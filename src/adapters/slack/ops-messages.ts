@@ -1,4 +1,4 @@
-import { describeObject, type DeployFailure, type SourceProblem } from '../../agent/alerts.js';
+import { describeObject, type DeployFailure, type SourceProblem } from '../../core/alerts/types.js';
 import { code, context, escapeMrkdwn, fields, formatTime, header, link, section, sectionsOf, truncate } from './blocks.js';
 import type { LinkOptions } from './drift-message.js';
 import type { SlackMessage } from './transport.js';

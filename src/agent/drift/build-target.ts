@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { KubeClient, KubeObject, ObjectRef } from '../../adapters/kube/client.js';
 import { canonicalJson } from '../../core/drift/index.js';
-import { applyAsLadder } from './apply.js';
+import { serverSideApply, type ApplyPolicy } from '../apply/server-side-apply.js';
 import { identityOfObject, keep, newer, watchFor, type Kept, type Target } from './target.js';
 
 export interface DesiredObject {
@@ -23,9 +23,9 @@ export async function buildTarget(
   client: KubeClient,
   commit: string,
   object: DesiredObject,
-  previousTarget: (key: string) => Target | undefined,
-  log?: Pick<Logger, 'warn'>,
+  context: { policy: ApplyPolicy; previousTarget: (key: string) => Target | undefined; log?: Pick<Logger, 'warn'> | undefined },
 ): Promise<Target | undefined> {
+  const { log } = context;
   const { ref, desired } = object;
   const info = await client.resourceFor(ref.apiVersion, ref.kind);
   if (!info) {
@@ -34,13 +34,13 @@ export async function buildTarget(
   }
   const namespace = info.namespaced ? ref.namespace : undefined;
   const key = identityOfObject(ref.apiVersion, ref.kind, namespace, ref.name);
-  const old = previousTarget(key);
+  const old = context.previousTarget(key);
   // Unchanged since the last commit: its snapshot still holds, no need to ask the server again.
   const applied = object.applied ? keep(object.applied) : undefined;
   let snapshot: Kept | undefined = applied ?? (old && canonicalJson(old.desired) === canonicalJson(desired) ? old.snapshot : undefined);
   if (!snapshot) {
     try {
-      snapshot = keep(await applyAsLadder(client, ref, info, desired, { dryRun: true }));
+      snapshot = keep(await serverSideApply(client, { path: client.pathFor(ref, info), object: desired }, context.policy, { dryRun: true }));
     } catch (error) {
       log?.warn({ object: key, error: (error as Error).message }, 'drift: dry-run apply failed; not watched');
       return undefined;

@@ -1,4 +1,4 @@
-import type { Clock } from '../../adapters/clock/clock.js';
+import type { Clock } from '../../core/time/clock.js';
 
 /** What the debouncer keeps on each item: when its burst began, and when it is due. */
 export interface Debounced {

@@ -1,17 +1,21 @@
 import type { Logger } from 'pino';
-import type { Clock } from '../../adapters/clock/clock.js';
+import type { Clock } from '../../core/time/clock.js';
 import type { KubeClient, KubeObject } from '../../adapters/kube/client.js';
 import { compareWithSnapshot } from '../../core/drift/index.js';
-import type { AlertSink, DriftIncident, SelfHealResult } from '../alerts.js';
-import { applyAsLadder, readLive } from './apply.js';
-import { isDrift, openIncident, resolveIncident, signatureOf, updateIncident } from './incident.js';
-import { keep, managedFieldsOnly, partOfLabel, unpack, type Target } from './target.js';
+import type { AlertSink, DriftIncident, SelfHealResult } from '../../core/alerts/types.js';
+import { isDrift, openIncident, resolveIncident, signatureOf, updateIncident } from '../../core/drift/incident.js';
+import { readLive } from '../apply/live.js';
+import { PART_OF_LABEL } from '../apply/marks.js';
+import { serverSideApply, type ApplyPolicy } from '../apply/server-side-apply.js';
+import { keep, managedFieldsOnly, unpack, type Target } from './target.js';
 
 export interface EvaluationContext {
   client: KubeClient;
   sink: AlertSink;
   environment: string;
   selfHeal: boolean;
+  /** How a heal applies: as the sync does, taking other managers' fields only with `forceConflicts`. */
+  policy: ApplyPolicy;
   /** Whether this replica may write now (it leads); a replica that lost the Lease only reports. */
   mayHeal: () => boolean;
   healIntervalMs: number;
@@ -63,14 +67,19 @@ export async function evaluateTarget(target: Target, context: EvaluationContext)
 
 /** A member that left the watch's selection may still exist with another label: look before calling it deleted. */
 async function confirmGone(target: Target, context: EvaluationContext): Promise<void> {
-  const live = await readLive(context.client, target.ref, target.info);
+  const live = await readLive(context.client, context.client.pathFor(target.ref, target.info));
   if (!live) return;
   target.live = keep(live);
-  const partOf = target.desired.metadata?.labels?.[partOfLabel];
-  if (partOf && live.metadata?.labels?.[partOfLabel] !== partOf) context.watchStray(target);
+  const partOf = target.desired.metadata?.labels?.[PART_OF_LABEL];
+  if (partOf && live.metadata?.labels?.[PART_OF_LABEL] !== partOf) context.watchStray(target);
 }
 
-/** Re-applies the desired object; at most once per healIntervalMs per object, retried after that. */
+/**
+ * Re-applies the desired object exactly as the sync applies it (one apply
+ * path, one policy); at most once per healIntervalMs per object, retried
+ * after that. Without `forceConflicts`, a field another manager took (a
+ * `kubectl edit`) is a conflict the heal reports rather than takes back.
+ */
 async function healIfDue(target: Target, live: KubeObject | undefined, context: EvaluationContext): Promise<SelfHealResult | undefined> {
   const now = context.clock.now().getTime();
   const wait = (target.lastHealAt ?? -Infinity) + context.healIntervalMs - now;
@@ -80,7 +89,7 @@ async function healIfDue(target: Target, live: KubeObject | undefined, context: 
   }
   target.lastHealAt = now;
   try {
-    const answer = keep(await applyAsLadder(context.client, target.ref, target.info, target.desired));
+    const answer = keep(await serverSideApply(context.client, { path: context.client.pathFor(target.ref, target.info), object: target.desired }, context.policy));
     target.snapshot = answer;
     target.previous = managedFieldsOnly(live);
     target.live = answer;

@@ -1,9 +1,7 @@
 import { collectionPath, type KubeObject, type ObjectRef, type ResourceInfo } from '../../adapters/kube/client.js';
+import type { DriftIncident } from '../../core/alerts/types.js';
 import { identityOf } from '../../core/diff/resource-key.js';
-import type { DriftIncident } from '../alerts.js';
-
-/** The inventory label B1's apply puts on every member; the drift watches select on it. */
-export const partOfLabel = 'applyset.kubernetes.io/part-of';
+import { PART_OF_LABEL } from '../apply/marks.js';
 
 /** One object the watcher keeps an eye on. */
 export interface Target {
@@ -28,7 +26,8 @@ export interface Target {
   firstDirtyAt?: number;
   dueAt?: number;
   evaluating?: boolean;
-  again?: boolean;
+  /** New events arrived while it was judged: judge it again after. */
+  changedWhileEvaluating?: boolean;
 }
 
 export interface WatchSpec {
@@ -56,8 +55,9 @@ export function identityOfLive(object: KubeObject): string | undefined {
 export function watchFor(ref: ObjectRef, info: ResourceInfo, desired: KubeObject): WatchSpec {
   const namespace = info.namespaced ? ref.namespace : undefined;
   const path = collectionPath(info, namespace);
-  const partOf = desired.metadata?.labels?.[partOfLabel];
-  return partOf ? selected(path, { labelSelector: `${partOfLabel}=${partOf}` }) : byName(path, ref.name);
+  // The inventory label the sync puts on every member selects them all with one watch.
+  const partOf = desired.metadata?.labels?.[PART_OF_LABEL];
+  return partOf ? selected(path, { labelSelector: `${PART_OF_LABEL}=${partOf}` }) : byName(path, ref.name);
 }
 
 export function byName(path: string, name: string): WatchSpec {

@@ -1,16 +1,17 @@
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../../adapters/clock/clock.js';
 import type { KubeClient, KubeObject } from '../../adapters/kube/client.js';
-import type { AlertSink } from '../alerts.js';
-import { readLive } from './apply.js';
+import type { AlertSink } from '../../core/alerts/types.js';
 import { appliedBetween } from '../../core/drift/index.js';
+import { resolveIncident } from '../../core/drift/incident.js';
+import { readLive } from '../apply/live.js';
+import { mapLimit } from '../apply/parallel.js';
 import { buildTarget, type DesiredObject } from './build-target.js';
 import { Debouncer } from './debounce.js';
-import { mapLimit } from './map-limit.js';
+import { EvaluationQueue } from './evaluation-queue.js';
 import { evaluateTarget, type EvaluationContext } from './evaluate.js';
-import { resolveIncident } from './incident.js';
-import { WatchGroup } from './watch-group.js';
-import { byName, identityOfLive, keep, managedFieldsOnly, unpack, type Target, type WatchSpec } from './target.js';
+import { identityOfLive, keep, managedFieldsOnly, unpack, type Target, type WatchSpec } from './target.js';
+import { Watches, type WatchEvent } from './watches.js';
 
 export type { DesiredObject } from './build-target.js';
 
@@ -19,6 +20,8 @@ export interface DriftWatcherOptions {
   sink: AlertSink;
   environment: string;
   selfHeal?: boolean;
+  /** Take fields other managers own when healing or taking a snapshot, as the sync does with `apply.forceConflicts` (default false). */
+  forceConflicts?: boolean;
   /**
    * Asked before each self-heal: false while this replica does not hold the
    * Lease, so a replica that lost it never writes over the new leader's apply.
@@ -46,15 +49,11 @@ export interface DriftWatcherOptions {
  */
 export class DriftWatcher {
   private targets = new Map<string, Target>();
-  private readonly groups = new Map<string, WatchGroup>();
-  /** Watches by name for objects that left their group's selection (their inventory label was changed). */
-  private readonly strays = new Map<string, WatchGroup>();
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly watches: Watches;
   /** Targets waiting for their burst of events to settle before they are judged. */
   private readonly dirty: Debouncer<Target>;
-  /** Due targets waiting for an evaluation slot, and how many slots are taken. */
-  private readonly waiting = new Set<Target>();
-  private evaluations = 0;
+  /** Due targets, judged a few at a time. */
+  private readonly evaluations: EvaluationQueue;
   private readonly clock: Clock;
   private readonly context: EvaluationContext;
   private running = false;
@@ -62,17 +61,27 @@ export class DriftWatcher {
 
   constructor(private readonly options: DriftWatcherOptions) {
     this.clock = options.clock ?? systemClock;
-    this.dirty = new Debouncer(this.clock, (target) => this.run(target));
+    this.watches = new Watches(options.client, { onEvent: (type, object, source) => this.onEvent(type, object, source), onListed: (key, objects) => this.onListed(key, objects) }, options.log);
+    this.evaluations = new EvaluationQueue({
+      concurrency: options.evaluationConcurrency ?? 16,
+      judge: (target) => evaluateTarget(target, this.context),
+      current: (target) => this.targets.get(target.key),
+      markDirty: (target) => this.markDirty(target),
+      running: () => this.running,
+      log: options.log,
+    });
+    this.dirty = new Debouncer(this.clock, (target) => this.evaluations.queueEvaluation(target));
     this.context = {
       client: options.client,
       sink: options.sink,
       environment: options.environment,
       selfHeal: options.selfHeal ?? false,
+      policy: { forceConflicts: options.forceConflicts ?? false },
       mayHeal: options.mayHeal ?? (() => true),
       healIntervalMs: options.healIntervalMs ?? 5000,
       clock: this.clock,
       log: options.log,
-      watchStray: (target) => this.watchStray(target),
+      watchStray: (target) => this.watches.watchStray(target),
       retryLater: (target, ms) => this.markDirty(target, ms),
     };
   }
@@ -87,15 +96,15 @@ export class DriftWatcher {
   /** Replaces the watched set with the objects of `commit`. Incidents of objects no longer in Git resolve as superseded. */
   setDesired(commit: string, objects: DesiredObject[]): Promise<void> {
     // One commit at a time: a later call must not be overtaken by an earlier one still reading snapshots.
-    const run = this.desiring.then(() => this.replaceDesired(commit, objects));
-    this.desiring = run.catch(() => undefined);
-    return run;
+    const replaced = this.desiring.then(() => this.replaceDesired(commit, objects));
+    this.desiring = replaced.catch(() => undefined);
+    return replaced;
   }
 
   private async replaceDesired(commit: string, objects: DesiredObject[]): Promise<void> {
     const next = new Map<string, Target>();
-    const build = (object: DesiredObject) => buildTarget(this.options.client, commit, object, (key) => this.targets.get(key), this.options.log);
-    const targets = await mapLimit(objects, this.options.concurrency ?? 8, build);
+    const context = { policy: this.context.policy, previousTarget: (key: string) => this.targets.get(key), log: this.options.log };
+    const targets = await mapLimit(objects, this.options.concurrency ?? 8, (object) => buildTarget(this.options.client, commit, object, context));
     // Targets of one watch share its spec (thousands of copies of the same path and selector otherwise).
     const specs = new Map<string, WatchSpec>([...this.targets.values()].map((t) => [t.watch.key, t.watch]));
     for (const target of targets) {
@@ -109,19 +118,19 @@ export class DriftWatcher {
     this.targets = next;
     this.forgetStale();
     for (const [key, old] of previous) {
-      if (next.has(key)) continue;
-      if (old.incident) this.send(() => this.options.sink.driftResolved(resolveIncident(old.incident!, this.clock.now(), 'superseded')));
+      if (next.has(key) || !old.incident) continue;
+      this.evaluations.track(this.options.sink.driftResolved(resolveIncident(old.incident, this.clock.now(), 'superseded')));
     }
-    this.syncWatches();
+    this.watches.follow(new Map([...next.values()].map((target) => [target.watch.key, target.watch])));
     for (const target of next.values()) {
-      if (target.live === undefined && this.groups.has(target.watch.key) && this.running) this.seed(target);
+      if (target.live === undefined && this.watches.has(target.watch.key) && this.running) this.readOnce(target);
       else if (needsJudging(target)) this.markDirty(target);
     }
   }
 
   async start(): Promise<void> {
     this.running = true;
-    for (const group of this.groups.values()) group.start();
+    this.watches.start();
     // Judge what is already known (state from before a stop); lists fill in the rest.
     for (const target of this.targets.values()) if (target.live !== undefined && needsJudging(target)) this.markDirty(target);
   }
@@ -129,38 +138,17 @@ export class DriftWatcher {
   async stop(): Promise<void> {
     this.running = false;
     this.dirty.clear();
-    for (const target of this.waiting) target.firstDirtyAt = target.dueAt = undefined;
-    this.waiting.clear();
-    await Promise.all([...this.groups.values(), ...this.strays.values()].map((group) => group.stop()));
-    this.strays.clear();
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    this.evaluations.clear();
+    await this.watches.stop();
+    await this.evaluations.settled();
   }
 
   /** Resolves when no evaluation, heal or alert is in flight (tests). */
-  async settled(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  settled(): Promise<void> {
+    return this.evaluations.settled();
   }
 
-  private syncWatches(): void {
-    const wanted = new Map<string, WatchSpec>();
-    for (const target of this.targets.values()) wanted.set(target.watch.key, target.watch);
-    for (const [key, group] of this.groups) {
-      if (wanted.has(key)) continue;
-      this.groups.delete(key);
-      void group.stop();
-    }
-    for (const [key, spec] of wanted) {
-      if (this.groups.has(key)) continue;
-      const group = new WatchGroup(this.options.client, spec.path, spec.selector, {
-        onEvent: (type, object) => this.onEvent(type, object, 'member'),
-        onListed: (objects) => this.onListed(spec.key, objects),
-      }, { log: this.options.log });
-      this.groups.set(key, group);
-      if (this.running) group.start();
-    }
-  }
-
-  private onEvent(type: 'ADDED' | 'MODIFIED' | 'DELETED', object: KubeObject, source: 'member' | 'stray'): void {
+  private onEvent(type: WatchEvent, object: KubeObject, source: 'member' | 'stray'): void {
     const key = identityOfLive(object);
     const target = key ? this.targets.get(key) : undefined;
     if (!target) return;
@@ -169,7 +157,7 @@ export class DriftWatcher {
       target.live = null;
     } else {
       this.observe(target, object);
-      if (source === 'member') this.stopStray(target.key);
+      if (source === 'member') this.watches.stopStray(target.key);
     }
     this.markDirty(target);
   }
@@ -207,34 +195,14 @@ export class DriftWatcher {
     target.live = kept;
   }
 
-  /** A new object in a group that is already watching: read it once. */
-  private seed(target: Target): void {
-    this.track(
-      readLive(this.options.client, target.ref, target.info).then((live) => {
+  /** A new object in a group that is already watching (its list came before it): read it once. */
+  private readOnce(target: Target): void {
+    this.evaluations.track(
+      readLive(this.options.client, this.options.client.pathFor(target.ref, target.info)).then((live) => {
         if (target.live === undefined) target.live = live ? keep(live) : null;
         this.markDirty(target);
       }),
     );
-  }
-
-  private watchStray(target: Target): void {
-    if (this.strays.has(target.key) || !this.running) return;
-    const spec = byName(target.watch.path, target.ref.name);
-    if (spec.key === target.watch.key) return; // its own watch already selects by name
-    const group = new WatchGroup(this.options.client, spec.path, spec.selector, {
-      onEvent: (type, object) => this.onEvent(type, object, 'stray'),
-      // The list covers changes between the GET that found it and the watch.
-      onListed: ([object]) => object && this.onEvent('MODIFIED', object, 'stray'),
-    }, { log: this.options.log });
-    this.strays.set(target.key, group);
-    group.start();
-  }
-
-  private stopStray(key: string): void {
-    const group = this.strays.get(key);
-    if (!group) return;
-    this.strays.delete(key);
-    void group.stop();
   }
 
   /** Judges the target once events have been quiet for debounceMs, at most maxDelayMs after the first. */
@@ -248,55 +216,7 @@ export class DriftWatcher {
   private forgetStale(): void {
     const current = (target: Target) => this.targets.get(target.key) === target;
     this.dirty.forget(current);
-    for (const target of this.waiting) if (!current(target)) this.waiting.delete(target);
-  }
-
-  private run(target: Target): void {
-    if (target.evaluating) {
-      target.again = true;
-      return;
-    }
-    if (this.evaluations >= (this.options.evaluationConcurrency ?? 16)) {
-      this.waiting.add(target);
-      return;
-    }
-    this.evaluations++;
-    target.evaluating = true;
-    this.track(
-      evaluateTarget(target, this.context).finally(() => {
-        this.evaluations--;
-        target.evaluating = false;
-        const current = this.targets.get(target.key);
-        if (current && current !== target) {
-          // setDesired replaced the target meanwhile: keep what this evaluation reported, judge the new one.
-          current.incident ??= target.incident;
-          current.signature ??= target.signature;
-          this.markDirty(current);
-        } else if (target.again) {
-          target.again = false;
-          this.markDirty(target);
-        }
-        this.startWaiting();
-      }),
-    );
-  }
-
-  private startWaiting(): void {
-    for (const target of this.waiting) {
-      if (this.evaluations >= (this.options.evaluationConcurrency ?? 16)) return;
-      this.waiting.delete(target);
-      if (this.running && this.targets.get(target.key) === target) this.run(target);
-    }
-  }
-
-  private send(task: () => Promise<void>): void {
-    this.track(task());
-  }
-
-  private track(promise: Promise<void>): void {
-    const guarded = promise.catch((error: unknown) => this.options.log?.warn({ error: (error as Error).message }, 'drift: evaluation failed'));
-    this.inFlight.add(guarded);
-    void guarded.finally(() => this.inFlight.delete(guarded));
+    this.evaluations.forget(current);
   }
 }
 

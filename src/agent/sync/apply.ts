@@ -1,29 +1,32 @@
 import { KubeApiError, type KubeClient } from '../../adapters/kube/client.js';
-import { dryRunObject, serverSideApply, type DryRunVerdict } from './apply-object.js';
+import { readLiveObjects } from '../apply/live.js';
+import { applySetId, type InventoryRef } from '../apply/marks.js';
+import { mapLimit } from '../apply/parallel.js';
+import { dryRunObject, serverSideApply, type ApplyPolicy, type DryRunVerdict } from '../apply/server-side-apply.js';
 import { waitForCrds } from './crds.js';
-import { parseCommitFiles, type ManifestFile, type SetProblem } from './desired.js';
+import { parseCommitFiles, type ManifestFile, type ParsedCommit, type SetProblem } from './desired.js';
 import { readInventoryState, sortMembers, writeInventory, type InventoryState } from './inventory.js';
-import { applySetId, type InventoryRef } from './marks.js';
 import { appliedMessage, conflictProblems, problemsMessage, type ApplyOutcome, type ObjectResult } from './outcome.js';
-import { readLiveObjects } from './live.js';
-import { mapLimit } from './parallel.js';
 import { pruneObjects, type PruneOptions, type PruneResult } from './prune.js';
 import { resolveObjects, type DesiredObject } from './resolve.js';
 
-export interface ApplyInput {
+export type ApplyInput = {
   /** The manifest commit (full sha) the files come from. */
   commit: string;
-  files: readonly ManifestFile[];
   /** Set when the file list may be incomplete (a failed or truncated fetch): then nothing is pruned. */
   sourceProblem?: string;
-}
+} & (
+  | { files: readonly ManifestFile[] }
+  /** The commit's files already parsed (with `parseCommitFiles` and this inventory's id): a commit is parsed once. */
+  | { parsed: ParsedCommit }
+);
 
 export interface ApplyOptions {
   inventory: InventoryRef;
   /** For namespaced objects that name no namespace. */
   defaultNamespace?: string;
   /** Take over fields other managers own. Default false: conflicts are reported and the object is not applied. */
-  force?: boolean;
+  forceConflicts?: boolean;
   /** Requests in flight at once. Default 8. */
   concurrency?: number;
   /** `false` turns pruning off. */
@@ -42,7 +45,7 @@ export interface ApplyOptions {
 export async function applyCommit(client: KubeClient, input: ApplyInput, options: ApplyOptions): Promise<ApplyOutcome> {
   const id = applySetId(options.inventory);
   const concurrency = options.concurrency ?? 8;
-  const force = options.force ?? false;
+  const policy: ApplyPolicy = { forceConflicts: options.forceConflicts ?? false };
   const signal = options.signal;
   const startRequests = client.requestCount();
   let writes = 0;
@@ -51,7 +54,7 @@ export async function applyCommit(client: KubeClient, input: ApplyInput, options
     inventory: { id, ...options.inventory }, requests: client.requestCount() - startRequests, ...fields,
   });
 
-  const parsed = parseCommitFiles(input.files, id);
+  const parsed = 'parsed' in input ? input.parsed : parseCommitFiles(input.files, id);
   if (parsed.problems.length) return outcome({ status: 'invalid', problems: parsed.problems, message: problemsMessage('invalid manifests', parsed.problems) });
   const resolved = await resolveObjects(client, parsed.objects, options.defaultNamespace);
   if (resolved.problems.length) return outcome({ status: 'invalid', problems: resolved.problems, message: problemsMessage('invalid manifests', resolved.problems) });
@@ -64,7 +67,7 @@ export async function applyCommit(client: KubeClient, input: ApplyInput, options
   const checkable = objects.filter((o) => !o.awaitsCrd);
   const live = await readLiveObjects(client, checkable, id, { concurrency, ...(signal ? { signal } : {}) });
   await mapLimit(checkable, concurrency, async (o) => {
-    const verdict = await dryRunObject(client, o, live.get(o.path), { force, signal });
+    const verdict = await dryRunObject(client, o, live.get(o.path), policy, signal);
     if (verdict.kind === 'refused' && waitsForNamespace(verdict.error, namespacesInSet)) deferred.push(o);
     else verdicts.set(o, verdict);
   }, signal);
@@ -80,7 +83,7 @@ export async function applyCommit(client: KubeClient, input: ApplyInput, options
   const results = new Map<DesiredObject, ObjectResult>();
   const apply = async (list: DesiredObject[]) => {
     await mapLimit(list, concurrency, async (o) => {
-      const result = await applyOne(client, o, verdicts.get(o), { force, signal });
+      const result = await applyOne(client, o, verdicts.get(o), policy, signal);
       if (result.action === 'created' || result.action === 'configured') writes++;
       results.set(o, result);
     }, signal);
@@ -91,7 +94,7 @@ export async function applyCommit(client: KubeClient, input: ApplyInput, options
   await waitForCrds(client, objects.filter((o) => o.ref.kind === 'CustomResourceDefinition' && results.get(o)?.action !== 'conflict'), { timeoutMs: options.crdTimeoutMs ?? 60_000, ...(signal ? { signal } : {}) });
 
   // 4. Objects that needed those, checked now; a refusal here stops before the rest is applied.
-  await mapLimit(deferred, concurrency, async (o) => verdicts.set(o, await dryRunObject(client, o, undefined, { force, signal })), signal);
+  await mapLimit(deferred, concurrency, async (o) => verdicts.set(o, await dryRunObject(client, o, undefined, policy, signal)), signal);
   const late = refusals(deferred, verdicts);
   if (late.length) {
     const message = problemsMessage("the API server refused (only the commit's Namespaces and CRDs were applied)", late);
@@ -121,12 +124,12 @@ export async function applyCommit(client: KubeClient, input: ApplyInput, options
   return outcome({ status: 'applied', problems: [], message: appliedMessage(objectResults, prune), objects: objectResults, desired: objects, prune });
 }
 
-async function applyOne(client: KubeClient, o: DesiredObject, verdict: DryRunVerdict | undefined, options: { force: boolean; signal?: AbortSignal }): Promise<ObjectResult> {
+async function applyOne(client: KubeClient, o: DesiredObject, verdict: DryRunVerdict | undefined, policy: ApplyPolicy, signal: AbortSignal | undefined): Promise<ObjectResult> {
   const base = { ref: o.ref, file: o.file, line: o.line };
   if (verdict?.kind === 'conflict') return { ...base, action: 'conflict', conflicts: verdict.conflicts, message: verdict.message };
   if (verdict?.kind === 'unchanged') return { ...base, action: 'unchanged', applied: verdict.result };
   try {
-    const applied = await serverSideApply(client, o, options);
+    const applied = await serverSideApply(client, o, policy, { signal });
     return { ...base, action: verdict?.kind === 'create' ? 'created' : 'configured', applied };
   } catch (error) {
     if (!(error instanceof KubeApiError)) throw error;

@@ -1,4 +1,5 @@
 import type { KubeClient, KubeObject } from '../../adapters/kube/client.js';
+import { sleep } from '../../core/time/sleep.js';
 import type { DesiredObject } from './resolve.js';
 
 /**
@@ -30,12 +31,4 @@ async function isServed(client: KubeClient, crd: DesiredObject, signal?: AbortSi
     if (!(await client.resourceFor(`${spec.group}/${version.name}`, spec.names.kind))) return false;
   }
   return true;
-}
-
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason as Error);
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => { clearTimeout(timer); reject(signal.reason as Error); }, { once: true });
-  });
 }

@@ -1,7 +1,7 @@
 import type { KubeObject, ObjectRef } from '../../adapters/kube/client.js';
 import { formatLocation } from '../../core/errors.js';
 import { parseManifests } from '../../core/manifests/parse.js';
-import { stamp } from './marks.js';
+import { stamp } from '../apply/marks.js';
 
 /** One object of the commit, as Ladder will apply it (marks included), and where it came from. */
 export interface ParsedObject {
@@ -29,7 +29,12 @@ export interface ManifestFile {
  * bad YAML, a document without apiVersion/kind/name — is returned, and the
  * caller applies nothing.
  */
-export function parseCommitFiles(files: readonly ManifestFile[], applySetId: string): { objects: ParsedObject[]; problems: SetProblem[] } {
+export interface ParsedCommit {
+  objects: ParsedObject[];
+  problems: SetProblem[];
+}
+
+export function parseCommitFiles(files: readonly ManifestFile[], applySetId: string): ParsedCommit {
   const objects: ParsedObject[] = [];
   const problems: SetProblem[] = [];
   for (const file of files) {

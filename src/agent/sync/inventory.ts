@@ -1,7 +1,7 @@
 import { isNotFound, type KubeClient, type KubeObject, type ObjectRef } from '../../adapters/kube/client.js';
 import { groupOf } from '../../core/kubernetes/scope.js';
 import { objectKey } from './desired.js';
-import { APPLYSET_ID_LABEL, applySetId, FIELD_MANAGER, inventoryObjectName, type InventoryRef } from './marks.js';
+import { APPLYSET_ID_LABEL, applySetId, FIELD_MANAGER, inventoryObjectName, type InventoryRef } from '../apply/marks.js';
 
 /** One member of the inventory: an object Ladder applied for this environment. */
 export type InventoryEntry = ObjectRef;

@@ -1,5 +1,5 @@
 import type { KubeObject, ObjectRef } from '../../adapters/kube/client.js';
-import type { FieldConflict } from './apply-object.js';
+import type { FieldConflict } from '../apply/server-side-apply.js';
 import { formatProblem, type SetProblem } from './desired.js';
 import type { PruneResult } from './prune.js';
 import type { DesiredObject } from './resolve.js';

@@ -1,8 +1,9 @@
 import { describeRef, isNotFound, KubeApiError, type KubeClient, type KubeObject, type ObjectRef } from '../../adapters/kube/client.js';
 import { objectKey } from './desired.js';
 import type { InventoryEntry } from './inventory.js';
-import { carriesInventoryMark, FIELD_MANAGER, pruneDisabled } from './marks.js';
-import { mapLimit } from './parallel.js';
+import { readLive } from '../apply/live.js';
+import { carriesInventoryMark, FIELD_MANAGER, pruneDisabled } from '../apply/marks.js';
+import { mapLimit } from '../apply/parallel.js';
 
 export interface PruneOptions {
   /** Prune even when the commit has no objects or the source may be incomplete. Default false. */
@@ -136,15 +137,6 @@ function whyNotPrune(live: KubeObject, id: string, namespaced: boolean): string 
     return namespaced ? 'Ladder did not apply it (re-created by someone else, our annotation copied)' : 'a cluster-scoped object Ladder did not apply';
   }
   return undefined;
-}
-
-async function readLive(client: KubeClient, path: string, signal?: AbortSignal): Promise<KubeObject | undefined> {
-  try {
-    return await client.request<KubeObject>('GET', path, { signal });
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
 }
 
 function blocked(result: PruneResult, candidates: InventoryEntry[], reason: string): PruneResult {

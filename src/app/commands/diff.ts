@@ -1,16 +1,13 @@
-import { BlobCache } from '../../adapters/github/code-repo.js';
 import { commentLimit, truncateForComment } from '../../core/commands/replies.js';
 import { defaultConfigPath, environmentsFedByBranch, manifestBranch } from '../../core/config/load.js';
 import type { LadderConfig } from '../../core/config/schema.js';
 import { diffResources, findIdentityProblems, type ResourceDiff } from '../../core/diff/diff-resources.js';
-import { createPaint } from '../../cli/format/color.js';
-import { formatDiffText } from '../../cli/format/diff-text.js';
+import { createPaint } from '../../core/format/color.js';
+import { formatDiffText } from '../../core/format/diff-text.js';
 import { prepare } from '../promotion/prepare.js';
 import { loadServiceConfig } from '../promotion/service-config.js';
 import { parseRendered, readManifestSet, type ManifestSet } from './manifest-set.js';
-import type { CommandRun } from './run.js';
-
-const templateBlobs = new BlobCache();
+import type { CommandRun } from './types.js';
 
 /**
  * `/ladder diff`. On a code PR: for each environment its base branch feeds,
@@ -22,8 +19,9 @@ const templateBlobs = new BlobCache();
 export async function diffReply(run: CommandRun): Promise<string> {
   const { target } = run;
   if (target.kind === 'promotion') {
-    const base = await readManifestSet(run.octokit, target.manifestRepo, target.pull.baseRef, target.config.manifests.path);
-    const head = await readManifestSet(run.octokit, target.manifestRepo, target.pull.headSha, target.config.manifests.path);
+    const manifests = run.github.manifestRepo(target.manifestRepo);
+    const base = await readManifestSet(manifests, target.pull.baseRef, target.config.manifests.path);
+    const head = await readManifestSet(manifests, target.pull.headSha, target.config.manifests.path);
     const title = `Changes this pull request makes to \`${target.pull.baseRef}\``;
     return section(title, compare(base, head), commentLimit - 200);
   }
@@ -38,7 +36,7 @@ export async function diffReply(run: CommandRun): Promise<string> {
   for (const environment of environments) {
     const branch = manifestBranch(environment);
     const after = await renderAtHead(run, config.config, environment.name);
-    const before = after.ok ? await readManifestSet(run.octokit, target.manifestRepo, branch, config.config.manifests.path) : after;
+    const before = after.ok ? await readManifestSet(run.github.manifestRepo(target.manifestRepo), branch, config.config.manifests.path) : after;
     const title = `\`${environment.name}\` (branch \`${branch}\` of \`${config.config.manifests.repo}\`)`;
     parts.push(section(title, compare(before, after), budget) + ('note' in after && after.note ? `\n\n${truncateForComment(after.note, 2000)}` : ''));
   }
@@ -47,7 +45,7 @@ export async function diffReply(run: CommandRun): Promise<string> {
 
 async function configAtHead(run: CommandRun): Promise<{ config: LadderConfig } | { problem: string }> {
   const { target } = run;
-  const loaded = await loadServiceConfig(run.octokit, target.codeRepo, target.pull.headSha);
+  const loaded = await loadServiceConfig(run.github, target.codeRepo, target.pull.headSha);
   if (loaded.kind === 'missing') return { problem: `This pull request's head has no \`${defaultConfigPath}\`; there is nothing to render.` };
   if (loaded.kind === 'invalid') {
     const problems = loaded.problems.map((p) => `- ${loaded.source.display}:${p.line}:${p.column}: ${p.message}`).join('\n');
@@ -63,13 +61,8 @@ async function configAtHead(run: CommandRun): Promise<{ config: LadderConfig } |
  */
 async function renderAtHead(run: CommandRun, config: LadderConfig, environment: string): Promise<ManifestSet & { note?: string }> {
   const { target } = run;
-  const prepared = await prepare(run.octokit, run.deps.schemas, templateBlobs, {
-    config,
-    configFile: defaultConfigPath,
-    codeRepo: target.codeRepo,
-    sourceSha: target.pull.headSha,
-    environment,
-  });
+  const { schemas, templates } = run.services;
+  const prepared = await prepare({ codeRepo: run.github.codeRepo(target.codeRepo), schemas, templates }, { config, configFile: defaultConfigPath, sourceSha: target.pull.headSha, environment });
   if (prepared.kind === 'render-error') return { ok: false, problem: prepared.error.message };
   const set = parseRendered(prepared.files);
   if (prepared.kind === 'ready') return set;

@@ -1,5 +1,5 @@
-import { ladderVersionAt } from '../../adapters/github/deployments.js';
-import type { GitHubClient, RepoRef } from '../../adapters/github/types.js';
+import type { GitHub } from '../../adapters/github/port.js';
+import type { RepoRef } from '../../adapters/github/types.js';
 import { manifestBranch } from '../../core/config/load.js';
 import type { LadderConfig } from '../../core/config/schema.js';
 import type { LadderTrailers } from '../../core/promotion/trailers.js';
@@ -16,18 +16,20 @@ export type PromotionSource =
  * has no deployment recorded (no agent reporting yet), the version on X's
  * branch.
  */
-export async function promotionSource(octokit: GitHubClient, config: LadderConfig, codeRepo: RepoRef, manifestRepo: RepoRef, environment: string): Promise<PromotionSource> {
+export async function promotionSource(github: GitHub, config: LadderConfig, codeRepo: RepoRef, manifestRepo: RepoRef, environment: string): Promise<PromotionSource> {
   const env = config.environments.find((e) => e.name === environment)!;
   if ('branch' in env.from) {
-    const { data } = await octokit.rest.repos.getBranch({ ...codeRepo, branch: env.from.branch });
-    return { ok: true, sourceSha: data.commit.sha, from: `the head of \`${env.from.branch}\`` };
+    const head = await github.codeRepo(codeRepo).branchHead(env.from.branch);
+    if (!head) return { ok: false, problem: `the code repository has no branch \`${env.from.branch}\`` };
+    return { ok: true, sourceSha: head, from: `the head of \`${env.from.branch}\`` };
   }
   const upstreamName = env.from.environment;
   const upstream = config.environments.find((e) => e.name === upstreamName)!;
-  const deployed = await deployedCommit(octokit, manifestRepo, upstreamName);
+  // What the upstream runs now: its newest deployment whose latest status is success.
+  const deployed = (await github.deployments(manifestRepo).find({ environment: upstreamName, newest: 10, state: (state) => state === 'success' })).match?.sha;
   const at = deployed ?? manifestBranch(upstream);
   // Other services may share the manifest repository: only this service's version on the upstream counts.
-  const version = await ladderVersionAt(octokit, manifestRepo, at, { service: config.service, environment: upstreamName });
+  const version = await github.manifestRepo(manifestRepo).versionAt(at, { service: config.service, environment: upstreamName });
   if (!version) {
     return { ok: false, problem: `\`${upstreamName}\` has no ${config.service} version yet to promote` };
   }
@@ -35,16 +37,6 @@ export async function promotionSource(octokit: GitHubClient, config: LadderConfi
     ? `what \`${upstreamName}\` runs, deployed from ${deployed.slice(0, 7)}`
     : `what \`${upstreamName}\`'s branch has; no deployment of it is recorded yet`;
   return { ok: true, sourceSha: version.trailers.sourceSha, image: imageOf(version.trailers), from };
-}
-
-/** The manifest commit of the newest deployment to `environment` whose latest status is success. */
-async function deployedCommit(octokit: GitHubClient, repo: RepoRef, environment: string): Promise<string | undefined> {
-  const { data: deployments } = await octokit.rest.repos.listDeployments({ ...repo, environment, per_page: 10 });
-  for (const deployment of deployments) {
-    const { data: statuses } = await octokit.rest.repos.listDeploymentStatuses({ ...repo, deployment_id: deployment.id, per_page: 1 });
-    if (statuses[0]?.state === 'success') return deployment.sha;
-  }
-  return undefined;
 }
 
 /** `registry/name:tag@sha256:…` → tag and digest. */

@@ -1,15 +1,13 @@
-import type { Context, Probot } from 'probot';
-import { retryRateLimits } from '../../adapters/github/octokit.js';
+import type { Probot } from 'probot';
 import { describeGitHubError } from '../../adapters/github/errors.js';
 import { lockLabelPrefix } from '../../adapters/github/locks.js';
-import type { GitHubClient, RepoRef } from '../../adapters/github/types.js';
+import type { GitHub } from '../../adapters/github/port.js';
+import type { RepoRef } from '../../adapters/github/types.js';
 import { commandLines, parseCommandComment } from '../../core/commands/parse.js';
 import { packReplies } from '../../core/commands/replies.js';
-import type { AppDeps } from '../deps.js';
-import { gateServiceFor } from '../gates/service.js';
+import type { LadderServices } from '../compose.js';
 import { runCommands } from './run.js';
 import { resolveCommandTarget } from './target.js';
-import { TakenComments } from './taken-comments.js';
 
 /**
  * `/ladder …` comments on pull requests (design §6). Only new comments
@@ -18,29 +16,28 @@ import { TakenComments } from './taken-comments.js';
  * the App's queue so the webhook is answered quickly, and the outcome comes
  * back as one reply (several when it is too long for one comment).
  */
-export function register(app: Probot, deps: AppDeps): void {
+export function register(app: Probot, services: LadderServices): void {
   // A lock label created or deleted by hand (GitHub's label settings) changes the `ladder/lock` gate
   // just as a command does; the App's own label changes are followed up where it makes them.
   app.on(['label.created', 'label.deleted'], async (context) => {
     const { label, repository, installation, sender } = context.payload;
     if (!installation || sender?.type === 'Bot' || !label.name.startsWith(lockLabelPrefix)) return;
-    const octokit = retryRateLimits(context.octokit as unknown as GitHubClient, deps.retry);
-    await gateServiceFor(app, deps).enqueueRepository(installation.id, octokit, { owner: repository.owner.login, repo: repository.name });
+    await services.gates.enqueueRepository(installation.id, services.github.fromClient(context.octokit), { owner: repository.owner.login, repo: repository.name });
   });
 
-  const taken = new TakenComments();
+  const taken = services.takenComments;
   app.on('issue_comment.created', async (context) => {
     const { comment, issue, sender, repository } = context.payload;
-    const log = (deps.log ?? context.log).child({ feature: 'commands', repo: repository.full_name, pull: issue.number, comment: comment.id });
+    const log = services.log.child({ feature: 'commands', repo: repository.full_name, pull: issue.number, comment: comment.id });
     if (!issue.pull_request) return void log.debug('Not a pull request, ignoring');
     if (sender.type === 'Bot' || comment.user?.type === 'Bot') return void log.debug('Comment by a bot, ignoring');
     if (commandLines(comment.body ?? '').length === 0) return;
     const commentKey = `${repository.full_name}#${comment.id}`;
     if (!taken.take(commentKey)) return void log.info('Comment already handled (redelivery), ignoring');
-    const octokit = retryRateLimits(context.octokit as unknown as GitHubClient, deps.retry);
+    const github = services.github.fromClient(context.octokit);
     const repo: RepoRef = { owner: repository.owner.login, repo: repository.name };
     try {
-      await octokit.rest.reactions.createForIssueComment({ ...repo, comment_id: comment.id, content: 'eyes' });
+      await github.pulls(repo).acknowledgeComment(comment.id);
     } catch (error) {
       taken.release(commentKey);
       throw error;
@@ -50,43 +47,42 @@ export function register(app: Probot, deps: AppDeps): void {
     // A lock set or cleared changes the `ladder/lock` gate of the manifest repository's open promotion PRs.
     const onLockChanged = (manifestRepo: RepoRef) => {
       if (installationId === undefined) return;
-      gateServiceFor(app, deps)
-        .enqueueRepository(installationId, octokit, manifestRepo)
+      services.gates
+        .enqueueRepository(installationId, github, manifestRepo)
         .catch((error: unknown) => log.error({ err: error }, 'Re-evaluating gates after a lock change failed'));
     };
-    void deps.queue.run(`commands:${repository.full_name}#${issue.number}`, () =>
-      handleComment(context, octokit, repo, issue.number, comment.body ?? '', sender.login, deps, onLockChanged).catch((error: unknown) => {
+    const asked = { repo, pullNumber: issue.number, body: comment.body ?? '', login: sender.login };
+    void services.queue.run(`commands:${repository.full_name}#${issue.number}`, () =>
+      answerComment(services, github, asked, onLockChanged).catch((error: unknown) => {
         taken.release(commentKey);
         log.error({ err: error }, 'Comment commands failed');
-        return reply(octokit, repo, issue.number, [`Something went wrong running this comment's commands: ${describeGitHubError(error)}. Try again in a moment.`]).catch(() => undefined);
+        return reply(github, repo, issue.number, [`Something went wrong running this comment's commands: ${describeGitHubError(error)}. Try again in a moment.`]).catch(() => undefined);
       }),
     );
   });
 }
 
-async function handleComment(
-  context: Context<'issue_comment.created'>,
-  octokit: GitHubClient,
-  repo: RepoRef,
-  pullNumber: number,
-  body: string,
-  login: string,
-  deps: AppDeps,
+/** Works out which service the comment is about, runs its commands in order, and replies. */
+async function answerComment(
+  services: LadderServices,
+  github: GitHub,
+  comment: { repo: RepoRef; pullNumber: number; body: string; login: string },
   onLockChanged: (manifestRepo: RepoRef) => void,
 ): Promise<void> {
-  const log = (deps.log ?? context.log).child({ feature: 'commands', repo: `${repo.owner}/${repo.repo}`, pull: pullNumber });
-  const resolved = await resolveCommandTarget(octokit, repo, pullNumber);
+  const { repo, pullNumber } = comment;
+  const log = services.log.child({ feature: 'commands', repo: `${repo.owner}/${repo.repo}`, pull: pullNumber });
+  const resolved = await resolveCommandTarget(github, repo, pullNumber);
   if (!resolved.ok) {
     log.info(resolved.log);
-    if (resolved.reply) await reply(octokit, repo, pullNumber, [resolved.reply]);
+    if (resolved.reply) await reply(github, repo, pullNumber, [resolved.reply]);
     return;
   }
   const { target } = resolved;
-  const parsed = parseCommandComment(body, { environments: target.config.environments.map((env) => env.name) });
-  const sections = await runCommands({ octokit, deps, log, target, login, onLockChanged: () => onLockChanged(target.manifestRepo) }, parsed);
-  await reply(octokit, repo, pullNumber, sections);
+  const parsed = parseCommandComment(comment.body, { environments: target.config.environments.map((env) => env.name) });
+  const sections = await runCommands({ github, services, log, target, login: comment.login, onLockChanged: () => onLockChanged(target.manifestRepo) }, parsed);
+  await reply(github, repo, pullNumber, sections);
 }
 
-async function reply(octokit: GitHubClient, repo: RepoRef, issueNumber: number, sections: string[]): Promise<void> {
-  for (const body of packReplies(sections)) await octokit.rest.issues.createComment({ ...repo, issue_number: issueNumber, body });
+async function reply(github: GitHub, repo: RepoRef, issueNumber: number, sections: string[]): Promise<void> {
+  for (const body of packReplies(sections)) await github.pulls(repo).comment(issueNumber, body);
 }

@@ -1,30 +1,15 @@
-import type { Logger } from 'pino';
 import { describeGitHubError } from '../../adapters/github/errors.js';
-import { clearLock, readLock, setLock } from '../../adapters/github/locks.js';
-import { checkCommandPermission, type CommandPermission } from '../../adapters/github/permissions.js';
-import { openRollback } from '../../adapters/github/rollback.js';
-import { formatRepo, type GitHubClient } from '../../adapters/github/types.js';
+import type { CommandPermission } from '../../adapters/github/port.js';
+import { formatRepo } from '../../adapters/github/types.js';
 import { commandHelp, describeCommandError } from '../../core/commands/help.js';
 import { alreadyLockedReply, lockedReply, refusalReply, unlockedReply } from '../../core/commands/replies.js';
 import { isEnvironmentCommand, type EnvironmentCommand, type LadderCommand, type ParsedLine } from '../../core/commands/types.js';
 import { environmentNamed, manifestBranch } from '../../core/config/load.js';
-import type { AppDeps } from '../deps.js';
-import { gatesQueueKey } from '../gates/service.js';
+import { environmentQueueKey } from '../promotion/engine.js';
 import { diffReply } from './diff.js';
 import { promoteCommand } from './promote.js';
-import { publishRollbackCheck } from './rollback-check.js';
-import type { CommandTarget } from './target.js';
-
-export interface CommandRun {
-  octokit: GitHubClient;
-  deps: AppDeps;
-  log: Logger;
-  target: CommandTarget;
-  /** Who wrote the comment. */
-  login: string;
-  /** Called after a lock was set or cleared, so the `ladder/lock` statuses follow (outside the environment's queue). */
-  onLockChanged?: () => void;
-}
+import { openRollback } from './rollback.js';
+import type { CommandRun } from './types.js';
 
 /**
  * Runs a comment's commands in the order written and returns one reply
@@ -78,7 +63,7 @@ export async function runCommands(run: CommandRun, parsed: readonly ParsedLine[]
 
 function permissionFor(run: CommandRun, environment: string | undefined): Promise<CommandPermission> {
   const commenters = environment ? environmentNamed(run.target.config, environment).commenters : undefined;
-  return checkCommandPermission(run.octokit, run.target.repo, run.login, commenters);
+  return run.github.access(run.target.repo).mayRunCommands(run.login, commenters);
 }
 
 function policyFor(run: CommandRun, environment: string | undefined) {
@@ -90,7 +75,7 @@ async function runOne(run: CommandRun, command: Exclude<LadderCommand, { verb: '
   if (command.verb === 'diff') return diffReply(run);
   // promote() takes the environment's queue key itself; holding it here would deadlock.
   if (command.verb === 'promote') return promoteCommand(run, command.environment);
-  return run.deps.queue.run(environmentKey(run, command), () => runForEnvironment(run, command, text));
+  return run.services.queue.run(environmentKey(run, command), () => runForEnvironment(run, command, text));
 }
 
 /**
@@ -100,24 +85,25 @@ async function runOne(run: CommandRun, command: Exclude<LadderCommand, { verb: '
  * about to change.
  */
 function environmentKey(run: CommandRun, command: EnvironmentCommand): string {
-  return gatesQueueKey(run.target.manifestRepo, manifestBranch(environmentNamed(run.target.config, command.environment)));
+  return environmentQueueKey(run.target.manifestRepo, manifestBranch(environmentNamed(run.target.config, command.environment)));
 }
 
 async function runForEnvironment(run: CommandRun, command: Exclude<EnvironmentCommand, { verb: 'promote' }>, text: string): Promise<string> {
-  const { target, octokit } = run;
+  const { target, github } = run;
   const service = target.config.service;
+  const locks = github.locks(target.manifestRepo);
   switch (command.verb) {
     case 'lock': {
-      const result = await setLock(octokit, target.manifestRepo, { service, environment: command.environment, by: run.login, reason: command.reason });
+      const result = await locks.set({ service, environment: command.environment, by: run.login, reason: command.reason });
       return result.created
         ? lockedReply(command.environment, result.lock.by, result.lock.reason)
         : alreadyLockedReply(command.environment, result.lock.by, result.lock.reason);
     }
     case 'unlock':
-      return unlockedReply(command.environment, await clearLock(octokit, target.manifestRepo, service, command.environment));
+      return unlockedReply(command.environment, await locks.clear(service, command.environment));
     case 'rollback': {
       const environment = environmentNamed(target.config, command.environment);
-      const outcome = await openRollback(octokit, {
+      const outcome = await openRollback(github, {
         manifestRepo: target.manifestRepo,
         service,
         environment: environment.name,
@@ -127,14 +113,8 @@ async function runForEnvironment(run: CommandRun, command: Exclude<EnvironmentCo
         requestedBy: run.login,
       });
       if ('plan' in outcome) {
-        await publishRollbackCheck(octokit, target.manifestRepo, {
-          headSha: outcome.pullRequest.headSha,
-          versionCommit: outcome.versionCommit,
-          fromCommit: outcome.plan.fromCommit,
-          environment: environment.name,
-        });
         const restored = outcome.plan.restored;
-        const lock = await readLock(octokit, target.manifestRepo, service, environment.name);
+        const lock = await locks.read(service, environment.name);
         const held = lock ? ` \`${environment.name}\` is locked by @${lock.by} (${lock.reason}): the rollback waits for \`/ladder unlock ${environment.name}\`.` : '';
         return `${outcome.kind === 'opened' ? 'Opened' : 'Updated'} ${outcome.pullRequest.url} to roll \`${environment.name}\` back to \`${restored.sourceRepo}@${restored.sourceSha.slice(0, 7)}\` (${outcome.plan.why}). It merges like any promotion: reviews and gates apply.${held}`;
       }

@@ -1,4 +1,5 @@
-import { formatRepo, parseRepo, sameRepo, type GitHubClient, type RepoRef } from '../../adapters/github/types.js';
+import type { GitHub } from '../../adapters/github/port.js';
+import { formatRepo, parseRepo, sameRepo, type RepoRef } from '../../adapters/github/types.js';
 import { defaultConfigPath } from '../../core/config/load.js';
 import type { LadderConfig } from '../../core/config/schema.js';
 import { parsePromotionBranch } from '../../core/promotion/branch.js';
@@ -31,15 +32,14 @@ export type TargetResult = { ok: true; target: CommandTarget } | { ok: false; re
  * code repository's default branch, the way promotions read it: commands act
  * on the service as it is configured now.
  */
-export async function resolveCommandTarget(octokit: GitHubClient, repo: RepoRef, pullNumber: number): Promise<TargetResult> {
-  const { data: pr } = await octokit.rest.pulls.get({ ...repo, pull_number: pullNumber });
+export async function resolveCommandTarget(github: GitHub, repo: RepoRef, pullNumber: number): Promise<TargetResult> {
+  const pr = await github.pulls(repo).get(pullNumber);
   const pull = { number: pr.number, headRef: pr.head.ref, headSha: pr.head.sha, baseRef: pr.base.ref, state: pr.state };
-  const trailers = parseTrailers(pr.body ?? '');
+  const trailers = parseTrailers(pr.body);
   const ladderBranch = pr.head.ref.startsWith('ladder/') && (parsePromotionBranch(pr.head.ref) !== undefined || pr.head.ref.endsWith('-rollback'));
   if (trailers && ladderBranch) {
     const codeRepo = parseRepo(trailers.sourceRepo);
-    const { data: code } = await octokit.rest.repos.get({ ...codeRepo });
-    const loaded = await loadConfig(octokit, codeRepo, code.default_branch);
+    const loaded = await loadConfig(github, codeRepo, await github.codeRepo(codeRepo).defaultBranch());
     if (!loaded.ok) return loaded;
     const manifestRepo = parseRepo(loaded.config.manifests.repo);
     if (!sameRepo(manifestRepo, repo)) {
@@ -47,13 +47,13 @@ export async function resolveCommandTarget(octokit: GitHubClient, repo: RepoRef,
     }
     return { ok: true, target: { kind: 'promotion', repo, pull, codeRepo, manifestRepo, config: loaded.config, promotion: trailers } };
   }
-  const loaded = await loadConfig(octokit, repo, pr.base.repo.default_branch);
+  const loaded = await loadConfig(github, repo, pr.base.defaultBranch);
   if (!loaded.ok) return loaded;
   return { ok: true, target: { kind: 'code', repo, pull, codeRepo: repo, manifestRepo: parseRepo(loaded.config.manifests.repo), config: loaded.config } };
 }
 
-async function loadConfig(octokit: GitHubClient, codeRepo: RepoRef, ref: string): Promise<{ ok: true; config: LadderConfig } | { ok: false; reply?: string; log: string }> {
-  const loaded = await loadServiceConfig(octokit, codeRepo, ref);
+async function loadConfig(github: GitHub, codeRepo: RepoRef, ref: string): Promise<{ ok: true; config: LadderConfig } | { ok: false; reply?: string; log: string }> {
+  const loaded = await loadServiceConfig(github, codeRepo, ref);
   if (loaded.kind === 'missing') {
     return {
       ok: false,

@@ -1,7 +1,5 @@
-import { latestDeployment, ladderVersionAt } from '../../adapters/github/deployments.js';
-import { readLock } from '../../adapters/github/locks.js';
-import { setCommitStatuses } from '../../adapters/github/statuses.js';
-import { parseRepo, sameRepo, type GitHubClient, type RepoRef } from '../../adapters/github/types.js';
+import type { GitHub } from '../../adapters/github/port.js';
+import { parseRepo, sameRepo, type RepoRef } from '../../adapters/github/types.js';
 import type { EnvironmentConfig, LadderConfig } from '../../core/config/schema.js';
 import { parsePromotionBranch } from '../../core/promotion/branch.js';
 import { lockGate, nextRecheck, soakGate, windowGate, type GateResult, type UpstreamDeployment } from '../../core/promotion/gates.js';
@@ -33,16 +31,16 @@ const rollbackSuffix = '-rollback';
  * open: another branch, no trailers, a config for another service or
  * repository, or an environment the config lacks.
  */
-export async function readPromotionPull(octokit: GitHubClient, manifestRepo: RepoRef, pull: PromotionPull): Promise<PromotionPullContext | undefined> {
+export async function readPromotionPull(github: GitHub, manifestRepo: RepoRef, pull: PromotionPull): Promise<PromotionPullContext | undefined> {
   // Rollback PRs go into the same protected branch, so they need the statuses too.
   const rollback = pull.headRef.endsWith(rollbackSuffix);
   const branch = parsePromotionBranch(rollback ? pull.headRef.slice(0, -rollbackSuffix.length) : pull.headRef);
   if (!branch) return undefined;
-  const { data: head } = await octokit.rest.git.getCommit({ ...manifestRepo, commit_sha: pull.headSha });
+  const head = await github.manifestRepo(manifestRepo).readCommit(pull.headSha);
   const trailers = parseTrailers(head.message);
   if (!trailers || trailers.environment !== branch.environment) return undefined;
   // The config the promoted version was rendered with: a later config change does not move a pending promotion's gates.
-  const loaded = await loadServiceConfig(octokit, parseRepo(trailers.sourceRepo), trailers.sourceSha);
+  const loaded = await loadServiceConfig(github, parseRepo(trailers.sourceRepo), trailers.sourceSha);
   if (loaded.kind !== 'ok') return undefined;
   const { config } = loaded;
   // The trailers name the config to judge by; it must be the one of this service in this repository.
@@ -53,10 +51,10 @@ export async function readPromotionPull(octokit: GitHubClient, manifestRepo: Rep
 }
 
 /** The upstream environment's newest deployment, with the image it deployed. */
-async function readUpstream(octokit: GitHubClient, manifestRepo: RepoRef, service: string, environment: string): Promise<UpstreamDeployment | undefined> {
-  const deployment = await latestDeployment(octokit, manifestRepo, environment);
+async function readUpstream(github: GitHub, manifestRepo: RepoRef, service: string, environment: string): Promise<UpstreamDeployment | undefined> {
+  const deployment = await github.deployments(manifestRepo).latest(environment);
   if (!deployment) return undefined;
-  const version = await ladderVersionAt(octokit, manifestRepo, deployment.sha, { service, environment });
+  const version = await github.manifestRepo(manifestRepo).versionAt(deployment.sha, { service, environment });
   return {
     state: deployment.state,
     at: deployment.stateAt,
@@ -76,19 +74,19 @@ export interface GateEvaluation {
 }
 
 /** Evaluates soak, window and lock for a promotion pull request and sets them as statuses on its head. */
-export async function evaluateGates(octokit: GitHubClient, manifestRepo: RepoRef, promotion: PromotionPullContext, now: Date): Promise<GateEvaluation> {
+export async function evaluateGates(github: GitHub, manifestRepo: RepoRef, promotion: PromotionPullContext, now: Date): Promise<GateEvaluation> {
   const { environment, trailers, pull } = promotion;
   const rollback = trailers.kind === 'rollback';
   const promotedFrom = 'environment' in environment.from && !rollback ? environment.from.environment : undefined;
-  const upstream = promotedFrom ? await readUpstream(octokit, manifestRepo, trailers.service, promotedFrom) : undefined;
-  const lock = await readLock(octokit, manifestRepo, trailers.service, environment.name);
+  const upstream = promotedFrom ? await readUpstream(github, manifestRepo, trailers.service, promotedFrom) : undefined;
+  const lock = await github.locks(manifestRepo).read(trailers.service, environment.name);
   const results = [
     // A rollback restores a version this environment already ran: nothing upstream to soak.
     rollback ? rollbackSoak : soakGate({ environment, image: trailers.image, upstream, now }),
     windowGate({ windows: environment.windows, now }),
     lockGate(lock),
   ];
-  const written = await setCommitStatuses(octokit, manifestRepo, pull.headSha, results);
+  const written = await github.statuses(manifestRepo).set(pull.headSha, results);
   const recheckAt = nextRecheck(results);
   return { results, written, ...(recheckAt ? { recheckAt } : {}) };
 }

@@ -1,4 +1,4 @@
-import type { Clock } from '../../adapters/clock/clock.js';
+import type { Clock } from '../../core/time/clock.js';
 
 /**
  * One pending re-evaluation per key (a promotion pull request): soak ends,

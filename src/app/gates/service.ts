@@ -1,10 +1,11 @@
 import type { Logger } from 'pino';
-import type { Probot } from 'probot';
 import { describeGitHubError, errorMessage, statusOf } from '../../adapters/github/errors.js';
-import { retryRateLimits } from '../../adapters/github/octokit.js';
-import { formatRepo, type GitHubClient, type RepoRef } from '../../adapters/github/types.js';
+import type { GitHub, GitHubAccess } from '../../adapters/github/port.js';
+import { formatRepo, type RepoRef } from '../../adapters/github/types.js';
 import { parsePromotionBranch } from '../../core/promotion/branch.js';
-import type { AppDeps } from '../deps.js';
+import type { Clock } from '../../core/time/clock.js';
+import { environmentQueueKey } from '../promotion/engine.js';
+import type { KeyedQueue } from '../queue.js';
 import { mergeWhenReady } from './auto-merge.js';
 import { evaluateGates, readPromotionPull, type PromotionPull } from './evaluate.js';
 import { RecheckScheduler } from './scheduler.js';
@@ -17,46 +18,48 @@ const maxFailedChecks = 10;
 /** What a check of one pull request does: evaluate the gates (and then try to merge), or only try to merge. */
 export type PullCheck = 'evaluate' | 'merge';
 
+export interface GateServiceDeps {
+  github: GitHubAccess;
+  queue: KeyedQueue;
+  clock: Clock;
+  log: Logger;
+}
+
 /**
  * Runs gate evaluations and auto-merge attempts for promotion pull requests
- * on the App's queue, and re-runs them when time alone changes a gate.
- * One per AppDeps (see gateServiceFor), so other features can ask for a
+ * on the App's queue, and re-runs them when time alone changes a gate. One
+ * per App (built by the composition root), so other features can ask for a
  * re-evaluation (a lock set or cleared by a comment command).
  */
 export class GateService {
   private readonly scheduler: RecheckScheduler;
   /** Failed evaluations in a row, per pull request; cleared by one that succeeds. */
   private readonly failures = new Map<string, number>();
+  private readonly log: Logger;
 
-  constructor(
-    private readonly app: Probot,
-    private readonly deps: AppDeps,
-  ) {
+  constructor(private readonly deps: GateServiceDeps) {
     this.scheduler = new RecheckScheduler(deps.clock);
-  }
-
-  private get log(): Logger {
-    return (this.deps.log ?? (this.app.log as unknown as Logger)).child({ feature: 'gates' });
+    this.log = deps.log.child({ feature: 'gates' });
   }
 
   /**
    * Queues a check of one pull request. Work for one environment's pull
    * requests shares a queue key with the rest of that environment's work, so
    * it runs after a promotion in flight has finished (check run included).
+   * Without `github` (a timed recheck), a fresh installation client is used.
    */
-  enqueue(installationId: number, octokit: GitHubClient | undefined, repo: RepoRef, pull: PromotionPull, check: PullCheck): Promise<void> {
-    const key = gatesQueueKey(repo, pull.baseRef);
-    return this.deps.queue.run(key, async () => {
+  enqueue(installationId: number, github: GitHub | undefined, repo: RepoRef, pull: PromotionPull, check: PullCheck): Promise<void> {
+    return this.deps.queue.run(environmentQueueKey(repo, pull.baseRef), async () => {
       const log = this.log.child({ repo: formatRepo(repo), pull: pull.number, sha: pull.headSha });
       const key = pullKey(repo, pull.number);
       try {
-        if (octokit) await this.checkPull(installationId, octokit, repo, pull, check, log);
+        if (github) await this.checkPull(installationId, github, repo, pull, check, log);
         else {
           // A timed recheck: authenticate afresh (tokens expire) and follow the pull request's current head.
-          const client = retryRateLimits((await this.app.auth(installationId)) as unknown as GitHubClient, this.deps.retry);
-          const { data: current } = await client.rest.pulls.get({ ...repo, pull_number: pull.number });
+          const fresh = await this.deps.github.forInstallation(installationId);
+          const current = await fresh.pulls(repo).get(pull.number);
           if (current.state !== 'open') return;
-          await this.checkPull(installationId, client, repo, { ...pull, headSha: current.head.sha }, check, log);
+          await this.checkPull(installationId, fresh, repo, { ...pull, headSha: current.head.sha }, check, log);
         }
         if (check === 'evaluate') this.failures.delete(key);
       } catch (error) {
@@ -85,23 +88,19 @@ export class GateService {
    * One pull request listing per repository the App is installed on.
    */
   async recheckAllInstallations(): Promise<number> {
-    const appClient = (await this.app.auth()) as unknown as GitHubClient;
-    const installations = await appClient.paginate(appClient.rest.apps.listInstallations, { per_page: 100 });
+    const installations = await this.deps.github.installations();
     let queued = 0;
-    for (const installation of installations) {
+    for (const installationId of installations) {
       // One installation failing (suspended, or GitHub failing for it) must not leave the others' pull requests unchecked.
       try {
-        const octokit = retryRateLimits((await this.app.auth(installation.id)) as unknown as GitHubClient, this.deps.retry);
-        const repositories = await octokit.paginate(octokit.rest.apps.listReposAccessibleToInstallation, { per_page: 100 });
-        for (const repository of repositories) {
-          if (repository.archived) continue;
-          const repo = { owner: repository.owner.login, repo: repository.name };
-          const pulls = await openPromotionPulls(octokit, repo);
-          for (const pull of pulls) void this.enqueue(installation.id, octokit, repo, pull, 'evaluate');
+        const github = await this.deps.github.forInstallation(installationId);
+        for (const repo of await github.repositories()) {
+          const pulls = await openPromotionPulls(github, repo);
+          for (const pull of pulls) void this.enqueue(installationId, github, repo, pull, 'evaluate');
           queued += pulls.length;
         }
       } catch (error) {
-        this.log.error({ err: { message: describeGitHubError(error) }, installation: installation.id }, 'Re-evaluating the promotion pull requests of an installation after start failed');
+        this.log.error({ err: { message: describeGitHubError(error) }, installation: installationId }, 'Re-evaluating the promotion pull requests of an installation after start failed');
       }
     }
     this.log.info({ installations: installations.length, pulls: queued }, 'Re-evaluating open promotion pull requests after start');
@@ -113,17 +112,17 @@ export class GateService {
    * repository. The listing itself runs on the queue (so `settled()` and a
    * caller that does not await still see the work), the evaluations after it.
    */
-  enqueueRepository(installationId: number, octokit: GitHubClient, repo: RepoRef, check: PullCheck = 'evaluate'): Promise<void> {
+  enqueueRepository(installationId: number, github: GitHub, repo: RepoRef, check: PullCheck = 'evaluate'): Promise<void> {
     return this.deps.queue.run(`gates:list:${formatRepo(repo).toLowerCase()}`, async () => {
-      for (const pull of await openPromotionPulls(octokit, repo)) void this.enqueue(installationId, octokit, repo, pull, check);
+      for (const pull of await openPromotionPulls(github, repo)) void this.enqueue(installationId, github, repo, pull, check);
     });
   }
 
   /** Queues a merge attempt for open promotion pull requests whose head is `sha`. */
-  enqueueForHead(installationId: number, octokit: GitHubClient, repo: RepoRef, sha: string): Promise<void> {
+  enqueueForHead(installationId: number, github: GitHub, repo: RepoRef, sha: string): Promise<void> {
     return this.deps.queue.run(`gates:list:${formatRepo(repo).toLowerCase()}`, async () => {
-      for (const pull of await openPromotionPulls(octokit, repo)) {
-        if (pull.headSha === sha) void this.enqueue(installationId, octokit, repo, pull, 'merge');
+      for (const pull of await openPromotionPulls(github, repo)) {
+        if (pull.headSha === sha) void this.enqueue(installationId, github, repo, pull, 'merge');
       }
     });
   }
@@ -138,29 +137,24 @@ export class GateService {
     return this.scheduler.dueAt(pullKey(repo, pullNumber));
   }
 
-  private async checkPull(installationId: number, octokit: GitHubClient, repo: RepoRef, pull: PromotionPull, check: PullCheck, log: Logger): Promise<void> {
-    const promotion = await readPromotionPull(octokit, repo, pull);
+  private async checkPull(installationId: number, github: GitHub, repo: RepoRef, pull: PromotionPull, check: PullCheck, log: Logger): Promise<void> {
+    const promotion = await readPromotionPull(github, repo, pull);
     if (!promotion) return void log.debug('Not a Ladder promotion pull request, ignoring');
     let gates;
     if (check === 'evaluate') {
-      const evaluation = await evaluateGates(octokit, repo, promotion, this.deps.clock.now());
+      const evaluation = await evaluateGates(github, repo, promotion, this.deps.clock.now());
       gates = evaluation.results;
       log.info({ gates: gates.map((gate) => `${gate.context}=${gate.state}`), written: evaluation.written, recheckAt: evaluation.recheckAt }, 'Gates evaluated');
-      // Octokit is not kept: its installation token expires; the recheck authenticates afresh.
+      // The client is not kept: its installation token expires; the recheck authenticates afresh.
       this.scheduler.schedule(pullKey(repo, pull.number), evaluation.recheckAt, () => {
         void this.enqueue(installationId, undefined, repo, pull, 'evaluate');
       });
     }
     if (!promotion.environment.autoMerge) return;
-    const attempt = await mergeWhenReady(octokit, repo, promotion, gates);
+    const attempt = await mergeWhenReady(github, repo, promotion, gates);
     if (attempt.result === 'merged') log.info({ mergeSha: attempt.sha }, 'Auto-merged promotion pull request');
     else log.info({ reason: attempt.reason }, attempt.result === 'refused' ? 'GitHub refused the auto-merge; retrying on the next event' : 'Not auto-merging yet');
   }
-}
-
-/** The promotion engine's key for an environment branch (see promote.ts): gates run after a promotion in flight. */
-export function gatesQueueKey(repo: RepoRef, environmentBranch: string): string {
-  return `promotion:${formatRepo(repo).toLowerCase()}:${environmentBranch}`;
 }
 
 /** A failure that may pass by itself: no answer at all, a 5xx, or a rate limit. */
@@ -174,21 +168,8 @@ function pullKey(repo: RepoRef, pullNumber: number): string {
 }
 
 /** Open pull requests from Ladder's promotion or rollback branches (in the repository itself: never a fork's). */
-export async function openPromotionPulls(octokit: GitHubClient, repo: RepoRef): Promise<PromotionPull[]> {
-  const pulls = await octokit.paginate(octokit.rest.pulls.list, { ...repo, state: 'open', per_page: 100 });
-  return pulls
-    .filter((pull) => pull.head.repo?.id === pull.base.repo.id && parsePromotionBranch(pull.head.ref.replace(/-rollback$/, '')))
+async function openPromotionPulls(github: GitHub, repo: RepoRef): Promise<PromotionPull[]> {
+  return (await github.pulls(repo).listOpen())
+    .filter((pull) => pull.head.inRepo && parsePromotionBranch(pull.head.ref.replace(/-rollback$/, '')))
     .map((pull) => ({ number: pull.number, headRef: pull.head.ref, headSha: pull.head.sha, baseRef: pull.base.ref }));
-}
-
-const services = new WeakMap<AppDeps, GateService>();
-
-/** The gate service of an App instance (created by gates/register.ts). */
-export function gateServiceFor(app: Probot, deps: AppDeps): GateService {
-  let service = services.get(deps);
-  if (!service) {
-    service = new GateService(app, deps);
-    services.set(deps, service);
-  }
-  return service;
 }

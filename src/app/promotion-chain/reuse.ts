@@ -1,5 +1,6 @@
-import { commitTree, ladderVersionAt } from '../../adapters/github/deployments.js';
-import { formatRepo, parseRepo, sameRepo, type GitHubClient, type RepoRef } from '../../adapters/github/types.js';
+import { statusOf } from '../../adapters/github/errors.js';
+import type { GitHub } from '../../adapters/github/port.js';
+import { formatRepo, parseRepo, sameRepo, type RepoRef } from '../../adapters/github/types.js';
 import { manifestBranch } from '../../core/config/environments.js';
 import type { LadderConfig } from '../../core/config/schema.js';
 import { promotedImage, type PromotedImage } from '../../core/promotion/chain.js';
@@ -23,22 +24,20 @@ export interface ReusedImage {
  * `GET git/commits/{sha}`; one listing per environment and one commit read
  * per distinct source, whatever the size of the repository.
  */
-export async function reusableImage(
-  octokit: GitHubClient,
-  input: { config: LadderConfig; codeRepo: RepoRef; sha: string },
-): Promise<ReusedImage | undefined> {
+export async function reusableImage(github: GitHub, input: { config: LadderConfig; codeRepo: RepoRef; sha: string }): Promise<ReusedImage | undefined> {
   const { config, codeRepo, sha } = input;
-  const manifestRepo = parseRepo(config.manifests.repo);
-  const mergedTree = await commitTree(octokit, codeRepo, sha);
+  const manifests = github.manifestRepo(parseRepo(config.manifests.repo));
+  const code = github.codeRepo(codeRepo);
+  const mergedTree = await code.treeOf(sha);
   const treeOf = new Map<string, Promise<string>>();
   for (const environment of config.environments) {
-    const version = await ladderVersionAt(octokit, manifestRepo, manifestBranch(environment), { service: config.service, environment: environment.name }).catch(notFoundAsUndefined);
+    const version = await manifests.versionAt(manifestBranch(environment), { service: config.service, environment: environment.name }).catch(notFoundAsUndefined);
     if (!version || !sameRepo(parseRepo(version.trailers.sourceRepo), codeRepo)) continue;
     const { sourceSha } = version.trailers;
     if (sourceSha === sha) continue; // the same commit: its own image tag is what rendering gives anyway
     let tree = treeOf.get(sourceSha);
     if (!tree) {
-      tree = commitTree(octokit, codeRepo, sourceSha);
+      tree = code.treeOf(sourceSha);
       treeOf.set(sourceSha, tree);
     }
     if ((await tree.catch(() => undefined)) !== mergedTree) continue;
@@ -48,8 +47,9 @@ export async function reusableImage(
   return undefined;
 }
 
+/** A missing branch (404) or an empty repository (409) has no version. */
 function notFoundAsUndefined(error: unknown): undefined {
-  if ((error as { status?: number }).status === 404 || (error as { status?: number }).status === 409) return undefined;
+  if (statusOf(error) === 404 || statusOf(error) === 409) return undefined;
   throw error;
 }
 

@@ -1,5 +1,4 @@
-import { compareCommits } from '../../adapters/github/code-repo.js';
-import { comparedFiles, deployedVersion } from '../../adapters/github/manifest-repo.js';
+import type { GitHub } from '../../adapters/github/port.js';
 import { formatRepo, type RepoRef } from '../../adapters/github/types.js';
 import type { EnvironmentConfig, LadderConfig } from '../../core/config/schema.js';
 import { manifestPath } from '../../core/promotion/changes.js';
@@ -8,8 +7,8 @@ import { pullRequestNumberOf, summarizeResources } from '../../core/promotion/su
 import type { LadderTrailers } from '../../core/promotion/trailers.js';
 import type { RenderedFile } from '../../core/render/render.js';
 import type { ValidationReport } from '../../core/validate/run.js';
-import { promotionState, type PromotionContext } from './context.js';
-import type { PromotionRequest } from './promote.js';
+import type { TemplateStore } from '../templates.js';
+import type { PromotionRequest } from './types.js';
 
 export interface BodyInput {
   request: PromotionRequest;
@@ -32,19 +31,19 @@ export interface BodyInput {
  * every file's patch (one compare of the manifest repo), and the code commits
  * since that version (one compare of the code repo).
  */
-export async function promotionBody(ctx: PromotionContext, input: BodyInput): Promise<string> {
-  const { octokit } = ctx;
+export async function promotionBody(github: GitHub, templates: TemplateStore, input: BodyInput): Promise<string> {
   const { request, config, environment, manifestRepo } = input;
   const dir = config.manifests.path;
+  const manifests = github.manifestRepo(manifestRepo);
   const [deployed, files, template] = await Promise.all([
-    deployedVersion(octokit, manifestRepo, input.envBranch, dir, { service: config.service, environment: environment.name }),
-    comparedFiles(octokit, manifestRepo, input.envHead, input.commit),
-    promotionState(ctx.deps).bodyTemplate(),
+    manifests.versionOnBranch(input.envBranch, dir, { service: config.service, environment: environment.name }),
+    manifests.changedFiles(input.envHead, input.commit),
+    templates.pullRequestBody(),
   ]);
   let commits: IncludedCommit[] | undefined;
   let totalCommits: number | undefined;
   if (deployed && deployed.sourceRepo.toLowerCase() === formatRepo(request.codeRepo).toLowerCase() && deployed.sourceSha !== request.sourceSha) {
-    const comparison = await compareCommits(octokit, request.codeRepo, deployed.sourceSha, request.sourceSha);
+    const comparison = await github.codeRepo(request.codeRepo).commitsBetween(deployed.sourceSha, request.sourceSha);
     if (comparison) {
       totalCommits = comparison.total;
       commits = comparison.commits.map((c) => {

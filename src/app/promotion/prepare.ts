@@ -1,6 +1,4 @@
-import { readTemplates } from '../../adapters/fs/templates.js';
-import { readTemplatesAt, type BlobCache } from '../../adapters/github/code-repo.js';
-import type { GitHubClient, RepoRef } from '../../adapters/github/types.js';
+import type { CodeRepo } from '../../adapters/github/port.js';
 import type { LadderConfig } from '../../core/config/schema.js';
 import { LadderInputError } from '../../core/errors.js';
 import type { Finding } from '../../core/findings.js';
@@ -9,15 +7,15 @@ import { parseManifests } from '../../core/manifests/parse.js';
 import type { ManifestDocument } from '../../core/manifests/document.js';
 import { manifestPath } from '../../core/promotion/changes.js';
 import { imageReference, taggedReference } from '../../core/render/image.js';
-import { renderEnvironment, type RenderedFile, type TemplateFile } from '../../core/render/render.js';
+import { renderEnvironment, type RenderedFile } from '../../core/render/render.js';
 import { createSchemaValidator } from '../../core/validate/schema/index.js';
 import { validateDocuments, type ValidationReport } from '../../core/validate/run.js';
 import type { SchemaStore } from '../schemas.js';
+import type { TemplateStore } from '../templates.js';
 
 export interface PrepareInput {
   config: LadderConfig;
   configFile: string;
-  codeRepo: RepoRef;
   sourceSha: string;
   environment: string;
   /** `builtFrom`: the code commit the image was built from, when it is not sourceSha (a reused image of an identical tree). */
@@ -31,7 +29,12 @@ export type Prepared =
   /** Rendered, but validation found errors; findings name files under `manifests.path`. */
   | { kind: 'invalid'; files: RenderedFile[]; report: ValidationReport; kubernetesVersion: string };
 
-let defaultTemplates: Promise<TemplateFile[]> | undefined;
+/** What rendering needs besides the input: where templates and schemas come from. */
+export interface PrepareSources {
+  codeRepo: CodeRepo;
+  schemas: SchemaStore;
+  templates: TemplateStore;
+}
 
 /**
  * Render for one environment at the code commit, then parse and validate the
@@ -39,15 +42,15 @@ let defaultTemplates: Promise<TemplateFile[]> | undefined;
  * Kubernetes version, compiled once per process; policy with the
  * environment's namespace and the commit).
  */
-export async function prepare(octokit: GitHubClient, schemas: SchemaStore, blobs: BlobCache, input: PrepareInput): Promise<Prepared> {
+export async function prepare(sources: PrepareSources, input: PrepareInput): Promise<Prepared> {
   const { config } = input;
   const templatesDir = config.manifests.templates;
   let files: RenderedFile[];
   try {
     const templates = templatesDir
-      ? await readTemplatesAt(octokit, input.codeRepo, input.sourceSha, templatesDir, blobs, input.configFile)
-      : await (defaultTemplates ??= readTemplates());
-    const compilers = await schemas.compilersFor(config.validation.kubernetesVersion);
+      ? await sources.codeRepo.readTemplates(input.sourceSha, templatesDir, input.configFile)
+      : await sources.templates.defaultManifests();
+    const compilers = await sources.schemas.compilersFor(config.validation.kubernetesVersion);
     const schema = createSchemaValidator(compilers.bundle, { compilers, unknownKinds: config.validation.unknownKinds });
     files = renderEnvironment({
       config,

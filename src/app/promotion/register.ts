@@ -1,13 +1,13 @@
 import type { Probot } from 'probot';
 import { describeGitHubError } from '../../adapters/github/errors.js';
-import { formatRepo, parseRepo, type GitHubClient, type RepoRef } from '../../adapters/github/types.js';
+import type { GitHub } from '../../adapters/github/port.js';
+import { formatRepo, parseRepo, type RepoRef } from '../../adapters/github/types.js';
 import { environmentsFedByBranch } from '../../core/config/load.js';
-import type { AppDeps } from '../deps.js';
-import { promotionContext, promotionState, type PromotionContext } from './context.js';
-import { promote } from './promote.js';
+import { describePromotion } from '../../core/promotion/outcome.js';
+import type { LadderServices } from '../compose.js';
+import { describeReuse, reusableImage } from '../promotion-chain/reuse.js';
 import { reportConfigProblems } from './reports.js';
 import { loadServiceConfig } from './service-config.js';
-import { describeReuse, reusableImage } from '../promotion-chain/reuse.js';
 
 interface CodeChange {
   codeRepo: RepoRef;
@@ -24,13 +24,11 @@ interface CodeChange {
  * answer GitHub at once (it waits 10 s at most) and do the work through the
  * App's queue, which tests wait on with `settled()`.
  */
-export function register(app: Probot, deps: AppDeps): void {
-  const log = deps.log ?? app.log;
-
+export function register(app: Probot, services: LadderServices): void {
   app.on('pull_request.closed', async (context) => {
     const pull = context.payload.pull_request;
     if (!pull.merged || !pull.merge_commit_sha) return;
-    schedule(promotionContext(context.octokit as GitHubClient, deps, log), {
+    queueCodeChange(services, services.github.fromClient(context.octokit), {
       codeRepo: parseRepo(context.payload.repository.full_name),
       sha: pull.merge_commit_sha,
       branch: pull.base.ref,
@@ -44,7 +42,7 @@ export function register(app: Probot, deps: AppDeps): void {
     if (payload.deleted || !payload.ref.startsWith('refs/heads/') || /^0+$/.test(payload.after)) return;
     // Ladder's own promotion branches in manifest repositories: nothing to render there.
     if (payload.ref.startsWith('refs/heads/ladder/')) return;
-    schedule(promotionContext(context.octokit as GitHubClient, deps, log), {
+    queueCodeChange(services, services.github.fromClient(context.octokit), {
       codeRepo: parseRepo(payload.repository.full_name),
       sha: payload.after,
       branch: payload.ref.slice('refs/heads/'.length),
@@ -54,27 +52,26 @@ export function register(app: Probot, deps: AppDeps): void {
   });
 }
 
-function schedule(ctx: PromotionContext, change: CodeChange): void {
+function queueCodeChange(services: LadderServices, github: GitHub, change: CodeChange): void {
   const key = `code:${formatRepo(change.codeRepo).toLowerCase()}@${change.sha}`;
-  ctx.deps.queue
-    .run(key, () => handleCodeChange(ctx, change))
-    .catch((error: unknown) => ctx.log.error({ err: { message: describeGitHubError(error) }, delivery: change.deliveryId }, 'handling a code change failed'));
+  services.queue
+    .run(key, () => promoteCodeChange(services, github, change))
+    .catch((error: unknown) => services.log.error({ err: { message: describeGitHubError(error) }, delivery: change.deliveryId }, 'handling a code change failed'));
 }
 
-async function handleCodeChange(ctx: PromotionContext, change: CodeChange): Promise<void> {
-  const state = promotionState(ctx.deps);
-  const seen = `${formatRepo(change.codeRepo)}@${change.sha}`;
-  const log = ctx.log.child({ repo: formatRepo(change.codeRepo), sha: change.sha, delivery: change.deliveryId });
-  const loaded = await loadServiceConfig(ctx.octokit, change.codeRepo, change.sha);
+async function promoteCodeChange(services: LadderServices, github: GitHub, change: CodeChange): Promise<void> {
+  const memory = services.promotions.memory;
+  const log = services.log.child({ repo: formatRepo(change.codeRepo), sha: change.sha, delivery: change.deliveryId });
+  const loaded = await loadServiceConfig(github, change.codeRepo, change.sha);
   if (loaded.kind === 'missing') {
     log.debug('no .github/ladder.yml; not a Ladder service');
     return;
   }
   if (loaded.kind === 'invalid') {
     // Reported once per commit, whichever of the merge's two events comes first.
-    if (state.done.has(`${seen}:config`)) return;
-    await reportConfigProblems(ctx.octokit, change.codeRepo, change.sha, loaded.source, loaded.problems);
-    state.done.add(`${seen}:config`);
+    if (memory.configReported(change.codeRepo, change.sha)) return;
+    await reportConfigProblems(github.checks(change.codeRepo), change.sha, loaded.source, loaded.problems);
+    memory.rememberConfigReported(change.codeRepo, change.sha);
     log.info('invalid config reported on the commit');
     return;
   }
@@ -84,23 +81,23 @@ async function handleCodeChange(ctx: PromotionContext, change: CodeChange): Prom
     return;
   }
   for (const environment of environments) {
-    if (state.done.has(`${seen}:${environment.name}`)) {
+    if (memory.wasPromoted(change.codeRepo, change.sha, environment.name)) {
       log.debug({ env: environment.name }, 'already promoted from this commit');
       continue;
     }
     // A commit whose tree is already built and deployed somewhere reuses that image (src/app/promotion-chain/reuse.ts).
     // Only an optimisation: if GitHub fails here, promote with the commit's own image rather than not at all.
-    const reused = await reusableImage(ctx.octokit, { config: loaded.config, codeRepo: change.codeRepo, sha: change.sha }).catch((error: unknown) => {
+    const reused = await reusableImage(github, { config: loaded.config, codeRepo: change.codeRepo, sha: change.sha }).catch((error: unknown) => {
       log.warn({ err: { message: describeGitHubError(error) } }, 'could not compare trees for image reuse');
       return undefined;
     });
     if (reused) log.info({ env: environment.name }, describeReuse(reused, change.codeRepo));
-    const outcome = await promote(
-      ctx,
+    const outcome = await services.promotions.promote(
+      github,
       { codeRepo: change.codeRepo, sourceSha: change.sha, environment: environment.name, reason: change.reason, ...(reused ? { image: { ...reused.image, builtFrom: reused.sourceSha } } : {}) },
       { config: loaded },
     );
-    if (outcome.kind !== 'failed') state.done.add(`${seen}:${environment.name}`);
-    log.info({ env: environment.name, outcome: outcome.kind }, outcome.message);
+    if (outcome.kind !== 'failed') memory.rememberPromoted(change.codeRepo, change.sha, environment.name);
+    log.info({ env: environment.name, outcome: outcome.kind }, describePromotion(outcome));
   }
 }

@@ -1,9 +1,9 @@
-import { readTextFile } from '../../adapters/github/code-repo.js';
 import { bundledKubernetesVersions } from '../../adapters/fs/schema-bundle.js';
-import type { GitHubClient, RepoRef } from '../../adapters/github/types.js';
+import type { CodeRepo, GitHub } from '../../adapters/github/port.js';
+import type { RepoRef } from '../../adapters/github/types.js';
 import { checkConfig, defaultConfigPath, type ConfigProblem } from '../../core/config/load.js';
-import { LadderInputError } from '../../core/errors.js';
 import type { LadderConfig } from '../../core/config/schema.js';
+import { formatLocation, LadderInputError } from '../../core/errors.js';
 import { policyRuleIds } from '../../core/validate/policy/index.js';
 
 /** Where a config was read from. */
@@ -28,27 +28,28 @@ export type ServiceConfig =
  * organisation-wide default in `<owner>/.github` applies, as with Probot's
  * config; errors then name that repository's file.
  */
-export async function loadServiceConfig(octokit: GitHubClient, codeRepo: RepoRef, sha: string): Promise<ServiceConfig> {
+export async function loadServiceConfig(github: GitHub, codeRepo: RepoRef, sha: string): Promise<ServiceConfig> {
   const ownSource: ConfigSource = { repo: codeRepo, path: defaultConfigPath, inCodeRepo: true, display: defaultConfigPath };
-  const own = await readConfigText(octokit, ownSource, sha);
+  const own = await readConfigText(github.codeRepo(codeRepo), ownSource, sha);
   if (typeof own === 'object') return own;
   if (own !== undefined) return check(own, ownSource);
   const orgRepo = { owner: codeRepo.owner, repo: '.github' };
   if (codeRepo.repo === '.github') return { kind: 'missing' };
   const sharedSource: ConfigSource = { repo: orgRepo, path: defaultConfigPath, inCodeRepo: false, display: `${orgRepo.owner}/.github: ${defaultConfigPath}` };
-  const shared = await readConfigText(octokit, sharedSource);
+  const shared = await readConfigText(github.codeRepo(orgRepo), sharedSource);
   if (typeof shared === 'object') return shared;
   if (shared === undefined) return { kind: 'missing' };
   return check(shared, sharedSource);
 }
 
 /** The file's text; a file that cannot be a config (not UTF-8, too large) is an invalid config, reported like any other. */
-async function readConfigText(octokit: GitHubClient, source: ConfigSource, ref?: string): Promise<string | undefined | ServiceConfig> {
+async function readConfigText(repo: CodeRepo, source: ConfigSource, ref?: string): Promise<string | undefined | ServiceConfig> {
   try {
-    return await readTextFile(octokit, source.repo, source.path, ref);
+    return await repo.readTextFile(source.path, ref);
   } catch (error) {
     if (!(error instanceof LadderInputError)) throw error;
-    const message = error.message.startsWith(`${source.path}: `) ? error.message.slice(source.path.length + 2) : error.message;
+    const where = `${formatLocation(error.location)}: `;
+    const message = error.message.startsWith(where) ? error.message.slice(where.length) : error.message;
     return { kind: 'invalid', problems: [{ message, key: '', line: 1, column: 1 }], source };
   }
 }

@@ -1,7 +1,5 @@
-import { compareCommits } from '../../adapters/github/code-repo.js';
-import { branchHead, readBlobIds, readCommit, swapBranch, writeCommit, type GitCommit } from '../../adapters/github/manifest-repo.js';
-import { findOpenPull, type OpenPull } from '../../adapters/github/pulls.js';
-import type { GitHubClient, RepoRef } from '../../adapters/github/types.js';
+import type { GitCommit, GitHub, OpenPull } from '../../adapters/github/port.js';
+import { sameRepo, type RepoRef } from '../../adapters/github/types.js';
 import { computeManifestChanges, type ManifestChanges, type ManifestFile } from '../../core/promotion/changes.js';
 import { formatTrailers, parseTrailers, type LadderTrailers } from '../../core/promotion/trailers.js';
 
@@ -45,17 +43,18 @@ const maxAttempts = 6;
  * - Newest wins: a branch carrying a newer commit of the same code history
  *   is left alone (`superseded`); one carrying ours already is `already`.
  */
-export async function writePromotionBranch(octokit: GitHubClient, input: WriteInput): Promise<WriteResult> {
-  const { manifestRepo } = input;
+export async function writePromotionBranch(github: GitHub, input: WriteInput): Promise<WriteResult> {
+  const manifests = github.manifestRepo(input.manifestRepo);
+  const pulls = github.pulls(input.manifestRepo);
   for (let attempt = 1; ; attempt++) {
-    const envHead = await branchHead(octokit, manifestRepo, input.envBranch);
-    if (!envHead) throw new Error(`${manifestRepo.owner}/${manifestRepo.repo} has no branch ${input.envBranch}`);
+    const envHead = await manifests.branchHead(input.envBranch);
+    if (!envHead) throw new Error(`${input.manifestRepo.owner}/${input.manifestRepo.repo} has no branch ${input.envBranch}`);
     const [envTree, promotionHead, pull] = await Promise.all([
-      readBlobIds(octokit, manifestRepo, envHead),
-      branchHead(octokit, manifestRepo, input.branch),
-      findOpenPull(octokit, manifestRepo, input.branch, input.envBranch),
+      manifests.readBlobIds(envHead),
+      manifests.branchHead(input.branch),
+      pulls.findOpen(input.branch, input.envBranch),
     ]);
-    const current: GitCommit | undefined = promotionHead ? await readCommit(octokit, manifestRepo, promotionHead) : undefined;
+    const current: GitCommit | undefined = promotionHead ? await manifests.readCommit(promotionHead) : undefined;
     const carried = current ? parseTrailers(current.message) : undefined;
     const changes = computeManifestChanges(input.files, envTree.blobs, input.dir);
     const withPull = <T extends object>(result: T): T & { pull?: OpenPull } => (pull ? { ...result, pull } : result);
@@ -66,7 +65,7 @@ export async function writePromotionBranch(octokit: GitHubClient, input: WriteIn
     }
     if (current && carried && carried.sourceSha !== input.trailers.sourceSha && sameRepoName(carried.sourceRepo, input.codeRepo)) {
       // Ours is older when the branch's source is ahead of it (GitHub's compare: ours...theirs is "ahead").
-      const comparison = await compareCommits(octokit, input.codeRepo, input.trailers.sourceSha, carried.sourceSha);
+      const comparison = await github.codeRepo(input.codeRepo).commitsBetween(input.trailers.sourceSha, carried.sourceSha);
       if (comparison?.status === 'ahead') return withPull({ kind: 'superseded', newer: carried.sourceSha });
     }
     if (changes.edits.length === 0) return { kind: 'unchanged', envHead, ...(current ? { stale: pull ? { pull } : {} } : {}) };
@@ -74,20 +73,17 @@ export async function writePromotionBranch(octokit: GitHubClient, input: WriteIn
     const supersedes = pull && carried ? unique([...(carried.supersedes ?? []), carried.sourceSha]).slice(-20) : [];
     const trailers: LadderTrailers = { ...input.trailers, ...(supersedes.length > 0 ? { supersedes } : {}) };
     const message = `${input.title}\n\nRendered from ${trailers.sourceRepo}@${trailers.sourceSha} for ${trailers.environment}.\n\n${formatTrailers(trailers)}\n`;
-    const commit = await writeCommit(octokit, manifestRepo, {
-      baseTree: envTree.tree,
-      edits: changes.edits,
-      parents: current ? [envHead, current.sha] : [envHead],
-      message,
-    });
-    const swapped = await swapBranch(octokit, manifestRepo, input.branch, current?.sha, commit.sha);
-    if (swapped === 'moved') return withPull({ kind: 'written', commit: commit.sha, envHead, created: !current, trailers, changes });
+    const tree = await manifests.writeTree(envTree.tree, changes.edits);
+    const commit = await manifests.writeCommit({ tree, parents: current ? [envHead, current.sha] : [envHead], message });
+    const swapped = await manifests.moveBranch(input.branch, current?.sha, commit);
+    if (swapped === 'moved') return withPull({ kind: 'written', commit, envHead, created: !current, trailers, changes });
     if (attempt >= maxAttempts) throw new Error(`${input.branch} kept moving while Ladder wrote it (${attempt} attempts)`);
   }
 }
 
 function sameRepoName(fullName: string, ref: RepoRef): boolean {
-  return fullName.toLowerCase() === `${ref.owner}/${ref.repo}`.toLowerCase();
+  const [owner = '', repo = ''] = fullName.split('/');
+  return sameRepo({ owner, repo }, ref);
 }
 
 function unique(values: string[]): string[] {

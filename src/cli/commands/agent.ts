@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { AgentConfigError, agentEnvironmentVariables, loadAgentConfig } from '../../agent/config.js';
+import { AgentConfigError, agentEnvironmentVariables, loadAgentConfig } from '../../agent/wiring/config.js';
 import type { RunningAgent } from '../../agent/main.js';
 import { exitCode, UsageError, type CliIO, type Command } from '../command.js';
 

@@ -4,9 +4,9 @@ import { identityOf, keyOf, type ResourceKey } from '../../core/diff/resource-ke
 import { hasErrors } from '../../core/findings.js';
 import { choiceOption } from '../args.js';
 import { exitCode, UsageError, type CliIO, type Command } from '../command.js';
-import { createPaint } from '../format/color.js';
+import { createPaint } from '../../core/format/color.js';
 import { formatDiffJson } from '../format/diff-json.js';
-import { formatDiffText } from '../format/diff-text.js';
+import { formatDiffText } from '../../core/format/diff-text.js';
 import { formatLocation } from '../format/findings-text.js';
 
 export const diffCommand: Command = {

@@ -6,7 +6,7 @@ import { policyRules } from '../../core/validate/policy/index.js';
 import { validateDocuments, type ValidateDocumentsOptions } from '../../core/validate/run.js';
 import { choiceOption, shaOption, stringOption } from '../args.js';
 import { exitCode, UsageError, type CliIO, type ParsedValues } from '../command.js';
-import { createPaint } from '../format/color.js';
+import { createPaint } from '../../core/format/color.js';
 import { formatFindingsJson } from '../format/findings-json.js';
 import { formatFindingsSarif, type RuleInfo } from '../format/findings-sarif.js';
 import { formatFindingsText } from '../format/findings-text.js';

@@ -1,6 +1,6 @@
 import type { ResourceDiff } from '../../core/diff/diff-resources.js';
 import type { ResourceKey } from '../../core/diff/resource-key.js';
-import type { FileOf } from './diff-text.js';
+import type { FileOf } from '../../core/format/diff-text.js';
 
 /**
  * The diff for programs. `before`/`after` are left out of a change when the

@@ -1,6 +1,6 @@
 import type { Finding, Severity } from '../../core/findings.js';
 import type { ValidationReport } from '../../core/validate/run.js';
-import type { Paint } from './color.js';
+import type { Paint } from '../../core/format/color.js';
 
 export interface ReportContext {
   files: number;

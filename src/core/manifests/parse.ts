@@ -2,6 +2,7 @@ import type { Finding } from '../findings.js';
 import type { ManifestDocument } from './document.js';
 import { parseQuickly } from './parse-quick.js';
 import { parseWithYaml } from './parse-yaml.js';
+import { decodeUtf8, invalidUtf8Message } from '../text/utf8.js';
 
 export interface ParseLimits {
   /** Largest file read, in bytes. A Kubernetes object cannot exceed 1.5 MiB in etcd. */
@@ -34,47 +35,12 @@ export function parseManifests(
   if (size > limits.maxBytes) return { documents: [], findings: [tooLargeFinding(file, size, limits)] };
   const text = typeof content === 'string' ? content : decodeUtf8(content);
   if (typeof text !== 'string') {
-    const message = `file is not valid UTF-8 (invalid byte 0x${text.byte.toString(16).padStart(2, '0')})`;
-    return { documents: [], findings: [{ file, line: text.line, column: text.column, rule: 'input', severity: 'error', message }] };
+    return { documents: [], findings: [{ file, line: text.line, column: text.column, rule: 'input', severity: 'error', message: invalidUtf8Message('file', text) }] };
   }
 
   const documents = parseQuickly(text, file);
   if (documents) return { documents, findings: [] };
   return parseWithYaml(text, file, limits.maxAliasCount);
-}
-
-function decodeUtf8(bytes: Uint8Array): string | { byte: number; line: number; column: number } {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    const offset = firstInvalidUtf8Offset(bytes);
-    const before = new TextDecoder('utf-8').decode(bytes.subarray(0, offset));
-    const lines = before.split('\n');
-    return { byte: bytes[offset] ?? 0, line: lines.length, column: (lines.at(-1)?.length ?? 0) + 1 };
-  }
-}
-
-/** Offset of the first byte that starts an invalid UTF-8 sequence (RFC 3629: no overlongs, no surrogates). */
-function firstInvalidUtf8Offset(bytes: Uint8Array): number {
-  let i = 0;
-  while (i < bytes.length) {
-    const b = bytes[i]!;
-    let length: number, min: number;
-    if (b < 0x80) { i++; continue; }
-    else if (b >= 0xc2 && b <= 0xdf) { length = 2; min = 0x80; }
-    else if (b >= 0xe0 && b <= 0xef) { length = 3; min = 0x800; }
-    else if (b >= 0xf0 && b <= 0xf4) { length = 4; min = 0x10000; }
-    else return i;
-    let codePoint = b & (0xff >> (length + 1));
-    for (let k = 1; k < length; k++) {
-      const next = bytes[i + k];
-      if (next === undefined || (next & 0xc0) !== 0x80) return i;
-      codePoint = (codePoint << 6) | (next & 0x3f);
-    }
-    if (codePoint < min || codePoint > 0x10ffff || (codePoint >= 0xd800 && codePoint <= 0xdfff)) return i;
-    i += length;
-  }
-  return bytes.length;
 }
 
 /** The finding for a file over the size limit; readers that know the size use it without reading the file. */

@@ -1,6 +1,6 @@
 import { describeRef, isNotFound, type KubeClient, type KubeObject, type ObjectRef } from '../../../adapters/kube/client.js';
-import { sleep } from '../crds.js';
-import { mapLimit } from '../parallel.js';
+import { sleep } from '../../../core/time/sleep.js';
+import { mapLimit } from '../../apply/parallel.js';
 import { healthCheckFor } from './checks.js';
 import type { HealthState } from './types.js';
 

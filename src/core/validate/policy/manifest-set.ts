@@ -1,7 +1,6 @@
 import { crdScopeKey, crdScopesOf, groupOf } from '../../kubernetes/scope.js';
 import type { ManifestDocument } from '../../manifests/document.js';
 import { fieldsAt, isFields, kindOf, stringAt } from './object-access.js';
-import type { PolicyContext } from './types.js';
 
 /**
  * The whole manifest set as rules that relate objects see it (an HPA and its
@@ -29,13 +28,16 @@ export interface ScaleTarget {
   namespace: string | undefined;
 }
 
+/** What the index needs of the policy context (types.ts imports this module: naming PolicyContext here would be a cycle). */
+type SetContext = { readonly namespace?: string };
+
 interface Autoscaler {
   /** The API group `scaleTargetRef.apiVersion` names; absent (optional in autoscaling/v1) matches any. */
   targetGroup: string | undefined;
   document: ManifestDocument;
 }
 
-export function indexManifestSet(documents: readonly ManifestDocument[], context: PolicyContext): ManifestSet {
+export function indexManifestSet(documents: readonly ManifestDocument[], context: SetContext): ManifestSet {
   let autoscalers: Map<string, Autoscaler[]> | undefined;
   let crdScopes: Map<string, boolean> | undefined;
   return {
@@ -54,7 +56,7 @@ export function indexManifestSet(documents: readonly ManifestDocument[], context
 }
 
 /** Objects without a namespace are applied into the environment's namespace. */
-export function namespaceOf(object: Record<string, unknown>, context: PolicyContext): string | undefined {
+export function namespaceOf(object: Record<string, unknown>, context: SetContext): string | undefined {
   return stringAt(fieldsAt(object, 'metadata'), 'namespace') ?? context.namespace;
 }
 
@@ -63,7 +65,7 @@ function keyOf(...parts: (string | undefined)[]): string {
   return JSON.stringify(parts.map((part) => part ?? null));
 }
 
-function indexAutoscalers(documents: readonly ManifestDocument[], context: PolicyContext): Map<string, Autoscaler[]> {
+function indexAutoscalers(documents: readonly ManifestDocument[], context: SetContext): Map<string, Autoscaler[]> {
   const index = new Map<string, Autoscaler[]>();
   for (const document of documents) {
     const { object } = document;

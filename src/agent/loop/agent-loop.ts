@@ -1,0 +1,180 @@
+import type { Logger } from 'pino';
+import type { LeaderElector } from './leader.js';
+import type { AgentMetrics } from '../reporting/metrics.js';
+import type { DeploymentReport } from '../reporting/deployment-report.js';
+import type { BranchSource, SourceSnapshot } from '../source/branch-source.js';
+
+/** What applying one commit came to, in words fit for a GitHub status and a Slack message. */
+export type DeployOutcome = { ok: true; description: string } | { ok: false; stage: 'apply' | 'health' | 'interrupted'; description: string };
+
+/** The Kubernetes side of a deploy: apply (dry-run, SSA, inventory, prune), wait for health, hand the result to drift detection. */
+export interface Deployer {
+  deploy(snapshot: SourceSnapshot, signal: AbortSignal, log: Logger): Promise<DeployOutcome>;
+  /** Leadership gained or lost: drift watches run only on the leader. */
+  setActive(active: boolean): Promise<void>;
+}
+
+export interface DeploymentReporter {
+  /** Whether GitHub already shows a successful deployment of this commit (a new leader then does not report it again). */
+  alreadyReported(commit: string): Promise<boolean>;
+  start(commit: string): Promise<DeploymentReport>;
+}
+
+export interface DeployFailureSink {
+  deployFailed(failure: { commit: string; stage: string; description: string }): Promise<void>;
+}
+
+export interface AgentLoopOptions {
+  source: BranchSource;
+  elector: LeaderElector;
+  deployer: Deployer;
+  reporter: DeploymentReporter;
+  alerts?: DeployFailureSink;
+  metrics: AgentMetrics;
+  log: Logger;
+  pollMs: number;
+  /** A failed commit is tried again after this long (a new commit is applied at once). */
+  retryFailedMs: number;
+  now?: () => Date;
+}
+
+/**
+ * The agent's loop: every poll interval read the branch; when this replica
+ * leads and the branch moved (or leadership was just gained), apply the
+ * commit, wait for health, report the result to GitHub and give drift
+ * detection the new desired state. Followers keep reading the branch so they
+ * are ready and warm, but never write to the cluster.
+ */
+export class AgentLoop {
+  private readonly stopping = new AbortController();
+  private applied: string | undefined;
+  private failed: { commit: string; at: number } | undefined;
+  private wasLeading = false;
+  private wake: (() => void) | undefined;
+  private done: Promise<void> | undefined;
+  private crashed: Error | undefined;
+
+  constructor(private readonly options: AgentLoopOptions) {}
+
+  /** Ready once the branch was read (or a commit applied): a follower is as ready as the leader. */
+  ready(): boolean {
+    return this.options.source.wasRead() || this.applied !== undefined;
+  }
+
+  start(): Promise<void> {
+    this.done ??= this.loop().catch((error: unknown) => {
+      // Everything the loop calls handles its own failures; reaching here is a bug. /healthz
+      // turns 503 so the kubelet restarts the pod instead of leaving a replica that does nothing.
+      this.crashed = error instanceof Error ? error : new Error(String(error));
+      this.options.log.fatal({ err: this.crashed }, 'the agent loop stopped');
+    });
+    return this.done;
+  }
+
+  /** False once the loop has died. */
+  healthy(): boolean {
+    return this.crashed === undefined;
+  }
+
+  /** Ends the loop: the apply in progress finishes or is aborted at its next step, then the loop returns. */
+  async stop(): Promise<void> {
+    this.stopping.abort(new Error('the agent is shutting down'));
+    this.wake?.();
+    await this.done;
+  }
+
+  /** Polls at once instead of waiting for the interval (a push notification, or a test). */
+  pollNow(): void {
+    this.wake?.();
+  }
+
+  private async loop(): Promise<void> {
+    const { source, elector, log } = this.options;
+    while (!this.stopping.signal.aborted) {
+      const leading = elector.isLeader();
+      if (leading !== this.wasLeading) await this.leadershipChanged(leading);
+      const result = await source.poll();
+      if (this.stopping.signal.aborted) break;
+      const snapshot = result.snapshot;
+      if (leading && elector.isLeader() && snapshot && this.shouldDeploy(snapshot.commit)) {
+        await this.deploy(snapshot);
+      } else if (result.kind === 'failed' && !snapshot) {
+        log.debug('no commit read yet; nothing to apply');
+      }
+      await this.sleep(this.options.pollMs);
+    }
+    if (this.wasLeading) await this.options.deployer.setActive(false);
+  }
+
+  private async leadershipChanged(leading: boolean): Promise<void> {
+    this.wasLeading = leading;
+    this.options.metrics.isLeader = leading ? 1 : 0;
+    // A new leader re-applies the current commit: server-side apply makes it a no-op when
+    // nothing changed, and it gives drift detection its desired state.
+    this.applied = undefined;
+    this.failed = undefined;
+    await this.options.deployer.setActive(leading);
+  }
+
+  private shouldDeploy(commit: string): boolean {
+    if (commit === this.applied) return false;
+    if (this.failed?.commit === commit) return Date.now() - this.failed.at >= this.options.retryFailedMs;
+    return true;
+  }
+
+  private async deploy(snapshot: SourceSnapshot): Promise<void> {
+    const { deployer, reporter, metrics, alerts } = this.options;
+    const { commit } = snapshot;
+    const log = this.options.log.child({ commit, files: snapshot.files.length });
+    // Work stops when the agent stops or loses the Lease, whichever comes first.
+    const leadership = this.options.elector.leadershipSignal();
+    const signal = leadership ? AbortSignal.any([this.stopping.signal, leadership]) : this.stopping.signal;
+    let report: DeploymentReport | undefined;
+    try {
+      const quiet = this.applied === undefined && (await reporter.alreadyReported(commit).catch(() => false));
+      if (!quiet) report = await reporter.start(commit);
+      log.info('applying manifest commit');
+      const started = Date.now();
+      let outcome: DeployOutcome;
+      try {
+        outcome = await deployer.deploy(snapshot, signal, log);
+      } catch (error) {
+        outcome = signal.aborted
+          ? { ok: false, stage: 'interrupted', description: `Interrupted: ${(signal.reason as Error)?.message ?? 'stopped'}; the next leader applies it again` }
+          : { ok: false, stage: 'apply', description: `Apply failed: ${(error as Error).message}` };
+      }
+      if (outcome.ok) {
+        this.applied = commit;
+        this.failed = undefined;
+        metrics.recordApplied(commit, this.options.now?.() ?? new Date());
+        log.info({ ms: Date.now() - started }, outcome.description);
+        await report?.succeeded(outcome.description);
+      } else {
+        this.failed = { commit, at: Date.now() };
+        metrics.applyFailuresTotal++;
+        log.error({ stage: outcome.stage }, outcome.description);
+        await report?.failed(outcome.description);
+        if (outcome.stage !== 'interrupted') await alerts?.deployFailed({ commit, stage: outcome.stage, description: outcome.description }).catch((error: unknown) => log.error({ err: error }, 'could not send the deploy failure alert'));
+      }
+    } catch (error) {
+      // Reporting failed (GitHub down between poll and report): try the commit again later.
+      this.failed = { commit, at: Date.now() };
+      log.error({ err: error }, 'could not report the deployment to GitHub');
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.stopping.signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = undefined;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+    });
+  }
+}

@@ -1,0 +1,38 @@
+import type { Logger } from 'pino';
+import type { DeploymentReport, Deployments } from '../../adapters/github/port.js';
+
+export type { DeploymentReport } from '../../adapters/github/port.js';
+
+export interface DeploymentTarget {
+  environment: string;
+  /** Folder of the manifests in the branch, recorded in the payload. */
+  path: string;
+  production: boolean;
+}
+
+/**
+ * Opens the GitHub Deployment of a manifest commit (in progress) and logs
+ * each step; the handle finishes it. The App promotes on these.
+ */
+export async function startDeploymentReport(deployments: Deployments, target: DeploymentTarget, commit: string, log: Logger): Promise<DeploymentReport> {
+  const report = await deployments.start(commit, target);
+  const { id } = report;
+  log.info({ deployment: id, commit, environment: target.environment }, 'GitHub deployment in progress');
+  return {
+    id,
+    succeeded: async (description) => {
+      await report.succeeded(description);
+      log.info({ deployment: id, commit }, 'GitHub deployment succeeded');
+    },
+    failed: async (description) => {
+      await report.failed(description);
+      log.warn({ deployment: id, commit, description }, 'GitHub deployment failed');
+    },
+  };
+}
+
+/** Whether the newest deployment of the environment is this commit and succeeded, so a new leader need not report it again. */
+export async function alreadyDeployed(deployments: Deployments, environment: string, commit: string): Promise<boolean> {
+  const latest = await deployments.latest(environment);
+  return latest !== undefined && latest.sha === commit && latest.state === 'success';
+}

@@ -1,0 +1,54 @@
+import { readFile } from 'node:fs/promises';
+import type { Logger } from 'pino';
+import { createGitHubClient, type GitHubCredentials, type RetryPolicy } from '../../adapters/github/client.js';
+import { createGitHub } from '../../adapters/github/github.js';
+import type { GitHub } from '../../adapters/github/port.js';
+import type { AgentConfig } from './config.js';
+
+export interface AgentGitHubOptions {
+  log?: Logger;
+  /** Called once per HTTP request sent (retries included), for ladder_github_requests_total. */
+  onRequest?: () => void;
+  /** plugin-retry's base delay; tests shorten it. */
+  retryAfterBaseValue?: number;
+  /**
+   * Longest wait for one call, its retries included (default 30 s). fetch has no timeout of its
+   * own: a hung connection would stop the loop (and shutdown, which waits for it) indefinitely.
+   */
+  requestTimeoutMs?: number;
+}
+
+/**
+ * The agent's GitHub: the App installation (auth-app mints and renews
+ * installation tokens) or a plain token, read from the mounted secret, through
+ * the client factory the App uses too. A secondary rate limit is not retried
+ * beyond the throttling plugin: the next poll is the retry.
+ */
+export async function connectAgentGitHub(github: AgentConfig['github'], options: AgentGitHubOptions = {}): Promise<GitHub> {
+  let credentials: GitHubCredentials;
+  if (github.appId !== undefined && github.installationId !== undefined && github.privateKeyPath !== undefined) {
+    credentials = { appId: github.appId, installationId: github.installationId, privateKey: await readSecretFile(github.privateKeyPath, 'GitHub App private key') };
+  } else {
+    credentials = { token: github.token ?? (await readSecretFile(github.tokenPath!, 'GitHub token')).trim() };
+  }
+  const policy: RetryPolicy = { retryBaseMs: options.retryAfterBaseValue ?? 1000, retries: 3, retryAfterUnitMs: 1000, secondaryLimitRetries: 0 };
+  const client = createGitHubClient({
+    baseUrl: github.apiUrl,
+    credentials,
+    policy,
+    userAgent: 'ladder-agent',
+    requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+    ...(options.log ? { log: options.log } : {}),
+    ...(options.onRequest ? { onRequest: options.onRequest } : {}),
+  });
+  return createGitHub(client);
+}
+
+/** Reads a mounted secret; the error names the file and the reason, never the content. */
+export async function readSecretFile(path: string, what: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read the ${what} from ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}

@@ -1,0 +1,60 @@
+import type { Logger } from 'pino';
+import { BlobCache } from '../adapters/github/code-repo.js';
+import { createGitHubAccess } from '../adapters/github/github.js';
+import type { GitHubAccess } from '../adapters/github/port.js';
+import type { Clock } from '../core/time/clock.js';
+import { TakenComments } from './commands/taken-comments.js';
+import type { AppDeps } from './deps.js';
+import { GateService } from './gates/service.js';
+import { PromotionEngine, PromotionMemory } from './promotion/engine.js';
+import type { KeyedQueue } from './queue.js';
+import { createSchemaStore, type SchemaStore } from './schemas.js';
+import { createTemplateStore, type TemplateStore } from './templates.js';
+
+/** Everything the App's features share, built once per App by `composeApp` and handed to each feature's `register`. */
+export interface LadderServices {
+  clock: Clock;
+  queue: KeyedQueue;
+  log: Logger;
+  /** The GitHub port, over a webhook's client or a fresh installation client. */
+  github: GitHubAccess;
+  /** Compiled schema validators per Kubernetes version. */
+  schemas: SchemaStore;
+  /** Ladder's default manifest templates and PR body template, read once. */
+  templates: TemplateStore;
+  promotions: PromotionEngine;
+  gates: GateService;
+  /** Comments whose commands this process has taken on (a redelivery does not run them twice). */
+  takenComments: TakenComments;
+}
+
+/** What the composition needs of Probot: its authentication and its logger. */
+export interface ProbotHost {
+  auth(installationId?: number): Promise<unknown>;
+  log: unknown;
+}
+
+/**
+ * The App's composition root (as gitops-engine's `engine.go` wires its
+ * parts): the GitHub port and its caches, the schema and template stores,
+ * the promotion engine and its memory, the gate service. Nothing of this
+ * lives at module level; a second App in the same process (a test's
+ * replica) has its own.
+ */
+export function composeApp(deps: AppDeps, probot: ProbotHost): LadderServices {
+  const log = deps.log ?? (probot.log as Logger);
+  const github = createGitHubAccess({ auth: (installationId) => probot.auth(installationId), policy: deps.retry, caches: { templateBlobs: new BlobCache() } });
+  const schemas = createSchemaStore();
+  const templates = createTemplateStore();
+  return {
+    clock: deps.clock,
+    queue: deps.queue,
+    log,
+    github,
+    schemas,
+    templates,
+    promotions: new PromotionEngine({ queue: deps.queue, log, schemas, templates, memory: new PromotionMemory() }),
+    gates: new GateService({ github, queue: deps.queue, clock: deps.clock, log }),
+    takenComments: new TakenComments(),
+  };
+}
