@@ -6,6 +6,7 @@ import { renderEnvironment } from '../../core/render/render.js';
 import { shaOption, stringOption } from '../args.js';
 import { exitCode, UsageError, type CliIO, type ParsedValues } from '../command.js';
 import { loadConfigForEnvironment, repositoryRootOf } from '../load-config.js';
+import { sourceMapFile } from '../source-maps.js';
 import { writeFilesAtomically } from '../write-files.js';
 
 export async function runRender(values: ParsedValues, positionals: string[], io: CliIO): Promise<number> {
@@ -34,7 +35,10 @@ export async function runRender(values: ParsedValues, positionals: string[], io:
     io.stdout(files.map((file) => `# Source: ${file.path}\n${withNewline(file.content)}`).join('---\n'));
     return exitCode.ok;
   }
-  const written = await writeFilesAtomically(out, files);
+  // The source maps go beside the files, so `ladder validate <out>` can name template lines.
+  const map = sourceMapFile(files, out, io.cwd, templatesDir === undefined);
+  const written = await writeFilesAtomically(out, map ? [...files, map] : files);
+  if (map) written.pop();
   io.stdout(written.map((path) => `${path}\n`).join(''));
   io.stderr(`Rendered ${written.length} file${written.length === 1 ? '' : 's'} for ${config.service} ${environment.name} at ${sha.slice(0, 12)} into ${out}\n`);
   await noteStaleFiles(out, written, io);

@@ -11,6 +11,7 @@ import { formatFindingsJson } from '../format/findings-json.js';
 import { formatFindingsSarif, type RuleInfo } from '../format/findings-sarif.js';
 import { formatFindingsText } from '../format/findings-text.js';
 import { loadConfigForEnvironment } from '../load-config.js';
+import { readSourceMaps } from '../source-maps.js';
 import { readVersion } from '../version.js';
 
 export async function runValidate(values: ParsedValues, positionals: string[], io: CliIO): Promise<number> {
@@ -28,7 +29,9 @@ export async function runValidate(values: ParsedValues, positionals: string[], i
 
   const bundle = await loadSchemaBundle(settings.kubernetesVersion);
   const schema = createSchemaValidator(bundle, { unknownKinds: settings.unknownKinds });
-  const report = validateDocuments(read.documents, { ...settings.policy, parseFindings: read.findings, schema });
+  // Files `ladder render --out` wrote: findings name the template line too.
+  const maps = await readSourceMaps(read.files, io.cwd);
+  const report = validateDocuments(read.documents, { ...settings.policy, parseFindings: read.findings, schema, sourceMaps: (file) => maps.get(file) });
 
   if (format === 'json') io.stdout(formatFindingsJson(report));
   else if (format === 'sarif') io.stdout(formatFindingsSarif(report, { version: readVersion(), cwd: io.cwd, describeRule }));

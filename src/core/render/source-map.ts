@@ -1,13 +1,7 @@
+import type { Finding, TemplateLocation } from '../findings.js';
 import type { Position } from '../manifests/document.js';
 
-/** The template text (or helper call) that produced a rendered node; line and column are 1-based. */
-export interface TemplateLocation {
-  file: string;
-  line: number;
-  column: number;
-  /** The values key the helper read, e.g. `values.resources.memory`. */
-  valuesKey?: string;
-}
+export type { TemplateLocation } from '../findings.js';
 
 /**
  * Where the nodes of one rendered file came from: for the line and column of
@@ -19,6 +13,8 @@ export interface RenderedSourceMap {
   template: string;
   /** `[line, column, templateLine, templateColumn, valuesKey?]`, sorted by line and column. */
   entries: SourceMapEntry[];
+  /** Set by whoever knows: the template is one of Ladder's defaults, not a file of the repository. */
+  builtIn?: boolean;
 }
 
 export type SourceMapEntry = [number, number, number, number] | [number, number, number, number, string];
@@ -71,8 +67,9 @@ export function templateLocationAt(map: RenderedSourceMap, line: number, column:
       low = mid + 1;
     } else high = mid - 1;
   }
-  if (!found || line === 0) return { file: map.template, line: entries[0]?.[2] ?? 1, column: entries[0]?.[3] ?? 1 };
-  return { file: map.template, line: found[2], column: found[3], ...(found[4] ? { valuesKey: found[4] } : {}) };
+  const builtIn = map.builtIn ? { builtIn: true } : {};
+  if (!found || line === 0) return { file: map.template, line: entries[0]?.[2] ?? 1, column: entries[0]?.[3] ?? 1, ...builtIn };
+  return { file: map.template, line: found[2], column: found[3], ...(found[4] ? { valuesKey: found[4] } : {}), ...builtIn };
 }
 
 /** A map is plain data read back from a file: check its shape before trusting it. */
@@ -82,4 +79,15 @@ export function isRenderedSourceMap(value: unknown): value is RenderedSourceMap 
   return typeof map.template === 'string' && Array.isArray(map.entries) && map.entries.every((entry) =>
     Array.isArray(entry) && (entry.length === 4 || entry.length === 5) &&
     entry.slice(0, 4).every((n) => Number.isInteger(n) && (n as number) >= 0) && (entry.length === 4 || typeof entry[4] === 'string'));
+}
+
+/**
+ * Findings on rendered files with the template location of each, where
+ * `mapOf` has the file's source map; other findings are returned as they are.
+ */
+export function withTemplateLocations<F extends Finding>(findings: readonly F[], mapOf: (file: string) => RenderedSourceMap | undefined): F[] {
+  return findings.map((finding) => {
+    const map = mapOf(finding.file);
+    return map ? { ...finding, template: templateLocationAt(map, finding.line, finding.column) } : finding;
+  });
 }

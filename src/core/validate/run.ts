@@ -2,6 +2,7 @@ import { compareFindings, type Finding } from '../findings.js';
 import type { ManifestDocument } from '../manifests/document.js';
 import { formatResourceKey, identityOf, keyOf } from '../diff/resource-key.js';
 import { runPolicy, type PolicyContext, type SuppressedFinding } from './policy/index.js';
+import { withTemplateLocations, type RenderedSourceMap } from '../render/source-map.js';
 
 /** The part of the schema validator this step needs; `createSchemaValidator` returns one. */
 export interface SchemaCheck {
@@ -14,6 +15,8 @@ export interface ValidateDocumentsOptions extends Omit<PolicyContext, 'isNamespa
   parseFindings?: readonly Finding[];
   /** Schema validation; policy also asks it which kinds are namespaced. */
   schema?: SchemaCheck;
+  /** The source map of a rendered file, so its findings also name the template line (see render/source-map.ts). */
+  sourceMaps?: (file: string) => RenderedSourceMap | undefined;
 }
 
 export interface ValidationReport {
@@ -31,7 +34,7 @@ export interface ValidationReport {
  * format is stable.
  */
 export function validateDocuments(documents: readonly ManifestDocument[], options: ValidateDocumentsOptions = {}): ValidationReport {
-  const { parseFindings = [], schema, ...context } = options;
+  const { parseFindings = [], schema, sourceMaps, ...context } = options;
   // Schema first: it learns the scope of custom kinds from the CRDs it sees, which policy then asks about.
   const schemaFindings = schema?.validate(documents) ?? [];
   const policy = runPolicy(documents, {
@@ -39,9 +42,10 @@ export function validateDocuments(documents: readonly ManifestDocument[], option
     ...(schema ? { isNamespaced: (apiVersion: string, kind: string) => schema.isNamespaced(apiVersion, kind) } : {}),
   });
   const findings = [...parseFindings, ...schemaFindings, ...findDuplicates(documents), ...policy.findings];
+  const located = <F extends Finding>(list: F[]): F[] => (sourceMaps ? withTemplateLocations(list, sourceMaps) : list);
   return {
-    findings: findings.sort(compareFindings),
-    suppressed: [...policy.suppressed].sort(compareFindings),
+    findings: located(findings).sort(compareFindings),
+    suppressed: located([...policy.suppressed]).sort(compareFindings),
     resources: documents.length,
   };
 }
