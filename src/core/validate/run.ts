@@ -3,6 +3,7 @@ import type { ManifestDocument } from '../manifests/document.js';
 import { formatResourceKey, identityOf, keyOf } from '../diff/resource-key.js';
 import { runPolicy, type PolicyContext, type SuppressedFinding } from './policy/index.js';
 import { withTemplateLocations, type RenderedSourceMap } from '../render/source-map.js';
+import { rootCauseFirst } from './root-cause.js';
 
 /** The part of the schema validator this step needs; `createSchemaValidator` returns one. */
 export interface SchemaCheck {
@@ -44,7 +45,8 @@ export function validateDocuments(documents: readonly ManifestDocument[], option
   const findings = [...parseFindings, ...schemaFindings, ...findDuplicates(documents), ...policy.findings];
   const located = <F extends Finding>(list: F[]): F[] => (sourceMaps ? withTemplateLocations(list, sourceMaps) : list);
   return {
-    findings: located(findings).sort(compareFindings),
+    // Sorted by place, except that a cause goes before the findings it explains (root-cause.ts).
+    findings: rootCauseFirst(located(findings).sort(compareFindings), documents),
     suppressed: located([...policy.suppressed]).sort(compareFindings),
     resources: documents.length,
   };
