@@ -13,6 +13,8 @@ export interface LoadedConfig {
   file: string;
   config: LadderConfig;
   environment: EnvironmentConfig;
+  /** The file's text, to locate keys in it. */
+  text: string;
 }
 
 /**
@@ -23,7 +25,7 @@ export interface LoadedConfig {
 export async function loadConfigForEnvironment(file: string, environmentName: string): Promise<LoadedConfig> {
   const text = await readConfigText(file);
   const config = parseConfig(text, file, { knownRuleIds: policyRuleIds, knownKubernetesVersions: bundledKubernetesVersions() });
-  return { file, config, environment: environmentNamed(config, environmentName, file) };
+  return { file, config, environment: environmentNamed(config, environmentName, file), text };
 }
 
 /**

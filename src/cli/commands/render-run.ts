@@ -7,6 +7,7 @@ import { shaOption, stringOption } from '../args.js';
 import { exitCode, UsageError, type CliIO, type ParsedValues } from '../command.js';
 import { loadConfigForEnvironment, repositoryRootOf } from '../load-config.js';
 import { sourceMapFile } from '../source-maps.js';
+import { formatWarning, unusedValueFindings } from '../unused-values.js';
 import { writeFilesAtomically } from '../write-files.js';
 
 export async function runRender(values: ParsedValues, positionals: string[], io: CliIO): Promise<number> {
@@ -17,7 +18,8 @@ export async function runRender(values: ParsedValues, positionals: string[], io:
   const imageDigest = digestOption(values);
   const out = stringOption(values, 'out');
 
-  const { config, environment } = await loadConfigForEnvironment(configFile, envName);
+  const loaded = await loadConfigForEnvironment(configFile, envName);
+  const { config, environment } = loaded;
   const templatesDir = templatesDirectory(stringOption(values, 'templates'), config.manifests.templates, configFile, io.cwd);
   if (templatesDir !== undefined) await checkReadable(templatesDir);
   const templates = await readTemplates(templatesDir);
@@ -30,6 +32,9 @@ export async function runRender(values: ParsedValues, positionals: string[], io:
     // Errors then name the template as the user would open it, e.g. deploy/templates/deployment.yaml.hbs.
     ...(templatesDir !== undefined ? { templatesDir } : {}),
   });
+
+  // A values key no template reads (a typo) would leave an environment on the default without a word.
+  for (const warning of unusedValueFindings(loaded, templates)) io.stderr(formatWarning(warning));
 
   if (out === undefined) {
     io.stdout(files.map((file) => `# Source: ${file.path}\n${withNewline(file.content)}`).join('---\n'));
@@ -51,7 +56,7 @@ export async function runRender(values: ParsedValues, positionals: string[], io:
  * for Ladder's default templates. Returned relative to the working directory
  * when inside it, so messages show short paths.
  */
-function templatesDirectory(flag: string | undefined, fromConfig: string | undefined, configFile: string, cwd: string): string | undefined {
+export function templatesDirectory(flag: string | undefined, fromConfig: string | undefined, configFile: string, cwd: string): string | undefined {
   if (flag !== undefined) return flag;
   if (fromConfig === undefined) return undefined;
   const absolute = resolve(repositoryRootOf(configFile), fromConfig);

@@ -10,7 +10,10 @@ import { createPaint } from '../../core/format/color.js';
 import { formatFindingsJson } from '../format/findings-json.js';
 import { formatFindingsSarif, type RuleInfo } from '../format/findings-sarif.js';
 import { formatFindingsText } from '../format/findings-text.js';
-import { loadConfigForEnvironment } from '../load-config.js';
+import { loadConfigForEnvironment, type LoadedConfig } from '../load-config.js';
+import { unusedValueFindings } from '../unused-values.js';
+import { templatesDirectory } from './render-run.js';
+import { readTemplates } from '../../adapters/fs/templates.js';
 import { readSourceMaps } from '../source-maps.js';
 import { readVersion } from '../version.js';
 
@@ -31,7 +34,10 @@ export async function runValidate(values: ParsedValues, positionals: string[], i
   const schema = createSchemaValidator(bundle, { unknownKinds: settings.unknownKinds });
   // Files `ladder render --out` wrote: findings name the template line too.
   const maps = await readSourceMaps(read.files, io.cwd);
-  const report = validateDocuments(read.documents, { ...settings.policy, parseFindings: read.findings, schema, sourceMaps: (file) => maps.get(file) });
+  const validated = validateDocuments(read.documents, { ...settings.policy, parseFindings: read.findings, schema, sourceMaps: (file) => maps.get(file) });
+  // With a config: values keys no template reads, in every environment (a typo leaves the default in place).
+  const unused = settings.loaded ? unusedValueFindings(settings.loaded, await readTemplates(settings.templatesDir)) : [];
+  const report = unused.length === 0 ? validated : { ...validated, findings: [...validated.findings, ...unused] };
 
   if (format === 'json') io.stdout(formatFindingsJson(report));
   else if (format === 'sarif') io.stdout(formatFindingsSarif(report, { version: readVersion(), cwd: io.cwd, describeRule }));
@@ -41,6 +47,9 @@ export async function runValidate(values: ParsedValues, positionals: string[], i
 
 interface ValidateSettings {
   kubernetesVersion: string | undefined;
+  /** The config named by --config, and where its templates are. */
+  loaded?: LoadedConfig;
+  templatesDir?: string;
   unknownKinds: 'error' | 'warning' | 'ignore';
   policy: Omit<ValidateDocumentsOptions, 'parseFindings' | 'schema'>;
 }
@@ -72,7 +81,8 @@ async function resolveSettings(values: ParsedValues): Promise<ValidateSettings> 
     policy.allowClusterScoped = loaded.config.validation.allowClusterScoped;
     policy.exceptions = loaded.config.validation.disable;
   }
-  return { kubernetesVersion, unknownKinds: validation?.unknownKinds ?? 'error', policy };
+  const templatesDir = loaded ? templatesDirectory(undefined, loaded.config.manifests.templates, loaded.file, process.cwd()) : undefined;
+  return { kubernetesVersion, unknownKinds: validation?.unknownKinds ?? 'error', policy, ...(loaded ? { loaded } : {}), ...(templatesDir ? { templatesDir } : {}) };
 }
 
 function checkBundled(version: string | undefined, source: string): void {
@@ -85,6 +95,8 @@ function checkBundled(version: string | undefined, source: string): void {
 
 const ruleDescriptions: Record<string, RuleInfo> = {
   schema: { summary: 'The resource does not match the Kubernetes OpenAPI schema of the chosen version.' },
+  apiserver: { summary: 'kube-apiserver of the chosen version would refuse the resource: its own validation (after defaulting), or server-side apply.' },
+  'unused-value': { summary: 'A values key in the config that no template reads: the environment runs without it.' },
   'yaml-syntax': { summary: 'The file is not valid YAML.' },
   input: { summary: 'The file cannot be read as Kubernetes manifests (too large, not UTF-8, not an object).' },
   'duplicate-resource': { summary: 'The same resource is defined more than once.' },
