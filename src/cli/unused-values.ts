@@ -5,7 +5,7 @@ import { unusedValues, valuesReadBy } from '../core/render/values-usage.js';
 import type { LoadedConfig } from './load-config.js';
 
 /** `unused-value` warnings for a loaded config, located in its file: keys no template reads, in every environment. */
-export function unusedValueFindings(loaded: LoadedConfig, templates: readonly TemplateFile[]): Finding[] {
+export function unusedValueFindings(loaded: Pick<LoadedConfig, 'file' | 'config' | 'text'>, templates: readonly TemplateFile[]): Finding[] {
   const read = readConfigYaml(loaded.text);
   const locate = read.ok ? (path: readonly (string | number)[]) => read.locate(path, 'key') : () => ({ line: 0, column: 0 });
   return unusedValues(loaded.config, valuesReadBy(templates), loaded.file, locate);
