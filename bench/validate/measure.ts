@@ -49,8 +49,8 @@ export async function runKubeconform(binary: string, schemaDir: string, corpus: 
   return { seconds: result.seconds, invalid };
 }
 
-/** Verdict rules: schema and parse errors; policy findings are Ladder's extra and not compared. */
-const verdictRules = new Set(['schema', 'yaml-syntax', 'input']);
+/** Verdict rules: schema, API-server and parse errors; policy findings are Ladder's extra and not compared. */
+const verdictRules = new Set(['schema', 'apiserver', 'yaml-syntax', 'input']);
 
 /** `ladder validate --format json <dir>` through the built CLI (dist/cli/main.js). */
 export async function runLadderCli(cli: string, corpus: string, kubernetesVersion: string, nodeArgs: string[] = [], node = process.execPath): Promise<Measurement> {

@@ -11,17 +11,21 @@ type KeyPath = (string | number)[];
  * the user fixes the typo first instead of adding what is already there.
  * `findings` are in report order; the result keeps it apart from the moves.
  */
-export function rootCauseFirst(findings: readonly Finding[], documents: readonly ManifestDocument[]): Finding[] {
+export function rootCauseFirst(findings: readonly Finding[], spans: readonly CauseSpan[]): Finding[] {
+  if (spans.length === 0) return [...findings];
   const consequencesOf = new Map<Finding, Finding[]>();
   const claimed = new Set<Finding>();
+  // Causes and consequences share a file: look only there (a large set has thousands of files).
+  const byFile = groupBy(findings, (finding) => finding.file);
+  const spanOf = new Map(spans.map((span) => [`${span.file}\0${span.line}\0${span.column}`, span]));
   for (const cause of findings) {
     const typo = unknownField(cause);
     if (!typo) continue;
-    const span = parentSpan(cause, typo.path, documents);
+    const span = spanOf.get(`${cause.file}\0${cause.line}\0${cause.column}`);
     if (!span) continue;
     const mentions = new RegExp(`(^|[^A-Za-z0-9])${escape(typo.meant)}([^A-Za-z0-9]|$)`);
-    const consequences = findings.filter((other) =>
-      other !== cause && !claimed.has(other) && other.file === cause.file &&
+    const consequences = (byFile.get(cause.file) ?? []).filter((other) =>
+      other !== cause && !claimed.has(other) &&
       other.line >= span.first && other.line <= span.last && mentions.test(other.message) && !unknownField(other));
     if (consequences.length === 0) continue;
     for (const consequence of consequences) claimed.add(consequence);
@@ -39,6 +43,29 @@ export function rootCauseFirst(findings: readonly Finding[], documents: readonly
     }
   }
   return ordered;
+}
+
+/** Where an unknown field is, and the lines of the object holding it: the reach of its consequences. */
+export interface CauseSpan {
+  file: string;
+  line: number;
+  column: number;
+  first: number;
+  last: number;
+}
+
+/** The spans of the unknown fields among `findings`, found in the documents they are about. */
+export function causeSpans(findings: readonly Finding[], documents: readonly ManifestDocument[]): CauseSpan[] {
+  const spans: CauseSpan[] = [];
+  let documentsByFile: Map<string, ManifestDocument[]> | undefined;
+  for (const cause of findings) {
+    const typo = unknownField(cause);
+    if (!typo) continue;
+    documentsByFile ??= groupBy(documents, (document) => document.file);
+    const span = parentSpan(cause, typo.path, documentsByFile.get(cause.file) ?? []);
+    if (span) spans.push({ file: cause.file, line: cause.line, column: cause.column, ...span });
+  }
+  return spans;
 }
 
 /** `spec.template.spec.containers[0].resource: unknown field (did you mean resources?)`. */
@@ -84,6 +111,17 @@ function parentSpan(cause: Finding, path: KeyPath, documents: readonly ManifestD
   };
   visit(parent, parentPath);
   return { first, last };
+}
+
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
 }
 
 function escape(text: string): string {

@@ -58,3 +58,20 @@ export interface IntOrString {
 export function intOrString(value: unknown): IntOrString {
   return typeof value === 'number' ? { isInt: true, int: value, str: '' } : { isInt: false, int: 0, str: str(value) };
 }
+
+/**
+ * A deep copy of parsed manifest data (objects, arrays, scalars): several
+ * times faster than structuredClone, which also handles what JSON cannot hold.
+ */
+export function cloneData<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(cloneData) as T;
+  if (typeof value !== 'object' || value === null) return value;
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    // A `__proto__` key from YAML is data: define it, never assign through it.
+    const item = cloneData((value as Record<string, unknown>)[key]);
+    if (key === '__proto__') Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
+    else copy[key] = item;
+  }
+  return copy as T;
+}

@@ -1,4 +1,4 @@
-import type { Obj } from './access.js';
+import { cloneData, type Obj } from './access.js';
 import { formatFieldError, type FieldError, type FieldPath } from './field.js';
 import { kindRules } from './kinds/registry.js';
 import type { KindRules, RuleContext } from './kinds/kind.js';
@@ -52,14 +52,14 @@ export function createApiServerRules(minor: number): ApiServerRules {
     prepared(object) {
       const rules = kinds[`${String(object['apiVersion'])}/${String(object['kind'])}`];
       if (!rules || rules.reshapes) return undefined;
-      const copy = structuredClone(object);
+      const copy = cloneData(object);
       rules.prepare(copy, context);
       return copy;
     },
     check(object) {
       const rules = kinds[`${String(object['apiVersion'])}/${String(object['kind'])}`];
       if (!rules) return [];
-      const copy = structuredClone(object);
+      const copy = cloneData(object);
       rules.prepare(copy, context);
       const errors = dedupe(rules.validate(copy, context));
       const warnings = errors.length === 0 ? (rules.advise?.(copy, context) ?? []) : [];

@@ -21,69 +21,58 @@ interface ListRule {
   defaults: Record<string, unknown>;
 }
 
-/** Where, below one schema, lists with keys can be: only the branches that lead to one. */
-interface Plan {
-  list?: ListRule;
-  properties: Map<string, Plan>;
-  items?: Plan;
-  values?: Plan;
-}
-
+/**
+ * Walks the object and its schema together, so the cost follows the object's
+ * size, not the size of everything its kind could hold. Call on objects that
+ * match their schema.
+ */
 export function createListKeyChecker(definitions: Record<string, JsonSchema>): ListKeyChecker {
-  const plans = new WeakMap<JsonSchema, Plan | undefined>();
-
-  const planOf = (schema: JsonSchema | undefined): Plan | undefined => {
-    if (!schema) return undefined;
-    const ref = schema['$ref'];
-    if (typeof ref === 'string') return planOfRef(ref);
-    if (plans.has(schema)) return plans.get(schema);
-    const plan: Plan = { properties: new Map() };
-    plans.set(schema, plan); // recursive schemas (JSONSchemaProps) end at the plan being built
-    const elseBranch = schema['else'];
-    if (elseBranch && typeof elseBranch === 'object') return finish(schema, plan, planOf(elseBranch as JsonSchema));
-    const listType = schema['x-kubernetes-list-type'];
-    if (listType === 'set' || listType === 'map') {
-      const keys = (schema['x-kubernetes-list-map-keys'] as string[] | undefined) ?? [];
-      plan.list = { type: listType, keys, defaults: (schema['x-ladder-list-key-defaults'] as Record<string, unknown> | undefined) ?? {} };
+  const resolve = (schema: JsonSchema | undefined): JsonSchema | undefined => {
+    let node = schema;
+    for (let i = 0; i < 8 && node; i++) {
+      const ref = node['$ref'];
+      if (typeof ref === 'string') node = definitions[ref.slice(ref.indexOf(definitionRefPrefix) + definitionRefPrefix.length)];
+      else if (node['else'] && typeof node['else'] === 'object') node = node['else'] as JsonSchema;
+      else break;
     }
-    for (const [name, property] of Object.entries((schema['properties'] as Record<string, JsonSchema> | undefined) ?? {})) {
-      const child = planOf(property);
-      if (child) plan.properties.set(name, child);
+    return node;
+  };
+  const walk = (schemaNode: JsonSchema | undefined, value: unknown, path: (string | number)[], problems: SchemaProblem[]): void => {
+    if (typeof value !== 'object' || value === null) return;
+    const schema = resolve(schemaNode);
+    if (!schema) return;
+    if (Array.isArray(value)) {
+      const rule = listRule(schema);
+      if (rule) findDuplicates(rule, value, path, problems);
+      const items = schema['items'];
+      if (items && typeof items === 'object' && !Array.isArray(items)) value.forEach((item, i) => walk(items as JsonSchema, item, [...path, i], problems));
+      return;
     }
-    const items = schema['items'];
-    if (items && typeof items === 'object' && !Array.isArray(items)) plan.items = planOf(items as JsonSchema);
+    const properties = schema['properties'] as Record<string, JsonSchema> | undefined;
     const additional = schema['additionalProperties'];
-    if (additional && typeof additional === 'object') plan.values = planOf(additional as JsonSchema);
-    return finish(schema, plan, plan);
+    for (const [key, child] of Object.entries(value)) {
+      if (typeof child !== 'object' || child === null) continue;
+      const childSchema = properties && Object.hasOwn(properties, key) ? properties[key] : typeof additional === 'object' ? (additional as JsonSchema) : undefined;
+      walk(childSchema, child, [...path, key], problems);
+    }
   };
-  const finish = (schema: JsonSchema, plan: Plan, result: Plan | undefined): Plan | undefined => {
-    const useful = result && (result.list || result.properties.size > 0 || result.items || result.values) ? result : undefined;
-    if (useful !== plan) Object.assign(plan, useful ?? {}); // a recursive reference to `plan` sees the final answer
-    plans.set(schema, useful);
-    return useful;
-  };
-  const planOfRef = (ref: string): Plan | undefined => planOf(definitions[ref.slice(ref.indexOf(definitionRefPrefix) + definitionRefPrefix.length)]);
-
   return {
     check(schema, object) {
-      const plan = planOf(schema);
       const problems: SchemaProblem[] = [];
-      if (plan) walk(plan, object, [], problems);
+      walk(schema, object, [], problems);
       return problems;
     },
   };
 }
 
-function walk(plan: Plan, value: unknown, path: (string | number)[], problems: SchemaProblem[]): void {
-  if (Array.isArray(value)) {
-    if (plan.list) findDuplicates(plan.list, value, path, problems);
-    if (plan.items) value.forEach((item, i) => walk(plan.items!, item, [...path, i], problems));
-    return;
-  }
-  if (typeof value !== 'object' || value === null) return;
-  const record = value as Record<string, unknown>;
-  for (const [name, child] of plan.properties) if (record[name] !== undefined) walk(child, record[name], [...path, name], problems);
-  if (plan.values) for (const [name, child] of Object.entries(record)) walk(plan.values, child, [...path, name], problems);
+function listRule(schema: JsonSchema): ListRule | undefined {
+  const listType = schema['x-kubernetes-list-type'];
+  if (listType !== 'set' && listType !== 'map') return undefined;
+  return {
+    type: listType,
+    keys: (schema['x-kubernetes-list-map-keys'] as string[] | undefined) ?? [],
+    defaults: (schema['x-ladder-list-key-defaults'] as Record<string, unknown> | undefined) ?? {},
+  };
 }
 
 function findDuplicates(rule: ListRule, list: readonly unknown[], path: (string | number)[], problems: SchemaProblem[]): void {

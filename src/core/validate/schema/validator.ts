@@ -2,6 +2,7 @@ import type { Finding, Severity } from '../../findings.js';
 import type { ManifestDocument } from '../../manifests/document.js';
 import { definitionRefPrefix, isSchemaBundle, type BundledKind, type JsonSchema, type SchemaBundle } from './bundle.js';
 import { bundleRef, createCustomCompiler, createSchemaCompilers, type KindValidator, type SchemaCompilers } from './compile.js';
+import type { ValidatorCodeStore } from './code-cache.js';
 import { crdApiVersion, crdKind, nameOf, readCustomKinds, unsafePatternFinding, unusableSchemaFinding, type CustomKind } from './crds.js';
 import { describeSchemaErrors } from './messages.js';
 import { describeUnknownKind, isListWrapper } from './unknown-kind.js';
@@ -24,13 +25,18 @@ export interface SchemaValidatorOptions {
    * kinds (rule `apiserver`), for objects that match their schema. Default true.
    */
   apiServerRules?: boolean;
+  /** Keeps compiled validators between runs (createSchemaCompilers' store), for built-in kinds and CRDs alike. */
+  codeStore?: ValidatorCodeStore;
 }
 
 export interface SchemaValidator {
   /** Full release of the schemas, e.g. `1.36.3`. */
   kubernetesVersion: string;
-  /** Findings with rule 'schema' for every document; CRDs among `documents` validate their custom resources. */
-  validate(documents: readonly ManifestDocument[]): Finding[];
+  /**
+   * Findings with rule 'schema' for every document; CRDs among `documents`
+   * (and among `known`, documents of the set checked elsewhere) validate their custom resources.
+   */
+  validate(documents: readonly ManifestDocument[], known?: readonly ManifestDocument[]): Finding[];
   /** true/false for known kinds (built-in or CRD seen by validate), undefined when unknown. */
   isNamespaced(apiVersion: string, kind: string): boolean | undefined;
 }
@@ -48,8 +54,9 @@ export function createSchemaValidator(bundle: SchemaBundle, options: SchemaValid
   if (!isSchemaBundle(bundle)) throw new TypeError('not a Ladder schema bundle (regenerate it with src/tools/generate-kubernetes-schemas.ts)');
   const unknownKinds = options.unknownKinds ?? 'error';
   if (options.compilers && options.compilers.bundle !== bundle) throw new TypeError('compilers were created for another schema bundle');
-  const compilers = options.compilers ?? createSchemaCompilers(bundle);
-  const compileCustom = createCustomCompiler(bundle);
+  const store = options.codeStore ? { store: options.codeStore } : {};
+  const compilers = options.compilers ?? createSchemaCompilers(bundle, store);
+  const compileCustom = createCustomCompiler(bundle, store);
   const customKinds = new Map<string, { custom: CustomKind; validator: KindValidator }>();
   const listKeys = createListKeyChecker(bundle.definitions);
   const serverRules = options.apiServerRules === false ? undefined : createApiServerRules(minorOf(bundle.kubernetesVersion));
@@ -166,7 +173,9 @@ export function createSchemaValidator(bundle: SchemaBundle, options: SchemaValid
 
   return {
     kubernetesVersion: bundle.kubernetesVersion,
-    validate(documents) {
+    validate(documents, known = []) {
+      // A CRD checked elsewhere still defines its kind here; its own problems are reported there.
+      registerCustomKinds(known);
       const findings = registerCustomKinds(documents);
       for (const document of documents) validateDocument(document, findings);
       return findings;
