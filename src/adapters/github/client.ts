@@ -1,22 +1,25 @@
 import { createAppAuth } from '@octokit/auth-app';
-import { Octokit } from '@octokit/core';
-import { paginateRest } from '@octokit/plugin-paginate-rest';
-import { restEndpointMethods } from '@octokit/plugin-rest-endpoint-methods';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
+import { Octokit } from '@octokit/rest';
 
 /**
  * The one way Ladder builds GitHub clients, for the App and the agent alike.
  * Both get Probot's plugin stack (throttling, retry, pagination, REST
  * methods) with one policy and one set of hooks: the App through Probot's
  * own Octokit class with these defaults (probot-octokit.ts, which only the
- * App loads), the agent through the same plugins on @octokit/core, so it does
- * not load Probot (38 MB of resident memory) to talk to GitHub.
+ * App loads), the agent through @octokit/rest's client (core, REST methods,
+ * pagination) with the same throttling and retry, so it does not load Probot
+ * (38 MB of resident memory) to talk to GitHub.
  */
-const LadderOctokit = Octokit.plugin(throttling, retry, paginateRest, restEndpointMethods);
+const LadderOctokit = Octokit.plugin(throttling, retry);
 
-/** A GitHub client: Probot's installation clients and the agent's both are one. Used only inside src/adapters/github. */
-export type GitHubClient = InstanceType<typeof LadderOctokit>;
+/**
+ * A GitHub client: Probot's installation clients and the agent's both are one. Used only inside
+ * src/adapters/github. The REST methods are reached through `.rest` only: @octokit/rest also puts
+ * them on the client itself (its legacy surface), which Probot's class does not have.
+ */
+export type GitHubClient = Pick<InstanceType<typeof LadderOctokit>, 'request' | 'rest' | 'paginate' | 'hook' | 'auth' | 'log' | 'graphql'>;
 
 /**
  * How hard a client retries GitHub when it fails for a moment: a 5xx from its

@@ -3,9 +3,9 @@ import { PART_OF_LABEL } from './marks.js';
 import { mapLimit } from './parallel.js';
 
 /** The live object at `path`, or undefined when it does not exist. */
-export async function readLive(client: KubeClient, path: string, signal?: AbortSignal): Promise<KubeObject | undefined> {
+export async function readLive<T extends KubeObject = KubeObject>(client: KubeClient, path: string, signal?: AbortSignal): Promise<T | undefined> {
   try {
-    return await client.request<KubeObject>('GET', path, { signal });
+    return await client.request<T>('GET', path, { signal });
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw error;

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
-import { isConflict, isNotFound, type KubeClient, type KubeObject } from '../../adapters/kube/client.js';
+import { isConflict, type KubeClient, type KubeObject } from '../../adapters/kube/client.js';
+import { readLive } from '../apply/live.js';
 
 export interface LeaseSpec {
   holderIdentity?: string;
@@ -185,13 +186,8 @@ export class LeaderElector {
     this.options.onLeadershipChange?.(leading);
   }
 
-  private async get(signal?: AbortSignal): Promise<Lease | undefined> {
-    try {
-      return await this.client.request<Lease>('GET', this.path(), { signal });
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
+  private get(signal?: AbortSignal): Promise<Lease | undefined> {
+    return readLive<Lease>(this.client, this.path(), signal);
   }
 
   private collection(): string {

@@ -1,4 +1,5 @@
-import { isNotFound, type KubeClient, type KubeObject, type ObjectRef } from '../../adapters/kube/client.js';
+import type { KubeClient, ObjectRef } from '../../adapters/kube/client.js';
+import { readLive } from '../apply/live.js';
 import { groupOf } from '../../core/kubernetes/scope.js';
 import { objectKey } from './desired.js';
 import { APPLYSET_ID_LABEL, applySetId, FIELD_MANAGER, inventoryObjectName, type InventoryRef } from '../apply/marks.js';
@@ -25,13 +26,8 @@ export async function readInventory(client: KubeClient, inventory: InventoryRef)
 
 export async function readInventoryState(client: KubeClient, inventory: InventoryRef): Promise<InventoryState> {
   const id = applySetId(inventory);
-  let parent: KubeObject;
-  try {
-    parent = await client.request<KubeObject>('GET', parentPath(inventory));
-  } catch (error) {
-    if (isNotFound(error)) return { id, commit: undefined, members: [], exists: false };
-    throw error;
-  }
+  const parent = await readLive(client, parentPath(inventory));
+  if (!parent) return { id, commit: undefined, members: [], exists: false };
   const data = (parent.data ?? {}) as Record<string, string>;
   if (parent.metadata?.labels?.[APPLYSET_ID_LABEL] !== id) {
     throw new Error(`ConfigMap ${inventory.namespace}/${inventoryObjectName(inventory)} is not Ladder's inventory (label ${APPLYSET_ID_LABEL} is not ${id}); refusing to use it`);

@@ -19,8 +19,11 @@ export interface Violation {
   reason: string;
 }
 
-/** The modules through which the CLI may start the App or the agent. */
-export const STARTING_POINTS = ['src/app/index.ts', 'src/agent/main.ts', 'src/agent/wiring/config.ts'];
+/**
+ * The modules through which the CLI may start the App or the agent: their entry modules (the App's
+ * HTTP server for `ladder app`, `serve.ts`, once it exists) and the agent's config it checks first.
+ */
+export const STARTING_POINTS = ['src/app/index.ts', 'src/app/serve.ts', 'src/agent/main.ts', 'src/agent/wiring/config.ts'];
 const DATA = 'src/schemas';
 const ENTRY_POINTS = ['src/app', 'src/agent', 'src/cli', 'src/tools'];
 

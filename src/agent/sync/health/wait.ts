@@ -1,4 +1,5 @@
-import { describeRef, isNotFound, type KubeClient, type KubeObject, type ObjectRef } from '../../../adapters/kube/client.js';
+import { describeRef, type KubeClient, type ObjectRef } from '../../../adapters/kube/client.js';
+import { readLive } from '../../apply/live.js';
 import { sleep } from '../../../core/time/sleep.js';
 import { mapLimit } from '../../apply/parallel.js';
 import { healthCheckFor } from './checks.js';
@@ -57,13 +58,8 @@ export async function waitForHealth(client: KubeClient, refs: readonly ObjectRef
 async function judge(client: KubeClient, ref: ObjectRef, signal?: AbortSignal): Promise<ObjectHealth> {
   const resource = await client.resourceFor(ref.apiVersion, ref.kind);
   if (!resource) return { ref, state: 'progressing', reason: `${ref.apiVersion} ${ref.kind} is not served` };
-  let live: KubeObject;
-  try {
-    live = await client.request<KubeObject>('GET', client.pathFor(ref, resource), { signal });
-  } catch (error) {
-    if (isNotFound(error)) return { ref, state: 'progressing', reason: 'not found' };
-    throw error;
-  }
+  const live = await readLive(client, client.pathFor(ref, resource), signal);
+  if (!live) return { ref, state: 'progressing', reason: 'not found' };
   const check = healthCheckFor(ref.apiVersion, ref.kind);
   const status = check ? check(live) : { state: 'healthy' as const };
   return status.reason ? { ref, state: status.state, reason: status.reason } : { ref, state: status.state };
