@@ -9,7 +9,8 @@ import { createKubeClient } from '../../../src/adapters/kube/client.js';
 import type { SchemaBundle } from '../../../src/core/validate/schema/bundle.js';
 import type { ControlPlane } from '../../../test/bed/kube/control-plane.js';
 import { generateCases, type Case, type KindCoverage, type SitesFile } from './generate.js';
-import { kubeconformVerdicts, ladderVerdicts, serially, serverVerdict, type Outcome } from './judges.js';
+import { kubeconformVerdicts, ladderVerdicts, serially, serverVerdict, wasmVerdicts, type Outcome } from './judges.js';
+import type { ApiServerWasm } from '../wasm/apiserver-wasm.js';
 
 export function loadSites(minor: number): SitesFile {
   return JSON.parse(readFileSync(new URL(`./sites/v1.${minor}.json`, import.meta.url), 'utf8')) as SitesFile;
@@ -29,6 +30,8 @@ export interface KindReport {
   coverage: KindCoverage;
   ladder: Tally;
   kubeconform?: Tally;
+  /** The WASM option: the schema check, then kube-apiserver's own validation compiled to WebAssembly. */
+  wasm?: Tally;
   /** Cases the server could not judge on the object alone (a missing namespace). */
   environment: number;
   /** Cases the server refused for a reason its flags decide; how many of them Ladder flagged (error or warning). */
@@ -45,7 +48,7 @@ export interface Disagreement {
   site: string;
   path: string;
   mutation: string;
-  judge: 'ladder' | 'kubeconform';
+  judge: 'ladder' | 'kubeconform' | 'wasm';
   server: Outcome;
   other: Outcome;
 }
@@ -54,11 +57,11 @@ export interface DifferentialReport {
   kubernetesVersion: string;
   seed: number;
   kinds: Record<string, KindReport>;
-  total: { ladder: Tally; kubeconform?: Tally; environment: number; cluster: ClusterDependent; sites: number; covered: number };
+  total: { ladder: Tally; kubeconform?: Tally; wasm?: Tally; environment: number; cluster: ClusterDependent; sites: number; covered: number };
   /** Seeds the server refused: the generator's own bug, listed so it is fixed rather than counted. */
   refusedSeeds: { id: string; reason: string }[];
   disagreements: Disagreement[];
-  seconds: { server: number; ladder: number; kubeconform?: number };
+  seconds: { server: number; ladder: number; kubeconform?: number; wasm?: number };
 }
 
 export interface DifferentialOptions {
@@ -71,6 +74,8 @@ export interface DifferentialOptions {
   kinds?: readonly string[];
   /** kubeconform binary and its schema directory, to put its agreement beside Ladder's. */
   kubeconform?: { binary: string; schemaDir: string };
+  /** The WASM option, loaded (bench/validate/wasm), to put its agreement beside Ladder's. */
+  wasm?: ApiServerWasm;
   concurrency?: number;
   log?: (message: string) => void;
 }
@@ -128,17 +133,22 @@ export async function runDifferential(options: DifferentialOptions): Promise<Dif
     kubeconform = await kubeconformVerdicts(options.kubeconform.binary, options.kubeconform.schemaDir, cases);
     kubeconformSeconds = Number(process.hrtime.bigint() - begin) / 1e9;
   }
-  return tallyReport(options, seed, cases, coverage, server, ladder.outcomes, kubeconform, { server: serverSeconds, ladder: ladder.seconds, ...(kubeconformSeconds === undefined ? {} : { kubeconform: kubeconformSeconds }) });
+  const wasm = options.wasm ? wasmVerdicts(options.bundle, cases, options.wasm) : undefined;
+  return tallyReport(options, seed, cases, coverage, server, ladder.outcomes, kubeconform, wasm?.outcomes, {
+    server: serverSeconds, ladder: ladder.seconds,
+    ...(kubeconformSeconds === undefined ? {} : { kubeconform: kubeconformSeconds }),
+    ...(wasm ? { wasm: wasm.seconds } : {}),
+  });
 }
 
 function tallyReport(
   options: DifferentialOptions, seed: number, cases: Case[], coverage: Record<string, KindCoverage>,
-  server: Outcome[], ladder: Outcome[], kubeconform: Outcome[] | undefined, seconds: DifferentialReport['seconds'],
+  server: Outcome[], ladder: Outcome[], kubeconform: Outcome[] | undefined, wasm: Outcome[] | undefined, seconds: DifferentialReport['seconds'],
 ): DifferentialReport {
   const kinds: Record<string, KindReport> = {};
-  const total: DifferentialReport['total'] = { ladder: emptyTally(), ...(kubeconform ? { kubeconform: emptyTally() } : {}), environment: 0, cluster: { cases: 0, ladderFlagged: 0 }, sites: 0, covered: 0 };
+  const total: DifferentialReport['total'] = { ladder: emptyTally(), ...(kubeconform ? { kubeconform: emptyTally() } : {}), ...(wasm ? { wasm: emptyTally() } : {}), environment: 0, cluster: { cases: 0, ladderFlagged: 0 }, sites: 0, covered: 0 };
   for (const [kind, c] of Object.entries(coverage)) {
-    kinds[kind] = { coverage: c, ladder: emptyTally(), ...(kubeconform ? { kubeconform: emptyTally() } : {}), environment: 0, cluster: { cases: 0, ladderFlagged: 0 } };
+    kinds[kind] = { coverage: c, ladder: emptyTally(), ...(kubeconform ? { kubeconform: emptyTally() } : {}), ...(wasm ? { wasm: emptyTally() } : {}), environment: 0, cluster: { cases: 0, ladderFlagged: 0 } };
     total.sites += c.sites;
     total.covered += c.covered;
   }
@@ -162,9 +172,10 @@ function tallyReport(
       }
       return;
     }
-    const judged: ['ladder' | 'kubeconform', Outcome | undefined, Tally | undefined, Tally | undefined][] = [
+    const judged: ['ladder' | 'kubeconform' | 'wasm', Outcome | undefined, Tally | undefined, Tally | undefined][] = [
       ['ladder', ladder[i], report.ladder, total.ladder],
       ['kubeconform', kubeconform?.[i], report.kubeconform, total.kubeconform],
+      ['wasm', wasm?.[i], report.wasm, total.wasm],
     ];
     for (const [judge, other, kindTally, totalTally] of judged) {
       if (!other || !kindTally || !totalTally) continue;
@@ -189,17 +200,18 @@ export function agreement(tally: Tally): number {
 /** The agreement table for docs/validation.md. */
 export function formatReport(report: DifferentialReport): string {
   const pct = (t: Tally | undefined) => (t ? `${(agreement(t) * 100).toFixed(1)} %` : '–');
+  const withWasm = report.total.wasm !== undefined;
   const lines = [
     `Kubernetes ${report.kubernetesVersion}, seed ${report.seed}: ${report.total.ladder.cases} cases, ${report.total.covered}/${report.total.sites} validation sites reached.`,
     '',
-    '| kind | sites reached | cases | both accept | both refuse | Ladder refuses, server accepts | Ladder accepts, server refuses | Ladder agreement | kubeconform agreement | set by cluster flags (Ladder flags) |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| kind | sites reached | cases | both accept | both refuse | Ladder refuses, server accepts | Ladder accepts, server refuses | Ladder agreement | kubeconform agreement |${withWasm ? ' WASM option agreement |' : ''} set by cluster flags (Ladder flags) |`,
+    `| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |${withWasm ? ' ---: |' : ''} ---: |`,
   ];
   const flags = (c: ClusterDependent) => (c.cases === 0 ? '–' : `${c.cases} (${c.ladderFlagged})`);
-  for (const [kind, k] of Object.entries(report.kinds)) {
-    lines.push(`| ${kind} | ${k.coverage.covered}/${k.coverage.sites} | ${k.ladder.cases} | ${k.ladder.bothAccept} | ${k.ladder.bothRefuse} | ${k.ladder.falseRefusals} | ${k.ladder.misses} | ${pct(k.ladder)} | ${pct(k.kubeconform)} | ${flags(k.cluster)} |`);
-  }
+  const row = (name: string, covered: string, ladder: Tally, kubeconform: Tally | undefined, wasm: Tally | undefined, cluster: ClusterDependent) =>
+    `| ${name} | ${covered} | ${ladder.cases} | ${ladder.bothAccept} | ${ladder.bothRefuse} | ${ladder.falseRefusals} | ${ladder.misses} | ${pct(ladder)} | ${pct(kubeconform)} |${withWasm ? ` ${pct(wasm)} |` : ''} ${flags(cluster)} |`;
+  for (const [kind, k] of Object.entries(report.kinds)) lines.push(row(kind, `${k.coverage.covered}/${k.coverage.sites}`, k.ladder, k.kubeconform, k.wasm, k.cluster));
   const t = report.total;
-  lines.push(`| **all** | ${t.covered}/${t.sites} | ${t.ladder.cases} | ${t.ladder.bothAccept} | ${t.ladder.bothRefuse} | ${t.ladder.falseRefusals} | ${t.ladder.misses} | ${pct(t.ladder)} | ${pct(t.kubeconform)} | ${flags(t.cluster)} |`);
+  lines.push(row('**all**', `${t.covered}/${t.sites}`, t.ladder, t.kubeconform, t.wasm, t.cluster));
   return `${lines.join('\n')}\n`;
 }

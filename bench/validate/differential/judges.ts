@@ -13,6 +13,7 @@ import { parseManifests } from '../../../src/core/manifests/parse.js';
 import type { SchemaBundle } from '../../../src/core/validate/schema/bundle.js';
 import { createSchemaValidator } from '../../../src/core/validate/schema/index.js';
 import { kubeconformTemplate } from '../kubeconform-schemas.js';
+import type { ApiServerWasm } from '../wasm/apiserver-wasm.js';
 import type { Case } from './generate.js';
 
 export type Outcome =
@@ -126,6 +127,24 @@ export function ladderVerdicts(bundle: SchemaBundle, cases: readonly Case[]): La
     const errors = all.filter((f) => f.severity === 'error');
     if (errors.length > 0) return { verdict: 'refuse', reason: describe(errors) };
     return all.length === 0 ? { verdict: 'accept' } : { verdict: 'accept', warning: describe(all) };
+  });
+  return { outcomes, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+}
+
+/**
+ * The WASM option: Ladder's schema check (the API server's decoder refuses
+ * what it refuses: types, unknown fields), then kube-apiserver's own create
+ * path compiled to WebAssembly in place of Ladder's port of it.
+ */
+export function wasmVerdicts(bundle: SchemaBundle, cases: readonly Case[], wasm: ApiServerWasm): LadderVerdicts {
+  const validator = createSchemaValidator(bundle, { apiServerRules: false });
+  const started = process.hrtime.bigint();
+  const outcomes = cases.map((item): Outcome => {
+    const parsed = parseManifests(JSON.stringify(item.object), `${item.id}.json`);
+    const errors = [...parsed.findings, ...validator.validate(parsed.documents)].filter((f) => f.severity === 'error');
+    if (errors.length > 0) return { verdict: 'refuse', reason: errors.map((f) => `${f.rule}: ${f.message}`).join('; ').slice(0, 2000) };
+    const answer = wasm.validate(item.object);
+    return answer.verdict === 'accept' ? { verdict: 'accept' } : { verdict: 'refuse', reason: `wasm ${answer.verdict}: ${(answer.errors ?? []).join('; ')}`.slice(0, 2000) };
   });
   return { outcomes, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 }

@@ -2,7 +2,8 @@
  * The full differential run: Ladder's offline verdicts against kube-apiserver's
  * (server-side apply dry-run), with kubeconform's beside them.
  *
- *   node --import tsx bench/validate/differential/run.ts                # Kubernetes 1.36, every site, 3 mutations per field
+ *   npm run bench:differential                                          # Kubernetes 1.36, every site, 3 mutations per field
+ *   npm run bench:differential -- --wasm                                # and the WASM option's verdicts beside them
  *   node --import tsx bench/validate/differential/run.ts --kubernetes-version 1.35 --seed 7
  *   node --import tsx bench/validate/differential/run.ts --kinds Deployment,Service --per-field 1
  *
@@ -23,6 +24,7 @@ import { bundledKubernetesVersions, loadSchemaBundle } from '../../../src/adapte
 import { startControlPlane } from '../../../test/bed/kube/control-plane.js';
 import { writeKubeconformSchemas } from '../kubeconform-schemas.js';
 import { agreement, formatReport, loadSites, runDifferential } from './differential.js';
+import { loadApiServerWasm, type ApiServerWasm } from '../wasm/apiserver-wasm.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const { values } = parseArgs({
@@ -33,6 +35,8 @@ const { values } = parseArgs({
     'max-per-kind': { type: 'string' },
     kinds: { type: 'string' },
     'no-kubeconform': { type: 'boolean', default: false },
+    /** Also judge with the WASM option (bench/validate/wasm/build.sh builds it into the cache). */
+    wasm: { type: 'boolean', default: false },
   },
 });
 const log = (message: string) => process.stderr.write(`[bench:differential] ${message}\n`);
@@ -61,6 +65,13 @@ async function main(): Promise<number> {
     build('kubeconform', process.env);
     kubeconform = { binary: join(cacheRoot, 'bin', 'kubeconform'), schemaDir: await writeKubeconformSchemas(bundle, join(cacheRoot, 'kubeconform-schemas')) };
   }
+  let wasm: ApiServerWasm | undefined;
+  if (values.wasm) {
+    const built = spawnSync('bash', [join(root, 'bench/validate/wasm/build.sh'), release], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+    if (built.status !== 0) throw new Error('could not build the WASM option; see the output above');
+    wasm = await loadApiServerWasm(built.stdout.trim().split('\n').at(-1)!);
+    log(`WASM option loaded: compile ${wasm.startup.compileMs.toFixed(0)} ms, Go start-up ${wasm.startup.initMs.toFixed(0)} ms`);
+  }
   // kubeadm, kind and managed clusters run the API server with --allow-privileged; so does this oracle.
   const cluster = await startControlPlane({ env, reuse: false, apiServerArgs: ['--allow-privileged=true'] });
   try {
@@ -71,6 +82,7 @@ async function main(): Promise<number> {
       ...(values['max-per-kind'] ? { maxPerKind: Number(values['max-per-kind']) } : {}),
       ...(values.kinds ? { kinds: values.kinds.split(',') } : {}),
       ...(kubeconform ? { kubeconform } : {}),
+      ...(wasm ? { wasm } : {}),
       log,
     });
     await mkdir(join(root, 'bench/.out'), { recursive: true });
@@ -82,7 +94,8 @@ async function main(): Promise<number> {
     for (const d of ladderDisagreements.slice(0, 40)) {
       log(`${d.id} ${d.site} ${d.mutation}: server ${d.server.verdict}${'reason' in d.server ? ` (${d.server.reason.slice(0, 200)})` : ''}; Ladder ${d.other.verdict}${'reason' in d.other ? ` (${d.other.reason.slice(0, 200)})` : ''}`);
     }
-    log(`${ladderDisagreements.length} Ladder disagreements; details in ${out}; server ${report.seconds.server.toFixed(1)} s, Ladder ${report.seconds.ladder.toFixed(1)} s`);
+    log(`${ladderDisagreements.length} Ladder disagreements; details in ${out}; server ${report.seconds.server.toFixed(1)} s, Ladder ${report.seconds.ladder.toFixed(1)} s` +
+      (report.seconds.wasm === undefined ? '' : `, WASM option ${report.seconds.wasm.toFixed(1)} s`));
     const ok = report.total.ladder.falseRefusals === 0 && agreement(report.total.ladder) >= 0.99 && report.refusedSeeds.length === 0;
     return ok ? 0 : 1;
   } finally {
