@@ -17,6 +17,7 @@ import { serverVerdict, type Outcome } from '../../bench/validate/differential/j
 import type { ControlPlane } from '../bed/kube/control-plane.js';
 import { recordedAnswer, serverCases } from '../support/apiserver-cases.js';
 import { useControlPlane } from '../support/control-plane.js';
+import { apiServerMistakeFixes } from '../support/mistake-fixes.js';
 
 let cluster: ControlPlane;
 let client: KubeClient;
@@ -62,16 +63,7 @@ describe('Ladder against kube-apiserver', () => {
     assert.deepEqual(changed, []);
   });
 
-  const fixes: Record<string, (text: string) => string> = {
-    'apiserver-cpu-request-over-limit.yaml': (text) => text.replace('requests: { cpu: 500m', 'requests: { cpu: 200m'),
-    'apiserver-cronjob-schedule.yaml': (text) => text.replace('schedule: "0 3 * *"', 'schedule: "0 3 * * *"'),
-    'apiserver-duplicate-container.yaml': (text) => text.replace(/(\n {8}- name: app[\s\S]*?\n {8}- name: )app/, '$1sidecar'),
-    'apiserver-label-space.yaml': (text) => text.replace('team: "platform team"', 'team: "platform-team"'),
-    'apiserver-name-uppercase.yaml': (text) => text.replace('name: Name-Uppercase', 'name: name-uppercase'),
-    'apiserver-replicas-negative.yaml': (text) => text.replace('replicas: -1', 'replicas: 1'),
-    'apiserver-selector-mismatch.yaml': (text) => text.replace('app.kubernetes.io/name: selector-match\n', 'app.kubernetes.io/name: selector-mismatch\n'),
-    'apiserver-service-port.yaml': (text) => text.replace('port: 70000', 'port: 8080'),
-  };
+  const fixes = apiServerMistakeFixes;
   for (const [file, fix] of Object.entries(fixes)) {
     it(`${file}: refused by the server and by Ladder offline; both accept it fixed`, async () => {
       const text = readFileSync(new URL(`../fixtures/mistakes/${file}`, import.meta.url), 'utf8');
