@@ -44,9 +44,10 @@ function answerOf(outcome: Outcome): string {
 }
 
 describe('Ladder against kube-apiserver', () => {
-  it('agrees on the CI subset of the differential cases, and never refuses what the server accepts', async () => {
+  it('agrees on the CI subset of the differential cases, and never refuses what the server accepts', async (t) => {
     const report = await runDifferential({ cluster, bundle, sites: loadSites(Number(bundle.kubernetesVersion.split('.')[1])), seed: 14, perField: 1, maxPerKind: 60 });
     const table = formatReport(report);
+    t.diagnostic(`agreement with kube-apiserver ${report.kubernetesVersion}:\n${table}`);
     assert.deepEqual(report.refusedSeeds, [], 'every seed manifest is valid');
     assert.ok(report.total.ladder.cases >= 1000, `${report.total.ladder.cases} cases`);
     const falseRefusals = report.disagreements.filter((d) => d.judge === 'ladder' && d.server.verdict === 'accept');
