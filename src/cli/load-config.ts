@@ -13,6 +13,8 @@ export interface LoadedConfig {
   file: string;
   config: LadderConfig;
   environment: EnvironmentConfig;
+  /** The file's text, to locate keys in it. */
+  text: string;
 }
 
 /**
@@ -21,9 +23,15 @@ export interface LoadedConfig {
  * checked against what this build of Ladder knows, so a typo fails here.
  */
 export async function loadConfigForEnvironment(file: string, environmentName: string): Promise<LoadedConfig> {
+  const loaded = await loadConfigFile(file);
+  return { ...loaded, environment: environmentNamed(loaded.config, environmentName, file) };
+}
+
+/** The config alone, for commands that work on every environment. */
+export async function loadConfigFile(file: string): Promise<Omit<LoadedConfig, 'environment'>> {
   const text = await readConfigText(file);
   const config = parseConfig(text, file, { knownRuleIds: policyRuleIds, knownKubernetesVersions: bundledKubernetesVersions() });
-  return { file, config, environment: environmentNamed(config, environmentName, file) };
+  return { file, config, text };
 }
 
 /**

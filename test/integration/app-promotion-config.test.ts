@@ -75,7 +75,8 @@ describe('App: configuration, template and validation errors', () => {
     const run = (await checkRunsOf(h, codeRepo, merged.mergeSha)).find((r) => r.name === 'ladder/promote (dev)');
     assert.equal(run?.conclusion, 'failure');
     assert.match(run?.output.title ?? '', /Validation failed for dev: 1 error/);
-    assert.match(run?.output.text ?? '', /`apps\/invalid\/configmap-invalid\.yaml:\d+:\d+` \*\*error\*\* schema \(ConfigMap\/invalid\): .*bogus/);
+    // The template line first (issue 14: bogus: is line 6 of the template), the rendered file's second.
+    assert.match(run?.output.text ?? '', /`deploy\/templates\/settings\.yaml\.hbs:6:\d+` \(rendered `apps\/invalid\/configmap-invalid\.yaml:\d+:\d+`\) \*\*error\*\* schema \(ConfigMap\/invalid\): .*bogus/);
     assert.equal((await pullsOf(h, manifestRepo, 'all')).length, 0);
     assert.ok(!branchesOf(h, manifestRepo).has('ladder/invalid/dev'));
   });

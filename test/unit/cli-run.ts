@@ -1,9 +1,12 @@
 import { spawn, type SpawnOptions } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const mainScript = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const tsxLoader = import.meta.resolve('tsx');
+const testCacheDir = process.env['LADDER_CACHE_DIR'] ?? join(tmpdir(), `ladder-test-cache-${process.getuid?.() ?? 'user'}`);
 
 export interface CliResult {
   code: number | null;
@@ -33,7 +36,8 @@ export interface RunOptions {
  */
 export function runLadder(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
   const started = Date.now();
-  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', LADDER_DEBUG: undefined, ...options.env };
+  // The CLI's caches (compiled modules and validators) go to a directory of the test suite's, not the user's.
+  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', LADDER_DEBUG: undefined, LADDER_CACHE_DIR: testCacheDir, ...options.env };
   const spawnOptions: SpawnOptions = { cwd: options.cwd ?? repoRoot, env, stdio: ['pipe', 'pipe', 'pipe'] };
   const command = [process.execPath, '--import', tsxLoader, mainScript, ...args];
   if (options.withoutReadOverride && process.getuid?.() === 0) command.unshift(...dropReadOverride);

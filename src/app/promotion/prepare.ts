@@ -8,6 +8,7 @@ import type { ManifestDocument } from '../../core/manifests/document.js';
 import { manifestPath } from '../../core/promotion/changes.js';
 import { imageReference, taggedReference } from '../../core/render/image.js';
 import { renderEnvironment, type RenderedFile } from '../../core/render/render.js';
+import type { RenderedSourceMap } from '../../core/render/source-map.js';
 import { createSchemaValidator } from '../../core/validate/schema/index.js';
 import { validateDocuments, type ValidationReport } from '../../core/validate/run.js';
 import type { SchemaStore } from '../schemas.js';
@@ -64,7 +65,9 @@ export async function prepare(sources: PrepareSources, input: PrepareInput): Pro
     const environment = config.environments.find((env) => env.name === input.environment)!;
     const documents: ManifestDocument[] = [];
     const parseFindings: Finding[] = [];
+    const sourceMaps = new Map<string, RenderedSourceMap>();
     for (const file of files) {
+      if (file.sourceMap) sourceMaps.set(manifestPath(config.manifests.path, file.path), file.sourceMap);
       const parsed = parseManifests(file.content, manifestPath(config.manifests.path, file.path));
       documents.push(...parsed.documents);
       parseFindings.push(...parsed.findings);
@@ -78,6 +81,11 @@ export async function prepare(sources: PrepareSources, input: PrepareInput): Pro
       image: config.image,
       allowClusterScoped: config.validation.allowClusterScoped,
       exceptions: config.validation.disable,
+      // Findings also name the template line that produced each node (in the code repository, or a default template).
+      sourceMaps: (file) => {
+        const map = sourceMaps.get(file);
+        return map && (templatesDir ? map : { ...map, builtIn: true });
+      },
     });
     const kubernetesVersion = schema.kubernetesVersion;
     if (hasErrors(report.findings)) return { kind: 'invalid', files, report, kubernetesVersion };

@@ -1,4 +1,5 @@
-import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
+import { yamlLibrary } from './yaml-library.js';
 import type { Finding } from '../findings.js';
 import { documentLocator, type KubeObject, type ManifestDocument } from './document.js';
 import { withKubernetesScalars } from './scalars.js';
@@ -13,7 +14,8 @@ export interface YamlDocuments {
  * Duplicate keys are errors; `<<` merges like go-yaml, which Kubernetes uses.
  */
 export function composeYamlDocuments(text: string): YamlDocuments {
-  const lineCounter = new LineCounter();
+  const { LineCounter: Counter, parseAllDocuments } = yamlLibrary();
+  const lineCounter = new Counter();
   const docs = parseAllDocuments(text, {
     lineCounter, uniqueKeys: true, prettyErrors: false, strict: true, merge: true, customTags: withKubernetesScalars,
   });

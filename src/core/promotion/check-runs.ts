@@ -1,7 +1,7 @@
 import { formatProblem, type ConfigProblem } from '../config/problem.js';
 import type { Finding } from '../findings.js';
 import type { ValidationReport } from '../validate/run.js';
-import { annotationsFor, countBySeverity, findingsText, plural, type CheckAnnotation } from './check-output.js';
+import { annotationsFor, countBySeverity, findingsText, plural, templateAnnotationsFor, type CheckAnnotation } from './check-output.js';
 import type { PromotionOutcome } from './outcome.js';
 
 /** The words of a check run: what GitHub shows on a commit. Names and ids are added where it is published. */
@@ -90,8 +90,10 @@ function validationFailure(environment: string, report: ValidationReport, kubern
     summary:
       `The manifests rendered for \`${environment}\` do not pass validation (Kubernetes ${kubernetesVersion}): ` +
       `${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(report.resources, 'resource')}. ` +
-      'No promotion pull request was opened. The files below are the rendered files (`ladder render` shows them locally).',
+      'No promotion pull request was opened. Each finding names the template line that produced it, then the rendered file (`ladder render` shows them locally).',
     text: findingsText(report.findings),
+    // On the code commit: annotate the template lines, where the fix goes.
+    annotations: templateAnnotationsFor(report.findings),
   };
 }
 

@@ -5,11 +5,16 @@ import { compareCodeUnits } from './helpers/structures.js';
 import { namespacedPredicate, type ScopeLookup } from './scope.js';
 import { serializeResource } from './serialize.js';
 import type { RenderedFile } from './types.js';
+import type { RenderOutput } from './handlebars/engine.js';
+import type { TemplateOrigin } from './handlebars/trace.js';
+import { buildSourceMap, type RenderedSourceMap } from './source-map.js';
 
 export interface RenderedResource {
   /** The template it came from, as errors name it. */
   template: string;
   object: KubeObject;
+  /** Where in the template the node at a key path came from, when the render was traced. */
+  originOf?: (path: readonly (string | number)[]) => TemplateOrigin | undefined;
 }
 
 const kindPattern = /^[A-Za-z][A-Za-z0-9]*$/;
@@ -19,20 +24,36 @@ const namePattern = /^[A-Za-z0-9]([A-Za-z0-9._:-]*[A-Za-z0-9])?$/;
 /**
  * The resources in one template's output. The output is parsed again, so a
  * template (or a value) that broke the YAML is an error here, not a broken file
- * in a pull request. Empty documents are dropped.
+ * in a pull request, reported at the template line that wrote it. Empty documents are dropped.
  */
-export function resourcesFromOutput(text: string, template: string): RenderedResource[] {
+export function resourcesFromOutput(output: RenderOutput | string, template: string): RenderedResource[] {
+  const { text, trace } = typeof output === 'string' ? { text: output, trace: undefined } : output;
   const { documents, findings } = parseManifests(text, template);
+  const lineStarts = trace ? lineStartsOf(text) : [];
+  const originAt = (line: number, column: number): TemplateOrigin | undefined =>
+    trace && line > 0 ? trace.originAt((lineStarts[line - 1] ?? 0) + column - 1) : undefined;
   const problem = findings.find((finding) => finding.severity === 'error');
   if (problem) {
     const lineText = problem.line > 0 ? text.split('\n')[problem.line - 1] : undefined;
-    const where = problem.line > 0 ? ` at rendered line ${problem.line}, column ${problem.column}` : '';
+    const origin = originAt(problem.line, problem.column);
+    const rendered = problem.line > 0 ? `rendered line ${problem.line}, column ${problem.column}` : '';
+    const where = origin ? (rendered ? ` (${rendered})` : '') : rendered ? ` at ${rendered}` : '';
     throw new LadderInputError(
       `the rendered YAML is invalid${where}: ${problem.message}` + (lineText === undefined ? '' : `\n  ${problem.line} | ${lineText}`),
-      { file: template },
+      { file: template, ...(origin ? { line: origin.line, column: origin.column } : {}) },
     );
   }
-  return documents.map((doc) => ({ template, object: checkIdentity(doc, template) }));
+  return documents.map((doc) => ({
+    template,
+    object: checkIdentity(doc, template, originAt(doc.start.line, doc.start.column)),
+    ...(trace ? { originOf: (path: readonly (string | number)[]) => { const at = doc.positionOf(path); return originAt(at.line, at.column); } } : {}),
+  }));
+}
+
+function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
 }
 
 /**
@@ -59,9 +80,11 @@ export function placeResources(resources: readonly RenderedResource[], namespace
     const earlier = placed.get(path);
     if (earlier) throw collision(earlier, resource, path);
     placed.set(path, resource);
+    const content = serializeResource(object);
     files.push({
       path,
-      content: serializeResource(object),
+      content,
+      ...(resource.originOf ? { sourceMap: sourceMapOf(resource, content) } : {}),
       apiVersion: object['apiVersion'] as string,
       kind,
       name,
@@ -71,11 +94,18 @@ export function placeResources(resources: readonly RenderedResource[], namespace
   return files.sort((a, b) => compareCodeUnits(a.path, b.path));
 }
 
-function checkIdentity(doc: ManifestDocument, template: string): KubeObject {
+/** Where each node of the file as written came from: its key path, found in the written file and in the template. */
+function sourceMapOf(resource: RenderedResource, content: string): RenderedSourceMap | undefined {
+  const written = parseManifests(content, resource.template).documents[0];
+  if (!written) return undefined;
+  return buildSourceMap(resource.template, resource.object, (path) => written.positionOf(path), (path) => resource.originOf?.(path));
+}
+
+function checkIdentity(doc: ManifestDocument, template: string, origin: TemplateOrigin | undefined): KubeObject {
   const { object } = doc;
   const where = `document ${doc.index + 1} (rendered line ${doc.start.line})`;
   const fail = (key: string, message: string): never => {
-    throw new LadderInputError(`${where} ${message}`, { file: template, key });
+    throw new LadderInputError(`${where} ${message}`, { file: template, ...(origin ? { line: origin.line, column: origin.column } : {}), key });
   };
   if (typeof object['apiVersion'] !== 'string' || !/^\S+$/.test(object['apiVersion'])) {
     fail('apiVersion', 'has no apiVersion: every resource needs apiVersion, kind and metadata.name');

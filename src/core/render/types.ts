@@ -1,4 +1,5 @@
 import type { LadderConfig } from '../config/schema.js';
+import type { RenderedSourceMap } from './source-map.js';
 
 /** A Handlebars template. `path` is relative to the templates directory, e.g. `deployment.yaml.hbs`. */
 export interface TemplateFile {
@@ -39,4 +40,6 @@ export interface RenderedFile {
   kind: string;
   name: string;
   namespace?: string;
+  /** Where each node of `content` came from in its template (absent when the render could not be traced). */
+  sourceMap?: RenderedSourceMap;
 }

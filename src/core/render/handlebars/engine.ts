@@ -5,8 +5,15 @@ import { helperSpecs } from '../helpers/registry.js';
 import { compareCodeUnits } from '../helpers/structures.js';
 import { checkTemplate } from './check.js';
 import { templateRenderError, templateSourceError } from './errors.js';
+import { markStatements, readTrace, type OutputTrace } from './trace.js';
 
-export type RenderTemplate = (context: object) => string;
+/** A template's output, and where each character of it came from (see trace.ts), when known. */
+export interface RenderOutput {
+  text: string;
+  trace?: OutputTrace;
+}
+
+export type RenderTemplate = (context: object) => RenderOutput;
 
 export interface TemplateEngine {
   /** Parses and checks a template; throws LadderInputError naming `file` when it is wrong. */
@@ -59,12 +66,21 @@ export function createTemplateEngine(): TemplateEngine {
         throw templateSourceError(error, file, source);
       }
       const render = hb.compile(source, compileOptions);
+      const marked = hb.parse(source);
+      const origins = markStatements(marked);
+      // Whitespace was handled when `marked` was parsed; markers keep the second pass from changing anything.
+      const renderMarked = origins ? hb.compile(marked, { ...compileOptions, ignoreStandalone: true }) : undefined;
       return (context) => {
+        let text: string;
         try {
-          return render(context);
+          text = render(context);
         } catch (error) {
           throw templateRenderError(error, file);
         }
+        if (!renderMarked || !origins) return { text };
+        const trace = readTrace(renderMarked(context), origins);
+        // A value holding the marker characters, or a difference in how Handlebars strips whitespace: no map.
+        return trace.text === text ? { text, trace } : { text };
       };
     },
   };
