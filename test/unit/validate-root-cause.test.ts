@@ -63,4 +63,17 @@ ${good}`));
     assert.ok(late.length > 0 && late.every((f) => !f.includes('probably because')), 'the third container lacks resources on its own');
     assert.ok(findings.filter((f) => f.includes('container "worker"')).every((f) => f.includes("probably because of the unknown field 'resource' at line 20")));
   });
+
+  it('a typo next to the field it was meant to be explains nothing about that field', () => {
+    const findings = report(deployment(`        - name: app
+          image: registry.example.com/orders:1
+          securityContext: { allowPrivilegeEscalation: false }
+          resources: { requests: { cpu: 250m, memory: 256Mi }, limits: { memory: "lots" } }
+          resource: { limits: { memory: 256Mi } }
+${good}`));
+    assert.ok(findings.some((f) => f.includes('resource: unknown field (did you mean resources?)')), findings.join('\n'));
+    const quantity = findings.filter((f) => f.includes('resources.limits.memory'));
+    assert.ok(quantity.length > 0, findings.join('\n'));
+    assert.ok(quantity.every((f) => !f.includes('probably because')), 'resources is there: its own error is not the typo\'s consequence');
+  });
 });

@@ -62,7 +62,7 @@ export function causeSpans(findings: readonly Finding[], documents: readonly Man
     const typo = unknownField(cause);
     if (!typo) continue;
     documentsByFile ??= groupBy(documents, (document) => document.file);
-    const span = parentSpan(cause, typo.path, documentsByFile.get(cause.file) ?? []);
+    const span = parentSpan(cause, typo, documentsByFile.get(cause.file) ?? []);
     if (span) spans.push({ file: cause.file, line: cause.line, column: cause.column, ...span });
   }
   return spans;
@@ -89,8 +89,13 @@ function parseKeyPath(text: string): KeyPath {
   return path;
 }
 
-/** The lines the object holding the unknown field spans, in the document the cause is in. */
-function parentSpan(cause: Finding, path: KeyPath, documents: readonly ManifestDocument[]): { first: number; last: number } | undefined {
+/**
+ * The lines the object holding the unknown field spans, in the document the cause is in; none when
+ * that object has the field the typo was meant to be as well: then what is said of that field is
+ * about it, not about the typo (`replicas: "3"` next to `replica: 3`).
+ */
+function parentSpan(cause: Finding, typo: { path: KeyPath; meant: string }, documents: readonly ManifestDocument[]): { first: number; last: number } | undefined {
+  const path = typo.path;
   const document = documents.find((doc) => {
     if (doc.file !== cause.file) return false;
     const at = doc.positionOf(path);
@@ -100,6 +105,7 @@ function parentSpan(cause: Finding, path: KeyPath, documents: readonly ManifestD
   const parentPath = path.slice(0, -1);
   let parent: unknown = document.object;
   for (const part of parentPath) parent = (parent as Record<string | number, unknown> | undefined)?.[part];
+  if (typeof parent === 'object' && parent !== null && Object.hasOwn(parent, typo.meant)) return undefined;
   let first = document.positionOf(parentPath).line;
   let last = first;
   const visit = (value: unknown, at: KeyPath): void => {
