@@ -51,6 +51,8 @@ function checkOf(block: DocBlock): { kind: string; check: examples.Check } | und
   if (file === 'docs/templates.md' && /^deployment\.yaml\.hbs:\d+:\d+ /.test(first)) return { kind: 'template error', check: examples.templateError(root) };
   if (file === 'docs/agent.md' && first.startsWith('ladder agent: ')) return { kind: 'agent config error', check: examples.agentConfigError };
   if (file === 'docs/validation.md' && first.startsWith('deploy/web.yaml:')) return { kind: 'schema findings', check: schemaFindings };
+  if (file === 'docs/validation.md' && /^\S+\.yaml:\d+:\d+\s+error\s+apiserver\s/.test(first)) return { kind: 'API-server findings', check: apiServerFindings };
+  if (file === 'docs/validation.md' && first.startsWith('deploy/templates/')) return { kind: 'finding at a template line', check: templateFinding };
   if (first === 'deploy/') return { kind: 'file tree', check: examples.paths(root, 'deploy') };
   if (/^(src\/|\s+src\/)/.test(first)) return { kind: 'layout', check: examples.paths(root) };
   if (file === 'docs/testing-github.md' && first.startsWith('request ')) return { kind: 'diagram', check: examples.paths(root, 'test/bed/github') };
@@ -70,6 +72,36 @@ async function schemaFindings(block: DocBlock): Promise<void> {
   const found = findings.filter((f) => f.rule === 'schema').map((f) => `${f.file.replace('test/fixtures/docs/', '')}:${f.line}:${f.column} ${f.message}`);
   const shown = block.text.trimEnd().split('\n').map((line) => line.replace(/^(\S+)\s+/, '$1 '));
   assert.deepEqual(found.sort(), shown.sort(), where(block));
+}
+
+/** A finding's text with its file left out: what the page shows under a short name is the fixture's. */
+const withoutFile = (line: string) => line.replace(/^\S+?:(\d+:\d+)\s+/, '$1 ').trimEnd();
+
+/** validation.md's API-server findings: what `ladder validate` says of the mistake fixtures they name (`Kind/<name>` is test/fixtures/mistakes/apiserver-<name>.yaml). */
+async function apiServerFindings(block: DocBlock): Promise<void> {
+  const names = [...block.text.matchAll(/\s\w+\/([a-z0-9-]+)\s/g)].map((m) => m[1]!);
+  assert.ok(names.length > 0, where(block));
+  const result = await runLadder(['validate', ...names.map((name) => `test/fixtures/mistakes/apiserver-${name}.yaml`)]);
+  const said = result.stdout.split('\n').filter((line) => line.trim() !== '' && !/^\d+ errors?,/.test(line)).map(withoutFile);
+  assert.deepEqual(said, block.text.trimEnd().split('\n').map((line) => withoutFile(line.replace(/^ {4}/, '    '))), where(block));
+}
+
+/** validation.md's finding at a template line: the template-locations fixture rendered for dev and validated. */
+async function templateFinding(block: DocBlock): Promise<void> {
+  const out = await mkdtemp(join(tmpdir(), 'ladder-docs-template-'));
+  try {
+    const config = 'test/fixtures/cli/template-locations/.github/ladder.yml';
+    const rendered = await runLadder(['render', '--config', config, '--env', 'dev', '--sha', '0123456789abcdef0123456789abcdef01234567', '--out', join(out, 'dev')]);
+    assert.equal(rendered.code, 0, rendered.stderr);
+    const lines = (await runLadder(['validate', join(out, 'dev')])).stdout.split('\n');
+    const [finding, renderedAt] = block.text.trimEnd().split('\n');
+    const at = lines.findIndex((line) => line.endsWith(finding!.slice(finding!.indexOf('  '))));
+    assert.ok(at >= 0, `${where(block)}: ladder validate did not say ${finding}`);
+    assert.ok(lines[at]!.startsWith('test/fixtures/cli/template-locations/deploy/templates/'), lines[at]);
+    assert.equal(lines[at + 1]!.replace(`${out}/`, 'out/'), renderedAt, where(block));
+  } finally {
+    await rm(out, { recursive: true, force: true });
+  }
 }
 
 describe('every example in the README and docs/', { concurrency: 4 }, () => {
