@@ -42,6 +42,8 @@ export const DEFAULT_PERMISSIONS: Permissions = {
   statuses: 'write',
   deployments: 'write',
   metadata: 'read',
+  packages: 'read',
+  actions: 'read',
 };
 
 export interface AppIdentity {
