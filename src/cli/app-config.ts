@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { readRegistryCredentials } from '../adapters/registry/credentials.js';
 import type { AppServerConfig } from '../app/serve.js';
 
 /** The variables `ladder app` reads: Probot's names, so a `probot run` setup carries over. */
@@ -14,6 +15,10 @@ export const appEnvironmentVariables: ReadonlyArray<{ name: string; meaning: str
   { name: 'GHE_PROTOCOL', meaning: 'http or https for GHE_HOST (default https)' },
   { name: 'LADDER_GITHUB_API_URL', meaning: "the REST API's URL itself; wins over GHE_HOST" },
   { name: 'LOG_LEVEL', meaning: 'trace, debug, info (default), warn, error or fatal' },
+  { name: 'LADDER_IMAGE_GATE', meaning: 'on: promotions wait (ladder/image) until their image is in its registry; off (default)' },
+  { name: 'LADDER_REGISTRY_AUTH_FILE', meaning: 'docker config (.dockerconfigjson) with the registries\' pull credentials' },
+  { name: 'LADDER_REGISTRY_PLAIN_HTTP', meaning: 'comma-separated registry hosts reached over plain HTTP (others: HTTPS)' },
+  { name: 'LADDER_IMAGE_RECHECK_SECONDS', meaning: 'while an image is missing, seconds between registry checks (default 60)' },
 ];
 
 export interface AppCommandConfig extends AppServerConfig {
@@ -55,8 +60,34 @@ export async function loadAppConfig(env: Readonly<Record<string, string | undefi
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL: must be one of ${LOG_LEVELS.join(', ')}, not '${logLevel}'`);
 
   const apiUrl = githubApiUrl(env, problems);
+  const images = await imageGateConfig(value, problems);
   if (problems.length > 0) throw new AppConfigError(problems);
-  return { appId, privateKey: privateKey!, webhookSecret: webhookSecret!, webhookPath, apiUrl, host: value('HOST') ?? '0.0.0.0', port, logLevel };
+  return { appId, privateKey: privateKey!, webhookSecret: webhookSecret!, webhookPath, apiUrl, host: value('HOST') ?? '0.0.0.0', port, logLevel, ...(images ? { images } : {}) };
+}
+
+async function imageGateConfig(value: (name: string) => string | undefined, problems: string[]): Promise<AppServerConfig['images']> {
+  const gate = value('LADDER_IMAGE_GATE') ?? 'off';
+  if (gate !== 'on' && gate !== 'off') problems.push(`LADDER_IMAGE_GATE: must be on or off, not '${gate}'`);
+  const recheckSeconds = Number(value('LADDER_IMAGE_RECHECK_SECONDS') ?? '60');
+  if (!Number.isInteger(recheckSeconds) || recheckSeconds < 5 || recheckSeconds > 3600) {
+    problems.push(`LADDER_IMAGE_RECHECK_SECONDS: must be a whole number of seconds from 5 to 3600, not '${value('LADDER_IMAGE_RECHECK_SECONDS')}'`);
+  }
+  const plainHttp = (value('LADDER_REGISTRY_PLAIN_HTTP') ?? '').split(',').map((host) => host.trim()).filter((host) => host !== '');
+  for (const host of plainHttp) if (!/^[A-Za-z0-9.-]+(?::\d{1,5})?$/.test(host)) problems.push(`LADDER_REGISTRY_PLAIN_HTTP: '${host}' is not a host or host:port`);
+  const authFile = value('LADDER_REGISTRY_AUTH_FILE');
+  if (gate !== 'on') {
+    if (authFile !== undefined) problems.push('LADDER_REGISTRY_AUTH_FILE: set, but LADDER_IMAGE_GATE is not on; set LADDER_IMAGE_GATE=on to use it');
+    return undefined;
+  }
+  let credentials = new Map<string, never>() as Awaited<ReturnType<typeof readRegistryCredentials>>;
+  if (authFile !== undefined) {
+    try {
+      credentials = await readRegistryCredentials(authFile);
+    } catch (error) {
+      problems.push(`LADDER_REGISTRY_AUTH_FILE: ${(error as Error).message}`);
+    }
+  }
+  return { credentials, plainHttp, recheckSeconds };
 }
 
 async function readPrivateKey(env: Readonly<Record<string, string | undefined>>, problems: string[]): Promise<string | undefined> {
