@@ -75,7 +75,10 @@ describe('ladder/image gate', () => {
     clock.advance(minute);
     await harness.settled();
     assert.equal((await statusesOn(harness.github, manifestRepo, pull.head.sha))['ladder/image'], `success: In the registry: ${registry.host}/shop/checkout:${sourceSha} (${pushed.digest.slice(0, 19)})`);
-    assert.equal((await pullState(harness.github, manifestRepo, pull.number)).merged, true, 'auto-merged once the image is there');
+    const merged = await pullState(harness.github, manifestRepo, pull.number);
+    assert.equal(merged.merged, true, 'auto-merged once the image is there');
+    // Copied onto the merge commit, where an agent that waits for the image looks first.
+    assert.match((await statusesOn(harness.github, manifestRepo, merged.mergeSha!))['ladder/image'] ?? '', /^success: In the registry/);
     // The App read the registry with a token it got with its credentials.
     assert.ok(registry.auth!.tokenRequests.some((request) => request.user === 'ladder-app' && request.scope === 'repository:shop/checkout:pull' && request.status === 200));
     assert.ok(registry.requests.some((request) => request.method === 'HEAD' && request.status === 200 && request.authorization === 'bearer'));

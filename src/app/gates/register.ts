@@ -41,7 +41,11 @@ export function register(app: Probot, services: LadderServices): void {
   });
 
   app.on('pull_request.closed', async (context) => {
-    gates.forget(repoOf(context.payload.repository), context.payload.pull_request.number);
+    const { pull_request: pull, repository } = context.payload;
+    gates.forget(repoOf(repository), pull.number);
+    if (pull.merged && pull.merge_commit_sha && pull.head.ref.startsWith('ladder/') && pull.head.repo?.id === pull.base.repo.id) {
+      await gates.carryImageStatus(githubOf(context.octokit), repoOf(repository), { baseRef: pull.base.ref, headSha: pull.head.sha, mergeSha: pull.merge_commit_sha });
+    }
   });
 
   app.on('deployment_status', async (context) => {

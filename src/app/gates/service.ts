@@ -66,6 +66,24 @@ export class GateService {
     return this.recheckWaits(this.imageWaits.forWorkflowRun(run), 'workflow run completed');
   }
 
+  /**
+   * A promotion pull request merged: its `ladder/image` success is copied onto
+   * the commit the merge made, so an agent that waits for the image finds it
+   * on the branch head after a squash or rebase merge too.
+   */
+  carryImageStatus(github: GitHub, repo: RepoRef, pull: { baseRef: string; headSha: string; mergeSha: string }): Promise<void> {
+    if (!this.deps.images) return Promise.resolve();
+    return this.deps.queue.run(environmentQueueKey(repo, pull.baseRef), async () => {
+      try {
+        const status = (await github.statuses(repo).latest(pull.headSha)).get(imageContext);
+        if (status?.state !== 'success') return;
+        await github.statuses(repo).set(pull.mergeSha, [{ context: imageContext, state: 'success', description: status.description }]);
+      } catch (error) {
+        this.log.error({ err: { message: describeGitHubError(error) }, repo: formatRepo(repo), sha: pull.mergeSha }, 'Could not copy ladder/image onto the merge commit; agents read the merged head instead');
+      }
+    });
+  }
+
   private recheckWaits(waits: ImageWait[], why: string): number {
     for (const wait of waits) {
       this.log.info({ repo: formatRepo(wait.repo), pull: wait.pull.number, why }, 'Re-checking the image gate');
