@@ -2,7 +2,7 @@ import { AppConfigError, appEnvironmentVariables, loadAppConfig } from '../app-c
 import { exitCode, UsageError, type Command } from '../command.js';
 import { runUntilSignal } from '../until-signal.js';
 
-const variables = appEnvironmentVariables.map((v) => `  ${v.name.padEnd(22)} ${v.meaning}${v.secret ? '  (secret)' : ''}`).join('\n');
+const variables = appEnvironmentVariables.map((v) => `  ${v.name.padEnd(30)} ${v.meaning}${v.secret ? '  (secret)' : ''}`).join('\n');
 
 export const appCommand: Command = {
   name: 'app',
