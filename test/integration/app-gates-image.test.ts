@@ -11,6 +11,7 @@ import { parseRegistryCredentials } from '../../src/adapters/registry/credential
 import { startRegistry, type Registry } from '../bed/registry/index.js';
 import { startAppHarness, type AppHarness } from '../support/app-harness.js';
 import { ManualClock } from '../support/manual-clock.js';
+import { mergePull } from '../support/app-promotion.js';
 import { pullState, pullsInto, statusesOn } from '../support/promotion-fixtures.js';
 
 const minute = 60_000;
@@ -119,6 +120,43 @@ describe('ladder/image gate', () => {
     await harness.settled();
     assert.match((await statusesOn(harness.github, manifestRepo, pull.head.sha))['ladder/image'] ?? '', /^success: In the registry/);
     assert.equal((await pullState(harness.github, manifestRepo, pull.number)).merged, true);
+    harness.github.contract.assertClean();
+  });
+});
+
+describe('ladder/image gate, a promotion merged around it', () => {
+  const clock = new ManualClock(new Date());
+  let registry: Registry;
+  let harness: AppHarness;
+
+  before(async () => {
+    registry = await startRegistry({ auth: { scheme: 'basic', users: { 'ladder-app': 'registry-pull-secret' } } });
+    const credentials = parseRegistryCredentials(JSON.stringify({ auths: { [registry.host]: { username: 'ladder-app', password: 'registry-pull-secret' } } }), 'test');
+    harness = await startAppHarness({ clock, images: { registry: createRegistryClient({ credentials, plainHttp: new Set([registry.host]) }), recheckMs: minute } });
+  });
+
+  after(async () => {
+    await harness.stop();
+    await registry.stop();
+  });
+
+  it('writes the gate on the merge commit, pending, and success once the image is pushed, so a held agent can go on', async () => {
+    const repos = await harness.createService({ service: 'search', config: config(registry.host, 'search') });
+    const merged = await harness.mergePullRequest(repos.codeRepo, { files: { 'src/app.ts': 'export const search = 1;\n' } });
+    await harness.settled();
+    const [pull] = await pullsInto(harness.github, repos.manifestRepo, 'dev');
+    assert.ok(pull);
+    assert.match((await statusesOn(harness.github, repos.manifestRepo, pull.head.sha))['ladder/image'] ?? '', /^pending: Waiting for the image/);
+    // A person merges around the gate (no branch protection here).
+    const mergeSha = await mergePull(harness, repos.manifestRepo, pull.number);
+    await harness.settled();
+    assert.match((await statusesOn(harness.github, repos.manifestRepo, mergeSha))['ladder/image'] ?? '', /^pending: Waiting for the image to be pushed/);
+
+    registry.pushImage('shop/search', merged.mergeSha);
+    clock.advance(minute);
+    await harness.settled();
+    assert.match((await statusesOn(harness.github, repos.manifestRepo, mergeSha))['ladder/image'] ?? '', /^success: In the registry/);
+    assert.equal(clock.pendingTimers().length, 0, 'nothing left to recheck');
     harness.github.contract.assertClean();
   });
 });

@@ -12,6 +12,8 @@ export interface ImageWait {
   /** The code repository and commit whose CI builds the image (`Ladder-Source`). */
   sourceRepo: string;
   sourceSha: string;
+  /** Set when the pull request was merged around the gate: the status then goes on the merge commit. */
+  mergeSha?: string;
 }
 
 /** What a `registry_package` event says was published. */
@@ -63,5 +65,9 @@ export function imageWaitOf(installationId: number, repo: RepoRef, pull: Promoti
 }
 
 export function waitKey(wait: ImageWait): string {
-  return `${formatRepo(wait.repo)}#${wait.pull.number}`;
+  return wait.mergeSha ? mergedKey(wait.repo, wait.mergeSha) : `${formatRepo(wait.repo)}#${wait.pull.number}`;
+}
+
+export function mergedKey(repo: RepoRef, mergeSha: string): string {
+  return `${formatRepo(repo)}@${mergeSha}`;
 }

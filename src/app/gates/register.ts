@@ -43,8 +43,10 @@ export function register(app: Probot, services: LadderServices): void {
   app.on('pull_request.closed', async (context) => {
     const { pull_request: pull, repository } = context.payload;
     gates.forget(repoOf(repository), pull.number);
-    if (pull.merged && pull.merge_commit_sha && pull.head.ref.startsWith('ladder/') && pull.head.repo?.id === pull.base.repo.id) {
-      await gates.carryImageStatus(githubOf(context.octokit), repoOf(repository), { baseRef: pull.base.ref, headSha: pull.head.sha, mergeSha: pull.merge_commit_sha });
+    const { installation } = context.payload;
+    if (installation && pull.merged && pull.merge_commit_sha && pull.head.ref.startsWith('ladder/') && pull.head.repo?.id === pull.base.repo.id) {
+      const promotion = { number: pull.number, headRef: pull.head.ref, headSha: pull.head.sha, baseRef: pull.base.ref, mergeSha: pull.merge_commit_sha };
+      await gates.carryImageStatus(installation.id, githubOf(context.octokit), repoOf(repository), promotion);
     }
   });
 

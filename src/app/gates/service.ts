@@ -12,6 +12,7 @@ import type { KeyedQueue } from '../queue.js';
 import { mergeWhenReady } from './auto-merge.js';
 import { evaluateGates, readPromotionPull, type PromotionPull } from './evaluate.js';
 import { ImageWaits, imageWaitOf, waitKey, type ImageWait, type PublishedPackage } from './image-waits.js';
+import { MergedImages, type MergedPromotion } from './merged-images.js';
 import { RecheckScheduler } from './scheduler.js';
 
 /** After a failed check, when to try again (GitHub outages are usually short). */
@@ -46,11 +47,13 @@ export class GateService {
   private readonly imageWaits = new ImageWaits();
   /** The gate statuses auto-merge requires. */
   readonly requiredContexts: readonly string[];
+  private readonly merged: MergedImages;
 
   constructor(private readonly deps: GateServiceDeps) {
     this.scheduler = new RecheckScheduler(deps.clock);
     this.log = deps.log.child({ feature: 'gates' });
     this.requiredContexts = deps.images ? [...gateContexts, imageContext] : gateContexts;
+    this.merged = new MergedImages({ ...deps, scheduler: this.scheduler, waits: this.imageWaits, log: this.log, retryMs: failureRetryMs });
   }
 
   /**
@@ -66,28 +69,16 @@ export class GateService {
     return this.recheckWaits(this.imageWaits.forWorkflowRun(run), 'workflow run completed');
   }
 
-  /**
-   * A promotion pull request merged: its `ladder/image` success is copied onto
-   * the commit the merge made, so an agent that waits for the image finds it
-   * on the branch head after a squash or rebase merge too.
-   */
-  carryImageStatus(github: GitHub, repo: RepoRef, pull: { baseRef: string; headSha: string; mergeSha: string }): Promise<void> {
-    if (!this.deps.images) return Promise.resolve();
-    return this.deps.queue.run(environmentQueueKey(repo, pull.baseRef), async () => {
-      try {
-        const status = (await github.statuses(repo).latest(pull.headSha)).get(imageContext);
-        if (status?.state !== 'success') return;
-        await github.statuses(repo).set(pull.mergeSha, [{ context: imageContext, state: 'success', description: status.description }]);
-      } catch (error) {
-        this.log.error({ err: { message: describeGitHubError(error) }, repo: formatRepo(repo), sha: pull.mergeSha }, 'Could not copy ladder/image onto the merge commit; agents read the merged head instead');
-      }
-    });
+  /** A promotion pull request merged: see MergedImages.carry. */
+  carryImageStatus(installationId: number, github: GitHub, repo: RepoRef, pull: MergedPromotion): Promise<void> {
+    return this.merged.carry(installationId, github, repo, pull);
   }
 
   private recheckWaits(waits: ImageWait[], why: string): number {
     for (const wait of waits) {
       this.log.info({ repo: formatRepo(wait.repo), pull: wait.pull.number, why }, 'Re-checking the image gate');
-      void this.enqueue(wait.installationId, undefined, wait.repo, wait.pull, 'evaluate');
+      if (wait.mergeSha) void this.merged.recheck(wait.installationId, wait.repo, { ...wait.pull, mergeSha: wait.mergeSha });
+      else void this.enqueue(wait.installationId, undefined, wait.repo, wait.pull, 'evaluate');
     }
     return waits.length;
   }
