@@ -1,10 +1,9 @@
 // The OCI registry stand-in with authentication turned on, over real HTTP: the
 // distribution token flow (401 + Bearer challenge → token from the realm with
 // Basic credentials → Bearer) and plain Basic, as a registry client meets them.
-// (The bed's own tests move to test/bed-tests/registry with branch `bed`.)
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { MEDIA_TYPE, REGISTRY_TOKEN_SERVICE, startRegistry, type Registry } from '../bed/registry/index.js';
+import { MEDIA_TYPE, REGISTRY_TOKEN_SERVICE, startRegistry, type Registry } from '../../bed/registry/index.js';
 
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
