@@ -7,6 +7,7 @@ import { silentSink, type AlertSink } from '../core/alerts/types.js';
 import { AgentLoop, type Deployer, type DeploymentReporter } from './loop/agent-loop.js';
 import { LeaderElector } from './loop/leader.js';
 import { alreadyDeployed, startDeploymentReport } from './reporting/deployment-report.js';
+import { imageStatusHold } from './source/image-hold.js';
 import { AgentMetrics } from './reporting/metrics.js';
 import { startAgentServer, type AgentServer } from './reporting/server.js';
 import { BranchSource } from './source/branch-source.js';
@@ -101,13 +102,14 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
   const deployments = github.deployments(manifestRepo);
   const reporter: DeploymentReporter = {
     alreadyReported: (commit) => alreadyDeployed(deployments, config.environment, commit),
-    start: (commit) => startDeploymentReport(deployments, target, commit, log.child({ part: 'report' })),
+    start: (commit, waiting) => startDeploymentReport(deployments, target, commit, log.child({ part: 'report' }), waiting),
   };
   loop = new AgentLoop({
     source,
     elector,
     deployer,
     reporter,
+    ...(config.waitForImage ? { hold: imageStatusHold(github.statuses(manifestRepo), github.manifestRepo(manifestRepo)) } : {}),
     alerts: { deployFailed: (failure) => alerts.deployFailed({ environment: config.environment, commit: failure.commit, message: failure.description, at: new Date() }) },
     metrics,
     log,

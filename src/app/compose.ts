@@ -54,7 +54,7 @@ export function composeApp(deps: AppDeps, probot: ProbotHost): LadderServices {
     schemas,
     templates,
     promotions: new PromotionEngine({ queue: deps.queue, log, schemas, templates, memory: new PromotionMemory() }),
-    gates: new GateService({ github, queue: deps.queue, clock: deps.clock, log }),
+    gates: new GateService({ github, queue: deps.queue, clock: deps.clock, log, ...(deps.images ? { images: deps.images } : {}) }),
     takenComments: new TakenComments(),
   };
 }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { systemClock } from '../adapters/clock/clock.js';
 import { productionRetry, type RetryPolicy } from '../adapters/github/client.js';
+import type { ImageRegistry } from '../adapters/registry/port.js';
 import type { Clock } from '../core/time/clock.js';
 import { KeyedQueue } from './queue.js';
 
@@ -13,6 +14,14 @@ export interface AppDeps {
   log?: Logger;
   /** How hard to retry GitHub when it fails for a moment (5xx, secondary rate limits). */
   retry: RetryPolicy;
+  /** The `ladder/image` gate: on when given (`ladder app` turns it on with LADDER_IMAGE_GATE). */
+  images?: ImageGateDeps;
+}
+
+export interface ImageGateDeps {
+  registry: ImageRegistry;
+  /** While an image is missing, how long until the registry is asked again (webhooks may ask sooner). */
+  recheckMs: number;
 }
 
 export function createAppDeps(overrides: Partial<Omit<AppDeps, 'retry'>> & { retry?: Partial<RetryPolicy> } = {}): AppDeps {
@@ -21,5 +30,6 @@ export function createAppDeps(overrides: Partial<Omit<AppDeps, 'retry'>> & { ret
     queue: overrides.queue ?? new KeyedQueue(),
     retry: { ...productionRetry, ...overrides.retry },
     ...(overrides.log ? { log: overrides.log } : {}),
+    ...(overrides.images ? { images: overrides.images } : {}),
   };
 }

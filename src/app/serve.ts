@@ -4,6 +4,8 @@ import { createNodeMiddleware, Probot } from 'probot';
 import type { GitHubAccess } from '../adapters/github/port.js';
 import { statusOf } from '../adapters/github/errors.js';
 import { listen } from '../adapters/http/listen.js';
+import { createRegistryClient } from '../adapters/registry/client.js';
+import type { RegistryCredential } from '../adapters/registry/credentials.js';
 import { createAppDeps } from './deps.js';
 import { answerProbe, AppReadiness } from './health.js';
 import { composeApp, registerLadderApp } from './index.js';
@@ -27,6 +29,8 @@ export interface AppServerConfig {
   port: number;
   /** A webhook proxy channel (WEBHOOK_PROXY_URL, development) to receive deliveries from. */
   webhookProxyUrl?: string;
+  /** The `ladder/image` gate (LADDER_IMAGE_GATE=on): registry credentials from the App's Secret. */
+  images?: { credentials: ReadonlyMap<string, RegistryCredential>; plainHttp: readonly string[]; recheckSeconds: number };
 }
 
 export interface AppServerOptions {
@@ -61,7 +65,11 @@ export async function startAppServer(config: AppServerConfig, options: AppServer
     baseUrl: config.apiUrl,
     log,
   });
-  const deps = createAppDeps({ log });
+  const images = config.images
+    ? { registry: createRegistryClient({ credentials: config.images.credentials, plainHttp: new Set(config.images.plainHttp) }), recheckMs: config.images.recheckSeconds * 1000 }
+    : undefined;
+  const deps = createAppDeps({ log, ...(images ? { images } : {}) });
+  if (config.images) log.info({ registries: [...config.images.credentials.keys()], recheckSeconds: config.images.recheckSeconds }, 'The ladder/image gate is on');
   const services = composeApp(deps, probot);
   const webhooks = await createNodeMiddleware((app: Probot) => registerLadderApp(app, services), { probot });
   const readiness = new AppReadiness();

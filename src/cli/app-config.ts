@@ -1,5 +1,6 @@
 import { createPrivateKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { readRegistryCredentials } from '../adapters/registry/credentials.js';
 import type { AppServerConfig } from '../app/serve.js';
 
 /** The variables `ladder app` reads: Probot's names, so a `probot run` setup carries over. */
@@ -20,6 +21,10 @@ export const appEnvironmentVariables: ReadonlyArray<{ name: string; meaning: str
   { name: 'WEBHOOK_PROXY_URL', meaning: 'a webhook proxy channel (smee.io) to receive deliveries from' },
   { name: 'LADDER_WEBHOOK_URL', meaning: 'the setup page registers the App with this webhook URL' },
   { name: 'GH_ORG', meaning: 'the setup page registers the App on this organization' },
+  { name: 'LADDER_IMAGE_GATE', meaning: 'on: promotions wait (ladder/image) until their image is in its registry; off (default)' },
+  { name: 'LADDER_REGISTRY_AUTH_FILE', meaning: 'docker config (.dockerconfigjson) with the registries\' pull credentials' },
+  { name: 'LADDER_REGISTRY_PLAIN_HTTP', meaning: 'comma-separated registry hosts reached over plain HTTP (others: HTTPS)' },
+  { name: 'LADDER_IMAGE_RECHECK_SECONDS', meaning: 'while an image is missing, seconds between registry checks (default 60)' },
 ];
 
 export type LogFormat = 'json' | 'pretty';
@@ -98,6 +103,7 @@ export async function loadAppConfig(env: Readonly<Record<string, string | undefi
   const apiUrl = githubApiUrl(env, problems);
   const webhookProxyUrl = value('WEBHOOK_PROXY_URL');
   if (webhookProxyUrl !== undefined && !/^https?:\/\/[^/\s]+/.test(webhookProxyUrl)) problems.push(`WEBHOOK_PROXY_URL: must be an http(s) URL, not '${webhookProxyUrl}'`);
+  const images = await imageGateConfig(value, problems);
   if (problems.length > 0) throw new AppConfigError(problems);
   return {
     appId,
@@ -110,7 +116,33 @@ export async function loadAppConfig(env: Readonly<Record<string, string | undefi
     logLevel,
     logFormat: logFormat!,
     ...(webhookProxyUrl ? { webhookProxyUrl } : {}),
+    ...(images ? { images } : {}),
   };
+}
+
+async function imageGateConfig(value: (name: string) => string | undefined, problems: string[]): Promise<AppServerConfig['images']> {
+  const gate = value('LADDER_IMAGE_GATE') ?? 'off';
+  if (gate !== 'on' && gate !== 'off') problems.push(`LADDER_IMAGE_GATE: must be on or off, not '${gate}'`);
+  const recheckSeconds = Number(value('LADDER_IMAGE_RECHECK_SECONDS') ?? '60');
+  if (!Number.isInteger(recheckSeconds) || recheckSeconds < 5 || recheckSeconds > 3600) {
+    problems.push(`LADDER_IMAGE_RECHECK_SECONDS: must be a whole number of seconds from 5 to 3600, not '${value('LADDER_IMAGE_RECHECK_SECONDS')}'`);
+  }
+  const plainHttp = (value('LADDER_REGISTRY_PLAIN_HTTP') ?? '').split(',').map((host) => host.trim()).filter((host) => host !== '');
+  for (const host of plainHttp) if (!/^[A-Za-z0-9.-]+(?::\d{1,5})?$/.test(host)) problems.push(`LADDER_REGISTRY_PLAIN_HTTP: '${host}' is not a host or host:port`);
+  const authFile = value('LADDER_REGISTRY_AUTH_FILE');
+  if (gate !== 'on') {
+    if (authFile !== undefined) problems.push('LADDER_REGISTRY_AUTH_FILE: set, but LADDER_IMAGE_GATE is not on; set LADDER_IMAGE_GATE=on to use it');
+    return undefined;
+  }
+  let credentials = new Map<string, never>() as Awaited<ReturnType<typeof readRegistryCredentials>>;
+  if (authFile !== undefined) {
+    try {
+      credentials = await readRegistryCredentials(authFile);
+    } catch (error) {
+      problems.push(`LADDER_REGISTRY_AUTH_FILE: ${(error as Error).message}`);
+    }
+  }
+  return { credentials, plainHttp, recheckSeconds };
 }
 
 async function readPrivateKey(env: Readonly<Record<string, string | undefined>>, problems: string[]): Promise<string | undefined> {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createKubeClient, type KubeClient } from '../../src/adapters/kube/client.js';
-import { startGitHubServer, userOctokit, type GitHubServer } from '../bed/github/index.js';
+import { installationOctokit, startGitHubServer, userOctokit, type GitHubServer } from '../bed/github/index.js';
 import { containerFromDeployment } from '../bed/image/pod.js';
 import { currentImage, startContainer, type RunningContainer } from '../bed/image/run.js';
 import { startControlPlane, type ControlPlane } from '../bed/kube/control-plane.js';
@@ -111,7 +111,9 @@ describe("ladder agent in the image, started from deploy/overlays/agent's Deploy
     });
     // A release manager merges the manifests into dev.
     stopRollouts = markRolledOutWhenApplied(admin, ns, 'web');
-    await github.seed.commitFiles(repo, 'release-1', manifests, { from: 'dev', silent: true });
+    const head = await github.seed.commitFiles(repo, 'release-1', manifests, { from: 'dev', silent: true });
+    // The shipped agent waits for the image (waitForImage): the App's image gate found it.
+    await installationOctokit(github, repo).rest.repos.createCommitStatus({ owner, repo: name, sha: head, context: 'ladder/image', state: 'success', description: 'In the registry' });
     const person = userOctokit(github, 'release-manager');
     github.setPermission(repo, 'release-manager', 'write');
     const pull = await person.rest.pulls.create({ owner, repo: name, head: 'release-1', base: 'dev', title: 'Release 1' });

@@ -3,7 +3,9 @@
 // overlay ships (its own service account's token, nothing more): it applies a
 // commit from the GitHub test bed to its namespace, holds its own Lease, and
 // is refused in another environment's namespace. The App's service account
-// may do nothing at all.
+// may do nothing at all. The shipped agents wait for the image (waitForImage):
+// a commit is applied once the App's ladder/image status on it is success, and
+// held, saying so on its GitHub deployment, while it is not (issue 13, item 4).
 import assert from 'node:assert/strict';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,7 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { createKubeClient, type KubeClient, type KubeObject } from '../../src/adapters/kube/client.js';
 import { parseAgentConfig } from '../../src/agent/wiring/config.js';
 import { startAgent, type RunningAgent } from '../../src/agent/main.js';
-import { startGitHubServer, userOctokit, type GitHubServer } from '../bed/github/index.js';
+import { installationOctokit, startGitHubServer, userOctokit, type GitHubServer } from '../bed/github/index.js';
 import { startControlPlane, type ControlPlane } from '../bed/kube/control-plane.js';
 import { eventually, testLogger } from '../support/agent/log.js';
 import { applyAsAdmin, buildOverlay, deployDir, isolate, only, parseObjects } from '../support/deploy/overlays.js';
@@ -60,19 +62,32 @@ async function startShippedAgent(installed: { objects: KubeObject[]; namespace: 
     LADDER_HOST: '127.0.0.1',
     LADDER_PORT: '0',
   });
+  assert.equal(shipped.waitForImage, true, `${agentNs}: the shipped agent waits for the image`);
   const kubeConfig = await cluster.kubeConfigForServiceAccount(installed.namespace(agentNs), 'ladder-agent');
   const agent = await startAgent(config, { kubeConfig, log: testLogger(), identity: `${agentNs}-pod` });
   agents.push(agent);
   return agent;
 }
 
-async function mergeInto(repo: string, branch: string, files: Record<string, string>): Promise<string> {
+/**
+ * Opens a pull request into `branch` and merges it as a person would. Its head gets the
+ * `ladder/image` status the App's image gate would have written (`success` unless told otherwise):
+ * the merge commit's second parent, where the agent finds it.
+ */
+async function mergeInto(repo: string, branch: string, files: Record<string, string>, image: 'success' | 'pending' = 'success'): Promise<string> {
   const [owner, name] = repo.split('/') as [string, string];
   github.setPermission(repo, 'release-manager', 'write');
-  await github.seed.commitFiles(repo, `release-${branch}`, files, { from: branch, silent: true });
+  const head = await github.seed.commitFiles(repo, `release-${branch}`, files, { from: branch, silent: true });
+  await setImageStatus(repo, head, image);
   const person = userOctokit(github, 'release-manager');
   const pull = await person.rest.pulls.create({ owner, repo: name, head: `release-${branch}`, base: branch, title: `Release to ${branch}` });
   return (await person.rest.pulls.merge({ owner, repo: name, pull_number: pull.data.number })).data.sha;
+}
+
+async function setImageStatus(repo: string, sha: string, state: 'success' | 'pending'): Promise<void> {
+  const [owner, name] = repo.split('/') as [string, string];
+  const description = state === 'success' ? 'In the registry: ghcr.io/shop/app:1 (sha256:0123456789ab)' : 'Waiting for the image to be pushed: ghcr.io/shop/app:1';
+  await installationOctokit(github, repo).rest.repos.createCommitStatus({ owner, repo: name, sha, context: 'ladder/image', state, description });
 }
 
 async function deployedSuccessfully(repo: string, environment: string, sha: string): Promise<void> {
@@ -89,6 +104,26 @@ async function deployedSuccessfully(repo: string, environment: string, sha: stri
     60_000,
     200,
   );
+}
+
+/** The statuses (newest first) of the newest deployment of `sha`, once `ready` accepts their states. */
+async function deploymentStatusesOf(repo: string, environment: string, sha: string, ready: (states: string[]) => boolean): Promise<Array<{ state: string; description: string }>> {
+  const [owner, name] = repo.split('/') as [string, string];
+  const person = userOctokit(github, 'release-manager');
+  let found: Array<{ state: string; description: string }> = [];
+  await eventually(
+    async () => {
+      const { data: deployments } = await person.rest.repos.listDeployments({ owner, repo: name, sha, environment });
+      if (deployments.length === 0) return false;
+      const { data } = await person.rest.repos.listDeploymentStatuses({ owner, repo: name, deployment_id: deployments[0]!.id });
+      found = data.map((s) => ({ state: s.state, description: s.description ?? '' }));
+      return ready(found.map((s) => s.state));
+    },
+    `${environment} deployment statuses of ${sha.slice(0, 7)}`,
+    60_000,
+    200,
+  );
+  return found;
 }
 
 const configMapFile = (value: string) => ({ 'checkout/settings.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  environment: ${value}\n` });
@@ -118,9 +153,20 @@ describe("deploy/'s overlays on a real API server", () => {
     await github.seed.commitFiles(repo, 'dev', { 'README.md': '# dev\n' }, { from: 'main' });
     const installed = await install(await buildOverlay('overlays/agent'), ['checkout-dev']);
     await startShippedAgent(installed, 'ladder-system', repo);
-    const sha = await mergeInto(repo, 'dev', configMapFile('dev'));
-    await deployedSuccessfully(repo, 'dev', sha);
-    const applied = await admin.request<{ data: Record<string, string> }>('GET', `/api/v1/namespaces/${installed.namespace('checkout-dev')}/configmaps/settings`);
+    // Merged while its image is not in the registry (a reviewer merged around the gate): held.
+    const held = await mergeInto(repo, 'dev', configMapFile('dev'), 'pending');
+    const queued = await deploymentStatusesOf(repo, 'dev', held, (states) => states.includes('queued'));
+    assert.deepEqual(queued.map((s) => s.state), ['queued']);
+    assert.match(queued[0]!.description, /^Not applied: ladder\/image is pending: Waiting for the image to be pushed/);
+    const settings = `/api/v1/namespaces/${installed.namespace('checkout-dev')}/configmaps/settings`;
+    assert.equal(await statusOf(admin.request('GET', settings)), 404, 'nothing applied while the image is missing');
+    // The App finds the image: the same deployment goes on to success.
+    const [pullHead] = (await userOctokit(github, 'release-manager').rest.git.getCommit({ owner: 'shop', repo: 'cluster-manifests', commit_sha: held })).data.parents.slice(1);
+    await setImageStatus(repo, pullHead!.sha, 'success');
+    await deployedSuccessfully(repo, 'dev', held);
+    const finished = await deploymentStatusesOf(repo, 'dev', held, (states) => states.includes('success'));
+    assert.deepEqual(finished.map((s) => s.state).reverse(), ['queued', 'in_progress', 'success'], 'one deployment: queued, then applied');
+    const applied = await admin.request<{ data: Record<string, string> }>('GET', settings);
     assert.deepEqual(applied.data, { environment: 'dev' });
     const lease = await admin.request<{ spec: { holderIdentity: string } }>('GET', `/apis/coordination.k8s.io/v1/namespaces/${installed.namespace('ladder-system')}/leases/ladder-agent-dev`);
     assert.equal(lease.spec.holderIdentity, 'ladder-system-pod');

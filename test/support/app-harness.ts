@@ -6,7 +6,7 @@ import { createNodeMiddleware, Probot } from 'probot';
 import type { Clock } from '../../src/core/time/clock.js';
 import { ladderOctokit } from '../../src/adapters/github/probot-octokit.js';
 import type { GitHubClient } from '../../src/adapters/github/types.js';
-import { createAppDeps, type AppDeps } from '../../src/app/deps.js';
+import { createAppDeps, type AppDeps, type ImageGateDeps } from '../../src/app/deps.js';
 import { composeApp, registerLadderApp, type LadderServices } from '../../src/app/index.js';
 import { startGitHubServer, type GitHubServer } from '../bed/github/index.js';
 import { createService, mergePullRequest, type CreateServiceOptions } from './github-service.js';
@@ -19,6 +19,8 @@ export interface HarnessOptions {
   githubNow?: () => Date;
   /** Probot's own Octokit class and timings, exactly as `probot run` builds clients (slow: writes are spaced a second apart). */
   probotDefaultOctokit?: boolean;
+  /** Turns the `ladder/image` gate on, with this registry client. */
+  images?: ImageGateDeps;
 }
 
 export interface AppHarness {
@@ -63,6 +65,7 @@ export async function startAppHarness(options: HarnessOptions = {}): Promise<App
   );
   const deps = createAppDeps({
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.images ? { images: options.images } : {}),
     log,
     retry: { secondaryLimitRetries: 3, retryAfterUnitMs: 5 },
   });

@@ -95,6 +95,33 @@ describe("ladder app's environment", () => {
     assert.ok(!problems.join('\n').includes('NeverPrintThis'));
   });
 
+  it('turns the ladder/image gate on with the registry credentials of a docker config, whose values never appear in problems', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ladder-app-config-'));
+    const auth = Buffer.from('robot:NeverPrintThisPassword').toString('base64');
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ auths: { 'ghcr.io': { auth } } }));
+    const config = await loadAppConfig({ ...minimal, LADDER_IMAGE_GATE: 'on', LADDER_REGISTRY_AUTH_FILE: join(dir, 'config.json'), LADDER_REGISTRY_PLAIN_HTTP: 'registry.internal:5000, 127.0.0.1:5001' });
+    assert.deepEqual(config.images?.credentials.get('ghcr.io'), { username: 'robot', password: 'NeverPrintThisPassword' });
+    assert.deepEqual(config.images?.plainHttp, ['registry.internal:5000', '127.0.0.1:5001']);
+    assert.equal(config.images?.recheckSeconds, 60);
+    assert.equal((await loadAppConfig(minimal)).images, undefined, 'off by default');
+    const anonymous = await loadAppConfig({ ...minimal, LADDER_IMAGE_GATE: 'on' });
+    assert.equal(anonymous.images?.credentials.size, 0, 'public images need no credentials');
+
+    await writeFile(join(dir, 'bad.json'), JSON.stringify({ auths: { 'ghcr.io': { auth: Buffer.from('NeverPrintThisPassword').toString('base64') } } }));
+    const problems = await problemsOf({ ...minimal, LADDER_IMAGE_GATE: 'yes', LADDER_IMAGE_RECHECK_SECONDS: '1', LADDER_REGISTRY_PLAIN_HTTP: 'http://x/' });
+    assert.deepEqual(problems, [
+      "LADDER_IMAGE_GATE: must be on or off, not 'yes'",
+      "LADDER_IMAGE_RECHECK_SECONDS: must be a whole number of seconds from 5 to 3600, not '1'",
+      "LADDER_REGISTRY_PLAIN_HTTP: 'http://x/' is not a host or host:port",
+    ]);
+    const bad = await problemsOf({ ...minimal, LADDER_IMAGE_GATE: 'on', LADDER_REGISTRY_AUTH_FILE: join(dir, 'bad.json') });
+    assert.deepEqual(bad, [`LADDER_REGISTRY_AUTH_FILE: ${join(dir, 'bad.json')}: auths["ghcr.io"].auth: not base64 of "user:password" (value not shown)`]);
+    assert.ok(!bad.join('\n').includes('NeverPrintThis'));
+    assert.deepEqual(await problemsOf({ ...minimal, LADDER_REGISTRY_AUTH_FILE: join(dir, 'config.json') }), [
+      'LADDER_REGISTRY_AUTH_FILE: set, but LADDER_IMAGE_GATE is not on; set LADDER_IMAGE_GATE=on to use it',
+    ]);
+  });
+
   it('`ladder app --help` lists the variables and marks the secret ones', async () => {
     const result = await runLadder(['app', '--help']);
     assert.equal(result.code, 0);

@@ -12,7 +12,7 @@ export function deploymentsOf(octokit: GitHubClient, repo: RepoRef): Deployments
   return {
     latest: (environment) => latestDeployment(octokit, repo, environment),
     find: (query) => findDeployment(octokit, repo, query),
-    start: (commit, target) => startDeployment(octokit, repo, commit, target),
+    start: (commit, target, options) => startDeployment(octokit, repo, commit, target, options?.waiting),
   };
 }
 
@@ -76,6 +76,7 @@ async function startDeployment(
   repo: RepoRef,
   commit: string,
   target: { environment: string; path: string; production: boolean },
+  waiting?: string,
 ): Promise<DeploymentReport> {
   const { environment, path, production } = target;
   const response = await octokit.rest.repos.createDeployment({
@@ -93,7 +94,7 @@ async function startDeployment(
     throw new Error(`GitHub did not create a deployment for ${commit} (HTTP ${response.status})`);
   }
   const id = response.data.id;
-  const status = async (state: 'in_progress' | 'success' | 'failure', description: string) => {
+  const status = async (state: 'queued' | 'in_progress' | 'success' | 'failure', description: string) => {
     await octokit.rest.repos.createDeploymentStatus({
       ...repo,
       deployment_id: id,
@@ -103,6 +104,13 @@ async function startDeployment(
       ...(state === 'success' ? { auto_inactive: true } : {}),
     });
   };
-  await status('in_progress', `Applying ${commit.slice(0, 12)} to ${environment}`);
-  return { id, succeeded: (description) => status('success', description), failed: (description) => status('failure', description) };
+  const applying = () => status('in_progress', `Applying ${commit.slice(0, 12)} to ${environment}`);
+  await (waiting === undefined ? applying() : status('queued', waiting));
+  return {
+    id,
+    succeeded: (description) => status('success', description),
+    failed: (description) => status('failure', description),
+    waiting: (description) => status('queued', description),
+    applying,
+  };
 }

@@ -38,6 +38,10 @@ export interface DeploymentReport {
   id: number;
   succeeded(description: string): Promise<void>;
   failed(description: string): Promise<void>;
+  /** Not applied yet, and why (`queued`): the agent holds the commit (its image is not in the registry). */
+  waiting(description: string): Promise<void>;
+  /** Applying now (`in_progress`), after waiting. */
+  applying(): Promise<void>;
 }
 
 export interface Deployments {
@@ -45,8 +49,11 @@ export interface Deployments {
   latest(environment: string): Promise<DeploymentRecord | undefined>;
   /** The newest deployment that matches; one status read per deployment looked at. */
   find(query: DeploymentQuery): Promise<DeploymentSearch>;
-  /** Opens a deployment of `commit`, `in_progress`; the handle finishes it (success makes older ones inactive). */
-  start(commit: string, target: { environment: string; path: string; production: boolean }): Promise<DeploymentReport>;
+  /**
+   * Opens a deployment of `commit`, `in_progress` (or `queued` with the reason given as `waiting`);
+   * the handle finishes it (success makes older ones inactive).
+   */
+  start(commit: string, target: { environment: string; path: string; production: boolean }, options?: { waiting?: string }): Promise<DeploymentReport>;
 }
 
 /** An environment lock (`/ladder lock prd <reason>`). */

@@ -68,6 +68,11 @@ export const agentConfigSchema = z.strictObject({
   /** Whether production_environment is set on GitHub Deployments; defaults to environment === 'prd'. */
   production: z.boolean().optional(),
   selfHeal: z.boolean().default(false),
+  /**
+   * Apply only commits whose `ladder/image` status (set by the App's image gate) is success.
+   * Off by default, so setups without the image gate keep working; deploy/'s overlays turn it on.
+   */
+  waitForImage: z.boolean().default(false),
   github,
   slack: slack.optional(),
   intervals: z

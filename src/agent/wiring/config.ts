@@ -20,6 +20,7 @@ export const agentEnvironmentVariables: ReadonlyArray<{ name: string; path: read
   { name: 'LADDER_AGENT_NAMESPACE', path: ['agentNamespace'], kind: 'string' },
   { name: 'LADDER_PRODUCTION', path: ['production'], kind: 'boolean' },
   { name: 'LADDER_SELF_HEAL', path: ['selfHeal'], kind: 'boolean' },
+  { name: 'LADDER_WAIT_FOR_IMAGE', path: ['waitForImage'], kind: 'boolean' },
   { name: 'LADDER_GITHUB_API_URL', path: ['github', 'apiUrl'], kind: 'string' },
   { name: 'LADDER_GITHUB_APP_ID', path: ['github', 'appId'], kind: 'integer' },
   { name: 'LADDER_GITHUB_INSTALLATION_ID', path: ['github', 'installationId'], kind: 'integer' },

@@ -4,7 +4,9 @@ import type { EnvironmentConfig, LadderConfig } from '../../core/config/schema.j
 import { parsePromotionBranch } from '../../core/promotion/branch.js';
 import { lockGate, nextRecheck, soakGate, windowGate, type GateResult, type UpstreamDeployment } from '../../core/promotion/gates.js';
 import { parseTrailers, type LadderTrailers } from '../../core/promotion/trailers.js';
+import type { ImageGateDeps } from '../deps.js';
 import { loadServiceConfig } from '../promotion/service-config.js';
+import { evaluateImageGate } from './image.js';
 
 /** A pull request as the gates need it. */
 export interface PromotionPull {
@@ -73,8 +75,8 @@ export interface GateEvaluation {
   written: string[];
 }
 
-/** Evaluates soak, window and lock for a promotion pull request and sets them as statuses on its head. */
-export async function evaluateGates(github: GitHub, manifestRepo: RepoRef, promotion: PromotionPullContext, now: Date): Promise<GateEvaluation> {
+/** Evaluates soak, window, lock (and image, when the App checks images) for a promotion pull request and sets them as statuses on its head. */
+export async function evaluateGates(github: GitHub, manifestRepo: RepoRef, promotion: PromotionPullContext, now: Date, images?: ImageGateDeps): Promise<GateEvaluation> {
   const { environment, trailers, pull } = promotion;
   const rollback = trailers.kind === 'rollback';
   const promotedFrom = 'environment' in environment.from && !rollback ? environment.from.environment : undefined;
@@ -85,6 +87,8 @@ export async function evaluateGates(github: GitHub, manifestRepo: RepoRef, promo
     rollback ? rollbackSoak : soakGate({ environment, image: trailers.image, upstream, now }),
     windowGate({ windows: environment.windows, now }),
     lockGate(lock),
+    // A rollback's image ran here before, but registries delete images: it is checked as well.
+    ...(images ? [await evaluateImageGate(images.registry, trailers.image, now, images.recheckMs)] : []),
   ];
   const written = await github.statuses(manifestRepo).set(pull.headSha, results);
   const recheckAt = nextRecheck(results);

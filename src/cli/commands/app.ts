@@ -4,7 +4,7 @@ import { withDotEnv } from '../dotenv.js';
 import { exitCode, UsageError, type Command } from '../command.js';
 import { runUntilSignal } from '../until-signal.js';
 
-const variables = appEnvironmentVariables.map((v) => `  ${v.name.padEnd(22)} ${v.meaning}${v.secret ? '  (secret)' : ''}`).join('\n');
+const variables = appEnvironmentVariables.map((v) => `  ${v.name.padEnd(30)} ${v.meaning}${v.secret ? '  (secret)' : ''}`).join('\n');
 
 export const appCommand: Command = {
   name: 'app',

@@ -146,6 +146,6 @@ describe('OCI registry', () => {
   it('records the requests it answered', async () => {
     const before = registry.requests.length;
     await get('/v2/');
-    assert.deepEqual(registry.requests.slice(before), [{ method: 'GET', path: '/v2/', status: 200 }]);
+    assert.deepEqual(registry.requests.slice(before), [{ method: 'GET', path: '/v2/', status: 200, authorization: 'none' }]);
   });
 });

@@ -78,6 +78,8 @@ const EVENT_PERMISSIONS: Record<string, string[]> = {
   check_run: ['checks'],
   check_suite: ['checks'],
   label: ['metadata'],
+  registry_package: ['packages'],
+  workflow_run: ['actions'],
 };
 
 /** An App's webhook id (`X-GitHub-Hook-ID`): stable per App. */
