@@ -20,6 +20,18 @@ export interface ConfigReadLimits {
 
 export const defaultConfigReadLimits: ConfigReadLimits = { maxBytes: 1024 * 1024, maxDepth: 200, maxAliasCount: 100 };
 
+/** How messages name the kind of file and the keys it needs; `.github/ladder.yml`'s when not given. */
+export interface ConfigFileKind {
+  /** e.g. `a Ladder config` */
+  name: string;
+  /** Keys every file needs, in words: `service, image, manifests and environments`. */
+  requiredKeys: string;
+  /** Keys to name as examples of what the mapping holds. */
+  exampleKeys: string;
+}
+
+export const ladderConfigKind: ConfigFileKind = { name: 'a Ladder config', requiredKeys: 'service, image, manifests and environments', exampleKeys: 'service and environments' };
+
 export type ReadConfigYaml =
   | { ok: true; value: Record<string, unknown>; locate: Locate }
   | { ok: false; problems: ConfigProblem[] };
@@ -29,11 +41,11 @@ export type ReadConfigYaml =
  * line and column: size, nesting, YAML syntax, duplicate keys, unknown tags,
  * aliases, an empty file, or a document that is not a mapping.
  */
-export function readConfigYaml(text: string, limits: ConfigReadLimits = defaultConfigReadLimits): ReadConfigYaml {
+export function readConfigYaml(text: string, limits: ConfigReadLimits = defaultConfigReadLimits, kind: ConfigFileKind = ladderConfigKind): ReadConfigYaml {
   const fail = (message: string, line = 1, column = 1, key = ''): ReadConfigYaml => ({ ok: false, problems: [{ message, key, line, column }] });
 
   const bytes = Buffer.byteLength(text);
-  if (bytes > limits.maxBytes) return fail(`file is ${bytes} bytes; a Ladder config may be at most ${limits.maxBytes} bytes`);
+  if (bytes > limits.maxBytes) return fail(`file is ${bytes} bytes; ${kind.name} may be at most ${limits.maxBytes} bytes`);
   const deepText = findNestingOver(text, limits.maxDepth);
   if (deepText) return fail(nestedTooDeep(limits), deepText.line, deepText.column);
 
@@ -77,7 +89,7 @@ export function readConfigYaml(text: string, limits: ConfigReadLimits = defaultC
 
   const locate = configLocator(doc, lineCounter);
   if (doc.contents === null) {
-    return fail('the file is empty; a Ladder config needs at least service, image, manifests and environments');
+    return fail(`the file is empty; ${kind.name} needs at least ${kind.requiredKeys}`);
   }
   const badKey = findNonNameKey(doc);
   if (badKey) {
@@ -103,11 +115,11 @@ export function readConfigYaml(text: string, limits: ConfigReadLimits = defaultC
     return fail(message, line, col, formatKeyPath(pathAtOffset(doc, offset)));
   }
   if (value === null || value === undefined) {
-    return fail('the file has no keys; a Ladder config needs at least service, image, manifests and environments');
+    return fail(`the file has no keys; ${kind.name} needs at least ${kind.requiredKeys}`);
   }
   if (typeof value !== 'object' || Array.isArray(value)) {
     const { line, column } = locate([]);
-    return fail(`the file must be a mapping of keys such as service and environments, not ${describeKind(value)}`, line, column);
+    return fail(`the file must be a mapping of keys such as ${kind.exampleKeys}, not ${describeKind(value)}`, line, column);
   }
 
   const unsafe = findProtoKey(value);
