@@ -4,6 +4,8 @@ import { compareCodeUnits } from './helpers/structures.js';
 import { placeResources, resourcesFromOutput, type RenderedResource } from './resources.js';
 import type { RenderedFile, RenderInput } from './types.js';
 import { environmentNamed } from '../config/load.js';
+import { LadderInputError } from '../errors.js';
+import { defaultRenderLimits } from '../limits.js';
 
 export type { RenderInput, RenderedFile, TemplateFile } from './types.js';
 export { imageReference } from './image.js';
@@ -23,13 +25,17 @@ export function renderEnvironment(input: RenderInput): RenderedFile[] {
     ...(input.imageDigest === undefined ? {} : { imageDigest: input.imageDigest }),
     ...(input.imageTag === undefined ? {} : { imageTag: input.imageTag }),
   });
-  const engine = createTemplateEngine();
+  const limits = { ...defaultRenderLimits, ...input.limits };
+  const engine = createTemplateEngine(limits);
   const resources: RenderedResource[] = [];
   // Template order decides which template an error blames first; sort it so that is stable too.
   for (const template of [...input.templates].sort((a, b) => compareCodeUnits(a.path, b.path))) {
     const file = input.templatesDir ? `${input.templatesDir.replace(/\/+$/, '')}/${template.path}` : template.path;
     const output = engine.compile(template, file)(context);
     resources.push(...resourcesFromOutput(output, file));
+    if (resources.length > limits.maxResources) {
+      throw new LadderInputError(`the templates produced more than ${limits.maxResources} resources; Ladder renders at most ${limits.maxResources} per environment`, { file });
+    }
   }
   return placeResources(resources, environment.namespace, input.isNamespaced);
 }

@@ -25,7 +25,9 @@ export function resourcesFromOutput(text: string, template: string): RenderedRes
   const { documents, findings } = parseManifests(text, template);
   const problem = findings.find((finding) => finding.severity === 'error');
   if (problem) {
-    const lineText = problem.line > 0 ? text.split('\n')[problem.line - 1] : undefined;
+    const fullLine = problem.line > 0 ? text.split('\n', problem.line)[problem.line - 1] : undefined;
+    // Echo a bounded excerpt: a runaway template's one line can be megabytes long.
+    const lineText = fullLine !== undefined && fullLine.length > 200 ? `${fullLine.slice(0, 200)}…` : fullLine;
     const where = problem.line > 0 ? ` at rendered line ${problem.line}, column ${problem.column}` : '';
     throw new LadderInputError(
       `the rendered YAML is invalid${where}: ${problem.message}` + (lineText === undefined ? '' : `\n  ${problem.line} | ${lineText}`),

@@ -1,6 +1,7 @@
 import Handlebars from 'handlebars';
 import type { TemplateFile } from '../types.js';
-import { HelperCall, type HandlebarsOptions } from '../helpers/call.js';
+import { defaultRenderLimits, type RenderLimits } from '../../limits.js';
+import { HelperCall, TemplateValueError, type HandlebarsOptions } from '../helpers/call.js';
 import { helperSpecs } from '../helpers/registry.js';
 import { compareCodeUnits } from '../helpers/structures.js';
 import { checkTemplate } from './check.js';
@@ -24,14 +25,34 @@ export interface TemplateEngine {
  * refuse an undefined argument, naming the key; `trackIds` is what gives helpers
  * the key as written.
  */
-export function createTemplateEngine(): TemplateEngine {
+export function createTemplateEngine(limits: RenderLimits = defaultRenderLimits): TemplateEngine {
   const hb = Handlebars.create();
   hb.unregisterHelper('log'); // writes to the console: no place in a pure renderer
   const builtinEach = hb.helpers['each']!;
+  // Work done so far by every template this engine renders: one render's budget.
+  let iterations = 0;
+  let produced = 0;
   // Maps iterate in sorted key order, so lists built from a map do not change
-  // when someone reorders keys in the config.
-  hb.registerHelper('each', function (this: unknown, items: unknown, options: unknown) {
-    return builtinEach.call(this, sortKeys(items), options);
+  // when someone reorders keys in the config. Each iteration is counted, and
+  // what it produced, so nested loops over large lists stop at the budget
+  // instead of running for hours.
+  hb.registerHelper('each', function (this: unknown, items: unknown, options: HandlebarsOptions & { fn: (context: unknown, options?: unknown) => string }) {
+    const where = options.loc?.start;
+    const budgeted = {
+      ...options,
+      fn: (context: unknown, fnOptions?: unknown) => {
+        if (++iterations > limits.maxIterations) {
+          throw new TemplateValueError(`{{#each}} ran more than ${limits.maxIterations} iterations in this render; a template that loops this much is a mistake or an attack`, where?.line, where ? where.column + 1 : undefined);
+        }
+        const out = options.fn(context, fnOptions);
+        produced += out.length;
+        if (produced > limits.maxOutputChars) {
+          throw new TemplateValueError(`{{#each}} produced more than ${limits.maxOutputChars} characters in this render`, where?.line, where ? where.column + 1 : undefined);
+        }
+        return out;
+      },
+    };
+    return builtinEach.call(this, sortKeys(items), budgeted);
   });
   for (const [name, spec] of helperSpecs) {
     const run = spec.run;
@@ -60,11 +81,15 @@ export function createTemplateEngine(): TemplateEngine {
       }
       const render = hb.compile(source, compileOptions);
       return (context) => {
+        let output: string;
         try {
-          return render(context);
+          output = render(context);
         } catch (error) {
           throw templateRenderError(error, file);
         }
+        produced += output.length;
+        if (produced > limits.maxOutputChars) throw templateRenderError(new TemplateValueError(`the templates produced more than ${limits.maxOutputChars} characters in this render`), file);
+        return output;
       };
     },
   };
