@@ -7,6 +7,7 @@ import { manifestRepoOf } from './manifest-repo.js';
 import { accessOf } from './permissions.js';
 import type { GitHub, GitHubAccess } from './port.js';
 import { pullsOf } from './pulls.js';
+import { memoisedAppIdentity, noSignalAuthors, type SignalAuthors } from './signal-authors.js';
 import { statusesOf } from './statuses.js';
 
 export interface GitHubCaches {
@@ -14,15 +15,19 @@ export interface GitHubCaches {
   templateBlobs: BlobCache;
 }
 
-/** The port over one client (an installation's, or the agent's). */
-export function createGitHub(octokit: GitHubClient, caches: GitHubCaches = { templateBlobs: new BlobCache() }): GitHub {
+/**
+ * The port over one client (an installation's, or the agent's). `authors`
+ * says whose check runs, statuses and deployments count; without it (the
+ * agent, which reads none) any such read fails rather than trust everyone.
+ */
+export function createGitHub(octokit: GitHubClient, caches: GitHubCaches = { templateBlobs: new BlobCache() }, authors: SignalAuthors = noSignalAuthors): GitHub {
   return {
     codeRepo: (repo) => codeRepoOf(octokit, repo, caches.templateBlobs),
     manifestRepo: (repo) => manifestRepoOf(octokit, repo),
     pulls: (repo) => pullsOf(octokit, repo),
-    checks: (repo) => checksOf(octokit, repo),
-    statuses: (repo) => statusesOf(octokit, repo),
-    deployments: (repo) => deploymentsOf(octokit, repo),
+    checks: (repo) => checksOf(octokit, repo, authors),
+    statuses: (repo) => statusesOf(octokit, repo, authors),
+    deployments: (repo) => deploymentsOf(octokit, repo, authors),
     locks: (repo) => locksOf(octokit, repo),
     access: (repo) => accessOf(octokit, repo),
     async repositories() {
@@ -41,6 +46,8 @@ export interface AppAccessOptions {
   auth(installationId?: number): Promise<unknown>;
   policy: RetryPolicy;
   caches: GitHubCaches;
+  /** Logins besides the App's bot whose deployments count (an agent reporting with its own token). */
+  agentLogins?: readonly string[];
 }
 
 /**
@@ -49,12 +56,22 @@ export interface AppAccessOptions {
  * webhook handler or Ladder asked for it.
  */
 export function createGitHubAccess(options: AppAccessOptions): GitHubAccess {
-  const wrap = (client: unknown) => createGitHub(prepareClient(client as GitHubClient, options.policy), options.caches);
+  const appClient = async () => prepareClient((await options.auth()) as GitHubClient, options.policy);
+  const authors: SignalAuthors = {
+    // The App's own identity, asked once with its JWT: whose signals are Ladder's.
+    app: memoisedAppIdentity(async () => {
+      const { data } = await (await appClient()).rest.apps.getAuthenticated();
+      if (!data) throw new Error('GitHub did not say which App this is (GET /app)');
+      return { id: data.id, slug: data.slug ?? String(data.id) };
+    }),
+    agentLogins: options.agentLogins ?? [],
+  };
+  const wrap = (client: unknown) => createGitHub(prepareClient(client as GitHubClient, options.policy), options.caches, authors);
   return {
     fromClient: wrap,
     forInstallation: async (installationId) => wrap(await options.auth(installationId)),
     async installations() {
-      const app = prepareClient((await options.auth()) as GitHubClient, options.policy);
+      const app = await appClient();
       const installations = await app.paginate(app.rest.apps.listInstallations, { per_page: 100 });
       return installations.map((installation) => installation.id);
     },
