@@ -1,4 +1,4 @@
-import type { Probot } from 'probot';
+import type { ApplicationFunctionOptions, Probot } from 'probot';
 import { register as registerCommands } from './commands/register.js';
 import { composeApp, type LadderServices } from './compose.js';
 import { createAppDeps, type AppDeps } from './deps.js';
@@ -6,6 +6,7 @@ import { register as registerGates } from './gates/register.js';
 import { register as registerPromotionChain } from './promotion-chain/register.js';
 import { register as registerPromotion } from './promotion/register.js';
 import { refuseBadSignaturesWith401 } from './signature.js';
+import { bodyBudget } from './webhook-body.js';
 
 export type { AppDeps } from './deps.js';
 export { createAppDeps } from './deps.js';
@@ -16,12 +17,19 @@ export { composeApp, type LadderServices } from './compose.js';
  * and short retries): everything is composed once, then each feature
  * registers its webhook handlers.
  */
-export function createLadderApp(deps: AppDeps = createAppDeps()): (app: Probot) => void {
-  return (app: Probot) => registerLadderApp(app, composeApp(deps, app));
+export function createLadderApp(deps: AppDeps = createAppDeps()): (app: Probot, options?: Pick<ApplicationFunctionOptions, 'addHandler'>) => void {
+  return (app, options) => registerLadderApp(app, composeApp(deps, app), options);
 }
 
-/** Registers every feature on a Probot app, with services composed beforehand (a test that wants to reach them composes them itself). */
-export function registerLadderApp(app: Probot, services: LadderServices): void {
+/**
+ * Registers every feature on a Probot app, with services composed beforehand
+ * (a test that wants to reach them composes them itself). `addHandler` is
+ * Probot's, for the HTTP routes Ladder serves beside the webhooks: with
+ * `createNodeMiddleware` they run ahead of the webhook middleware, which the
+ * body budget needs (with `probot run` they run after it; see docs/security.md).
+ */
+export function registerLadderApp(app: Probot, services: LadderServices, options: Partial<Pick<ApplicationFunctionOptions, 'addHandler'>> = {}): void {
+  options.addHandler?.(bodyBudget());
   refuseBadSignaturesWith401(app);
   registerPromotion(app, services);
   // Promotion by deployment status first: the other half of "what happens after a deployment" is the gates'.
@@ -32,6 +40,6 @@ export function registerLadderApp(app: Probot, services: LadderServices): void {
 }
 
 /** The Probot entry point for `probot run` (`npm start`). */
-export default function ladderApp(app: Probot): void {
-  createLadderApp()(app);
+export default function ladderApp(app: Probot, options?: ApplicationFunctionOptions): void {
+  createLadderApp()(app, options);
 }

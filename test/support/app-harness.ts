@@ -9,6 +9,9 @@ import type { GitHubClient } from '../../src/adapters/github/types.js';
 import { createAppDeps, type AppDeps } from '../../src/app/deps.js';
 import { composeApp, registerLadderApp, type LadderServices } from '../../src/app/index.js';
 import { startGitHubServer, userOctokit, type GitHubServer } from '../bed/github/index.js';
+import { stringify } from 'yaml';
+import { checkConfig, parseConfig } from '../../src/core/config/load.js';
+import { grantFor } from '../../src/core/services/snippet.js';
 
 export interface HarnessOptions {
   clock?: Clock;
@@ -26,6 +29,12 @@ export interface CreateServiceOptions {
   templates?: Record<string, string>;
   codeRepo?: string;
   manifestRepo?: string;
+  /**
+   * `.ladder/services.yml` committed to the manifest repository's default
+   * branch: the text given, none with `null`, and when absent one that grants
+   * the config exactly what it asks (what `grantSnippet` suggests).
+   */
+  services?: string | null;
 }
 
 export interface AppHarness {
@@ -53,6 +62,23 @@ export interface AppHarness {
 }
 
 export const developer = 'dev';
+
+/**
+ * A `.ladder/services.yml` that grants each code repository's config exactly
+ * what it asks (cluster-scoped kinds need their names written by the test).
+ * A config that does not load gets the default config's grant, so tests of
+ * broken configs still meet the config's own problems first.
+ */
+export function grantingServicesFile(...entries: [codeRepo: string, config: string][]): string {
+  const services: Record<string, unknown> = {};
+  for (const [codeRepo, text] of entries) {
+    const checked = checkConfig(text);
+    const config = checked.ok ? checked.config : parseConfig(defaultServiceConfig(codeRepo.split('/')[1]!, 'unused/unused'), 'default');
+    const { name, grant } = grantFor(config, codeRepo);
+    services[name] = { ...grant, path: config.manifests.path ?? '' };
+  }
+  return stringify({ services });
+}
 
 /** The config createService commits when none is given. */
 export function defaultServiceConfig(service: string, manifestRepo: string, templates?: string): string {
@@ -107,7 +133,7 @@ export async function startAppHarness(options: HarnessOptions = {}): Promise<App
     ...(options.probotDefaultOctokit ? {} : { Octokit: ladderOctokit({ retryBaseMs: 5, retries: 3, retryAfterUnitMs: 5, writeSpacingMs: 0 }) }),
   });
   const services = composeApp(deps, probot);
-  const middleware = await createNodeMiddleware((app) => registerLadderApp(app, services), { probot });
+  const middleware = await createNodeMiddleware((app, appOptions) => registerLadderApp(app, services, appOptions), { probot });
   const server: Server = createServer((req, res) => void middleware(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/github/webhooks`;
@@ -150,6 +176,9 @@ export async function startAppHarness(options: HarnessOptions = {}): Promise<App
       };
       for (const [path, content] of Object.entries(serviceOptions.templates ?? {})) files[`deploy/templates/${path}`] = content;
       await github.seed.commitFiles(codeRepo, 'main', files, { message: 'Add Ladder config', silent: true });
+      // After the environment branches: they hold rendered manifests only, never the grants.
+      const services = serviceOptions.services === undefined ? grantingServicesFile([codeRepo, files['.github/ladder.yml']!]) : serviceOptions.services;
+      if (services !== null) await github.seed.commitFiles(manifestRepo, 'main', { '.ladder/services.yml': services }, { message: 'Grant Ladder services', silent: true });
       return { codeRepo, manifestRepo };
     },
     async mergePullRequest(codeRepo, pr) {

@@ -3,7 +3,7 @@ import { describeGitHubError } from '../../adapters/github/errors.js';
 import type { GitHub } from '../../adapters/github/port.js';
 import { formatRepo, parseRepo, type RepoRef } from '../../adapters/github/types.js';
 import { manifestBranch } from '../../core/config/load.js';
-import type { EnvironmentConfig, LadderConfig } from '../../core/config/schema.js';
+import type { EffectiveConfig, EffectiveEnvironment } from '../../core/services/effective.js';
 import { promotionBranch } from '../../core/promotion/branch.js';
 import { isRetryable, type PromotionOutcome } from '../../core/promotion/outcome.js';
 import { promotionTitle } from '../../core/promotion/pull-request.js';
@@ -14,7 +14,7 @@ import type { TemplateStore } from '../templates.js';
 import { prepare } from './prepare.js';
 import { publishPromotion } from './publish.js';
 import { RecentSet } from './recent-set.js';
-import { reportConfigProblems, reportPromotion } from './reports.js';
+import { reportConfigProblems, reportGrantRefusal, reportPromotion } from './reports.js';
 import { loadServiceConfig, type ServiceConfig } from './service-config.js';
 import type { PromotionRequest } from './types.js';
 import { writePromotionBranch } from './write.js';
@@ -34,9 +34,9 @@ export function environmentQueueKey(manifestRepo: RepoRef, environmentBranch: st
 
 /** Where a promotion goes, once its config is known. */
 interface Target {
-  config: LadderConfig;
+  config: EffectiveConfig;
   configFile: string;
-  environment: EnvironmentConfig;
+  environment: EffectiveEnvironment;
   manifestRepo: RepoRef;
 }
 
@@ -63,13 +63,20 @@ export class PromotionEngine {
       return { kind: 'invalid', environment: env, reason: 'no-config', message: `${formatRepo(request.codeRepo)} has no .github/ladder.yml at ${request.sourceSha.slice(0, 12)}` };
     }
     if (loaded.kind === 'invalid') {
-      await reportConfigProblems(github.checks(request.codeRepo), request.sourceSha, loaded.source, loaded.problems);
+      const grant = { ...(loaded.grantedBy ? { by: loaded.grantedBy } : {}), ...(loaded.suggestion ? { suggestion: loaded.suggestion } : {}) };
+      await reportConfigProblems(github.checks(request.codeRepo), request.sourceSha, loaded.source, loaded.problems, grant);
+      if (loaded.grantedBy) return { kind: 'invalid', environment: env, reason: 'not-granted', message: `${loaded.source.display} asks for more than ${formatRepo(loaded.grantedBy)} grants` };
       return { kind: 'invalid', environment: env, reason: 'bad-config', message: `${loaded.source.display} is invalid at ${request.sourceSha.slice(0, 12)}` };
+    }
+    if (loaded.kind === 'refused') {
+      await reportGrantRefusal(github.checks(request.codeRepo), request.sourceSha, loaded.refusal);
+      return { kind: 'invalid', environment: env, reason: 'not-granted', message: loaded.refusal.reason };
     }
     const { config } = loaded;
     const environment = config.environments.find((candidate) => candidate.name === env);
     if (!environment) return { kind: 'invalid', environment: env, reason: 'no-environment', message: `${config.service} has no environment named ${env}` };
     const target: Target = { config, configFile: loaded.source.display, environment, manifestRepo: parseRepo(config.manifests.repo) };
+    // The grant's branch, never one the code config names: manifestBranch() reads the resolved `branch`.
     const log = (options.log ?? this.deps.log).child({ service: config.service, env, sha: request.sourceSha });
     return this.deps.queue.run(environmentQueueKey(target.manifestRepo, manifestBranch(environment)), async () => {
       const checks = github.checks(request.codeRepo);

@@ -1,5 +1,5 @@
 import type { CodeRepo } from '../../adapters/github/port.js';
-import type { LadderConfig } from '../../core/config/schema.js';
+import type { EffectiveConfig } from '../../core/services/effective.js';
 import { LadderInputError } from '../../core/errors.js';
 import type { Finding } from '../../core/findings.js';
 import { hasErrors } from '../../core/findings.js';
@@ -14,7 +14,8 @@ import type { SchemaStore } from '../schemas.js';
 import type { TemplateStore } from '../templates.js';
 
 export interface PrepareInput {
-  config: LadderConfig;
+  /** The code config with the manifest repository's grant applied: folder, namespaces and exceptions come from the grant. */
+  config: EffectiveConfig;
   configFile: string;
   sourceSha: string;
   environment: string;
@@ -76,8 +77,9 @@ export async function prepare(sources: PrepareSources, input: PrepareInput): Pro
       // image-tag-not-commit: a reused image names the commit it was built from.
       commitSha: input.image?.builtFrom ?? input.sourceSha,
       image: config.image,
-      allowClusterScoped: config.validation.allowClusterScoped,
-      exceptions: config.validation.disable,
+      // What the manifest repository grants this environment, never what the code config grants itself.
+      clusterScopedGrant: environment.grant.clusterScoped,
+      exceptions: environment.grant.exceptions,
     });
     const kubernetesVersion = schema.kubernetesVersion;
     if (hasErrors(report.findings)) return { kind: 'invalid', files, report, kubernetesVersion };
