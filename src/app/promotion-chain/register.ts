@@ -112,8 +112,11 @@ async function promoteVersion(
   const image = promotedImage(trailers.image);
   if (!image) return skip(log, `Ladder-Image ${trailers.image} has no tag`);
   const codeRepo = parseRepo(trailers.sourceRepo);
-  const loaded = await loadServiceConfig(github, codeRepo, trailers.sourceSha);
+  // Held to this repository's grant: the deployment happened here, whatever the code config names.
+  const loaded = await loadServiceConfig(github, codeRepo, trailers.sourceSha, { manifestRepo });
   if (loaded.kind !== 'ok') return skip(log, `the config of ${trailers.sourceRepo}@${trailers.sourceSha.slice(0, 12)} is ${loaded.kind}`);
+  // Trailers are text in a commit: the service they name must be the one the grant gives that repository.
+  if (loaded.config.service !== trailers.service) return skip(log, `${trailers.sourceRepo} speaks for ${loaded.config.service}, not ${trailers.service}`);
   if (!sameRepo(parseRepo(loaded.config.manifests.repo), manifestRepo)) {
     return skip(log, `${trailers.service} keeps its manifests in ${loaded.config.manifests.repo}, not ${formatRepo(manifestRepo)}`);
   }
