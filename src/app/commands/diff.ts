@@ -3,6 +3,7 @@ import { defaultConfigPath, environmentsFedByBranch, manifestBranch } from '../.
 import type { EffectiveConfig } from '../../core/services/effective.js';
 import { formatRepo } from '../../adapters/github/types.js';
 import { codeSpan } from '../../core/commands/markdown.js';
+import { formatProblem } from '../../core/config/problem.js';
 import { diffResources, findIdentityProblems, type ResourceDiff } from '../../core/diff/diff-resources.js';
 import { createPaint } from '../../core/format/color.js';
 import { formatDiffText } from '../../core/format/diff-text.js';
@@ -53,7 +54,7 @@ async function configAtHead(run: CommandRun): Promise<{ config: EffectiveConfig 
   const loaded = await loadServiceConfig(run.github, target.codeRepo, target.pull.headSha, { manifestRepo: target.manifestRepo });
   if (loaded.kind === 'missing') return { problem: `This pull request's head has no \`${defaultConfigPath}\`; there is nothing to render.` };
   if (loaded.kind === 'invalid') {
-    const problems = loaded.problems.map((p) => `- ${codeSpan(`${loaded.source.display}:${p.line}:${p.column}: ${p.message}`, 500)}`).join('\n');
+    const problems = loaded.problems.map((p) => `- ${codeSpan(formatProblem(loaded.source.display, p), 500)}`).join('\n');
     const what = loaded.grantedBy ? `asks for more than \`${formatRepo(loaded.grantedBy)}\` grants` : 'is invalid';
     return { problem: `The config at this pull request's head ${what}:\n\n${problems}` };
   }

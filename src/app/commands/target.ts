@@ -2,6 +2,7 @@ import type { GitHub } from '../../adapters/github/port.js';
 import { formatRepo, parseRepo, sameRepo, type RepoRef } from '../../adapters/github/types.js';
 import { defaultConfigPath } from '../../core/config/load.js';
 import { codeSpan } from '../../core/commands/markdown.js';
+import { formatProblem } from '../../core/config/problem.js';
 import type { EffectiveConfig } from '../../core/services/effective.js';
 import { parsePromotionBranch } from '../../core/promotion/branch.js';
 import { parseTrailers, type LadderTrailers } from '../../core/promotion/trailers.js';
@@ -65,7 +66,7 @@ async function loadConfig(github: GitHub, codeRepo: RepoRef, ref: string): Promi
   const loaded = await loadServiceConfig(github, codeRepo, ref);
   if (loaded.kind === 'missing') return { ok: false, log: `no ${formatRepo(codeRepo)}:${defaultConfigPath} on ${ref}: not a Ladder service, no reply` };
   if (loaded.kind === 'invalid') {
-    const problems = loaded.problems.map((p) => `- ${codeSpan(`${loaded.source.display}:${p.line}:${p.column}: ${p.message}`, 500)}`).join('\n');
+    const problems = loaded.problems.map((p) => `- ${codeSpan(formatProblem(loaded.source.display, p), 500)}`).join('\n');
     const what = loaded.grantedBy ? `asks for more than \`${formatRepo(loaded.grantedBy)}\` grants` : 'is invalid';
     return { ok: false, reply: `\`${formatRepo(codeRepo)}\`'s \`${loaded.source.display}\` on \`${ref}\` ${what}, so I cannot run commands for it:\n\n${problems}`, log: `invalid config of ${formatRepo(codeRepo)}` };
   }

@@ -47,6 +47,11 @@ export async function admitCodeChange(github: GitHub, codeRepo: RepoRef, branch:
     return { kind: 'refused', loaded: { kind: 'refused', refusal: refusalOf(grants, manifestRepo, parsed.config, codeRepo), source: pointer.source, config: parsed.config } };
   }
   const service = Object.entries(grants.services.services).find(([, grant]) => grant.repository.toLowerCase() === formatRepo(codeRepo).toLowerCase());
+  if (!service && onDefault && asked) {
+    // The pushed commit is the default branch's: its config is the one just read, so the refusal can point at its lines.
+    const loaded = await loadServiceConfig(github, codeRepo, sha, { manifestRepo, grants });
+    if (loaded.kind === 'invalid' || loaded.kind === 'refused') return loaded.kind === 'invalid' ? { kind: 'invalid', loaded } : { kind: 'refused', loaded };
+  }
   if (!service) {
     if (!asked) return ignore('info', `${formatRepo(manifestRepo)}'s ${servicesFilePath} grants ${formatRepo(codeRepo)} nothing`);
     const refusal = {
