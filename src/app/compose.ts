@@ -10,6 +10,7 @@ import { PromotionEngine, PromotionMemory } from './promotion/engine.js';
 import type { KeyedQueue } from './queue.js';
 import { createSchemaStore, type SchemaStore } from './schemas.js';
 import { createTemplateStore, type TemplateStore } from './templates.js';
+import { createRenderWorkers, defaultRenderWorkerLimits, type Renderer } from './render-worker/pool.js';
 
 /** Everything the App's features share, built once per App by `composeApp` and handed to each feature's `register`. */
 export interface LadderServices {
@@ -22,6 +23,8 @@ export interface LadderServices {
   schemas: SchemaStore;
   /** Ladder's default manifest templates and PR body template, read once. */
   templates: TemplateStore;
+  /** Worker threads that run templates off the event loop, with time and memory limits. */
+  renderer: Renderer;
   promotions: PromotionEngine;
   gates: GateService;
   /** Comments whose commands this process has taken on (a redelivery does not run them twice). */
@@ -43,9 +46,15 @@ export interface ProbotHost {
  */
 export function composeApp(deps: AppDeps, probot: ProbotHost): LadderServices {
   const log = deps.log ?? (probot.log as Logger);
-  const github = createGitHubAccess({ auth: (installationId) => probot.auth(installationId), policy: deps.retry, caches: { templateBlobs: new BlobCache() } });
+  const github = createGitHubAccess({
+    auth: (installationId) => probot.auth(installationId),
+    policy: deps.retry,
+    caches: { templateBlobs: new BlobCache() },
+    ...(deps.agentLogins ? { agentLogins: deps.agentLogins } : {}),
+  });
   const schemas = createSchemaStore();
   const templates = createTemplateStore();
+  const renderer = createRenderWorkers({ ...defaultRenderWorkerLimits, ...deps.render });
   return {
     clock: deps.clock,
     queue: deps.queue,
@@ -53,7 +62,8 @@ export function composeApp(deps: AppDeps, probot: ProbotHost): LadderServices {
     github,
     schemas,
     templates,
-    promotions: new PromotionEngine({ queue: deps.queue, log, schemas, templates, memory: new PromotionMemory() }),
+    renderer,
+    promotions: new PromotionEngine({ queue: deps.queue, log, schemas, templates, renderer, memory: new PromotionMemory() }),
     gates: new GateService({ github, queue: deps.queue, clock: deps.clock, log }),
     takenComments: new TakenComments(),
   };

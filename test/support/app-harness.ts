@@ -7,6 +7,7 @@ import type { Clock } from '../../src/core/time/clock.js';
 import { ladderOctokit } from '../../src/adapters/github/probot-octokit.js';
 import type { GitHubClient } from '../../src/adapters/github/types.js';
 import { createAppDeps, type AppDeps } from '../../src/app/deps.js';
+import type { RenderWorkerLimits } from '../../src/app/render-worker/pool.js';
 import { composeApp, registerLadderApp, type LadderServices } from '../../src/app/index.js';
 import { startGitHubServer, userOctokit, type GitHubServer } from '../bed/github/index.js';
 import { stringify } from 'yaml';
@@ -19,6 +20,8 @@ export interface HarnessOptions {
   githubNow?: () => Date;
   /** Probot's own Octokit class and timings, exactly as `probot run` builds clients (slow: writes are spaced a second apart). */
   probotDefaultOctokit?: boolean;
+  /** Render threads' limits (time, heap, threads). */
+  render?: Partial<RenderWorkerLimits>;
 }
 
 export interface CreateServiceOptions {
@@ -123,6 +126,7 @@ export async function startAppHarness(options: HarnessOptions = {}): Promise<App
     ...(options.clock ? { clock: options.clock } : {}),
     log,
     retry: { secondaryLimitRetries: 3, retryAfterUnitMs: 5 },
+    ...(options.render ? { render: options.render } : {}),
   });
   const probot = new Probot({
     appId: github.app.id,
@@ -196,6 +200,7 @@ export async function startAppHarness(options: HarnessOptions = {}): Promise<App
     appOctokit: async (fullName) => (await probot.auth(github.installations.idFor(fullName))) as GitHubClient,
     async stop() {
       await settled().catch(() => undefined);
+      await services.renderer.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await github.stop();

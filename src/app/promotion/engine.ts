@@ -11,6 +11,7 @@ import type { LadderTrailers } from '../../core/promotion/trailers.js';
 import type { KeyedQueue } from '../queue.js';
 import type { SchemaStore } from '../schemas.js';
 import type { TemplateStore } from '../templates.js';
+import type { Renderer } from '../render-worker/pool.js';
 import { prepare } from './prepare.js';
 import { publishPromotion } from './publish.js';
 import { RecentSet } from './recent-set.js';
@@ -24,6 +25,7 @@ export interface PromotionEngineDeps {
   log: Logger;
   schemas: SchemaStore;
   templates: TemplateStore;
+  renderer: Renderer;
   memory: PromotionMemory;
 }
 
@@ -102,7 +104,7 @@ export class PromotionEngine {
     const { config, environment, manifestRepo } = target;
     const env = environment.name;
     const prepared = await prepare(
-      { codeRepo: github.codeRepo(request.codeRepo), schemas: this.deps.schemas, templates: this.deps.templates },
+      { codeRepo: github.codeRepo(request.codeRepo), schemas: this.deps.schemas, templates: this.deps.templates, renderer: this.deps.renderer },
       { config, configFile: target.configFile, sourceSha: request.sourceSha, environment: env, ...(request.image ? { image: request.image } : {}) },
     );
     if (prepared.kind === 'render-error') {

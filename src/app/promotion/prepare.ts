@@ -7,7 +7,8 @@ import { parseManifests } from '../../core/manifests/parse.js';
 import type { ManifestDocument } from '../../core/manifests/document.js';
 import { manifestPath } from '../../core/promotion/changes.js';
 import { imageReference, taggedReference } from '../../core/render/image.js';
-import { renderEnvironment, type RenderedFile } from '../../core/render/render.js';
+import { placeRendered, type RenderedFile } from '../../core/render/render.js';
+import type { Renderer } from '../render-worker/pool.js';
 import { createSchemaValidator } from '../../core/validate/schema/index.js';
 import { validateDocuments, type ValidationReport } from '../../core/validate/run.js';
 import type { SchemaStore } from '../schemas.js';
@@ -35,6 +36,8 @@ export interface PrepareSources {
   codeRepo: CodeRepo;
   schemas: SchemaStore;
   templates: TemplateStore;
+  /** Where templates run: worker threads, so a runaway render cannot block the App. */
+  renderer: Renderer;
 }
 
 /**
@@ -53,15 +56,15 @@ export async function prepare(sources: PrepareSources, input: PrepareInput): Pro
       : await sources.templates.defaultManifests();
     const compilers = await sources.schemas.compilersFor(config.validation.kubernetesVersion);
     const schema = createSchemaValidator(compilers.bundle, { compilers, unknownKinds: config.validation.unknownKinds });
-    files = renderEnvironment({
+    const rendered = await sources.renderer.render({
       config,
       environment: input.environment,
       sha: input.sourceSha,
       templates,
       ...(templatesDir ? { templatesDir } : {}),
       ...(input.image ? { imageTag: input.image.tag, ...(input.image.digest ? { imageDigest: input.image.digest } : {}) } : {}),
-      isNamespaced: (apiVersion, kind) => schema.isNamespaced(apiVersion, kind),
     });
+    files = placeRendered({ config, environment: input.environment, isNamespaced: (apiVersion, kind) => schema.isNamespaced(apiVersion, kind) }, rendered);
     const environment = config.environments.find((env) => env.name === input.environment)!;
     const documents: ManifestDocument[] = [];
     const parseFindings: Finding[] = [];

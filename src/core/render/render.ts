@@ -8,6 +8,7 @@ import { LadderInputError } from '../errors.js';
 import { defaultRenderLimits } from '../limits.js';
 
 export type { RenderInput, RenderedFile, TemplateFile } from './types.js';
+export type { RenderedResource } from './resources.js';
 export { imageReference } from './image.js';
 export { serializeResource } from './serialize.js';
 
@@ -17,6 +18,16 @@ export { serializeResource } from './serialize.js';
  * naming the template (and line, and key) for a bad template or value.
  */
 export function renderEnvironment(input: RenderInput): RenderedFile[] {
+  return placeRendered(input, renderResources(input));
+}
+
+/**
+ * The first half of a render: every template run and its output parsed, not
+ * yet placed in files. It is the half that runs code from the repository, so
+ * the App runs it in a worker thread (src/app/render-worker/) and places the
+ * resources where its schema validator knows which kinds are namespaced.
+ */
+export function renderResources(input: Omit<RenderInput, 'isNamespaced'>): RenderedResource[] {
   const environment = environmentNamed(input.config, input.environment);
   const context = buildContext({
     config: input.config,
@@ -37,5 +48,11 @@ export function renderEnvironment(input: RenderInput): RenderedFile[] {
       throw new LadderInputError(`the templates produced more than ${limits.maxResources} resources; Ladder renders at most ${limits.maxResources} per environment`, { file });
     }
   }
+  return resources;
+}
+
+/** The second half: the environment's namespace on namespaced resources that name none, and one file each. */
+export function placeRendered(input: Pick<RenderInput, 'config' | 'environment' | 'isNamespaced'>, resources: readonly RenderedResource[]): RenderedFile[] {
+  const environment = environmentNamed(input.config, input.environment);
   return placeResources(resources, environment.namespace, input.isNamespaced);
 }
