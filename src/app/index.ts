@@ -6,7 +6,7 @@ import { register as registerGates } from './gates/register.js';
 import { register as registerPromotionChain } from './promotion-chain/register.js';
 import { register as registerPromotion } from './promotion/register.js';
 import { refuseBadSignaturesWith401 } from './signature.js';
-import { bodyBudget } from './webhook-body.js';
+import { refuseOversizedBody } from './webhook-budget.js';
 
 export type { AppDeps } from './deps.js';
 export { createAppDeps } from './deps.js';
@@ -26,10 +26,11 @@ export function createLadderApp(deps: AppDeps = createAppDeps()): (app: Probot, 
  * (a test that wants to reach them composes them itself). `addHandler` is
  * Probot's, for the HTTP routes Ladder serves beside the webhooks: with
  * `createNodeMiddleware` they run ahead of the webhook middleware, which the
- * body budget needs (with `probot run` they run after it; see docs/security.md).
+ * body budget needs (with `probot run` they run after it, so `ladder app` is
+ * the server to expose; see docs/security.md).
  */
 export function registerLadderApp(app: Probot, services: LadderServices, options: Partial<Pick<ApplicationFunctionOptions, 'addHandler'>> = {}): void {
-  options.addHandler?.(bodyBudget());
+  options.addHandler?.((request, response) => refuseOversizedBody(request, response));
   refuseBadSignaturesWith401(app);
   registerPromotion(app, services);
   // Promotion by deployment status first: the other half of "what happens after a deployment" is the gates'.
