@@ -56,7 +56,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
   const branch = config.branch ?? config.environment;
   const metrics = new AgentMetrics();
 
-  const github = await connectAgentGitHub(config.github, { log, onRequest: () => metrics.githubRequestsTotal++ });
+  const github = await connectAgentGitHub(config.github, { log, onRequest: () => metrics.githubRequestsTotal++ }, config.repository);
   const manifestRepo = { owner, repo };
   const kubeConfig = deps.kubeConfig ?? inClusterKubeConfig(env) ?? (await loadKubeConfigFile());
   const kube = createKubeClient(kubeConfig, { userAgent: `ladder-agent/${identity}` });

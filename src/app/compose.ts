@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import { BlobCache } from '../adapters/github/code-repo.js';
 import { createGitHubAccess } from '../adapters/github/github.js';
 import type { GitHubAccess } from '../adapters/github/port.js';
+import { ServiceAccountTokenVerifier } from '../adapters/oidc/service-account-token.js';
+import { agentTokenAudience } from '../core/services/agent-grant.js';
 import type { Clock } from '../core/time/clock.js';
 import { TakenComments } from './commands/taken-comments.js';
 import type { AppDeps } from './deps.js';
@@ -29,6 +31,8 @@ export interface LadderServices {
   gates: GateService;
   /** Comments whose commands this process has taken on (a redelivery does not run them twice). */
   takenComments: TakenComments;
+  /** Checks the service-account tokens agents prove themselves with when they ask for a GitHub token. */
+  agentTokens: ServiceAccountTokenVerifier;
 }
 
 /** What the composition needs of Probot: its authentication and its logger. */
@@ -66,5 +70,6 @@ export function composeApp(deps: AppDeps, probot: ProbotHost): LadderServices {
     promotions: new PromotionEngine({ queue: deps.queue, log, schemas, templates, renderer, memory: new PromotionMemory() }),
     gates: new GateService({ github, queue: deps.queue, clock: deps.clock, log }),
     takenComments: new TakenComments(),
+    agentTokens: new ServiceAccountTokenVerifier(deps.agentIssuers?.audience ?? agentTokenAudience, deps.agentIssuers?.ca ? { ca: deps.agentIssuers.ca } : {}),
   };
 }

@@ -22,6 +22,12 @@ export interface AppDeps {
    * (`LADDER_AGENT_LOGINS`, comma-separated).
    */
   agentLogins?: readonly string[];
+  /**
+   * How agents' service-account tokens are checked when they ask for a
+   * token: the audience they must name (`ladder`), and extra CA certificates
+   * for issuers with a private CA (in production NODE_EXTRA_CA_CERTS does it).
+   */
+  agentIssuers?: { audience?: string; ca?: string };
 }
 
 export function createAppDeps(overrides: Partial<Omit<AppDeps, 'retry'>> & { retry?: Partial<RetryPolicy> } = {}): AppDeps {
@@ -33,5 +39,6 @@ export function createAppDeps(overrides: Partial<Omit<AppDeps, 'retry'>> & { ret
     ...(overrides.log ? { log: overrides.log } : {}),
     ...(overrides.render ? { render: overrides.render } : {}),
     ...(agentLogins.length > 0 ? { agentLogins } : {}),
+    ...(overrides.agentIssuers ? { agentIssuers: overrides.agentIssuers } : {}),
   };
 }

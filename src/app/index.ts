@@ -6,6 +6,7 @@ import { register as registerGates } from './gates/register.js';
 import { register as registerPromotionChain } from './promotion-chain/register.js';
 import { register as registerPromotion } from './promotion/register.js';
 import { refuseBadSignaturesWith401 } from './signature.js';
+import { agentTokenHandler } from './agent-token/handler.js';
 import { refuseOversizedBody } from './webhook-budget.js';
 
 export type { AppDeps } from './deps.js';
@@ -31,6 +32,7 @@ export function createLadderApp(deps: AppDeps = createAppDeps()): (app: Probot, 
  */
 export function registerLadderApp(app: Probot, services: LadderServices, options: Partial<Pick<ApplicationFunctionOptions, 'addHandler'>> = {}): void {
   options.addHandler?.((request, response) => refuseOversizedBody(request, response));
+  options.addHandler?.(agentTokenHandler({ github: services.github, verifier: services.agentTokens, log: services.log }));
   refuseBadSignaturesWith401(app);
   registerPromotion(app, services);
   // Promotion by deployment status first: the other half of "what happens after a deployment" is the gates'.

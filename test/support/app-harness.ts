@@ -22,6 +22,8 @@ export interface HarnessOptions {
   probotDefaultOctokit?: boolean;
   /** Render threads' limits (time, heap, threads). */
   render?: Partial<RenderWorkerLimits>;
+  /** How agents' service-account tokens are checked (a test cluster's CA). */
+  agentIssuers?: AppDeps['agentIssuers'];
 }
 
 export interface AppHarness {
@@ -69,6 +71,7 @@ export async function startAppHarness(options: HarnessOptions = {}): Promise<App
     log,
     retry: { secondaryLimitRetries: 3, retryAfterUnitMs: 5 },
     ...(options.render ? { render: options.render } : {}),
+    ...(options.agentIssuers ? { agentIssuers: options.agentIssuers } : {}),
   });
   const probot = new Probot({
     appId: github.app.id,

@@ -2,6 +2,7 @@ import { checksOf } from './checks.js';
 import { prepareClient, type GitHubClient, type RetryPolicy } from './client.js';
 import { BlobCache, codeRepoOf } from './code-repo.js';
 import { deploymentsOf } from './deployments.js';
+import { statusOf } from './errors.js';
 import { locksOf } from './locks.js';
 import { manifestRepoOf } from './manifest-repo.js';
 import { accessOf } from './permissions.js';
@@ -80,6 +81,23 @@ export function createGitHubAccess(options: AppAccessOptions): GitHubAccess {
       const { data } = await app.rest.apps.getAuthenticated();
       const slug = data?.slug ?? '';
       return { id: data?.id ?? 0, slug, botLogin: `${slug}[bot]` };
+    },
+    async installationOf(repo) {
+      try {
+        const { data } = await (await appClient()).rest.apps.getRepoInstallation({ owner: repo.owner, repo: repo.repo });
+        return data.id;
+      } catch (error) {
+        if (statusOf(error) === 404) return undefined;
+        throw error;
+      }
+    },
+    async repositoryToken(installationId, repo, permissions) {
+      const { data } = await (await appClient()).rest.apps.createInstallationAccessToken({
+        installation_id: installationId,
+        repositories: [repo.repo],
+        permissions: { ...permissions },
+      });
+      return { token: data.token, expiresAt: data.expires_at, permissions: { ...(data.permissions as Record<string, string>) } };
     },
   };
 }

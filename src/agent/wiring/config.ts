@@ -26,6 +26,8 @@ export const agentEnvironmentVariables: ReadonlyArray<{ name: string; path: read
   { name: 'LADDER_GITHUB_PRIVATE_KEY_PATH', path: ['github', 'privateKeyPath'], kind: 'string' },
   { name: 'LADDER_GITHUB_TOKEN', path: ['github', 'token'], kind: 'string', secret: true },
   { name: 'LADDER_GITHUB_TOKEN_PATH', path: ['github', 'tokenPath'], kind: 'string' },
+  { name: 'LADDER_GITHUB_APP_URL', path: ['github', 'appUrl'], kind: 'string' },
+  { name: 'LADDER_GITHUB_IDENTITY_TOKEN_PATH', path: ['github', 'identityTokenPath'], kind: 'string' },
   { name: 'LADDER_SLACK_WEBHOOK_URL', path: ['slack', 'webhookUrl'], kind: 'string', secret: true },
   { name: 'LADDER_SLACK_TOKEN', path: ['slack', 'token'], kind: 'string', secret: true },
   { name: 'LADDER_SLACK_CHANNEL', path: ['slack', 'channel'], kind: 'string' },

@@ -4,6 +4,7 @@ import { createGitHubClient, type GitHubCredentials, type RetryPolicy } from '..
 import { createGitHub } from '../../adapters/github/github.js';
 import type { GitHub } from '../../adapters/github/port.js';
 import type { AgentConfig } from './config.js';
+import { VendedTokenSource } from './vended-token.js';
 
 export interface AgentGitHubOptions {
   log?: Logger;
@@ -19,14 +20,20 @@ export interface AgentGitHubOptions {
 }
 
 /**
- * The agent's GitHub: the App installation (auth-app mints and renews
- * installation tokens) or a plain token, read from the mounted secret, through
+ * The agent's GitHub: a token the Ladder App hands out for its one
+ * repository (`appUrl`, the recommended way: the pod holds no key), the App
+ * installation (auth-app mints and renews installation tokens from the App's
+ * key) or a plain token, read from the mounted secret, through
  * the client factory the App uses too. A secondary rate limit is not retried
  * beyond the throttling plugin: the next poll is the retry.
  */
-export async function connectAgentGitHub(github: AgentConfig['github'], options: AgentGitHubOptions = {}): Promise<GitHub> {
+export async function connectAgentGitHub(github: AgentConfig['github'], options: AgentGitHubOptions = {}, repository?: string): Promise<GitHub> {
   let credentials: GitHubCredentials;
-  if (github.appId !== undefined && github.installationId !== undefined && github.privateKeyPath !== undefined) {
+  if (github.appUrl !== undefined) {
+    if (!repository) throw new Error('a token from the Ladder App needs the repository it is for');
+    const source = new VendedTokenSource({ appUrl: github.appUrl, repository, identityTokenPath: github.identityTokenPath ?? '/var/run/secrets/ladder/identity/token' });
+    credentials = { tokenSource: source.token };
+  } else if (github.appId !== undefined && github.installationId !== undefined && github.privateKeyPath !== undefined) {
     credentials = { appId: github.appId, installationId: github.installationId, privateKey: await readSecretFile(github.privateKeyPath, 'GitHub App private key') };
   } else {
     credentials = { token: github.token ?? (await readSecretFile(github.tokenPath!, 'GitHub token')).trim() };
