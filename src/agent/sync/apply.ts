@@ -9,6 +9,7 @@ import { readInventoryState, sortMembers, writeInventory, type InventoryState } 
 import { appliedMessage, conflictProblems, problemsMessage, type ApplyOutcome, type ObjectResult } from './outcome.js';
 import { pruneObjects, type PruneOptions, type PruneResult } from './prune.js';
 import { resolveObjects, type DesiredObject } from './resolve.js';
+import { findForeignClusterObjects } from './takeover-guard.js';
 
 export type ApplyInput = {
   /** The manifest commit (full sha) the files come from. */
@@ -73,6 +74,8 @@ export async function applyCommit(client: KubeClient, input: ApplyInput, options
   }, signal);
   const refused = refusals(objects, verdicts);
   if (refused.length) return outcome({ status: 'invalid', problems: refused, message: problemsMessage('the API server refused', refused), desired: objects });
+  const foreign = await findForeignClusterObjects(client, objects, verdicts, live, id, signal);
+  if (foreign.length) return outcome({ status: 'invalid', problems: foreign, message: problemsMessage('not taken over', foreign), desired: objects });
 
   // 2. Record every object about to be applied before applying it, so a crash midway leaves nothing unlisted.
   const previous = await readInventoryState(client, options.inventory);

@@ -82,7 +82,7 @@ async function applyAndWatch(
       forceConflicts: config.apply.forceConflicts,
       concurrency: config.apply.concurrency,
       prune: config.prune.enabled
-        ? { allowEmpty: config.prune.allowEmpty, maxPrune: config.prune.maxDeletions, override: config.prune.allowOverLimit, namespaces: config.prune.namespaces }
+        ? { allowEmpty: config.prune.allowEmpty, maxPrune: config.prune.maxDeletions, override: config.prune.allowOverLimit, namespaces: config.prune.namespaces, customResourceDefinitions: config.prune.customResourceDefinitions }
         : false,
       signal,
     },

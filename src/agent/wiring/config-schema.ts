@@ -95,8 +95,9 @@ export const agentConfigSchema = z.strictObject({
       allowOverLimit: z.boolean().default(false),
       /** Delete Namespaces that left Git; off because that deletes every object in them, ours or not. */
       namespaces: z.boolean().default(false),
+      customResourceDefinitions: z.boolean().default(false),
     })
-    .default({ enabled: true, maxDeletions: 20, allowEmpty: false, allowOverLimit: false, namespaces: false }),
+    .default({ enabled: true, maxDeletions: 20, allowEmpty: false, allowOverLimit: false, namespaces: false, customResourceDefinitions: false }),
   apply: z
     .strictObject({
       concurrency: z.number().int().min(1).max(64).default(8),

@@ -40,6 +40,7 @@ export const agentEnvironmentVariables: ReadonlyArray<{ name: string; path: read
   { name: 'LADDER_PRUNE_ALLOW_EMPTY', path: ['prune', 'allowEmpty'], kind: 'boolean' },
   { name: 'LADDER_PRUNE_ALLOW_OVER_LIMIT', path: ['prune', 'allowOverLimit'], kind: 'boolean' },
   { name: 'LADDER_PRUNE_NAMESPACES', path: ['prune', 'namespaces'], kind: 'boolean' },
+  { name: 'LADDER_PRUNE_CRDS', path: ['prune', 'customResourceDefinitions'], kind: 'boolean' },
   { name: 'LADDER_APPLY_CONCURRENCY', path: ['apply', 'concurrency'], kind: 'integer' },
   { name: 'LADDER_FORCE_CONFLICTS', path: ['apply', 'forceConflicts'], kind: 'boolean' },
   { name: 'LADDER_LEASE_NAME', path: ['leaderElection', 'leaseName'], kind: 'string' },
