@@ -70,3 +70,15 @@ test('the JSON Schema accepts the example and refuses what the zod schema refuse
   badName.services['Checkout_Service'] = badName.services['checkout'];
   assert.equal(validate(badName), false, 'service names are DNS labels');
 });
+
+test("docs/example's .github/ladder.yml is exactly what docs/example-manifests' .ladder/services.yml grants it", async () => {
+  const { checkGrantedConfig } = await import('../../src/core/services/effective.js');
+  const { parseServices } = await import('../../src/core/services/load.js');
+  const services = parseServices(example, servicesDocPaths.example);
+  const code = read('docs/example/.github/ladder.yml');
+  const granted = checkGrantedConfig(code, { services, manifestRepo: 'shop/checkout-manifests', codeRepo: 'shop/checkout' });
+  assert.ok(granted.ok, granted.ok ? '' : granted.problems.map((p) => `${p.line}:${p.column} ${p.message}`).join('\n'));
+  assert.equal(granted.config.manifests.path, 'checkout', 'the folder comes from the grant');
+  const refused = checkGrantedConfig(code, { services, manifestRepo: 'shop/checkout-manifests', codeRepo: 'shop/fork-of-checkout' });
+  assert.ok(!refused.ok, 'another repository cannot speak for checkout');
+});
