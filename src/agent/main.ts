@@ -2,6 +2,8 @@ import { hostname } from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { pino, type Logger } from 'pino';
 import type { GitHub } from '../adapters/github/port.js';
+import { parseServices } from '../core/services/load.js';
+import { servicesFilePath, type ServicesFile } from '../core/services/schema.js';
 import { createKubeClient, type KubeClient } from '../adapters/kube/client.js';
 import { silentSink, type AlertSink } from '../core/alerts/types.js';
 import { AgentLoop, type Deployer, type DeploymentReporter } from './loop/agent-loop.js';
@@ -85,7 +87,8 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
       loop?.pollNow();
     },
   });
-  const deployer = deps.deployer ?? createKubeDeployer(kube, config, { alerts, metrics, log: log.child({ part: 'sync' }), isLeader: () => elector.isLeader() });
+  const readGrants = () => readServicesFile(github, manifestRepo);
+  const deployer = deps.deployer ?? createKubeDeployer(kube, config, { alerts, metrics, log: log.child({ part: 'sync' }), isLeader: () => elector.isLeader(), readGrants });
   const target = { environment: config.environment, path: config.path, production: config.production ?? config.environment === 'prd' };
   const deployments = github.deployments(manifestRepo);
   const reporter: DeploymentReporter = {
@@ -142,4 +145,10 @@ async function loadKubeConfigFile(): Promise<KubeConfig> {
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromDefault();
   return kubeConfig;
+}
+
+/** The repository's .ladder/services.yml from its default branch: undefined when there is none; its problems, located, when it does not load. */
+async function readServicesFile(github: GitHub, repo: { owner: string; repo: string }): Promise<ServicesFile | undefined> {
+  const text = await github.manifestRepo(repo).readTextFile(servicesFilePath);
+  return text === undefined ? undefined : parseServices(text, `${repo.owner}/${repo.repo}:${servicesFilePath}`);
 }

@@ -3,11 +3,14 @@
 // (applying a copy of an existing CRD, then deleting it from Git, would have
 // pruned the CRD and every custom resource of its kind), unless the manifest
 // adopts it by annotation; and a CRD that left Git is pruned only with its
-// own flag, like Namespaces.
+// own flag, like Namespaces; and a cluster-scoped object is applied only when
+// .ladder/services.yml grants it, narrowed by the agent's config.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { KubeClient, KubeObject } from '../../src/adapters/kube/client.js';
 import { applyCommit, type ApplyOptions, type ManifestFile } from '../../src/agent/sync/index.js';
+import { clusterScopedCheck } from '../../src/core/services/cluster-scoped.js';
+import { parseServices } from '../../src/core/services/load.js';
 import type { ControlPlane } from '../bed/kube/control-plane.js';
 import { useControlPlane } from '../support/control-plane.js';
 import { commitA, commitB, commitC, configMapFile, readObject } from '../support/agent-sync.js';
@@ -83,4 +86,40 @@ test('a CRD that left Git is kept unless prune.customResourceDefinitions is on, 
 
   const pruned = await applyCommit(client, { commit: commitC, files: [configMapFile(namespace, 'anchor')] }, optionsFor(namespace, { prune: { customResourceDefinitions: true } }));
   assert.deepEqual(pruned.prune!.pruned.map((r) => `${r.kind} ${r.name}`), [`CustomResourceDefinition ${name}`]);
+});
+
+test('a cluster-scoped object is applied only when .ladder/services.yml grants it to the environment and the agent config does not narrow it away', async () => {
+  const namespace = await cluster.newNamespace('granted');
+  const role = (name: string): ManifestFile => ({ path: `${name}.yaml`, content: `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: ${name}\nrules: []\n` });
+  const reader = `reader-${namespace}`;
+  const admin = `admin-${namespace}`;
+  const services = parseServices(
+    `services:\n  checkout:\n    repository: shop/checkout\n    path: checkout\n    environments:\n      dev:\n        from: { branches: [main] }\n        namespaces: [${namespace}]\n        clusterScoped: [{ kind: ClusterRole, names: [${reader}] }]\n`,
+    '.ladder/services.yml',
+  );
+  let asked = 0;
+  const grant = (narrowing?: Parameters<typeof clusterScopedCheck>[2]) => async () => {
+    asked++;
+    return clusterScopedCheck(services, 'dev', narrowing);
+  };
+
+  const plain = await applyCommit(client, { commit: commitA, files: [configMapFile(namespace, 'settings')] }, optionsFor(namespace, { clusterScoped: grant() }));
+  assert.equal(plain.status, 'applied', plain.message);
+  assert.equal(asked, 0, 'the grant is read only for a commit with cluster-scoped objects');
+
+  const ungranted = await applyCommit(client, { commit: commitB, files: [role(reader), role(admin)] }, optionsFor(namespace, { clusterScoped: grant() }));
+  assert.equal(ungranted.status, 'invalid');
+  assert.match(ungranted.message, new RegExp(`${admin}\\.yaml:1 .*ClusterRole ${admin} is not granted to dev: add it under clusterScoped: of the environment in \\.ladder/services\\.yml`));
+  assert.equal(await readObject(client, `/apis/rbac.authorization.k8s.io/v1/clusterroles/${reader}`), undefined, 'nothing of the commit was applied');
+
+  const narrowed = await applyCommit(client, { commit: commitB, files: [role(reader)] }, optionsFor(namespace, { clusterScoped: grant([{ kind: 'ClusterRole', names: ['something-else'] }]) }));
+  assert.equal(narrowed.status, 'invalid');
+  assert.match(narrowed.message, new RegExp(`ClusterRole ${reader} is granted to dev, but not in this agent's clusterScoped, which narrows the grant`));
+
+  const widened = await applyCommit(client, { commit: commitB, files: [role(admin)] }, optionsFor(namespace, { clusterScoped: grant([{ kind: 'ClusterRole', names: [admin] }]) }));
+  assert.equal(widened.status, 'invalid', "the agent's config cannot widen the grant");
+
+  const granted = await applyCommit(client, { commit: commitC, files: [role(reader)] }, optionsFor(namespace, { clusterScoped: grant() }));
+  assert.equal(granted.status, 'applied', granted.message);
+  assert.ok(await readObject(client, `/apis/rbac.authorization.k8s.io/v1/clusterroles/${reader}`));
 });

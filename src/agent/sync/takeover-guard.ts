@@ -1,5 +1,6 @@
 import type { KubeClient, KubeObject } from '../../adapters/kube/client.js';
 import { readLive } from '../apply/live.js';
+import type { ClusterScopedCheck } from '../../core/services/cluster-scoped.js';
 import type { DryRunVerdict } from '../apply/server-side-apply.js';
 import { carriesInventoryMark, FIELD_MANAGER } from '../apply/marks.js';
 import type { SetProblem } from './desired.js';
@@ -48,4 +49,15 @@ export async function findForeignClusterObjects(
     });
   }
   return problems;
+}
+
+/** Cluster-scoped objects of the set that the grant (asked for only when there are some) does not allow, each at its file and line. */
+export async function ungrantedClusterObjects(objects: readonly DesiredObject[], grant: (() => Promise<ClusterScopedCheck>) | undefined): Promise<SetProblem[]> {
+  const clusterScoped = objects.filter((o) => !o.resource.namespaced);
+  if (!grant || clusterScoped.length === 0) return [];
+  const check = await grant();
+  return clusterScoped.flatMap((o) => {
+    const reason = check(o.ref.kind, o.ref.name);
+    return reason ? [{ file: o.file, line: o.line, ref: o.ref, message: reason }] : [];
+  });
 }

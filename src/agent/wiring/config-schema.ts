@@ -61,6 +61,14 @@ const slack = z
     }
   });
 
+/** Narrows the cluster-scoped grant of .ladder/services.yml for this agent; it can never widen it. */
+const clusterScoped = z.array(
+  z.strictObject({
+    kind: z.string().regex(/^[A-Z][A-Za-z0-9]*$/, 'must be a Kubernetes kind such as ClusterRole'),
+    names: z.array(z.string().min(1)).min(1),
+  }),
+);
+
 export const agentConfigSchema = z.strictObject({
   /** Manifest repository, `owner/name`. */
   repository: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'must be owner/name'),
@@ -78,6 +86,8 @@ export const agentConfigSchema = z.strictObject({
   production: z.boolean().optional(),
   selfHeal: z.boolean().default(false),
   github,
+  /** Cluster-scoped objects this agent applies, within what .ladder/services.yml grants the environment; all of the grant when absent. */
+  clusterScoped: clusterScoped.optional(),
   slack: slack.optional(),
   intervals: z
     .strictObject({
