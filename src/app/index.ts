@@ -31,8 +31,7 @@ export function createLadderApp(deps: AppDeps = createAppDeps()): (app: Probot, 
  * the server to expose; see docs/security.md).
  */
 export function registerLadderApp(app: Probot, services: LadderServices, options: Partial<Pick<ApplicationFunctionOptions, 'addHandler'>> = {}): void {
-  options.addHandler?.((request, response) => refuseOversizedBody(request, response));
-  options.addHandler?.(agentTokenHandler({ github: services.github, verifier: services.agentTokens, log: services.log }));
+  addHttpHandlers(options.addHandler, services);
   refuseBadSignaturesWith401(app);
   registerPromotion(app, services);
   // Promotion by deployment status first: the other half of "what happens after a deployment" is the gates'.
@@ -40,6 +39,22 @@ export function registerLadderApp(app: Probot, services: LadderServices, options
   registerGates(app, services);
   registerCommands(app, services);
   services.log.info('Ladder App loaded');
+}
+
+/**
+ * The routes Ladder serves beside the webhooks: the body budget ahead of them
+ * and the agents' token endpoint. Probot's `load` without a server (a test
+ * that loads the App into a bare Probot) hands an addHandler that throws:
+ * there is no HTTP to serve then.
+ */
+function addHttpHandlers(addHandler: ApplicationFunctionOptions['addHandler'] | undefined, services: LadderServices): void {
+  if (!addHandler) return;
+  try {
+    addHandler((request, response) => refuseOversizedBody(request, response));
+    addHandler(agentTokenHandler({ github: services.github, verifier: services.agentTokens, log: services.log }));
+  } catch (error) {
+    services.log.debug({ err: error }, 'no HTTP server: only webhooks are handled');
+  }
 }
 
 /** The Probot entry point for `probot run` (`npm start`). */

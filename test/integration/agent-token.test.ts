@@ -89,6 +89,7 @@ describe('the agent\'s GitHub token, handed out by the App', () => {
     const vended = await source.fresh();
     assert.deepEqual(vended.permissions, { contents: 'read', deployments: 'write', statuses: 'write', checks: 'write' });
     assert.deepEqual(vended.environments, ['dev']);
+    assert.equal(vended.login, `${harness.github.app.slug}[bot]`, 'what it writes is the App bot\'s, which the agent then trusts as its own');
     assert.ok(vended.expiresAt > Date.now() + 50 * 60_000, 'an hour-long installation token');
 
     // The agent's own wiring, with appUrl: reads its branch through the port.

@@ -8,7 +8,7 @@ import { manifestRepoOf } from './manifest-repo.js';
 import { accessOf } from './permissions.js';
 import type { GitHub, GitHubAccess } from './port.js';
 import { pullsOf } from './pulls.js';
-import { memoisedAppIdentity, noSignalAuthors, type SignalAuthors } from './signal-authors.js';
+import { memoisedAppIdentity, noSignalAuthors, selfAuthors, type SignalAuthors } from './signal-authors.js';
 import { statusesOf } from './statuses.js';
 
 export interface GitHubCaches {
@@ -100,4 +100,22 @@ export function createGitHubAccess(options: AppAccessOptions): GitHubAccess {
       return { token: data.token, expiresAt: data.expires_at, permissions: { ...(data.permissions as Record<string, string>) } };
     },
   };
+}
+
+/**
+ * The port over the agent's client, trusting only deployments it writes
+ * itself: `login` when the credential's writer is known (a token the App
+ * handed out says whose bot it is); else asked of GitHub, as the App (its
+ * key signs a JWT for GET /app) or as the token's user (GET /user).
+ */
+export function createAgentGitHub(octokit: GitHubClient, login?: () => Promise<string>): GitHub {
+  const whoWrites = login ?? (async () => {
+    const auth = (await octokit.auth({ type: 'app' }).catch(() => undefined)) as { type?: string; token?: string } | undefined;
+    if (auth?.type === 'app' && auth.token) {
+      const { data } = await octokit.request('GET /app', { headers: { authorization: `bearer ${auth.token}` } });
+      return `${(data as { slug?: string } | null)?.slug ?? ''}[bot]`;
+    }
+    return (await octokit.rest.users.getAuthenticated()).data.login;
+  });
+  return createGitHub(octokit, undefined, selfAuthors(whoWrites));
 }

@@ -40,3 +40,24 @@ export async function isTrustedLogin(authors: SignalAuthors, login: string | und
   if ((await authors.app()).login.toLowerCase() === lower) return true;
   return authors.agentLogins.some((agent) => agent.toLowerCase() === lower);
 }
+
+/**
+ * The agent's: only what it writes itself counts (a takeover by another
+ * replica must see the deployments the last leader reported). `login` says
+ * who that is, asked once: the App's bot for a token the App handed out or
+ * minted with its key, the token's user otherwise.
+ */
+export function selfAuthors(login: () => Promise<string>): SignalAuthors {
+  let pending: Promise<{ id: number; login: string }> | undefined;
+  return {
+    app: () =>
+      (pending ??= login().then(
+        (name) => ({ id: 0, login: name }),
+        (error: unknown) => {
+          pending = undefined;
+          throw error;
+        },
+      )),
+    agentLogins: [],
+  };
+}

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { createGitHubClient, type GitHubCredentials, type RetryPolicy } from '../../adapters/github/client.js';
-import { createGitHub } from '../../adapters/github/github.js';
+import { createAgentGitHub } from '../../adapters/github/github.js';
 import type { GitHub } from '../../adapters/github/port.js';
 import type { AgentConfig } from './config.js';
 import { VendedTokenSource } from './vended-token.js';
@@ -29,10 +29,12 @@ export interface AgentGitHubOptions {
  */
 export async function connectAgentGitHub(github: AgentConfig['github'], options: AgentGitHubOptions = {}, repository?: string): Promise<GitHub> {
   let credentials: GitHubCredentials;
+  let writer: (() => Promise<string>) | undefined;
   if (github.appUrl !== undefined) {
     if (!repository) throw new Error('a token from the Ladder App needs the repository it is for');
     const source = new VendedTokenSource({ appUrl: github.appUrl, repository, identityTokenPath: github.identityTokenPath ?? '/var/run/secrets/ladder/identity/token' });
     credentials = { tokenSource: source.token };
+    writer = async () => (await source.fresh()).login;
   } else if (github.appId !== undefined && github.installationId !== undefined && github.privateKeyPath !== undefined) {
     credentials = { appId: github.appId, installationId: github.installationId, privateKey: await readSecretFile(github.privateKeyPath, 'GitHub App private key') };
   } else {
@@ -48,7 +50,7 @@ export async function connectAgentGitHub(github: AgentConfig['github'], options:
     ...(options.log ? { log: options.log } : {}),
     ...(options.onRequest ? { onRequest: options.onRequest } : {}),
   });
-  return createGitHub(client);
+  return createAgentGitHub(client, writer);
 }
 
 /** Reads a mounted secret; the error names the file and the reason, never the content. */

@@ -21,6 +21,8 @@ export interface VendedToken {
   expiresAt: number;
   permissions: Record<string, string>;
   environments: string[];
+  /** Who GitHub says wrote what the token writes (the App's bot): the agent's own deployments are that login's. */
+  login: string;
 }
 
 /**
@@ -63,10 +65,10 @@ export class VendedTokenSource {
       body: JSON.stringify({ repository }),
       signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 30_000),
     });
-    const body = (await response.json().catch(() => ({}))) as { token?: string; expires_at?: string; permissions?: Record<string, string>; environments?: string[]; message?: string };
+    const body = (await response.json().catch(() => ({}))) as { token?: string; expires_at?: string; permissions?: Record<string, string>; environments?: string[]; login?: string; message?: string };
     if (response.status !== 201 || typeof body.token !== 'string') {
       throw new Error(`the Ladder App at ${appUrl} refused a token for ${repository} (HTTP ${response.status}): ${body.message ?? 'no reason given'}`);
     }
-    return { token: body.token, expiresAt: Date.parse(body.expires_at ?? '') || 0, permissions: body.permissions ?? {}, environments: body.environments ?? [] };
+    return { token: body.token, expiresAt: Date.parse(body.expires_at ?? '') || 0, permissions: body.permissions ?? {}, environments: body.environments ?? [], login: body.login ?? '' };
   }
 }

@@ -70,8 +70,10 @@ export function agentTokenHandler(deps: AgentTokenDeps) {
         throw new Refusal(502, `the keys of issuer ${match.grant.issuer} could not be read: ${(error as Error).message}`);
       }
       const minted = await deps.github.repositoryToken(installation, { owner, repo }, agentTokenPermissions);
+      // What the agent writes with it is the App's bot's: the agent trusts those deployments as its own.
+      const { botLogin } = await deps.github.appIdentity();
       deps.log.info({ repository, agent: match.name, subject: claims.sub, expiresAt: minted.expiresAt }, 'agent token handed out');
-      answer(201, { token: minted.token, expires_at: minted.expiresAt, permissions: minted.permissions, repository, agent: match.name, environments: match.grant.environments });
+      answer(201, { token: minted.token, expires_at: minted.expiresAt, permissions: minted.permissions, repository, agent: match.name, environments: match.grant.environments, login: botLogin });
     } catch (error) {
       const refusal = error instanceof Refusal ? error : new Refusal(500, `the token could not be made: ${(error as Error).message}`);
       deps.log.warn({ repository, status: refusal.status, reason: refusal.message }, 'agent token refused');
