@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { installationOctokit, userOctokit } from '../bed/github/index.js';
+import { installationOctokit, putBranchProtection, userOctokit } from '../bed/github/index.js';
 import { startAppHarness, type AppHarness } from '../support/app-harness.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { openHandMadePromotion, pullState, repoParams, statusesOn } from '../support/promotion-fixtures.js';
@@ -31,9 +31,11 @@ describe('auto-merge', () => {
     await harness.stop();
   });
 
-  it('waits for a check branch protection requires, then merges when it arrives', async () => {
+  it('waits for a check branch protection requires, then merges when it arrives', async (t) => {
+    // Each delivery of a triggering event tries the merge once: a duplicate would add a refused attempt.
+    t.after(harness.github.webhooks.withoutDuplicates('counts merge attempts, one per delivery of a triggering event'));
     const repos = await harness.createService({ service: 'cart', config: config('cart', 'shop/cart-manifests') });
-    harness.github.protectBranch(repos.manifestRepo, 'dev', {
+    await putBranchProtection(harness.github, repos.manifestRepo, 'dev', {
       requiredStatusChecks: ['ladder/validate', 'ladder/soak', 'ladder/window', 'ladder/lock', 'ci/smoke'],
     });
     const pull = await openHandMadePromotion(harness.github, { ...repos, service: 'cart', environment: 'dev', image: image(1) });
@@ -61,7 +63,7 @@ describe('auto-merge', () => {
 
   it('waits for a review branch protection requires; the approval triggers the merge', async () => {
     const repos = await harness.createService({ service: 'shoe', config: config('shoe', 'shop/shoe-manifests') });
-    harness.github.protectBranch(repos.manifestRepo, 'dev', { requiredStatusChecks: ['ladder/validate'], requiredApprovingReviewCount: 1 });
+    await putBranchProtection(harness.github, repos.manifestRepo, 'dev', { requiredStatusChecks: ['ladder/validate'], requiredApprovingReviewCount: 1 });
     harness.github.setPermission(repos.manifestRepo, 'alice', 'write');
     const pull = await openHandMadePromotion(harness.github, { ...repos, service: 'shoe', environment: 'dev', image: image(4) });
     await harness.settled();
