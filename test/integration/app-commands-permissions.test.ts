@@ -23,6 +23,9 @@ describe('App: who may run /ladder commands', () => {
     helpers = commandHelpers(harness);
     await harness.createService({ config: restrictedConfig() });
     const { github } = harness;
+    // Members of shop get nothing by membership alone (GitHub's "No permission" base): reader, a team
+    // member below, reaches the manifest repository only as granted here, which is not at all.
+    github.setOrgBasePermission('shop', 'none');
     // Commands are permission-checked on the manifest repository, whatever repository the comment is in.
     github.setPermission(codeRepo, 'reader', 'read');
     for (const login of ['rita', 'paul', 'lead']) {
