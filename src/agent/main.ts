@@ -2,6 +2,8 @@ import { homedir, hostname } from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { pino, type Logger } from 'pino';
 import type { GitHub } from '../adapters/github/port.js';
+import { parseServices } from '../core/services/load.js';
+import { servicesFilePath, type ServicesFile } from '../core/services/schema.js';
 import { createKubeClient, type KubeClient } from '../adapters/kube/client.js';
 import { silentSink, type AlertSink } from '../core/alerts/types.js';
 import { AgentLoop, type Deployer, type DeploymentReporter } from './loop/agent-loop.js';
@@ -67,7 +69,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
   const metrics = new AgentMetrics();
 
   const kubeConfig = deps.kubeConfig ?? (await kubeCredentials(env, env.HOME ?? homedir()));
-  const github = await connectAgentGitHub(config.github, { log, onRequest: () => metrics.githubRequestsTotal++ });
+  const github = await connectAgentGitHub(config.github, { log, onRequest: () => metrics.githubRequestsTotal++ }, config.repository);
   const manifestRepo = { owner, repo };
   const kube = createKubeClient(kubeConfig, { userAgent: `ladder-agent/${identity}` });
   metrics.sources.kubeRequests = () => kube.requestCount();
@@ -96,8 +98,9 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
       loop?.pollNow();
     },
   });
+  const readGrants = () => readServicesFile(github, manifestRepo);
   // The deployer's own lines come from the loop's per-commit log; its drift watcher adds part: drift.
-  const deployer = deps.deployer ?? createKubeDeployer(kube, config, { alerts, metrics, log, isLeader: () => elector.isLeader() });
+  const deployer = deps.deployer ?? createKubeDeployer(kube, config, { alerts, metrics, log, isLeader: () => elector.isLeader(), readGrants });
   const target = { environment: config.environment, path: config.path, production: config.production ?? config.environment === 'prd' };
   const deployments = github.deployments(manifestRepo);
   const reporter: DeploymentReporter = {
@@ -172,4 +175,10 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
         log.info('stopped');
       })()),
   };
+}
+
+/** The repository's .ladder/services.yml from its default branch: undefined when there is none; its problems, located, when it does not load. */
+async function readServicesFile(github: GitHub, repo: { owner: string; repo: string }): Promise<ServicesFile | undefined> {
+  const text = await github.manifestRepo(repo).readTextFile(servicesFilePath);
+  return text === undefined ? undefined : parseServices(text, `${repo.owner}/${repo.repo}:${servicesFilePath}`);
 }

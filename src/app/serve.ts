@@ -9,7 +9,6 @@ import type { RegistryCredential } from '../adapters/registry/credentials.js';
 import { createAppDeps } from './deps.js';
 import { answerProbe, AppReadiness } from './health.js';
 import { composeApp, registerLadderApp } from './index.js';
-import { refuseOversizedBody } from './webhook-budget.js';
 import { forwardFromProxy, type WebhookProxy } from './webhook-proxy.js';
 
 // What else `ladder app` starts: the setup page before the App is registered, the logger, the proxy check.
@@ -71,11 +70,11 @@ export async function startAppServer(config: AppServerConfig, options: AppServer
   const deps = createAppDeps({ log, ...(images ? { images } : {}) });
   if (config.images) log.info({ registries: [...config.images.credentials.keys()], recheckSeconds: config.images.recheckSeconds }, 'The ladder/image gate is on');
   const services = composeApp(deps, probot);
-  const webhooks = await createNodeMiddleware((app: Probot) => registerLadderApp(app, services), { probot });
+  // registerLadderApp puts the webhook body budget ahead of Probot's middleware through addHandler.
+  const webhooks = await createNodeMiddleware((app: Probot, appOptions) => registerLadderApp(app, services, appOptions), { probot });
   const readiness = new AppReadiness();
   const server: Server = createServer((request, response) => {
     if (answerProbe(request, response, readiness)) return;
-    if (refuseOversizedBody(request, response)) return;
     void webhooks(request, response, () => {
       response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');
     });
@@ -110,6 +109,7 @@ export async function startAppServer(config: AppServerConfig, options: AppServer
           new Promise<false>((resolve) => setTimeout(resolve, options.drainMs ?? 20_000, false).unref()),
         ]);
         if (!drained) log.warn({ pending: deps.queue.size() }, 'shutdown: webhook work still running after the drain time; leaving it');
+        await services.renderer.close();
         server.closeAllConnections();
         log.info('ladder app stopped');
       })()),

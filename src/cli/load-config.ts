@@ -1,4 +1,5 @@
-import { open } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { describeFsError, UnreadableInputError } from '../adapters/fs/read-manifests.js';
 import { bundledKubernetesVersions } from '../adapters/fs/schema-bundle.js';
@@ -44,10 +45,16 @@ export function repositoryRootOf(configFile: string): string {
   return basename(dir) === '.github' ? dirname(dir) : dir;
 }
 
+/**
+ * The config's bytes. A FIFO, a device or a socket is refused before it is
+ * opened (opening a FIFO waits for a writer: `--config` naming one hung), and
+ * the open itself does not block either, should the path change in between.
+ */
 async function readConfigText(file: string): Promise<string> {
   let bytes: Buffer;
   try {
-    const handle = await open(file, 'r');
+    if (!(await stat(file)).isFile()) throw new UnreadableInputError('not a regular file', { file });
+    const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
     try {
       const info = await handle.stat();
       if (!info.isFile()) throw new UnreadableInputError('not a regular file', { file });

@@ -56,7 +56,7 @@ describe('Ladder locks (repository labels) and /ladder command permissions (coll
     assert.equal(refused.status, 403);
     github.setPermission('narrow/repo', 'y', 'write');
     await assert.rejects(
-      checkCommandPermission(asClient(narrow), { owner: 'narrow', repo: 'repo' }, 'y', { users: [], teams: ['narrow/x'] }),
+      checkCommandPermission(asClient(narrow), { owner: 'narrow', repo: 'repo' }, 'y', { access: 'write', commenters: [{ users: [], teams: ['narrow/x'] }] }),
       /cannot read who is in team narrow\/x: the App needs the organization permission "members: read"/,
     );
   });
@@ -70,16 +70,24 @@ describe('Ladder locks (repository labels) and /ladder command permissions (coll
     github.addTeamMember('shop/release', 'rm');
     github.addTeamMember('shop/release', 'invited', { state: 'pending' });
     const client = asClient(app);
-    const prd = { users: ['Lead'], teams: ['shop/release'] };
-    assert.deepEqual(await checkCommandPermission(client, manifests, 'writer', undefined), { allowed: true, via: 'write-access' });
-    assert.deepEqual(await checkCommandPermission(client, manifests, 'reader', undefined), { allowed: false, reason: 'no-write-access', permission: 'read' });
-    assert.deepEqual(await checkCommandPermission(client, manifests, 'stranger', undefined), { allowed: false, reason: 'no-write-access', permission: 'none' });
+    const prd = { access: 'write' as const, commenters: [{ users: ['Lead'], teams: ['shop/release'] }] };
+    const anyWriter = { access: 'write' as const, commenters: [] };
+    assert.deepEqual(await checkCommandPermission(client, manifests, 'writer', anyWriter), { allowed: true, via: 'write-access' });
+    assert.deepEqual(await checkCommandPermission(client, manifests, 'reader', anyWriter), { allowed: false, reason: 'no-write-access', permission: 'read' });
+    assert.deepEqual(await checkCommandPermission(client, manifests, 'stranger', anyWriter), { allowed: false, reason: 'no-write-access', permission: 'none' });
     assert.deepEqual(await checkCommandPermission(client, manifests, 'lead', prd), { allowed: true, via: 'listed-user' });
     assert.deepEqual(await checkCommandPermission(client, manifests, 'rm', prd), { allowed: true, via: 'team', team: 'shop/release' });
     assert.deepEqual(await checkCommandPermission(client, manifests, 'writer', prd), { allowed: false, reason: 'not-a-commenter', permission: 'write' });
     assert.deepEqual(await checkCommandPermission(client, manifests, 'invited', prd), { allowed: false, reason: 'not-a-commenter', permission: 'write' });
     github.addTeamMember('shop/release', 'reader');
     assert.equal((await checkCommandPermission(client, manifests, 'reader', prd)).allowed, false, 'a team member still needs write access');
+    // The grant's rule and the code config's narrowing: a command needs both.
+    const both = { access: 'write' as const, commenters: [{ users: ['Lead'], teams: ['shop/release'] }, { users: ['rm'], teams: [] }] };
+    assert.deepEqual(await checkCommandPermission(client, manifests, 'lead', both), { allowed: false, reason: 'not-a-commenter', permission: 'write' });
+    assert.deepEqual(await checkCommandPermission(client, manifests, 'rm', both), { allowed: true, via: 'listed-user' });
+    // What only shows the repository's content needs read access there.
+    assert.deepEqual(await checkCommandPermission(client, manifests, 'reader', { access: 'read', commenters: [] }), { allowed: true, via: 'read-access' });
+    assert.deepEqual(await checkCommandPermission(client, manifests, 'stranger', { access: 'read', commenters: [] }), { allowed: false, reason: 'no-read-access', permission: 'none' });
     github.contract.assertClean();
   });
 });

@@ -6,6 +6,9 @@
 // may do nothing at all. The shipped agents wait for the image (waitForImage):
 // a commit is applied once the App's ladder/image status on it is success, and
 // held, saying so on its GitHub deployment, while it is not (issue 13, item 4).
+// Each agent gets its GitHub token as it does in a pod: from the Ladder App,
+// proving itself with its service account's token (issue #11), granted under
+// agents: in the repository's .ladder/services.yml.
 import assert from 'node:assert/strict';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,29 +17,55 @@ import { after, before, describe, it } from 'node:test';
 import { createKubeClient, type KubeClient, type KubeObject } from '../../src/adapters/kube/client.js';
 import { parseAgentConfig } from '../../src/agent/wiring/config.js';
 import { startAgent, type RunningAgent } from '../../src/agent/main.js';
+import { stringify } from 'yaml';
 import { installationOctokit, startGitHubServer, userOctokit, type GitHubServer } from '../bed/github/index.js';
 import { startControlPlane, type ControlPlane } from '../bed/kube/control-plane.js';
 import { eventually, testLogger } from '../support/agent/log.js';
 import { applyAsAdmin, buildOverlay, deployDir, isolate, only, parseObjects } from '../support/deploy/overlays.js';
 import { statusOf } from '../support/kube-status.js';
+import { startAppHarness, type AppHarness } from '../support/app-harness.js';
+import { agentGrant, clusterCa, identityTokenFile, publishIssuerKeys } from '../support/agent-identity.js';
 
 let cluster: ControlPlane;
+let harness: AppHarness;
 let github: GitHubServer;
 let admin: KubeClient;
-let keyPath: string;
+let tokenDir: string;
 const agents: RunningAgent[] = [];
 before(async () => {
-  [cluster, github] = await Promise.all([startControlPlane(), startGitHubServer()]);
+  cluster = await startControlPlane();
+  harness = await startAppHarness({ agentIssuers: { ca: clusterCa(cluster.kubeConfig) } });
+  github = harness.github;
   admin = createKubeClient(cluster.kubeConfig);
-  const dir = await mkdtemp(join(tmpdir(), 'ladder-deploy-apply-'));
-  keyPath = join(dir, 'app.pem');
-  await writeFile(keyPath, github.app.privateKey, { mode: 0o600 });
+  await publishIssuerKeys(cluster.kubeConfig);
+  tokenDir = await mkdtemp(join(tmpdir(), 'ladder-deploy-apply-'));
 });
 after(async () => {
   await Promise.all(agents.map((agent) => agent.stop()));
   admin?.close();
-  await Promise.all([cluster?.stop(), github?.stop()]);
+  await Promise.all([cluster?.stop(), harness?.stop()]);
 });
+
+/** The repository's .ladder/services.yml: one service with dev, stg and prd, and the agents of `agentNamespaces` (service account ladder-agent). */
+async function grantAgents(repo: string, agentNamespaces: Record<string, string>): Promise<void> {
+  const agents: Record<string, unknown> = {};
+  for (const [environment, namespace] of Object.entries(agentNamespaces)) agents[environment] = await agentGrant(cluster.kubeConfig, cluster.server, namespace, 'ladder-agent', [environment]);
+  const services = {
+    services: {
+      settings: {
+        repository: 'shop/settings',
+        path: 'checkout',
+        environments: {
+          dev: { from: { branches: ['main'] }, namespaces: ['checkout-dev'] },
+          stg: { from: { environment: 'dev' }, namespaces: ['checkout-stg'] },
+          prd: { from: { environment: 'stg' }, namespaces: ['checkout'] },
+        },
+      },
+    },
+    agents,
+  };
+  await github.seed.commitFiles(repo, 'main', { '.ladder/services.yml': stringify(services) }, { message: 'Grant the agents', silent: true });
+}
 
 /** Renders an overlay, moves it to fresh names, creates the namespaces it deploys to (they must exist), and applies it. */
 async function install(yaml: string, targets: string[]): Promise<{ objects: KubeObject[]; namespace: (original: string) => string }> {
@@ -50,14 +79,15 @@ async function install(yaml: string, targets: string[]): Promise<{ objects: Kube
 async function startShippedAgent(installed: { objects: KubeObject[]; namespace: (n: string) => string }, agentNs: string, repo: string): Promise<RunningAgent> {
   const configMap = only(installed.objects, 'ConfigMap', installed.namespace(agentNs));
   const shipped = parseAgentConfig((configMap.data as Record<string, string>)['agent.yaml']!, 'agent.yaml', {});
+  assert.ok(shipped.github.appUrl && shipped.github.appId === undefined && shipped.github.token === undefined, 'the shipped agent asks the App for its token and holds no key');
   const config = parseAgentConfig((configMap.data as Record<string, string>)['agent.yaml']!, 'agent.yaml', {
     LADDER_REPOSITORY: repo,
     LADDER_NAMESPACES: shipped.namespaces.map(installed.namespace).join(','),
     LADDER_AGENT_NAMESPACE: installed.namespace(agentNs),
     LADDER_GITHUB_API_URL: github.url,
-    LADDER_GITHUB_APP_ID: String(github.app.id),
-    LADDER_GITHUB_INSTALLATION_ID: String(github.installations.idFor(repo)),
-    LADDER_GITHUB_PRIVATE_KEY_PATH: keyPath,
+    LADDER_GITHUB_APP_URL: new URL(harness.appUrl).origin,
+    // What the Deployment's projected volume holds: a token of the agent's service account for the audience ladder.
+    LADDER_GITHUB_IDENTITY_TOKEN_PATH: await identityTokenFile(tokenDir, cluster.kubeConfig, installed.namespace(agentNs), 'ladder-agent'),
     LADDER_POLL_INTERVAL_SECONDS: '1',
     LADDER_HOST: '127.0.0.1',
     LADDER_PORT: '0',
@@ -152,6 +182,7 @@ describe("deploy/'s overlays on a real API server", () => {
     await github.createRepo(repo);
     await github.seed.commitFiles(repo, 'dev', { 'README.md': '# dev\n' }, { from: 'main' });
     const installed = await install(await buildOverlay('overlays/agent'), ['checkout-dev']);
+    await grantAgents(repo, { dev: installed.namespace('ladder-system') });
     await startShippedAgent(installed, 'ladder-system', repo);
     // Merged while its image is not in the registry (a reviewer merged around the gate): held.
     const held = await mergeInto(repo, 'dev', configMapFile('dev'), 'pending');
@@ -197,6 +228,7 @@ describe("deploy/'s overlays on a real API server", () => {
     for (const branch of ['dev', 'stg', 'prd']) await github.seed.commitFiles(repo, branch, { 'README.md': `# ${branch}\n` }, { from: 'main' });
     const installed = await install(await buildOverlay('overlays/environments'), ['checkout-dev', 'checkout-stg', 'checkout']);
     const targets = { dev: 'checkout-dev', stg: 'checkout-stg', prd: 'checkout' } as const;
+    await grantAgents(repo, Object.fromEntries(Object.keys(targets).map((environment) => [environment, installed.namespace(`ladder-${environment}`)])));
     for (const environment of Object.keys(targets)) await startShippedAgent(installed, `ladder-${environment}`, repo);
     const merged = await Promise.all(Object.keys(targets).map(async (environment) => [environment, await mergeInto(repo, environment, configMapFile(environment))] as const));
     for (const [environment, sha] of merged) await deployedSuccessfully(repo, environment, sha);

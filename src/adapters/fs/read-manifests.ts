@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { LadderInputError } from '../../core/errors.js';
@@ -160,12 +160,15 @@ async function readInOrder<T>(files: readonly string[], read: (file: string) => 
 function readBounded(file: string, maxBytes: number): Uint8Array | number {
   let fd: number;
   try {
-    fd = openSync(file, 'r');
+    // Non-blocking: a FIFO put where a manifest was listed must not hang the read.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     return unreadable(file, error);
   }
   try {
-    const { size } = fstatSync(fd);
+    const info = fstatSync(fd);
+    if (!info.isFile()) throw new UnreadableInputError('not a regular file', { file });
+    const { size } = info;
     if (size > maxBytes) return size;
     // Room for the size from stat and a byte more, so one read usually takes the whole file; it
     // may have grown since stat, so keep reading (in steps) until the end or past the limit.

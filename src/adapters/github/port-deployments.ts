@@ -81,12 +81,18 @@ export interface CommenterRule {
 }
 
 export type CommandPermission =
-  | { allowed: true; via: 'write-access' | 'listed-user' | 'team'; team?: string }
-  | { allowed: false; reason: 'no-write-access' | 'not-a-commenter'; permission: string };
+  | { allowed: true; via: 'write-access' | 'read-access' | 'listed-user' | 'team'; team?: string }
+  | { allowed: false; reason: 'no-write-access' | 'no-read-access' | 'not-a-commenter'; permission: string };
+
+/** What a command needs in the repository it acts on: an access level, and to pass every commenter rule (the grant's, then the code config's). */
+export interface CommandNeed {
+  access: 'write' | 'read';
+  commenters: readonly CommenterRule[];
+}
 
 export interface Access {
   /** `admin`, `write`, `read` or `none` on this repository. */
   permissionOf(login: string): Promise<string>;
-  /** Write access here and, when the environment lists `commenters`, being one of them. */
-  mayRunCommands(login: string, commenters: CommenterRule | undefined): Promise<CommandPermission>;
+  /** The access level here and, for each commenter rule, being one of its users or an active member of one of its teams. */
+  mayRunCommands(login: string, need: CommandNeed): Promise<CommandPermission>;
 }

@@ -9,6 +9,8 @@ import { readInventoryState, sortMembers, writeInventory, type InventoryState } 
 import { appliedMessage, conflictProblems, problemsMessage, type ApplyOutcome, type ObjectResult } from './outcome.js';
 import { pruneObjects, type PruneOptions, type PruneResult } from './prune.js';
 import { resolveObjects, type DesiredObject } from './resolve.js';
+import { findForeignClusterObjects, ungrantedClusterObjects } from './takeover-guard.js';
+import type { ClusterScopedCheck } from '../../core/services/cluster-scoped.js';
 
 export type ApplyInput = {
   /** The manifest commit (full sha) the files come from. */
@@ -33,6 +35,12 @@ export interface ApplyOptions {
   prune?: PruneOptions | false;
   /** How long new CRDs may take to be served. Default 60 s. */
   crdTimeoutMs?: number;
+  /**
+   * Which cluster-scoped objects the commit may hold (the grant of
+   * .ladder/services.yml, narrowed by the agent's config); asked only when it
+   * holds some. Absent: no check here (the App's validation made one).
+   */
+  clusterScoped?: () => Promise<ClusterScopedCheck>;
   signal?: AbortSignal;
 }
 
@@ -59,6 +67,8 @@ export async function applyCommit(client: KubeClient, input: ApplyInput, options
   const resolved = await resolveObjects(client, parsed.objects, options.defaultNamespace);
   if (resolved.problems.length) return outcome({ status: 'invalid', problems: resolved.problems, message: problemsMessage('invalid manifests', resolved.problems) });
   const objects = resolved.objects;
+  const ungranted = await ungrantedClusterObjects(objects, options.clusterScoped);
+  if (ungranted.length) return outcome({ status: 'invalid', problems: ungranted, message: problemsMessage('not granted', ungranted), desired: objects });
 
   // 1. Dry-run everything that can be checked now. Objects in a Namespace, or of a CRD, that this commit creates wait for it.
   const namespacesInSet = new Set(objects.filter((o) => o.ref.kind === 'Namespace' && !o.ref.apiVersion.includes('/')).map((o) => o.ref.name));
@@ -73,6 +83,8 @@ export async function applyCommit(client: KubeClient, input: ApplyInput, options
   }, signal);
   const refused = refusals(objects, verdicts);
   if (refused.length) return outcome({ status: 'invalid', problems: refused, message: problemsMessage('the API server refused', refused), desired: objects });
+  const foreign = await findForeignClusterObjects(client, objects, verdicts, live, id, signal);
+  if (foreign.length) return outcome({ status: 'invalid', problems: foreign, message: problemsMessage('not taken over', foreign), desired: objects });
 
   // 2. Record every object about to be applied before applying it, so a crash midway leaves nothing unlisted.
   const previous = await readInventoryState(client, options.inventory);

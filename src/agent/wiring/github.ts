@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
-import { createGitHubClient, type RetryPolicy } from '../../adapters/github/client.js';
-import { createGitHub } from '../../adapters/github/github.js';
+import { createGitHubClient, type GitHubCredentials, type RetryPolicy } from '../../adapters/github/client.js';
+import { createAgentGitHub } from '../../adapters/github/github.js';
 import type { GitHub } from '../../adapters/github/port.js';
 import type { AgentConfig } from './config.js';
 import { gitHubCredentials } from './credentials.js';
+import { VendedTokenSource } from './vended-token.js';
 
 export interface AgentGitHubOptions {
   log?: Logger;
@@ -19,14 +20,25 @@ export interface AgentGitHubOptions {
 }
 
 /**
- * The agent's GitHub: the App installation (auth-app mints and renews
- * installation tokens) or a plain token, read from the mounted secret and
- * checked (gitHubCredentials throws AgentStartError for a wrong file), through
+ * The agent's GitHub: a token the Ladder App hands out for its one
+ * repository (`appUrl`, the recommended way: the pod holds no key), the App
+ * installation (auth-app mints and renews installation tokens from the App's
+ * key) or a plain token, read from the mounted secret and checked
+ * (gitHubCredentials throws AgentStartError for a wrong file), through
  * the client factory the App uses too. A secondary rate limit is not retried
  * beyond the throttling plugin: the next poll is the retry.
  */
-export async function connectAgentGitHub(github: AgentConfig['github'], options: AgentGitHubOptions = {}): Promise<GitHub> {
-  const credentials = await gitHubCredentials(github);
+export async function connectAgentGitHub(github: AgentConfig['github'], options: AgentGitHubOptions = {}, repository?: string): Promise<GitHub> {
+  let credentials: GitHubCredentials;
+  let writer: (() => Promise<string>) | undefined;
+  if (github.appUrl !== undefined) {
+    if (!repository) throw new Error('a token from the Ladder App needs the repository it is for');
+    const source = new VendedTokenSource({ appUrl: github.appUrl, repository, identityTokenPath: github.identityTokenPath ?? '/var/run/secrets/ladder/identity/token' });
+    credentials = { tokenSource: source.token };
+    writer = async () => (await source.fresh()).login;
+  } else {
+    credentials = await gitHubCredentials(github);
+  }
   const policy: RetryPolicy = { retryBaseMs: options.retryAfterBaseValue ?? 1000, retries: 3, retryAfterUnitMs: 1000, secondaryLimitRetries: 0 };
   const client = createGitHubClient({
     baseUrl: github.apiUrl,
@@ -37,5 +49,5 @@ export async function connectAgentGitHub(github: AgentConfig['github'], options:
     ...(options.log ? { log: options.log } : {}),
     ...(options.onRequest ? { onRequest: options.onRequest } : {}),
   });
-  return createGitHub(client);
+  return createAgentGitHub(client, writer);
 }

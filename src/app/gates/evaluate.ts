@@ -1,6 +1,6 @@
 import type { GitHub } from '../../adapters/github/port.js';
 import { parseRepo, sameRepo, type RepoRef } from '../../adapters/github/types.js';
-import type { EnvironmentConfig, LadderConfig } from '../../core/config/schema.js';
+import type { EffectiveConfig, EffectiveEnvironment } from '../../core/services/effective.js';
 import { parsePromotionBranch } from '../../core/promotion/branch.js';
 import { lockGate, nextRecheck, soakGate, windowGate, type GateResult, type UpstreamDeployment } from '../../core/promotion/gates.js';
 import { parseTrailers, type LadderTrailers } from '../../core/promotion/trailers.js';
@@ -21,8 +21,8 @@ export interface PromotionPull {
 export interface PromotionPullContext {
   pull: PromotionPull;
   trailers: LadderTrailers;
-  config: LadderConfig;
-  environment: EnvironmentConfig;
+  config: EffectiveConfig;
+  environment: EffectiveEnvironment;
 }
 
 const rollbackSuffix = '-rollback';
@@ -42,7 +42,7 @@ export async function readPromotionPull(github: GitHub, manifestRepo: RepoRef, p
   const trailers = parseTrailers(head.message);
   if (!trailers || trailers.environment !== branch.environment) return undefined;
   // The config the promoted version was rendered with: a later config change does not move a pending promotion's gates.
-  const loaded = await loadServiceConfig(github, parseRepo(trailers.sourceRepo), trailers.sourceSha);
+  const loaded = await loadServiceConfig(github, parseRepo(trailers.sourceRepo), trailers.sourceSha, { manifestRepo });
   if (loaded.kind !== 'ok') return undefined;
   const { config } = loaded;
   // The trailers name the config to judge by; it must be the one of this service in this repository.

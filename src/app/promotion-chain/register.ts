@@ -73,8 +73,10 @@ export interface DownstreamOutcome {
  */
 async function promoteDownstream(services: LadderServices, github: GitHub, log: Logger, manifestRepo: RepoRef, deployment: DeploymentEvent): Promise<DownstreamOutcome[]> {
   // A late or redelivered status of an older deployment must not drag an older image downstream.
+  // Only a deployment Ladder's own identity recorded promotes (the port reads no other): the event's must be the newest of those.
   const newest = await github.deployments(manifestRepo).latest(deployment.environment);
-  if (newest && newest.id !== deployment.id) return skip(log, `a newer deployment (${newest.id}) of ${deployment.environment} exists`);
+  if (!newest) return skip(log, `no deployment of ${deployment.environment} recorded by Ladder (the App or its agent); this one does not count`);
+  if (newest.id !== deployment.id) return skip(log, `a newer deployment (${newest.id}) of ${deployment.environment} exists, or ${deployment.id} is not Ladder's`);
   const versions = await deployedVersions(github, manifestRepo, deployment);
   if (versions.length === 0) return skip(log, 'the deployed commit carries no Ladder trailers');
   const outcomes: DownstreamOutcome[] = [];
@@ -113,8 +115,11 @@ async function promoteVersion(
   const image = promotedImage(trailers.image);
   if (!image) return skip(log, `Ladder-Image ${trailers.image} has no tag`);
   const codeRepo = parseRepo(trailers.sourceRepo);
-  const loaded = await loadServiceConfig(github, codeRepo, trailers.sourceSha);
+  // Held to this repository's grant: the deployment happened here, whatever the code config names.
+  const loaded = await loadServiceConfig(github, codeRepo, trailers.sourceSha, { manifestRepo });
   if (loaded.kind !== 'ok') return skip(log, `the config of ${trailers.sourceRepo}@${trailers.sourceSha.slice(0, 12)} is ${loaded.kind}`);
+  // Trailers are text in a commit: the service they name must be the one the grant gives that repository.
+  if (loaded.config.service !== trailers.service) return skip(log, `${trailers.sourceRepo} speaks for ${loaded.config.service}, not ${trailers.service}`);
   if (!sameRepo(parseRepo(loaded.config.manifests.repo), manifestRepo)) {
     return skip(log, `${trailers.service} keeps its manifests in ${loaded.config.manifests.repo}, not ${formatRepo(manifestRepo)}`);
   }

@@ -1,5 +1,5 @@
 import type { CodeRepo } from '../../adapters/github/port.js';
-import type { LadderConfig } from '../../core/config/schema.js';
+import type { EffectiveConfig } from '../../core/services/effective.js';
 import { LadderInputError } from '../../core/errors.js';
 import type { Finding } from '../../core/findings.js';
 import { hasErrors } from '../../core/findings.js';
@@ -7,15 +7,17 @@ import { parseManifests } from '../../core/manifests/parse.js';
 import type { ManifestDocument } from '../../core/manifests/document.js';
 import { manifestPath } from '../../core/promotion/changes.js';
 import { imageReference, taggedReference } from '../../core/render/image.js';
-import { renderEnvironment, type RenderedFile } from '../../core/render/render.js';
+import { placeRendered, type RenderedFile } from '../../core/render/render.js';
 import type { RenderedSourceMap } from '../../core/render/source-map.js';
+import type { Renderer } from '../render-worker/pool.js';
 import { createSchemaValidator } from '../../core/validate/schema/index.js';
 import { validateDocuments, type ValidationReport } from '../../core/validate/run.js';
 import type { SchemaStore } from '../schemas.js';
 import type { TemplateStore } from '../templates.js';
 
 export interface PrepareInput {
-  config: LadderConfig;
+  /** The code config with the manifest repository's grant applied: folder, namespaces and exceptions come from the grant. */
+  config: EffectiveConfig;
   configFile: string;
   sourceSha: string;
   environment: string;
@@ -35,6 +37,8 @@ export interface PrepareSources {
   codeRepo: CodeRepo;
   schemas: SchemaStore;
   templates: TemplateStore;
+  /** Where templates run: worker threads, so a runaway render cannot block the App. */
+  renderer: Renderer;
 }
 
 /**
@@ -53,15 +57,15 @@ export async function prepare(sources: PrepareSources, input: PrepareInput): Pro
       : await sources.templates.defaultManifests();
     const compilers = await sources.schemas.compilersFor(config.validation.kubernetesVersion);
     const schema = createSchemaValidator(compilers.bundle, { compilers, unknownKinds: config.validation.unknownKinds });
-    files = renderEnvironment({
+    const rendered = await sources.renderer.render({
       config,
       environment: input.environment,
       sha: input.sourceSha,
       templates,
       ...(templatesDir ? { templatesDir } : {}),
       ...(input.image ? { imageTag: input.image.tag, ...(input.image.digest ? { imageDigest: input.image.digest } : {}) } : {}),
-      isNamespaced: (apiVersion, kind) => schema.isNamespaced(apiVersion, kind),
     });
+    files = placeRendered({ config, environment: input.environment, isNamespaced: (apiVersion, kind) => schema.isNamespaced(apiVersion, kind) }, rendered);
     const environment = config.environments.find((env) => env.name === input.environment)!;
     const documents: ManifestDocument[] = [];
     const parseFindings: Finding[] = [];
@@ -79,8 +83,9 @@ export async function prepare(sources: PrepareSources, input: PrepareInput): Pro
       // image-tag-not-commit: a reused image names the commit it was built from.
       commitSha: input.image?.builtFrom ?? input.sourceSha,
       image: config.image,
-      allowClusterScoped: config.validation.allowClusterScoped,
-      exceptions: config.validation.disable,
+      // What the manifest repository grants this environment, never what the code config grants itself.
+      clusterScopedGrant: environment.grant.clusterScoped,
+      exceptions: environment.grant.exceptions,
       // Findings also name the template line that produced each node (in the code repository, or a default template).
       sourceMaps: (file) => {
         const map = sourceMaps.get(file);

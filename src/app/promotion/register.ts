@@ -2,12 +2,11 @@ import type { Probot } from 'probot';
 import { describeGitHubError } from '../../adapters/github/errors.js';
 import type { GitHub } from '../../adapters/github/port.js';
 import { formatRepo, parseRepo, type RepoRef } from '../../adapters/github/types.js';
-import { environmentsFedByBranch } from '../../core/config/load.js';
 import { describePromotion } from '../../core/promotion/outcome.js';
 import type { LadderServices } from '../compose.js';
 import { describeReuse, reusableImage } from '../promotion-chain/reuse.js';
-import { reportConfigProblems } from './reports.js';
-import { loadServiceConfig } from './service-config.js';
+import { admitCodeChange } from './admission.js';
+import { reportConfigProblems, reportGrantRefusal } from './reports.js';
 
 interface CodeChange {
   codeRepo: RepoRef;
@@ -62,21 +61,24 @@ function queueCodeChange(services: LadderServices, github: GitHub, change: CodeC
 async function promoteCodeChange(services: LadderServices, github: GitHub, change: CodeChange): Promise<void> {
   const memory = services.promotions.memory;
   // Every line of a promotion names its commit, then its service, then its environment (docs/github-app.md#logs).
-  const log = services.log.child({ delivery: change.deliveryId, repo: formatRepo(change.codeRepo), commit: change.sha });
-  const loaded = await loadServiceConfig(github, change.codeRepo, change.sha);
-  if (loaded.kind === 'missing') {
-    log.debug('no .github/ladder.yml; not a Ladder service');
+  const log = services.log.child({ delivery: change.deliveryId, repo: formatRepo(change.codeRepo), commit: change.sha, branch: change.branch });
+  const admission = await admitCodeChange(github, change.codeRepo, change.branch, change.sha);
+  if (admission.kind === 'ignore') {
+    log[admission.level]({ reason: admission.reason }, `${change.reason} into ${change.branch} ignored: ${admission.reason}`);
     return;
   }
-  if (loaded.kind === 'invalid') {
+  if (admission.kind === 'invalid' || admission.kind === 'refused') {
     // Reported once per commit, whichever of the merge's two events comes first.
     if (memory.configReported(change.codeRepo, change.sha)) return;
-    await reportConfigProblems(github.checks(change.codeRepo), change.sha, loaded.source, loaded.problems);
+    const checks = github.checks(change.codeRepo);
+    const { loaded } = admission;
+    if (loaded.kind === 'refused') await reportGrantRefusal(checks, change.sha, loaded.refusal);
+    else await reportConfigProblems(checks, change.sha, loaded.source, loaded.problems, { ...(loaded.grantedBy ? { by: loaded.grantedBy } : {}), ...(loaded.suggestion ? { suggestion: loaded.suggestion } : {}) });
     memory.rememberConfigReported(change.codeRepo, change.sha);
-    log.info('invalid config reported on the commit');
+    log.info(loaded.kind === 'refused' ? `refused on the commit: ${loaded.refusal.reason}` : 'config problems reported on the commit');
     return;
   }
-  const environments = environmentsFedByBranch(loaded.config, change.branch);
+  const { loaded, environments } = admission;
   if (environments.length === 0) {
     log.debug({ branch: change.branch }, 'branch feeds no environment');
     return;

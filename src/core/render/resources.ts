@@ -34,7 +34,9 @@ export function resourcesFromOutput(output: RenderOutput | string, template: str
     trace && line > 0 ? trace.originAt((lineStarts[line - 1] ?? 0) + column - 1) : undefined;
   const problem = findings.find((finding) => finding.severity === 'error');
   if (problem) {
-    const lineText = problem.line > 0 ? text.split('\n')[problem.line - 1] : undefined;
+    const fullLine = problem.line > 0 ? text.split('\n', problem.line)[problem.line - 1] : undefined;
+    // Echo a bounded excerpt: a runaway template's one line can be megabytes long.
+    const lineText = fullLine !== undefined && fullLine.length > 200 ? `${fullLine.slice(0, 200)}…` : fullLine;
     const origin = originAt(problem.line, problem.column);
     const rendered = problem.line > 0 ? `rendered line ${problem.line}, column ${problem.column}` : '';
     const where = origin ? (rendered ? ` (${rendered})` : '') : rendered ? ` at ${rendered}` : '';
@@ -134,4 +136,32 @@ function collision(first: RenderedResource, second: RenderedResource, path: stri
   return new LadderInputError(`${what} rendered ${by} would both be written to ${path}; each resource needs its own kind and name`, {
     file: second.template,
   });
+}
+
+/** A rendered resource as it crosses a thread: where each node came from as a table, since a function cannot be posted. */
+export interface PortableRenderedResource {
+  template: string;
+  object: KubeObject;
+  origins?: Array<[(string | number)[], TemplateOrigin]>;
+}
+
+export function toPortable(resource: RenderedResource): PortableRenderedResource {
+  const { template, object, originOf } = resource;
+  if (!originOf) return { template, object };
+  const origins: Array<[(string | number)[], TemplateOrigin]> = [];
+  const visit = (value: unknown, path: (string | number)[]): void => {
+    const origin = originOf(path);
+    if (origin) origins.push([path, origin]);
+    if (Array.isArray(value)) value.forEach((item, i) => visit(item, [...path, i]));
+    else if (typeof value === 'object' && value !== null) for (const [key, item] of Object.entries(value)) visit(item, [...path, key]);
+  };
+  visit(object, []);
+  return { template, object, origins };
+}
+
+export function fromPortable(resource: PortableRenderedResource): RenderedResource {
+  const { template, object, origins } = resource;
+  if (!origins) return { template, object };
+  const table = new Map(origins.map(([path, origin]) => [JSON.stringify(path), origin]));
+  return { template, object, originOf: (path) => table.get(JSON.stringify(path)) };
 }

@@ -1,6 +1,7 @@
 import Handlebars from 'handlebars';
 import type { TemplateFile } from '../types.js';
-import { HelperCall, type HandlebarsOptions } from '../helpers/call.js';
+import { defaultRenderLimits, type RenderLimits } from '../../limits.js';
+import { HelperCall, TemplateValueError, type HandlebarsOptions } from '../helpers/call.js';
 import { helperSpecs } from '../helpers/registry.js';
 import { compareCodeUnits } from '../helpers/structures.js';
 import { checkTemplate } from './check.js';
@@ -31,14 +32,34 @@ export interface TemplateEngine {
  * refuse an undefined argument, naming the key; `trackIds` is what gives helpers
  * the key as written.
  */
-export function createTemplateEngine(): TemplateEngine {
+export function createTemplateEngine(limits: RenderLimits = defaultRenderLimits): TemplateEngine {
   const hb = Handlebars.create();
   hb.unregisterHelper('log'); // writes to the console: no place in a pure renderer
   const builtinEach = hb.helpers['each']!;
+  // Work done so far by every template this engine renders: one render's budget.
+  let iterations = 0;
+  let produced = 0;
   // Maps iterate in sorted key order, so lists built from a map do not change
-  // when someone reorders keys in the config.
-  hb.registerHelper('each', function (this: unknown, items: unknown, options: unknown) {
-    return builtinEach.call(this, sortKeys(items), options);
+  // when someone reorders keys in the config. Each iteration is counted, and
+  // what it produced, so nested loops over large lists stop at the budget
+  // instead of running for hours.
+  hb.registerHelper('each', function (this: unknown, items: unknown, options: HandlebarsOptions & { fn: (context: unknown, options?: unknown) => string }) {
+    const where = options.loc?.start;
+    const budgeted = {
+      ...options,
+      fn: (context: unknown, fnOptions?: unknown) => {
+        if (++iterations > limits.maxIterations) {
+          throw new TemplateValueError(`{{#each}} ran more than ${limits.maxIterations} iterations in this render; a template that loops this much is a mistake or an attack`, where?.line, where ? where.column + 1 : undefined);
+        }
+        const out = options.fn(context, fnOptions);
+        produced += out.length;
+        if (produced > limits.maxOutputChars) {
+          throw new TemplateValueError(`{{#each}} produced more than ${limits.maxOutputChars} characters in this render`, where?.line, where ? where.column + 1 : undefined);
+        }
+        return out;
+      },
+    };
+    return builtinEach.call(this, sortKeys(items), budgeted);
   });
   for (const [name, spec] of helperSpecs) {
     const run = spec.run;
@@ -71,14 +92,29 @@ export function createTemplateEngine(): TemplateEngine {
       // Whitespace was handled when `marked` was parsed; markers keep the second pass from changing anything.
       const renderMarked = origins ? hb.compile(marked, { ...compileOptions, ignoreStandalone: true }) : undefined;
       return (context) => {
+        const before = { iterations, produced };
         let text: string;
         try {
           text = render(context);
         } catch (error) {
           throw templateRenderError(error, file);
         }
+        produced += text.length;
+        if (produced > limits.maxOutputChars) throw templateRenderError(new TemplateValueError(`the templates produced more than ${limits.maxOutputChars} characters in this render`), file);
         if (!renderMarked || !origins) return { text };
-        const trace = readTrace(renderMarked(context), origins);
+        // The marked pass repeats the work just counted: it runs on the budget as it was before it, and
+        // leaves it as the plain pass did. Past the budget (its markers are characters too), no map.
+        const after = { iterations, produced };
+        ({ iterations, produced } = before);
+        let markedText: string | undefined;
+        try {
+          markedText = renderMarked(context);
+        } catch {
+          markedText = undefined;
+        }
+        ({ iterations, produced } = after);
+        if (markedText === undefined) return { text };
+        const trace = readTrace(markedText, origins);
         // A value holding the marker characters, or a difference in how Handlebars strips whitespace: no map.
         return trace.text === text ? { text, trace } : { text };
       };

@@ -1,6 +1,6 @@
 import type { JsonSchema } from './bundle.js';
 import { formatChecks } from './formats.js';
-import { isSafePattern } from './safe-pattern.js';
+import { re2PatternProblem } from './re2.js';
 
 export interface ConvertOptions {
   /** Maps a `$ref` as written in the source to the output's; undefined drops it (anything is accepted there). */
@@ -16,10 +16,11 @@ export interface ConvertOptions {
   /** `$ref` to ObjectMeta, for the metadata of embedded resources; without it metadata is free-form. */
   objectMetaRef?: string;
   /**
-   * Called for a `pattern` that could take exponential time in JavaScript (see
-   * safe-pattern.ts), with its path inside the source schema; the pattern is left out.
+   * Called for a `pattern` Go's regexp (RE2 syntax) does not compile, which
+   * kube-apiserver refuses in a CRD (re2.ts), with its path inside the source
+   * schema and why; the pattern is left out.
    */
-  onUnsafePattern?: (path: (string | number)[], pattern: string) => void;
+  onUnsafePattern?: (path: (string | number)[], pattern: string, problem: string) => void;
   /** The schema a `$ref` of the source points at, to read the defaults of a map list's key fields. */
   resolveRef?: (ref: string) => unknown;
 }
@@ -66,8 +67,9 @@ function convertNode(source: unknown, options: ConvertOptions, inLogic: boolean,
   if (Array.isArray(source['enum'])) out['enum'] = [...source['enum']];
   if (typeof source['format'] === 'string' && source['format'] in formatChecks) out['format'] = source['format'];
   for (const keyword of copiedKeywords) if (source[keyword] !== undefined) out[keyword] = source[keyword];
-  if (typeof out['pattern'] === 'string' && !isSafePattern(out['pattern'])) {
-    options.onUnsafePattern?.([...at, 'pattern'], out['pattern']);
+  const patternProblem = typeof out['pattern'] === 'string' ? re2PatternProblem(out['pattern']) : undefined;
+  if (typeof out['pattern'] === 'string' && patternProblem !== undefined) {
+    options.onUnsafePattern?.([...at, 'pattern'], out['pattern'], patternProblem);
     delete out['pattern'];
   }
   convertExclusive(source, out, 'exclusiveMinimum', 'minimum');
