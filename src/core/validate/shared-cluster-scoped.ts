@@ -85,3 +85,23 @@ export function sharedClusterScopedFindings(input: SharedClusterInput): Finding[
 function list(items: readonly string[]): string {
   return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
+
+/**
+ * The cluster-scoped objects among rendered documents, at their document's
+ * start. A kind the schemas do not know (`isNamespaced` undefined) is left to
+ * the schema check.
+ */
+export function clusterScopedObjects(
+  documents: ReadonlyArray<{ file: string; object: Record<string, unknown>; start: { line: number; column: number } }>,
+  isNamespaced: (apiVersion: string, kind: string) => boolean | undefined,
+): ClusterScopedObject[] {
+  const objects: ClusterScopedObject[] = [];
+  for (const { file, object, start } of documents) {
+    const { apiVersion, kind } = object;
+    const metadata = object['metadata'];
+    const name = metadata !== null && typeof metadata === 'object' ? (metadata as Record<string, unknown>)['name'] : undefined;
+    if (typeof apiVersion !== 'string' || typeof kind !== 'string' || typeof name !== 'string') continue;
+    if (isNamespaced(apiVersion, kind) === false) objects.push({ kind, name, file, line: start.line, column: start.column });
+  }
+  return objects;
+}
