@@ -1,4 +1,5 @@
 import type { ServicesFile } from './schema.js';
+import type { EffectiveConfig } from './effective.js';
 
 /**
  * Which environments share a cluster, and who owns which cluster-scoped
@@ -41,4 +42,24 @@ export function clusterScopedOwners(services: ServicesFile): Map<string, string[
     }
   }
   return owners;
+}
+
+/** The other environments of a service in `environment`'s cluster, as its effective config says (each grant's `cluster`). */
+export function serviceEnvironmentsSharingCluster(config: EffectiveConfig, environment: string): string[] {
+  const cluster = config.environments.find((candidate) => candidate.name === environment)?.grant.cluster;
+  if (cluster === undefined) return [];
+  return config.environments.filter((other) => other.name !== environment && other.grant.cluster === cluster).map((other) => other.name);
+}
+
+/** The shared-cluster check's clusters and owners for one service's environments, from its effective config. */
+export function serviceClusterInput(config: EffectiveConfig): { clusters: Map<string, string>; grants: Map<string, string[]> } {
+  const clusters = new Map<string, string>();
+  const grants = new Map<string, string[]>();
+  for (const { name, grant } of config.environments) {
+    if (grant.cluster !== undefined) clusters.set(name, grant.cluster);
+    for (const { kind, names } of grant.clusterScoped) {
+      for (const object of names) grants.set(`${kind}/${object}`, [...(grants.get(`${kind}/${object}`) ?? []), name]);
+    }
+  }
+  return { clusters, grants };
 }
