@@ -30,17 +30,16 @@ test('an environment is in one cluster for every service, located at the second 
   assert.equal(bad.ok, false, 'a cluster name is a DNS label');
 });
 
-test('clusterScopedObjects keeps the cluster-scoped documents with a name, at their start, and leaves unknown kinds to the schema check', () => {
-  const at = (file: string, line: number, object: Record<string, unknown>) => ({ file, object, start: { line, column: 1 } });
+test('clusterScopedObjects keeps the cluster-scoped files, at their first line, and leaves unknown kinds to the schema check', () => {
   const isNamespaced = (_apiVersion: string, kind: string) => (kind === 'Mystery' ? undefined : kind !== 'CustomResourceDefinition');
   const objects = clusterScopedObjects(
     [
-      at('a.yaml', 3, { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' } }),
-      at('b.yaml', 1, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' } }),
-      at('c.yaml', 1, { apiVersion: 'x/v1', kind: 'Mystery', metadata: { name: 'm' } }),
-      at('d.yaml', 1, { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: {} }),
+      { path: 'customresourcedefinition-widgets.example.com.yaml', apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: 'widgets.example.com' },
+      { path: 'configmap-settings.yaml', apiVersion: 'v1', kind: 'ConfigMap', name: 'settings' },
+      { path: 'mystery-m.yaml', apiVersion: 'x/v1', kind: 'Mystery', name: 'm' },
     ],
     isNamespaced,
+    (path) => `checkout/${path}`,
   );
-  assert.deepEqual(objects, [{ kind: 'CustomResourceDefinition', name: 'widgets.example.com', file: 'a.yaml', line: 3, column: 1 }]);
+  assert.deepEqual(objects, [{ kind: 'CustomResourceDefinition', name: 'widgets.example.com', file: 'checkout/customresourcedefinition-widgets.example.com.yaml', line: 1, column: 1 }]);
 });

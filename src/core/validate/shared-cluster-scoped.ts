@@ -87,21 +87,16 @@ function list(items: readonly string[]): string {
 }
 
 /**
- * The cluster-scoped objects among rendered documents, at their document's
- * start. A kind the schemas do not know (`isNamespaced` undefined) is left to
- * the schema check.
+ * The cluster-scoped objects of one environment's render: each rendered file
+ * holds one resource, from its first line. `fileOf` names the file as the
+ * findings should (its folder on the environment branch, or where it was
+ * written). A kind the schemas do not know (`isNamespaced` undefined) is left
+ * to the schema check.
  */
 export function clusterScopedObjects(
-  documents: ReadonlyArray<{ file: string; object: Record<string, unknown>; start: { line: number; column: number } }>,
+  files: ReadonlyArray<{ path: string; apiVersion: string; kind: string; name: string }>,
   isNamespaced: (apiVersion: string, kind: string) => boolean | undefined,
+  fileOf: (path: string) => string,
 ): ClusterScopedObject[] {
-  const objects: ClusterScopedObject[] = [];
-  for (const { file, object, start } of documents) {
-    const { apiVersion, kind } = object;
-    const metadata = object['metadata'];
-    const name = metadata !== null && typeof metadata === 'object' ? (metadata as Record<string, unknown>)['name'] : undefined;
-    if (typeof apiVersion !== 'string' || typeof kind !== 'string' || typeof name !== 'string') continue;
-    if (isNamespaced(apiVersion, kind) === false) objects.push({ kind, name, file, line: start.line, column: start.column });
-  }
-  return objects;
+  return files.filter((file) => isNamespaced(file.apiVersion, file.kind) === false).map((file) => ({ kind: file.kind, name: file.name, file: fileOf(file.path), line: 1, column: 1 }));
 }
