@@ -82,11 +82,13 @@ describe('App: a cluster-scoped object two environments of one cluster render', 
     const text = run.output.text ?? '';
     assert.match(
       text,
-      /`widgets\/customresourcedefinition-widgets\.example\.com\.yaml:1:1` \*\*error\*\* shared-cluster-scoped \(CustomResourceDefinition\/widgets\.example\.com\): CustomResourceDefinition widgets\.example\.com is cluster-scoped and rendered by dev and stg, which share cluster nonprod, and shop\/widgets-manifests: \.ladder\/services\.yml grants it to dev and stg: an object in one cluster has one owner/,
+      /`deploy\/templates\/crd\.yaml\.hbs:2:1` \(rendered `widgets\/customresourcedefinition-widgets\.example\.com\.yaml:1:1`\) \*\*error\*\* shared-cluster-scoped \(CustomResourceDefinition\/widgets\.example\.com\): CustomResourceDefinition widgets\.example\.com is cluster-scoped and rendered by dev and stg, which share cluster nonprod, and shop\/widgets-manifests: \.ladder\/services\.yml grants it to dev and stg: an object in one cluster has one owner/,
     );
     assert.equal((await pullsOf(h, manifestRepo, 'all')).length, 0, 'nothing is promoted');
-    void codeRepo;
-    void annotationsOf;
+    // The fix is on the annotation at the template line, in the code repository.
+    const annotations = (await annotationsOf(h, codeRepo, run.id)).filter((a) => a.title?.startsWith('shared-cluster-scoped'));
+    assert.deepEqual(annotations.map((a) => `${a.path}:${a.start_line} ${a.annotation_level}`), ['deploy/templates/crd.yaml.hbs:2 failure']);
+    assert.match(annotations[0]!.message ?? '', /\nMake one environment own it: list CustomResourceDefinition widgets\.example\.com under clusterScoped of that environment alone in shop\/widgets-manifests: \.ladder\/services\.yml, and render it for that environment only\./);
   });
 
   it('promotes the owner: granted to dev only, dev passes though stg renders it too', async () => {

@@ -8,7 +8,7 @@ import type { ManifestDocument } from '../../core/manifests/document.js';
 import { manifestPath } from '../../core/promotion/changes.js';
 import { imageReference, taggedReference } from '../../core/render/image.js';
 import { placeRendered, type RenderedFile } from '../../core/render/render.js';
-import type { RenderedSourceMap } from '../../core/render/source-map.js';
+import { withTemplateLocations, type RenderedSourceMap } from '../../core/render/source-map.js';
 import type { Renderer } from '../render-worker/pool.js';
 import { createSchemaValidator } from '../../core/validate/schema/index.js';
 import { validateDocuments, type ValidationReport } from '../../core/validate/run.js';
@@ -82,6 +82,11 @@ export async function prepare(sources: PrepareSources, input: PrepareInput): Pro
       documents.push(...parsed.documents);
       parseFindings.push(...parsed.findings);
     }
+    // Findings also name the template line that produced each node (in the code repository, or a default template).
+    const templateMapOf = (file: string) => {
+      const map = sourceMaps.get(file);
+      return map && (templatesDir ? map : { ...map, builtIn: true });
+    };
     const validated = validateDocuments(documents, {
       parseFindings,
       schema,
@@ -92,14 +97,11 @@ export async function prepare(sources: PrepareSources, input: PrepareInput): Pro
       // What the manifest repository grants this environment, never what the code config grants itself.
       clusterScopedGrant: environment.grant.clusterScoped,
       exceptions: environment.grant.exceptions,
-      // Findings also name the template line that produced each node (in the code repository, or a default template).
-      sourceMaps: (file) => {
-        const map = sourceMaps.get(file);
-        return map && (templatesDir ? map : { ...map, builtIn: true });
-      },
+      sourceMaps: templateMapOf,
     });
     // A cluster-scoped object another environment of its cluster renders too (issue #13 item 3).
-    const shared = await sharedClusterFindingsOf({ config, environment: input.environment, files, manifestRepo: config.manifests.repo, isNamespaced, renderOther: renderFor });
+    const sharedAt = await sharedClusterFindingsOf({ config, environment: input.environment, files, manifestRepo: config.manifests.repo, isNamespaced, renderOther: renderFor });
+    const shared = withTemplateLocations(sharedAt, templateMapOf);
     const report = shared.length === 0 ? validated : { ...validated, findings: [...validated.findings, ...shared].sort(compareFindings) };
     const kubernetesVersion = schema.kubernetesVersion;
     if (hasErrors(report.findings)) return { kind: 'invalid', files, report, kubernetesVersion };
