@@ -7,6 +7,7 @@ import { parseAgentConfig } from '../../../src/agent/wiring/config.js';
 import { parseCommandLine } from '../../../src/core/commands/parse.js';
 import { checkConfig, parseConfig } from '../../../src/core/config/load.js';
 import { formatProblem } from '../../../src/core/config/problem.js';
+import { parseServices } from '../../../src/core/services/load.js';
 import { createTemplateEngine } from '../../../src/core/render/handlebars/engine.js';
 import { renderEnvironment } from '../../../src/core/render/render.js';
 import type { DocBlock } from './blocks.js';
@@ -33,6 +34,15 @@ export const configPart = (root: string): Check => (block) => {
     else for (const env of value as Array<{ name: string }>) base.environments = base.environments.map((e) => (e.name === env.name ? env : e));
   }
   parseConfig(stringify(base), `${block.file}:${block.line}`);
+};
+
+/** A whole `.ladder/services.yml`: it loads, the rules across keys included. */
+export const servicesFile: Check = (block) => void parseServices(block.text, `${block.file}:${block.line}`);
+
+/** Part of a `.ladder/services.yml` (`agents:`): it loads in place of that key of the example grants, docs/example-manifests'. */
+export const servicesPart = (root: string): Check => (block) => {
+  const base = parseYaml(readFileSync(join(root, 'docs/example-manifests/.ladder/services.yml'), 'utf8')) as Record<string, unknown>;
+  parseServices(stringify({ ...base, ...(parseYaml(block.text) as Record<string, unknown>) }), `${block.file}:${block.line}`);
 };
 
 /** The editor's schema comment: the schema it names is in docs/. */
