@@ -8,6 +8,8 @@ import type { EnvironmentConfig, LadderConfig } from '../core/config/schema.js';
 import { LadderInputError } from '../core/errors.js';
 import { configTooLarge, maxConfigBytes } from '../core/limits.js';
 import { decodeUtf8OrThrow } from '../core/text/utf8.js';
+import { parseServices } from '../core/services/load.js';
+import type { ServicesFile } from '../core/services/schema.js';
 import { policyRuleIds } from '../core/validate/policy/index.js';
 
 export interface LoadedConfig {
@@ -33,6 +35,11 @@ export async function loadConfigFile(file: string): Promise<Omit<LoadedConfig, '
   const text = await readConfigText(file);
   const config = parseConfig(text, file, { knownRuleIds: policyRuleIds, knownKubernetesVersions: bundledKubernetesVersions() });
   return { file, config, text };
+}
+
+/** The manifest repository's `.ladder/services.yml`, read under the config's budgets; located errors when it is wrong. */
+export async function loadServicesFile(file: string): Promise<ServicesFile> {
+  return parseServices(await readConfigText(file), file, { knownRuleIds: policyRuleIds });
 }
 
 /**

@@ -48,7 +48,7 @@ describe('App: hostile inputs from a code repository get a located refusal in bo
   it('a 256 KiB template of [', async () => {
     const templates = { 'settings.yaml.hbs': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n' };
     const report = await refusal('brackets', { 'deploy/templates/settings.yaml.hbs': '['.repeat(256 * 1024 - 1) }, { templates });
-    assert.match(report, /deploy\/templates\/settings\.yaml\.hbs: the rendered YAML is invalid at rendered line 1, column 257: nested more than 256 levels deep/);
+    assert.match(report, /deploy\/templates\/settings\.yaml\.hbs:1:257: the rendered YAML is invalid \(rendered line 1, column 257\): nested more than 256 levels deep/);
   });
 
   it('three nested {{#each}} over a 1,000-item list', async () => {

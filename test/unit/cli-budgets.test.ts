@@ -81,7 +81,7 @@ describe('ladder refuses hostile input in bounded time and memory', { concurrenc
     await write('brackets/deploy/templates/b.yaml.hbs', '['.repeat(256 * 1024 - 1));
     const result = await runLadder(['render', '--config', file, '--env', 'dev', '--sha', sha], { measure: true });
     assert.equal(result.code, 1, result.stderr);
-    assert.match(result.stderr, /b\.yaml\.hbs: the rendered YAML is invalid at rendered line 1, column 257: nested more than 256 levels deep/);
+    assert.match(result.stderr, /b\.yaml\.hbs:1:257: the rendered YAML is invalid \(rendered line 1, column 257\): nested more than 256 levels deep/);
     assert.ok(result.stderr.length < 2000, 'the excerpt is bounded');
     assertBounded(result, '[ template');
   });

@@ -37,6 +37,8 @@ function checkOf(block: DocBlock): { kind: string; check: examples.Check } | und
       return { kind: 'TypeScript', check: examples.typescript(root) };
     case 'yaml':
       if (/^# yaml-language-server/.test(first) && text.trimEnd().split('\n').length === 1) return { kind: 'schema comment', check: examples.schemaComment(root) };
+      if (/^services:/m.test(text)) return { kind: '.ladder/services.yml', check: examples.servicesFile };
+      if (first === 'agents:') return { kind: 'part of .ladder/services.yml', check: examples.servicesPart(root) };
       if (/^service: /m.test(text)) return { kind: '.github/ladder.yml', check: examples.config };
       if (/^(environments|validation):/.test(first)) return { kind: 'part of .github/ladder.yml', check: examples.configPart(root) };
       if (/^services:/m.test(text)) return { kind: '.ladder/services.yml', check: examples.services };

@@ -48,7 +48,7 @@ test('a 256 KiB template of [ is refused as too deep, with a bounded excerpt', (
   const { error, ms } = render([{ path: 'b.yaml.hbs', content: '['.repeat(256 * 1024 - 1) }]);
   assert.ok(error instanceof LadderInputError);
   const [first, excerpt] = error.message.split('\n');
-  assert.equal(first, 'b.yaml.hbs: the rendered YAML is invalid at rendered line 1, column 257: nested more than 256 levels deep');
+  assert.equal(first, 'b.yaml.hbs:1:257: the rendered YAML is invalid (rendered line 1, column 257): nested more than 256 levels deep');
   assert.ok(excerpt!.length < 220, `the excerpt is ${excerpt!.length} characters`);
   assert.ok(ms < 2000, `took ${ms} ms`);
 });

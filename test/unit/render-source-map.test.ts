@@ -4,7 +4,9 @@ import { readTemplates } from '../../src/adapters/fs/templates.js';
 import { parseManifests } from '../../src/core/manifests/parse.js';
 import { templateLocationAt } from '../../src/core/render/source-map.js';
 import { configWith, exampleConfig, render, renderOne, sha } from '../fixtures/templates/render-input.js';
-import { renderEnvironment, type RenderedFile } from '../../src/core/render/render.js';
+import { placeRendered, renderEnvironment, renderResources, type RenderedFile } from '../../src/core/render/render.js';
+import { fromPortable, toPortable } from '../../src/core/render/resources.js';
+import { maxTracedChars } from '../../src/core/render/handlebars/engine.js';
 
 /** The template location of the node at `path` of a rendered file, as a finding there would get it. */
 function origin(file: RenderedFile, path: (string | number)[]) {
@@ -61,5 +63,26 @@ describe('source maps of rendered files', () => {
     const [file] = render([{ path: 't.yaml.hbs', content }], configWith({ x: `a${odd}b` }));
     assert.equal(file?.sourceMap, undefined);
     assert.ok(file?.content.includes(`x: a${odd}b`));
+  });
+});
+
+describe("source maps across the App's render threads", () => {
+  it('a resource posted as data (toPortable → structured clone → fromPortable) keeps where each node came from', async () => {
+    const templates = await readTemplates();
+    const input = { config: exampleConfig(), environment: 'dev', sha, templates };
+    const direct = renderEnvironment(input);
+    const resources = renderResources(input);
+    const posted = structuredClone(resources.map(toPortable)).map(fromPortable);
+    assert.throws(() => structuredClone(resources), /could not be cloned/, 'a traced resource holds a function: it cannot be posted as it is');
+    const placed = placeRendered({ ...input, isNamespaced: () => true }, posted);
+    assert.deepEqual(placed.map((f) => f.sourceMap), renderEnvironment({ ...input, isNamespaced: () => true }).map((f) => f.sourceMap));
+    assert.ok(direct.every((f) => f.sourceMap), 'every default template is traced');
+  });
+
+  it('output past maxTracedChars renders once, without a map', () => {
+    const big = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{str service}}\ndata:\n  blob: "${'x'.repeat(maxTracedChars)}"\n`;
+    const small = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{str service}}\ndata:\n  blob: "x"\n`;
+    assert.equal(renderOne(big, {})[0]?.sourceMap, undefined);
+    assert.ok(renderOne(small, {})[0]?.sourceMap);
   });
 });

@@ -2,18 +2,19 @@ import type { CodeRepo } from '../../adapters/github/port.js';
 import type { EffectiveConfig } from '../../core/services/effective.js';
 import { LadderInputError } from '../../core/errors.js';
 import type { Finding } from '../../core/findings.js';
-import { hasErrors } from '../../core/findings.js';
+import { compareFindings, hasErrors } from '../../core/findings.js';
 import { parseManifests } from '../../core/manifests/parse.js';
 import type { ManifestDocument } from '../../core/manifests/document.js';
 import { manifestPath } from '../../core/promotion/changes.js';
 import { imageReference, taggedReference } from '../../core/render/image.js';
 import { placeRendered, type RenderedFile } from '../../core/render/render.js';
-import type { RenderedSourceMap } from '../../core/render/source-map.js';
+import { withTemplateLocations, type RenderedSourceMap } from '../../core/render/source-map.js';
 import type { Renderer } from '../render-worker/pool.js';
 import { createSchemaValidator } from '../../core/validate/schema/index.js';
 import { validateDocuments, type ValidationReport } from '../../core/validate/run.js';
 import type { SchemaStore } from '../schemas.js';
 import type { TemplateStore } from '../templates.js';
+import { sharedClusterFindingsOf } from './shared-cluster.js';
 
 export interface PrepareInput {
   /** The code config with the manifest repository's grant applied: folder, namespaces and exceptions come from the grant. */
@@ -57,15 +58,20 @@ export async function prepare(sources: PrepareSources, input: PrepareInput): Pro
       : await sources.templates.defaultManifests();
     const compilers = await sources.schemas.compilersFor(config.validation.kubernetesVersion);
     const schema = createSchemaValidator(compilers.bundle, { compilers, unknownKinds: config.validation.unknownKinds });
-    const rendered = await sources.renderer.render({
-      config,
-      environment: input.environment,
-      sha: input.sourceSha,
-      templates,
-      ...(templatesDir ? { templatesDir } : {}),
-      ...(input.image ? { imageTag: input.image.tag, ...(input.image.digest ? { imageDigest: input.image.digest } : {}) } : {}),
-    });
-    files = placeRendered({ config, environment: input.environment, isNamespaced: (apiVersion, kind) => schema.isNamespaced(apiVersion, kind) }, rendered);
+    const isNamespaced = (apiVersion: string, kind: string) => schema.isNamespaced(apiVersion, kind);
+    const renderFor = async (environment: string) =>
+      placeRendered(
+        { config, environment, isNamespaced },
+        await sources.renderer.render({
+          config,
+          environment,
+          sha: input.sourceSha,
+          templates,
+          ...(templatesDir ? { templatesDir } : {}),
+          ...(input.image ? { imageTag: input.image.tag, ...(input.image.digest ? { imageDigest: input.image.digest } : {}) } : {}),
+        }),
+      );
+    files = await renderFor(input.environment);
     const environment = config.environments.find((env) => env.name === input.environment)!;
     const documents: ManifestDocument[] = [];
     const parseFindings: Finding[] = [];
@@ -76,7 +82,12 @@ export async function prepare(sources: PrepareSources, input: PrepareInput): Pro
       documents.push(...parsed.documents);
       parseFindings.push(...parsed.findings);
     }
-    const report = validateDocuments(documents, {
+    // Findings also name the template line that produced each node (in the code repository, or a default template).
+    const templateMapOf = (file: string) => {
+      const map = sourceMaps.get(file);
+      return map && (templatesDir ? map : { ...map, builtIn: true });
+    };
+    const validated = validateDocuments(documents, {
       parseFindings,
       schema,
       namespace: environment.namespace,
@@ -86,12 +97,12 @@ export async function prepare(sources: PrepareSources, input: PrepareInput): Pro
       // What the manifest repository grants this environment, never what the code config grants itself.
       clusterScopedGrant: environment.grant.clusterScoped,
       exceptions: environment.grant.exceptions,
-      // Findings also name the template line that produced each node (in the code repository, or a default template).
-      sourceMaps: (file) => {
-        const map = sourceMaps.get(file);
-        return map && (templatesDir ? map : { ...map, builtIn: true });
-      },
+      sourceMaps: templateMapOf,
     });
+    // A cluster-scoped object another environment of its cluster renders too (issue #13 item 3).
+    const sharedAt = await sharedClusterFindingsOf({ config, environment: input.environment, files, manifestRepo: config.manifests.repo, isNamespaced, renderOther: renderFor });
+    const shared = withTemplateLocations(sharedAt, templateMapOf);
+    const report = shared.length === 0 ? validated : { ...validated, findings: [...validated.findings, ...shared].sort(compareFindings) };
     const kubernetesVersion = schema.kubernetesVersion;
     if (hasErrors(report.findings)) return { kind: 'invalid', files, report, kubernetesVersion };
     const image = input.image

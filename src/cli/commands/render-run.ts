@@ -6,7 +6,10 @@ import { renderEnvironment } from '../../core/render/render.js';
 import { shaOption, stringOption } from '../args.js';
 import { exitCode, UsageError, type CliIO, type ParsedValues } from '../command.js';
 import { environmentNamed } from '../../core/config/load.js';
-import { loadConfigFile, repositoryRootOf } from '../load-config.js';
+import { createPaint } from '../../core/format/color.js';
+import { formatFindingsText } from '../format/findings-text.js';
+import { loadConfigFile, loadServicesFile, repositoryRootOf } from '../load-config.js';
+import { sharedClusterFindingsOfRenders, type EnvironmentRender } from '../shared-cluster.js';
 import { sourceMapFile } from '../source-maps.js';
 import { formatWarning, unusedValueFindings } from '../unused-values.js';
 import { writeFilesAtomically } from '../write-files.js';
@@ -22,6 +25,8 @@ export async function runRender(values: ParsedValues, positionals: string[], io:
   const imageDigest = digestOption(values);
   const out = stringOption(values, 'out');
   if (allEnvironments && out === undefined) throw new UsageError('--all-envs needs --out <dir>: each environment goes to a directory of its own there');
+  const servicesFile = stringOption(values, 'services');
+  if (servicesFile !== undefined && !allEnvironments) throw new UsageError('--services needs --all-envs: the check compares the renders of environments that share a cluster');
 
   const loaded = await loadConfigFile(configFile);
   const { config } = loaded;
@@ -46,6 +51,12 @@ export async function runRender(values: ParsedValues, positionals: string[], io:
   // A values key no template reads (a typo) would leave an environment on the default without a word.
   for (const warning of unusedValueFindings(loaded, templates)) io.stderr(formatWarning(warning));
 
+  // Two environments of one cluster rendering the same cluster-scoped object: an error, and nothing is written.
+  if (servicesFile !== undefined && out !== undefined) {
+    const failed = await sharedClusterCheck(servicesFile, rendered.map(({ environment, files }) => ({ environment, dir: join(out, environment), files })), templatesDir === undefined, io);
+    if (failed) return exitCode.problems;
+  }
+
   if (out === undefined) {
     const files = rendered[0]!.files;
     io.stdout(files.map((file) => `# Source: ${file.path}\n${withNewline(file.content)}`).join('---\n'));
@@ -63,6 +74,16 @@ export async function runRender(values: ParsedValues, positionals: string[], io:
   }
   if (allEnvironments && environments.length > 1) io.stderr(`Compare two environments with: ladder diff ${join(out, environments[0]!)} ${join(out, environments[1]!)}\n`);
   return exitCode.ok;
+}
+
+/** Reports the shared-cluster findings of the renders as `ladder validate` would; true when there are any. */
+async function sharedClusterCheck(servicesFile: string, renders: EnvironmentRender[], builtInTemplates: boolean, io: CliIO): Promise<boolean> {
+  const services = await loadServicesFile(servicesFile);
+  const findings = sharedClusterFindingsOfRenders(services, servicesFile, renders, builtInTemplates);
+  if (findings.length === 0) return false;
+  const files = renders.reduce((count, render) => count + render.files.length, 0);
+  io.stderr(formatFindingsText({ findings, suppressed: [], resources: files }, { files }, createPaint(io.color)));
+  return true;
 }
 
 /**

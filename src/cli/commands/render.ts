@@ -5,7 +5,7 @@ export const renderCommand: Command = {
   summary: 'Render the manifests of one environment',
   usage: [
     'render --config <file> --env <name> --sha <commit> [--out <dir>] [--templates <dir>] [--image-digest sha256:…]',
-    'render --config <file> --all-envs --sha <commit> --out <dir> [--templates <dir>] [--image-digest sha256:…]',
+    'render --config <file> --all-envs --sha <commit> --out <dir> [--services <file>] [--templates <dir>] [--image-digest sha256:…]',
   ],
   description: `
 Renders the Kubernetes manifests of one environment from the config, its
@@ -24,6 +24,10 @@ it, the YAML goes to standard output with documents separated by ---.
 for a side-by-side review: \`ladder diff <dir>/stg <dir>/prd\` shows how two
 environments differ, field by field. Values keys that no template reads
 are warned about on standard error (a typo would otherwise go unnoticed).
+With --services (the manifest repository's .ladder/services.yml), two
+environments it puts in one cluster that both render the same cluster-scoped
+object (a shared CRD) are an error at each copy the grants do not give that
+environment, and nothing is written.
 
 Exit status: 0 when rendered, 1 when the config, a template or a value is
 wrong, 2 for usage errors and files that cannot be read.`,
@@ -31,6 +35,11 @@ wrong, 2 for usage errors and files that cannot be read.`,
     config: { type: 'string', value: '<file>', description: 'Ladder config, usually .github/ladder.yml (required).' },
     env: { type: 'string', value: '<name>', description: 'Environment to render (required unless --all-envs).' },
     'all-envs': { type: 'boolean', description: 'Render every environment, each into <out>/<environment>.' },
+    services: {
+      type: 'string',
+      value: '<file>',
+      description: "With --all-envs: the manifest repository's .ladder/services.yml; environments it puts in one cluster may not both render a cluster-scoped object.",
+    },
     sha: { type: 'string', value: '<commit>', description: 'Full commit SHA being deployed: the image tag and version label (required).' },
     out: { type: 'string', value: '<dir>', description: 'Directory to write the files to; standard output when absent.' },
     templates: { type: 'string', value: '<dir>', description: 'Template directory, overriding the config.' },

@@ -142,26 +142,41 @@ function collision(first: RenderedResource, second: RenderedResource, path: stri
 export interface PortableRenderedResource {
   template: string;
   object: KubeObject;
-  origins?: Array<[(string | number)[], TemplateOrigin]>;
+  /** Every node's key path with its origin (null: the node has none). */
+  origins?: Array<[(string | number)[], TemplateOrigin | null]>;
 }
+
+/** Nodes past which a resource crosses without its table (and gets no source map): the table must not outweigh the object. */
+const maxPortableOrigins = 50_000;
 
 export function toPortable(resource: RenderedResource): PortableRenderedResource {
   const { template, object, originOf } = resource;
   if (!originOf) return { template, object };
-  const origins: Array<[(string | number)[], TemplateOrigin]> = [];
+  const origins: Array<[(string | number)[], TemplateOrigin | null]> = [];
   const visit = (value: unknown, path: (string | number)[]): void => {
-    const origin = originOf(path);
-    if (origin) origins.push([path, origin]);
+    if (origins.length > maxPortableOrigins) return;
+    origins.push([path, originOf(path) ?? null]);
     if (Array.isArray(value)) value.forEach((item, i) => visit(item, [...path, i]));
     else if (typeof value === 'object' && value !== null) for (const [key, item] of Object.entries(value)) visit(item, [...path, key]);
   };
   visit(object, []);
-  return { template, object, origins };
+  return origins.length > maxPortableOrigins ? { template, object } : { template, object, origins };
 }
 
+/**
+ * The resource with its originOf again. A path the rendered object does not have (the namespace
+ * placement adds one) is answered as the traced render answers it: by its nearest ancestor's origin.
+ */
 export function fromPortable(resource: PortableRenderedResource): RenderedResource {
   const { template, object, origins } = resource;
   if (!origins) return { template, object };
   const table = new Map(origins.map(([path, origin]) => [JSON.stringify(path), origin]));
-  return { template, object, originOf: (path) => table.get(JSON.stringify(path)) };
+  const originOf = (path: readonly (string | number)[]): TemplateOrigin | undefined => {
+    for (let length = path.length; length >= 0; length--) {
+      const origin = table.get(JSON.stringify(path.slice(0, length)));
+      if (origin !== undefined) return origin ?? undefined;
+    }
+    return undefined;
+  };
+  return { template, object, originOf };
 }

@@ -19,6 +19,8 @@ export interface AppliedGrant {
   /** Cluster-scoped kinds the code config asked for, with the names the grant allows. */
   clusterScoped: ClusterScopedGrant[];
   commenters: CommenterRule[];
+  /** The cluster the environment shares with others naming it; absent when it has a cluster of its own. */
+  cluster?: string;
 }
 
 export interface EffectiveEnvironment extends EnvironmentConfig {
@@ -98,6 +100,7 @@ export function applyGrant(config: LadderConfig, scope: GrantScope): GrantCheck 
         exceptions: config.validation.disable.flatMap((ask) => coveredException(ask, granted)),
         clusterScoped: granted.clusterScoped.filter((entry) => config.validation.allowClusterScoped.some((kind) => sameKind(kind, entry.kind))),
         commenters: [granted.commenters, environment.commenters].flatMap((rule): CommenterRule[] => (rule ? [rule] : [])),
+        ...(granted.cluster !== undefined ? { cluster: granted.cluster } : {}),
       },
     });
   });

@@ -13,8 +13,8 @@ import { commentersSchema, policyExceptionSchema } from '../config/schema.js';
  * semantics.ts.
  *
  * Room is left for what §8 lists next, each a key of its own when it comes:
- * per environment `approvals`, `requiredChecks`, `verification`, `clusters`
- * and `waves`; at the top, `holds` with the role that may break glass.
+ * per environment `approvals`, `requiredChecks`, `verification` and `waves`
+ * (with them `cluster` may become a list: an environment of several clusters); at the top, `holds` with the role that may break glass.
  */
 
 function matching(pattern: RegExp, message: string) {
@@ -81,6 +81,12 @@ export const environmentGrantSchema = z
       .array(clusterScopedGrantSchema)
       .default([])
       .describe('Cluster-scoped objects the service may ship to this environment, by kind and name.'),
+    cluster: dnsLabel
+      .optional()
+      .describe(
+        "The cluster this environment's agent applies to. Environments naming the same cluster share it (one namespace each), so a cluster-scoped object (a CRD, a ClusterRole) may be rendered by one of them only, the one whose `clusterScoped` grants it; every environment has a cluster of its own when absent. Every service listing the environment names the same cluster.",
+      )
+      .meta({ examples: ['nonprod'] }),
     commenters: commentersSchema
       .optional()
       .describe(

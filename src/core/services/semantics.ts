@@ -12,11 +12,11 @@ export interface ServicesSemanticOptions {
  * Rules across keys of `.ladder/services.yml` that a schema cannot state: two
  * services never share a folder (one inside the other counts: a rollback
  * replaces a service's folder whole), a code repository speaks for one
- * service, an environment is one branch, promotions between environments
+ * service, an environment is one branch and one cluster, promotions between environments
  * form no cycle. `lineOf` names the earlier occurrence in messages.
  */
 export function checkServicesSemantics(file: ServicesFile, options: ServicesSemanticOptions, lineOf: (path: KeyPath) => number): PathProblem[] {
-  return [...checkFolders(file, lineOf), ...checkRepositories(file, lineOf), ...checkEnvironments(file, lineOf, options), ...checkAgents(file)];
+  return [...checkFolders(file, lineOf), ...checkRepositories(file, lineOf), ...checkEnvironments(file, lineOf, options), ...checkClusters(file, lineOf), ...checkAgents(file)];
 }
 
 /** Whether two folders of a branch overlap: equal, one inside the other, or either the whole branch. */
@@ -117,6 +117,26 @@ function leadsBackTo(environments: ServicesFile['services'][string]['environment
     current = from && 'environment' in from ? from.environment : undefined;
   }
   return false;
+}
+
+/** An environment's agent applies to one cluster, whichever service's grant names it. */
+function checkClusters(file: ServicesFile, lineOf: (path: KeyPath) => number): PathProblem[] {
+  const problems: PathProblem[] = [];
+  const clusterOf = new Map<string, { cluster: string; service: string }>();
+  for (const [serviceName, service] of Object.entries(file.services)) {
+    for (const [envName, environment] of Object.entries(service.environments)) {
+      if (environment.cluster === undefined) continue;
+      const first = clusterOf.get(envName);
+      if (!first) clusterOf.set(envName, { cluster: environment.cluster, service: serviceName });
+      else if (first.cluster !== environment.cluster) {
+        problems.push({
+          path: ['services', serviceName, 'environments', envName, 'cluster'],
+          message: `environment '${envName}' is in cluster '${first.cluster}' for service '${first.service}' (line ${lineOf(['services', first.service, 'environments', envName, 'cluster'])}); an environment's agent applies to one cluster for every service`,
+        });
+      }
+    }
+  }
+  return problems;
 }
 
 function checkAgents(file: ServicesFile): PathProblem[] {

@@ -85,3 +85,18 @@ export function sharedClusterScopedFindings(input: SharedClusterInput): Finding[
 function list(items: readonly string[]): string {
   return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
+
+/**
+ * The cluster-scoped objects of one environment's render: each rendered file
+ * holds one resource, from its first line. `fileOf` names the file as the
+ * findings should (its folder on the environment branch, or where it was
+ * written). A kind the schemas do not know (`isNamespaced` undefined) is left
+ * to the schema check.
+ */
+export function clusterScopedObjects(
+  files: ReadonlyArray<{ path: string; apiVersion: string; kind: string; name: string }>,
+  isNamespaced: (apiVersion: string, kind: string) => boolean | undefined,
+  fileOf: (path: string) => string,
+): ClusterScopedObject[] {
+  return files.filter((file) => isNamespaced(file.apiVersion, file.kind) === false).map((file) => ({ kind: file.kind, name: file.name, file: fileOf(file.path), line: 1, column: 1 }));
+}

@@ -45,6 +45,15 @@ export const configPart = (root: string): Check => (block) => {
   parseConfig(stringify(base), `${block.file}:${block.line}`);
 };
 
+/** A whole `.ladder/services.yml`: it loads, the rules across keys included. */
+export const servicesFile: Check = (block) => void parseServices(block.text, `${block.file}:${block.line}`);
+
+/** Part of a `.ladder/services.yml` (`agents:`): it loads in place of that key of the example grants, docs/example-manifests'. */
+export const servicesPart = (root: string): Check => (block) => {
+  const base = parseYaml(readFileSync(join(root, 'docs/example-manifests/.ladder/services.yml'), 'utf8')) as Record<string, unknown>;
+  parseServices(stringify({ ...base, ...(parseYaml(block.text) as Record<string, unknown>) }), `${block.file}:${block.line}`);
+};
+
 /** The editor's schema comment: the schema it names is in docs/. */
 export const schemaComment = (root: string): Check => (block) => {
   const name = /\$schema=https:\/\/raw\.githubusercontent\.com\/ladder-gitops\/ladder\/main\/(\S+)/.exec(block.text)?.[1];

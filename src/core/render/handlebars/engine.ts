@@ -32,6 +32,9 @@ export interface TemplateEngine {
  * refuse an undefined argument, naming the key; `trackIds` is what gives helpers
  * the key as written.
  */
+/** Output characters past which a template's render is not traced (no source map): one plain pass, not two. */
+export const maxTracedChars = 512 * 1024;
+
 export function createTemplateEngine(limits: RenderLimits = defaultRenderLimits): TemplateEngine {
   const hb = Handlebars.create();
   hb.unregisterHelper('log'); // writes to the console: no place in a pure renderer
@@ -101,7 +104,8 @@ export function createTemplateEngine(limits: RenderLimits = defaultRenderLimits)
         }
         produced += text.length;
         if (produced > limits.maxOutputChars) throw templateRenderError(new TemplateValueError(`the templates produced more than ${limits.maxOutputChars} characters in this render`), file);
-        if (!renderMarked || !origins) return { text };
+        // Source maps are for reading findings; a template's output past maxTracedChars gets none rather than a second pass as large.
+        if (!renderMarked || !origins || text.length > maxTracedChars) return { text };
         // The marked pass repeats the work just counted: it runs on the budget as it was before it, and
         // leaves it as the plain pass did. Past the budget (its markers are characters too), no map.
         const after = { iterations, produced };
