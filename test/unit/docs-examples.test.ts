@@ -41,8 +41,6 @@ function checkOf(block: DocBlock): { kind: string; check: examples.Check } | und
       if (first === 'agents:') return { kind: 'part of .ladder/services.yml', check: examples.servicesPart(root) };
       if (/^service: /m.test(text)) return { kind: '.github/ladder.yml', check: examples.config };
       if (/^(environments|validation):/.test(first)) return { kind: 'part of .github/ladder.yml', check: examples.configPart(root) };
-      if (/^services:/m.test(text)) return { kind: '.ladder/services.yml', check: examples.services };
-      if (first === 'agents:') return { kind: 'part of .ladder/services.yml', check: examples.servicesPart(root) };
       if (/^apiVersion: /m.test(text)) return { kind: 'Kubernetes manifest', check: kubernetes };
       if (first === 'images:') return { kind: 'kustomize images', check: examples.kustomizeImages(root) };
       if (/^- run: /.test(first)) return { kind: 'workflow steps', check: examples.workflowSteps(root) };

@@ -25,15 +25,6 @@ const sha = '0123456789abcdef0123456789abcdef01234567';
 /** A whole `.github/ladder.yml`: it loads. */
 export const config: Check = (block) => void parseConfig(block.text, `${block.file}:${block.line}`);
 
-/** A whole `.ladder/services.yml`: it loads. */
-export const services: Check = (block) => void parseServices(block.text, `${block.file}:${block.line}`);
-
-/** Part of a `.ladder/services.yml` (`agents:`): it loads in place of that key of services.md's example. */
-export const servicesPart = (root: string): Check => (block) => {
-  const example = /## Example\n\n```yaml\n([\s\S]*?)```/.exec(readFileSync(join(root, 'docs/services.md'), 'utf8'))![1]!;
-  parseServices(stringify({ ...(parseYaml(example) as Record<string, unknown>), ...(parseYaml(block.text) as Record<string, unknown>) }), `${block.file}:${block.line}`);
-};
-
 /** Part of a `.github/ladder.yml` (`environments:`, `validation:`): it loads in the example config, environments by name. */
 export const configPart = (root: string): Check => (block) => {
   const base = parseYaml(exampleConfig(root)) as Record<string, unknown> & { environments: Array<{ name: string }> };
