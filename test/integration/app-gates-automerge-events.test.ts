@@ -7,10 +7,9 @@ import { after, before, describe, it } from 'node:test';
 import { installationOctokit, userOctokit } from '../bed/github/index.js';
 import { startAppHarness, type AppHarness } from '../support/app-harness.js';
 import { ManualClock } from '../support/manual-clock.js';
-import { openHandMadePromotion, pullState, repoParams, statusesOn } from '../support/promotion-fixtures.js';
+import { checkoutImage, openHandMadePromotion, pullState, repoParams, statusesOn } from '../support/promotion-fixtures.js';
 import { formatTrailers } from '../../src/core/promotion/trailers.js';
 
-const image = (n: number): string => `registry.example.com/shop/checkout:${String(n).repeat(40).slice(0, 40)}`;
 
 function config(service: string, manifestRepo: string): string {
   return [
@@ -37,7 +36,7 @@ describe('auto-merge: what the check_run webhook and forks change', () => {
 
   it('merges once ladder/validate completes after the gates passed: the check_run webhook triggers it', async () => {
     const repos = await harness.createService({ service: 'hat', config: config('hat', 'shop/hat-manifests') });
-    const pull = await openHandMadePromotion(harness.github, { ...repos, service: 'hat', environment: 'dev', image: image(5), validate: 'none' });
+    const pull = await openHandMadePromotion(harness.github, { ...repos, service: 'hat', environment: 'dev', image: checkoutImage(5), validate: 'none' });
     await harness.settled();
     assert.deepEqual(Object.values(await statusesOn(harness.github, repos.manifestRepo, pull.headSha)).map((s) => s.split(':')[0]), ['success', 'success', 'success']);
     assert.equal((await pullState(harness.github, repos.manifestRepo, pull.number)).state, 'open', 'ladder/validate has not run yet');
@@ -62,8 +61,8 @@ describe('auto-merge: what the check_run webhook and forks change', () => {
     const { data: fork } = await mallory.rest.repos.createFork(repoParams(repos.manifestRepo));
     // A commit that looks like Ladder's: its trailers copied from a real promotion.
     const sourceSha = (await installationOctokit(harness.github, repos.codeRepo).rest.repos.getBranch({ ...repoParams(repos.codeRepo), branch: 'main' })).data.commit.sha;
-    const message = `Promote cap to dev\n\n${formatTrailers({ service: 'cap', environment: 'dev', sourceRepo: repos.codeRepo, sourceSha, image: image(6) })}`;
-    const headSha = await harness.github.seed.commitFiles(fork.full_name, 'ladder/cap/dev', { 'deployment.yaml': `image: ${image(6)}\n` }, { message, from: 'dev', silent: true });
+    const message = `Promote cap to dev\n\n${formatTrailers({ service: 'cap', environment: 'dev', sourceRepo: repos.codeRepo, sourceSha, image: checkoutImage(6) })}`;
+    const headSha = await harness.github.seed.commitFiles(fork.full_name, 'ladder/cap/dev', { 'deployment.yaml': `image: ${checkoutImage(6)}\n` }, { message, from: 'dev', silent: true });
     // Even a passing ladder/validate on that very commit must not make it Ladder's.
     await installationOctokit(harness.github, repos.manifestRepo).rest.checks.create({
       ...repoParams(repos.manifestRepo),
