@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { AgentConfigError, agentEnvironmentVariables, loadAgentConfig } from '../../agent/wiring/config.js';
+import { agentEnvironmentVariables } from '../../agent/wiring/environment-variables.js';
 import { exitCode, UsageError, type Command } from '../command.js';
 import { runUntilSignal } from '../until-signal.js';
 
@@ -40,6 +40,8 @@ start otherwise or failed while running.`,
   async run(values, positionals, io) {
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
     const file = typeof values.config === 'string' ? resolve(io.cwd, values.config) : undefined;
+    // The config parser (zod, yaml) is loaded on use: every other command starts without it.
+    const { AgentConfigError, loadAgentConfig } = await import('../../agent/wiring/config.js');
     let config;
     try {
       config = await loadAgentConfig(file, io.env);

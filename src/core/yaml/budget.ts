@@ -1,4 +1,6 @@
-import { isAlias, isCollection, isNode, isPair, isScalar, visit, type Alias, type Document, type Node } from 'yaml';
+import type { Alias, Document, Node } from 'yaml';
+// Loaded on first use: manifests that take the quick path never need `yaml` (see yaml-library.ts).
+import { yamlLibrary as yaml } from '../manifests/yaml-library.js';
 
 /**
  * Budgets every reader of untrusted YAML applies (configs, `.ladder/services.yml`,
@@ -59,12 +61,12 @@ export function findNestingOver(text: string, max: number): Position | undefined
 /** The offset of the first alias that stands inside the very value its anchor names. */
 export function findAliasCycle(doc: Document): { offset: number; name: string } | undefined {
   let found: { offset: number; name: string } | undefined;
-  visit(doc, {
+  yaml().visit(doc, {
     Alias(_, alias, path) {
       const target = alias.resolve(doc);
       if (target && path.includes(target)) {
         found = { offset: alias.range?.[0] ?? 0, name: alias.source };
-        return visit.BREAK;
+        return yaml().visit.BREAK;
       }
       return undefined;
     },
@@ -82,17 +84,17 @@ export function findAliasCycle(doc: Document): { offset: number; name: string } 
  */
 export function findDepthOver(doc: Document, max: number, options: { followAliases: boolean }): number | undefined {
   const root = doc.contents;
-  if (!isNode(root)) return undefined;
+  if (!yaml().isNode(root)) return undefined;
   const heights = options.followAliases ? new Map<Node, number>() : undefined;
   const stack: { node: Node; depth: number }[] = [{ node: root, depth: 0 }];
   while (stack.length > 0) {
     const { node, depth } = stack.pop()!;
-    if (isAlias(node)) {
+    if (yaml().isAlias(node)) {
       const target = heights ? node.resolve(doc) : undefined;
       if (target && depth + heightOf(doc, target, heights!) > max) return node.range?.[0] ?? 0;
       continue;
     }
-    if (!isCollection(node)) continue;
+    if (!yaml().isCollection(node)) continue;
     if (depth + 1 > max) return node.range?.[0] ?? 0;
     for (const child of childrenOf(node)) stack.push({ node: child, depth: depth + 1 });
   }
@@ -101,13 +103,13 @@ export function findDepthOver(doc: Document, max: number, options: { followAlias
 
 /** The nodes inside a collection: items, and the values and non-scalar keys of pairs. */
 function childrenOf(node: Node): Node[] {
-  if (!isCollection(node)) return [];
+  if (!yaml().isCollection(node)) return [];
   const children: Node[] = [];
   for (const item of node.items) {
-    if (isPair(item)) {
-      if (isNode(item.value)) children.push(item.value);
-      if (isNode(item.key) && !isScalar(item.key)) children.push(item.key);
-    } else if (isNode(item)) {
+    if (yaml().isPair(item)) {
+      if (yaml().isNode(item.value)) children.push(item.value);
+      if (yaml().isNode(item.key) && !yaml().isScalar(item.key)) children.push(item.key);
+    } else if (yaml().isNode(item)) {
       children.push(item);
     }
   }
@@ -128,7 +130,7 @@ function heightOf(doc: Document, node: Node, heights: Map<Node, number>): number
       pending.pop();
       continue;
     }
-    const next: Node[] = isAlias(top.node) ? targetsOf(doc, top.node) : childrenOf(top.node);
+    const next: Node[] = yaml().isAlias(top.node) ? targetsOf(doc, top.node) : childrenOf(top.node);
     if (!top.expanded) {
       top.expanded = true;
       for (const child of next) if (!heights.has(child)) pending.push({ node: child, expanded: false });
@@ -137,7 +139,7 @@ function heightOf(doc: Document, node: Node, heights: Map<Node, number>): number
     pending.pop();
     let below = 0;
     for (const child of next) below = Math.max(below, heights.get(child) ?? 0);
-    heights.set(top.node, isCollection(top.node) ? below + 1 : below);
+    heights.set(top.node, yaml().isCollection(top.node) ? below + 1 : below);
   }
   return heights.get(node) ?? 0;
 }
@@ -152,11 +154,11 @@ const plainTags = new Set(['str', 'int', 'float', 'bool', 'null', 'seq', 'map'].
  */
 export function findNonPlainTag(doc: Document): { offset: number; tag: string } | undefined {
   let found: { offset: number; tag: string } | undefined;
-  visit(doc, {
+  yaml().visit(doc, {
     Node(_, node) {
-      if (isAlias(node) || !node.tag || plainTags.has(node.tag)) return undefined;
+      if (yaml().isAlias(node) || !node.tag || plainTags.has(node.tag)) return undefined;
       found = { offset: node.range?.[0] ?? 0, tag: node.tag.replace(/^tag:yaml\.org,2002:/, '!!') };
-      return visit.BREAK;
+      return yaml().visit.BREAK;
     },
   });
   return found;
