@@ -41,9 +41,17 @@ export type FeatureGate = keyof typeof gates;
 
 /** The gate's default in Kubernetes 1.`minor`: the entry for the newest minor at or before it. */
 export function gateEnabled(gate: FeatureGate, minor: number): boolean {
-  let enabled = false;
-  for (const [since, value] of Object.entries(gates[gate])) {
-    if (Number(since) <= minor) enabled = value;
+  // Asked several times per object: the answer per gate and minor is worked out once.
+  const key = `${gate}@${minor}`;
+  let enabled = answers.get(key);
+  if (enabled === undefined) {
+    enabled = false;
+    for (const [since, value] of Object.entries(gates[gate])) {
+      if (Number(since) <= minor) enabled = value;
+    }
+    answers.set(key, enabled);
   }
   return enabled;
 }
+
+const answers = new Map<string, boolean>();

@@ -27,55 +27,104 @@ interface ListRule {
  * match their schema.
  */
 export function createListKeyChecker(definitions: Record<string, JsonSchema>): ListKeyChecker {
+  const resolved = new WeakMap<JsonSchema, JsonSchema | null>();
   const resolve = (schema: JsonSchema | undefined): JsonSchema | undefined => {
-    let node = schema;
-    for (let i = 0; i < 8 && node; i++) {
-      const ref = node['$ref'];
-      if (typeof ref === 'string') node = definitions[ref.slice(ref.indexOf(definitionRefPrefix) + definitionRefPrefix.length)];
-      else if (node['else'] && typeof node['else'] === 'object') node = node['else'] as JsonSchema;
-      else break;
+    if (!schema) return undefined;
+    let found = resolved.get(schema);
+    if (found === undefined) {
+      let node: JsonSchema | undefined = schema;
+      for (let i = 0; i < 8 && node; i++) {
+        const ref: unknown = node['$ref'];
+        if (typeof ref === 'string') node = definitions[ref.slice(ref.indexOf(definitionRefPrefix) + definitionRefPrefix.length)];
+        else if (node['else'] && typeof node['else'] === 'object') node = node['else'] as JsonSchema;
+        else break;
+      }
+      found = node ?? null;
+      resolved.set(schema, found);
     }
-    return node;
+    return found ?? undefined;
   };
-  const walk = (schemaNode: JsonSchema | undefined, value: unknown, path: (string | number)[], problems: SchemaProblem[]): void => {
+  // Whether a value of this (resolved) schema can hold a keyed list at all; most of an object cannot.
+  const holdsLists = new WeakMap<JsonSchema, boolean>();
+  const mayHoldLists = (schema: JsonSchema): boolean => {
+    let answer = holdsLists.get(schema);
+    if (answer !== undefined) return answer;
+    holdsLists.set(schema, true); // a recursive definition (JSONSchemaProps) is assumed to, while it is worked out
+    answer = listRule(schema) !== undefined || childSchemas(schema).some((child) => {
+      const node = resolve(child);
+      return node !== undefined && mayHoldLists(node);
+    });
+    holdsLists.set(schema, answer);
+    return answer;
+  };
+  // One path, extended and shortened as the walk goes; copied only into a problem.
+  const path: (string | number)[] = [];
+  const walk = (schemaNode: JsonSchema | undefined, value: unknown, problems: SchemaProblem[]): void => {
     if (typeof value !== 'object' || value === null) return;
     const schema = resolve(schemaNode);
-    if (!schema) return;
+    if (!schema || !mayHoldLists(schema)) return;
     if (Array.isArray(value)) {
       const rule = listRule(schema);
       if (rule) findDuplicates(rule, value, path, problems);
       const items = schema['items'];
-      if (items && typeof items === 'object' && !Array.isArray(items)) value.forEach((item, i) => walk(items as JsonSchema, item, [...path, i], problems));
+      if (items && typeof items === 'object' && !Array.isArray(items)) {
+        for (let i = 0; i < value.length; i++) {
+          path.push(i);
+          walk(items as JsonSchema, value[i], problems);
+          path.pop();
+        }
+      }
       return;
     }
     const properties = schema['properties'] as Record<string, JsonSchema> | undefined;
     const additional = schema['additionalProperties'];
-    for (const [key, child] of Object.entries(value)) {
+    for (const key of Object.keys(value)) {
+      const child = (value as Record<string, unknown>)[key];
       if (typeof child !== 'object' || child === null) continue;
       const childSchema = properties && Object.hasOwn(properties, key) ? properties[key] : typeof additional === 'object' ? (additional as JsonSchema) : undefined;
-      walk(childSchema, child, [...path, key], problems);
+      path.push(key);
+      walk(childSchema, child, problems);
+      path.pop();
     }
   };
   return {
     check(schema, object) {
       const problems: SchemaProblem[] = [];
-      walk(schema, object, [], problems);
+      path.length = 0;
+      walk(schema, object, problems);
       return problems;
     },
   };
 }
 
+/** The schemas a walk can step into from `schema`: items, properties and additionalProperties. */
+function childSchemas(schema: JsonSchema): JsonSchema[] {
+  const children: JsonSchema[] = [];
+  const { items, properties, additionalProperties } = schema as Record<string, unknown>;
+  if (items && typeof items === 'object' && !Array.isArray(items)) children.push(items as JsonSchema);
+  if (properties && typeof properties === 'object') children.push(...Object.values(properties as Record<string, JsonSchema>));
+  if (additionalProperties && typeof additionalProperties === 'object') children.push(additionalProperties as JsonSchema);
+  return children;
+}
+
 function listRule(schema: JsonSchema): ListRule | undefined {
   const listType = schema['x-kubernetes-list-type'];
   if (listType !== 'set' && listType !== 'map') return undefined;
-  return {
-    type: listType,
-    keys: (schema['x-kubernetes-list-map-keys'] as string[] | undefined) ?? [],
-    defaults: (schema['x-ladder-list-key-defaults'] as Record<string, unknown> | undefined) ?? {},
-  };
+  let rule = listRules.get(schema);
+  if (!rule) {
+    rule = {
+      type: listType,
+      keys: (schema['x-kubernetes-list-map-keys'] as string[] | undefined) ?? [],
+      defaults: (schema['x-ladder-list-key-defaults'] as Record<string, unknown> | undefined) ?? {},
+    };
+    listRules.set(schema, rule);
+  }
+  return rule;
 }
 
-function findDuplicates(rule: ListRule, list: readonly unknown[], path: (string | number)[], problems: SchemaProblem[]): void {
+const listRules = new WeakMap<JsonSchema, ListRule>();
+
+function findDuplicates(rule: ListRule, list: readonly unknown[], path: readonly (string | number)[], problems: SchemaProblem[]): void {
   const seen = new Map<string, number>();
   list.forEach((entry, i) => {
     const key = keyOf(rule, entry);
