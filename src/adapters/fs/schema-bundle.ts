@@ -1,24 +1,17 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageFile } from './package-root.js';
 import { LadderInputError, type InputLocation } from '../../core/errors.js';
 import { isSchemaBundle, type SchemaBundle } from '../../core/validate/schema/bundle.js';
 
 const bundleFile = /^v(1\.\d+)\.json$/;
 
-/**
- * The bundled schemas live in `src/schemas/kubernetes/` of the package, which
- * ships `src/schemas` next to `dist`: two levels up from this file under `src`
- * (run through tsx), three levels up and into `src` under `dist`.
- */
+/** The bundled schemas live in `src/schemas/kubernetes/` of the package, which ships `src/schemas` next to `dist`. */
 function schemaDirectory(): string {
-  const candidates = [new URL('../../schemas/kubernetes/', import.meta.url), new URL('../../../src/schemas/kubernetes/', import.meta.url)];
-  for (const candidate of candidates) {
-    const dir = fileURLToPath(candidate);
-    if (existsSync(dir)) return dir;
-  }
-  throw new Error(`the bundled Kubernetes schemas are missing (looked in ${candidates.map((c) => fileURLToPath(c)).join(' and ')}); reinstall Ladder`);
+  const dir = packageFile('src', 'schemas', 'kubernetes');
+  if (!existsSync(dir)) throw new Error(`the bundled Kubernetes schemas are missing (looked in ${dir}); reinstall Ladder`);
+  return dir;
 }
 
 /** Kubernetes minor versions with bundled schemas, oldest first, e.g. `['1.34', '1.35', '1.36']`. */

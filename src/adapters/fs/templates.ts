@@ -1,16 +1,16 @@
 import type { Dirent } from 'node:fs';
 import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, relative, isAbsolute } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { LadderInputError } from '../../core/errors.js';
+import { packageFile } from './package-root.js';
 import { maxTemplateBytes, templateTooLarge } from '../../core/limits.js';
 import type { TemplateFile } from '../../core/render/render.js';
 import { decodeUtf8OrThrow } from '../../core/text/utf8.js';
 
 export { maxTemplateBytes } from '../../core/limits.js';
 
-/** Ladder's default templates: `templates/manifests` at the package root, three levels up from both src/ and dist/. */
-export const defaultTemplatesDir = fileURLToPath(new URL('../../../templates/manifests', import.meta.url));
+/** Ladder's default templates: `templates/manifests` at the package root. */
+export const defaultTemplatesDir = packageFile('templates', 'manifests');
 
 
 const templateSuffix = '.hbs';
