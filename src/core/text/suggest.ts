@@ -30,16 +30,28 @@ export function editDistance(a: string, b: string): number {
   // Config keys are short; a pathological input (a 100 kB key) must not cost
   // seconds, and anything that long is no typo of a known name.
   if (Math.abs(a.length - b.length) > 3 || a.length > 200 || b.length > 200) return Math.max(a.length, b.length);
-  const rows = a.length + 1;
+  // Three rows of the table (this one, the last, the one before for swaps), reused: "did you mean"
+  // runs for every unknown field against every field of its object, so allocation was most of it.
   const cols = b.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i < rows; i++) {
+  if (scratch.length < 3 * cols) scratch = new Int32Array(3 * cols * 2);
+  let before = scratch.subarray(0, cols);
+  let last = scratch.subarray(cols, 2 * cols);
+  let row = scratch.subarray(2 * cols, 3 * cols);
+  for (let j = 0; j < cols; j++) last[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    row[0] = i;
     for (let j = 1; j < cols; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let value = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = value;
+      let value = Math.min(last[j]! + 1, row[j - 1]! + 1, last[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, before[j - 2]! + 1);
+      row[j] = value;
     }
+    const reused = before;
+    before = last;
+    last = row;
+    row = reused;
   }
-  return d[a.length]![b.length]!;
+  return last[b.length]!;
 }
+
+let scratch = new Int32Array(64);
