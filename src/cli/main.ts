@@ -16,4 +16,5 @@ if (process.env['LADDER_CACHE'] !== 'off') {
   }
 }
 // `ladder validate`, the command CI runs most, starts from a bundle of just what it needs (validate-main.ts).
-await import(process.argv[2] === 'validate' ? './validate-main.js' : './program.js');
+if (process.argv[2] === 'validate') await import('./validate-main.js');
+else await import('./program.js');

@@ -126,7 +126,7 @@ describe('architecture: the checker', () => {
       [
         "src/agent/main.ts:1 imports '../app/index.js': entry points never import each other (src/agent → src/app)",
         "src/app/commands/diff.ts:1 imports '../../cli/format/diff-text.js': entry points never import each other (src/app → src/cli)",
-        "src/cli/commands/agent.ts:4 imports '../../agent/drift/watcher.js': the CLI may start the App or the agent (src/app/index.ts, src/app/serve.ts, src/agent/main.ts, src/agent/wiring/config.ts), not import src/agent/drift/watcher.ts",
+        "src/cli/commands/agent.ts:4 imports '../../agent/drift/watcher.js': the CLI may start the App or the agent (src/app/index.ts, src/app/serve.ts, src/agent/main.ts, src/agent/wiring/config.ts, src/agent/wiring/environment-variables.ts), not import src/agent/drift/watcher.ts",
         "src/tools/generate.ts:1 imports '../app/queue.js': entry points never import each other (src/tools → src/app)",
       ],
     );

@@ -21,9 +21,10 @@ export interface Violation {
 
 /**
  * The modules through which the CLI may start the App or the agent: their entry modules (the App's
- * HTTP server for `ladder app`, `serve.ts`, once it exists) and the agent's config it checks first.
+ * HTTP server for `ladder app`, `serve.ts`, once it exists) and the agent's config it checks first,
+ * with the table of its variables that `ladder agent --help` lists (without loading the config's parser).
  */
-export const STARTING_POINTS = ['src/app/index.ts', 'src/app/serve.ts', 'src/agent/main.ts', 'src/agent/wiring/config.ts'];
+export const STARTING_POINTS = ['src/app/index.ts', 'src/app/serve.ts', 'src/agent/main.ts', 'src/agent/wiring/config.ts', 'src/agent/wiring/environment-variables.ts'];
 /**
  * The computed imports the rule allows, each with the one module it loads and why that module's
  * name cannot be written as a literal (the rule then judges that module as if it were written).
