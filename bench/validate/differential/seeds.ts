@@ -91,7 +91,9 @@ export function podSpec(restartPolicy = 'Always'): Obj {
         preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 50, preference: { matchExpressions: [{ key: 'node.example.com/tier', operator: 'Exists' }], matchFields: [{ key: 'metadata.name', operator: 'NotIn', values: ['node-1'] }] } }],
       },
       podAffinity: {
-        preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 10, podAffinityTerm: { labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'cache' } }, topologyKey: 'kubernetes.io/hostname', namespaces: ['cache'] } }],
+        // Terms name their namespaces by list and by selector: the API server checks both.
+        requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'db' } }, topologyKey: 'topology.kubernetes.io/zone', namespaces: ['data'], namespaceSelector: { matchExpressions: [{ key: 'team', operator: 'In', values: ['data'] }] } }],
+        preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 10, podAffinityTerm: { labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'cache' } }, topologyKey: 'kubernetes.io/hostname', namespaces: ['cache'], namespaceSelector: { matchLabels: { team: 'cache' } } } }],
       },
       podAntiAffinity: {
         requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: ['shop'] }] }, topologyKey: 'kubernetes.io/hostname', matchLabelKeys: ['pod-template-hash'] }],
@@ -165,7 +167,10 @@ function template(spec: Obj): Obj {
   return { metadata: { labels: { ...labels, tier: 'backend' }, annotations: { 'example.com/revision': '7', 'controller.kubernetes.io/pod-deletion-cost': '10' } }, spec };
 }
 
-const meta = (name: string, extra: Obj = {}): Obj => ({ name, labels: { ...labels, 'app.kubernetes.io/managed-by': 'ladder' }, annotations: { 'example.com/owner': 'team-shop' }, ...extra });
+// Every seed has an owner (cluster-scoped, so namespaced and cluster-scoped objects alike may name it):
+// the API server checks ownerReferences of every kind (ValidateOwnerReferences), so mutations need one there.
+const ownerReferences = (): Obj[] => [{ apiVersion: 'v1', kind: 'Namespace', name: 'shop-dev', uid: 'd9607e19-f88f-11e6-a518-42010a800195', controller: true }];
+const meta = (name: string, extra: Obj = {}): Obj => ({ name, labels: { ...labels, 'app.kubernetes.io/managed-by': 'ladder' }, annotations: { 'example.com/owner': 'team-shop' }, ownerReferences: ownerReferences(), ...extra });
 
 function legacyPod(): Obj {
   const spec = podSpec();
