@@ -24,7 +24,7 @@ import { minorOf } from '../../src/core/validate/schema/index.js';
 import { writeCorpus, type CorpusEntry } from './corpus.js';
 import { writeKubeconformSchemas } from './kubeconform-schemas.js';
 import { runKubeconform, runLadderCli, runLadderLibrary, type Measurement } from './measure.js';
-import { summarizeProfile } from './profile.js';
+import { summarizePhases, summarizeProfile } from './profile.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const { values: options } = parseArgs({
@@ -126,19 +126,28 @@ function report(entries: readonly CorpusEntry[], results: Record<string, Measure
   const broken = entries.filter((e) => e.breakage).length;
   const cpu = cpus();
   console.log(`\nValidation benchmark: ${entries.length} resources (${broken} invalid), one per file, Kubernetes ${kubernetes} schemas`);
-  console.log(`machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-  console.log(`median of ${runs} run(s):`);
+  console.log(`machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load average ${loadAtStart} at the start, ${loadNow()} now`);
+  console.log(`median of ${runs} run(s) (wall time; the fastest run; CPU time, user + system of every thread):`);
   const rates: Record<string, number> = {};
+  const cpuSeconds: Record<string, number | undefined> = {};
   for (const [name, measurements] of Object.entries(results)) {
     const seconds = median(measurements.map((m) => m.seconds));
+    const fastest = Math.min(...measurements.map((m) => m.seconds));
+    const cpuTimes = measurements.flatMap((m) => (m.cpuSeconds === undefined ? [] : [m.cpuSeconds]));
+    cpuSeconds[name] = cpuTimes.length > 0 ? median(cpuTimes) : undefined;
     rates[name] = entries.length / seconds;
-    console.log(`  ${name.padEnd(20)} ${seconds.toFixed(2).padStart(7)} s  ${Math.round(rates[name]).toString().padStart(7)} resources/s   verdicts: ${entries.length - measurements.at(-1)!.invalid.size} valid, ${measurements.at(-1)!.invalid.size} invalid`);
+    const cpuText = cpuSeconds[name] === undefined ? '' : `  CPU ${cpuSeconds[name]!.toFixed(2)} s`;
+    console.log(`  ${name.padEnd(20)} ${seconds.toFixed(2).padStart(7)} s (fastest ${fastest.toFixed(2)} s)${cpuText}  ${Math.round(rates[name]).toString().padStart(7)} resources/s   verdicts: ${entries.length - measurements.at(-1)!.invalid.size} valid, ${measurements.at(-1)!.invalid.size} invalid`);
   }
   for (const ladder of Object.keys(rates).filter((name) => name.startsWith('ladder CLI') || (!haveCli && name === 'ladder library'))) {
-    console.log(`ratio ${ladder} / kubeconform: ${(rates[ladder]! / rates['kubeconform']!).toFixed(2)}×  (above 1 = Ladder faster)`);
+    const byCpu = cpuSeconds[ladder] !== undefined && cpuSeconds['kubeconform'] !== undefined ? `; CPU time kubeconform / ladder: ${(cpuSeconds['kubeconform']! / cpuSeconds[ladder]!).toFixed(2)}×` : '';
+    console.log(`ratio ${ladder} / kubeconform: ${(rates[ladder]! / rates['kubeconform']!).toFixed(2)}×  (above 1 = Ladder faster)${byCpu}`);
   }
   if (!haveCli) console.log('src/cli/main.ts is missing, so Ladder was measured through the library (file reading and parsing included).');
 }
+
+const loadNow = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+const loadAtStart = loadNow();
 
 /** A set of 20 resources, the size of one service: wall time per run, where fixed costs dominate. */
 async function smallSet(kubeconform: string, schemaDir: string, cli: string, version: string): Promise<void> {
@@ -146,15 +155,17 @@ async function smallSet(kubeconform: string, schemaDir: string, cli: string, ver
   try {
     await writeCorpus(dir, 20);
     const times = async (run: () => Promise<Measurement>, count: number) => {
-      const list: number[] = [];
-      for (let i = 0; i < count; i++) list.push((await run()).seconds);
-      return median(list);
+      const list: Measurement[] = [];
+      for (let i = 0; i < count; i++) list.push(await run());
+      const cpuTimes = list.flatMap((m) => (m.cpuSeconds === undefined ? [] : [m.cpuSeconds]));
+      const cpuText = cpuTimes.length > 0 ? `, CPU ${median(cpuTimes).toFixed(3)} s` : '';
+      return `${median(list.map((m) => m.seconds)).toFixed(3)} s (fastest ${Math.min(...list.map((m) => m.seconds)).toFixed(3)} s${cpuText})`;
     };
     const kc = await times(() => runKubeconform(kubeconform, schemaDir, dir), 11);
     await runLadderCli(cli, dir, version); // fills the caches, as any earlier run on the machine would
     const warm = await times(() => runLadderCli(cli, dir, version), 11);
     const cold = await times(() => runLadderCli(cli, dir, version, [], process.execPath, { LADDER_CACHE: 'off' }), 5);
-    console.log(`\n20 resources, median wall time: kubeconform ${kc.toFixed(3)} s, ladder CLI ${warm.toFixed(3)} s (${cold.toFixed(3)} s without its caches)`);
+    console.log(`\n20 resources, median wall time of 11 runs: kubeconform ${kc}, ladder CLI ${warm}; without its caches ${cold}; load average ${loadNow()}`);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -171,25 +182,44 @@ function installNode24(): string | undefined {
   return existsSync(node) ? node : undefined;
 }
 
+/**
+ * `node --cpu-prof` of one CLI run per thread count on the corpus, and of the 20-resource set:
+ * where each thread's time goes, by phase (profile.ts), and the hottest functions.
+ */
 async function profile(cli: string, corpus: string, version: string): Promise<void> {
-  const dir = join(root, 'bench/.out/profile');
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(dir, { recursive: true });
-  await runLadderCli(cli, corpus, version, ['--cpu-prof', '--cpu-prof-dir', dir]);
-  const file = (await readdir(dir)).find((name) => name.endsWith('.cpuprofile'));
-  if (!file) return;
-  const summary = await summarizeProfile(join(dir, file));
-  console.log(`\nCPU profile of one ladder CLI run (${(summary.totalMs / 1000).toFixed(2)} s; ${join(dir, file)}):`);
-  console.log('  self time by module:');
-  for (const row of summary.byModule) console.log(`    ${(row.share * 100).toFixed(1).padStart(5)}%  ${row.name}`);
-  console.log('  hottest functions:');
-  for (const row of summary.byFunction) console.log(`    ${(row.share * 100).toFixed(1).padStart(5)}%  ${row.name}`);
+  const small = await mkdtemp(join(tmpdir(), 'ladder-bench-small-'));
+  try {
+    await writeCorpus(small, 20);
+    const runs: [string, string, NodeJS.ProcessEnv][] = [
+      ['the corpus, 1 thread', corpus, { LADDER_THREADS: '1' }],
+      ['the corpus, 2 threads', corpus, { LADDER_THREADS: '2' }],
+      ['20 resources', small, {}],
+    ];
+    for (const [label, dir, env] of runs) {
+      const out = join(root, 'bench/.out/profile', label.replace(/[^a-z0-9]+/gi, '-'));
+      await rm(out, { recursive: true, force: true });
+      await mkdir(out, { recursive: true });
+      const measured = await runLadderCli(cli, dir, version, ['--cpu-prof', '--cpu-prof-dir', out, '--cpu-prof-interval', '250'], process.execPath, env);
+      const files = (await readdir(out)).filter((name) => name.endsWith('.cpuprofile')).sort();
+      console.log(`\nCPU profile, ${label}: ${measured.seconds.toFixed(2)} s wall${measured.cpuSeconds === undefined ? '' : `, ${measured.cpuSeconds.toFixed(2)} s CPU`} (${out})`);
+      for (const [thread, file] of files.entries()) {
+        const summary = await summarizePhases(join(out, file));
+        console.log(`  ${thread === 0 ? 'main thread' : `worker ${thread}`}: ${summary.totalMs.toFixed(0)} ms sampled, garbage collection ${summary.garbageCollectorMs.toFixed(0)} ms, idle ${summary.idleMs.toFixed(0)} ms`);
+        for (const phase of summary.phases) console.log(`    ${phase.ms.toFixed(0).padStart(6)} ms ${((100 * phase.ms) / summary.totalMs).toFixed(1).padStart(5)} %  ${phase.name}`);
+      }
+      const hottest = await summarizeProfile(join(out, files[0]!));
+      console.log('  hottest functions of the main thread (self time):');
+      for (const row of hottest.byFunction) console.log(`    ${(row.share * 100).toFixed(1).padStart(5)} %  ${row.name}`);
+    }
+  } finally {
+    await rm(small, { recursive: true, force: true });
+  }
 }
 
 async function writeResults(resources: number, results: Record<string, Measurement[]>): Promise<void> {
   const out = join(root, 'bench/.out');
   await mkdir(out, { recursive: true });
-  const data = Object.fromEntries(Object.entries(results).map(([name, list]) => [name, { seconds: list.map((m) => m.seconds), invalid: list.at(-1)!.invalid.size }]));
+  const data = Object.fromEntries(Object.entries(results).map(([name, list]) => [name, { seconds: list.map((m) => m.seconds), cpuSeconds: list.map((m) => m.cpuSeconds ?? null), invalid: list.at(-1)!.invalid.size }]));
   await writeFile(join(out, 'validate.json'), `${JSON.stringify({ resources, cpus: cpus().length, node: process.version, results: data }, null, 2)}\n`);
 }
 
