@@ -50,6 +50,10 @@ const goPathSpellings: [RegExp, string][] = [
   [/\.cephFS/g, '.cephfs'],
   [/\.\{topologyKey, whenUnsatisfiable\}/g, '.topologyKey'],
   [/securityContext\.shareProcessNamespace/g, 'shareProcessNamespace'],
+  // ValidateOwnerReferences names each reference's fields without its index; a pod-affinity term's
+  // namespaces are each reported as `namespace`.
+  [/metadata\.ownerReferences\.(?=[a-zA-Z])/g, 'metadata.ownerReferences[*].'],
+  [/(Affinity\.(?:required|preferred)DuringSchedulingIgnoredDuringExecution\[\*\](?:\.podAffinityTerm)?)\.namespace$/g, '$1.namespaces[*]'],
 ];
 
 export type Segment = { key: string } | { any: true };

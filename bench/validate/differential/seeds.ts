@@ -96,7 +96,8 @@ export function podSpec(restartPolicy = 'Always'): Obj {
         preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 10, podAffinityTerm: { labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'cache' } }, topologyKey: 'kubernetes.io/hostname', namespaces: ['cache'], namespaceSelector: { matchLabels: { team: 'cache' } } } }],
       },
       podAntiAffinity: {
-        requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: ['shop'] }] }, topologyKey: 'kubernetes.io/hostname', matchLabelKeys: ['pod-template-hash'] }],
+        requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: ['shop'] }] }, topologyKey: 'kubernetes.io/hostname', matchLabelKeys: ['pod-template-hash'], namespaces: ['shop-dev'] }],
+        preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 5, podAffinityTerm: { labelSelector: { matchLabels: { tier: 'backend' } }, topologyKey: 'topology.kubernetes.io/zone', namespaceSelector: { matchExpressions: [{ key: 'team', operator: 'Exists' }] } } }],
       },
     },
     tolerations: [
