@@ -6,7 +6,7 @@
 // validate is bundled: the other commands load the App's and the agent's modules, which find
 // files beside their own code. Packages stay in node_modules, loaded as before (on use).
 import { readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -37,7 +37,7 @@ export async function bundleValidate(cliDir: string, outDir: string, extension: 
   });
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
   const dist = fileURLToPath(new URL('../cli/', import.meta.url));
   await bundleValidate(dist, dist, 'js');
 }
