@@ -11,6 +11,8 @@ export interface SopsSettings {
   keySecret: { namespace: string; name: string; key: string };
   timeoutMs: number;
   maxOutputBytes: number;
+  /** Encrypted files decrypted per commit at most (one sops process each). */
+  maxFiles: number;
 }
 
 export type Decryption = { ok: true; files: ManifestFile[]; decrypted: string[] } | { ok: false; problems: SetProblem[] };
@@ -33,6 +35,10 @@ export async function decryptSopsFiles(
   const encrypted = files.filter((file) => isSopsFileName(file.path) || mentionsSops(file.content));
   const candidates = encrypted.filter((file) => isSopsFileName(file.path) || readSopsFile(file.content, file.path));
   if (candidates.length === 0) return { ok: true, files: [...files], decrypted: [] };
+  if (candidates.length > settings.maxFiles) {
+    const message = `is one of ${candidates.length} SOPS-encrypted files in this commit; the agent decrypts at most ${settings.maxFiles} per commit (merge Secrets into fewer files)`;
+    return { ok: false, problems: [{ file: candidates[settings.maxFiles]!.path, message }] };
+  }
   const problems: SetProblem[] = [];
   for (const file of candidates) {
     const problem = sopsFileProblem(file.path, file.content);

@@ -153,6 +153,7 @@ function sopsSettings(config: AgentConfig): SopsSettings {
     timeoutMs: config.sops.timeoutSeconds * 1000,
     // A Secret cannot exceed 1 MiB in etcd; a file of several, a few.
     maxOutputBytes: 8 * 1024 * 1024,
+    maxFiles: 100,
   };
 }
 
