@@ -8,6 +8,9 @@ import { computeManifestChanges, gitBlobSha, isOwnedManifest } from '../../src/c
 import { describeSopsDocument, isSopsFileName, readSopsFile, sopsFileProblem } from '../../src/core/secrets/sops-file.js';
 import { explainSopsError } from '../../src/agent/secrets/run-sops.js';
 import { placeResources } from '../../src/core/render/resources.js';
+import { loadSchemaBundle } from '../../src/adapters/fs/schema-bundle.js';
+import { parseManifests } from '../../src/core/manifests/parse.js';
+import { createSchemaValidator } from '../../src/core/validate/schema/index.js';
 
 const encrypted = (sops: string) => `apiVersion: v1
 kind: Secret
@@ -84,6 +87,22 @@ describe('SOPS-encrypted manifests', () => {
       assert.match(error.message, /^templates\/config\.yaml\.hbs: ConfigMap\/app\.sops would be written to configmap-app\.sops\.yaml, a name kept for SOPS-encrypted files/);
       return true;
     });
+  });
+});
+
+describe('`ladder validate` on a SOPS-encrypted Secret', () => {
+  const validate = async (text: string) => {
+    const validator = createSchemaValidator(await loadSchemaBundle());
+    return validator.validate(parseManifests(text, 'db.sops.yaml').documents).map((f) => `${f.line}:${f.column} ${f.message}`);
+  };
+  const withData = encrypted(age).replace('type: Opaque\n', 'type: Opaque\ndata:\n  token: ENC[AES256_GCM,data:bm9wZQ==,iv:aXY=,tag:dGFn,type:str]\n');
+
+  it('checks its shape without its metadata or its ciphertext', async () => {
+    assert.deepEqual(await validate(withData), []);
+  });
+
+  it('still reports a mistake in it at its line', async () => {
+    assert.deepEqual(await validate(withData.replace('stringData:', 'stringdata:')), ['10:3 stringdata: unknown field (did you mean stringData?)']);
   });
 });
 

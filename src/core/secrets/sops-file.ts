@@ -92,6 +92,21 @@ export function sopsFileProblem(path: string, content: string): string | undefin
   return undefined;
 }
 
+/**
+ * A SOPS-encrypted document as validation sees it: without the `sops`
+ * metadata, and with the `data` values (ciphertext, not base64) left empty,
+ * so its structure is checked and its values are left to the agent's
+ * dry-run after decryption. Anything else is returned as is.
+ */
+export function ciphertextView(object: Record<string, unknown>): Record<string, unknown> {
+  const sops = object.sops;
+  if (!isRecord(sops) || typeof sops.mac !== 'string') return object;
+  const { sops: _metadata, ...rest } = object;
+  const data = rest.data;
+  if (isRecord(data)) rest.data = Object.fromEntries(Object.entries(data).map(([key, value]) => [key, typeof value === 'string' && value.startsWith('ENC[') ? '' : value]));
+  return rest;
+}
+
 /** `Secret web/db (keys: password, user)`: what a PR body, a diff or a log may say about an encrypted document. */
 export function describeSopsDocument(doc: SopsDocumentSummary): string {
   const kind = doc.kind ?? 'document';

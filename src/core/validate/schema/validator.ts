@@ -6,6 +6,7 @@ import type { ValidatorCodeStore } from './code-cache.js';
 import { crdApiVersion, crdKind, nameOf, readCustomKinds, unsafePatternFinding, unusableSchemaFinding, type CustomKind } from './crds.js';
 import { describeSchemaErrors } from './messages.js';
 import { parseManifests } from '../../manifests/parse.js';
+import { ciphertextView } from '../../secrets/sops-file.js';
 import { describeUnknownKind, isListWrapper } from './unknown-kind.js';
 import { createApiServerRules, type ServerRefusal } from '../apiserver/index.js';
 import { serverView } from './server-view.js';
@@ -112,7 +113,8 @@ export function createSchemaValidator(bundle: SchemaBundle, options: SchemaValid
   };
 
   const validateDocument = (document: ManifestDocument, findings: Finding[]): void => {
-    const { object } = document;
+    // A SOPS-encrypted Secret is checked for its shape; its values only the agent sees (docs/secrets.md).
+    const object = ciphertextView(document.object);
     const findingsBefore = findings.length;
     const apiVersion = object['apiVersion'];
     const kind = object['kind'];
