@@ -32,12 +32,14 @@ export function helmError(stderr: string, chartRoot: string, tempDir: string): L
  * it names (a kustomization, a patch), with `yaml: line N` when given.
  */
 export function kustomizeError(stderr: string, root: string, tempDir: string, overlay: string): LadderInputError {
-  const message = cleaned(stderr, tempDir, root);
+  const message = cleaned(stderr, tempDir, root).split("'../tree/").join(`'${root}/`);
   const escaped = root.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const file = new RegExp(`${escaped}/[^\\s'":]+`).exec(message)?.[0];
+  // Kustomize names the kustomization directories it recursed into, then the file that failed relative to the last.
+  const directories = [...message.matchAll(new RegExp(`path '(${escaped}/[^']+)'`, 'g'))].map((match) => match[1]!);
+  const failedFile = /in File: ([^\s'"]+)/.exec(message)?.[1];
+  const named = failedFile && directories.length > 0 && !failedFile.includes('..') ? `${directories[directories.length - 1]}/${failedFile}` : new RegExp(`${escaped}/[^\\s'":]+`).exec(message)?.[0];
   const line = yamlLine.exec(message)?.[1];
-  const named = file ?? `${root}/${overlay}`;
-  return new LadderInputError(`kustomize build failed: ${message}`, { file: named, ...(line && file ? { line: Number(line) } : {}) });
+  return new LadderInputError(`kustomize build failed: ${message}`, { file: named ?? `${root}/${overlay}`, ...(line && failedFile ? { line: Number(line) } : {}) });
 }
 
 /** The tool's message with the temporary directory named as the code repository names it, and bounded. */
