@@ -5,6 +5,22 @@
 # NODE_IMAGE is any Debian image with Node 24 and npm under /usr/local, as the official node
 # image has them; CI builds on one made from Debian packages and the npm registry (docs/image.md).
 ARG NODE_IMAGE=docker.io/library/node:24-trixie-slim
+# The Go toolchain that builds sops, which the agent runs to decrypt SOPS-encrypted files
+# (docs/secrets.md). CI builds on the local base with the host's Go mounted (docs/image.md).
+ARG GO_IMAGE=docker.io/library/golang:1.26-trixie
+
+# sops from its Go module, pinned as in test/bed/build-binaries.sh; cross-compiled on the build platform.
+FROM --platform=$BUILDPLATFORM ${GO_IMAGE} AS sops
+ARG SOPS_VERSION=v3.13.3
+ARG TARGETOS=linux
+ARG TARGETARCH
+# CI passes its module cache as GOPROXY (mounted): the modules build-binaries.sh fetched.
+ARG GOPROXY=https://proxy.golang.org,direct
+ARG GOSUMDB=sum.golang.org
+ENV PATH=/usr/local/go/bin:$PATH GOPATH=/go GOTOOLCHAIN=local
+RUN export GOOS="$TARGETOS" GOARCH="${TARGETARCH:-$(go env GOARCH)}" CGO_ENABLED=0 \
+ && go install -trimpath -ldflags '-s -w' "github.com/getsops/sops/v3/cmd/sops@$SOPS_VERSION" \
+ && mkdir -p /out && cp "$(find /go/bin -name sops -type f | head -n 1)" /out/sops
 
 # The compiled JavaScript is the same for every platform: build it once, natively, even for arm64.
 FROM --platform=$BUILDPLATFORM ${NODE_IMAGE} AS build
@@ -34,6 +50,7 @@ RUN apt-get update \
  && ln -s /app/dist/cli/main.js /usr/local/bin/ladder
 # Owned by root: the process cannot change its own code, even where the root filesystem is writable.
 COPY --from=app /app /app
+COPY --from=sops /out/sops /usr/local/bin/sops
 WORKDIR /app
 ENV NODE_ENV=production
 USER 1000:1000

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Builds the pinned control-plane, test and benchmark binaries from Go modules
 # into a cache outside the repository:
-#   bash test/bed/build-binaries.sh [all|tests|control-plane|kustomize|actionlint|yq|prometheus|kubeconform|kubectl]
-# `tests` is what the test suite needs (control plane, kustomize, actionlint,
-# yq, Prometheus, kubectl); `all` adds the benchmarks' peer kubeconform.
+#   bash test/bed/build-binaries.sh [all|tests|control-plane|kustomize|helm|actionlint|yq|prometheus|kubeconform|kubectl|sops]
+# `tests` is what the test suite needs (control plane, kustomize, helm,
+# actionlint, yq, Prometheus, kubectl, sops); `all` adds the benchmarks' peer kubeconform.
 # Idempotent: a binary already built for the pinned version is reused, so the
 # test runner calls this before every run. Two runs at once (two terminals,
 # parallel CI steps) take turns through a lock instead of building twice. Only
@@ -15,9 +15,11 @@ KUBE_VERSION="${LADDER_KUBE_VERSION:-v1.36.3}"
 ETCD_VERSION="${LADDER_ETCD_VERSION:-v3.6.6}"
 KUBECONFORM_VERSION="${LADDER_KUBECONFORM_VERSION:-v0.7.0}"
 KUSTOMIZE_VERSION="${LADDER_KUSTOMIZE_VERSION:-v5.8.2}"
+HELM_VERSION="${LADDER_HELM_VERSION:-v4.3.2}"
 ACTIONLINT_VERSION="${LADDER_ACTIONLINT_VERSION:-v1.7.12}"
 YQ_VERSION="${LADDER_YQ_VERSION:-v4.54.3}"
 PROMETHEUS_VERSION="${LADDER_PROMETHEUS_VERSION:-v3.16.0}"
+SOPS_VERSION="${LADDER_SOPS_VERSION:-v3.13.3}"
 CACHE="${LADDER_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ladder}"
 BIN="$CACHE/bin"
 WANT="${1:-all}"
@@ -26,8 +28,8 @@ log() { printf '[build-test-binaries] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 case "$WANT" in
-  all | tests | control-plane | kustomize | actionlint | yq | prometheus | kubeconform | kubectl) ;;
-  *) die "unknown target '$WANT'; use: all | tests | control-plane | kustomize | actionlint | yq | prometheus | kubeconform | kubectl" ;;
+  all | tests | control-plane | kustomize | helm | actionlint | yq | prometheus | kubeconform | kubectl | sops) ;;
+  *) die "unknown target '$WANT'; use: all | tests | control-plane | kustomize | helm | actionlint | yq | prometheus | kubeconform | kubectl | sops" ;;
 esac
 
 if ! command -v go >/dev/null; then
@@ -164,6 +166,15 @@ case "$WANT" in
     ;;
 esac
 case "$WANT" in
+  all | tests | helm)
+    # The Helm renderer's `helm template` (v4, the current major; v3 gets only
+    # security fixes). The module hard-codes "v4.3"; the ldflag gives the patch.
+    build_from_module helm "$HELM_VERSION" helm.sh/helm/v4/cmd/helm helm version "$HELM_VERSION" \
+      "-X helm.sh/helm/v4/internal/version.version=$HELM_VERSION" "" "$HELM_VERSION"
+    link helm "$HELM_VERSION"
+    ;;
+esac
+case "$WANT" in
   all | tests | actionlint)
     # Lints .github/workflows and the example workflows in docs/.
     build_from_module actionlint "$ACTIONLINT_VERSION" github.com/rhysd/actionlint/cmd/actionlint actionlint -version "$ACTIONLINT_VERSION"
@@ -201,6 +212,14 @@ case "$WANT" in
     # The benchmarks' peer, and the kubectl the getting-started guide's test runs its commands with.
     build_kube_command kubectl "version --client" "Client Version: $KUBE_VERSION"
     link kubectl "$KUBE_VERSION"
+    ;;
+esac
+case "$WANT" in
+  all | tests | sops)
+    # Encrypts the tests' SOPS files and decrypts them in the agent (docs/secrets.md).
+    # --disable-version-check: `sops --version` otherwise asks GitHub for the latest release.
+    build_from_module sops "$SOPS_VERSION" github.com/getsops/sops/v3/cmd/sops sops "--version --disable-version-check" "sops ${SOPS_VERSION#v}"
+    link sops "$SOPS_VERSION"
     ;;
 esac
 log "binaries in $BIN ($SECONDS s)"

@@ -9,6 +9,7 @@ import { containerFromDeployment } from '../bed/image/pod.js';
 import { currentImage, runOnce, startContainer, type RunningContainer } from '../bed/image/run.js';
 import { reserveLoopbackPorts } from '../bed/kube/ports.js';
 import { eventually } from '../support/agent/log.js';
+import { generateAgeKey, sopsEncrypt } from '../support/sops.js';
 import { buildOverlay, only, parseObjects } from '../support/deploy/overlays.js';
 import { deliveryWithWrongSignature, probe, promotionFromSignedWebhook, waitUntilReady } from '../support/ladder-app.js';
 
@@ -56,6 +57,18 @@ describe('the image', () => {
     const help = await runOnce(image, { args: [] });
     assert.equal(help.code, 0, 'without arguments the image runs `ladder --help`');
     assert.match(help.output, /Commands:[\s\S]*\bapp\b[\s\S]*\bagent\b/);
+  });
+
+  it('carries the sops the agent decrypts with (docs/secrets.md): it decrypts what the pinned sops encrypted, read-only, as uid 1000', async () => {
+    const key = generateAgeKey();
+    const encrypted = await sopsEncrypt('apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: from-the-image\n', key.recipient);
+    const result = await runOnce(image, {
+      entrypoint: 'sh',
+      args: ['-c', 'printf "%s" "$FILE" | sops decrypt --input-type yaml --output-type yaml'],
+      env: { FILE: encrypted, SOPS_AGE_KEY: key.identity, SOPS_DISABLE_VERSION_CHECK: '1' },
+    });
+    assert.equal(result.code, 0, result.output);
+    assert.match(result.output, /^ {4}password: from-the-image$/m);
   });
 
   describe("ladder app, started from deploy/overlays/app's Deployment", () => {

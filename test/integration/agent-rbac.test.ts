@@ -38,6 +38,9 @@ describe("deploy/'s RBAC: what the agent's service account may do", () => {
     assert.equal(await statusOf(apply(agent, `/api/v1/namespaces/${agentNs}/configmaps/ladder-inventory-dev`, configMap(agentNs, 'ladder-inventory-dev'))), 200);
     // Not the Secrets next to it (the GitHub key, the Slack webhook).
     assert.equal(await statusOf(agent.request('GET', `/api/v1/namespaces/${agentNs}/secrets`)), 403);
+    assert.equal(await statusOf(agent.request('GET', `/api/v1/namespaces/${agentNs}/secrets/ladder-github-app`)), 403);
+    // Only the age identity for SOPS files, by name (absent here: allowed, so 404 rather than 403).
+    assert.equal(await statusOf(agent.request('GET', `/api/v1/namespaces/${agentNs}/secrets/ladder-sops-age`)), 404);
   });
 
   it('may dry-run, apply, watch and delete the kinds Ladder manages in a target namespace', async () => {

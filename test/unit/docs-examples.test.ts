@@ -43,6 +43,7 @@ function checkOf(block: DocBlock): { kind: string; check: examples.Check } | und
       if (/^(environments|validation):/.test(first)) return { kind: 'part of .github/ladder.yml', check: examples.configPart(root) };
       if (/^apiVersion: /m.test(text)) return { kind: 'Kubernetes manifest', check: kubernetes };
       if (first === 'images:') return { kind: 'kustomize images', check: examples.kustomizeImages(root) };
+      if (first === 'creation_rules:') return { kind: '.sops.yaml', check: examples.sopsCreationRules(root) };
       if (/^- run: /.test(first)) return { kind: 'workflow steps', check: examples.workflowSteps(root) };
       return undefined;
   }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { describeCredentialValue, isSecretName } from '../../src/core/validate/policy/secret-patterns.js';
 import { at, findingsOf, yaml } from '../fixtures/policy/helpers.js';
@@ -25,6 +26,15 @@ const githubToken = 'ghp_' + 'x1Y2z3'.repeat(6);
 const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U';
 
 describe('literal-secret-in-env', () => {
+  it('links its hint to both ways of shipping a secret, at headings docs/secrets.md has', () => {
+    const hint = findingsOf('literal-secret-in-env', podWithEnv('DB_PASSWORD', 'hunter2-hunter2'))[0]!.hint ?? '';
+    const page = readFileSync(new URL('../../docs/secrets.md', import.meta.url), 'utf8');
+    const anchors = new Set([...page.matchAll(/^#+ (.+)$/gm)].map((m) => m[1]!.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-')));
+    const links = [...hint.matchAll(/docs\/secrets\.md#([a-z0-9-]+)/g)].map((m) => m[1]!);
+    assert.deepEqual(links, ['sops-encrypted-files', 'external-secrets-operator-and-sealed-secrets']);
+    for (const anchor of links) assert.ok(anchors.has(anchor), `docs/secrets.md has no heading #${anchor}`);
+  });
+
   const flagged: [string, string, string][] = [
     ['DB_PASSWORD', 'hunter2-hunter2', 'its name says it is a secret'],
     ['apiKey', 'k-193847', 'its name says it is a secret'],

@@ -38,5 +38,13 @@ export async function loadSchemaBundle(version?: string, from: InputLocation = {
   const file = join(schemaDirectory(), `v${wanted}.json`);
   const bundle: unknown = JSON.parse(await readFile(file, 'utf8'));
   if (!isSchemaBundle(bundle)) throw new Error(`${file} is not a schema bundle this Ladder can read; regenerate it (docs/validation.md)`);
-  return bundle;
+  return { ...bundle, operatorCrds: await readOperatorCrds() };
+}
+
+/** The vendored CRDs of secret operators (src/schemas/crds/, docs/secrets.md), beside the Kubernetes schemas. */
+async function readOperatorCrds(): Promise<{ file: string; content: string }[]> {
+  const dir = join(schemaDirectory(), '..', 'crds');
+  if (!existsSync(dir)) return [];
+  const names = readdirSync(dir).filter((name) => name.endsWith('.yaml')).sort();
+  return Promise.all(names.map(async (name) => ({ file: `src/schemas/crds/${name}`, content: await readFile(join(dir, name), 'utf8') })));
 }

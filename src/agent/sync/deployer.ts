@@ -7,7 +7,8 @@ import type { AgentMetrics } from '../reporting/metrics.js';
 import type { DeployOutcome, Deployer } from '../loop/agent-loop.js';
 import type { SourceSnapshot } from '../source/branch-source.js';
 import { applySetId } from '../apply/marks.js';
-import { parseCommitFiles, type ParsedCommit } from './desired.js';
+import { formatProblem, parseCommitFiles, type ParsedCommit } from './desired.js';
+import { decryptSopsFiles, type SopsSettings } from '../secrets/decrypt-files.js';
 import { applyCommit, type ApplyOutcome } from './index.js';
 import { checkHealth } from './health/check-workloads.js';
 import { findForeignNamespaces } from './namespace-guard.js';
@@ -47,8 +48,16 @@ export function createKubeDeployer(
       else await drift.stop();
     },
     async deploy(snapshot: SourceSnapshot, signal: AbortSignal, log: Logger): Promise<DeployOutcome> {
+      // SOPS files are decrypted in memory, here and nowhere else; a file that does not decrypt stops the whole commit.
+      const decryption = await decryptSopsFiles(kube, snapshot.files, sopsSettings(config), signal);
+      if (!decryption.ok) {
+        const more = decryption.problems.length > 1 ? ` (and ${decryption.problems.length - 1} more)` : '';
+        log.warn({ problems: decryption.problems.map(formatProblem) }, 'SOPS-encrypted files not decrypted; nothing applied');
+        return { ok: false, stage: 'apply', description: `Nothing applied: ${formatProblem(decryption.problems[0]!)}${more}` };
+      }
+      if (decryption.decrypted.length) log.info({ files: decryption.decrypted }, 'decrypted SOPS-encrypted files');
       // Parsed once: the namespace guard and the apply read the same objects.
-      const parsed = parseCommitFiles(snapshot.files, applySetId(inventory));
+      const parsed = parseCommitFiles(decryption.files, applySetId(inventory));
       const foreign = findForeignNamespaces(parsed.objects, config.namespaces);
       if (foreign.length > 0) {
         const more = foreign.length > 1 ? ` (and ${foreign.length - 1} more)` : '';
@@ -135,6 +144,17 @@ function describePruneProblem(outcome: ApplyOutcome): string | undefined {
   if (prune.blocked) return `nothing was pruned: ${prune.blocked}`;
   if (prune.failed.length) return `${prune.failed.length} object(s) could not be pruned: ${prune.failed[0]!.message}`;
   return undefined;
+}
+
+function sopsSettings(config: AgentConfig): SopsSettings {
+  return {
+    binary: config.sops.binary,
+    keySecret: { namespace: config.agentNamespace, name: config.sops.keySecret, key: config.sops.keySecretKey },
+    timeoutMs: config.sops.timeoutSeconds * 1000,
+    // A Secret cannot exceed 1 MiB in etcd; a file of several, a few.
+    maxOutputBytes: 8 * 1024 * 1024,
+    maxFiles: 100,
+  };
 }
 
 function capitalise(text: string): string {

@@ -120,6 +120,18 @@ export const agentConfigSchema = z.strictObject({
       forceConflicts: z.boolean().default(false),
     })
     .default({ concurrency: 8, forceConflicts: false }),
+  /**
+   * SOPS-encrypted files of the branch (docs/secrets.md): the Secret in agentNamespace
+   * that holds the environment's age identities, read only when a commit holds such a file.
+   */
+  sops: z
+    .strictObject({
+      keySecret: name.default('ladder-sops-age'),
+      keySecretKey: z.string().regex(/^[-._a-zA-Z0-9]+$/, 'must be a Secret key (letters, digits, -, _ and .)').default('keys.txt'),
+      binary: z.string().min(1).default('sops'),
+      timeoutSeconds: seconds(1, 300).default(30),
+    })
+    .default({ keySecret: 'ladder-sops-age', keySecretKey: 'keys.txt', binary: 'sops', timeoutSeconds: 30 }),
   leaderElection: z
     .strictObject({
       leaseName: name.optional(),

@@ -2,6 +2,7 @@ import type { ManifestRepo } from '../../adapters/github/port.js';
 import { hasErrors } from '../../core/findings.js';
 import type { KubeObject } from '../../core/manifests/document.js';
 import { parseManifests } from '../../core/manifests/parse.js';
+import { isSopsFileName } from '../../core/secrets/sops-file.js';
 
 /** Parsed objects of a manifest set, or the first reason it cannot be read. */
 export type ManifestSet = { ok: true; objects: KubeObject[]; files: number } | { ok: false; problem: string };
@@ -19,7 +20,8 @@ export async function readManifestSet(repo: ManifestRepo, ref: string, path: str
   const listed = await repo.listFiles(ref, path, { recursive: false });
   if (!listed) return { ok: true, objects: [], files: 0 };
   // Only files directly in `path` are Ladder's (a promotion never touches sub-folders), so only they can change.
-  const files = listed.filter((entry) => /\.ya?ml$/.test(entry.path));
+  // SOPS-encrypted files are kept per environment and never rendered: a render is not compared with them.
+  const files = listed.filter((entry) => /\.ya?ml$/.test(entry.path) && !isSopsFileName(entry.path));
   if (files.length > maxFiles) return { ok: false, problem: `${ref} has ${files.length} manifest files under \`${path || '/'}\`; the diff stops at ${maxFiles}` };
   const objects: KubeObject[] = [];
   for (const file of files) {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isSopsFileName } from '../secrets/sops-file.js';
 
 /** A file Ladder rendered, at its path relative to `manifests.path`. */
 export interface ManifestFile {
@@ -36,12 +37,13 @@ export function manifestPath(dir: string, file: string): string {
 /**
  * Files Ladder owns in `dir`: manifest files directly in it (rendered files
  * are flat, `<kind>-<name>.yaml`). Anything else — a README, a nested folder
- * another tool writes — is never deleted.
+ * another tool writes, a SOPS-encrypted `*.sops.yaml` kept per environment
+ * (docs/secrets.md) — is never deleted.
  */
 export function isOwnedManifest(dir: string, path: string): boolean {
   const prefix = dir.replace(/\/+$/, '');
   const rest = prefix ? (path.startsWith(`${prefix}/`) ? path.slice(prefix.length + 1) : undefined) : path;
-  return rest !== undefined && !rest.includes('/') && /\.(ya?ml|json)$/.test(rest);
+  return rest !== undefined && !rest.includes('/') && /\.(ya?ml|json)$/.test(rest) && !isSopsFileName(rest);
 }
 
 /**

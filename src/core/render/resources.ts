@@ -1,6 +1,7 @@
 import { LadderInputError } from '../errors.js';
 import type { KubeObject, ManifestDocument } from '../manifests/document.js';
 import { parseManifests } from '../manifests/parse.js';
+import { isSopsFileName } from '../secrets/sops-file.js';
 import { compareCodeUnits } from './helpers/structures.js';
 import { namespacedPredicate, type ScopeLookup } from './scope.js';
 import { serializeResource } from './serialize.js';
@@ -79,6 +80,8 @@ export function placeResources(resources: readonly RenderedResource[], namespace
     const kind = object['kind'] as string;
     const name = metadata['name'] as string;
     const path = `${kind.toLowerCase()}-${name.replace(/:/g, '_')}.yaml`;
+    // SOPS-encrypted files are the team's, kept per environment; the App never writes one (docs/secrets.md).
+    if (isSopsFileName(path)) throw new LadderInputError(`${kind}/${name} would be written to ${path}, a name kept for SOPS-encrypted files that Ladder never writes; rename the resource`, { file: resource.template });
     const earlier = placed.get(path);
     if (earlier) throw collision(earlier, resource, path);
     placed.set(path, resource);

@@ -37,7 +37,7 @@ try {
     log(`${reference}: building from the Dockerfile on ${base}`);
     await runToolOrFail(
       'buildah',
-      ['bud', '--isolation', 'chroot', '--build-arg', `NODE_IMAGE=${base}`, ...(await trustLikeHostNpm()), '-t', reference, '-f', join(repoRoot, 'Dockerfile'), repoRoot],
+      ['bud', '--isolation', 'chroot', '--build-arg', `NODE_IMAGE=${base}`, ...(await trustLikeHostNpm()), ...goLikeHost(base), '-t', reference, '-f', join(repoRoot, 'Dockerfile'), repoRoot],
       { inherit: true },
     );
     await removeOlderImages(key);
@@ -72,6 +72,24 @@ async function trustLikeHostNpm(): Promise<string[]> {
   await writeFile(npmrc, 'cafile=/etc/ssl/certs/ladder-build-ca.crt\n');
   log(`npm in the build trusts what npm on this machine trusts (${npmCafile !== 'null' && npmCafile ? `cafile ${npmCafile}` : `NODE_EXTRA_CA_CERTS ${extra}`})`);
   return ['-v', `${ca}:/etc/ssl/certs/ladder-build-ca.crt:ro`, '-v', `${npmrc}:/usr/local/etc/npmrc:ro`];
+}
+
+/**
+ * The Dockerfile's sops stage runs on a Go image no registry can give CI:
+ * the local base with this machine's Go toolchain mounted, and its module and
+ * build caches, which test/bed/build-binaries.sh filled building the same
+ * sops, so nothing is downloaded (the module cache is the GOPROXY) and the compile is mostly
+ * cached. The Dockerfile is unchanged; a registry build uses golang:1.26.
+ */
+function goLikeHost(base: string): string[] {
+  // Puts sops's modules into the module cache when this runs on its own (cached: no work).
+  const binaries = spawnSync('bash', [fileURLToPath(new URL('../build-binaries.sh', import.meta.url)), 'sops'], { stdio: ['ignore', 2, 2] });
+  if (binaries.status !== 0) throw new Error('test/bed/build-binaries.sh sops failed; the image\'s sops stage builds from the modules it fetches');
+  const env = (name: string) => execFileSync('go', ['env', name], { encoding: 'utf8' }).trim();
+  return [
+    '--build-arg', `GO_IMAGE=${base}`, '--build-arg', 'GOPROXY=file:///go/pkg/mod/cache/download', '--build-arg', 'GOSUMDB=off',
+    '-v', `${env('GOROOT')}:/usr/local/go:ro`, '-v', `${env('GOMODCACHE')}:/go/pkg/mod`, '-v', `${env('GOCACHE')}:/root/.cache/go-build`,
+  ];
 }
 
 /**

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse as parseYaml, stringify } from 'yaml';
@@ -10,7 +12,9 @@ import { formatProblem } from '../../../src/core/config/problem.js';
 import { parseServices } from '../../../src/core/services/load.js';
 import { createTemplateEngine } from '../../../src/core/render/handlebars/engine.js';
 import { renderEnvironment } from '../../../src/core/render/render.js';
-import type { DocBlock } from './blocks.js';
+import { describeSopsDocument, readSopsFile } from '../../../src/core/secrets/sops-file.js';
+import { sopsBinary } from '../sops.js';
+import { docBlocks, type DocBlock } from './blocks.js';
 import { checkShellBlock, ladderCommands } from './commands.js';
 
 // How each kind of example in the docs is checked: configs by Ladder's config loader, templates by
@@ -181,3 +185,31 @@ export const shell = (root: string): Check => (block) => void checkShellBlock(ro
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/**
+ * A `.sops.yaml` (docs/secrets.md): the real sops, run with it from a scratch repository, encrypts
+ * the page's Secret example as the page says: values encrypted to the page's recipient, what names
+ * the Secret left in clear text (so the agent's errors and the diffs can name it).
+ */
+export const sopsCreationRules = (root: string): Check => async (block) => {
+  const secretExample = docBlocks(root, block.file).find((b) => b.language === 'yaml' && /^kind: Secret$/m.test(b.text));
+  assert.ok(secretExample, `${block.file}: no Secret example to encrypt with this .sops.yaml`);
+  const dir = mkdtempSync(join(tmpdir(), 'ladder-docs-sops-'));
+  try {
+    writeFileSync(join(dir, '.sops.yaml'), block.text);
+    mkdirSync(join(dir, 'checkout'));
+    const file = join(dir, 'checkout', 'checkout-db.sops.yaml');
+    writeFileSync(file, secretExample.text);
+    const run = spawnSync(sopsBinary(), ['encrypt', '--in-place', 'checkout/checkout-db.sops.yaml'], { cwd: dir, encoding: 'utf8', env: { SOPS_DISABLE_VERSION_CHECK: '1' } });
+    assert.equal(run.status, 0, `${block.file}:${block.line}: sops encrypt failed: ${run.stderr}`);
+    const encrypted = readFileSync(file, 'utf8');
+    const summary = readSopsFile(encrypted, 'checkout/checkout-db.sops.yaml');
+    const recipient = /age: (age1\w+)/.exec(block.text)?.[1];
+    assert.deepEqual(summary?.metadata.ageRecipients, [recipient], `${block.file}:${block.line}: encrypted to the page's recipient`);
+    assert.equal(summary?.documents.map(describeSopsDocument).join(), 'Secret checkout-db (keys: password, username)');
+    const { stringData } = parseYaml(encrypted) as { stringData: Record<string, string> };
+    for (const [key, value] of Object.entries(stringData)) assert.match(value, /^ENC\[AES256_GCM,/, `${block.file}:${block.line}: stringData.${key} left in clear text`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+};

@@ -25,6 +25,12 @@ export interface SchemaBundle {
   definitions: Record<string, JsonSchema>;
   /** apiVersion (`v1`, `apps/v1`) → kind → where its schema is. */
   kinds: Record<string, Record<string, BundledKind>>;
+  /**
+   * CRDs of operators whose resources services ship without the CRD
+   * (External Secrets Operator, Sealed Secrets: `src/schemas/crds/`), as YAML
+   * text; their kinds are checked when no CRD of the manifest set serves them.
+   */
+  operatorCrds?: readonly { file: string; content: string }[];
 }
 
 export const schemaBundleFormat = 1;

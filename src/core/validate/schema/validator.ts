@@ -5,6 +5,8 @@ import { bundleRef, createCustomCompiler, createSchemaCompilers, type KindValida
 import type { ValidatorCodeStore } from './code-cache.js';
 import { crdApiVersion, crdKind, nameOf, readCustomKinds, unsafePatternFinding, unusableSchemaFinding, type CustomKind } from './crds.js';
 import { describeSchemaErrors } from './messages.js';
+import { parseManifests } from '../../manifests/parse.js';
+import { ciphertextView } from '../../secrets/sops-file.js';
 import { describeUnknownKind, isListWrapper } from './unknown-kind.js';
 import { createApiServerRules, type ServerRefusal } from '../apiserver/index.js';
 import { serverView } from './server-view.js';
@@ -64,11 +66,30 @@ export function createSchemaValidator(bundle: SchemaBundle, options: SchemaValid
   const builtIn = (apiVersion: string, kind: string): BundledKind | undefined =>
     Object.hasOwn(bundle.kinds, apiVersion) && Object.hasOwn(bundle.kinds[apiVersion]!, kind) ? bundle.kinds[apiVersion]![kind] : undefined;
 
+  // The vendored operator CRDs, read on the first object of a kind nothing else serves; each kind compiled on first use.
+  let operatorKinds: Map<string, CustomKind> | undefined;
+  const operatorValidators = new Map<string, KindValidator>();
+  const operatorKind = (apiVersion: string, kind: string): CustomKind | undefined => {
+    operatorKinds ??= new Map(
+      (bundle.operatorCrds ?? [])
+        .flatMap((source) => parseManifests(source.content, source.file).documents)
+        .flatMap((document) => readCustomKinds(document, objectMetaRef))
+        .map((custom) => [`${custom.apiVersion}\0${custom.kind}`, custom]),
+    );
+    return operatorKinds.get(`${apiVersion}\0${kind}`);
+  };
+
   const validatorFor = (apiVersion: string, kind: string): { validator: KindValidator; schema: JsonSchema } | undefined => {
     const custom = customKinds.get(`${apiVersion}\0${kind}`);
     if (custom) return { validator: custom.validator, schema: custom.custom.schema ?? schemaless };
     const known = builtIn(apiVersion, kind);
-    return known ? { validator: compilers.builtIn(known.definition), schema: { $ref: definitionRefPrefix + known.definition } } : undefined;
+    if (known) return { validator: compilers.builtIn(known.definition), schema: { $ref: definitionRefPrefix + known.definition } };
+    const operator = operatorKind(apiVersion, kind);
+    if (!operator) return undefined;
+    const key = `${apiVersion}\0${kind}`;
+    let validator = operatorValidators.get(key);
+    if (!validator) operatorValidators.set(key, (validator = compileCustom(operator.schema ?? schemaless)));
+    return { validator, schema: operator.schema ?? schemaless };
   };
 
   /** Registers the kinds of the CRDs in `documents`; returns findings about CRD schemas that cannot be compiled. */
@@ -92,7 +113,8 @@ export function createSchemaValidator(bundle: SchemaBundle, options: SchemaValid
   };
 
   const validateDocument = (document: ManifestDocument, findings: Finding[]): void => {
-    const { object } = document;
+    // A SOPS-encrypted Secret is checked for its shape; its values only the agent sees (docs/secrets.md).
+    const object = ciphertextView(document.object);
     const findingsBefore = findings.length;
     const apiVersion = object['apiVersion'];
     const kind = object['kind'];
@@ -181,7 +203,7 @@ export function createSchemaValidator(bundle: SchemaBundle, options: SchemaValid
       return findings;
     },
     isNamespaced(apiVersion, kind) {
-      return customKinds.get(`${apiVersion}\0${kind}`)?.custom.namespaced ?? builtIn(apiVersion, kind)?.namespaced;
+      return customKinds.get(`${apiVersion}\0${kind}`)?.custom.namespaced ?? builtIn(apiVersion, kind)?.namespaced ?? operatorKind(apiVersion, kind)?.namespaced;
     },
   };
 }

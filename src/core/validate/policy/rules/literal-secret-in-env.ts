@@ -12,7 +12,9 @@ export const literalSecretInEnv: PolicyRule = {
   id: 'literal-secret-in-env',
   severity: 'error',
   summary: 'An environment variable holds a literal value that looks like a secret (by its name or by its shape).',
-  hint: 'Move the value into a Secret and use `valueFrom.secretKeyRef`; then rotate it, because it is already in Git history.',
+  hint:
+    'Move the value into a Secret and use `valueFrom.secretKeyRef`; ship the Secret SOPS-encrypted (docs/secrets.md#sops-encrypted-files) ' +
+    'or through External Secrets Operator or Sealed Secrets (docs/secrets.md#external-secrets-operator-and-sealed-secrets). Then rotate the value: it is already in Git history.',
   check({ object }) {
     const pod = findPodSpec(object);
     if (!pod) return [];
