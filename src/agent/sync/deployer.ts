@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { KubeClient, ObjectRef } from '../../adapters/kube/client.js';
 import type { AlertSink } from '../../core/alerts/types.js';
 import type { AgentConfig } from '../wiring/config.js';
-import { DriftWatcher } from '../drift/watcher.js';
+import { DriftWatcher, type DesiredObject as DriftDesiredObject } from '../drift/watcher.js';
 import type { AgentMetrics } from '../reporting/metrics.js';
 import type { DeployOutcome, Deployer } from '../loop/agent-loop.js';
 import type { SourceSnapshot } from '../source/branch-source.js';
@@ -84,20 +84,23 @@ async function applyAndWatch(
       prune: config.prune.enabled
         ? { allowEmpty: config.prune.allowEmpty, maxPrune: config.prune.maxDeletions, override: config.prune.allowOverLimit, namespaces: config.prune.namespaces }
         : false,
+      // The watch cache spares unchanged objects their dry-run; only the leader's watcher runs, so a follower's says nothing.
+      appliedState: drift,
       signal,
     },
   );
-  log.info({ status: outcome.status, writes: outcome.writes, requests: outcome.requests, pruned: outcome.prune?.pruned.length ?? 0 }, outcome.message);
+  log.info({ status: outcome.status, writes: outcome.writes, requests: outcome.requests, dryRuns: outcome.dryRuns, fromCache: outcome.fromCache, pruned: outcome.prune?.pruned.length ?? 0 }, outcome.message);
   if (outcome.status !== 'applied') return { failure: { ok: false, stage: 'apply', description: capitalise(outcome.message) } };
-  await drift.setDesired(
-    snapshot.commit,
-    // The server's answers are the drift snapshots: no dry-run of the whole set again.
-    outcome.desired.map((object, index) => {
-      const applied = outcome.objects[index]?.applied;
-      return { ref: object.ref, desired: object.object, file: object.file, ...(applied ? { applied } : {}) };
-    }),
-  );
+  await drift.setDesired(snapshot.commit, driftObjectsOf(outcome));
   return { refs: outcome.desired.map((object) => object.ref), message: outcome.message, pruneProblem: describePruneProblem(outcome) };
+}
+
+/** What drift detection watches after an apply: each object, its content hash and the server's answer, which is its snapshot (no dry-run of the whole set again). */
+export function driftObjectsOf(outcome: ApplyOutcome): DriftDesiredObject[] {
+  return outcome.desired.map((object, index) => {
+    const appliedText = outcome.objects[index]?.appliedText;
+    return { ref: object.ref, desired: object.object, body: object.body, hash: object.hash, file: object.file, ...(appliedText !== undefined ? { appliedText } : {}) };
+  });
 }
 
 /**
