@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { agentCommand } from './commands/agent.js';
+import { appCommand } from './commands/app.js';
 import { diffCommand } from './commands/diff.js';
 import { renderCommand } from './commands/render.js';
 import { validateCommand } from './commands/validate.js';
@@ -21,7 +22,7 @@ const io: CliIO = {
   color: wantsColor(process.env, process.stdout.isTTY === true),
 };
 
-process.exitCode = await runCli(process.argv.slice(2), [renderCommand, validateCommand, diffCommand, agentCommand], readVersion(), io);
+process.exitCode = await runCli(process.argv.slice(2), [renderCommand, validateCommand, diffCommand, appCommand, agentCommand], readVersion(), io);
 
 function wantsColor(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
   // https://no-color.org and the FORCE_COLOR convention of Node and most CLIs.

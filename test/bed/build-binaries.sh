@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Builds the pinned control-plane and benchmark binaries from Go modules into a
-# cache outside the repository:
-#   bash test/bed/build-binaries.sh [all|control-plane|kubeconform|kubectl]
+# Builds the pinned control-plane, test and benchmark binaries from Go modules
+# into a cache outside the repository:
+#   bash test/bed/build-binaries.sh [all|tests|control-plane|kustomize|actionlint|yq|prometheus|kubeconform|kubectl]
+# `tests` is what the test suite needs (control plane, kustomize, actionlint,
+# yq, Prometheus); `all` adds the benchmarks' peers (kubeconform, kubectl).
 # Idempotent: a binary already built for the pinned version is reused, so the
 # test runner calls this before every run. Two runs at once (two terminals,
 # parallel CI steps) take turns through a lock instead of building twice. Only
@@ -12,6 +14,10 @@ set -euo pipefail
 KUBE_VERSION="${LADDER_KUBE_VERSION:-v1.36.3}"
 ETCD_VERSION="${LADDER_ETCD_VERSION:-v3.6.6}"
 KUBECONFORM_VERSION="${LADDER_KUBECONFORM_VERSION:-v0.7.0}"
+KUSTOMIZE_VERSION="${LADDER_KUSTOMIZE_VERSION:-v5.8.2}"
+ACTIONLINT_VERSION="${LADDER_ACTIONLINT_VERSION:-v1.7.12}"
+YQ_VERSION="${LADDER_YQ_VERSION:-v4.54.3}"
+PROMETHEUS_VERSION="${LADDER_PROMETHEUS_VERSION:-v3.16.0}"
 CACHE="${LADDER_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ladder}"
 BIN="$CACHE/bin"
 WANT="${1:-all}"
@@ -20,8 +26,8 @@ log() { printf '[build-test-binaries] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 case "$WANT" in
-  all | control-plane | kubeconform | kubectl) ;;
-  *) die "unknown target '$WANT'; use: all | control-plane | kubeconform | kubectl" ;;
+  all | tests | control-plane | kustomize | actionlint | yq | prometheus | kubeconform | kubectl) ;;
+  *) die "unknown target '$WANT'; use: all | tests | control-plane | kustomize | actionlint | yq | prometheus | kubeconform | kubectl" ;;
 esac
 
 if ! command -v go >/dev/null; then
@@ -117,18 +123,20 @@ build_kube_command() { # name version-flag(s) expected-substring
   record_time "$name" "$KUBE_VERSION" $((SECONDS - started))
 }
 
-build_from_module() { # name version package-path binary-name version-flag version-substring [ldflags]
-  local name=$1 version=$2 pkg=$3 binary=$4 flag=$5 reports=$6 ldflags=${7:-}
+# version is the release's, module_version the Go module's when they differ
+# (Prometheus 3.16.0 is module v0.316.0).
+build_from_module() { # name version package-path binary-name version-flag version-substring [ldflags] [build-tags] [module-version]
+  local name=$1 version=$2 pkg=$3 binary=$4 flag=$5 reports=$6 ldflags=${7:-} tags=${8:-} module_version=${9:-$2}
   local out="$BIN/$binary-$version"
   if [[ -x "$out" ]]; then log "$name $version: cached at $out"; return; fi
   local started=$SECONDS work="$CACHE/build/$binary-$version"
   rm -rf "$work" && mkdir -p "$work" && cd "$work"
   printf 'module ladder.local/build/%s\n\ngo 1.24\n' "$binary" >go.mod
   log "$name $version: downloading"
-  go get "$pkg@$version" >&2
+  go get "$pkg@$module_version" >&2
   log "$name $version: compiling"
   start_ticker "$name $version: compiling"
-  CGO_ENABLED=0 go build -trimpath -ldflags "-s -w $ldflags" -o "$out.tmp" "$pkg"
+  CGO_ENABLED=0 go build -trimpath -tags "$tags" -ldflags "-s -w $ldflags" -o "$out.tmp" "$pkg"
   stop_ticker
   verify_version "$out.tmp" "$flag" "$reports"
   mv "$out.tmp" "$out"
@@ -141,11 +149,44 @@ link() { # binary version
 }
 
 case "$WANT" in
-  all | control-plane)
+  all | tests | control-plane)
     build_from_module etcd "$ETCD_VERSION" go.etcd.io/etcd/server/v3 etcd --version "etcd Version: ${ETCD_VERSION#v}"
     build_kube_command kube-apiserver --version "Kubernetes $KUBE_VERSION"
     link etcd "$ETCD_VERSION"
     link kube-apiserver "$KUBE_VERSION"
+    ;;
+esac
+case "$WANT" in
+  all | tests | kustomize)
+    # Renders deploy/'s overlays in the tests, as `kubectl apply -k` would.
+    build_from_module kustomize "$KUSTOMIZE_VERSION" sigs.k8s.io/kustomize/kustomize/v5 kustomize version "$KUSTOMIZE_VERSION"
+    link kustomize "$KUSTOMIZE_VERSION"
+    ;;
+esac
+case "$WANT" in
+  all | tests | actionlint)
+    # Lints .github/workflows and the example workflows in docs/.
+    build_from_module actionlint "$ACTIONLINT_VERSION" github.com/rhysd/actionlint/cmd/actionlint actionlint -version "$ACTIONLINT_VERSION"
+    link actionlint "$ACTIONLINT_VERSION"
+    ;;
+esac
+case "$WANT" in
+  all | tests | yq)
+    # Runs the example build workflow's script as GitHub's runners would (they ship mikefarah's yq).
+    build_from_module yq "$YQ_VERSION" github.com/mikefarah/yq/v4 yq --version "version $YQ_VERSION"
+    link yq "$YQ_VERSION"
+    ;;
+esac
+case "$WANT" in
+  all | tests | prometheus)
+    # Scrapes the agent's /metrics in a test. remove_all_sd leaves static and file targets
+    # only: the cloud service discoveries are most of the compile time and no test needs them.
+    prometheus_release=${PROMETHEUS_VERSION#v} # 3.16.0 → module v0.316.0
+    IFS=. read -r prom_major prom_minor prom_patch <<<"$prometheus_release"
+    build_from_module prometheus "$PROMETHEUS_VERSION" github.com/prometheus/prometheus/cmd/prometheus prometheus --version "version $prometheus_release" \
+      "-X github.com/prometheus/common/version.Version=$prometheus_release" remove_all_sd \
+      "v0.$((prom_major * 100 + prom_minor)).$prom_patch"
+    link prometheus "$PROMETHEUS_VERSION"
     ;;
 esac
 case "$WANT" in

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createKubeClient, KubeApiError, type KubeClient } from '../../src/adapters/kube/client.js';
+import { createKubeClient, type KubeClient } from '../../src/adapters/kube/client.js';
 import { LeaderElector } from '../../src/agent/loop/leader.js';
 import type { ControlPlane } from '../bed/kube/control-plane.js';
 import { useControlPlane } from '../support/control-plane.js';
 import { applyDeployRbac } from '../support/agent/deploy-rbac.js';
 import { eventually, testLogger } from '../support/agent/log.js';
+import { statusOf } from '../support/kube-status.js';
 
 let cluster: ControlPlane;
 let admin: KubeClient;
@@ -14,16 +15,6 @@ useControlPlane((plane) => ({ cluster, client: admin } = plane));
 const configMap = (namespace: string, name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data: { a: '1' } });
 const apply = (client: KubeClient, path: string, body: unknown, dryRun = false) =>
   client.request('PATCH', path, { query: { fieldManager: 'ladder', force: false, ...(dryRun ? { dryRun: 'All' } : {}) }, body, contentType: 'application/apply-patch+yaml' });
-
-async function statusOf(call: Promise<unknown>): Promise<number> {
-  try {
-    await call;
-    return 200;
-  } catch (error) {
-    if (error instanceof KubeApiError) return error.status;
-    throw error;
-  }
-}
 
 describe("deploy/'s RBAC: what the agent's service account may do", () => {
   let agentNs: string;

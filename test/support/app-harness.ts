@@ -8,7 +8,10 @@ import { ladderOctokit } from '../../src/adapters/github/probot-octokit.js';
 import type { GitHubClient } from '../../src/adapters/github/types.js';
 import { createAppDeps, type AppDeps } from '../../src/app/deps.js';
 import { composeApp, registerLadderApp, type LadderServices } from '../../src/app/index.js';
-import { startGitHubServer, userOctokit, type GitHubServer } from '../bed/github/index.js';
+import { startGitHubServer, type GitHubServer } from '../bed/github/index.js';
+import { createService, mergePullRequest, type CreateServiceOptions } from './github-service.js';
+
+export { defaultServiceConfig, developer, type CreateServiceOptions } from './github-service.js';
 
 export interface HarnessOptions {
   clock?: Clock;
@@ -16,16 +19,6 @@ export interface HarnessOptions {
   githubNow?: () => Date;
   /** Probot's own Octokit class and timings, exactly as `probot run` builds clients (slow: writes are spaced a second apart). */
   probotDefaultOctokit?: boolean;
-}
-
-export interface CreateServiceOptions {
-  service?: string;
-  /** `.github/ladder.yml` text; a dev ← main, stg ← dev, prd ← stg config when absent. */
-  config?: string;
-  /** Template files committed under `deploy/templates/` (path relative to it); the default config then points there. */
-  templates?: Record<string, string>;
-  codeRepo?: string;
-  manifestRepo?: string;
 }
 
 export interface AppHarness {
@@ -50,31 +43,6 @@ export interface AppHarness {
   /** Webhooks delivered AND the App's queued work finished (looped until both are quiet). */
   settled(): Promise<void>;
   stop(): Promise<void>;
-}
-
-export const developer = 'dev';
-
-/** The config createService commits when none is given. */
-export function defaultServiceConfig(service: string, manifestRepo: string, templates?: string): string {
-  return [
-    `service: ${service}`,
-    `image: registry.example.com/shop/${service}`,
-    'manifests:',
-    `  repo: ${manifestRepo}`,
-    ...(templates ? [`  templates: ${templates}`] : []),
-    'environments:',
-    '  - name: dev',
-    '    from: { branch: main }',
-    `    namespace: ${service}-dev`,
-    '    autoMerge: true',
-    '  - name: stg',
-    '    from: { environment: dev }',
-    `    namespace: ${service}-stg`,
-    '  - name: prd',
-    '    from: { environment: stg }',
-    `    namespace: ${service}`,
-    '',
-  ].join('\n');
 }
 
 /**
@@ -135,34 +103,8 @@ export async function startAppHarness(options: HarnessOptions = {}): Promise<App
     services,
     replica: () => composeApp(createAppDeps({ log: pino({ level: 'silent' }), retry: deps.retry }), probot),
     logs,
-    async createService(serviceOptions = {}) {
-      const service = serviceOptions.service ?? 'checkout';
-      const codeRepo = serviceOptions.codeRepo ?? `shop/${service}`;
-      const manifestRepo = serviceOptions.manifestRepo ?? `shop/${service}-manifests`;
-      await github.createRepo(codeRepo);
-      await github.createRepo(manifestRepo);
-      github.setPermission(codeRepo, developer, 'write');
-      github.setPermission(manifestRepo, developer, 'write');
-      for (const branch of ['dev', 'stg', 'prd']) await github.seed.setBranch(manifestRepo, branch, 'main');
-      const templateDir = serviceOptions.templates ? 'deploy/templates' : undefined;
-      const files: Record<string, string> = {
-        '.github/ladder.yml': serviceOptions.config ?? defaultServiceConfig(service, manifestRepo, templateDir),
-      };
-      for (const [path, content] of Object.entries(serviceOptions.templates ?? {})) files[`deploy/templates/${path}`] = content;
-      await github.seed.commitFiles(codeRepo, 'main', files, { message: 'Add Ladder config', silent: true });
-      return { codeRepo, manifestRepo };
-    },
-    async mergePullRequest(codeRepo, pr) {
-      const [owner, repo] = codeRepo.split('/') as [string, string];
-      const by = pr.by ?? developer;
-      const branch = pr.branch ?? `topic-${++topic}`;
-      const title = pr.title ?? `Change ${topic}`;
-      await github.seed.commitFiles(codeRepo, branch, pr.files, { message: title, from: 'main', silent: true });
-      const client = userOctokit(github, by);
-      const created = await client.rest.pulls.create({ owner, repo, head: branch, base: 'main', title });
-      const merged = await client.rest.pulls.merge({ owner, repo, pull_number: created.data.number });
-      return { number: created.data.number, mergeSha: merged.data.sha };
-    },
+    createService: (serviceOptions = {}) => createService(github, serviceOptions),
+    mergePullRequest: (codeRepo, pr) => mergePullRequest(github, codeRepo, { ...pr, branch: pr.branch ?? `topic-${++topic}`, title: pr.title ?? `Change ${topic}` }),
     settled,
     appOctokit: async (fullName) => (await probot.auth(github.installations.idFor(fullName))) as GitHubClient,
     async stop() {

@@ -58,5 +58,11 @@ export function createGitHubAccess(options: AppAccessOptions): GitHubAccess {
       const installations = await app.paginate(app.rest.apps.listInstallations, { per_page: 100 });
       return installations.map((installation) => installation.id);
     },
+    async appIdentity() {
+      const app = prepareClient((await options.auth()) as GitHubClient, options.policy);
+      const { data } = await app.rest.apps.getAuthenticated();
+      const slug = data?.slug ?? '';
+      return { id: data?.id ?? 0, slug, botLogin: `${slug}[bot]` };
+    },
   };
 }

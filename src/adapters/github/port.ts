@@ -36,6 +36,19 @@ export interface GitHubAccess {
   forInstallation(installationId: number): Promise<GitHub>;
   /** Every installation of the App. */
   installations(): Promise<number[]>;
+  /**
+   * Who the App is, asked with the App's own key: the first call that proves the
+   * credentials work, and the identity whose statuses and check runs are Ladder's.
+   * Rejects with the GitHub error (a 401 when the key or APP_ID is wrong).
+   */
+  appIdentity(): Promise<AppIdentity>;
+}
+
+export interface AppIdentity {
+  id: number;
+  slug: string;
+  /** The login GitHub shows as the author of what the App writes (`<slug>[bot]`). */
+  botLogin: string;
 }
 
 /** Files both kinds of repository serve. */

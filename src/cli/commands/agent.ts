@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { AgentConfigError, agentEnvironmentVariables, loadAgentConfig } from '../../agent/wiring/config.js';
-import type { RunningAgent } from '../../agent/main.js';
-import { exitCode, UsageError, type CliIO, type Command } from '../command.js';
+import { exitCode, UsageError, type Command } from '../command.js';
+import { runUntilSignal } from '../until-signal.js';
 
 const variables = agentEnvironmentVariables.map((v) => `  ${v.name.padEnd(32)} ${v.path.join('.')}${v.secret ? '  (secret)' : ''}`).join('\n');
 
@@ -46,34 +46,6 @@ Exit status: 0 after a clean shutdown, 2 when the configuration is wrong,
     }
     // Loaded here so other commands do not pay for the agent's clients at start-up.
     const { startAgent } = await import('../../agent/main.js');
-    return runUntilSignal(() => startAgent(config, { env: io.env }), io);
+    return runUntilSignal('agent', () => startAgent(config, { env: io.env }), io);
   },
 };
-
-/** Starts the agent and keeps it running until SIGTERM or SIGINT; a second signal exits at once. */
-async function runUntilSignal(start: () => Promise<RunningAgent>, io: CliIO): Promise<number> {
-  let agent;
-  try {
-    agent = await start();
-  } catch (error) {
-    io.stderr(`ladder agent: could not start: ${(error as Error).message}\n`);
-    return 1;
-  }
-  const running = agent;
-  return new Promise<number>((done) => {
-    let signalled = false;
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (signalled) process.exit(signal === 'SIGTERM' ? 143 : 130);
-      signalled = true;
-      io.stderr(`ladder agent: ${signal} received, shutting down\n`);
-      running.stop().then(
-        () => done(exitCode.ok),
-        (error: unknown) => {
-          io.stderr(`ladder agent: shutdown failed: ${(error as Error).message}\n`);
-          done(1);
-        },
-      );
-    };
-    process.on('SIGTERM', onSignal).on('SIGINT', onSignal);
-  });
-}
