@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { pino, type Logger } from 'pino';
+import { systemClock } from '../adapters/clock/clock.js';
 import type { GitHub } from '../adapters/github/port.js';
 import { createKubeClient, type KubeClient } from '../adapters/kube/client.js';
 import { silentSink, type AlertSink } from '../core/alerts/types.js';
@@ -59,8 +60,13 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
   const github = await connectAgentGitHub(config.github, { log, onRequest: () => metrics.githubRequestsTotal++ });
   const manifestRepo = { owner, repo };
   const kubeConfig = deps.kubeConfig ?? inClusterKubeConfig(env) ?? (await loadKubeConfigFile());
-  const kube = createKubeClient(kubeConfig, { userAgent: `ladder-agent/${identity}` });
+  const kube = createKubeClient(kubeConfig, {
+    userAgent: `ladder-agent/${identity}`,
+    http2: config.kubernetes.http2,
+    rateLimit: { qps: config.kubernetes.qps, burst: config.kubernetes.burst, clock: systemClock },
+  });
   metrics.sources.kubeRequests = () => kube.requestCount();
+  metrics.sources.kubeClient = () => kube.stats();
   const alerts = deps.alerts ?? (config.slack ? createAlertSink(config, log) : silentSink);
 
   const source = new BranchSource(github.manifestRepo(manifestRepo), {

@@ -95,6 +95,15 @@ export const agentConfigSchema = z.strictObject({
       forceConflicts: z.boolean().default(false),
     })
     .default({ concurrency: 8, forceConflicts: false }),
+  kubernetes: z
+    .strictObject({
+      /** client-go's QPS and burst for every request to the API server: at most `qps` a second after a burst of `burst`. */
+      qps: z.number().positive().max(100_000).default(1000),
+      burst: z.number().int().min(1).max(100_000).default(2000),
+      /** HTTP/2 to the API server (one connection for everything); false for HTTP/1.1 keep-alive connections. */
+      http2: z.boolean().default(true),
+    })
+    .default({ qps: 1000, burst: 2000, http2: true }),
   leaderElection: z
     .strictObject({
       leaseName: name.optional(),
