@@ -14,10 +14,10 @@ export interface Measurement {
 
 interface Output { code: number | null; stdout: string; stderr: string; seconds: number }
 
-function runProcess(command: string, args: string[], cwd: string): Promise<Output> {
+function runProcess(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<Output> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
@@ -49,12 +49,16 @@ export async function runKubeconform(binary: string, schemaDir: string, corpus: 
   return { seconds: result.seconds, invalid };
 }
 
-/** Verdict rules: schema and parse errors; policy findings are Ladder's extra and not compared. */
-const verdictRules = new Set(['schema', 'yaml-syntax', 'input']);
+/** Verdict rules: schema, API-server and parse errors; policy findings are Ladder's extra and not compared. */
+const verdictRules = new Set(['schema', 'apiserver', 'yaml-syntax', 'input']);
 
 /** `ladder validate --format json <dir>` through the built CLI (dist/cli/main.js). */
-export async function runLadderCli(cli: string, corpus: string, kubernetesVersion: string, nodeArgs: string[] = [], node = process.execPath): Promise<Measurement> {
-  const result = await runProcess(node, [...nodeArgs, cli, 'validate', '--format', 'json', '--kubernetes-version', kubernetesVersion, corpus], corpus);
+export async function runLadderCli(
+  cli: string, corpus: string, kubernetesVersion: string, nodeArgs: string[] = [], node = process.execPath,
+  /** Extra environment: LADDER_CACHE=off measures a first run (nothing compiled yet), LADDER_THREADS fixes the threads. */
+  env: NodeJS.ProcessEnv = {},
+): Promise<Measurement> {
+  const result = await runProcess(node, [...nodeArgs, cli, 'validate', '--format', 'json', '--kubernetes-version', kubernetesVersion, corpus], corpus, { ...process.env, ...env });
   if (result.code !== 0 && result.code !== 1) throw new Error(`ladder validate exited ${result.code}: ${result.stderr || result.stdout.slice(0, 2000)}`);
   const report = JSON.parse(result.stdout) as { findings: { file: string; rule: string; severity: string; message: string }[] };
   return { seconds: result.seconds, invalid: verdicts(corpus, report.findings) };

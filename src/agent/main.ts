@@ -1,21 +1,27 @@
-import { hostname } from 'node:os';
+import { homedir, hostname } from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { pino, type Logger } from 'pino';
 import { systemClock } from '../adapters/clock/clock.js';
 import type { GitHub } from '../adapters/github/port.js';
+import { parseServices } from '../core/services/load.js';
+import { servicesFilePath, type ServicesFile } from '../core/services/schema.js';
 import { createKubeClient, type KubeClient } from '../adapters/kube/client.js';
 import { silentSink, type AlertSink } from '../core/alerts/types.js';
 import { AgentLoop, type Deployer, type DeploymentReporter } from './loop/agent-loop.js';
 import { LeaderElector } from './loop/leader.js';
 import { alreadyDeployed, startDeploymentReport } from './reporting/deployment-report.js';
+import { imageStatusHold } from './source/image-hold.js';
 import { AgentMetrics } from './reporting/metrics.js';
 import { startAgentServer, type AgentServer } from './reporting/server.js';
 import { BranchSource } from './source/branch-source.js';
 import { createKubeDeployer } from './sync/deployer.js';
 import { createAlertSink, sourceEventsFor } from './wiring/alerts.js';
 import { agentIdentity, type AgentConfig } from './wiring/config.js';
+import { kubeCredentials } from './wiring/credentials.js';
+import { waitForFirstContact } from './wiring/first-contact.js';
 import { connectAgentGitHub } from './wiring/github.js';
-import { inClusterKubeConfig } from './wiring/in-cluster.js';
+
+export { AgentStartError } from './wiring/credentials.js';
 
 export interface AgentDeps {
   /** Default: in-cluster service account, or KUBECONFIG / ~/.kube/config. */
@@ -30,6 +36,10 @@ export interface AgentDeps {
   deployer?: Deployer;
   /** Failed polls before GitHub counts as unreachable (default 3). */
   outageAfterFailures?: number;
+  /** Aborts the start while it waits for Kubernetes and GitHub (a signal before the agent is up). */
+  signal?: AbortSignal;
+  /** Delays between the first-contact attempts (tests shorten them). */
+  firstContactBackoffMs?: readonly number[];
 }
 
 export interface RunningAgent {
@@ -47,7 +57,9 @@ export interface RunningAgent {
 /**
  * The agent's composition root: builds every part from its config (GitHub,
  * Kubernetes, alerts, source, leader election, deployer, loop, server) once,
- * and starts it.
+ * and starts it. Credentials that are missing, malformed or refused end the
+ * start with AgentStartError (`ladder agent` exits 2 with its message); while
+ * Kubernetes or GitHub cannot be reached the start waits, /readyz saying why.
  */
 export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Promise<RunningAgent> {
   const env = deps.env ?? process.env;
@@ -57,9 +69,9 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
   const branch = config.branch ?? config.environment;
   const metrics = new AgentMetrics();
 
-  const github = await connectAgentGitHub(config.github, { log, onRequest: () => metrics.githubRequestsTotal++ });
+  const kubeConfig = deps.kubeConfig ?? (await kubeCredentials(env, env.HOME ?? homedir()));
+  const github = await connectAgentGitHub(config.github, { log, onRequest: () => metrics.githubRequestsTotal++ }, config.repository);
   const manifestRepo = { owner, repo };
-  const kubeConfig = deps.kubeConfig ?? inClusterKubeConfig(env) ?? (await loadKubeConfigFile());
   const kube = createKubeClient(kubeConfig, {
     userAgent: `ladder-agent/${identity}`,
     http2: config.kubernetes.http2,
@@ -78,9 +90,10 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
     events: sourceEventsFor(alerts, config.environment, branch),
   });
   let loop: AgentLoop | undefined;
+  const leaseName = config.leaderElection.leaseName ?? `ladder-agent-${config.environment}`;
   const elector = new LeaderElector(kube, {
     namespace: config.agentNamespace,
-    name: config.leaderElection.leaseName ?? `ladder-agent-${config.environment}`,
+    name: leaseName,
     identity,
     leaseDurationMs: config.leaderElection.leaseDurationSeconds * 1000,
     renewDeadlineMs: config.leaderElection.renewDeadlineSeconds * 1000,
@@ -91,18 +104,21 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
       loop?.pollNow();
     },
   });
-  const deployer = deps.deployer ?? createKubeDeployer(kube, config, { alerts, metrics, log: log.child({ part: 'sync' }), isLeader: () => elector.isLeader() });
+  const readGrants = () => readServicesFile(github, manifestRepo);
+  // The deployer's own lines come from the loop's per-commit log; its drift watcher adds part: drift.
+  const deployer = deps.deployer ?? createKubeDeployer(kube, config, { alerts, metrics, log, isLeader: () => elector.isLeader(), readGrants });
   const target = { environment: config.environment, path: config.path, production: config.production ?? config.environment === 'prd' };
   const deployments = github.deployments(manifestRepo);
   const reporter: DeploymentReporter = {
     alreadyReported: (commit) => alreadyDeployed(deployments, config.environment, commit),
-    start: (commit) => startDeploymentReport(deployments, target, commit, log.child({ part: 'report' })),
+    start: (commit, waiting) => startDeploymentReport(deployments, target, commit, log.child({ part: 'report' }), waiting),
   };
   loop = new AgentLoop({
     source,
     elector,
     deployer,
     reporter,
+    ...(config.waitForImage ? { hold: imageStatusHold(github.statuses(manifestRepo), github.manifestRepo(manifestRepo)) } : {}),
     alerts: { deployFailed: (failure) => alerts.deployFailed({ environment: config.environment, commit: failure.commit, message: failure.description, at: new Date() }) },
     metrics,
     log,
@@ -110,13 +126,38 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
     retryFailedMs: config.intervals.resyncSeconds * 1000,
   });
   const started = loop;
+  let waitingFor: string | undefined = 'Kubernetes and GitHub not asked yet';
   const server: AgentServer = await startAgentServer({
     host: config.server.host,
     port: config.server.port,
     metrics,
-    probes: { healthy: () => started.healthy(), ready: () => started.ready() },
+    probes: {
+      healthy: () => started.healthy(),
+      ready: () => waitingFor === undefined && started.ready(),
+      notReadyBecause: () => waitingFor ?? started.notReadyBecause(),
+    },
   });
   log.info({ identity, repository: config.repository, branch, path: config.path, namespaces: config.namespaces, url: server.url }, 'ladder agent started');
+  try {
+    await waitForFirstContact({
+      kube,
+      kubeServer: kubeConfig.getCurrentCluster()?.server ?? 'the API server',
+      leasePath: `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(config.agentNamespace)}/leases/${encodeURIComponent(leaseName)}`,
+      agentNamespace: config.agentNamespace,
+      repo: github.manifestRepo(manifestRepo),
+      branch,
+      ...(config.github.appId !== undefined && config.github.installationId !== undefined ? { installation: { appId: config.github.appId, installationId: config.github.installationId } } : {}),
+      log,
+      waiting: (reason) => (waitingFor = reason),
+      ...(deps.signal ? { signal: deps.signal } : {}),
+      ...(deps.firstContactBackoffMs ? { backoffMs: deps.firstContactBackoffMs } : {}),
+    });
+  } catch (error) {
+    await server.close();
+    kube.close();
+    throw error;
+  }
+  waitingFor = undefined;
   elector.start();
   const running = started.start();
 
@@ -142,10 +183,8 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
   };
 }
 
-/** Outside a pod: KUBECONFIG or ~/.kube/config, read by client-node (loaded only then: it is large). */
-async function loadKubeConfigFile(): Promise<KubeConfig> {
-  const { KubeConfig } = await import('@kubernetes/client-node');
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromDefault();
-  return kubeConfig;
+/** The repository's .ladder/services.yml from its default branch: undefined when there is none; its problems, located, when it does not load. */
+async function readServicesFile(github: GitHub, repo: { owner: string; repo: string }): Promise<ServicesFile | undefined> {
+  const text = await github.manifestRepo(repo).readTextFile(servicesFilePath);
+  return text === undefined ? undefined : parseServices(text, `${repo.owner}/${repo.repo}:${servicesFilePath}`);
 }

@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import { BlobCache } from '../adapters/github/code-repo.js';
 import { createGitHubAccess } from '../adapters/github/github.js';
 import type { GitHubAccess } from '../adapters/github/port.js';
+import { ServiceAccountTokenVerifier } from '../adapters/oidc/service-account-token.js';
+import { agentTokenAudience } from '../core/services/agent-grant.js';
 import type { Clock } from '../core/time/clock.js';
 import { TakenComments } from './commands/taken-comments.js';
 import type { AppDeps } from './deps.js';
@@ -10,6 +12,7 @@ import { PromotionEngine, PromotionMemory } from './promotion/engine.js';
 import type { KeyedQueue } from './queue.js';
 import { createSchemaStore, type SchemaStore } from './schemas.js';
 import { createTemplateStore, type TemplateStore } from './templates.js';
+import { createRenderWorkers, defaultRenderWorkerLimits, type Renderer } from './render-worker/pool.js';
 
 /** Everything the App's features share, built once per App by `composeApp` and handed to each feature's `register`. */
 export interface LadderServices {
@@ -22,10 +25,14 @@ export interface LadderServices {
   schemas: SchemaStore;
   /** Ladder's default manifest templates and PR body template, read once. */
   templates: TemplateStore;
+  /** Worker threads that run templates off the event loop, with time and memory limits. */
+  renderer: Renderer;
   promotions: PromotionEngine;
   gates: GateService;
   /** Comments whose commands this process has taken on (a redelivery does not run them twice). */
   takenComments: TakenComments;
+  /** Checks the service-account tokens agents prove themselves with when they ask for a GitHub token. */
+  agentTokens: ServiceAccountTokenVerifier;
 }
 
 /** What the composition needs of Probot: its authentication and its logger. */
@@ -43,9 +50,15 @@ export interface ProbotHost {
  */
 export function composeApp(deps: AppDeps, probot: ProbotHost): LadderServices {
   const log = deps.log ?? (probot.log as Logger);
-  const github = createGitHubAccess({ auth: (installationId) => probot.auth(installationId), policy: deps.retry, caches: { templateBlobs: new BlobCache() } });
+  const github = createGitHubAccess({
+    auth: (installationId) => probot.auth(installationId),
+    policy: deps.retry,
+    caches: { templateBlobs: new BlobCache() },
+    ...(deps.agentLogins ? { agentLogins: deps.agentLogins } : {}),
+  });
   const schemas = createSchemaStore();
   const templates = createTemplateStore();
+  const renderer = createRenderWorkers({ ...defaultRenderWorkerLimits, ...deps.render });
   return {
     clock: deps.clock,
     queue: deps.queue,
@@ -53,8 +66,10 @@ export function composeApp(deps: AppDeps, probot: ProbotHost): LadderServices {
     github,
     schemas,
     templates,
-    promotions: new PromotionEngine({ queue: deps.queue, log, schemas, templates, memory: new PromotionMemory() }),
-    gates: new GateService({ github, queue: deps.queue, clock: deps.clock, log }),
+    renderer,
+    promotions: new PromotionEngine({ queue: deps.queue, log, schemas, templates, renderer, memory: new PromotionMemory() }),
+    gates: new GateService({ github, queue: deps.queue, clock: deps.clock, log, ...(deps.images ? { images: deps.images } : {}) }),
     takenComments: new TakenComments(),
+    agentTokens: new ServiceAccountTokenVerifier(deps.agentIssuers?.audience ?? agentTokenAudience, deps.agentIssuers?.ca ? { ca: deps.agentIssuers.ca } : {}),
   };
 }

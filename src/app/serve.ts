@@ -1,13 +1,20 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createNodeMiddleware, Probot } from 'probot';
 import type { GitHubAccess } from '../adapters/github/port.js';
 import { statusOf } from '../adapters/github/errors.js';
+import { listen } from '../adapters/http/listen.js';
+import { createRegistryClient } from '../adapters/registry/client.js';
+import type { RegistryCredential } from '../adapters/registry/credentials.js';
 import { createAppDeps } from './deps.js';
 import { answerProbe, AppReadiness } from './health.js';
 import { composeApp, registerLadderApp } from './index.js';
-import { refuseOversizedBody } from './webhook-budget.js';
+import { forwardFromProxy, type WebhookProxy } from './webhook-proxy.js';
+
+// What else `ladder app` starts: the setup page before the App is registered, the logger, the proxy check.
+export { startSetupServer, type SetupServerConfig } from './setup/server.js';
+export { createAppLog } from './log.js';
+export { webhookProxyAvailable } from './webhook-proxy.js';
 
 /** What `ladder app` needs to serve; read from the environment by the CLI. */
 export interface AppServerConfig {
@@ -19,6 +26,10 @@ export interface AppServerConfig {
   apiUrl: string;
   host: string;
   port: number;
+  /** A webhook proxy channel (WEBHOOK_PROXY_URL, development) to receive deliveries from. */
+  webhookProxyUrl?: string;
+  /** The `ladder/image` gate (LADDER_IMAGE_GATE=on): registry credentials from the App's Secret. */
+  images?: { credentials: ReadonlyMap<string, RegistryCredential>; plainHttp: readonly string[]; recheckSeconds: number };
 }
 
 export interface AppServerOptions {
@@ -53,13 +64,17 @@ export async function startAppServer(config: AppServerConfig, options: AppServer
     baseUrl: config.apiUrl,
     log,
   });
-  const deps = createAppDeps({ log });
+  const images = config.images
+    ? { registry: createRegistryClient({ credentials: config.images.credentials, plainHttp: new Set(config.images.plainHttp) }), recheckMs: config.images.recheckSeconds * 1000 }
+    : undefined;
+  const deps = createAppDeps({ log, ...(images ? { images } : {}) });
+  if (config.images) log.info({ registries: [...config.images.credentials.keys()], recheckSeconds: config.images.recheckSeconds }, 'The ladder/image gate is on');
   const services = composeApp(deps, probot);
-  const webhooks = await createNodeMiddleware((app: Probot) => registerLadderApp(app, services), { probot });
+  // registerLadderApp puts the webhook body budget ahead of Probot's middleware through addHandler.
+  const webhooks = await createNodeMiddleware((app: Probot, appOptions) => registerLadderApp(app, services, appOptions), { probot });
   const readiness = new AppReadiness();
   const server: Server = createServer((request, response) => {
     if (answerProbe(request, response, readiness)) return;
-    if (refuseOversizedBody(request, response)) return;
     void webhooks(request, response, () => {
       response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');
     });
@@ -67,16 +82,15 @@ export async function startAppServer(config: AppServerConfig, options: AppServer
   // GitHub gives up on a delivery after 10 s; a client still sending after 30 s is not GitHub.
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port, address, family } = server.address() as AddressInfo;
-  const url = `http://${family === 'IPv6' ? `[${address}]` : address}:${port}`;
+  const { url, localUrl: local } = await listen(server, config.port, config.host);
   log.info({ url, webhookPath: config.webhookPath, apiUrl: config.apiUrl }, 'ladder app listening');
+  let proxy: WebhookProxy | undefined;
+  try {
+    proxy = config.webhookProxyUrl ? await forwardFromProxy(config.webhookProxyUrl, `${local}${config.webhookPath}`, log) : undefined;
+  } catch (error) {
+    server.close();
+    throw error;
+  }
 
   const stopChecking = checkCredentials(services.github, readiness, log, options.authRetryMs ?? 10_000);
   let stopping: Promise<void> | undefined;
@@ -87,6 +101,7 @@ export async function startAppServer(config: AppServerConfig, options: AppServer
       (stopping ??= (async () => {
         readiness.shuttingDown();
         stopChecking();
+        proxy?.close();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         const drained = await Promise.race([
@@ -94,6 +109,7 @@ export async function startAppServer(config: AppServerConfig, options: AppServer
           new Promise<false>((resolve) => setTimeout(resolve, options.drainMs ?? 20_000, false).unref()),
         ]);
         if (!drained) log.warn({ pending: deps.queue.size() }, 'shutdown: webhook work still running after the drain time; leaving it');
+        await services.renderer.close();
         server.closeAllConnections();
         log.info('ladder app stopped');
       })()),

@@ -1,4 +1,5 @@
-import { open } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { describeFsError, UnreadableInputError } from '../adapters/fs/read-manifests.js';
 import { bundledKubernetesVersions } from '../adapters/fs/schema-bundle.js';
@@ -7,12 +8,16 @@ import type { EnvironmentConfig, LadderConfig } from '../core/config/schema.js';
 import { LadderInputError } from '../core/errors.js';
 import { configTooLarge, maxConfigBytes } from '../core/limits.js';
 import { decodeUtf8OrThrow } from '../core/text/utf8.js';
+import { parseServices } from '../core/services/load.js';
+import type { ServicesFile } from '../core/services/schema.js';
 import { policyRuleIds } from '../core/validate/policy/index.js';
 
 export interface LoadedConfig {
   file: string;
   config: LadderConfig;
   environment: EnvironmentConfig;
+  /** The file's text, to locate keys in it. */
+  text: string;
 }
 
 /**
@@ -21,9 +26,20 @@ export interface LoadedConfig {
  * checked against what this build of Ladder knows, so a typo fails here.
  */
 export async function loadConfigForEnvironment(file: string, environmentName: string): Promise<LoadedConfig> {
+  const loaded = await loadConfigFile(file);
+  return { ...loaded, environment: environmentNamed(loaded.config, environmentName, file) };
+}
+
+/** The config alone, for commands that work on every environment. */
+export async function loadConfigFile(file: string): Promise<Omit<LoadedConfig, 'environment'>> {
   const text = await readConfigText(file);
   const config = parseConfig(text, file, { knownRuleIds: policyRuleIds, knownKubernetesVersions: bundledKubernetesVersions() });
-  return { file, config, environment: environmentNamed(config, environmentName, file) };
+  return { file, config, text };
+}
+
+/** The manifest repository's `.ladder/services.yml`, read under the config's budgets; located errors when it is wrong. */
+export async function loadServicesFile(file: string): Promise<ServicesFile> {
+  return parseServices(await readConfigText(file), file, { knownRuleIds: policyRuleIds });
 }
 
 /**
@@ -36,10 +52,16 @@ export function repositoryRootOf(configFile: string): string {
   return basename(dir) === '.github' ? dirname(dir) : dir;
 }
 
+/**
+ * The config's bytes. A FIFO, a device or a socket is refused before it is
+ * opened (opening a FIFO waits for a writer: `--config` naming one hung), and
+ * the open itself does not block either, should the path change in between.
+ */
 async function readConfigText(file: string): Promise<string> {
   let bytes: Buffer;
   try {
-    const handle = await open(file, 'r');
+    if (!(await stat(file)).isFile()) throw new UnreadableInputError('not a regular file', { file });
+    const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
     try {
       const info = await handle.stat();
       if (!info.isFile()) throw new UnreadableInputError('not a regular file', { file });

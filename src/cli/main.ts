@@ -1,32 +1,18 @@
 #!/usr/bin/env node
-import { agentCommand } from './commands/agent.js';
-import { appCommand } from './commands/app.js';
-import { diffCommand } from './commands/diff.js';
-import { renderCommand } from './commands/render.js';
-import { validateCommand } from './commands/validate.js';
-import type { CliIO } from './command.js';
-import { runCli } from './run-cli.js';
-import { readVersion } from './version.js';
+// The entry point does one thing before loading the rest: Node keeps the compiled
+// bytecode of Ladder's modules in the user's cache (most of a small run is
+// compiling JavaScript), keyed by the modules' content, so an upgrade never runs
+// stale code. LADDER_CACHE=off turns it off, like the validator cache.
+import module from 'node:module';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 
-// `ladder render | head` closes the pipe early; that is the reader's choice, not an error.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw error;
-});
-
-const io: CliIO = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-  cwd: process.cwd(),
-  env: process.env,
-  color: wantsColor(process.env, process.stdout.isTTY === true),
-};
-
-process.exitCode = await runCli(process.argv.slice(2), [renderCommand, validateCommand, diffCommand, appCommand, agentCommand], readVersion(), io);
-
-function wantsColor(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
-  // https://no-color.org and the FORCE_COLOR convention of Node and most CLIs.
-  if (env.NO_COLOR) return false;
-  if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0';
-  return isTTY && env.TERM !== 'dumb';
+if (process.env['LADDER_CACHE'] !== 'off') {
+  const base = process.env['LADDER_CACHE_DIR'] ?? join(process.env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'ladder');
+  try {
+    module.enableCompileCache?.(join(base, 'node-compile-cache'));
+  } catch {
+    // an unwritable cache only costs time
+  }
 }
+await import('./program.js');

@@ -17,6 +17,22 @@ export interface Finding {
   message: string;
   /** How to fix it, in one sentence. */
   hint?: string;
+  /**
+   * For a rendered manifest: the template text that produced the node the
+   * finding is about. It is what the user edits, so formats show it first.
+   */
+  template?: TemplateLocation;
+}
+
+/** A place in a template; line and column are 1-based. */
+export interface TemplateLocation {
+  file: string;
+  line: number;
+  column: number;
+  /** The values key the template read there, e.g. `values.resources.memory`. */
+  valuesKey?: string;
+  /** One of Ladder's default templates: no file of the user's repository. */
+  builtIn?: boolean;
 }
 
 const severityOrder: Record<Severity, number> = { error: 0, warning: 1, info: 2 };

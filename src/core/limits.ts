@@ -18,3 +18,21 @@ export function templateTooLarge(size: number, file: string): LadderInputError {
 export function configTooLarge(size: number, file: string): LadderInputError {
   return new LadderInputError(`file is ${size} bytes; a Ladder config is at most ${maxConfigBytes} bytes`, { file });
 }
+
+/**
+ * How much one render may do (issue #11: three nested `{{#each}}` over a
+ * 1,000-item list never finished). Templates are code from the code
+ * repository, a fork's included (`/ladder diff`): their work is bounded in
+ * iterations, output and resources; the App also runs them off its event
+ * loop with a wall-clock and memory limit (src/app/render-worker.ts).
+ */
+export interface RenderLimits {
+  /** `{{#each}}` iterations over the whole render, every template and nesting level together. */
+  maxIterations: number;
+  /** Characters the templates may produce, counted as they are produced (nested blocks count again). */
+  maxOutputChars: number;
+  /** Kubernetes resources one render may produce. */
+  maxResources: number;
+}
+
+export const defaultRenderLimits: RenderLimits = { maxIterations: 100_000, maxOutputChars: 16 * 1024 * 1024, maxResources: 2_000 };

@@ -1,11 +1,13 @@
-// Regenerates the config docs from src/core/config/schema.ts:
-//   node --import tsx src/tools/generate-config-docs.ts           write docs/ladder.schema.json and docs/configuration.md
+// Regenerates the config docs from src/core/config/schema.ts and src/core/services/schema.ts:
+//   node --import tsx src/tools/generate-config-docs.ts           write docs/ladder.schema.json, docs/configuration.md,
+//                                                                 docs/services.schema.json and docs/services.md
 //   node --import tsx src/tools/generate-config-docs.ts --check   only report stale files (exit 1), for CI
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LadderInputError } from '../core/errors.js';
 import { configDocPaths, renderConfigDocs } from '../core/config/docs.js';
+import { renderServicesDocs, servicesDocPaths } from '../core/services/docs.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const check = process.argv.includes('--check');
@@ -19,7 +21,10 @@ function readOrEmpty(path: string): string {
 }
 
 try {
-  const files = renderConfigDocs(readFileSync(join(root, configDocPaths.example), 'utf8'));
+  const files = new Map([
+    ...renderConfigDocs(readFileSync(join(root, configDocPaths.example), 'utf8')),
+    ...renderServicesDocs(readFileSync(join(root, servicesDocPaths.example), 'utf8')),
+  ]);
   let stale = 0;
   for (const [path, content] of files) {
     const absolute = join(root, path);

@@ -4,12 +4,14 @@
 #   podman, runc       run it
 #   mmdebstrap         makes the image's local base from Debian's packages
 #   shellcheck         checks the workflows' scripts, through actionlint
+#   chromium           shows the App's setup pages as a person sees them (test/integration/app-first-run-browser)
+#   curl, jq           what docs/getting-started.md's commands call GitHub's API with (test/integration/getting-started)
 #   bash test/bed/install-packages.sh [package...]     (default: all of them)
 # As root on Debian or Ubuntu, missing ones are installed with apt-get; otherwise this fails with
 # one line naming them. Quiet and instant when all are there (test/run.mjs runs it every time).
 set -euo pipefail
 
-if [[ $# -gt 0 ]]; then packages=("$@"); else packages=(buildah podman runc mmdebstrap shellcheck); fi
+if [[ $# -gt 0 ]]; then packages=("$@"); else packages=(buildah podman runc mmdebstrap shellcheck chromium curl jq); fi
 missing=()
 for package in "${packages[@]}"; do
   command -v "$package" >/dev/null || missing+=("$package")

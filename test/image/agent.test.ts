@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createKubeClient, type KubeClient } from '../../src/adapters/kube/client.js';
-import { startGitHubServer, userOctokit, type GitHubServer } from '../bed/github/index.js';
+import { stringify } from 'yaml';
+import { installationOctokit, startGitHubServer, userOctokit, type GitHubServer } from '../bed/github/index.js';
 import { containerFromDeployment } from '../bed/image/pod.js';
 import { currentImage, startContainer, type RunningContainer } from '../bed/image/run.js';
 import { startControlPlane, type ControlPlane } from '../bed/kube/control-plane.js';
@@ -13,18 +14,21 @@ import { inClusterEnvironment } from '../support/agent/in-cluster.js';
 import { eventually } from '../support/agent/log.js';
 import { markRolledOutWhenApplied } from '../support/agent/rollout.js';
 import { applyAsAdmin, buildOverlay, isolate, only, parseObjects } from '../support/deploy/overlays.js';
+import { startAppHarness, type AppHarness } from '../support/app-harness.js';
+import { agentGrant, clusterCa, publishIssuerKeys, serviceAccountToken } from '../support/agent-identity.js';
 
 // Issue 13, "Done when": the image CI built runs the agent, which applies a
 // commit from the GitHub test bed to the test bed's API server, as a pod of
 // deploy/overlays/agent would: the overlay applied (its RBAC, its config), the
 // Deployment's args, variables, volumes, user and security context, and the
-// service account's token and CA at their standard path.
+// service account's token and CA at their standard path. Its GitHub token
+// comes from the Ladder App, for its projected identity token (issue #11).
 
 const repo = 'shop/boxed-manifests';
 const [owner, name] = repo.split('/') as [string, string];
 const manifests = {
-  'manifests/settings.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: boxed\n',
-  'manifests/web.yaml': `apiVersion: apps/v1
+  'checkout/settings.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: boxed\n',
+  'checkout/web.yaml': `apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: web
@@ -41,20 +45,24 @@ spec:
 
 let image: string;
 let cluster: ControlPlane;
+let harness: AppHarness;
 let github: GitHubServer;
 let admin: KubeClient;
 let agent: RunningContainer | undefined;
 let stopRollouts: (() => void) | undefined;
 before(async () => {
   image = await currentImage();
-  [cluster, github] = await Promise.all([startControlPlane(), startGitHubServer()]);
+  cluster = await startControlPlane();
+  harness = await startAppHarness({ agentIssuers: { ca: clusterCa(cluster.kubeConfig) } });
+  github = harness.github;
   admin = createKubeClient(cluster.kubeConfig);
+  await publishIssuerKeys(cluster.kubeConfig);
 });
 after(async () => {
   stopRollouts?.();
   await agent?.remove();
   admin?.close();
-  await Promise.all([cluster?.stop(), github?.stop()]);
+  await Promise.all([cluster?.stop(), harness?.stop()]);
 });
 
 /** The service account's token and CA as the kubelet projects them: readable by the pod's fsGroup 1000. */
@@ -74,16 +82,22 @@ describe("ladder agent in the image, started from deploy/overlays/agent's Deploy
     // The overlay as an administrator applies it, moved to fresh namespace names.
     const installed = isolate(parseObjects(await buildOverlay('overlays/agent')));
     const agentNs = installed.namespace('ladder-system');
-    const ns = installed.namespace('shop-dev');
+    const ns = installed.namespace('checkout-dev');
     await applyAsAdmin(admin, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }]);
     await applyAsAdmin(admin, installed.objects);
     const pod = await inClusterEnvironment(cluster, agentNs, 'ladder-agent');
     await github.createRepo(repo);
     await github.seed.commitFiles(repo, 'dev', { 'README.md': '# dev\n' }, { from: 'main' });
+    const services = {
+      services: { boxed: { repository: 'shop/boxed', path: 'manifests', environments: { dev: { from: { branches: ['main'] }, namespaces: ['shop-dev'] } } } },
+      agents: { dev: await agentGrant(cluster.kubeConfig, cluster.server, agentNs, 'ladder-agent', ['dev']) },
+    };
+    await github.seed.commitFiles(repo, 'main', { '.ladder/services.yml': stringify(services) }, { message: 'Grant the agent', silent: true });
     const [port] = (await reserveLoopbackPorts(1)) as [number];
 
     const container = await containerFromDeployment(only(installed.objects, 'Deployment'), {
-      secrets: { 'ladder-agent-github': { 'private-key.pem': github.app.privateKey } },
+      secrets: {},
+      serviceAccountTokens: { ladder: await serviceAccountToken(cluster.kubeConfig, agentNs, 'ladder-agent') },
       configMaps: installed.objects.filter((o) => o.kind === 'ConfigMap'),
       fields: { 'metadata.name': 'agent-in-image', 'metadata.namespace': agentNs },
       // The kubelet's service account volume and variables; agent.yaml's values for the test bed, as variables override them.
@@ -94,8 +108,7 @@ describe("ladder agent in the image, started from deploy/overlays/agent's Deploy
         LADDER_REPOSITORY: repo,
         LADDER_NAMESPACES: ns,
         LADDER_GITHUB_API_URL: github.url,
-        LADDER_GITHUB_APP_ID: String(github.app.id),
-        LADDER_GITHUB_INSTALLATION_ID: String(github.installations.idFor(repo)),
+        LADDER_GITHUB_APP_URL: new URL(harness.appUrl).origin,
         LADDER_POLL_INTERVAL_SECONDS: '1',
         LADDER_HOST: '127.0.0.1',
         LADDER_PORT: String(port),
@@ -111,7 +124,9 @@ describe("ladder agent in the image, started from deploy/overlays/agent's Deploy
     });
     // A release manager merges the manifests into dev.
     stopRollouts = markRolledOutWhenApplied(admin, ns, 'web');
-    await github.seed.commitFiles(repo, 'release-1', manifests, { from: 'dev', silent: true });
+    const head = await github.seed.commitFiles(repo, 'release-1', manifests, { from: 'dev', silent: true });
+    // The shipped agent waits for the image (waitForImage): the App's image gate found it.
+    await installationOctokit(github, repo).rest.repos.createCommitStatus({ owner, repo: name, sha: head, context: 'ladder/image', state: 'success', description: 'In the registry' });
     const person = userOctokit(github, 'release-manager');
     github.setPermission(repo, 'release-manager', 'write');
     const pull = await person.rest.pulls.create({ owner, repo: name, head: 'release-1', base: 'dev', title: 'Release 1' });

@@ -67,7 +67,11 @@ describe('the image', () => {
       url = `http://127.0.0.1:${port}`;
       const pod = await containerFromDeployment(only(objects, 'Deployment'), {
         // The Secret docs/deploy.md tells you to create.
-        secrets: { 'ladder-app': { 'app-id': String(github.app.id), 'webhook-secret': github.app.webhookSecret, 'private-key.pem': github.app.privateKey } },
+        secrets: {
+          'ladder-app': { 'app-id': String(github.app.id), 'webhook-secret': github.app.webhookSecret, 'private-key.pem': github.app.privateKey },
+          // The image gate's registry credentials (docs/deploy.md): every image public here.
+          'ladder-app-registry': { '.dockerconfigjson': '{"auths":{}}' },
+        },
         configMaps: [],
         fields: {},
         // What the test bed changes: the GitHub API, and a free port on the shared host network.

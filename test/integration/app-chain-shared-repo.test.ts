@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { formatTrailers, parseTrailers } from '../../src/core/promotion/trailers.js';
-import { startAppHarness, type AppHarness } from '../support/app-harness.js';
+import { grantingServicesFile, startAppHarness, type AppHarness } from '../support/app-harness.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { branchSha, commitMessageOf, pullsInto, reportDeployment } from '../support/promotion-fixtures.js';
 
@@ -50,6 +50,9 @@ describe('promotion by deployment status in a manifest repository shared by serv
     await harness.github.createRepo('shop/cart');
     harness.github.setPermission('shop/cart', 'dev', 'write');
     await harness.github.seed.commitFiles('shop/cart', 'main', { '.github/ladder.yml': config('cart') }, { message: 'Add Ladder config', silent: true });
+    // The manifest repository grants both services, each its own folder.
+    const services = grantingServicesFile([checkout.codeRepo, config('checkout')], ['shop/cart', config('cart')]);
+    await harness.github.seed.commitFiles(manifestRepo, 'main', { '.ladder/services.yml': services }, { message: 'Grant cart too', silent: true });
 
     const first = await landOnDev('checkout', checkout.codeRepo);
     await reportDeployment(harness.github, manifestRepo, { environment: 'dev', sha: first.sha, state: 'success' });

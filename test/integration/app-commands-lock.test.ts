@@ -26,15 +26,16 @@ describe('App: /ladder lock and unlock, help, reactions', () => {
     assert.deepEqual(await helpers.reactions(codeRepo, commentId), ['eyes by ladder[bot]']);
     assert.deepEqual(await helpers.labels(manifestRepo), [{ name: 'ladder-lock:checkout/prd', description: 'dev: incident INC-7: payments are down' }]);
     const [locked] = await helpers.replies(codeRepo, pull);
-    assert.match(locked ?? '', /Locked `prd` \(dev: incident INC-7: payments are down\)/);
+    // The reason is the commenter's text: echoed in a code span, so nothing in it renders.
+    assert.match(locked ?? '', /Locked `prd` \(dev: `incident INC-7: payments are down`\)/);
 
     await helpers.comment(codeRepo, pull, 'dev', '/ladder lock prd another reason');
-    assert.match((await helpers.replies(codeRepo, pull))[1] ?? '', /already locked by @dev: incident INC-7/);
+    assert.match((await helpers.replies(codeRepo, pull))[1] ?? '', /already locked by @dev: `incident INC-7/);
     assert.equal((await helpers.labels(manifestRepo))[0]?.description, 'dev: incident INC-7: payments are down', 'a second lock keeps the first reason');
 
     await helpers.comment(codeRepo, pull, 'dev', '/ladder unlock prd');
     assert.deepEqual(await helpers.labels(manifestRepo), []);
-    assert.match((await helpers.replies(codeRepo, pull))[2] ?? '', /Unlocked `prd` \(was locked by @dev: incident INC-7/);
+    assert.match((await helpers.replies(codeRepo, pull))[2] ?? '', /Unlocked `prd` \(was locked by @dev: `incident INC-7/);
     await helpers.comment(codeRepo, pull, 'dev', '/ladder unlock prd');
     assert.match((await helpers.replies(codeRepo, pull))[3] ?? '', /`prd` was not locked/);
     harness.github.contract.assertClean();

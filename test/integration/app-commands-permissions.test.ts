@@ -23,8 +23,15 @@ describe('App: who may run /ladder commands', () => {
     helpers = commandHelpers(harness);
     await harness.createService({ config: restrictedConfig() });
     const { github } = harness;
+    // Members of shop get nothing by membership alone (GitHub's "No permission" base): reader, a team
+    // member below, reaches the manifest repository only as granted here, which is not at all.
+    github.setOrgBasePermission('shop', 'none');
+    // Commands are permission-checked on the manifest repository, whatever repository the comment is in.
     github.setPermission(codeRepo, 'reader', 'read');
-    for (const login of ['rita', 'paul', 'lead']) github.setPermission(codeRepo, login, 'write');
+    for (const login of ['rita', 'paul', 'lead']) {
+      github.setPermission(codeRepo, login, 'write');
+      github.setPermission(manifestRepo, login, 'write');
+    }
     github.addTeamMember('shop/release-managers', 'rita');
     github.addTeamMember('shop/release-managers', 'paul', { state: 'pending' });
     github.addTeamMember('shop/release-managers', 'reader');
@@ -40,7 +47,8 @@ describe('App: who may run /ladder commands', () => {
     const commentId = await helpers.comment(codeRepo, pull, 'reader', '/ladder lock stg mine\n/ladder rollback stg\n/ladder promote stg\n/ladder diff');
     assert.deepEqual(await helpers.reactions(codeRepo, commentId), ['eyes by ladder[bot]'], 'receipt is acknowledged even when refused');
     const [reply] = (await helpers.replies(codeRepo, pull)).slice(before);
-    assert.match(reply ?? '', /Sorry @reader, I did not run `\/ladder lock stg mine`: you do not have write access to `shop\/checkout`\. Commands for `stg` need write access to `shop\/checkout`\. Nothing was changed\./);
+    assert.match(reply ?? '', /Sorry @reader, I did not run `\/ladder lock stg mine`: you do not have write access to `shop\/checkout-manifests`\. Commands for `stg` need write access to `shop\/checkout-manifests`\. Nothing was changed\./);
+    assert.match(reply ?? '', /Sorry @reader, I did not run `\/ladder diff`: you do not have read access to `shop\/checkout-manifests`\. Commands need read access to `shop\/checkout-manifests`\./, 'a diff shows the manifest repository: reading it is the bar');
     for (const line of ['/ladder rollback stg', '/ladder promote stg', '/ladder diff']) assert.ok(reply?.includes(`I did not run \`${line}\``), line);
     assert.deepEqual(await helpers.labels(manifestRepo), []);
     assert.deepEqual(await helpers.branches(manifestRepo), branches);
@@ -54,7 +62,7 @@ describe('App: who may run /ladder commands', () => {
     await helpers.comment(codeRepo, pull, 'paul', '/ladder lock prd hold on');
     await helpers.comment(codeRepo, pull, 'reader', '/ladder lock prd hold on');
     const replies = (await helpers.replies(codeRepo, pull)).slice(before);
-    assert.match(replies[0] ?? '', /Sorry @dev, I did not run `\/ladder lock prd hold on`: you are not one of `prd`'s commenters\. Commands for `prd` need write access to `shop\/checkout` and being `@lead` or a member of `@shop\/release-managers`\./);
+    assert.match(replies[0] ?? '', /Sorry @dev, I did not run `\/ladder lock prd hold on`: you are not one of `prd`'s commenters\. Commands for `prd` need write access to `shop\/checkout-manifests` and being `@lead` or a member of `@shop\/release-managers`\./);
     assert.match(replies[1] ?? '', /Sorry @paul/);
     assert.match(replies[2] ?? '', /Sorry @reader.*you do not have write access/, 'a team member still needs write access');
     assert.deepEqual(await helpers.labels(manifestRepo), []);

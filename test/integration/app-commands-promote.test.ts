@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { userOctokit } from '../bed/github/index.js';
+import { installationOctokit, userOctokit } from '../bed/github/index.js';
 import { parseTrailers } from '../../src/core/promotion/trailers.js';
 import { startAppHarness, type AppHarness } from '../support/app-harness.js';
 import { commandHelpers } from '../support/command-comments.js';
@@ -62,7 +62,8 @@ describe('App: /ladder promote', () => {
   });
 
   it('with a deployment recorded, the upstream version is the one deployed successfully', async () => {
-    const client = userOctokit(harness.github, 'dev');
+    // The agent reports deployments as the App (its token comes from the App): only those count.
+    const client = installationOctokit(harness.github, 'shop/checkout-manifests');
     const devHead = (await client.rest.repos.getBranch({ owner: 'shop', repo: 'checkout-manifests', branch: 'dev' })).data.commit.sha;
     const { data } = await client.rest.repos.createDeployment({ owner: 'shop', repo: 'checkout-manifests', ref: devHead, environment: 'dev', auto_merge: false, required_contexts: [] });
     await client.rest.repos.createDeploymentStatus({ owner: 'shop', repo: 'checkout-manifests', deployment_id: (data as { id: number }).id, state: 'success' });

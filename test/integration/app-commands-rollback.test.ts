@@ -122,7 +122,8 @@ describe('App: /ladder rollback restores an earlier rendered state byte for byte
   });
 
   it('with deployments recorded: the previous version that deployed successfully, restored from the deployed commit', async () => {
-    const client = userOctokit(harness.github, 'dev');
+    // The agent reports deployments as the App (its token comes from the App): only those count.
+    const client = installationOctokit(harness.github, manifestRepo);
     const [owner, repo] = manifestRepo.split('/') as [string, string];
     const deploy = async (sha: string, state: 'success' | 'failure') => {
       const { data } = await client.rest.repos.createDeployment({ owner, repo, ref: sha, environment: 'prd', auto_merge: false, required_contexts: [] });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parseTrailers } from '../../src/core/promotion/trailers.js';
-import { installationOctokit, userOctokit } from '../bed/github/index.js';
+import { installationOctokit, putBranchProtection, userOctokit } from '../bed/github/index.js';
 import { startAppHarness, type AppHarness } from '../support/app-harness.js';
 import { ManualClock } from '../support/manual-clock.js';
 import {
@@ -56,9 +56,9 @@ describe('end to end: code merge to production', () => {
     harness = await startAppHarness({ clock });
     repos = await harness.createService({ config });
     harness.github.setPermission(repos.manifestRepo, reviewer, 'write');
-    harness.github.protectBranch(repos.manifestRepo, 'dev', { requiredStatusChecks: gates });
+    await putBranchProtection(harness.github, repos.manifestRepo, 'dev', { requiredStatusChecks: gates });
     for (const branch of ['stg', 'prd']) {
-      harness.github.protectBranch(repos.manifestRepo, branch, { requiredStatusChecks: gates, requiredApprovingReviewCount: 1 });
+      await putBranchProtection(harness.github, repos.manifestRepo, branch, { requiredStatusChecks: gates, requiredApprovingReviewCount: 1 });
     }
   });
 

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { installationOctokit, userOctokit } from '../bed/github/index.js';
+import { installationOctokit, putBranchProtection, userOctokit } from '../bed/github/index.js';
 import { startAppHarness, type AppHarness } from '../support/app-harness.js';
 import { ManualClock } from '../support/manual-clock.js';
-import { openHandMadePromotion, pullState, repoParams, statusesOn } from '../support/promotion-fixtures.js';
+import { checkoutImage, openHandMadePromotion, pullState, repoParams, statusesOn } from '../support/promotion-fixtures.js';
 
-const image = (n: number): string => `registry.example.com/shop/${'checkout'}:${String(n).repeat(40).slice(0, 40)}`;
 
 function config(service: string, manifestRepo: string): string {
   return [
@@ -31,12 +30,14 @@ describe('auto-merge', () => {
     await harness.stop();
   });
 
-  it('waits for a check branch protection requires, then merges when it arrives', async () => {
+  it('waits for a check branch protection requires, then merges when it arrives', async (t) => {
+    // Each delivery of a triggering event tries the merge once: a duplicate would add a refused attempt.
+    t.after(harness.github.webhooks.withoutDuplicates('counts merge attempts, one per delivery of a triggering event'));
     const repos = await harness.createService({ service: 'cart', config: config('cart', 'shop/cart-manifests') });
-    harness.github.protectBranch(repos.manifestRepo, 'dev', {
+    await putBranchProtection(harness.github, repos.manifestRepo, 'dev', {
       requiredStatusChecks: ['ladder/validate', 'ladder/soak', 'ladder/window', 'ladder/lock', 'ci/smoke'],
     });
-    const pull = await openHandMadePromotion(harness.github, { ...repos, service: 'cart', environment: 'dev', image: image(1) });
+    const pull = await openHandMadePromotion(harness.github, { ...repos, service: 'cart', environment: 'dev', image: checkoutImage(1) });
     await harness.settled();
 
     assert.deepEqual(Object.values(await statusesOn(harness.github, repos.manifestRepo, pull.headSha)).map((s) => s.split(':')[0]), ['success', 'success', 'success']);
@@ -61,9 +62,9 @@ describe('auto-merge', () => {
 
   it('waits for a review branch protection requires; the approval triggers the merge', async () => {
     const repos = await harness.createService({ service: 'shoe', config: config('shoe', 'shop/shoe-manifests') });
-    harness.github.protectBranch(repos.manifestRepo, 'dev', { requiredStatusChecks: ['ladder/validate'], requiredApprovingReviewCount: 1 });
+    await putBranchProtection(harness.github, repos.manifestRepo, 'dev', { requiredStatusChecks: ['ladder/validate'], requiredApprovingReviewCount: 1 });
     harness.github.setPermission(repos.manifestRepo, 'alice', 'write');
-    const pull = await openHandMadePromotion(harness.github, { ...repos, service: 'shoe', environment: 'dev', image: image(4) });
+    const pull = await openHandMadePromotion(harness.github, { ...repos, service: 'shoe', environment: 'dev', image: checkoutImage(4) });
     await harness.settled();
     assert.equal((await pullState(harness.github, repos.manifestRepo, pull.number)).state, 'open', 'no approval yet');
 
@@ -74,8 +75,8 @@ describe('auto-merge', () => {
 
   it('never merges when ladder/validate failed, nor an environment without autoMerge', async () => {
     const repos = await harness.createService({ service: 'basket', config: config('basket', 'shop/basket-manifests') });
-    const invalid = await openHandMadePromotion(harness.github, { ...repos, service: 'basket', environment: 'dev', image: image(2), validate: 'failure' });
-    const byReview = await openHandMadePromotion(harness.github, { ...repos, service: 'basket', environment: 'stg', image: image(3) });
+    const invalid = await openHandMadePromotion(harness.github, { ...repos, service: 'basket', environment: 'dev', image: checkoutImage(2), validate: 'failure' });
+    const byReview = await openHandMadePromotion(harness.github, { ...repos, service: 'basket', environment: 'stg', image: checkoutImage(3) });
     await harness.settled();
 
     assert.equal((await statusesOn(harness.github, repos.manifestRepo, invalid.headSha))['ladder/lock'], 'success: Not locked');

@@ -47,6 +47,13 @@ describe('gates stop retrying a failure that does not pass', () => {
     const outage = harness.github.faults.add({ route: 'POST /repos/{owner}/{repo}/statuses/{sha}', status: 502, times: Infinity });
     const pull = await openHandMadePromotion(harness.github, { ...repos, service: 'outage', environment: 'dev', image });
     await harness.settled();
+    // Each failed evaluation logs once; GitHub may deliver the opening twice, and each delivery's evaluation counts.
+    const failedChecks = () =>
+      harness.logs
+        .map((line) => JSON.parse(line) as { msg?: string; repo?: string; pull?: number })
+        .filter((line) => line.msg?.startsWith('Checking promotion gates failed') && line.repo === repos.manifestRepo && line.pull === pull.number);
+    const beforeRetries = failedChecks().length;
+    assert.ok(beforeRetries >= 1, 'the evaluation on the opening failed');
     let retries = 0;
     while (clock.pendingTimers().length > 0) {
       assert.ok(retries < 20, 'retries end');
@@ -54,7 +61,13 @@ describe('gates stop retrying a failure that does not pass', () => {
       await harness.settled();
       retries += 1;
     }
-    assert.equal(retries, 9, 'ten failed evaluations in all: the first and nine retries');
+    const failures = failedChecks();
+    assert.equal(failures.length, 10, 'ten failed evaluations in all');
+    assert.equal(retries, 10 - beforeRetries, 'the ones after the opening were retries a minute apart');
+    assert.deepEqual(
+      failures.map((line) => line.msg),
+      [...Array<string>(9).fill('Checking promotion gates failed; retrying later'), 'Checking promotion gates failed; giving up until the next event'],
+    );
     outage.remove();
     assert.deepEqual(await statusesOn(harness.github, repos.manifestRepo, pull.headSha), {});
 

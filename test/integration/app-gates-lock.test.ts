@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setLock } from '../../src/adapters/github/locks.js';
 import type { GitHubClient } from '../../src/adapters/github/types.js';
-import { installationOctokit, userOctokit } from '../bed/github/index.js';
+import { installationOctokit, putBranchProtection, userOctokit } from '../bed/github/index.js';
 import { startAppHarness, type AppHarness } from '../support/app-harness.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { pullsInto, pullState, repoParams, statusesOn, tryMergeAs } from '../support/promotion-fixtures.js';
@@ -21,7 +21,7 @@ describe('ladder/lock gate', () => {
 
   it('a locked environment gets a failing lock status and no merge; /ladder unlock turns it green and dev auto-merges', async () => {
     const repos = await harness.createService();
-    harness.github.protectBranch(repos.manifestRepo, 'dev', { requiredStatusChecks: ['ladder/validate', 'ladder/soak', 'ladder/window', 'ladder/lock'] });
+    await putBranchProtection(harness.github, repos.manifestRepo, 'dev', { requiredStatusChecks: ['ladder/validate', 'ladder/soak', 'ladder/window', 'ladder/lock'] });
     const locked = await setLock(installationOctokit(harness.github, repos.manifestRepo) as unknown as GitHubClient, repoParams(repos.manifestRepo), {
       service: 'checkout',
       environment: 'dev',

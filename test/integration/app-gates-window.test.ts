@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { installationOctokit } from '../bed/github/index.js';
+import { installationOctokit, putBranchProtection } from '../bed/github/index.js';
 import { startAppHarness, type AppHarness } from '../support/app-harness.js';
 import { promotionConfig } from '../support/app-promotion.js';
 import { ManualClock } from '../support/manual-clock.js';
@@ -24,7 +24,7 @@ describe('ladder/window gate', () => {
   before(async () => {
     harness = await startAppHarness({ clock });
     repos = await harness.createService({ config: config('shop/checkout-manifests') });
-    harness.github.protectBranch(repos.manifestRepo, 'dev', {
+    await putBranchProtection(harness.github, repos.manifestRepo, 'dev', {
       requiredStatusChecks: ['ladder/validate', 'ladder/soak', 'ladder/window', 'ladder/lock'],
     });
   });

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startAppHarness, type AppHarness } from '../support/app-harness.js';
+import { grantingServicesFile, startAppHarness, type AppHarness } from '../support/app-harness.js';
 import { annotationsOf, branchesOf, checkRunsOf, promotionConfig, pullsOf } from '../support/app-promotion.js';
 
 describe('App: configuration, template and validation errors', () => {
@@ -36,6 +36,8 @@ describe('App: configuration, template and validation errors', () => {
     await h.github.seed.setBranch('acme/web-manifests', 'dev', 'main');
     h.github.setPermission('acme/web', 'dev', 'write');
     await h.github.seed.commitFiles('acme/.github', 'main', { '.github/ladder.yml': promotionConfig({ service: 'web', manifestRepo: 'acme/web-manifests' }) }, { silent: true });
+    const grant = grantingServicesFile(['acme/web', promotionConfig({ service: 'web', manifestRepo: 'acme/web-manifests' })]);
+    await h.github.seed.commitFiles('acme/web-manifests', 'main', { '.ladder/services.yml': grant }, { silent: true });
     const merged = await h.mergePullRequest('acme/web', { files: { 'a.txt': 'a\n' } });
     await h.settled();
     assert.equal((await pullsOf(h, 'acme/web-manifests')).length, 1);
@@ -75,7 +77,8 @@ describe('App: configuration, template and validation errors', () => {
     const run = (await checkRunsOf(h, codeRepo, merged.mergeSha)).find((r) => r.name === 'ladder/promote (dev)');
     assert.equal(run?.conclusion, 'failure');
     assert.match(run?.output.title ?? '', /Validation failed for dev: 1 error/);
-    assert.match(run?.output.text ?? '', /`apps\/invalid\/configmap-invalid\.yaml:\d+:\d+` \*\*error\*\* schema \(ConfigMap\/invalid\): .*bogus/);
+    // The template line first (issue 14: bogus: is line 6 of the template), the rendered file's second.
+    assert.match(run?.output.text ?? '', /`deploy\/templates\/settings\.yaml\.hbs:6:\d+` \(rendered `apps\/invalid\/configmap-invalid\.yaml:\d+:\d+`\) \*\*error\*\* schema \(ConfigMap\/invalid\): .*bogus/);
     assert.equal((await pullsOf(h, manifestRepo, 'all')).length, 0);
     assert.ok(!branchesOf(h, manifestRepo).has('ladder/invalid/dev'));
   });

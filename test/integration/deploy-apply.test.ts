@@ -3,7 +3,12 @@
 // overlay ships (its own service account's token, nothing more): it applies a
 // commit from the GitHub test bed to its namespace, holds its own Lease, and
 // is refused in another environment's namespace. The App's service account
-// may do nothing at all.
+// may do nothing at all. The shipped agents wait for the image (waitForImage):
+// a commit is applied once the App's ladder/image status on it is success, and
+// held, saying so on its GitHub deployment, while it is not (issue 13, item 4).
+// Each agent gets its GitHub token as it does in a pod: from the Ladder App,
+// proving itself with its service account's token (issue #11), granted under
+// agents: in the repository's .ladder/services.yml.
 import assert from 'node:assert/strict';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,29 +17,55 @@ import { after, before, describe, it } from 'node:test';
 import { createKubeClient, type KubeClient, type KubeObject } from '../../src/adapters/kube/client.js';
 import { parseAgentConfig } from '../../src/agent/wiring/config.js';
 import { startAgent, type RunningAgent } from '../../src/agent/main.js';
-import { startGitHubServer, userOctokit, type GitHubServer } from '../bed/github/index.js';
+import { stringify } from 'yaml';
+import { installationOctokit, startGitHubServer, userOctokit, type GitHubServer } from '../bed/github/index.js';
 import { startControlPlane, type ControlPlane } from '../bed/kube/control-plane.js';
 import { eventually, testLogger } from '../support/agent/log.js';
 import { applyAsAdmin, buildOverlay, deployDir, isolate, only, parseObjects } from '../support/deploy/overlays.js';
 import { statusOf } from '../support/kube-status.js';
+import { startAppHarness, type AppHarness } from '../support/app-harness.js';
+import { agentGrant, clusterCa, identityTokenFile, publishIssuerKeys } from '../support/agent-identity.js';
 
 let cluster: ControlPlane;
+let harness: AppHarness;
 let github: GitHubServer;
 let admin: KubeClient;
-let keyPath: string;
+let tokenDir: string;
 const agents: RunningAgent[] = [];
 before(async () => {
-  [cluster, github] = await Promise.all([startControlPlane(), startGitHubServer()]);
+  cluster = await startControlPlane();
+  harness = await startAppHarness({ agentIssuers: { ca: clusterCa(cluster.kubeConfig) } });
+  github = harness.github;
   admin = createKubeClient(cluster.kubeConfig);
-  const dir = await mkdtemp(join(tmpdir(), 'ladder-deploy-apply-'));
-  keyPath = join(dir, 'app.pem');
-  await writeFile(keyPath, github.app.privateKey, { mode: 0o600 });
+  await publishIssuerKeys(cluster.kubeConfig);
+  tokenDir = await mkdtemp(join(tmpdir(), 'ladder-deploy-apply-'));
 });
 after(async () => {
   await Promise.all(agents.map((agent) => agent.stop()));
   admin?.close();
-  await Promise.all([cluster?.stop(), github?.stop()]);
+  await Promise.all([cluster?.stop(), harness?.stop()]);
 });
+
+/** The repository's .ladder/services.yml: one service with dev, stg and prd, and the agents of `agentNamespaces` (service account ladder-agent). */
+async function grantAgents(repo: string, agentNamespaces: Record<string, string>): Promise<void> {
+  const agents: Record<string, unknown> = {};
+  for (const [environment, namespace] of Object.entries(agentNamespaces)) agents[environment] = await agentGrant(cluster.kubeConfig, cluster.server, namespace, 'ladder-agent', [environment]);
+  const services = {
+    services: {
+      settings: {
+        repository: 'shop/settings',
+        path: 'checkout',
+        environments: {
+          dev: { from: { branches: ['main'] }, namespaces: ['checkout-dev'] },
+          stg: { from: { environment: 'dev' }, namespaces: ['checkout-stg'] },
+          prd: { from: { environment: 'stg' }, namespaces: ['checkout'] },
+        },
+      },
+    },
+    agents,
+  };
+  await github.seed.commitFiles(repo, 'main', { '.ladder/services.yml': stringify(services) }, { message: 'Grant the agents', silent: true });
+}
 
 /** Renders an overlay, moves it to fresh names, creates the namespaces it deploys to (they must exist), and applies it. */
 async function install(yaml: string, targets: string[]): Promise<{ objects: KubeObject[]; namespace: (original: string) => string }> {
@@ -48,31 +79,45 @@ async function install(yaml: string, targets: string[]): Promise<{ objects: Kube
 async function startShippedAgent(installed: { objects: KubeObject[]; namespace: (n: string) => string }, agentNs: string, repo: string): Promise<RunningAgent> {
   const configMap = only(installed.objects, 'ConfigMap', installed.namespace(agentNs));
   const shipped = parseAgentConfig((configMap.data as Record<string, string>)['agent.yaml']!, 'agent.yaml', {});
+  assert.ok(shipped.github.appUrl && shipped.github.appId === undefined && shipped.github.token === undefined, 'the shipped agent asks the App for its token and holds no key');
   const config = parseAgentConfig((configMap.data as Record<string, string>)['agent.yaml']!, 'agent.yaml', {
     LADDER_REPOSITORY: repo,
     LADDER_NAMESPACES: shipped.namespaces.map(installed.namespace).join(','),
     LADDER_AGENT_NAMESPACE: installed.namespace(agentNs),
     LADDER_GITHUB_API_URL: github.url,
-    LADDER_GITHUB_APP_ID: String(github.app.id),
-    LADDER_GITHUB_INSTALLATION_ID: String(github.installations.idFor(repo)),
-    LADDER_GITHUB_PRIVATE_KEY_PATH: keyPath,
+    LADDER_GITHUB_APP_URL: new URL(harness.appUrl).origin,
+    // What the Deployment's projected volume holds: a token of the agent's service account for the audience ladder.
+    LADDER_GITHUB_IDENTITY_TOKEN_PATH: await identityTokenFile(tokenDir, cluster.kubeConfig, installed.namespace(agentNs), 'ladder-agent'),
     LADDER_POLL_INTERVAL_SECONDS: '1',
     LADDER_HOST: '127.0.0.1',
     LADDER_PORT: '0',
   });
+  assert.equal(shipped.waitForImage, true, `${agentNs}: the shipped agent waits for the image`);
   const kubeConfig = await cluster.kubeConfigForServiceAccount(installed.namespace(agentNs), 'ladder-agent');
   const agent = await startAgent(config, { kubeConfig, log: testLogger(), identity: `${agentNs}-pod` });
   agents.push(agent);
   return agent;
 }
 
-async function mergeInto(repo: string, branch: string, files: Record<string, string>): Promise<string> {
+/**
+ * Opens a pull request into `branch` and merges it as a person would. Its head gets the
+ * `ladder/image` status the App's image gate would have written (`success` unless told otherwise):
+ * the merge commit's second parent, where the agent finds it.
+ */
+async function mergeInto(repo: string, branch: string, files: Record<string, string>, image: 'success' | 'pending' = 'success'): Promise<string> {
   const [owner, name] = repo.split('/') as [string, string];
   github.setPermission(repo, 'release-manager', 'write');
-  await github.seed.commitFiles(repo, `release-${branch}`, files, { from: branch, silent: true });
+  const head = await github.seed.commitFiles(repo, `release-${branch}`, files, { from: branch, silent: true });
+  await setImageStatus(repo, head, image);
   const person = userOctokit(github, 'release-manager');
   const pull = await person.rest.pulls.create({ owner, repo: name, head: `release-${branch}`, base: branch, title: `Release to ${branch}` });
   return (await person.rest.pulls.merge({ owner, repo: name, pull_number: pull.data.number })).data.sha;
+}
+
+async function setImageStatus(repo: string, sha: string, state: 'success' | 'pending'): Promise<void> {
+  const [owner, name] = repo.split('/') as [string, string];
+  const description = state === 'success' ? 'In the registry: ghcr.io/shop/app:1 (sha256:0123456789ab)' : 'Waiting for the image to be pushed: ghcr.io/shop/app:1';
+  await installationOctokit(github, repo).rest.repos.createCommitStatus({ owner, repo: name, sha, context: 'ladder/image', state, description });
 }
 
 async function deployedSuccessfully(repo: string, environment: string, sha: string): Promise<void> {
@@ -91,7 +136,27 @@ async function deployedSuccessfully(repo: string, environment: string, sha: stri
   );
 }
 
-const configMapFile = (value: string) => ({ 'manifests/settings.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  environment: ${value}\n` });
+/** The statuses (newest first) of the newest deployment of `sha`, once `ready` accepts their states. */
+async function deploymentStatusesOf(repo: string, environment: string, sha: string, ready: (states: string[]) => boolean): Promise<Array<{ state: string; description: string }>> {
+  const [owner, name] = repo.split('/') as [string, string];
+  const person = userOctokit(github, 'release-manager');
+  let found: Array<{ state: string; description: string }> = [];
+  await eventually(
+    async () => {
+      const { data: deployments } = await person.rest.repos.listDeployments({ owner, repo: name, sha, environment });
+      if (deployments.length === 0) return false;
+      const { data } = await person.rest.repos.listDeploymentStatuses({ owner, repo: name, deployment_id: deployments[0]!.id });
+      found = data.map((s) => ({ state: s.state, description: s.description ?? '' }));
+      return ready(found.map((s) => s.state));
+    },
+    `${environment} deployment statuses of ${sha.slice(0, 7)}`,
+    60_000,
+    200,
+  );
+  return found;
+}
+
+const configMapFile = (value: string) => ({ 'checkout/settings.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  environment: ${value}\n` });
 
 describe("deploy/'s overlays on a real API server", () => {
   it('app: applies, and its service account may do nothing (no token is mounted, and none is needed)', async () => {
@@ -116,11 +181,23 @@ describe("deploy/'s overlays on a real API server", () => {
     const repo = 'shop/cluster-manifests';
     await github.createRepo(repo);
     await github.seed.commitFiles(repo, 'dev', { 'README.md': '# dev\n' }, { from: 'main' });
-    const installed = await install(await buildOverlay('overlays/agent'), ['shop-dev']);
+    const installed = await install(await buildOverlay('overlays/agent'), ['checkout-dev']);
+    await grantAgents(repo, { dev: installed.namespace('ladder-system') });
     await startShippedAgent(installed, 'ladder-system', repo);
-    const sha = await mergeInto(repo, 'dev', configMapFile('dev'));
-    await deployedSuccessfully(repo, 'dev', sha);
-    const applied = await admin.request<{ data: Record<string, string> }>('GET', `/api/v1/namespaces/${installed.namespace('shop-dev')}/configmaps/settings`);
+    // Merged while its image is not in the registry (a reviewer merged around the gate): held.
+    const held = await mergeInto(repo, 'dev', configMapFile('dev'), 'pending');
+    const queued = await deploymentStatusesOf(repo, 'dev', held, (states) => states.includes('queued'));
+    assert.deepEqual(queued.map((s) => s.state), ['queued']);
+    assert.match(queued[0]!.description, /^Not applied: ladder\/image is pending: Waiting for the image to be pushed/);
+    const settings = `/api/v1/namespaces/${installed.namespace('checkout-dev')}/configmaps/settings`;
+    assert.equal(await statusOf(admin.request('GET', settings)), 404, 'nothing applied while the image is missing');
+    // The App finds the image: the same deployment goes on to success.
+    const [pullHead] = (await userOctokit(github, 'release-manager').rest.git.getCommit({ owner: 'shop', repo: 'cluster-manifests', commit_sha: held })).data.parents.slice(1);
+    await setImageStatus(repo, pullHead!.sha, 'success');
+    await deployedSuccessfully(repo, 'dev', held);
+    const finished = await deploymentStatusesOf(repo, 'dev', held, (states) => states.includes('success'));
+    assert.deepEqual(finished.map((s) => s.state).reverse(), ['queued', 'in_progress', 'success'], 'one deployment: queued, then applied');
+    const applied = await admin.request<{ data: Record<string, string> }>('GET', settings);
     assert.deepEqual(applied.data, { environment: 'dev' });
     const lease = await admin.request<{ spec: { holderIdentity: string } }>('GET', `/apis/coordination.k8s.io/v1/namespaces/${installed.namespace('ladder-system')}/leases/ladder-agent-dev`);
     assert.equal(lease.spec.holderIdentity, 'ladder-system-pod');
@@ -130,8 +207,8 @@ describe("deploy/'s overlays on a real API server", () => {
     const dir = await mkdtemp(join(tmpdir(), 'ladder-overlay-'));
     const from = (path: string) => relative(dir, join(deployDir, path));
     await writeFile(join(dir, 'kustomization.yaml'), `resources: [${from('overlays/agent')}]\ncomponents: [${from('components/cluster-scoped')}]\n`);
-    const withComponent = await install(await buildOverlay(dir), ['shop-dev']);
-    const without = await install(await buildOverlay('overlays/agent'), ['shop-dev']);
+    const withComponent = await install(await buildOverlay(dir), ['checkout-dev']);
+    const without = await install(await buildOverlay('overlays/agent'), ['checkout-dev']);
     const namespace = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
     for (const [installed, expected] of [[withComponent, 200], [without, 403]] as const) {
       const agent = createKubeClient(await cluster.kubeConfigForServiceAccount(installed.namespace('ladder-system'), 'ladder-agent'));
@@ -149,8 +226,9 @@ describe("deploy/'s overlays on a real API server", () => {
     const repo = 'shop/env-manifests';
     await github.createRepo(repo);
     for (const branch of ['dev', 'stg', 'prd']) await github.seed.commitFiles(repo, branch, { 'README.md': `# ${branch}\n` }, { from: 'main' });
-    const installed = await install(await buildOverlay('overlays/environments'), ['shop-dev', 'shop-stg', 'shop']);
-    const targets = { dev: 'shop-dev', stg: 'shop-stg', prd: 'shop' } as const;
+    const installed = await install(await buildOverlay('overlays/environments'), ['checkout-dev', 'checkout-stg', 'checkout']);
+    const targets = { dev: 'checkout-dev', stg: 'checkout-stg', prd: 'checkout' } as const;
+    await grantAgents(repo, Object.fromEntries(Object.keys(targets).map((environment) => [environment, installed.namespace(`ladder-${environment}`)])));
     for (const environment of Object.keys(targets)) await startShippedAgent(installed, `ladder-${environment}`, repo);
     const merged = await Promise.all(Object.keys(targets).map(async (environment) => [environment, await mergeInto(repo, environment, configMapFile(environment))] as const));
     for (const [environment, sha] of merged) await deployedSuccessfully(repo, environment, sha);
@@ -162,7 +240,7 @@ describe("deploy/'s overlays on a real API server", () => {
     }
     const dev = createKubeClient(await cluster.kubeConfigForServiceAccount(installed.namespace('ladder-dev'), 'ladder-agent'));
     try {
-      for (const other of ['shop-stg', 'shop']) {
+      for (const other of ['checkout-stg', 'checkout']) {
         const path = `/api/v1/namespaces/${installed.namespace(other)}/configmaps/settings`;
         assert.equal(await statusOf(dev.request('PATCH', path, { query: { fieldManager: 'ladder' }, body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' } }, contentType: 'application/apply-patch+yaml' })), 403, other);
       }

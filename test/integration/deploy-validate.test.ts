@@ -111,6 +111,26 @@ describe("deploy/'s overlays", () => {
     });
   }
 
+  it('gives the registry credentials to the App alone, with the image gate on; every agent waits for the image and gets none', async () => {
+    const secretsOf = (objects: KubeObject[]) =>
+      objects
+        .filter((o) => o.kind === 'Deployment')
+        .map((o) => (o as unknown as { spec: { template: { spec: Pick<PodSpec, 'volumes'> & { containers: Array<{ env?: Array<{ valueFrom?: { secretKeyRef?: { name: string } } }> }> } } } }).spec.template.spec)
+        .flatMap((pod) => [...(pod.volumes ?? []).map((v) => v.secret?.secretName), ...pod.containers.flatMap((c) => (c.env ?? []).map((e) => e.valueFrom?.secretKeyRef?.name))])
+        .filter((name): name is string => name !== undefined);
+    const app = parseObjects(await overlays.app());
+    assert.ok(secretsOf(app).includes('ladder-app-registry'));
+    const env = (app.find((o) => o.kind === 'Deployment') as unknown as { spec: { template: { spec: { containers: Array<{ env: Array<{ name: string; value?: string }> }> } } } }).spec.template.spec.containers[0]!.env;
+    assert.equal(env.find((e) => e.name === 'LADDER_IMAGE_GATE')?.value, 'on');
+    for (const name of ['agent', 'agent with the cluster-scoped component', 'environments'] as const) {
+      const objects = parseObjects(await overlays[name]());
+      assert.deepEqual(secretsOf(objects).filter((secret) => /registry|docker/i.test(secret)), [], `${name}: no registry credentials`);
+      for (const configMap of objects.filter((o) => o.kind === 'ConfigMap')) {
+        assert.equal(parseAgentConfig((configMap.data as Record<string, string>)['agent.yaml']!, 'agent.yaml', {}).waitForImage, true, `${name}: ${configMap.metadata!.namespace} waits for the image`);
+      }
+    }
+  });
+
   it('runs one agent per environment, each in its own namespace, so applying one never replaces another', async () => {
     const objects = parseObjects(await overlays.environments());
     const agents = objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata!.namespace);

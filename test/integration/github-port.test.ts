@@ -25,7 +25,8 @@ before(async () => {
     credentials: { appId: bed.app.id, privateKey: bed.app.privateKey, installationId: bed.installations.idFor('shop/port-manifests') },
     policy: { retryBaseMs: 5, retries: 1, retryAfterUnitMs: 5, secondaryLimitRetries: 0 },
   });
-  github = createGitHub(client, { templateBlobs: blobs });
+  // The App's own signals: deployments made with its installation token count.
+  github = createGitHub(client, { templateBlobs: blobs }, { app: async () => ({ id: bed.app.id, login: `${bed.app.slug}[bot]` }), agentLogins: [] });
 });
 after(() => bed?.stop());
 

@@ -6,12 +6,13 @@ import { createNodeMiddleware, Probot } from 'probot';
 import type { Clock } from '../../src/core/time/clock.js';
 import { ladderOctokit } from '../../src/adapters/github/probot-octokit.js';
 import type { GitHubClient } from '../../src/adapters/github/types.js';
-import { createAppDeps, type AppDeps } from '../../src/app/deps.js';
+import { createAppDeps, type AppDeps, type ImageGateDeps } from '../../src/app/deps.js';
+import type { RenderWorkerLimits } from '../../src/app/render-worker/pool.js';
 import { composeApp, registerLadderApp, type LadderServices } from '../../src/app/index.js';
 import { startGitHubServer, type GitHubServer } from '../bed/github/index.js';
 import { createService, mergePullRequest, type CreateServiceOptions } from './github-service.js';
 
-export { defaultServiceConfig, developer, type CreateServiceOptions } from './github-service.js';
+export { defaultServiceConfig, developer, grantingServicesFile, type CreateServiceOptions } from './github-service.js';
 
 export interface HarnessOptions {
   clock?: Clock;
@@ -19,6 +20,12 @@ export interface HarnessOptions {
   githubNow?: () => Date;
   /** Probot's own Octokit class and timings, exactly as `probot run` builds clients (slow: writes are spaced a second apart). */
   probotDefaultOctokit?: boolean;
+  /** Turns the `ladder/image` gate on, with this registry client. */
+  images?: ImageGateDeps;
+  /** Render threads' limits (time, heap, threads). */
+  render?: Partial<RenderWorkerLimits>;
+  /** How agents' service-account tokens are checked (a test cluster's CA). */
+  agentIssuers?: AppDeps['agentIssuers'];
 }
 
 export interface AppHarness {
@@ -63,8 +70,11 @@ export async function startAppHarness(options: HarnessOptions = {}): Promise<App
   );
   const deps = createAppDeps({
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.images ? { images: options.images } : {}),
     log,
     retry: { secondaryLimitRetries: 3, retryAfterUnitMs: 5 },
+    ...(options.render ? { render: options.render } : {}),
+    ...(options.agentIssuers ? { agentIssuers: options.agentIssuers } : {}),
   });
   const probot = new Probot({
     appId: github.app.id,
@@ -75,7 +85,7 @@ export async function startAppHarness(options: HarnessOptions = {}): Promise<App
     ...(options.probotDefaultOctokit ? {} : { Octokit: ladderOctokit({ retryBaseMs: 5, retries: 3, retryAfterUnitMs: 5, writeSpacingMs: 0 }) }),
   });
   const services = composeApp(deps, probot);
-  const middleware = await createNodeMiddleware((app) => registerLadderApp(app, services), { probot });
+  const middleware = await createNodeMiddleware((app, appOptions) => registerLadderApp(app, services, appOptions), { probot });
   const server: Server = createServer((req, res) => void middleware(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/github/webhooks`;
@@ -109,6 +119,7 @@ export async function startAppHarness(options: HarnessOptions = {}): Promise<App
     appOctokit: async (fullName) => (await probot.auth(github.installations.idFor(fullName))) as GitHubClient,
     async stop() {
       await settled().catch(() => undefined);
+      await services.renderer.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await github.stop();

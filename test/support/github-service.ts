@@ -1,3 +1,6 @@
+import { stringify } from 'yaml';
+import { checkConfig, parseConfig } from '../../src/core/config/load.js';
+import { grantFor } from '../../src/core/services/snippet.js';
 import { userOctokit, type GitHubServer } from '../bed/github/index.js';
 
 // A service on the GitHub test bed, as the App's tests set it up: a code
@@ -14,10 +17,32 @@ export interface CreateServiceOptions {
   templates?: Record<string, string>;
   codeRepo?: string;
   manifestRepo?: string;
+  /**
+   * `.ladder/services.yml` committed to the manifest repository's default
+   * branch: the text given, none with `null`, and when absent one that grants
+   * the config exactly what it asks (what `grantSnippet` suggests).
+   */
+  services?: string | null;
 }
 
-
 export const developer = 'dev';
+
+/**
+ * A `.ladder/services.yml` that grants each code repository's config exactly
+ * what it asks (cluster-scoped kinds need their names written by the test).
+ * A config that does not load gets the default config's grant, so tests of
+ * broken configs still meet the config's own problems first.
+ */
+export function grantingServicesFile(...entries: [codeRepo: string, config: string][]): string {
+  const services: Record<string, unknown> = {};
+  for (const [codeRepo, text] of entries) {
+    const checked = checkConfig(text);
+    const config = checked.ok ? checked.config : parseConfig(defaultServiceConfig(codeRepo.split('/')[1]!, 'unused/unused'), 'default');
+    const { name, grant } = grantFor(config, codeRepo);
+    services[name] = { ...grant, path: config.manifests.path ?? '' };
+  }
+  return stringify({ services });
+}
 
 /** The config createService commits when none is given. */
 export function defaultServiceConfig(service: string, manifestRepo: string, templates?: string): string {
@@ -57,6 +82,9 @@ export async function createService(github: GitHubServer, options: CreateService
   };
   for (const [path, content] of Object.entries(options.templates ?? {})) files[`deploy/templates/${path}`] = content;
   await github.seed.commitFiles(codeRepo, 'main', files, { message: 'Add Ladder config', silent: true });
+  // After the environment branches: they hold rendered manifests only, never the grants.
+  const services = options.services === undefined ? grantingServicesFile([codeRepo, files['.github/ladder.yml']!]) : options.services;
+  if (services !== null) await github.seed.commitFiles(manifestRepo, 'main', { '.ladder/services.yml': services }, { message: 'Grant Ladder services', silent: true });
   return { codeRepo, manifestRepo };
 }
 

@@ -19,6 +19,8 @@ export function appEnvironment(github: GitHubServer, privateKeyPath: string, por
     HOST: '127.0.0.1',
     PORT: String(port),
     LOG_LEVEL: 'debug',
+    // JSON lines, as in production (the default outside it is readable lines).
+    LOG_FORMAT: 'json',
   };
 }
 
@@ -64,10 +66,12 @@ export async function promotionFromSignedWebhook(github: GitHubServer, webhookUr
   const delivery = github.webhooks.deliveries.find((d) => d.event === 'pull_request' && d.action === 'closed' && d.body.includes(merged.mergeSha));
   assert.ok(delivery, 'the test bed sent the merge webhook');
   assert.deepEqual(
-    delivery.attempts.map((a) => a.status),
+    delivery.attempts.filter((a) => !a.duplicate).map((a) => a.status),
     [200],
     'the App accepted the signed delivery',
   );
+  // GitHub may deliver an event twice (the bed does, from its seed): a duplicate is accepted too.
+  assert.ok(delivery.attempts.every((a) => a.status === 200), JSON.stringify(delivery.attempts.map((a) => a.status)));
   let titles: string[] = [];
   await eventually(
     async () => {

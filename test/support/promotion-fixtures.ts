@@ -159,3 +159,8 @@ export function branchesOf(github: GitHubServer, fullName: string): string[] {
     .map((line) => line.split('\t')[1]!.replace(/^refs\/heads\//, ''))
     .sort();
 }
+
+/** An image of checkout tagged with a made-up commit SHA: `n` repeated to 40 characters. */
+export function checkoutImage(n: number): string {
+  return `registry.example.com/shop/checkout:${String(n).repeat(40).slice(0, 40)}`;
+}

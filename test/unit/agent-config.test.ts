@@ -110,6 +110,14 @@ describe('agent config: file plus LADDER_* variables', () => {
     assert.ok(problemsOf(minimal, { LADDER_GITHUB_TOKEN: tokenSecret }).some((p) => /either the GitHub App .* or a token/.test(p)));
     assert.ok(problemsOf(minimal, { LADDER_SLACK_TOKEN: slackTokenSecret }).some((p) => /^LADDER_SLACK_TOKEN|slack\.channel.*required with a bot token/.test(p)));
   });
+
+  it('takes tokens from the Ladder App (appUrl) alone, never beside a key or a token', () => {
+    const vended = minimal.replace(/  appId: 12\n  installationId: 34\n  privateKeyPath: .*\n/, '  appUrl: https://ladder.example.com\n');
+    const config = parseAgentConfig(vended, 'agent.yaml', {});
+    assert.equal(config.github.appUrl, 'https://ladder.example.com');
+    assert.equal(parseAgentConfig(vended, 'agent.yaml', { LADDER_GITHUB_IDENTITY_TOKEN_PATH: '/run/identity' }).github.identityTokenPath, '/run/identity');
+    assert.ok(problemsOf(minimal, { LADDER_GITHUB_APP_URL: 'https://ladder.example.com' }).some((p) => /use one way to GitHub: appUrl/.test(p)));
+  });
 });
 
 describe('ladder agent command', () => {

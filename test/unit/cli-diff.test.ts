@@ -122,3 +122,44 @@ describe('ladder diff', { concurrency: 4 }, () => {
     assert.match(result.stderr, /^ladder diff: expected two directories or files to compare, got 1\nRun 'ladder diff --help' for usage\.\n$/);
   });
 });
+
+describe('ladder render --all-envs and ladder diff of two environments', () => {
+  const sha = '0123456789abcdef0123456789abcdef01234567';
+  const config = fixture('render', '.github', 'ladder.yml');
+  let out: string;
+  before(async () => {
+    out = await mkdtemp(join(tmpdir(), 'ladder-all-envs-'));
+  });
+  after(async () => {
+    await rm(out, { recursive: true, force: true });
+  });
+
+  it('writes every environment to a directory of its own, then diffs two of them field by field', async () => {
+    const rendered = await runLadder(['render', '--config', config, '--all-envs', '--sha', sha, '--out', out]);
+    assert.equal(rendered.code, 0, rendered.stderr);
+    assert.equal(rendered.stdout, ['dev', 'prd'].flatMap((env) => [`${join(out, env, 'configmap-shop-settings.yaml')}`, `${join(out, env, 'service-shop.yaml')}`]).join('\n') + '\n');
+    assert.match(rendered.stderr, new RegExp(`Compare two environments with: ladder diff ${join(out, 'dev')} ${join(out, 'prd')}\n$`));
+
+    const diff = await runLadder(['diff', join(out, 'dev'), join(out, 'prd')]);
+    assert.equal(diff.code, 1);
+    assert.match(diff.stdout, /^Resources matched across namespaces: shop-dev \(before\) and shop \(after\)\.\n/);
+    assert.match(diff.stdout, /~ v1 ConfigMap shop\/shop-settings .*\n {4}data\.GREETING: "hello: world" → "bonjour"\n/);
+    assert.doesNotMatch(diff.stdout, /metadata\.namespace/);
+    assert.match(diff.stdout, /0 added, 0 removed, 2 changed\.\n$/);
+
+    const strict = await runLadder(['diff', '--by-namespace', '--format', 'json', join(out, 'dev'), join(out, 'prd')]);
+    const body = JSON.parse(strict.stdout) as { added: unknown[]; removed: unknown[]; namespaces?: unknown };
+    assert.equal(body.added.length, 2);
+    assert.equal(body.removed.length, 2);
+    assert.equal(body.namespaces, undefined);
+  });
+
+  it('refuses --all-envs without --out, and with --env', async () => {
+    const noOut = await runLadder(['render', '--config', config, '--all-envs', '--sha', sha]);
+    assert.equal(noOut.code, 2);
+    assert.match(noOut.stderr, /--all-envs needs --out <dir>/);
+    const both = await runLadder(['render', '--config', config, '--all-envs', '--env', 'dev', '--sha', sha, '--out', out]);
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /--all-envs renders every environment; leave out --env/);
+  });
+});

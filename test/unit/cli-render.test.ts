@@ -51,7 +51,7 @@ describe('ladder render', { concurrency: 4 }, () => {
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, `${join(out, 'configmap-shop-settings.yaml')}\n${join(out, 'service-shop.yaml')}\n`);
     assert.equal(result.stderr, `Rendered 2 files for shop dev at 0123456789ab into ${out}\n`);
-    assert.deepEqual((await readdir(out)).sort(), ['configmap-shop-settings.yaml', 'service-shop.yaml']);
+    assert.deepEqual((await readdir(out)).sort(), ['.ladder-source-map.json', 'configmap-shop-settings.yaml', 'service-shop.yaml']);
     const stdout = await runLadder([...base, '--env', 'dev']);
     const onDisk = await readFile(join(out, 'service-shop.yaml'), 'utf8');
     assert.ok(stdout.stdout.includes(`# Source: service-shop.yaml\n${onDisk}`));
@@ -66,8 +66,8 @@ describe('ladder render', { concurrency: 4 }, () => {
     assert.equal(result.code, 0, result.stderr);
     assert.match(await readFile(join(out, 'service-shop.yaml'), 'utf8'), /^apiVersion: v1\nkind: Service\n/);
     assert.match(result.stderr, new RegExp(`note: ${join(out, 'deployment-gone.yaml')} was not rendered this time; delete it if its resource is gone\n`));
-    // Nothing but the rendered files and the stale one: no temporary files left behind.
-    assert.deepEqual((await readdir(out)).sort(), ['configmap-shop-settings.yaml', 'deployment-gone.yaml', 'service-shop.yaml']);
+    // Nothing but the rendered files, their source maps (see cli-template-locations.test.ts) and the stale one: no temporary files left behind.
+    assert.deepEqual((await readdir(out)).sort(), ['.ladder-source-map.json', 'configmap-shop-settings.yaml', 'deployment-gone.yaml', 'service-shop.yaml']);
   });
 
   it('pins the image by digest with --image-digest', async () => {

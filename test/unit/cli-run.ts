@@ -1,9 +1,15 @@
 import { spawn, type SpawnOptions } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const mainScript = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const tsxLoader = import.meta.resolve('tsx');
+const testCacheDir = process.env['LADDER_CACHE_DIR'] ?? join(tmpdir(), `ladder-test-cache-${process.getuid?.() ?? 'user'}`);
+const peakRssPreload = import.meta.resolve('../support/peak-rss.mjs');
+let measured = 0;
 
 export interface CliResult {
   code: number | null;
@@ -11,6 +17,13 @@ export interface CliResult {
   stderr: string;
   /** Wall-clock milliseconds, including Node's start-up. */
   elapsed: number;
+  /** With `measure`: the process's peak resident memory in MiB (getrusage), start-up and tsx included. */
+  peakRssMiB?: number;
+  /**
+   * With `measure`: the CPU time the process used (user + system), in ms: the work an input costs,
+   * which, unlike wall time, does not grow when other processes compete for the cores.
+   */
+  cpuMs?: number;
 }
 
 export interface RunOptions {
@@ -25,6 +38,8 @@ export interface RunOptions {
    */
   withoutReadOverride?: boolean;
   timeoutMs?: number;
+  /** Measure the process's peak resident memory (see test/support/peak-rss.mjs). */
+  measure?: boolean;
 }
 
 /**
@@ -33,9 +48,12 @@ export interface RunOptions {
  */
 export function runLadder(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
   const started = Date.now();
-  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', LADDER_DEBUG: undefined, ...options.env };
+  // The CLI's caches (compiled modules and validators) go to a directory of the test suite's, not the user's.
+  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', LADDER_DEBUG: undefined, LADDER_CACHE_DIR: testCacheDir, ...options.env };
   const spawnOptions: SpawnOptions = { cwd: options.cwd ?? repoRoot, env, stdio: ['pipe', 'pipe', 'pipe'] };
-  const command = [process.execPath, '--import', tsxLoader, mainScript, ...args];
+  const peakFile = options.measure ? join(tmpdir(), `ladder-peak-rss-${process.pid}-${++measured}`) : undefined;
+  if (peakFile) env['LADDER_PEAK_RSS_FILE'] = peakFile;
+  const command = [process.execPath, '--import', tsxLoader, ...(peakFile ? ['--import', peakRssPreload] : []), mainScript, ...args];
   if (options.withoutReadOverride && process.getuid?.() === 0) command.unshift(...dropReadOverride);
   return new Promise((resolve, reject) => {
     const child = spawn(command[0]!, command.slice(1), spawnOptions);
@@ -47,7 +65,18 @@ export function runLadder(args: readonly string[], options: RunOptions = {}): Pr
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8'), elapsed: Date.now() - started });
+      const result: CliResult = { code, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8'), elapsed: Date.now() - started };
+      if (peakFile) {
+        try {
+          const usage = JSON.parse(readFileSync(peakFile, 'utf8')) as { maxRssKiB: number; cpuMicros: number };
+          result.peakRssMiB = usage.maxRssKiB / 1024;
+          result.cpuMs = usage.cpuMicros / 1000;
+          rmSync(peakFile, { force: true });
+        } catch {
+          // No number: the process died before exiting normally; the test's assertion on it fails.
+        }
+      }
+      resolve(result);
     });
     child.stdin!.on('error', () => {}); // the CLI may exit without reading its input
     child.stdin!.end(options.stdin ?? '');

@@ -15,7 +15,7 @@ import { parseWithYaml } from '../../src/core/manifests/parse-yaml.js';
  */
 function assertSameAsCareful(text: string, label: string): void {
   const quick = parseManifests(text, 'm.yaml');
-  const careful = parseWithYaml(text, 'm.yaml', 100);
+  const careful = parseWithYaml(text, 'm.yaml', { maxAliasCount: 100, maxDepth: 256 });
   assert.deepEqual(quick.findings, careful.findings, `${label}: findings`);
   assert.equal(quick.documents.length, careful.documents.length, `${label}: documents`);
   quick.documents.forEach((doc, i) => {

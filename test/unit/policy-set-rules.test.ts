@@ -152,6 +152,17 @@ describe('cluster-scoped-resource', () => {
     assert.deepEqual(findingsOf('cluster-scoped-resource', compliantDeployment, context), []);
   });
 
+  it('with the manifest repository grant, needs both the kind and the name granted, whatever allowClusterScoped says', () => {
+    const grant = [{ kind: 'ClusterRole', names: ['checkout-reader'] }];
+    assert.deepEqual(findingsOf('cluster-scoped-resource', clusterRole, { clusterScopedGrant: grant }), []);
+    const other = clusterRole.replace('checkout-reader', 'cluster-admin-copy');
+    const byName = findingsOf('cluster-scoped-resource', other, { clusterScopedGrant: grant, allowClusterScoped: ['ClusterRole'] });
+    assert.deepEqual(byName.map(at), [{ rule: 'cluster-scoped-resource', line: 4, column: 9 }]);
+    assert.equal(byName[0]!.message, 'ClusterRole "cluster-admin-copy" is cluster-scoped, so it affects every namespace, and the manifest repository grants this environment only "checkout-reader" of kind ClusterRole');
+    const byKind = findingsOf('cluster-scoped-resource', clusterRole, { clusterScopedGrant: [], allowClusterScoped: ['ClusterRole'] });
+    assert.equal(byKind[0]!.message, 'ClusterRole "checkout-reader" is cluster-scoped, so it affects every namespace, and the manifest repository grants this environment no ClusterRole (clusterScoped in .ladder/services.yml)');
+  });
+
   it("prefers the schema validator's answer to the built-in list", () => {
     const isNamespaced = (apiVersion: string, kind: string): boolean | undefined =>
       kind === 'ClusterRole' ? true : kind === 'Widget' ? false : undefined;

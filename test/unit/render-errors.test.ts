@@ -117,11 +117,22 @@ describe('template syntax errors', () => {
 });
 
 describe('rendered output', () => {
-  it('that is not valid YAML names the template and the rendered line', () => {
+  it('that is not valid YAML names the template line that wrote it, and the rendered line', () => {
     const template = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: 1\n  a: 2\n';
     const error = inputError(() => renderOne(template));
-    assert.equal(error.location.file, 'test.yaml.hbs');
-    assert.match(error.message, /the rendered YAML is invalid at rendered line 7, column 3: .*\n {2}7 \| {3}a: 2/);
+    assert.deepEqual(error.location, { file: 'test.yaml.hbs', line: 7, column: 3 });
+    assert.match(error.message, /^test\.yaml\.hbs:7:3: the rendered YAML is invalid \(rendered line 7, column 3\): .*\n {2}7 \| {3}a: 2/);
+  });
+
+  it('that is not valid YAML is located in the template even where blocks make the lines differ', () => {
+    const template = [
+      'apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: c', '{{#if values.on}}', 'data:',
+      '{{#each values.keys}}', '  a: {{str this}}', '{{/each}}', '{{/if}}', '',
+    ].join('\n');
+    const error = inputError(() => renderOne(template, { on: true, keys: ['1', '2'] }));
+    // Rendered line 7 (the second `a:`) comes from template line 8.
+    assert.deepEqual(error.location, { file: 'test.yaml.hbs', line: 8, column: 3 });
+    assert.match(error.message, /\(rendered line 7, column 3\): Map keys must be unique/);
   });
 
   it('that is not a mapping is refused', () => {
@@ -133,6 +144,7 @@ describe('rendered output', () => {
     const template = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  generateName: b-\n';
     const error = inputError(() => renderOne(template));
     assert.equal(error.location.key, 'metadata.name');
+    assert.equal(error.location.line, 6, 'the template line where the document starts');
     assert.match(error.message, /document 2 \(rendered line 6\) has no metadata\.name/);
   });
 

@@ -50,7 +50,7 @@ test('the bundle holds served kinds, their scope, and only the definitions they 
     type: 'object',
     required: ['mode'],
     additionalProperties: false,
-    properties: { mode: { type: 'string', enum: ['Fast', 'Slow'] }, items: { type: ['array', 'null'], items: { type: 'string' } } },
+    properties: { mode: { type: 'string', enum: ['', 'Fast', 'Slow'] }, items: { type: ['array', 'null'], items: { type: 'string' } } },
   });
   assert.deepEqual(bundle.definitions['io.shop.v1.Cart']!['properties'], {
     apiVersion: { type: ['string', 'null'] },

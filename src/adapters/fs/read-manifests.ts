@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { LadderInputError } from '../../core/errors.js';
@@ -68,6 +68,45 @@ export async function readManifests(inputs: readonly string[], options: ReadMani
   return result;
 }
 
+/**
+ * The manifest files the inputs name, in the order `readManifests` reads
+ * them, without reading them: directories are listed, files checked to be
+ * files. Standard input (`-`) is not a file list; callers read it with `readManifests`.
+ */
+export async function listManifestInputs(inputs: readonly string[]): Promise<{ files: string[]; emptyDirectories: string[] }> {
+  const files: string[] = [];
+  const emptyDirectories: string[] = [];
+  for (const input of inputs) {
+    const info = await stat(input).catch((error: unknown) => unreadable(input, error));
+    if (!info.isDirectory() && !info.isFile()) throw new UnreadableInputError('not a regular file or directory', { file: input });
+    const found = info.isDirectory() ? await listManifestFiles(input) : [input];
+    if (info.isDirectory() && found.length === 0) emptyDirectories.push(input);
+    files.push(...found);
+  }
+  return { files, emptyDirectories };
+}
+
+/**
+ * Reads and parses files already known to be files (listed by
+ * `listManifestFiles`), in order: the part of a large set one thread of
+ * `ladder validate` checks.
+ */
+export async function readManifestFiles(files: readonly string[], options: Pick<ReadManifestsOptions, 'limits'> = {}): Promise<Omit<ReadManifestsResult, 'emptyDirectories'>> {
+  const limits = options.limits ?? defaultParseLimits;
+  const result: Omit<ReadManifestsResult, 'emptyDirectories'> = { files: [], documents: [], findings: [] };
+  await readInOrder(files, (file) => readBounded(file, limits.maxBytes), (file, content) => {
+    result.files.push(file);
+    if (typeof content === 'number') {
+      result.findings.push(tooLargeFinding(file, content, limits));
+      return;
+    }
+    const parsed = parseManifests(content, file, limits);
+    result.documents.push(...parsed.documents);
+    result.findings.push(...parsed.findings);
+  });
+  return result;
+}
+
 /** Manifest files under a directory, depth first, in code-point order of their names. */
 export async function listManifestFiles(directory: string): Promise<string[]> {
   const files: string[] = [];
@@ -121,12 +160,15 @@ async function readInOrder<T>(files: readonly string[], read: (file: string) => 
 function readBounded(file: string, maxBytes: number): Uint8Array | number {
   let fd: number;
   try {
-    fd = openSync(file, 'r');
+    // Non-blocking: a FIFO put where a manifest was listed must not hang the read.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     return unreadable(file, error);
   }
   try {
-    const { size } = fstatSync(fd);
+    const info = fstatSync(fd);
+    if (!info.isFile()) throw new UnreadableInputError('not a regular file', { file });
+    const { size } = info;
     if (size > maxBytes) return size;
     // Room for the size from stat and a byte more, so one read usually takes the whole file; it
     // may have grown since stat, so keep reading (in steps) until the end or past the limit.

@@ -1,6 +1,6 @@
 import type { Dirent } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { join, relative, isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LadderInputError } from '../../core/errors.js';
 import { maxTemplateBytes, templateTooLarge } from '../../core/limits.js';
@@ -27,9 +27,10 @@ export async function readTemplates(dir: string = defaultTemplatesDir): Promise<
   if (!info.isDirectory()) throw new LadderInputError('is not a directory of templates', { file: dir });
   const paths = await listTemplates(dir, '');
   if (paths.length === 0) throw new LadderInputError(`holds no templates (files ending ${templateSuffix})`, { file: dir });
+  const root = await realpath(dir);
   const templates: TemplateFile[] = [];
   for (const path of paths.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
-    templates.push({ path, content: await readTemplate(join(dir, path)) });
+    templates.push({ path, content: await readTemplate(root, join(dir, path)) });
   }
   return templates;
 }
@@ -56,10 +57,22 @@ async function entryKind(entry: Dirent, fullPath: string): Promise<'file' | 'dir
   return target?.isFile() ? 'file' : 'other';
 }
 
-async function readTemplate(file: string): Promise<string> {
-  const { size } = await stat(file);
-  if (size > maxTemplateBytes) throw templateTooLarge(size, file);
-  return decodeUtf8OrThrow(await readFile(file), file, 'template');
+/**
+ * A template's text, read only when it resolves inside the templates
+ * directory and is a regular file: a link to `/etc/passwd` or `~/.ssh/id_rsa`
+ * (a fork PR can commit one) would otherwise be read, and its lines shown
+ * in the render error on a CI runner's public log.
+ */
+async function readTemplate(root: string, file: string): Promise<string> {
+  const resolved = await realpath(file);
+  const inside = relative(root, resolved);
+  if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) {
+    throw new LadderInputError('is a symbolic link to a file outside the templates directory; Ladder reads templates only from inside it', { file });
+  }
+  const info = await lstat(resolved);
+  if (!info.isFile()) throw new LadderInputError('is not a regular file; Ladder reads templates only from regular files', { file });
+  if (info.size > maxTemplateBytes) throw templateTooLarge(info.size, file);
+  return decodeUtf8OrThrow(await readFile(resolved), file, 'template');
 }
 
 function reason(error: unknown): string {

@@ -2,17 +2,23 @@ import { annotationBatches, type CheckAnnotation } from '../../core/promotion/ch
 import type { GitHubClient } from './client.js';
 import { statusOf } from './errors.js';
 import type { CheckRun, CheckRunReport, Checks } from './port.js';
+import type { SignalAuthors } from './signal-authors.js';
 import type { RepoRef } from './types.js';
 
-/** Check runs of one repository: Ladder's reports on code commits and promotion commits. */
-export function checksOf(octokit: GitHubClient, repo: RepoRef): Checks {
+/**
+ * Check runs of one repository: Ladder's reports on code commits and
+ * promotion commits. Reads see only the App's own runs: a `ladder/validate`
+ * written by anyone else never gates anything.
+ */
+export function checksOf(octokit: GitHubClient, repo: RepoRef, authors: SignalAuthors): Checks {
+  const ours = async (sha: string, name: string) => {
+    const { id } = await authors.app();
+    return (await latestRuns(octokit, repo, sha, name)).filter((run) => run.appId === id);
+  };
   return {
-    publish: (report) => publishCheckRun(octokit, repo, report),
-    runs: (sha, name) => latestRuns(octokit, repo, sha, name),
-    async has(sha, name) {
-      const { data } = await octokit.rest.checks.listForRef({ ...repo, ref: sha, check_name: name, per_page: 1 });
-      return data.total_count > 0;
-    },
+    publish: (report) => publishCheckRun(octokit, repo, report, authors),
+    runs: ours,
+    has: async (sha, name) => (await ours(sha, name)).length > 0,
   };
 }
 
@@ -22,7 +28,7 @@ export function checksOf(octokit: GitHubClient, repo: RepoRef): Checks {
  * The create is not retried blindly: a 5xx may come after GitHub made the
  * run, so a failed create first looks for a run with our external id.
  */
-async function publishCheckRun(octokit: GitHubClient, repo: RepoRef, report: CheckRunReport): Promise<number> {
+async function publishCheckRun(octokit: GitHubClient, repo: RepoRef, report: CheckRunReport, authors: SignalAuthors): Promise<number> {
   const [first = [], ...rest] = annotationBatches(report.annotations ?? []);
   const output = (annotations: CheckAnnotation[]) => ({
     title: report.title,
@@ -48,7 +54,8 @@ async function publishCheckRun(octokit: GitHubClient, repo: RepoRef, report: Che
     } catch (error) {
       const status = statusOf(error);
       if (status === undefined || status < 500 || attempt >= 3) throw error;
-      id = (await latestRuns(octokit, repo, report.headSha, report.name)).find((run) => run.externalId === report.externalId)?.id;
+      const app = await authors.app();
+      id = (await latestRuns(octokit, repo, report.headSha, report.name)).find((run) => run.externalId === report.externalId && run.appId === app.id)?.id;
     }
   }
   for (const batch of rest) {
@@ -57,8 +64,15 @@ async function publishCheckRun(octokit: GitHubClient, repo: RepoRef, report: Che
   return id;
 }
 
-/** The latest run per App named `name` on `sha` (GitHub's `filter: latest`), newest first. */
-async function latestRuns(octokit: GitHubClient, repo: RepoRef, sha: string, name: string): Promise<CheckRun[]> {
+/** The latest run per App named `name` on `sha` (GitHub's `filter: latest`), newest first, with the id of the App that wrote it. */
+async function latestRuns(octokit: GitHubClient, repo: RepoRef, sha: string, name: string): Promise<(CheckRun & { appId: number | undefined })[]> {
   const { data } = await octokit.rest.checks.listForRef({ ...repo, ref: sha, check_name: name, filter: 'latest', per_page: 100 });
-  return data.check_runs.map((run) => ({ id: run.id, status: run.status, conclusion: run.conclusion, externalId: run.external_id, app: run.app?.slug }));
+  return data.check_runs.map((run) => ({
+    id: run.id,
+    status: run.status,
+    conclusion: run.conclusion,
+    externalId: run.external_id,
+    app: run.app?.slug,
+    appId: run.app?.id,
+  }));
 }

@@ -64,7 +64,11 @@ export function throttleOptions(policy: ClassPolicy, log?: Log) {
   };
 }
 
-export type GitHubCredentials = { appId: number; privateKey: string; installationId: number } | { token: string };
+export type GitHubCredentials =
+  | { appId: number; privateKey: string; installationId: number }
+  | { token: string }
+  /** A token someone else hands out and renews (the Ladder App, for an agent): asked for before each request. */
+  | { tokenSource: () => Promise<string> };
 
 export interface ClientOptions {
   baseUrl: string;
@@ -91,7 +95,11 @@ export function createGitHubClient(options: ClientOptions): GitHubClient {
     throttle: throttleOptions(policy, options.log),
     // Octokit's own warnings would repeat what Ladder logs with context.
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
-    ...('token' in credentials ? { auth: credentials.token } : { authStrategy: createAppAuth, auth: credentials }),
+    ...('token' in credentials
+      ? { auth: credentials.token }
+      : 'tokenSource' in credentials
+        ? { authStrategy: sourcedTokenAuth, auth: { source: credentials.tokenSource } }
+        : { authStrategy: createAppAuth, auth: credentials }),
   });
   return prepareClient(client, policy, options);
 }
@@ -152,4 +160,18 @@ export function rateLimitWait(error: unknown): number | undefined {
   const retryAfter = Number(headers['retry-after']);
   // Without retry-after GitHub asks for at least a minute; never wait longer than five.
   return Math.min(Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : 60, 300);
+}
+
+type RequestFn = ((options: object) => Promise<unknown>) & { endpoint: { merge(route: string | object, parameters?: object): { headers: Record<string, string> } } };
+
+/** An Octokit auth strategy whose token comes from `source` each time (it caches and renews it). */
+function sourcedTokenAuth({ source }: { source: () => Promise<string> }) {
+  const auth = async () => ({ type: 'token', tokenType: 'installation', token: await source() });
+  return Object.assign(auth, {
+    hook: async (request: RequestFn, route: string | object, parameters?: object) => {
+      const endpoint = request.endpoint.merge(route, parameters);
+      endpoint.headers.authorization = `token ${await source()}`;
+      return request(endpoint);
+    },
+  });
 }

@@ -1,27 +1,47 @@
 import type { DeploymentState } from '../../core/promotion/gates.js';
 import type { GitHubClient } from './client.js';
 import type { DeploymentQuery, DeploymentRecord, DeploymentReport, Deployments, DeploymentSearch } from './port.js';
+import { isTrustedLogin, type SignalAuthors } from './signal-authors.js';
 import type { RepoRef } from './types.js';
 
 /**
  * GitHub Deployments of a manifest repository: the agent opens one per
  * manifest commit it applies and finishes it; the App promotes, gates and
- * rolls back on them.
+ * rolls back on them. Reads see only deployments, and deployment statuses,
+ * written by the App or the configured agent identity: a `success` anyone
+ * else reports never promotes or passes a soak.
  */
-export function deploymentsOf(octokit: GitHubClient, repo: RepoRef): Deployments {
+export function deploymentsOf(octokit: GitHubClient, repo: RepoRef, authors: SignalAuthors): Deployments {
   return {
-    latest: (environment) => latestDeployment(octokit, repo, environment),
-    find: (query) => findDeployment(octokit, repo, query),
-    start: (commit, target) => startDeployment(octokit, repo, commit, target),
+    latest: (environment) => latestDeployment(octokit, repo, environment, authors),
+    find: (query) => findDeployment(octokit, repo, query, authors),
+    start: (commit, target, options) => startDeployment(octokit, repo, commit, target, options?.waiting),
   };
 }
 
-async function latestDeployment(octokit: GitHubClient, repo: RepoRef, environment: string): Promise<DeploymentRecord | undefined> {
-  const { data } = await octokit.rest.repos.listDeployments({ ...repo, environment, per_page: 1 });
-  const deployment = data[0];
+/** Deployments of one environment, newest first, that a trusted author created. */
+async function trustedDeployments(octokit: GitHubClient, repo: RepoRef, environment: string, newest: number, authors: SignalAuthors) {
+  const { data } = await octokit.rest.repos.listDeployments({ ...repo, environment, per_page: newest });
+  const trusted = [];
+  for (const deployment of data) if (await isTrustedLogin(authors, deployment.creator?.login)) trusted.push(deployment);
+  return { listed: data.length, deployments: trusted };
+}
+
+/** A deployment's statuses, newest first, that a trusted author wrote. */
+async function trustedStatuses(octokit: GitHubClient, repo: RepoRef, deploymentId: number, newest: number, authors: SignalAuthors) {
+  const { data } = await octokit.rest.repos.listDeploymentStatuses({ ...repo, deployment_id: deploymentId, per_page: newest });
+  const trusted = [];
+  for (const status of data) if (await isTrustedLogin(authors, status.creator?.login)) trusted.push(status);
+  return trusted;
+}
+
+/** How many of an environment's newest deployments to look through for the newest trusted one. */
+const latestWindow = 30;
+
+async function latestDeployment(octokit: GitHubClient, repo: RepoRef, environment: string, authors: SignalAuthors): Promise<DeploymentRecord | undefined> {
+  const deployment = (await trustedDeployments(octokit, repo, environment, latestWindow, authors)).deployments[0];
   if (!deployment) return undefined;
-  const statuses = await octokit.rest.repos.listDeploymentStatuses({ ...repo, deployment_id: deployment.id, per_page: 1 });
-  const status = statuses.data[0];
+  const status = (await trustedStatuses(octokit, repo, deployment.id, 10, authors))[0];
   return {
     id: deployment.id,
     environment,
@@ -39,19 +59,18 @@ async function latestDeployment(octokit: GitHubClient, repo: RepoRef, environmen
  * only for deployments whose commit the query wants, so the usual answer
  * (the newest one) costs two requests.
  */
-async function findDeployment(octokit: GitHubClient, repo: RepoRef, query: DeploymentQuery): Promise<DeploymentSearch> {
-  const { data } = await octokit.rest.repos.listDeployments({ ...repo, environment: query.environment, per_page: query.newest });
-  const listed = data.length;
-  let candidates = data;
+async function findDeployment(octokit: GitHubClient, repo: RepoRef, query: DeploymentQuery, authors: SignalAuthors): Promise<DeploymentSearch> {
+  const { listed, deployments } = await trustedDeployments(octokit, repo, query.environment, query.newest, authors);
+  let candidates = deployments;
   if (query.olderThan !== undefined) {
-    const index = data.findIndex((deployment) => deployment.id === query.olderThan);
+    const index = deployments.findIndex((deployment) => deployment.id === query.olderThan);
     if (index < 0) return { listed };
-    candidates = data.slice(index + 1);
+    candidates = deployments.slice(index + 1);
   }
   const anyStatus = query.statuses === 'any';
   for (const deployment of candidates) {
     if (query.sha && !query.sha(deployment.sha)) continue;
-    const { data: statuses } = await octokit.rest.repos.listDeploymentStatuses({ ...repo, deployment_id: deployment.id, per_page: anyStatus ? 100 : 1 });
+    const statuses = await trustedStatuses(octokit, repo, deployment.id, anyStatus ? 100 : 10, authors);
     const states = (anyStatus ? statuses : statuses.slice(0, 1)).map((status) => status.state as DeploymentState);
     if (states.some(query.state)) return { match: { id: deployment.id, sha: deployment.sha }, listed };
   }
@@ -76,6 +95,7 @@ async function startDeployment(
   repo: RepoRef,
   commit: string,
   target: { environment: string; path: string; production: boolean },
+  waiting?: string,
 ): Promise<DeploymentReport> {
   const { environment, path, production } = target;
   const response = await octokit.rest.repos.createDeployment({
@@ -93,7 +113,7 @@ async function startDeployment(
     throw new Error(`GitHub did not create a deployment for ${commit} (HTTP ${response.status})`);
   }
   const id = response.data.id;
-  const status = async (state: 'in_progress' | 'success' | 'failure', description: string) => {
+  const status = async (state: 'queued' | 'in_progress' | 'success' | 'failure', description: string) => {
     await octokit.rest.repos.createDeploymentStatus({
       ...repo,
       deployment_id: id,
@@ -103,6 +123,13 @@ async function startDeployment(
       ...(state === 'success' ? { auto_inactive: true } : {}),
     });
   };
-  await status('in_progress', `Applying ${commit.slice(0, 12)} to ${environment}`);
-  return { id, succeeded: (description) => status('success', description), failed: (description) => status('failure', description) };
+  const applying = () => status('in_progress', `Applying ${commit.slice(0, 12)} to ${environment}`);
+  await (waiting === undefined ? applying() : status('queued', waiting));
+  return {
+    id,
+    succeeded: (description) => status('success', description),
+    failed: (description) => status('failure', description),
+    waiting: (description) => status('queued', description),
+    applying,
+  };
 }

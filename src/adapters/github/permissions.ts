@@ -1,39 +1,48 @@
 import type { GitHubClient } from './client.js';
 import { statusOf } from './errors.js';
-import type { Access, CommandPermission, CommenterRule } from './port.js';
+import type { Access, CommandNeed, CommandPermission } from './port.js';
 import type { RepoRef } from './types.js';
 
-export type { CommandPermission, CommenterRule } from './port.js';
+export type { CommandNeed, CommandPermission, CommenterRule } from './port.js';
 
 /** Who may do what in one repository. */
 export function accessOf(octokit: GitHubClient, repo: RepoRef): Access {
   return {
     permissionOf: (login) => collaboratorPermission(octokit, repo, login),
-    mayRunCommands: (login, commenters) => checkCommandPermission(octokit, repo, login, commenters),
+    mayRunCommands: (login, need) => checkCommandPermission(octokit, repo, login, need),
   };
 }
 
 /**
- * May `login` run a command for an environment? Two conditions, both needed:
- * write (or admin) permission on the repository the comment was made in —
- * the same bar as pushing a commit there —, and, when the environment lists
- * `commenters`, being one of the users or an active member of one of the
- * teams. Team membership needs the App's `members: read` permission.
+ * May `login` run a command? Both conditions are needed: the access level on
+ * the repository the command acts on (the manifest repository: write for
+ * what changes an environment, the same bar as pushing there; read for what
+ * shows its content), and, for each commenter rule, being one of its users or
+ * an active member of one of its teams. Team membership needs the App's
+ * `members: read` permission.
  */
-export async function checkCommandPermission(
-  octokit: GitHubClient,
-  repo: RepoRef,
-  login: string,
-  commenters: CommenterRule | undefined,
-): Promise<CommandPermission> {
+export async function checkCommandPermission(octokit: GitHubClient, repo: RepoRef, login: string, need: CommandNeed): Promise<CommandPermission> {
   const permission = await collaboratorPermission(octokit, repo, login);
-  if (permission !== 'admin' && permission !== 'write') return { allowed: false, reason: 'no-write-access', permission };
-  if (!commenters) return { allowed: true, via: 'write-access' };
-  if (commenters.users.some((user) => user.toLowerCase() === login.toLowerCase())) return { allowed: true, via: 'listed-user' };
-  for (const team of commenters.teams) {
-    if (await isActiveTeamMember(octokit, team, login)) return { allowed: true, via: 'team', team };
+  const writes = permission === 'admin' || permission === 'write';
+  if (need.access === 'write' && !writes) return { allowed: false, reason: 'no-write-access', permission };
+  if (need.access === 'read' && !writes && permission !== 'read') return { allowed: false, reason: 'no-read-access', permission };
+  let via: CommandPermission & { allowed: true } = { allowed: true, via: writes ? 'write-access' : 'read-access' };
+  for (const rule of need.commenters) {
+    if (rule.users.some((user) => user.toLowerCase() === login.toLowerCase())) {
+      via = { allowed: true, via: 'listed-user' };
+      continue;
+    }
+    let member: string | undefined;
+    for (const team of rule.teams) {
+      if (await isActiveTeamMember(octokit, team, login)) {
+        member = team;
+        break;
+      }
+    }
+    if (member === undefined) return { allowed: false, reason: 'not-a-commenter', permission };
+    via = { allowed: true, via: 'team', team: member };
   }
-  return { allowed: false, reason: 'not-a-commenter', permission };
+  return via;
 }
 
 /** `admin`, `write`, `read` or `none` (GitHub folds maintain into write and triage into read here). */

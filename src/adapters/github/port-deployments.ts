@@ -38,6 +38,10 @@ export interface DeploymentReport {
   id: number;
   succeeded(description: string): Promise<void>;
   failed(description: string): Promise<void>;
+  /** Not applied yet, and why (`queued`): the agent holds the commit (its image is not in the registry). */
+  waiting(description: string): Promise<void>;
+  /** Applying now (`in_progress`), after waiting. */
+  applying(): Promise<void>;
 }
 
 export interface Deployments {
@@ -45,8 +49,11 @@ export interface Deployments {
   latest(environment: string): Promise<DeploymentRecord | undefined>;
   /** The newest deployment that matches; one status read per deployment looked at. */
   find(query: DeploymentQuery): Promise<DeploymentSearch>;
-  /** Opens a deployment of `commit`, `in_progress`; the handle finishes it (success makes older ones inactive). */
-  start(commit: string, target: { environment: string; path: string; production: boolean }): Promise<DeploymentReport>;
+  /**
+   * Opens a deployment of `commit`, `in_progress` (or `queued` with the reason given as `waiting`);
+   * the handle finishes it (success makes older ones inactive).
+   */
+  start(commit: string, target: { environment: string; path: string; production: boolean }, options?: { waiting?: string }): Promise<DeploymentReport>;
 }
 
 /** An environment lock (`/ladder lock prd <reason>`). */
@@ -74,12 +81,18 @@ export interface CommenterRule {
 }
 
 export type CommandPermission =
-  | { allowed: true; via: 'write-access' | 'listed-user' | 'team'; team?: string }
-  | { allowed: false; reason: 'no-write-access' | 'not-a-commenter'; permission: string };
+  | { allowed: true; via: 'write-access' | 'read-access' | 'listed-user' | 'team'; team?: string }
+  | { allowed: false; reason: 'no-write-access' | 'no-read-access' | 'not-a-commenter'; permission: string };
+
+/** What a command needs in the repository it acts on: an access level, and to pass every commenter rule (the grant's, then the code config's). */
+export interface CommandNeed {
+  access: 'write' | 'read';
+  commenters: readonly CommenterRule[];
+}
 
 export interface Access {
   /** `admin`, `write`, `read` or `none` on this repository. */
   permissionOf(login: string): Promise<string>;
-  /** Write access here and, when the environment lists `commenters`, being one of them. */
-  mayRunCommands(login: string, commenters: CommenterRule | undefined): Promise<CommandPermission>;
+  /** The access level here and, for each commenter rule, being one of its users or an active member of one of its teams. */
+  mayRunCommands(login: string, need: CommandNeed): Promise<CommandPermission>;
 }

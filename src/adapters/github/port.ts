@@ -42,6 +42,20 @@ export interface GitHubAccess {
    * Rejects with the GitHub error (a 401 when the key or APP_ID is wrong).
    */
   appIdentity(): Promise<AppIdentity>;
+  /** The installation that holds a repository; undefined when the App is not installed on it. */
+  installationOf(repo: RepoRef): Promise<number | undefined>;
+  /**
+   * An installation token limited to one repository and the permissions
+   * given (an agent's, handed out by the App): GitHub itself refuses anything
+   * else done with it.
+   */
+  repositoryToken(installationId: number, repo: RepoRef, permissions: Readonly<Record<string, 'read' | 'write'>>): Promise<ScopedToken>;
+}
+
+export interface ScopedToken {
+  token: string;
+  expiresAt: string;
+  permissions: Record<string, string>;
 }
 
 export interface AppIdentity {

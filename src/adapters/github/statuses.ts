@@ -1,12 +1,17 @@
 import type { GitHubClient } from './client.js';
 import type { CommitStatuses, CommitStatusInput } from './port.js';
+import type { SignalAuthors } from './signal-authors.js';
 import type { RepoRef } from './types.js';
 
-/** Commit statuses of one repository: the gates Ladder sets on promotion PR heads. */
-export function statusesOf(octokit: GitHubClient, repo: RepoRef): CommitStatuses {
+/**
+ * Commit statuses of one repository: the gates Ladder sets on promotion PR
+ * heads. Reads see only the App's own statuses: `ladder/soak` set to success
+ * by anyone with `statuses: write` counts for nothing.
+ */
+export function statusesOf(octokit: GitHubClient, repo: RepoRef, authors: SignalAuthors): CommitStatuses {
   return {
-    latest: (sha) => latestStatuses(octokit, repo, sha),
-    set: (sha, statuses) => setCommitStatuses(octokit, repo, sha, statuses),
+    latest: (sha) => latestStatuses(octokit, repo, sha, authors),
+    set: (sha, statuses) => setCommitStatuses(octokit, repo, sha, statuses, authors),
   };
 }
 
@@ -17,8 +22,8 @@ export function statusesOf(octokit: GitHubClient, repo: RepoRef): CommitStatuses
  * per context and sha) nor raise `status` webhooks that change nothing.
  * Returns the contexts actually written.
  */
-async function setCommitStatuses(octokit: GitHubClient, repo: RepoRef, sha: string, statuses: readonly CommitStatusInput[]): Promise<string[]> {
-  const current = await latestStatuses(octokit, repo, sha);
+async function setCommitStatuses(octokit: GitHubClient, repo: RepoRef, sha: string, statuses: readonly CommitStatusInput[], authors: SignalAuthors): Promise<string[]> {
+  const current = await latestStatuses(octokit, repo, sha, authors);
   const written: string[] = [];
   for (const status of statuses) {
     const existing = current.get(status.context);
@@ -36,8 +41,19 @@ async function setCommitStatuses(octokit: GitHubClient, repo: RepoRef, sha: stri
   return written;
 }
 
-/** The latest status per context on `sha` (GitHub's combined status, one request). */
-async function latestStatuses(octokit: GitHubClient, repo: RepoRef, sha: string): Promise<Map<string, { state: string; description: string }>> {
-  const { data } = await octokit.rest.repos.getCombinedStatusForRef({ ...repo, ref: sha, per_page: 100 });
-  return new Map(data.statuses.map((status) => [status.context, { state: status.state, description: status.description ?? '' }]));
+/**
+ * The App's latest status per context on `sha`. GitHub's combined status
+ * does not say who wrote a status, so this reads the statuses themselves
+ * (newest first) and keeps the App's: one or two pages, as Ladder writes a
+ * status only when it changes.
+ */
+async function latestStatuses(octokit: GitHubClient, repo: RepoRef, sha: string, authors: SignalAuthors): Promise<Map<string, { state: string; description: string }>> {
+  const { login } = await authors.app();
+  const latest = new Map<string, { state: string; description: string }>();
+  const statuses = await octokit.paginate(octokit.rest.repos.listCommitStatusesForRef, { ...repo, ref: sha, per_page: 100 });
+  for (const status of statuses) {
+    if (status.creator?.login.toLowerCase() !== login.toLowerCase() || latest.has(status.context)) continue;
+    latest.set(status.context, { state: status.state, description: status.description ?? '' });
+  }
+  return latest;
 }

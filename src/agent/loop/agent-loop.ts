@@ -3,6 +3,7 @@ import type { LeaderElector } from './leader.js';
 import type { AgentMetrics } from '../reporting/metrics.js';
 import type { DeploymentReport } from '../reporting/deployment-report.js';
 import type { BranchSource, SourceSnapshot } from '../source/branch-source.js';
+import type { CommitHold } from '../source/image-hold.js';
 
 /** What applying one commit came to, in words fit for a GitHub status and a Slack message. */
 export type DeployOutcome = { ok: true; description: string } | { ok: false; stage: 'apply' | 'health' | 'interrupted'; description: string };
@@ -17,7 +18,8 @@ export interface Deployer {
 export interface DeploymentReporter {
   /** Whether GitHub already shows a successful deployment of this commit (a new leader then does not report it again). */
   alreadyReported(commit: string): Promise<boolean>;
-  start(commit: string): Promise<DeploymentReport>;
+  /** Opens the deployment: applying, or `waiting` with the reason the commit is held. */
+  start(commit: string, waiting?: string): Promise<DeploymentReport>;
 }
 
 export interface DeployFailureSink {
@@ -30,6 +32,8 @@ export interface AgentLoopOptions {
   deployer: Deployer;
   reporter: DeploymentReporter;
   alerts?: DeployFailureSink;
+  /** Asked before each apply: a held commit is not applied, and its deployment says why (`waitForImage`). */
+  hold?: CommitHold;
   metrics: AgentMetrics;
   log: Logger;
   pollMs: number;
@@ -49,6 +53,8 @@ export class AgentLoop {
   private readonly stopping = new AbortController();
   private applied: string | undefined;
   private failed: { commit: string; at: number } | undefined;
+  /** The commit held back, the reason its deployment shows, and that deployment. */
+  private holding: { commit: string; reason: string; report: DeploymentReport } | undefined;
   private wasLeading = false;
   private wake: (() => void) | undefined;
   private done: Promise<void> | undefined;
@@ -59,6 +65,13 @@ export class AgentLoop {
   /** Ready once the branch was read (or a commit applied): a follower is as ready as the leader. */
   ready(): boolean {
     return this.options.source.wasRead() || this.applied !== undefined;
+  }
+
+  /** Why this replica is not ready (for /readyz), or undefined when it is. */
+  notReadyBecause(): string | undefined {
+    if (this.ready()) return undefined;
+    const failure = this.options.source.lastFailure();
+    return failure ? `cannot read the environment branch: ${failure}` : 'no commit applied and the source not read yet';
   }
 
   start(): Promise<void> {
@@ -113,6 +126,7 @@ export class AgentLoop {
     // nothing changed, and it gives drift detection its desired state.
     this.applied = undefined;
     this.failed = undefined;
+    this.holding = undefined;
     await this.options.deployer.setActive(leading);
   }
 
@@ -130,9 +144,16 @@ export class AgentLoop {
     const leadership = this.options.elector.leadershipSignal();
     const signal = leadership ? AbortSignal.any([this.stopping.signal, leadership]) : this.stopping.signal;
     let report: DeploymentReport | undefined;
+    if (this.options.hold) {
+      const verdict = await this.options.hold.check(commit).catch((error: unknown) => ({ apply: false as const, reason: `Not applied: cannot read the ladder/image status (${(error as Error).message})` }));
+      if (!verdict.apply) return this.hold(commit, verdict.reason, log);
+    }
+    const held = this.holding?.commit === commit ? this.holding.report : undefined;
+    this.holding = undefined;
     try {
-      const quiet = this.applied === undefined && (await reporter.alreadyReported(commit).catch(() => false));
-      if (!quiet) report = await reporter.start(commit);
+      const quiet = !held && this.applied === undefined && (await reporter.alreadyReported(commit).catch(() => false));
+      if (held) await (report = held).applying();
+      else if (!quiet) report = await reporter.start(commit);
       log.info('applying manifest commit');
       const started = Date.now();
       let outcome: DeployOutcome;
@@ -160,6 +181,24 @@ export class AgentLoop {
       // Reporting failed (GitHub down between poll and report): try the commit again later.
       this.failed = { commit, at: Date.now() };
       log.error({ err: error }, 'could not report the deployment to GitHub');
+    }
+  }
+
+  /**
+   * Leaves a commit unapplied and says why on its GitHub deployment (`queued`),
+   * once per reason: each poll asks again, and the deployment changes only
+   * when the answer does. A GitHub failure here is logged; the next poll retries.
+   */
+  private async hold(commit: string, reason: string, log: Logger): Promise<void> {
+    const current = this.holding?.commit === commit ? this.holding : undefined;
+    if (current?.reason === reason) return;
+    log.warn({ reason }, 'holding the manifest commit');
+    try {
+      const report = current ? current.report : await this.options.reporter.start(commit, reason);
+      if (current) await report.waiting(reason);
+      this.holding = { commit, reason, report };
+    } catch (error) {
+      log.error({ err: error }, 'could not report the held deployment to GitHub');
     }
   }
 

@@ -14,10 +14,11 @@ export interface DeploymentTarget {
  * Opens the GitHub Deployment of a manifest commit (in progress) and logs
  * each step; the handle finishes it. The App promotes on these.
  */
-export async function startDeploymentReport(deployments: Deployments, target: DeploymentTarget, commit: string, log: Logger): Promise<DeploymentReport> {
-  const report = await deployments.start(commit, target);
+export async function startDeploymentReport(deployments: Deployments, target: DeploymentTarget, commit: string, log: Logger, waiting?: string): Promise<DeploymentReport> {
+  const report = await deployments.start(commit, target, waiting === undefined ? {} : { waiting });
   const { id } = report;
-  log.info({ deployment: id, commit, environment: target.environment }, 'GitHub deployment in progress');
+  // The agent's log names the environment already.
+  log.info({ deployment: id, commit, ...(waiting === undefined ? {} : { waiting }) }, waiting === undefined ? 'GitHub deployment in progress' : 'GitHub deployment queued');
   return {
     id,
     succeeded: async (description) => {
@@ -27,6 +28,14 @@ export async function startDeploymentReport(deployments: Deployments, target: De
     failed: async (description) => {
       await report.failed(description);
       log.warn({ deployment: id, commit, description }, 'GitHub deployment failed');
+    },
+    waiting: async (description) => {
+      await report.waiting(description);
+      log.info({ deployment: id, commit, description }, 'GitHub deployment queued');
+    },
+    applying: async () => {
+      await report.applying();
+      log.info({ deployment: id, commit }, 'GitHub deployment in progress');
     },
   };
 }

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../../adapters/http/listen.js';
 import type { AgentMetrics } from './metrics.js';
 
 export interface AgentServer {
@@ -13,6 +13,8 @@ export interface AgentProbes {
   healthy(): boolean;
   /** A commit was applied, or at least the source was read: the replica can do its job. */
   ready(): boolean;
+  /** Why not ready, in words for `kubectl describe` and the logs. */
+  notReadyBecause?(): string | undefined;
 }
 
 /**
@@ -34,24 +36,16 @@ export async function startAgentServer(options: { host: string; port: number; me
       case '/healthz':
         return options.probes.healthy() ? send(200, 'ok\n') : send(503, 'unhealthy\n');
       case '/readyz':
-        return options.probes.ready() ? send(200, 'ready\n') : send(503, 'not ready: no commit applied and the source not read yet\n');
+        return options.probes.ready() ? send(200, 'ready\n') : send(503, `not ready: ${options.probes.notReadyBecause?.() ?? 'no commit applied and the source not read yet'}\n`);
       case '/metrics':
         return send(200, options.metrics.render(), 'text/plain; version=0.0.4; charset=utf-8');
       default:
         return send(404, 'not found\n');
     }
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port, address, family } = server.address() as AddressInfo;
-  const host = family === 'IPv6' ? `[${address}]` : address;
+  const { url, port } = await listen(server, options.port, options.host);
   return {
-    url: `http://${host}:${port}`,
+    url,
     port,
     close: () =>
       new Promise<void>((resolve) => {

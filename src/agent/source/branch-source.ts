@@ -68,6 +68,7 @@ export class BranchSource {
   private failures = 0;
   private outage: SourceOutage | undefined;
   private read = false;
+  private lastFailureReason: string | undefined;
 
   constructor(
     private readonly repo: ManifestRepo,
@@ -77,6 +78,11 @@ export class BranchSource {
   /** Whether the branch was read at least once. */
   wasRead(): boolean {
     return this.read;
+  }
+
+  /** What the last poll's failure said, while the branch cannot be read; undefined once a poll succeeds. */
+  lastFailure(): string | undefined {
+    return this.lastFailureReason;
   }
 
   async poll(): Promise<PollResult> {
@@ -125,6 +131,7 @@ export class BranchSource {
 
   private async succeeded(): Promise<void> {
     this.read = true;
+    this.lastFailureReason = undefined;
     this.failures = 0;
     this.options.metrics.sourceUnreachable = 0;
     const outage = this.outage;
@@ -137,6 +144,7 @@ export class BranchSource {
 
   private async failed(reason: string): Promise<void> {
     this.failures++;
+    this.lastFailureReason = reason;
     if (this.outage) {
       this.outage.reason = reason;
       return;

@@ -10,6 +10,8 @@ import { readInventoryState, sortMembers, writeInventory, type InventoryState, t
 import { appliedMessage, conflictProblems, problemsMessage, withApplied, type ApplyOutcome, type ObjectResult } from './outcome.js';
 import { pruneObjects, type PruneOptions, type PruneResult } from './prune.js';
 import { resolveObjects, type DesiredObject } from './resolve.js';
+import { findForeignClusterObjects, ungrantedClusterObjects } from './takeover-guard.js';
+import type { ClusterScopedCheck } from '../../core/services/cluster-scoped.js';
 
 export type ApplyInput = {
   /** The manifest commit (full sha) the files come from. */
@@ -41,6 +43,12 @@ export interface ApplyOptions {
    * nor applied.
    */
   appliedState?: AppliedStateCache;
+  /**
+   * Which cluster-scoped objects the commit may hold (the grant of
+   * .ladder/services.yml, narrowed by the agent's config); asked only when it
+   * holds some. Absent: no check here (the App's validation made one).
+   */
+  clusterScoped?: () => Promise<ClusterScopedCheck>;
   signal?: AbortSignal;
 }
 
@@ -69,6 +77,8 @@ export async function applyCommit(client: KubeClient, input: ApplyInput, options
   const resolved = await resolveObjects(client, parsed.objects, options.defaultNamespace, policy);
   if (resolved.problems.length) return outcome({ status: 'invalid', problems: resolved.problems, message: problemsMessage('invalid manifests', resolved.problems) });
   const objects = resolved.objects;
+  const ungranted = await ungrantedClusterObjects(objects, options.clusterScoped);
+  if (ungranted.length) return outcome({ status: 'invalid', problems: ungranted, message: problemsMessage('not granted', ungranted), desired: objects });
 
   // 0. What is known already: the inventory's hashes and, with a watch cache, what needs no request at all.
   const previous = await readInventoryState(client, options.inventory);
@@ -88,10 +98,13 @@ export async function applyCommit(client: KubeClient, input: ApplyInput, options
     if (verdict.kind === 'refused' && waitsForNamespace(verdict.error, namespacesInSet)) deferred.push(o);
     else verdicts.set(o, verdict);
   }, signal);
-  live.clear();
-  for (const [o, text] of known) verdicts.set(o, { kind: 'unchanged', resultText: text });
   const refused = refusals(objects, verdicts);
   if (refused.length) return outcome({ status: 'invalid', problems: refused, message: problemsMessage('the API server refused', refused), desired: objects });
+  // An object taken from the cache was applied whole by Ladder last time and has not drifted since: it is Ladder's.
+  const foreign = await findForeignClusterObjects(client, checkable, verdicts, live, id, signal);
+  live.clear();
+  for (const [o, text] of known) verdicts.set(o, { kind: 'unchanged', resultText: text });
+  if (foreign.length) return outcome({ status: 'invalid', problems: foreign, message: problemsMessage('not taken over', foreign), desired: objects });
 
   // 2. Record every object about to be applied before applying it, so a crash midway leaves nothing unlisted.
   const listed: InventoryState = { ...previous, exists: true, members: sortMembers([...previous.members, ...objects.map((o) => o.ref)]) };

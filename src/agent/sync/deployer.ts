@@ -11,6 +11,8 @@ import { parseCommitFiles, type ParsedCommit } from './desired.js';
 import { applyCommit, type ApplyOutcome } from './index.js';
 import { checkHealth } from './health/check-workloads.js';
 import { findForeignNamespaces } from './namespace-guard.js';
+import { clusterScopedCheck, type ClusterScopedCheck } from '../../core/services/cluster-scoped.js';
+import type { ServicesFile } from '../../core/services/schema.js';
 
 /**
  * The Kubernetes side of a deploy, composed from sync (apply, inventory,
@@ -20,7 +22,14 @@ import { findForeignNamespaces } from './namespace-guard.js';
 export function createKubeDeployer(
   kube: KubeClient,
   config: AgentConfig,
-  deps: { alerts: AlertSink; metrics: AgentMetrics; log: Logger; isLeader?: () => boolean },
+  deps: {
+    alerts: AlertSink;
+    metrics: AgentMetrics;
+    log: Logger;
+    isLeader?: () => boolean;
+    /** The repository's .ladder/services.yml (undefined when it has none), read when a commit holds cluster-scoped objects. */
+    readGrants?: () => Promise<ServicesFile | undefined>;
+  },
 ): Deployer & { drift: DriftWatcher } {
   const inventory = { namespace: config.agentNamespace, name: config.environment };
   const drift = new DriftWatcher({
@@ -47,7 +56,9 @@ export function createKubeDeployer(
       }
       const scope = scopedSignal(signal);
       try {
-        const applied = await applyAndWatch(kube, config, drift, { commit: snapshot.commit, parsed }, scope.signal, log);
+        const readGrants = deps.readGrants;
+        const clusterScoped = readGrants ? async () => clusterScopedCheck(await readGrants(), config.environment, config.clusterScoped) : undefined;
+        const applied = await applyAndWatch(kube, config, drift, { commit: snapshot.commit, parsed, clusterScoped }, scope.signal, log);
         if ('failure' in applied) return applied.failure;
         const health = await checkHealth(kube, applied.refs, { timeoutMs: config.intervals.healthTimeoutSeconds * 1000, signal: scope.signal });
         if (!health.ok) return { ok: false, stage: 'health', description: health.description };
@@ -69,20 +80,21 @@ async function applyAndWatch(
   kube: KubeClient,
   config: AgentConfig,
   drift: DriftWatcher,
-  snapshot: { commit: string; parsed: ParsedCommit },
+  snapshot: { commit: string; parsed: ParsedCommit; clusterScoped: (() => Promise<ClusterScopedCheck>) | undefined },
   signal: AbortSignal,
   log: Logger,
 ): Promise<{ failure: DeployOutcome } | { refs: ObjectRef[]; message: string; pruneProblem: string | undefined }> {
   const outcome = await applyCommit(
     kube,
-    snapshot,
+    { commit: snapshot.commit, parsed: snapshot.parsed },
     {
+      ...(snapshot.clusterScoped ? { clusterScoped: snapshot.clusterScoped } : {}),
       inventory: { namespace: config.agentNamespace, name: config.environment },
       defaultNamespace: config.namespaces[0],
       forceConflicts: config.apply.forceConflicts,
       concurrency: config.apply.concurrency,
       prune: config.prune.enabled
-        ? { allowEmpty: config.prune.allowEmpty, maxPrune: config.prune.maxDeletions, override: config.prune.allowOverLimit, namespaces: config.prune.namespaces }
+        ? { allowEmpty: config.prune.allowEmpty, maxPrune: config.prune.maxDeletions, override: config.prune.allowOverLimit, namespaces: config.prune.namespaces, customResourceDefinitions: config.prune.customResourceDefinitions }
         : false,
       // The watch cache spares unchanged objects their dry-run; only the leader's watcher runs, so a follower's says nothing.
       appliedState: drift,

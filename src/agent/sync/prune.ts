@@ -17,6 +17,12 @@ export interface PruneOptions {
    * deletes everything in it, including objects Ladder does not own.
    */
   namespaces?: boolean;
+  /**
+   * Delete CustomResourceDefinitions that left Git. Off by default, like
+   * Namespaces: deleting a CRD deletes every custom resource of its kind in
+   * the cluster, whoever made them.
+   */
+  customResourceDefinitions?: boolean;
 }
 
 export interface PruneResult {
@@ -54,7 +60,8 @@ const DEFAULT_MAX_PRUNE = 20;
  * with `ladder.dev/prune: disabled` or that Ladder's field manager never
  * applied (a copy of our annotation is not enough), never the agent's own namespace, no
  * Namespace at all unless `namespaces` is on (and then not one that objects
- * of the new set live in), and a delete conditioned on the uid we just read.
+ * of the new set live in), no CRD unless `customResourceDefinitions` is on,
+ * and a delete conditioned on the uid we just read.
  */
 export async function pruneObjects(client: KubeClient, input: PruneInput, options: PruneOptions = {}): Promise<PruneResult> {
   const result: PruneResult = { pruned: [], wouldPrune: [], skipped: [], failed: [], retained: [] };
@@ -74,6 +81,12 @@ export async function pruneObjects(client: KubeClient, input: PruneInput, option
     if (entry.kind === 'Namespace' && !entry.apiVersion.includes('/') && !options.namespaces) {
       // Kept in the inventory, so turning `namespaces` on later still prunes it.
       result.skipped.push({ ref: entry, reason: 'Namespaces are not pruned unless prune.namespaces is on: deleting one deletes every object in it, ours or not' });
+      result.retained.push(entry);
+      continue;
+    }
+    if (entry.kind === 'CustomResourceDefinition' && entry.apiVersion.startsWith('apiextensions.k8s.io/') && !options.customResourceDefinitions) {
+      // Kept in the inventory, as Namespaces are.
+      result.skipped.push({ ref: entry, reason: 'CRDs are not pruned unless prune.customResourceDefinitions is on: deleting one deletes every custom resource of its kind, ours or not' });
       result.retained.push(entry);
       continue;
     }

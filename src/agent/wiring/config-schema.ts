@@ -18,19 +18,28 @@ const github = z
     privateKeyPath: z.string().min(1).optional(),
     token: secretText.optional(),
     tokenPath: z.string().min(1).optional(),
+    /** The Ladder App's URL: the agent asks it for a token to its repository, proving itself with its service-account token. */
+    appUrl: z.string().url('must be the Ladder App\'s URL, e.g. https://ladder.example.com').optional(),
+    /** The projected service-account token (audience `ladder`) the agent proves itself with; /var/run/secrets/ladder/identity/token when absent. */
+    identityTokenPath: z.string().min(1).optional(),
   })
   .default({ apiUrl: 'https://api.github.com' })
   .superRefine((value, context) => {
     const app = value.appId !== undefined || value.installationId !== undefined || value.privateKeyPath !== undefined;
     const token = value.token !== undefined || value.tokenPath !== undefined;
+    const vended = value.appUrl !== undefined;
     if (app && token) {
       context.addIssue({ code: 'custom', message: 'use either the GitHub App (appId, installationId, privateKeyPath) or a token, not both' });
+    } else if (vended && (app || token)) {
+      context.addIssue({ code: 'custom', message: 'use one way to GitHub: appUrl (tokens from the Ladder App), the GitHub App (appId, installationId, privateKeyPath) or a token' });
+    } else if (vended) {
+      // The Ladder App hands out the token.
     } else if (app) {
       for (const key of ['appId', 'installationId', 'privateKeyPath'] as const) {
         if (value[key] === undefined) context.addIssue({ code: 'custom', path: [key], message: `is required with a GitHub App (appId, installationId, privateKeyPath)` });
       }
     } else if (!token) {
-      context.addIssue({ code: 'custom', message: 'needs credentials: appId + installationId + privateKeyPath for the GitHub App, or token / tokenPath' });
+      context.addIssue({ code: 'custom', message: 'needs credentials: appUrl (tokens from the Ladder App), appId + installationId + privateKeyPath for the GitHub App, or token / tokenPath' });
     }
     if (value.token !== undefined && value.tokenPath !== undefined) context.addIssue({ code: 'custom', path: ['token'], message: 'give token or tokenPath, not both' });
   });
@@ -52,6 +61,14 @@ const slack = z
     }
   });
 
+/** Narrows the cluster-scoped grant of .ladder/services.yml for this agent; it can never widen it. */
+const clusterScoped = z.array(
+  z.strictObject({
+    kind: z.string().regex(/^[A-Z][A-Za-z0-9]*$/, 'must be a Kubernetes kind such as ClusterRole'),
+    names: z.array(z.string().min(1)).min(1),
+  }),
+);
+
 export const agentConfigSchema = z.strictObject({
   /** Manifest repository, `owner/name`. */
   repository: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'must be owner/name'),
@@ -68,7 +85,14 @@ export const agentConfigSchema = z.strictObject({
   /** Whether production_environment is set on GitHub Deployments; defaults to environment === 'prd'. */
   production: z.boolean().optional(),
   selfHeal: z.boolean().default(false),
+  /**
+   * Apply only commits whose `ladder/image` status (set by the App's image gate) is success.
+   * Off by default, so setups without the image gate keep working; deploy/'s overlays turn it on.
+   */
+  waitForImage: z.boolean().default(false),
   github,
+  /** Cluster-scoped objects this agent applies, within what .ladder/services.yml grants the environment; all of the grant when absent. */
+  clusterScoped: clusterScoped.optional(),
   slack: slack.optional(),
   intervals: z
     .strictObject({
@@ -86,8 +110,9 @@ export const agentConfigSchema = z.strictObject({
       allowOverLimit: z.boolean().default(false),
       /** Delete Namespaces that left Git; off because that deletes every object in them, ours or not. */
       namespaces: z.boolean().default(false),
+      customResourceDefinitions: z.boolean().default(false),
     })
-    .default({ enabled: true, maxDeletions: 20, allowEmpty: false, allowOverLimit: false, namespaces: false }),
+    .default({ enabled: true, maxDeletions: 20, allowEmpty: false, allowOverLimit: false, namespaces: false, customResourceDefinitions: false }),
   apply: z
     .strictObject({
       concurrency: z.number().int().min(1).max(64).default(8),

@@ -1,9 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { createGitHubClient, type GitHubCredentials, type RetryPolicy } from '../../adapters/github/client.js';
-import { createGitHub } from '../../adapters/github/github.js';
+import { createAgentGitHub } from '../../adapters/github/github.js';
 import type { GitHub } from '../../adapters/github/port.js';
 import type { AgentConfig } from './config.js';
+import { gitHubCredentials } from './credentials.js';
+import { VendedTokenSource } from './vended-token.js';
 
 export interface AgentGitHubOptions {
   log?: Logger;
@@ -19,17 +20,24 @@ export interface AgentGitHubOptions {
 }
 
 /**
- * The agent's GitHub: the App installation (auth-app mints and renews
- * installation tokens) or a plain token, read from the mounted secret, through
+ * The agent's GitHub: a token the Ladder App hands out for its one
+ * repository (`appUrl`, the recommended way: the pod holds no key), the App
+ * installation (auth-app mints and renews installation tokens from the App's
+ * key) or a plain token, read from the mounted secret and checked
+ * (gitHubCredentials throws AgentStartError for a wrong file), through
  * the client factory the App uses too. A secondary rate limit is not retried
  * beyond the throttling plugin: the next poll is the retry.
  */
-export async function connectAgentGitHub(github: AgentConfig['github'], options: AgentGitHubOptions = {}): Promise<GitHub> {
+export async function connectAgentGitHub(github: AgentConfig['github'], options: AgentGitHubOptions = {}, repository?: string): Promise<GitHub> {
   let credentials: GitHubCredentials;
-  if (github.appId !== undefined && github.installationId !== undefined && github.privateKeyPath !== undefined) {
-    credentials = { appId: github.appId, installationId: github.installationId, privateKey: await readSecretFile(github.privateKeyPath, 'GitHub App private key') };
+  let writer: (() => Promise<string>) | undefined;
+  if (github.appUrl !== undefined) {
+    if (!repository) throw new Error('a token from the Ladder App needs the repository it is for');
+    const source = new VendedTokenSource({ appUrl: github.appUrl, repository, identityTokenPath: github.identityTokenPath ?? '/var/run/secrets/ladder/identity/token' });
+    credentials = { tokenSource: source.token };
+    writer = async () => (await source.fresh()).login;
   } else {
-    credentials = { token: github.token ?? (await readSecretFile(github.tokenPath!, 'GitHub token')).trim() };
+    credentials = await gitHubCredentials(github);
   }
   const policy: RetryPolicy = { retryBaseMs: options.retryAfterBaseValue ?? 1000, retries: 3, retryAfterUnitMs: 1000, secondaryLimitRetries: 0 };
   const client = createGitHubClient({
@@ -41,14 +49,5 @@ export async function connectAgentGitHub(github: AgentConfig['github'], options:
     ...(options.log ? { log: options.log } : {}),
     ...(options.onRequest ? { onRequest: options.onRequest } : {}),
   });
-  return createGitHub(client);
-}
-
-/** Reads a mounted secret; the error names the file and the reason, never the content. */
-export async function readSecretFile(path: string, what: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    throw new Error(`cannot read the ${what} from ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
+  return createAgentGitHub(client, writer);
 }

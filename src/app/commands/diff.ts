@@ -1,6 +1,9 @@
 import { commentLimit, truncateForComment } from '../../core/commands/replies.js';
 import { defaultConfigPath, environmentsFedByBranch, manifestBranch } from '../../core/config/load.js';
-import type { LadderConfig } from '../../core/config/schema.js';
+import type { EffectiveConfig } from '../../core/services/effective.js';
+import { formatRepo } from '../../adapters/github/types.js';
+import { codeSpan } from '../../core/commands/markdown.js';
+import { formatProblem } from '../../core/config/problem.js';
 import { diffResources, findIdentityProblems, type ResourceDiff } from '../../core/diff/diff-resources.js';
 import { createPaint } from '../../core/format/color.js';
 import { formatDiffText } from '../../core/format/diff-text.js';
@@ -12,9 +15,12 @@ import type { CommandRun } from './types.js';
 /**
  * `/ladder diff`. On a code PR: for each environment its base branch feeds,
  * render the PR head and compare with the environment branch, resource by
- * resource. On a promotion PR: compare its head with the environment branch.
- * Secret values are masked by the diff itself; long diffs are cut to fit a
- * GitHub comment.
+ * resource. The environments, their branches and the folder come from the
+ * manifest repository's grant, never from the PR head (a fork's head could
+ * name any branch or folder): the head's config only renders, and is held to
+ * the same grant as a merge would be. On a promotion PR: compare its head
+ * with the environment branch. Secret values are masked by the diff itself;
+ * long diffs are cut to fit a GitHub comment.
  */
 export async function diffReply(run: CommandRun): Promise<string> {
   const { target } = run;
@@ -43,14 +49,16 @@ export async function diffReply(run: CommandRun): Promise<string> {
   return parts.join('\n\n');
 }
 
-async function configAtHead(run: CommandRun): Promise<{ config: LadderConfig } | { problem: string }> {
+async function configAtHead(run: CommandRun): Promise<{ config: EffectiveConfig } | { problem: string }> {
   const { target } = run;
-  const loaded = await loadServiceConfig(run.github, target.codeRepo, target.pull.headSha);
+  const loaded = await loadServiceConfig(run.github, target.codeRepo, target.pull.headSha, { manifestRepo: target.manifestRepo });
   if (loaded.kind === 'missing') return { problem: `This pull request's head has no \`${defaultConfigPath}\`; there is nothing to render.` };
   if (loaded.kind === 'invalid') {
-    const problems = loaded.problems.map((p) => `- ${loaded.source.display}:${p.line}:${p.column}: ${p.message}`).join('\n');
-    return { problem: `The config at this pull request's head is invalid:\n\n${problems}` };
+    const problems = loaded.problems.map((p) => `- ${codeSpan(formatProblem(loaded.source.display, p), 500)}`).join('\n');
+    const what = loaded.grantedBy ? `asks for more than \`${formatRepo(loaded.grantedBy)}\` grants` : 'is invalid';
+    return { problem: `The config at this pull request's head ${what}:\n\n${problems}` };
   }
+  if (loaded.kind === 'refused') return { problem: `Nothing to render: ${loaded.refusal.reason}.` };
   return { config: loaded.config };
 }
 
@@ -59,10 +67,10 @@ async function configAtHead(run: CommandRun): Promise<{ config: LadderConfig } |
  * own render and validation; validation errors do not hide the diff, they
  * are noted under it.
  */
-async function renderAtHead(run: CommandRun, config: LadderConfig, environment: string): Promise<ManifestSet & { note?: string }> {
+async function renderAtHead(run: CommandRun, config: EffectiveConfig, environment: string): Promise<ManifestSet & { note?: string }> {
   const { target } = run;
-  const { schemas, templates } = run.services;
-  const prepared = await prepare({ codeRepo: run.github.codeRepo(target.codeRepo), schemas, templates }, { config, configFile: defaultConfigPath, sourceSha: target.pull.headSha, environment });
+  const { schemas, templates, renderer } = run.services;
+  const prepared = await prepare({ codeRepo: run.github.codeRepo(target.codeRepo), schemas, templates, renderer }, { config, configFile: defaultConfigPath, sourceSha: target.pull.headSha, environment });
   if (prepared.kind === 'render-error') return { ok: false, problem: prepared.error.message };
   const set = parseRendered(prepared.files);
   if (prepared.kind === 'ready') return set;

@@ -12,9 +12,10 @@ import { resolveCommandTarget } from './target.js';
 /**
  * `/ladder …` comments on pull requests (design §6). Only new comments
  * count — an edit does not run a command twice — and never Ladder's own or
- * another bot's. Receipt is acknowledged with 👀 at once; the work runs on
- * the App's queue so the webhook is answered quickly, and the outcome comes
- * back as one reply (several when it is too long for one comment).
+ * another bot's. The work runs on the App's queue so the webhook is answered
+ * quickly; once the pull request is known to be a Ladder service's, receipt
+ * is acknowledged with 👀, and the outcome comes back as one reply (several
+ * when it is too long for one comment).
  */
 export function register(app: Probot, services: LadderServices): void {
   // A lock label created or deleted by hand (GitHub's label settings) changes the `ladder/lock` gate
@@ -36,12 +37,6 @@ export function register(app: Probot, services: LadderServices): void {
     if (!taken.take(commentKey)) return void log.info('Comment already handled (redelivery), ignoring');
     const github = services.github.fromClient(context.octokit);
     const repo: RepoRef = { owner: repository.owner.login, repo: repository.name };
-    try {
-      await github.pulls(repo).acknowledgeComment(comment.id);
-    } catch (error) {
-      taken.release(commentKey);
-      throw error;
-    }
     // One comment's commands run in order, one comment at a time per pull request.
     const installationId = context.payload.installation?.id;
     // A lock set or cleared changes the `ladder/lock` gate of the manifest repository's open promotion PRs.
@@ -51,7 +46,7 @@ export function register(app: Probot, services: LadderServices): void {
         .enqueueRepository(installationId, github, manifestRepo)
         .catch((error: unknown) => log.error({ err: error }, 'Re-evaluating gates after a lock change failed'));
     };
-    const asked = { repo, pullNumber: issue.number, body: comment.body ?? '', login: sender.login };
+    const asked = { repo, pullNumber: issue.number, commentId: comment.id, body: comment.body ?? '', login: sender.login };
     void services.queue.run(`commands:${repository.full_name}#${issue.number}`, () =>
       answerComment(services, github, asked, onLockChanged).catch((error: unknown) => {
         taken.release(commentKey);
@@ -66,20 +61,23 @@ export function register(app: Probot, services: LadderServices): void {
 async function answerComment(
   services: LadderServices,
   github: GitHub,
-  comment: { repo: RepoRef; pullNumber: number; body: string; login: string },
+  comment: { repo: RepoRef; pullNumber: number; commentId: number; body: string; login: string },
   onLockChanged: (manifestRepo: RepoRef) => void,
 ): Promise<void> {
   const { repo, pullNumber } = comment;
   const log = services.log.child({ feature: 'commands', repo: `${repo.owner}/${repo.repo}`, pull: pullNumber });
   const resolved = await resolveCommandTarget(github, repo, pullNumber);
+  // A repository without Ladder configuration gets nothing, not even the 👀: anyone who can comment could make Ladder spend the installation's rate limit.
+  if (!resolved.ok && !resolved.reply) return void log.info(resolved.log);
+  await github.pulls(repo).acknowledgeComment(comment.commentId);
   if (!resolved.ok) {
     log.info(resolved.log);
-    if (resolved.reply) await reply(github, repo, pullNumber, [resolved.reply]);
+    await reply(github, repo, pullNumber, [resolved.reply!]);
     return;
   }
   const { target } = resolved;
   const parsed = parseCommandComment(comment.body, { environments: target.config.environments.map((env) => env.name) });
-  const sections = await runCommands({ github, services, log, target, login: comment.login, onLockChanged: () => onLockChanged(target.manifestRepo) }, parsed);
+  const sections = await runCommands({ github, services, log: log.child({ service: target.config.service }), target, login: comment.login, onLockChanged: () => onLockChanged(target.manifestRepo) }, parsed);
   await reply(github, repo, pullNumber, sections);
 }
 

@@ -1,7 +1,8 @@
 import { describeGitHubError } from '../../adapters/github/errors.js';
-import type { CommandPermission } from '../../adapters/github/port.js';
+import type { CommandNeed, CommandPermission } from '../../adapters/github/port.js';
 import { formatRepo } from '../../adapters/github/types.js';
 import { commandHelp, describeCommandError } from '../../core/commands/help.js';
+import { codeSpan } from '../../core/commands/markdown.js';
 import { alreadyLockedReply, lockedReply, refusalReply, unlockedReply } from '../../core/commands/replies.js';
 import { isEnvironmentCommand, type EnvironmentCommand, type LadderCommand, type ParsedLine } from '../../core/commands/types.js';
 import { environmentNamed, manifestBranch } from '../../core/config/load.js';
@@ -33,42 +34,57 @@ export async function runCommands(run: CommandRun, parsed: readonly ParsedLine[]
     }
     const environment = isEnvironmentCommand(command) ? command.environment : undefined;
     const key = environment ?? '';
-    if (!permissions.has(key)) permissions.set(key, permissionFor(run, environment));
+    // The command's lines name its environment; a promotion it starts adds the commit.
+    const log = environment ? run.log.child({ environment }) : run.log;
+    if (!permissions.has(key)) permissions.set(key, run.github.access(run.target.manifestRepo).mayRunCommands(run.login, needFor(run, environment)));
     try {
       // A permission check that fails (GitHub down) refuses: nothing runs unchecked.
       const permission = await permissions.get(key)!;
       if (!permission.allowed) {
-        run.log.info({ login: run.login, command: command.verb, environment, reason: permission.reason }, 'Command refused');
+        log.info({ login: run.login, command: command.verb, reason: permission.reason }, 'Command refused');
         sections.push(refusalReply(run.login, line.text, environment, policyFor(run, environment), permission.reason));
         continue;
       }
-      run.log.info({ login: run.login, command: command.verb, environment }, 'Running command');
-      sections.push(await runOne(run, command, line.text));
+      log.info({ login: run.login, command: command.verb }, 'Running command');
+      sections.push(await runOne({ ...run, log }, command, line.text));
       if (command.verb === 'lock' || command.verb === 'unlock') run.onLockChanged?.();
     } catch (error) {
       permissions.delete(key);
-      run.log.error({ err: { message: describeGitHubError(error) }, command: command.verb, environment }, 'Command failed');
-      sections.push(`\`${line.text}\` failed: ${describeGitHubError(error)}. Every command is safe to repeat: run it again in a moment.`);
+      log.error({ err: { message: describeGitHubError(error) }, command: command.verb }, 'Command failed');
+      sections.push(`${codeSpan(line.text)} failed: ${describeGitHubError(error)}. Every command is safe to repeat: run it again in a moment.`);
     }
   }
   if (wantHelp) {
     const environments = run.target.config.environments;
     const restricted = Object.fromEntries(
-      environments.flatMap((env) => (env.commenters ? [[env.name, [...env.commenters.users, ...env.commenters.teams].map((who) => `\`@${who}\``)]] : [])),
+      environments.flatMap((env) => (env.grant.commenters.length > 0 ? [[env.name, unique(env.grant.commenters.flatMap((rule) => [...rule.users, ...rule.teams])).map((who) => `\`@${who}\``)]] : [])),
     );
     sections.push(commandHelp(environments.map((env) => env.name), restricted));
   }
   return sections;
 }
 
-function permissionFor(run: CommandRun, environment: string | undefined): Promise<CommandPermission> {
-  const commenters = environment ? environmentNamed(run.target.config, environment).commenters : undefined;
-  return run.github.access(run.target.repo).mayRunCommands(run.login, commenters);
+/**
+ * What a command needs, always in the manifest repository, whatever
+ * repository the comment was written in: a command that changes an
+ * environment needs write access there and every commenter rule of that
+ * environment (the grant's, then the code config's narrowing); one that only
+ * shows its content (`/ladder diff`) needs read access there.
+ */
+function needFor(run: CommandRun, environment: string | undefined): CommandNeed {
+  if (!environment) return { access: 'read', commenters: [] };
+  return { access: 'write', commenters: environmentNamed(run.target.config, environment).grant.commenters };
 }
 
 function policyFor(run: CommandRun, environment: string | undefined) {
-  const commenters = environment ? environmentNamed(run.target.config, environment).commenters : undefined;
-  return { repo: formatRepo(run.target.repo), users: commenters?.users ?? [], teams: commenters?.teams ?? [], restricted: commenters !== undefined };
+  const rules = environment ? environmentNamed(run.target.config, environment).grant.commenters : [];
+  return {
+    repo: formatRepo(run.target.manifestRepo),
+    users: unique(rules.flatMap((rule) => rule.users)),
+    teams: unique(rules.flatMap((rule) => rule.teams)),
+    restricted: rules.length > 0,
+    access: environment ? ('write' as const) : ('read' as const),
+  };
 }
 
 async function runOne(run: CommandRun, command: Exclude<LadderCommand, { verb: 'help' }>, text: string): Promise<string> {
@@ -118,7 +134,11 @@ async function runForEnvironment(run: CommandRun, command: Exclude<EnvironmentCo
         const held = lock ? ` \`${environment.name}\` is locked by @${lock.by} (${lock.reason}): the rollback waits for \`/ladder unlock ${environment.name}\`.` : '';
         return `${outcome.kind === 'opened' ? 'Opened' : 'Updated'} ${outcome.pullRequest.url} to roll \`${environment.name}\` back to \`${restored.sourceRepo}@${restored.sourceSha.slice(0, 7)}\` (${outcome.plan.why}). It merges like any promotion: reviews and gates apply.${held}`;
       }
-      return `\`${text}\`: nothing to do — ${outcome.message}.`;
+      return `${codeSpan(text)}: nothing to do — ${outcome.message}.`;
     }
   }
+}
+
+function unique(names: readonly string[]): string[] {
+  return [...new Set(names)];
 }

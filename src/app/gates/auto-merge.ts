@@ -18,7 +18,14 @@ export type MergeAttempt =
  * applies; a 405 means "not yet" and the next event or recheck tries again.
  * Ladder never bypasses protection.
  */
-export async function mergeWhenReady(github: GitHub, manifestRepo: RepoRef, promotion: PromotionPullContext, gates?: readonly GateResult[]): Promise<MergeAttempt> {
+export async function mergeWhenReady(
+  github: GitHub,
+  manifestRepo: RepoRef,
+  promotion: PromotionPullContext,
+  gates?: readonly GateResult[],
+  /** The gate statuses that must be `success`: `ladder/image` too when the App checks images. */
+  required: readonly string[] = gateContexts,
+): Promise<MergeAttempt> {
   const { pull, trailers, environment } = promotion;
   if (!environment.autoMerge) return { result: 'waiting', reason: `${environment.name} merges by review (autoMerge is off)` };
   const pulls = github.pulls(manifestRepo);
@@ -33,7 +40,7 @@ export async function mergeWhenReady(github: GitHub, manifestRepo: RepoRef, prom
   const gateStates = gates
     ? new Map(gates.map((gate) => [gate.context as string, gate.state as string]))
     : new Map([...(await github.statuses(manifestRepo).latest(pull.headSha))].map(([context, status]) => [context, status.state]));
-  const unmet = gateContexts.filter((context) => gateStates.get(context) !== 'success');
+  const unmet = required.filter((context) => gateStates.get(context) !== 'success');
   if (unmet.length > 0) return { result: 'waiting', reason: `gates not passed: ${unmet.join(', ')}` };
 
   const merge = await pulls.merge(pull.number, {

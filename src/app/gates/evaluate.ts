@@ -1,10 +1,12 @@
 import type { GitHub } from '../../adapters/github/port.js';
 import { parseRepo, sameRepo, type RepoRef } from '../../adapters/github/types.js';
-import type { EnvironmentConfig, LadderConfig } from '../../core/config/schema.js';
+import type { EffectiveConfig, EffectiveEnvironment } from '../../core/services/effective.js';
 import { parsePromotionBranch } from '../../core/promotion/branch.js';
 import { lockGate, nextRecheck, soakGate, windowGate, type GateResult, type UpstreamDeployment } from '../../core/promotion/gates.js';
 import { parseTrailers, type LadderTrailers } from '../../core/promotion/trailers.js';
+import type { ImageGateDeps } from '../deps.js';
 import { loadServiceConfig } from '../promotion/service-config.js';
+import { evaluateImageGate } from './image.js';
 
 /** A pull request as the gates need it. */
 export interface PromotionPull {
@@ -19,8 +21,8 @@ export interface PromotionPull {
 export interface PromotionPullContext {
   pull: PromotionPull;
   trailers: LadderTrailers;
-  config: LadderConfig;
-  environment: EnvironmentConfig;
+  config: EffectiveConfig;
+  environment: EffectiveEnvironment;
 }
 
 const rollbackSuffix = '-rollback';
@@ -40,7 +42,7 @@ export async function readPromotionPull(github: GitHub, manifestRepo: RepoRef, p
   const trailers = parseTrailers(head.message);
   if (!trailers || trailers.environment !== branch.environment) return undefined;
   // The config the promoted version was rendered with: a later config change does not move a pending promotion's gates.
-  const loaded = await loadServiceConfig(github, parseRepo(trailers.sourceRepo), trailers.sourceSha);
+  const loaded = await loadServiceConfig(github, parseRepo(trailers.sourceRepo), trailers.sourceSha, { manifestRepo });
   if (loaded.kind !== 'ok') return undefined;
   const { config } = loaded;
   // The trailers name the config to judge by; it must be the one of this service in this repository.
@@ -73,8 +75,8 @@ export interface GateEvaluation {
   written: string[];
 }
 
-/** Evaluates soak, window and lock for a promotion pull request and sets them as statuses on its head. */
-export async function evaluateGates(github: GitHub, manifestRepo: RepoRef, promotion: PromotionPullContext, now: Date): Promise<GateEvaluation> {
+/** Evaluates soak, window, lock (and image, when the App checks images) for a promotion pull request and sets them as statuses on its head. */
+export async function evaluateGates(github: GitHub, manifestRepo: RepoRef, promotion: PromotionPullContext, now: Date, images?: ImageGateDeps): Promise<GateEvaluation> {
   const { environment, trailers, pull } = promotion;
   const rollback = trailers.kind === 'rollback';
   const promotedFrom = 'environment' in environment.from && !rollback ? environment.from.environment : undefined;
@@ -85,6 +87,8 @@ export async function evaluateGates(github: GitHub, manifestRepo: RepoRef, promo
     rollback ? rollbackSoak : soakGate({ environment, image: trailers.image, upstream, now }),
     windowGate({ windows: environment.windows, now }),
     lockGate(lock),
+    // A rollback's image ran here before, but registries delete images: it is checked as well.
+    ...(images ? [await evaluateImageGate(images.registry, trailers.image, now, images.recheckMs)] : []),
   ];
   const written = await github.statuses(manifestRepo).set(pull.headSha, results);
   const recheckAt = nextRecheck(results);

@@ -2,6 +2,8 @@ import type { Probot } from 'probot';
 import { describeGitHubError } from '../../adapters/github/errors.js';
 import type { RepoRef } from '../../adapters/github/types.js';
 import { gateContexts } from '../../core/promotion/gates.js';
+import { imageContext } from '../../core/promotion/image-gate.js';
+import { publishedPackage } from './package-event.js';
 import type { LadderServices } from '../compose.js';
 
 /**
@@ -14,6 +16,10 @@ import type { LadderServices } from '../compose.js';
  * - A status, check run or review that could make a PR mergeable: try the
  *   merge (no re-evaluation: gate statuses are kept fresh by the above and
  *   by the recheck scheduler).
+ *
+ * - A package published (`registry_package`) or a code repository's
+ *   workflow run succeeding (`workflow_run`): re-check the `ladder/image`
+ *   gate of the promotion PRs waiting for that image (image gate on).
  *
  * - On start: every open promotion PR of every installation, since the
  *   recheck timers of a previous process are gone.
@@ -35,7 +41,13 @@ export function register(app: Probot, services: LadderServices): void {
   });
 
   app.on('pull_request.closed', async (context) => {
-    gates.forget(repoOf(context.payload.repository), context.payload.pull_request.number);
+    const { pull_request: pull, repository } = context.payload;
+    gates.forget(repoOf(repository), pull.number);
+    const { installation } = context.payload;
+    if (installation && pull.merged && pull.merge_commit_sha && pull.head.ref.startsWith('ladder/') && pull.head.repo?.id === pull.base.repo.id) {
+      const promotion = { number: pull.number, headRef: pull.head.ref, headSha: pull.head.sha, baseRef: pull.base.ref, mergeSha: pull.merge_commit_sha };
+      await gates.carryImageStatus(installation.id, githubOf(context.octokit), repoOf(repository), promotion);
+    }
   });
 
   app.on('deployment_status', async (context) => {
@@ -47,7 +59,7 @@ export function register(app: Probot, services: LadderServices): void {
   app.on('status', async (context) => {
     const { repository, installation, sha, state, context: statusContext, branches } = context.payload;
     // Ladder's own gate statuses are followed by a merge attempt where they are written.
-    if (!installation || state !== 'success' || (gateContexts as readonly string[]).includes(statusContext)) return;
+    if (!installation || state !== 'success' || [...gateContexts, imageContext].includes(statusContext as never)) return;
     // CI statuses on code repositories are many: skip those not at the head of a promotion branch.
     // GitHub lists at most 10 branches containing the commit, so a full list proves nothing.
     const atPromotionHead = branches.some((branch) => branch.name.startsWith('ladder/') && branch.commit.sha === sha);
@@ -59,6 +71,20 @@ export function register(app: Probot, services: LadderServices): void {
     const { repository, installation, check_run: run } = context.payload;
     if (!installation || run.conclusion !== 'success') return;
     await gates.enqueueForHead(installation.id, githubOf(context.octokit), repoOf(repository), run.head_sha);
+  });
+
+  app.on(['registry_package.published', 'registry_package.updated'], async (context) => {
+    const published = publishedPackage(context.payload.registry_package);
+    if (!published) return;
+    const queued = gates.recheckForPackage(published);
+    services.log.debug({ package: published.name, tags: published.tags, queued }, 'Package published');
+  });
+
+  app.on('workflow_run.completed', async (context) => {
+    const { workflow_run: run, repository } = context.payload;
+    // A failed or cancelled run pushed nothing worth a registry request; the scheduled recheck still runs.
+    if (run.conclusion !== 'success') return;
+    gates.recheckForWorkflowRun({ repository: repository.full_name, headSha: run.head_sha });
   });
 
   app.on('pull_request_review.submitted', async (context) => {

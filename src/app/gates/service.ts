@@ -3,11 +3,16 @@ import { describeGitHubError, errorMessage, statusOf } from '../../adapters/gith
 import type { GitHub, GitHubAccess } from '../../adapters/github/port.js';
 import { formatRepo, type RepoRef } from '../../adapters/github/types.js';
 import { parsePromotionBranch } from '../../core/promotion/branch.js';
+import { gateContexts } from '../../core/promotion/gates.js';
+import { imageContext } from '../../core/promotion/image-gate.js';
 import type { Clock } from '../../core/time/clock.js';
 import { environmentQueueKey } from '../promotion/engine.js';
+import type { ImageGateDeps } from '../deps.js';
 import type { KeyedQueue } from '../queue.js';
 import { mergeWhenReady } from './auto-merge.js';
 import { evaluateGates, readPromotionPull, type PromotionPull } from './evaluate.js';
+import { ImageWaits, imageWaitOf, waitKey, type ImageWait, type PublishedPackage } from './image-waits.js';
+import { MergedImages, type MergedPromotion } from './merged-images.js';
 import { RecheckScheduler } from './scheduler.js';
 
 /** After a failed check, when to try again (GitHub outages are usually short). */
@@ -23,6 +28,8 @@ export interface GateServiceDeps {
   queue: KeyedQueue;
   clock: Clock;
   log: Logger;
+  /** The `ladder/image` gate, when the App checks images. */
+  images?: ImageGateDeps;
 }
 
 /**
@@ -36,10 +43,44 @@ export class GateService {
   /** Failed evaluations in a row, per pull request; cleared by one that succeeds. */
   private readonly failures = new Map<string, number>();
   private readonly log: Logger;
+  /** Promotion pull requests whose image is not in the registry yet (image gate on). */
+  private readonly imageWaits = new ImageWaits();
+  /** The gate statuses auto-merge requires. */
+  readonly requiredContexts: readonly string[];
+  private readonly merged: MergedImages;
 
   constructor(private readonly deps: GateServiceDeps) {
     this.scheduler = new RecheckScheduler(deps.clock);
     this.log = deps.log.child({ feature: 'gates' });
+    this.requiredContexts = deps.images ? [...gateContexts, imageContext] : gateContexts;
+    this.merged = new MergedImages({ ...deps, scheduler: this.scheduler, waits: this.imageWaits, log: this.log, retryMs: failureRetryMs });
+  }
+
+  /**
+   * A package was published (`registry_package`): re-evaluate the promotion
+   * pull requests waiting for that image. Returns how many were queued.
+   */
+  recheckForPackage(published: PublishedPackage): number {
+    return this.recheckWaits(this.imageWaits.forPackage(published), 'package published');
+  }
+
+  /** A workflow run of a code repository succeeded (`workflow_run`): it may have pushed the image of promotions from that commit. */
+  recheckForWorkflowRun(run: { repository: string; headSha: string }): number {
+    return this.recheckWaits(this.imageWaits.forWorkflowRun(run), 'workflow run completed');
+  }
+
+  /** A promotion pull request merged: see MergedImages.carry. */
+  carryImageStatus(installationId: number, github: GitHub, repo: RepoRef, pull: MergedPromotion): Promise<void> {
+    return this.merged.carry(installationId, github, repo, pull);
+  }
+
+  private recheckWaits(waits: ImageWait[], why: string): number {
+    for (const wait of waits) {
+      this.log.info({ repo: formatRepo(wait.repo), pull: wait.pull.number, why }, 'Re-checking the image gate');
+      if (wait.mergeSha) void this.merged.recheck(wait.installationId, wait.repo, { ...wait.pull, mergeSha: wait.mergeSha });
+      else void this.enqueue(wait.installationId, undefined, wait.repo, wait.pull, 'evaluate');
+    }
+    return waits.length;
   }
 
   /**
@@ -50,7 +91,7 @@ export class GateService {
    */
   enqueue(installationId: number, github: GitHub | undefined, repo: RepoRef, pull: PromotionPull, check: PullCheck): Promise<void> {
     return this.deps.queue.run(environmentQueueKey(repo, pull.baseRef), async () => {
-      const log = this.log.child({ repo: formatRepo(repo), pull: pull.number, sha: pull.headSha });
+      const log = this.log.child({ repo: formatRepo(repo), pull: pull.number, head: pull.headSha });
       const key = pullKey(repo, pull.number);
       try {
         if (github) await this.checkPull(installationId, github, repo, pull, check, log);
@@ -130,6 +171,7 @@ export class GateService {
   forget(repo: RepoRef, pullNumber: number): void {
     this.scheduler.cancel(pullKey(repo, pullNumber));
     this.failures.delete(pullKey(repo, pullNumber));
+    this.imageWaits.set(pullKey(repo, pullNumber), undefined);
   }
 
   /** When the pull request's gates are next re-evaluated by time alone (for tests and logs). */
@@ -140,10 +182,15 @@ export class GateService {
   private async checkPull(installationId: number, github: GitHub, repo: RepoRef, pull: PromotionPull, check: PullCheck, log: Logger): Promise<void> {
     const promotion = await readPromotionPull(github, repo, pull);
     if (!promotion) return void log.debug('Not a Ladder promotion pull request, ignoring');
+    // A promotion pull request's lines name what it promotes, as the promotion's own lines do.
+    log = log.child({ service: promotion.config.service, environment: promotion.environment.name, commit: promotion.trailers.sourceSha });
     let gates;
     if (check === 'evaluate') {
-      const evaluation = await evaluateGates(github, repo, promotion, this.deps.clock.now());
+      const evaluation = await evaluateGates(github, repo, promotion, this.deps.clock.now(), this.deps.images);
       gates = evaluation.results;
+      const image = gates.find((gate) => gate.context === imageContext);
+      const wait = image && image.state !== 'success' ? imageWaitOf(installationId, repo, pull, promotion.trailers) : undefined;
+      if (image) this.imageWaits.set(wait ? waitKey(wait) : pullKey(repo, pull.number), wait);
       log.info({ gates: gates.map((gate) => `${gate.context}=${gate.state}`), written: evaluation.written, recheckAt: evaluation.recheckAt }, 'Gates evaluated');
       // The client is not kept: its installation token expires; the recheck authenticates afresh.
       this.scheduler.schedule(pullKey(repo, pull.number), evaluation.recheckAt, () => {
@@ -151,7 +198,7 @@ export class GateService {
       });
     }
     if (!promotion.environment.autoMerge) return;
-    const attempt = await mergeWhenReady(github, repo, promotion, gates);
+    const attempt = await mergeWhenReady(github, repo, promotion, gates, this.requiredContexts);
     if (attempt.result === 'merged') log.info({ mergeSha: attempt.sha }, 'Auto-merged promotion pull request');
     else log.info({ reason: attempt.reason }, attempt.result === 'refused' ? 'GitHub refused the auto-merge; retrying on the next event' : 'Not auto-merging yet');
   }

@@ -23,7 +23,7 @@ export function register(app: Probot, services: LadderServices): void {
   app.on('deployment_status', async (context) => {
     const { deployment_status: status, deployment, repository, installation } = context.payload;
     if (status.state !== 'success') return;
-    const log = services.log.child({ feature: 'chain', repo: repository.full_name, env: deployment.environment, sha: deployment.sha });
+    const log = services.log.child({ feature: 'chain', repo: repository.full_name, deployed: deployment.environment, deployment: deployment.id, manifestCommit: deployment.sha });
     const event: DeploymentEvent = { id: deployment.id, environment: deployment.environment, sha: deployment.sha };
     const attemptPromotion = (github: GitHub, attempt: number): void => {
       // Its own key: promote() takes the downstream environment's key itself.
@@ -73,8 +73,10 @@ export interface DownstreamOutcome {
  */
 async function promoteDownstream(services: LadderServices, github: GitHub, log: Logger, manifestRepo: RepoRef, deployment: DeploymentEvent): Promise<DownstreamOutcome[]> {
   // A late or redelivered status of an older deployment must not drag an older image downstream.
+  // Only a deployment Ladder's own identity recorded promotes (the port reads no other): the event's must be the newest of those.
   const newest = await github.deployments(manifestRepo).latest(deployment.environment);
-  if (newest && newest.id !== deployment.id) return skip(log, `a newer deployment (${newest.id}) of ${deployment.environment} exists`);
+  if (!newest) return skip(log, `no deployment of ${deployment.environment} recorded by Ladder (the App or its agent); this one does not count`);
+  if (newest.id !== deployment.id) return skip(log, `a newer deployment (${newest.id}) of ${deployment.environment} exists, or ${deployment.id} is not Ladder's`);
   const versions = await deployedVersions(github, manifestRepo, deployment);
   if (versions.length === 0) return skip(log, 'the deployed commit carries no Ladder trailers');
   const outcomes: DownstreamOutcome[] = [];
@@ -106,22 +108,27 @@ async function promoteVersion(
   deployed: string,
   version: LadderVersion,
 ): Promise<DownstreamOutcome[]> {
-  const log = parentLog.child({ service: version.trailers.service });
+  // The version's service and code commit; each environment promoted to adds its name.
+  const log = parentLog.child({ service: version.trailers.service, commit: version.trailers.sourceSha });
   const { trailers } = version;
   if (trailers.kind === 'rollback') return skip(log, 'a rollback is not promoted onwards');
   const image = promotedImage(trailers.image);
   if (!image) return skip(log, `Ladder-Image ${trailers.image} has no tag`);
   const codeRepo = parseRepo(trailers.sourceRepo);
-  const loaded = await loadServiceConfig(github, codeRepo, trailers.sourceSha);
+  // Held to this repository's grant: the deployment happened here, whatever the code config names.
+  const loaded = await loadServiceConfig(github, codeRepo, trailers.sourceSha, { manifestRepo });
   if (loaded.kind !== 'ok') return skip(log, `the config of ${trailers.sourceRepo}@${trailers.sourceSha.slice(0, 12)} is ${loaded.kind}`);
+  // Trailers are text in a commit: the service they name must be the one the grant gives that repository.
+  if (loaded.config.service !== trailers.service) return skip(log, `${trailers.sourceRepo} speaks for ${loaded.config.service}, not ${trailers.service}`);
   if (!sameRepo(parseRepo(loaded.config.manifests.repo), manifestRepo)) {
     return skip(log, `${trailers.service} keeps its manifests in ${loaded.config.manifests.repo}, not ${formatRepo(manifestRepo)}`);
   }
   const outcomes: DownstreamOutcome[] = [];
   for (const next of environmentsToPromote(loaded.config, deployed)) {
-    const outcome = await services.promotions.promote(github, { codeRepo, sourceSha: trailers.sourceSha, environment: next.name, image, reason: 'deployment' }, { config: loaded, log: parentLog });
+    const envLog = log.child({ environment: next.name });
+    const outcome = await services.promotions.promote(github, { codeRepo, sourceSha: trailers.sourceSha, environment: next.name, image, reason: 'deployment' }, { config: loaded, log: envLog });
     const message = describePromotion(outcome);
-    log.info({ to: next.name, outcome: outcome.kind, image: trailers.image }, `promotion after ${deployed} deployed: ${message}`);
+    envLog.info({ outcome: outcome.kind, image: trailers.image }, `promotion after ${deployed} deployed: ${message}`);
     outcomes.push({ environment: next.name, kind: outcome.kind, message, retryable: isRetryable(outcome) });
   }
   return outcomes;

@@ -1,6 +1,6 @@
 import type { GitHub } from '../../adapters/github/port.js';
 import { formatRepo, type RepoRef } from '../../adapters/github/types.js';
-import type { EnvironmentConfig, LadderConfig } from '../../core/config/schema.js';
+import type { EffectiveConfig, EffectiveEnvironment } from '../../core/services/effective.js';
 import { manifestPath } from '../../core/promotion/changes.js';
 import { renderPromotionBody, type IncludedCommit } from '../../core/promotion/pull-request.js';
 import { pullRequestNumberOf, summarizeResources } from '../../core/promotion/summary.js';
@@ -12,8 +12,8 @@ import type { PromotionRequest } from './types.js';
 
 export interface BodyInput {
   request: PromotionRequest;
-  config: LadderConfig;
-  environment: EnvironmentConfig;
+  config: EffectiveConfig;
+  environment: EffectiveEnvironment;
   manifestRepo: RepoRef;
   envBranch: string;
   /** The environment head the promotion commit was written over, and that commit. */

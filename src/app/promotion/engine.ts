@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
+import { withFields } from '../log.js';
 import { describeGitHubError } from '../../adapters/github/errors.js';
 import type { GitHub } from '../../adapters/github/port.js';
 import { formatRepo, parseRepo, type RepoRef } from '../../adapters/github/types.js';
 import { manifestBranch } from '../../core/config/load.js';
-import type { EnvironmentConfig, LadderConfig } from '../../core/config/schema.js';
+import type { EffectiveConfig, EffectiveEnvironment } from '../../core/services/effective.js';
 import { promotionBranch } from '../../core/promotion/branch.js';
 import { isRetryable, type PromotionOutcome } from '../../core/promotion/outcome.js';
 import { promotionTitle } from '../../core/promotion/pull-request.js';
@@ -11,10 +12,11 @@ import type { LadderTrailers } from '../../core/promotion/trailers.js';
 import type { KeyedQueue } from '../queue.js';
 import type { SchemaStore } from '../schemas.js';
 import type { TemplateStore } from '../templates.js';
+import type { Renderer } from '../render-worker/pool.js';
 import { prepare } from './prepare.js';
 import { publishPromotion } from './publish.js';
 import { RecentSet } from './recent-set.js';
-import { reportConfigProblems, reportPromotion } from './reports.js';
+import { reportConfigProblems, reportGrantRefusal, reportPromotion } from './reports.js';
 import { loadServiceConfig, type ServiceConfig } from './service-config.js';
 import type { PromotionRequest } from './types.js';
 import { writePromotionBranch } from './write.js';
@@ -24,6 +26,7 @@ export interface PromotionEngineDeps {
   log: Logger;
   schemas: SchemaStore;
   templates: TemplateStore;
+  renderer: Renderer;
   memory: PromotionMemory;
 }
 
@@ -34,9 +37,9 @@ export function environmentQueueKey(manifestRepo: RepoRef, environmentBranch: st
 
 /** Where a promotion goes, once its config is known. */
 interface Target {
-  config: LadderConfig;
+  config: EffectiveConfig;
   configFile: string;
-  environment: EnvironmentConfig;
+  environment: EffectiveEnvironment;
   manifestRepo: RepoRef;
 }
 
@@ -63,14 +66,21 @@ export class PromotionEngine {
       return { kind: 'invalid', environment: env, reason: 'no-config', message: `${formatRepo(request.codeRepo)} has no .github/ladder.yml at ${request.sourceSha.slice(0, 12)}` };
     }
     if (loaded.kind === 'invalid') {
-      await reportConfigProblems(github.checks(request.codeRepo), request.sourceSha, loaded.source, loaded.problems);
+      const grant = { ...(loaded.grantedBy ? { by: loaded.grantedBy } : {}), ...(loaded.suggestion ? { suggestion: loaded.suggestion } : {}) };
+      await reportConfigProblems(github.checks(request.codeRepo), request.sourceSha, loaded.source, loaded.problems, grant);
+      if (loaded.grantedBy) return { kind: 'invalid', environment: env, reason: 'not-granted', message: `${loaded.source.display} asks for more than ${formatRepo(loaded.grantedBy)} grants` };
       return { kind: 'invalid', environment: env, reason: 'bad-config', message: `${loaded.source.display} is invalid at ${request.sourceSha.slice(0, 12)}` };
+    }
+    if (loaded.kind === 'refused') {
+      await reportGrantRefusal(github.checks(request.codeRepo), request.sourceSha, loaded.refusal);
+      return { kind: 'invalid', environment: env, reason: 'not-granted', message: loaded.refusal.reason };
     }
     const { config } = loaded;
     const environment = config.environments.find((candidate) => candidate.name === env);
     if (!environment) return { kind: 'invalid', environment: env, reason: 'no-environment', message: `${config.service} has no environment named ${env}` };
     const target: Target = { config, configFile: loaded.source.display, environment, manifestRepo: parseRepo(config.manifests.repo) };
-    const log = (options.log ?? this.deps.log).child({ service: config.service, env, sha: request.sourceSha });
+    // The grant's branch, never one the code config names: manifestBranch() reads the resolved `branch`.
+    const log = withFields(options.log ?? this.deps.log, { service: config.service, environment: env, commit: request.sourceSha });
     return this.deps.queue.run(environmentQueueKey(target.manifestRepo, manifestBranch(environment)), async () => {
       const checks = github.checks(request.codeRepo);
       let outcome: PromotionOutcome;
@@ -95,7 +105,7 @@ export class PromotionEngine {
     const { config, environment, manifestRepo } = target;
     const env = environment.name;
     const prepared = await prepare(
-      { codeRepo: github.codeRepo(request.codeRepo), schemas: this.deps.schemas, templates: this.deps.templates },
+      { codeRepo: github.codeRepo(request.codeRepo), schemas: this.deps.schemas, templates: this.deps.templates, renderer: this.deps.renderer },
       { config, configFile: target.configFile, sourceSha: request.sourceSha, environment: env, ...(request.image ? { image: request.image } : {}) },
     );
     if (prepared.kind === 'render-error') {

@@ -1,20 +1,24 @@
 import type { CodeRepo } from '../../adapters/github/port.js';
-import type { LadderConfig } from '../../core/config/schema.js';
+import type { EffectiveConfig } from '../../core/services/effective.js';
 import { LadderInputError } from '../../core/errors.js';
 import type { Finding } from '../../core/findings.js';
-import { hasErrors } from '../../core/findings.js';
+import { compareFindings, hasErrors } from '../../core/findings.js';
 import { parseManifests } from '../../core/manifests/parse.js';
 import type { ManifestDocument } from '../../core/manifests/document.js';
 import { manifestPath } from '../../core/promotion/changes.js';
 import { imageReference, taggedReference } from '../../core/render/image.js';
-import { renderEnvironment, type RenderedFile } from '../../core/render/render.js';
+import { placeRendered, type RenderedFile } from '../../core/render/render.js';
+import { withTemplateLocations, type RenderedSourceMap } from '../../core/render/source-map.js';
+import type { Renderer } from '../render-worker/pool.js';
 import { createSchemaValidator } from '../../core/validate/schema/index.js';
 import { validateDocuments, type ValidationReport } from '../../core/validate/run.js';
 import type { SchemaStore } from '../schemas.js';
 import type { TemplateStore } from '../templates.js';
+import { sharedClusterFindingsOf } from './shared-cluster.js';
 
 export interface PrepareInput {
-  config: LadderConfig;
+  /** The code config with the manifest repository's grant applied: folder, namespaces and exceptions come from the grant. */
+  config: EffectiveConfig;
   configFile: string;
   sourceSha: string;
   environment: string;
@@ -34,6 +38,8 @@ export interface PrepareSources {
   codeRepo: CodeRepo;
   schemas: SchemaStore;
   templates: TemplateStore;
+  /** Where templates run: worker threads, so a runaway render cannot block the App. */
+  renderer: Renderer;
 }
 
 /**
@@ -52,33 +58,51 @@ export async function prepare(sources: PrepareSources, input: PrepareInput): Pro
       : await sources.templates.defaultManifests();
     const compilers = await sources.schemas.compilersFor(config.validation.kubernetesVersion);
     const schema = createSchemaValidator(compilers.bundle, { compilers, unknownKinds: config.validation.unknownKinds });
-    files = renderEnvironment({
-      config,
-      environment: input.environment,
-      sha: input.sourceSha,
-      templates,
-      ...(templatesDir ? { templatesDir } : {}),
-      ...(input.image ? { imageTag: input.image.tag, ...(input.image.digest ? { imageDigest: input.image.digest } : {}) } : {}),
-      isNamespaced: (apiVersion, kind) => schema.isNamespaced(apiVersion, kind),
-    });
+    const isNamespaced = (apiVersion: string, kind: string) => schema.isNamespaced(apiVersion, kind);
+    const renderFor = async (environment: string) =>
+      placeRendered(
+        { config, environment, isNamespaced },
+        await sources.renderer.render({
+          config,
+          environment,
+          sha: input.sourceSha,
+          templates,
+          ...(templatesDir ? { templatesDir } : {}),
+          ...(input.image ? { imageTag: input.image.tag, ...(input.image.digest ? { imageDigest: input.image.digest } : {}) } : {}),
+        }),
+      );
+    files = await renderFor(input.environment);
     const environment = config.environments.find((env) => env.name === input.environment)!;
     const documents: ManifestDocument[] = [];
     const parseFindings: Finding[] = [];
+    const sourceMaps = new Map<string, RenderedSourceMap>();
     for (const file of files) {
+      if (file.sourceMap) sourceMaps.set(manifestPath(config.manifests.path, file.path), file.sourceMap);
       const parsed = parseManifests(file.content, manifestPath(config.manifests.path, file.path));
       documents.push(...parsed.documents);
       parseFindings.push(...parsed.findings);
     }
-    const report = validateDocuments(documents, {
+    // Findings also name the template line that produced each node (in the code repository, or a default template).
+    const templateMapOf = (file: string) => {
+      const map = sourceMaps.get(file);
+      return map && (templatesDir ? map : { ...map, builtIn: true });
+    };
+    const validated = validateDocuments(documents, {
       parseFindings,
       schema,
       namespace: environment.namespace,
       // image-tag-not-commit: a reused image names the commit it was built from.
       commitSha: input.image?.builtFrom ?? input.sourceSha,
       image: config.image,
-      allowClusterScoped: config.validation.allowClusterScoped,
-      exceptions: config.validation.disable,
+      // What the manifest repository grants this environment, never what the code config grants itself.
+      clusterScopedGrant: environment.grant.clusterScoped,
+      exceptions: environment.grant.exceptions,
+      sourceMaps: templateMapOf,
     });
+    // A cluster-scoped object another environment of its cluster renders too (issue #13 item 3).
+    const sharedAt = await sharedClusterFindingsOf({ config, environment: input.environment, files, manifestRepo: config.manifests.repo, isNamespaced, renderOther: renderFor });
+    const shared = withTemplateLocations(sharedAt, templateMapOf);
+    const report = shared.length === 0 ? validated : { ...validated, findings: [...validated.findings, ...shared].sort(compareFindings) };
     const kubernetesVersion = schema.kubernetesVersion;
     if (hasErrors(report.findings)) return { kind: 'invalid', files, report, kubernetesVersion };
     const image = input.image

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { describeGitHubError } from '../../adapters/github/errors.js';
 import type { GitHub, OpenPull } from '../../adapters/github/port.js';
 import { formatRepo, type RepoRef } from '../../adapters/github/types.js';
-import type { EnvironmentConfig, LadderConfig } from '../../core/config/schema.js';
+import type { EffectiveConfig, EffectiveEnvironment } from '../../core/services/effective.js';
 import { validateCheckName } from '../../core/promotion/check-runs.js';
 import type { PromotionOutcome, PullRef } from '../../core/promotion/outcome.js';
 import { parseTrailers } from '../../core/promotion/trailers.js';
@@ -16,8 +16,8 @@ import type { WriteResult } from './write.js';
 
 export interface PublishInput {
   request: PromotionRequest;
-  config: LadderConfig;
-  environment: EnvironmentConfig;
+  config: EffectiveConfig;
+  environment: EffectiveEnvironment;
   manifestRepo: RepoRef;
   written: Extract<WriteResult, { kind: 'written' | 'already' }>;
   branch: string;

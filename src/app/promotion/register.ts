@@ -2,12 +2,11 @@ import type { Probot } from 'probot';
 import { describeGitHubError } from '../../adapters/github/errors.js';
 import type { GitHub } from '../../adapters/github/port.js';
 import { formatRepo, parseRepo, type RepoRef } from '../../adapters/github/types.js';
-import { environmentsFedByBranch } from '../../core/config/load.js';
 import { describePromotion } from '../../core/promotion/outcome.js';
 import type { LadderServices } from '../compose.js';
 import { describeReuse, reusableImage } from '../promotion-chain/reuse.js';
-import { reportConfigProblems } from './reports.js';
-import { loadServiceConfig } from './service-config.js';
+import { admitCodeChange } from './admission.js';
+import { reportConfigProblems, reportGrantRefusal } from './reports.js';
 
 interface CodeChange {
   codeRepo: RepoRef;
@@ -61,43 +60,49 @@ function queueCodeChange(services: LadderServices, github: GitHub, change: CodeC
 
 async function promoteCodeChange(services: LadderServices, github: GitHub, change: CodeChange): Promise<void> {
   const memory = services.promotions.memory;
-  const log = services.log.child({ repo: formatRepo(change.codeRepo), sha: change.sha, delivery: change.deliveryId });
-  const loaded = await loadServiceConfig(github, change.codeRepo, change.sha);
-  if (loaded.kind === 'missing') {
-    log.debug('no .github/ladder.yml; not a Ladder service');
+  // Every line of a promotion names its commit, then its service, then its environment (docs/github-app.md#logs).
+  const log = services.log.child({ delivery: change.deliveryId, repo: formatRepo(change.codeRepo), commit: change.sha, branch: change.branch });
+  const admission = await admitCodeChange(github, change.codeRepo, change.branch, change.sha);
+  if (admission.kind === 'ignore') {
+    log[admission.level]({ reason: admission.reason }, `${change.reason} into ${change.branch} ignored: ${admission.reason}`);
     return;
   }
-  if (loaded.kind === 'invalid') {
+  if (admission.kind === 'invalid' || admission.kind === 'refused') {
     // Reported once per commit, whichever of the merge's two events comes first.
     if (memory.configReported(change.codeRepo, change.sha)) return;
-    await reportConfigProblems(github.checks(change.codeRepo), change.sha, loaded.source, loaded.problems);
+    const checks = github.checks(change.codeRepo);
+    const { loaded } = admission;
+    if (loaded.kind === 'refused') await reportGrantRefusal(checks, change.sha, loaded.refusal);
+    else await reportConfigProblems(checks, change.sha, loaded.source, loaded.problems, { ...(loaded.grantedBy ? { by: loaded.grantedBy } : {}), ...(loaded.suggestion ? { suggestion: loaded.suggestion } : {}) });
     memory.rememberConfigReported(change.codeRepo, change.sha);
-    log.info('invalid config reported on the commit');
+    log.info(loaded.kind === 'refused' ? `refused on the commit: ${loaded.refusal.reason}` : 'config problems reported on the commit');
     return;
   }
-  const environments = environmentsFedByBranch(loaded.config, change.branch);
+  const { loaded, environments } = admission;
   if (environments.length === 0) {
     log.debug({ branch: change.branch }, 'branch feeds no environment');
     return;
   }
+  const serviceLog = log.child({ service: loaded.config.service });
   for (const environment of environments) {
+    const envLog = serviceLog.child({ environment: environment.name });
     if (memory.wasPromoted(change.codeRepo, change.sha, environment.name)) {
-      log.debug({ env: environment.name }, 'already promoted from this commit');
+      envLog.debug('already promoted from this commit');
       continue;
     }
     // A commit whose tree is already built and deployed somewhere reuses that image (src/app/promotion-chain/reuse.ts).
     // Only an optimisation: if GitHub fails here, promote with the commit's own image rather than not at all.
     const reused = await reusableImage(github, { config: loaded.config, codeRepo: change.codeRepo, sha: change.sha }).catch((error: unknown) => {
-      log.warn({ err: { message: describeGitHubError(error) } }, 'could not compare trees for image reuse');
+      envLog.warn({ err: { message: describeGitHubError(error) } }, 'could not compare trees for image reuse');
       return undefined;
     });
-    if (reused) log.info({ env: environment.name }, describeReuse(reused, change.codeRepo));
+    if (reused) envLog.info(describeReuse(reused, change.codeRepo));
     const outcome = await services.promotions.promote(
       github,
       { codeRepo: change.codeRepo, sourceSha: change.sha, environment: environment.name, reason: change.reason, ...(reused ? { image: { ...reused.image, builtFrom: reused.sourceSha } } : {}) },
-      { config: loaded },
+      { config: loaded, log: envLog },
     );
     if (outcome.kind !== 'failed') memory.rememberPromoted(change.codeRepo, change.sha, environment.name);
-    log.info({ env: environment.name, outcome: outcome.kind }, describePromotion(outcome));
+    envLog.info({ outcome: outcome.kind }, describePromotion(outcome));
   }
 }

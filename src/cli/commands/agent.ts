@@ -24,8 +24,14 @@ Kubernetes credentials come from the pod's service account, or KUBECONFIG /
 ~/.kube/config outside a cluster. SIGTERM or SIGINT shuts down gracefully:
 the apply in progress ends, watches stop, the Lease is released.
 
-Exit status: 0 after a clean shutdown, 2 when the configuration is wrong,
-1 when the agent could not start or failed while running.`,
+Before it starts, the agent checks its credentials: missing, unreadable or
+malformed ones, and ones Kubernetes or GitHub refuse (HTTP 401), end it at
+once with one line. While either cannot be reached it waits and retries with
+back-off; /readyz says why it is not ready.
+
+Exit status: 0 after a clean shutdown, 2 when the configuration is wrong or
+the credentials are missing, malformed or refused, 1 when the agent could not
+start otherwise or failed while running.`,
   options: {
     config: { type: 'string', short: 'c', value: '<file>', description: 'Agent config file (YAML). Optional when LADDER_* variables say everything.' },
   },
@@ -45,7 +51,7 @@ Exit status: 0 after a clean shutdown, 2 when the configuration is wrong,
       throw error;
     }
     // Loaded here so other commands do not pay for the agent's clients at start-up.
-    const { startAgent } = await import('../../agent/main.js');
-    return runUntilSignal('agent', () => startAgent(config, { env: io.env }), io);
+    const { startAgent, AgentStartError } = await import('../../agent/main.js');
+    return runUntilSignal('agent', (signal) => startAgent(config, { env: io.env, signal }), io, { isRefusal: (error) => error instanceof AgentStartError });
   },
 };

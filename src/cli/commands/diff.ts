@@ -1,74 +1,32 @@
-import { readManifests, type ReadManifestsResult } from '../../adapters/fs/read-manifests.js';
-import { diffResources, findIdentityProblems, hasDifferences } from '../../core/diff/diff-resources.js';
-import { identityOf, keyOf, type ResourceKey } from '../../core/diff/resource-key.js';
-import { hasErrors } from '../../core/findings.js';
-import { choiceOption } from '../args.js';
-import { exitCode, UsageError, type CliIO, type Command } from '../command.js';
-import { createPaint } from '../../core/format/color.js';
-import { formatDiffJson } from '../format/diff-json.js';
-import { formatDiffText } from '../../core/format/diff-text.js';
-import { formatLocation } from '../format/findings-text.js';
-
+import type { Command } from '../command.js';
 export const diffCommand: Command = {
   name: 'diff',
   summary: 'Compare two manifest sets resource by resource',
-  usage: ['diff <before> <after> [--format text|json]'],
+  usage: ['diff <before> <after> [--format text|json] [--across-namespaces | --by-namespace]'],
   description: `
 Compares two manifest directories (or files) by resource: apiVersion group,
 kind, namespace and name, not by file name. Lists resources added and
 removed, and for each changed resource the fields that differ with their old
 and new values. Values of Secret data are never shown.
 
+Two renders of one service for two environments (every resource managed by
+Ladder for the same service, each side in a namespace of its own) are matched
+across namespaces, so the diff shows how the environments differ field by
+field; --across-namespaces asks for that on any two sets, --by-namespace
+keeps the namespace part of a resource's identity.
+
 Exit status: 0 when there are no differences, 1 when there are, 2 when an
 input cannot be read or parsed (like diff(1)).`,
   options: {
     format: { type: 'string', value: 'text|json', description: 'Output format (default: text).' },
+    'across-namespaces': { type: 'boolean', description: 'Match resources by group, kind and name, whatever their namespace.' },
+    'by-namespace': { type: 'boolean', description: 'Never match resources of different namespaces.' },
   },
-  examples: ['ladder diff out/dev-before out/dev', 'ladder diff --format json before/ after/ > diff.json'],
-  async run(values, positionals, io) {
-    const format = choiceOption(values, 'format', ['text', 'json'] as const, 'text');
-    if (positionals.length !== 2) {
-      throw new UsageError(`expected two directories or files to compare, got ${positionals.length}`);
-    }
-    const [beforePath, afterPath] = positionals as [string, string];
-    const before = await readManifests([beforePath]);
-    const after = await readManifests([afterPath]);
-    const problems = [...describeUnreadable(before), ...describeUnreadable(after)];
-    if (problems.length > 0) {
-      io.stderr(`${problems.join('\n')}\nladder diff: cannot compare until these are fixed.\n`);
-      return exitCode.trouble;
-    }
-
-    const diff = diffResources(before.documents.map((d) => d.object), after.documents.map((d) => d.object));
-    const files = { before: fileIndex(before), after: fileIndex(after) };
-    const fileOf = (key: ResourceKey, side: 'before' | 'after') => files[side].get(identityOf(key));
-    const paint = createPaint(io.color && format === 'text');
-    io.stdout(format === 'json' ? formatDiffJson(diff, fileOf) : formatDiffText(diff, fileOf, paint));
-    return hasDifferences(diff) ? exitCode.problems : exitCode.ok;
-  },
+  examples: [
+    'ladder diff out/dev-before out/dev',
+    'ladder render --config .github/ladder.yml --all-envs --sha "$(git rev-parse HEAD)" --out out && ladder diff out/stg out/prd',
+    'ladder diff --format json before/ after/ > diff.json',
+  ],
+  // Loaded on use: the diff and its formatters are not needed for other commands or --help.
+  run: async (values, positionals, io) => (await import('./diff-run.js')).runDiff(values, positionals, io),
 };
-
-/**
- * A side cannot be compared when a file does not parse (its resources would
- * show as removed) or a resource has no identity or two definitions.
- */
-function describeUnreadable(side: ReadManifestsResult): string[] {
-  const lines = side.findings.filter((f) => f.severity === 'error').map((f) => `${formatLocation(f)}: ${f.message}`);
-  if (hasErrors(side.findings)) return lines;
-  for (const problem of findIdentityProblems(side.documents.map((d) => d.object))) {
-    const doc = side.documents[problem.index]!;
-    const first = problem.duplicateOf === undefined ? undefined : side.documents[problem.duplicateOf];
-    const also = first ? ` (also at ${formatLocation({ file: first.file, ...first.start })})` : '';
-    lines.push(`${formatLocation({ file: doc.file, ...doc.start })}: ${problem.message}${also}`);
-  }
-  return lines;
-}
-
-function fileIndex(side: ReadManifestsResult): Map<string, string> {
-  const index = new Map<string, string>();
-  for (const doc of side.documents) {
-    const key = keyOf(doc.object);
-    if (key) index.set(identityOf(key), doc.file);
-  }
-  return index;
-}

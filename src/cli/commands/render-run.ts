@@ -1,44 +1,89 @@
 import { access, constants } from 'node:fs/promises';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { describeFsError, listManifestFiles, UnreadableInputError } from '../../adapters/fs/read-manifests.js';
 import { readTemplates } from '../../adapters/fs/templates.js';
 import { renderEnvironment } from '../../core/render/render.js';
 import { shaOption, stringOption } from '../args.js';
 import { exitCode, UsageError, type CliIO, type ParsedValues } from '../command.js';
-import { loadConfigForEnvironment, repositoryRootOf } from '../load-config.js';
+import { environmentNamed } from '../../core/config/load.js';
+import { createPaint } from '../../core/format/color.js';
+import { formatFindingsText } from '../format/findings-text.js';
+import { loadConfigFile, loadServicesFile, repositoryRootOf } from '../load-config.js';
+import { sharedClusterFindingsOfRenders, type EnvironmentRender } from '../shared-cluster.js';
+import { sourceMapFile } from '../source-maps.js';
+import { formatWarning, unusedValueFindings } from '../unused-values.js';
 import { writeFilesAtomically } from '../write-files.js';
 
 export async function runRender(values: ParsedValues, positionals: string[], io: CliIO): Promise<number> {
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'; render takes only options`);
   const configFile = required(values, 'config');
-  const envName = required(values, 'env');
+  const allEnvironments = values['all-envs'] === true;
+  const envName = stringOption(values, 'env');
+  if (allEnvironments && envName !== undefined) throw new UsageError('--all-envs renders every environment; leave out --env');
+  if (!allEnvironments && envName === undefined) throw new UsageError('--env is required');
   const sha = shaOption(values, 'sha') ?? required(values, 'sha');
   const imageDigest = digestOption(values);
   const out = stringOption(values, 'out');
+  if (allEnvironments && out === undefined) throw new UsageError('--all-envs needs --out <dir>: each environment goes to a directory of its own there');
+  const servicesFile = stringOption(values, 'services');
+  if (servicesFile !== undefined && !allEnvironments) throw new UsageError('--services needs --all-envs: the check compares the renders of environments that share a cluster');
 
-  const { config, environment } = await loadConfigForEnvironment(configFile, envName);
+  const loaded = await loadConfigFile(configFile);
+  const { config } = loaded;
+  const environments = allEnvironments ? config.environments.map((env) => env.name) : [environmentNamed(config, envName!, configFile).name];
   const templatesDir = templatesDirectory(stringOption(values, 'templates'), config.manifests.templates, configFile, io.cwd);
   if (templatesDir !== undefined) await checkReadable(templatesDir);
   const templates = await readTemplates(templatesDir);
-  const files = renderEnvironment({
-    config,
-    environment: environment.name,
-    sha,
-    templates,
-    ...(imageDigest ? { imageDigest } : {}),
-    // Errors then name the template as the user would open it, e.g. deploy/templates/deployment.yaml.hbs.
-    ...(templatesDir !== undefined ? { templatesDir } : {}),
-  });
+  // Every environment renders in memory before anything is written: an error writes nothing.
+  const rendered = environments.map((environment) => ({
+    environment,
+    files: renderEnvironment({
+      config,
+      environment,
+      sha,
+      templates,
+      ...(imageDigest ? { imageDigest } : {}),
+      // Errors then name the template as the user would open it, e.g. deploy/templates/deployment.yaml.hbs.
+      ...(templatesDir !== undefined ? { templatesDir } : {}),
+    }),
+  }));
+
+  // A values key no template reads (a typo) would leave an environment on the default without a word.
+  for (const warning of unusedValueFindings(loaded, templates)) io.stderr(formatWarning(warning));
+
+  // Two environments of one cluster rendering the same cluster-scoped object: an error, and nothing is written.
+  if (servicesFile !== undefined && out !== undefined) {
+    const failed = await sharedClusterCheck(servicesFile, rendered.map(({ environment, files }) => ({ environment, dir: join(out, environment), files })), templatesDir === undefined, io);
+    if (failed) return exitCode.problems;
+  }
 
   if (out === undefined) {
+    const files = rendered[0]!.files;
     io.stdout(files.map((file) => `# Source: ${file.path}\n${withNewline(file.content)}`).join('---\n'));
     return exitCode.ok;
   }
-  const written = await writeFilesAtomically(out, files);
-  io.stdout(written.map((path) => `${path}\n`).join(''));
-  io.stderr(`Rendered ${written.length} file${written.length === 1 ? '' : 's'} for ${config.service} ${environment.name} at ${sha.slice(0, 12)} into ${out}\n`);
-  await noteStaleFiles(out, written, io);
+  for (const { environment, files } of rendered) {
+    const dir = allEnvironments ? join(out, environment) : out;
+    // The source maps go beside the files, so `ladder validate <dir>` can name template lines.
+    const map = sourceMapFile(files, dir, io.cwd, templatesDir === undefined);
+    const written = await writeFilesAtomically(dir, map ? [...files, map] : files);
+    if (map) written.pop();
+    io.stdout(written.map((path) => `${path}\n`).join(''));
+    io.stderr(`Rendered ${written.length} file${written.length === 1 ? '' : 's'} for ${config.service} ${environment} at ${sha.slice(0, 12)} into ${dir}\n`);
+    await noteStaleFiles(dir, written, io);
+  }
+  if (allEnvironments && environments.length > 1) io.stderr(`Compare two environments with: ladder diff ${join(out, environments[0]!)} ${join(out, environments[1]!)}\n`);
   return exitCode.ok;
+}
+
+/** Reports the shared-cluster findings of the renders as `ladder validate` would; true when there are any. */
+async function sharedClusterCheck(servicesFile: string, renders: EnvironmentRender[], builtInTemplates: boolean, io: CliIO): Promise<boolean> {
+  const services = await loadServicesFile(servicesFile);
+  const findings = sharedClusterFindingsOfRenders(services, servicesFile, renders, builtInTemplates);
+  if (findings.length === 0) return false;
+  const files = renders.reduce((count, render) => count + render.files.length, 0);
+  io.stderr(formatFindingsText({ findings, suppressed: [], resources: files }, { files }, createPaint(io.color)));
+  return true;
 }
 
 /**
@@ -47,7 +92,7 @@ export async function runRender(values: ParsedValues, positionals: string[], io:
  * for Ladder's default templates. Returned relative to the working directory
  * when inside it, so messages show short paths.
  */
-function templatesDirectory(flag: string | undefined, fromConfig: string | undefined, configFile: string, cwd: string): string | undefined {
+export function templatesDirectory(flag: string | undefined, fromConfig: string | undefined, configFile: string, cwd: string): string | undefined {
   if (flag !== undefined) return flag;
   if (fromConfig === undefined) return undefined;
   const absolute = resolve(repositoryRootOf(configFile), fromConfig);

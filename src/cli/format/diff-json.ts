@@ -6,6 +6,7 @@ import type { FileOf } from '../../core/format/diff-text.js';
  * The diff for programs. `before`/`after` are left out of a change when the
  * field is absent on that side (JSON has no `undefined`), `namespace` is null
  * for cluster-scoped resources, and `masked: true` marks hidden Secret values.
+ * `namespaces` (before and after) is there when resources were matched across namespaces.
  */
 export function formatDiffJson(diff: ResourceDiff, fileOf: FileOf): string {
   const resource = (key: ResourceKey, side: 'before' | 'after') => ({
@@ -16,6 +17,7 @@ export function formatDiffJson(diff: ResourceDiff, fileOf: FileOf): string {
     file: fileOf(key, side) ?? null,
   });
   const body = {
+    ...(diff.namespaces ? { namespaces: diff.namespaces } : {}),
     added: diff.added.map((key) => resource(key, 'after')),
     removed: diff.removed.map((key) => resource(key, 'before')),
     changed: diff.changed.map(({ key, changes }) => ({ ...resource(key, 'after'), changes })),

@@ -26,5 +26,7 @@ function toJson(finding: Finding) {
     severity: finding.severity,
     message: finding.message,
     ...(finding.hint ? { hint: finding.hint } : {}),
+    // For a rendered manifest: the template location that produced the node (file, line, column, valuesKey?, builtIn?).
+    ...(finding.template ? { template: finding.template } : {}),
   };
 }

@@ -42,17 +42,12 @@ export function formatFindingsSarif(report: ValidationReport, context: SarifCont
     ruleIndex: ruleIds.indexOf(finding.rule),
     level: levels[finding.severity],
     message: { text: finding.hint ? `${finding.message}. ${finding.hint}` : finding.message },
-    locations: [
-      {
-        physicalLocation: {
-          artifactLocation: { uri: toUri(finding.file, context.cwd) },
-          // SARIF regions start at 1; a finding about the whole file (line 0) has none.
-          ...(finding.line > 0 ? { region: { startLine: finding.line, ...(finding.column > 0 ? { startColumn: finding.column } : {}) } } : {}),
-        },
-      },
-    ],
-    ...(finding.kind && finding.name
-      ? { properties: { kind: finding.kind, name: finding.name } }
+    // Code scanning annotates the first location: the template the user edits, when the finding has
+    // one in the repository; the rendered file is then a related location.
+    locations: [templateInRepo(finding) ? physical(finding.template!, context.cwd) : physical(finding, context.cwd)],
+    ...(templateInRepo(finding) ? { relatedLocations: [{ id: 1, ...physical(finding, context.cwd), message: { text: 'rendered manifest' } }] } : {}),
+    ...(finding.kind && finding.name || finding.template?.valuesKey
+      ? { properties: { ...(finding.kind && finding.name ? { kind: finding.kind, name: finding.name } : {}), ...(finding.template?.valuesKey ? { valuesKey: finding.template.valuesKey } : {}) } }
       : {}),
     ...('reason' in finding ? { suppressions: [{ kind: 'external', justification: finding.reason }] } : {}),
   });
@@ -67,6 +62,20 @@ export function formatFindingsSarif(report: ValidationReport, context: SarifCont
     ],
   };
   return `${JSON.stringify(sarif, null, 2)}\n`;
+}
+
+function templateInRepo(finding: Finding): boolean {
+  return finding.template !== undefined && !finding.template.builtIn;
+}
+
+function physical(where: { file: string; line: number; column: number }, cwd: string) {
+  return {
+    physicalLocation: {
+      artifactLocation: { uri: toUri(where.file, cwd) },
+      // SARIF regions start at 1; a finding about the whole file (line 0) has none.
+      ...(where.line > 0 ? { region: { startLine: where.line, ...(where.column > 0 ? { startColumn: where.column } : {}) } } : {}),
+    },
+  };
 }
 
 /**

@@ -17,13 +17,14 @@ export function formatFindingsText(report: ValidationReport, context: ReportCont
   const lines: string[] = [];
   for (const finding of report.findings) {
     lines.push(formatFindingLine(finding, paint));
+    if (finding.template) lines.push(`    ${paint.dim(renderedAt(finding))}`);
     if (finding.hint) lines.push(`    ${paint.dim(`hint: ${finding.hint}`)}`);
   }
   if (report.suppressed.length > 0) {
     if (lines.length > 0) lines.push('');
     lines.push(`Suppressed by validation.disable in the config:`);
     for (const finding of report.suppressed) {
-      lines.push(`  ${formatLocation(finding)}  ${finding.rule}  ${formatResource(finding)}  ${finding.message}`);
+      lines.push(`  ${formatLocation(finding.template ?? finding)}  ${finding.rule}  ${formatResource(finding)}  ${finding.message}`);
       lines.push(`    ${paint.dim(`reason: ${finding.reason}`)}`);
     }
   }
@@ -32,9 +33,19 @@ export function formatFindingsText(report: ValidationReport, context: ReportCont
   return `${lines.join('\n')}\n`;
 }
 
+/** The template location first (what the user edits), else the file's own. */
 function formatFindingLine(finding: Finding, paint: Paint): string {
   const severity = paintSeverity(finding.severity, paint);
-  return `${paint.bold(formatLocation(finding))}  ${severity}  ${finding.rule}  ${formatResource(finding)}  ${finding.message}`;
+  const where = finding.template ? formatLocation(finding.template) : formatLocation(finding);
+  return `${paint.bold(where)}  ${severity}  ${finding.rule}  ${formatResource(finding)}  ${finding.message}`;
+}
+
+/** `rendered at out/dev/deployment-orders.yaml:51:38, from values.timeout`. */
+function renderedAt(finding: Finding): string {
+  const template = finding.template!;
+  const from = template.valuesKey ? `, from ${template.valuesKey}` : '';
+  const builtIn = template.builtIn ? ` (${template.file} is one of Ladder's default templates)` : '';
+  return `rendered at ${formatLocation(finding)}${from}${builtIn}`;
 }
 
 /** `file:line:col`, or just the file for findings about the file as a whole (line 0). */

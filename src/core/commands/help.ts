@@ -1,3 +1,4 @@
+import { codeSpan } from './markdown.js';
 import type { CommandError } from './types.js';
 
 /**
@@ -25,6 +26,6 @@ export function commandHelp(environments: readonly string[] = [], restrictedTo: 
 
 /** The reply to a line that is not a command Ladder understands. */
 export function describeCommandError(text: string, error: CommandError): string {
-  const didYouMean = error.suggestion ? ` Did you mean \`${error.suggestion}\`?` : '';
-  return `\`${text}\`: ${error.message}.${didYouMean}`;
+  const didYouMean = error.suggestion ? ` Did you mean ${codeSpan(error.suggestion)}?` : '';
+  return `${codeSpan(text)}: ${error.message}.${didYouMean}`;
 }

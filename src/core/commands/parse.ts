@@ -1,3 +1,4 @@
+import { codeSpan } from './markdown.js';
 import { suggestNearest } from '../text/suggest.js';
 import { commandVerbs, type CommandError, type CommandVerb, type LadderCommand, type ParsedLine } from './types.js';
 
@@ -70,7 +71,7 @@ export function parseCommandLine(text: string, options: ParseOptions = {}): Line
   const verb = verbWord.toLowerCase();
   if (!isVerb(verb)) {
     const near = suggestNearest(verb, commandVerbs);
-    return fail(`\`${verbWord}\` is not a Ladder command`, near ? [near, ...args].join(' ') : undefined);
+    return fail(`${codeSpan(verbWord)} is not a Ladder command`, near ? [near, ...args].join(' ') : undefined);
   }
   switch (verb) {
     case 'help':
@@ -110,7 +111,7 @@ function parseRollback(args: string[], options: ParseOptions): LineResult {
     return unexpected('rollback', args.slice(1), `rollback ${env}`);
   }
   if (sha === undefined) return fail('`to` needs a commit sha (7 to 40 hexadecimal characters)', `rollback ${env} to <sha>`);
-  if (!shaPattern.test(sha)) return fail(`\`${sha}\` is not a commit sha (7 to 40 hexadecimal characters)`);
+  if (!shaPattern.test(sha)) return fail(`${codeSpan(sha)} is not a commit sha (7 to 40 hexadecimal characters)`);
   if (extra.length > 0) return unexpected('rollback', extra, `rollback ${env} to ${sha.toLowerCase()}`);
   return { command: { verb: 'rollback', environment: env, target: sha.toLowerCase() } };
 }
@@ -126,13 +127,13 @@ function checkEnvironment(verb: CommandVerb, args: string[], options: ParseOptio
   if (known && !known.includes(name)) {
     const near = suggestNearest(name, known);
     const list = known.map((n) => `\`${n}\``).join(', ');
-    return fail(`no environment named \`${name}\`; this service has ${list}`, near ? [verb, near, ...args.slice(1)].join(' ') : undefined);
+    return fail(`no environment named ${codeSpan(name)}; this service has ${list}`, near ? [verb, near, ...args.slice(1)].join(' ') : undefined);
   }
   return { name };
 }
 
 function unexpected(verb: CommandVerb, extra: string[], suggestion: string): { error: CommandError } {
-  return fail(`unexpected \`${extra.join(' ')}\` after \`${verb}\``, suggestion);
+  return fail(`unexpected ${codeSpan(extra.join(' '))} after \`${verb}\``, suggestion);
 }
 
 function fail(message: string, suggestion?: string): { error: CommandError } {

@@ -1,30 +1,46 @@
+import { codeSpan } from './markdown.js';
+
 /**
  * The words Ladder answers commands with. Replies are short, name the
  * people and environments involved, and link to what changed.
  */
 
-/** Who may run commands for an environment: write access, then the `commenters` list when there is one. */
+/** Who may run commands for an environment: access to the manifest repository, then the `commenters` lists when there are any. */
 export interface CommenterPolicy {
-  /** `owner/name` of the repository the comment was made in. */
+  /** `owner/name` of the manifest repository, where commands are permission-checked. */
   repo: string;
   users: readonly string[];
   teams: readonly string[];
   /** Whether the environment restricts commenters at all. */
   restricted: boolean;
+  /** The access the command needs there: write to change an environment, read to show it. */
+  access?: 'write' | 'read';
 }
 
 /** "@ana, I can't run …": says why, and who can. */
-export function refusalReply(login: string, command: string, environment: string | undefined, policy: CommenterPolicy, reason: 'no-write-access' | 'not-a-commenter'): string {
+export function refusalReply(
+  login: string,
+  command: string,
+  environment: string | undefined,
+  policy: CommenterPolicy,
+  reason: 'no-write-access' | 'no-read-access' | 'not-a-commenter',
+): string {
   const scope = environment ? ` for \`${environment}\`` : '';
+  const access = policy.access ?? 'write';
   // In code spans: anyone, even without access, can provoke this reply, and a bare @name would notify those people every time.
   const allowed = [...policy.users.map((u) => `\`@${u}\``), ...policy.teams.map((t) => `a member of \`@${t}\``)];
   const rule = !policy.restricted
-    ? `Commands${scope} need write access to \`${policy.repo}\`.`
+    ? `Commands${scope} need ${access} access to \`${policy.repo}\`.`
     : allowed.length > 0
-      ? `Commands${scope} need write access to \`${policy.repo}\` and being ${joinOr(allowed)}.`
+      ? `Commands${scope} need ${access} access to \`${policy.repo}\` and being ${joinOr(allowed)}.`
       : `Commands${scope} are limited to the environment's \`commenters\`, and that list is empty.`;
-  const because = reason === 'no-write-access' ? `you do not have write access to \`${policy.repo}\`` : `you are not one of \`${environment}\`'s commenters`;
-  return `Sorry @${login}, I did not run \`${command}\`: ${because}. ${rule} Nothing was changed.`;
+  const because =
+    reason === 'no-write-access'
+      ? `you do not have write access to \`${policy.repo}\``
+      : reason === 'no-read-access'
+        ? `you do not have read access to \`${policy.repo}\``
+        : `you are not one of \`${environment}\`'s commenters`;
+  return `Sorry @${login}, I did not run ${codeSpan(command)}: ${because}. ${rule} Nothing was changed.`;
 }
 
 function joinOr(items: string[]): string {
@@ -33,16 +49,16 @@ function joinOr(items: string[]): string {
 }
 
 export function lockedReply(environment: string, by: string, reason: string): string {
-  return `🔒 Locked \`${environment}\` (${by}: ${reason}). Promotions to it are held by the \`ladder/lock\` status until \`/ladder unlock ${environment}\`.`;
+  return `🔒 Locked \`${environment}\` (${by}: ${codeSpan(reason)}). Promotions to it are held by the \`ladder/lock\` status until \`/ladder unlock ${environment}\`.`;
 }
 
 export function alreadyLockedReply(environment: string, by: string, reason: string): string {
-  return `\`${environment}\` is already locked by @${by}: ${reason}. The lock is unchanged; \`/ladder unlock ${environment}\` releases it.`;
+  return `\`${environment}\` is already locked by @${by}: ${codeSpan(reason)}. The lock is unchanged; \`/ladder unlock ${environment}\` releases it.`;
 }
 
 export function unlockedReply(environment: string, previous: { by: string; reason: string } | undefined): string {
   if (!previous) return `\`${environment}\` was not locked; nothing to do.`;
-  return `🔓 Unlocked \`${environment}\` (was locked by @${previous.by}: ${previous.reason}).`;
+  return `🔓 Unlocked \`${environment}\` (was locked by @${previous.by}: ${codeSpan(previous.reason)}).`;
 }
 
 /** GitHub refuses comments over 65536 characters; keep a margin for the wrapper text. */

@@ -10,7 +10,7 @@ export const defaultConfigPath = '.github/ladder.yml';
  * arguments, comment commands). `file` is where the config was read from,
  * so the error points there.
  */
-export function environmentNamed(config: LadderConfig, name: string, file: string = defaultConfigPath): EnvironmentConfig {
+export function environmentNamed<E extends EnvironmentConfig>(config: { service: string; environments: readonly E[] }, name: string, file: string = defaultConfigPath): E {
   const environment = config.environments.find((env) => env.name === name);
   if (environment) return environment;
   const names = config.environments.map((env) => env.name);
@@ -57,11 +57,11 @@ export function promotionOrder(config: LadderConfig): PromotionStage[] {
 }
 
 /** Environments a merge into code branch `branch` renders for. */
-export function environmentsFedByBranch(config: LadderConfig, branch: string): EnvironmentConfig[] {
+export function environmentsFedByBranch<E extends EnvironmentConfig>(config: { environments: readonly E[] }, branch: string): E[] {
   return config.environments.filter((env) => 'branch' in env.from && env.from.branch === branch);
 }
 
 /** Environments that promote from `name` once it is deployed and healthy. */
-export function downstreamOf(config: LadderConfig, name: string): EnvironmentConfig[] {
+export function downstreamOf<E extends EnvironmentConfig>(config: { environments: readonly E[] }, name: string): E[] {
   return config.environments.filter((env) => 'environment' in env.from && env.from.environment === name);
 }

@@ -6,6 +6,7 @@ import { readConfigYaml } from './read-yaml.js';
 import { ladderConfigSchema, type LadderConfig } from './schema.js';
 import { checkSemantics, type SemanticOptions } from './semantics.js';
 import { problemsFromIssues } from './zod-problems.js';
+import type { Locate } from './locate.js';
 
 export type { ConfigProblem } from './problem.js';
 export type ConfigOptions = SemanticOptions;
@@ -48,6 +49,12 @@ export type ConfigCheck = { ok: true; config: LadderConfig } | { ok: false; prob
  * so a user fixing schema problems may meet them in a second round.
  */
 export function checkConfig(text: string, options: ConfigOptions = {}): ConfigCheck {
+  const result = checkConfigLocated(text, options);
+  return result.ok ? { ok: true, config: result.config } : result;
+}
+
+/** `checkConfig`, with a way to locate further problems found in the config (e.g. what the manifest repository does not grant). */
+export function checkConfigLocated(text: string, options: ConfigOptions = {}): { ok: true; config: LadderConfig; locate: Locate } | { ok: false; problems: ConfigProblem[] } {
   const read = readConfigYaml(text);
   if (!read.ok) return { ok: false, problems: read.problems.sort(compareProblems) };
   const { value, locate } = read;
@@ -59,7 +66,7 @@ export function checkConfig(text: string, options: ConfigOptions = {}): ConfigCh
   }
   const semantic = checkSemantics(parsed.data, options, (path) => locate(path).line);
   if (semantic.length > 0) return { ok: false, problems: semantic.map((p) => locateProblem(p, locate)).sort(compareProblems) };
-  return { ok: true, config: parsed.data };
+  return { ok: true, config: parsed.data, locate };
 }
 
 /** Parses `.github/ladder.yml`; throws a LadderConfigError listing every problem found. */

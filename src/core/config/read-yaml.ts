@@ -2,21 +2,35 @@ import { LineCounter, parseDocument, type Document, type YAMLError, type YAMLWar
 import { formatKeyPath } from '../errors.js';
 import { configLocator, pathAtOffset, type Locate } from './locate.js';
 import type { ConfigProblem } from './problem.js';
-import { aliasOffset, findFlowDepthOver, findNonNameKey, findProtoKey, unclosedQuoteOffset } from './yaml-scan.js';
+import { findAliasCycle, findDepthOver, findNestingOver, findNonPlainTag, isStackOverflow } from '../yaml/budget.js';
+import { aliasOffset, findNonNameKey, findProtoKey, unclosedQuoteOffset } from './yaml-scan.js';
 
 export interface ConfigReadLimits {
   /** A config is a page of YAML; anything near this size is a mistake or an attack. */
   maxBytes: number;
   /**
-   * Deepest nesting of `[` and `{`. The yaml parser recurses per level and,
-   * far beyond its own guard, can exhaust memory instead of throwing.
+   * Deepest nesting of lists and mappings (`[`, `{`, `- - -` or indentation).
+   * The yaml parser recurses per level and, far beyond its own guard, can
+   * exhaust memory instead of throwing.
    */
-  maxFlowDepth: number;
+  maxDepth: number;
   /** Alias expansions allowed per document (billion-laughs guard). */
   maxAliasCount: number;
 }
 
-export const defaultConfigReadLimits: ConfigReadLimits = { maxBytes: 1024 * 1024, maxFlowDepth: 200, maxAliasCount: 100 };
+export const defaultConfigReadLimits: ConfigReadLimits = { maxBytes: 1024 * 1024, maxDepth: 200, maxAliasCount: 100 };
+
+/** How messages name the kind of file and the keys it needs; `.github/ladder.yml`'s when not given. */
+export interface ConfigFileKind {
+  /** e.g. `a Ladder config` */
+  name: string;
+  /** Keys every file needs, in words: `service, image, manifests and environments`. */
+  requiredKeys: string;
+  /** Keys to name as examples of what the mapping holds. */
+  exampleKeys: string;
+}
+
+export const ladderConfigKind: ConfigFileKind = { name: 'a Ladder config', requiredKeys: 'service, image, manifests and environments', exampleKeys: 'service and environments' };
 
 export type ReadConfigYaml =
   | { ok: true; value: Record<string, unknown>; locate: Locate }
@@ -27,13 +41,13 @@ export type ReadConfigYaml =
  * line and column: size, nesting, YAML syntax, duplicate keys, unknown tags,
  * aliases, an empty file, or a document that is not a mapping.
  */
-export function readConfigYaml(text: string, limits: ConfigReadLimits = defaultConfigReadLimits): ReadConfigYaml {
+export function readConfigYaml(text: string, limits: ConfigReadLimits = defaultConfigReadLimits, kind: ConfigFileKind = ladderConfigKind): ReadConfigYaml {
   const fail = (message: string, line = 1, column = 1, key = ''): ReadConfigYaml => ({ ok: false, problems: [{ message, key, line, column }] });
 
   const bytes = Buffer.byteLength(text);
-  if (bytes > limits.maxBytes) return fail(`file is ${bytes} bytes; a Ladder config may be at most ${limits.maxBytes} bytes`);
-  const tooDeep = findFlowDepthOver(text, limits.maxFlowDepth);
-  if (tooDeep) return fail(`nested more than ${limits.maxFlowDepth} levels deep`, tooDeep.line, tooDeep.column);
+  if (bytes > limits.maxBytes) return fail(`file is ${bytes} bytes; ${kind.name} may be at most ${limits.maxBytes} bytes`);
+  const deepText = findNestingOver(text, limits.maxDepth);
+  if (deepText) return fail(nestedTooDeep(limits), deepText.line, deepText.column);
 
   const lineCounter = new LineCounter();
   let doc: Document;
@@ -51,13 +65,31 @@ export function readConfigYaml(text: string, limits: ConfigReadLimits = defaultC
   // and its further errors (duplicate keys included) are mostly echoes. In a
   // well-formed file, each duplicate key and unknown tag is a problem of its own.
   const syntax = doc.errors.find((error) => error.code !== 'DUPLICATE_KEY');
+  if (syntax && isStackOverflow(syntax.message)) {
+    const { line, col } = lineCounter.linePos(syntax.pos[0]);
+    return fail(nestedTooDeep(limits), line, col);
+  }
   const reported = syntax ? [syntax] : [...doc.errors, ...doc.warnings];
   const yamlProblems = reported.map((problem) => fromYamlProblem(problem, doc, lineCounter, text));
   if (yamlProblems.length > 0) return { ok: false, problems: yamlProblems };
 
+  // Structure before content: the later scans walk the tree recursively, so its depth comes first,
+  // then cycles (which make every walk of the value endless), then the depth of the value as loaded.
+  const deep = findDepthOver(doc, limits.maxDepth, { followAliases: false });
+  if (deep !== undefined) return failAt(nestedTooDeep(limits), deep, doc, lineCounter);
+  const cycle = findAliasCycle(doc);
+  if (cycle) return failAt(`alias *${cycle.name} stands inside the value &${cycle.name} names, which makes an endless value; write the value out`, cycle.offset, doc, lineCounter);
+  const deepExpanded = findDepthOver(doc, limits.maxDepth, { followAliases: true });
+  if (deepExpanded !== undefined) return failAt(`${nestedTooDeep(limits)} once its aliases are expanded`, deepExpanded, doc, lineCounter);
+  const tagged = findNonPlainTag(doc);
+  if (tagged) {
+    const message = `the tag ${tagged.tag} makes something other than plain data (text, a number, true/false, a list or a mapping); remove it`;
+    return failAt(message, tagged.offset, doc, lineCounter);
+  }
+
   const locate = configLocator(doc, lineCounter);
   if (doc.contents === null) {
-    return fail('the file is empty; a Ladder config needs at least service, image, manifests and environments');
+    return fail(`the file is empty; ${kind.name} needs at least ${kind.requiredKeys}`);
   }
   const badKey = findNonNameKey(doc);
   if (badKey) {
@@ -83,11 +115,11 @@ export function readConfigYaml(text: string, limits: ConfigReadLimits = defaultC
     return fail(message, line, col, formatKeyPath(pathAtOffset(doc, offset)));
   }
   if (value === null || value === undefined) {
-    return fail('the file has no keys; a Ladder config needs at least service, image, manifests and environments');
+    return fail(`the file has no keys; ${kind.name} needs at least ${kind.requiredKeys}`);
   }
   if (typeof value !== 'object' || Array.isArray(value)) {
     const { line, column } = locate([]);
-    return fail(`the file must be a mapping of keys such as service and environments, not ${describeKind(value)}`, line, column);
+    return fail(`the file must be a mapping of keys such as ${kind.exampleKeys}, not ${describeKind(value)}`, line, column);
   }
 
   const unsafe = findProtoKey(value);
@@ -96,6 +128,15 @@ export function readConfigYaml(text: string, limits: ConfigReadLimits = defaultC
     return fail("the key '__proto__' is not allowed", line, column, formatKeyPath(unsafe));
   }
   return { ok: true, value: value as Record<string, unknown>, locate };
+}
+
+function nestedTooDeep(limits: ConfigReadLimits): string {
+  return `nested more than ${limits.maxDepth} levels deep`;
+}
+
+function failAt(message: string, offset: number, doc: Document, lineCounter: LineCounter): ReadConfigYaml {
+  const { line, col } = lineCounter.linePos(offset);
+  return { ok: false, problems: [{ message, key: formatKeyPath(pathAtOffset(doc, offset)), line, column: col }] };
 }
 
 function fromYamlProblem(problem: YAMLError | YAMLWarning, doc: Document, lineCounter: LineCounter, text: string): ConfigProblem {

@@ -20,6 +20,8 @@ interface JsonSchema {
   additionalProperties?: boolean | JsonSchema;
   items?: JsonSchema;
   anyOf?: JsonSchema[];
+  /** Set with `.meta()` on a mapping of names: what its keys name (`service`), for the headings. */
+  'x-key-name'?: string;
 }
 
 export const regenerateCommand = 'node --import tsx src/tools/generate-config-docs.ts';
@@ -31,8 +33,7 @@ export const regenerateCommand = 'node --import tsx src/tools/generate-config-do
  */
 export function renderConfigReference(schema: Record<string, unknown>, example: string): string {
   const root = schema as JsonSchema;
-  const sections: string[] = [];
-  describeProperties(root, '', sections);
+  const sections = describeSchemaKeys(schema);
   return [
     '# Configuration reference: `.github/ladder.yml`',
     '',
@@ -91,6 +92,17 @@ const semanticRules = [
   '',
 ];
 
+/**
+ * A `### key` section for every key of a JSON Schema, depth first: type,
+ * default, constraints, description. A mapping of names (`services.<name>`)
+ * is described through the name, as users write it.
+ */
+export function describeSchemaKeys(schema: Record<string, unknown>): string[] {
+  const sections: string[] = [];
+  describeProperties(schema as JsonSchema, '', sections);
+  return sections;
+}
+
 function describeProperties(schema: JsonSchema, prefix: string, out: string[]): void {
   for (const [name, property] of Object.entries(schema.properties ?? {})) {
     const path = prefix ? `${prefix}.${name}` : name;
@@ -103,6 +115,9 @@ function describeChildren(schema: JsonSchema, path: string, out: string[]): void
   if (schema.properties) describeProperties(schema, path, out);
   if (schema.items?.properties) describeProperties(schema.items, `${path}[]`, out);
   for (const option of schema.anyOf ?? []) describeProperties(option, path, out);
+  if (typeof schema.additionalProperties === 'object' && schema.additionalProperties.properties) {
+    describeProperties(schema.additionalProperties, `${path}.<${schema['x-key-name'] ?? 'name'}>`, out);
+  }
 }
 
 function describeKey(path: string, schema: JsonSchema, required: boolean): string[] {

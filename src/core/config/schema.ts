@@ -164,7 +164,11 @@ export const manifestsSchema = z
       .optional()
       .describe("Directory of Handlebars templates in the code repository; Ladder's default templates when absent.")
       .meta({ examples: ['deploy/templates'] }),
-    path: relativeDirectory.default('').describe('Directory inside the manifest repository for this service; the root when empty.'),
+    path: relativeDirectory
+      .optional()
+      .describe(
+        "Folder of the environment branches this service's manifests go to. The manifest repository decides it (`path` in its `.ladder/services.yml`); when given here it must be the same. `ladder render` without a services file uses the branch root.",
+      ),
   })
   .describe('Where rendered manifests go, and which templates render them.');
 

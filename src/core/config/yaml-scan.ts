@@ -67,24 +67,3 @@ export function findProtoKey(root: object): (string | number)[] | undefined {
   }
   return undefined;
 }
-
-/** Where `[`/`{` nesting first exceeds `max`; brackets inside strings count too, which only matters for absurd input. */
-export function findFlowDepthOver(text: string, max: number): { line: number; column: number } | undefined {
-  let depth = 0;
-  let line = 1;
-  let column = 0;
-  // By UTF-16 index, like the yaml parser's columns.
-  for (let index = 0; index < text.length; index++) {
-    const char = text[index];
-    column++;
-    if (char === '\n') {
-      line++;
-      column = 0;
-    } else if (char === '[' || char === '{') {
-      if (++depth > max) return { line, column };
-    } else if ((char === ']' || char === '}') && depth > 0) {
-      depth--;
-    }
-  }
-  return undefined;
-}

@@ -25,6 +25,17 @@ export interface ResourceDiff {
   added: ResourceKey[];
   removed: ResourceKey[];
   changed: ResourceChange[];
+  /**
+   * Set when resources were matched across namespaces (two environments of
+   * one service): the namespaces each side uses. A resource's namespace is
+   * then not one of its changes.
+   */
+  namespaces?: { before: string[]; after: string[] };
+}
+
+export interface DiffOptions {
+  /** Match resources by group, kind and name alone, so two environments' renders compare field by field. */
+  acrossNamespaces?: boolean;
 }
 
 /**
@@ -36,9 +47,10 @@ export interface ResourceDiff {
  * Precondition: every object has apiVersion, kind and metadata.name, and no
  * identity appears twice on one side (see `findIdentityProblems`).
  */
-export function diffResources(before: readonly KubeObject[], after: readonly KubeObject[]): ResourceDiff {
-  const beforeIndex = indexByIdentity(before, 'before');
-  const afterIndex = indexByIdentity(after, 'after');
+export function diffResources(before: readonly KubeObject[], after: readonly KubeObject[], options: DiffOptions = {}): ResourceDiff {
+  const across = options.acrossNamespaces === true;
+  const beforeIndex = indexByIdentity(before, 'before', across);
+  const afterIndex = indexByIdentity(after, 'after', across);
   const added: ResourceKey[] = [];
   const removed: ResourceKey[] = [];
   const changed: ResourceChange[] = [];
@@ -48,7 +60,7 @@ export function diffResources(before: readonly KubeObject[], after: readonly Kub
       added.push(entry.key);
       continue;
     }
-    const changes = maskSecretChanges(entry.key, diffValues(old.object, entry.object));
+    const changes = maskSecretChanges(entry.key, diffValues(old.object, entry.object)).filter((change) => !(across && isNamespacePath(change.path)));
     if (changes.length > 0) {
       changed.push({ key: entry.key, changes: changes.map(({ path, ...rest }) => ({ path: formatFieldPath(path), ...rest })) });
     }
@@ -57,7 +69,40 @@ export function diffResources(before: readonly KubeObject[], after: readonly Kub
   added.sort(compareResourceKeys);
   removed.sort(compareResourceKeys);
   changed.sort((a, b) => compareResourceKeys(a.key, b.key));
-  return { added, removed, changed };
+  if (!across) return { added, removed, changed };
+  return { added, removed, changed, namespaces: { before: namespacesOf(before), after: namespacesOf(after) } };
+}
+
+/**
+ * Whether two sets look like renders of one service for two environments:
+ * every resource is managed by Ladder and names the same service
+ * (`app.kubernetes.io/name`), and each side keeps its namespaced resources in
+ * one namespace, a different one. Then matching across namespaces is what
+ * the user means; `ladder diff` does it unless told otherwise.
+ */
+export function areEnvironmentsOfOneService(before: readonly KubeObject[], after: readonly KubeObject[]): boolean {
+  if (before.length === 0 || after.length === 0) return false;
+  const services = new Set<string>();
+  for (const object of [...before, ...after]) {
+    const labels = ((object.metadata as { labels?: Record<string, unknown> } | undefined)?.labels) ?? {};
+    if (labels['app.kubernetes.io/managed-by'] !== 'ladder' || typeof labels['app.kubernetes.io/name'] !== 'string') return false;
+    services.add(labels['app.kubernetes.io/name']);
+  }
+  const [left, right] = [namespacesOf(before), namespacesOf(after)];
+  return services.size === 1 && left.length === 1 && right.length === 1 && left[0] !== right[0];
+}
+
+/** The namespaces of a set's namespaced resources, sorted. */
+function namespacesOf(objects: readonly KubeObject[]): string[] {
+  return [...new Set(objects.map((object) => keyOf(object)?.namespace ?? '').filter((namespace) => namespace !== ''))].sort();
+}
+
+function isNamespacePath(path: readonly unknown[]): boolean {
+  return path.length === 2 && path[0] === 'metadata' && path[1] === 'namespace';
+}
+
+function identityFor(key: ResourceKey, across: boolean): string {
+  return identityOf(across ? { ...key, namespace: '' } : key);
 }
 
 export function hasDifferences(diff: ResourceDiff): boolean {
@@ -73,7 +118,7 @@ export interface IdentityProblem {
 }
 
 /** Objects without identity, and identities that appear more than once, in one set. */
-export function findIdentityProblems(objects: readonly KubeObject[]): IdentityProblem[] {
+export function findIdentityProblems(objects: readonly KubeObject[], options: DiffOptions = {}): IdentityProblem[] {
   const problems: IdentityProblem[] = [];
   const seen = new Map<string, number>();
   objects.forEach((object, index) => {
@@ -82,20 +127,22 @@ export function findIdentityProblems(objects: readonly KubeObject[]): IdentityPr
       problems.push({ index, message: 'has no apiVersion, kind or metadata.name, so it cannot be matched with another resource' });
       return;
     }
-    const identity = identityOf(key);
+    const identity = identityFor(key, options.acrossNamespaces === true);
     const first = seen.get(identity);
     if (first === undefined) seen.set(identity, index);
-    else problems.push({ index, message: `${formatResourceKey(key)} is defined more than once`, duplicateOf: first });
+    else if (options.acrossNamespaces) {
+      problems.push({ index, message: `${formatResourceKey(key)} has the kind and name of another resource in another namespace, so resources cannot be matched across namespaces (compare with --by-namespace)`, duplicateOf: first });
+    } else problems.push({ index, message: `${formatResourceKey(key)} is defined more than once`, duplicateOf: first });
   });
   return problems;
 }
 
-function indexByIdentity(objects: readonly KubeObject[], side: string): Map<string, { key: ResourceKey; object: KubeObject }> {
+function indexByIdentity(objects: readonly KubeObject[], side: string, across: boolean): Map<string, { key: ResourceKey; object: KubeObject }> {
   const index = new Map<string, { key: ResourceKey; object: KubeObject }>();
   for (const object of objects) {
     const key = keyOf(object);
     if (!key) throw new Error(`diffResources: an object on the ${side} side has no apiVersion, kind or metadata.name`);
-    const identity = identityOf(key);
+    const identity = identityFor(key, across);
     if (index.has(identity)) throw new Error(`diffResources: ${formatResourceKey(key)} appears twice on the ${side} side`);
     index.set(identity, { key, object });
   }

@@ -27,9 +27,15 @@ export function formatDiffText(diff: ResourceDiff, fileOf: FileOf, paint: Paint)
     for (const change of changes) lines.push(...formatChange(change, paint).map((line) => `    ${line}`));
   }
   const count = (n: number, word: string) => `${n} ${word}`;
+  if (diff.namespaces) {
+    // Said once: every matched resource differs in its namespace, which is the point of the comparison.
+    const names = (list: string[]) => (list.length > 0 ? list.join(', ') : '(none)');
+    lines.unshift(paint.dim(`Resources matched across namespaces: ${names(diff.namespaces.before)} (before) and ${names(diff.namespaces.after)} (after).`));
+  }
   if (lines.length > 0) lines.push('');
+  const differences = diff.added.length + diff.removed.length + diff.changed.length;
   lines.push(
-    lines.length === 0
+    differences === 0
       ? 'No differences.'
       : `${count(diff.added.length, 'added')}, ${count(diff.removed.length, 'removed')}, ${count(diff.changed.length, 'changed')}.`,
   );

@@ -1,5 +1,5 @@
 import type { Document, LineCounter } from 'yaml';
-import { isMap, isSeq, isScalar, isPair } from 'yaml';
+import { yamlLibrary } from './yaml-library.js';
 
 /** A Kubernetes object as parsed from YAML: plain JSON-compatible data. */
 export type KubeObject = Record<string, unknown>;
@@ -36,6 +36,7 @@ export function documentLocator(
     return { line, column: col };
   };
   const rootStart = doc.contents?.range?.[0] ?? doc.range?.[0] ?? 0;
+  const { isMap, isSeq, isScalar, isPair } = yamlLibrary();
   return (path) => {
     let node: unknown = doc.contents;
     let offset = rootStart;

@@ -3,15 +3,21 @@ import type { ManifestDocument } from './document.js';
 import { parseQuickly } from './parse-quick.js';
 import { parseWithYaml } from './parse-yaml.js';
 import { decodeUtf8, invalidUtf8Message } from '../text/utf8.js';
+import { findNestingOver, type Position } from '../yaml/budget.js';
 
 export interface ParseLimits {
   /** Largest file read, in bytes. A Kubernetes object cannot exceed 1.5 MiB in etcd. */
   maxBytes: number;
   /** Largest number of alias dereferences per document (billion-laughs guard). */
   maxAliasCount: number;
+  /**
+   * Deepest nesting of lists and mappings. Parsers recurse per level: 8 MiB
+   * of `[` took 3 GB and a minute before this was checked first.
+   */
+  maxDepth: number;
 }
 
-export const defaultParseLimits: ParseLimits = { maxBytes: 8 * 1024 * 1024, maxAliasCount: 100 };
+export const defaultParseLimits: ParseLimits = { maxBytes: 8 * 1024 * 1024, maxAliasCount: 100, maxDepth: 256 };
 
 export interface ParsedManifests {
   documents: ManifestDocument[];
@@ -38,9 +44,12 @@ export function parseManifests(
     return { documents: [], findings: [{ file, line: text.line, column: text.column, rule: 'input', severity: 'error', message: invalidUtf8Message('file', text) }] };
   }
 
+  const deep = findNestingOver(text, limits.maxDepth);
+  if (deep) return { documents: [], findings: [tooDeepFinding(file, deep, limits.maxDepth)] };
+
   const documents = parseQuickly(text, file);
   if (documents) return { documents, findings: [] };
-  return parseWithYaml(text, file, limits.maxAliasCount);
+  return parseWithYaml(text, file, limits);
 }
 
 /** The finding for a file over the size limit; readers that know the size use it without reading the file. */
@@ -49,6 +58,14 @@ export function tooLargeFinding(file: string, size: number, limits: ParseLimits 
     file, line: 0, column: 0, rule: 'input', severity: 'error',
     message: `file is ${formatBytes(size)}; Ladder reads at most ${formatBytes(limits.maxBytes)} per manifest file`,
     hint: 'Split the file, or check that it is a manifest: the Kubernetes API server stores at most 1.5 MiB per object.',
+  };
+}
+
+export function tooDeepFinding(file: string, at: Position, maxDepth: number): Finding {
+  return {
+    file, line: at.line, column: at.column, rule: 'input', severity: 'error',
+    message: `nested more than ${maxDepth} levels deep`,
+    hint: 'No Kubernetes object nests this deep; check that the file is a manifest.',
   };
 }
 

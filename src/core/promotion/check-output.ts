@@ -1,4 +1,4 @@
-import type { Finding } from '../findings.js';
+import type { Finding, TemplateLocation } from '../findings.js';
 
 /** A check-run annotation as GitHub's API takes it. */
 export interface CheckAnnotation {
@@ -31,22 +31,47 @@ export function annotationsFor(findings: readonly Finding[], pathOf: (file: stri
   for (const finding of findings) {
     const path = pathOf(finding.file);
     if (path === undefined) continue;
-    const line = Math.max(1, finding.line);
-    const annotation: CheckAnnotation = {
-      path,
-      start_line: line,
-      end_line: line,
-      annotation_level: levels[finding.severity],
-      message: finding.hint ? `${finding.message}\n${finding.hint}` : finding.message,
-      title: finding.kind && finding.name ? `${finding.rule}: ${finding.kind}/${finding.name}` : finding.rule,
-    };
-    if (finding.column > 0) {
-      annotation.start_column = finding.column;
-      annotation.end_column = finding.column;
-    }
-    annotations.push(annotation);
+    const from = finding.template ? `\nFrom ${formatTemplate(finding.template)}` : '';
+    annotations.push(annotation(finding, path, finding.line, finding.column, `${finding.message}${from}`));
   }
   return annotations;
+}
+
+/**
+ * Findings on rendered manifests as annotations on the template lines that
+ * produced them, for a check run on the code repository's commit: where the
+ * user edits. Findings without a template in the repository are left out.
+ */
+export function templateAnnotationsFor(findings: readonly Finding[]): CheckAnnotation[] {
+  return findings.flatMap((finding) => {
+    const template = finding.template;
+    if (!template || template.builtIn) return [];
+    const rendered = `\nRendered at ${formatPlace(finding)}${template.valuesKey ? `, from ${template.valuesKey}` : ''}`;
+    return [annotation(finding, template.file, template.line, template.column, `${finding.message}${rendered}`)];
+  });
+}
+
+function annotation(finding: Finding, path: string, line: number, column: number, message: string): CheckAnnotation {
+  const at = Math.max(1, line);
+  return {
+    path,
+    start_line: at,
+    end_line: at,
+    ...(column > 0 ? { start_column: column, end_column: column } : {}),
+    annotation_level: levels[finding.severity],
+    message: finding.hint ? `${message}\n${finding.hint}` : message,
+    title: finding.kind && finding.name ? `${finding.rule}: ${finding.kind}/${finding.name}` : finding.rule,
+  };
+}
+
+function formatPlace(where: { file: string; line: number; column: number }): string {
+  return where.line > 0 ? `${where.file}:${where.line}${where.column > 0 ? `:${where.column}` : ''}` : where.file;
+}
+
+/** `deploy/templates/deployment.yaml.hbs:15:20 (values.timeout)`. */
+function formatTemplate(template: TemplateLocation): string {
+  const notes = [template.valuesKey, template.builtIn ? "Ladder's default template" : undefined].filter(Boolean);
+  return `${formatPlace(template)}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`;
 }
 
 /** Splits annotations into request-sized batches; always at least one (possibly empty) batch. */
@@ -56,12 +81,13 @@ export function annotationBatches(annotations: readonly CheckAnnotation[]): Chec
   return batches.length > 0 ? batches : [[]];
 }
 
-/** `file:line:column rule: message`, one finding a line, for check-run texts. */
+/** `file:line:column rule: message`, one finding a line, for check-run texts; a template location first. */
 export function findingsText(findings: readonly Finding[], limit = 200): string {
   const lines = findings.slice(0, limit).map((f) => {
-    const where = f.line > 0 ? `${f.file}:${f.line}${f.column > 0 ? `:${f.column}` : ''}` : f.file;
+    // The template line first: it is what the user edits; the rendered file second.
+    const where = f.template ? `\`${formatTemplate(f.template)}\` (rendered \`${formatPlace(f)}\`)` : `\`${formatPlace(f)}\``;
     const what = f.kind && f.name ? ` (${f.kind}/${f.name})` : '';
-    return `- \`${where}\` **${f.severity}** ${f.rule}${what}: ${oneLine(f.message)}`;
+    return `- ${where} **${f.severity}** ${f.rule}${what}: ${oneLine(f.message)}`;
   });
   if (findings.length > limit) lines.push(`- … and ${findings.length - limit} more`);
   return clip(lines.join('\n'));

@@ -1,7 +1,7 @@
 import { formatProblem, type ConfigProblem } from '../config/problem.js';
 import type { Finding } from '../findings.js';
 import type { ValidationReport } from '../validate/run.js';
-import { annotationsFor, countBySeverity, findingsText, plural, type CheckAnnotation } from './check-output.js';
+import { annotationsFor, countBySeverity, findingsText, plural, templateAnnotationsFor, type CheckAnnotation } from './check-output.js';
 import type { PromotionOutcome } from './outcome.js';
 
 /** The words of a check run: what GitHub shows on a commit. Names and ids are added where it is published. */
@@ -90,8 +90,10 @@ function validationFailure(environment: string, report: ValidationReport, kubern
     summary:
       `The manifests rendered for \`${environment}\` do not pass validation (Kubernetes ${kubernetesVersion}): ` +
       `${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(report.resources, 'resource')}. ` +
-      'No promotion pull request was opened. The files below are the rendered files (`ladder render` shows them locally).',
+      'No promotion pull request was opened. Each finding names the template line that produced it, then the rendered file (`ladder render` shows them locally).',
     text: findingsText(report.findings),
+    // On the code commit: annotate the template lines, where the fix goes.
+    annotations: templateAnnotationsFor(report.findings),
   };
 }
 
@@ -103,7 +105,11 @@ function afterPullFailure(branch: string, removed: boolean, stalePull: number | 
 }
 
 /** `ladder/config` on the code commit: an invalid config, annotated where it is wrong when the file is in that repository. */
-export function configCheckRun(source: { path: string; display: string; inCodeRepo: boolean }, problems: readonly ConfigProblem[]): CheckRunText {
+export function configCheckRun(
+  source: { path: string; display: string; inCodeRepo: boolean },
+  problems: readonly ConfigProblem[],
+  grant: { by?: string; suggestion?: string } = {},
+): CheckRunText {
   const findings: Finding[] = problems.map((p) => ({
     file: source.path,
     line: p.line,
@@ -113,12 +119,36 @@ export function configCheckRun(source: { path: string; display: string; inCodeRe
     message: p.key ? `${p.key}: ${p.message}` : p.message,
     ...(p.suggestion === undefined ? {} : { hint: `Did you mean '${p.suggestion}'?` }),
   }));
+  const list = problems.map((p) => `- \`${formatProblem(source.display, p)}\``).join('\n');
+  if (grant.by) {
+    // The code config asks for more than the manifest repository grants: the grant decides (docs/services.md).
+    const suggestion = grant.suggestion ? `\n\nTo grant what this config asks for, the owners of ${grant.by} can add this to \`.ladder/services.yml\` on its default branch:\n\n\`\`\`yaml\n${grant.suggestion}\`\`\`` : '';
+    return {
+      conclusion: 'failure',
+      title: `${source.display} asks for more than ${grant.by} grants: ${plural(problems.length, 'problem')}`,
+      summary: `Ladder did not promote this commit: ${grant.by}'s \`.ladder/services.yml\` decides what this service may promote where, and does not grant this.\n\n${list}${suggestion}`,
+      annotations: source.inCodeRepo ? annotationsFor(findings, (file) => file) : [],
+    };
+  }
   return {
     conclusion: 'failure',
     title: `${source.display} is invalid: ${plural(problems.length, 'problem')}`,
-    summary: `Ladder did not promote this commit because its configuration is invalid.\n\n${problems.map((p) => `- \`${formatProblem(source.display, p)}\``).join('\n')}`,
+    summary: `Ladder did not promote this commit because its configuration is invalid.\n\n${list}`,
     annotations: source.inCodeRepo ? annotationsFor(findings, (file) => file) : [],
   };
+}
+
+/** `ladder/config` when the manifest repository grants nothing at all (no `.ladder/services.yml`, or an invalid one): why, and what to add where. */
+export function grantRefusalCheckRun(refusal: { reason: string; remedy: string }): CheckRunText {
+  return {
+    conclusion: 'failure',
+    title: refusal.reason.length <= 120 ? capitalise(refusal.reason) : `${capitalise(refusal.reason.slice(0, 119))}…`,
+    summary: `Ladder did not promote this commit: ${refusal.reason}.\n\n${refusal.remedy}`,
+  };
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** `ladder/validate` on the promotion commit, annotated on the rendered files' lines (findings name them by their path there). */

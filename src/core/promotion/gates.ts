@@ -9,7 +9,7 @@ import { formatLocal, windowSchedule } from '../time/window-schedule.js';
  * passing of time alone, so a scheduler can re-evaluate then.
  */
 
-export type GateContext = 'ladder/soak' | 'ladder/window' | 'ladder/lock';
+export type GateContext = 'ladder/soak' | 'ladder/window' | 'ladder/lock' | 'ladder/image';
 export type GateState = 'success' | 'pending' | 'failure';
 
 export interface GateResult {
@@ -20,6 +20,7 @@ export interface GateResult {
   recheckAt?: Date;
 }
 
+/** The gates every promotion has; `ladder/image` joins them when the App checks images (image-gate.ts). */
 export const gateContexts: readonly GateContext[] = ['ladder/soak', 'ladder/window', 'ladder/lock'];
 
 export type DeploymentState = 'success' | 'failure' | 'error' | 'pending' | 'in_progress' | 'queued' | 'inactive';

@@ -21,7 +21,7 @@ export type PromotionOutcome =
   | { kind: 'unchanged'; environment: string; reason: 'already-promoted'; pullRequest: PullRef }
   /** A newer commit of the same history is being promoted. */
   | { kind: 'superseded'; environment: string; newer: string; pullRequest?: PullRef }
-  | { kind: 'invalid'; environment: string; reason: 'no-config' | 'bad-config' | 'no-environment'; message: string; pullRequest?: undefined }
+  | { kind: 'invalid'; environment: string; reason: 'no-config' | 'bad-config' | 'not-granted' | 'no-environment'; message: string; pullRequest?: undefined }
   /** A template or value error: the render never finished. */
   | { kind: 'invalid'; environment: string; reason: 'render'; message: string; location: InputLocation; templatesInRepo: boolean; pullRequest?: undefined }
   /** Rendered, but validation found errors; nothing went to the manifest repository. */

@@ -1,4 +1,6 @@
 import type { LadderConfig } from '../config/schema.js';
+import type { RenderedSourceMap } from './source-map.js';
+import type { RenderLimits } from '../limits.js';
 
 /** A Handlebars template. `path` is relative to the templates directory, e.g. `deployment.yaml.hbs`. */
 export interface TemplateFile {
@@ -28,6 +30,8 @@ export interface RenderInput {
    * Ladder's table of built-in cluster-scoped kinds.
    */
   isNamespaced?: (apiVersion: string, kind: string) => boolean | undefined;
+  /** Budgets of this render; `defaultRenderLimits` where not given. */
+  limits?: Partial<RenderLimits>;
 }
 
 /** One resource, serialised, at its stable path relative to `manifests.path`. */
@@ -39,4 +43,6 @@ export interface RenderedFile {
   kind: string;
   name: string;
   namespace?: string;
+  /** Where each node of `content` came from in its template (absent when the render could not be traced). */
+  sourceMap?: RenderedSourceMap;
 }

@@ -1,11 +1,14 @@
 import { compareFindings, type Finding } from '../findings.js';
 import type { ManifestDocument } from '../manifests/document.js';
-import { formatResourceKey, identityOf, keyOf } from '../diff/resource-key.js';
+import { formatResourceKey, identityOf, keyOf, type ResourceKey } from '../diff/resource-key.js';
 import { runPolicy, type PolicyContext, type SuppressedFinding } from './policy/index.js';
+import { withTemplateLocations, type RenderedSourceMap } from '../render/source-map.js';
+import { causeSpans, rootCauseFirst, type CauseSpan } from './root-cause.js';
 
 /** The part of the schema validator this step needs; `createSchemaValidator` returns one. */
 export interface SchemaCheck {
-  validate(documents: readonly ManifestDocument[]): Finding[];
+  /** `known`: documents of the set that are not checked here but whose CRDs count (another shard's). */
+  validate(documents: readonly ManifestDocument[], known?: readonly ManifestDocument[]): Finding[];
   isNamespaced(apiVersion: string, kind: string): boolean | undefined;
 }
 
@@ -14,6 +17,8 @@ export interface ValidateDocumentsOptions extends Omit<PolicyContext, 'isNamespa
   parseFindings?: readonly Finding[];
   /** Schema validation; policy also asks it which kinds are namespaced. */
   schema?: SchemaCheck;
+  /** The source map of a rendered file, so its findings also name the template line (see render/source-map.ts). */
+  sourceMaps?: (file: string) => RenderedSourceMap | undefined;
 }
 
 export interface ValidationReport {
@@ -31,18 +36,46 @@ export interface ValidationReport {
  * format is stable.
  */
 export function validateDocuments(documents: readonly ManifestDocument[], options: ValidateDocumentsOptions = {}): ValidationReport {
-  const { parseFindings = [], schema, ...context } = options;
+  const { sourceMaps, ...rest } = options;
+  return completeReport([checkShard(documents, rest)], findDuplicates(documents), sourceMaps);
+}
+
+/**
+ * What one part of a large set finds on its own documents (parse, schema and
+ * policy findings), knowing the `context` documents of the rest of the set
+ * that rules relate objects to: CRDs (kinds and scopes) and autoscalers.
+ * `ladder validate` checks large sets in parts on several threads.
+ */
+export interface ShardReport {
+  findings: Finding[];
+  suppressed: SuppressedFinding[];
+  /** For each unknown-field finding, the lines of the object that holds it (see root-cause.ts). */
+  causeSpans: CauseSpan[];
+  resources: number;
+}
+
+export function checkShard(documents: readonly ManifestDocument[], options: Omit<ValidateDocumentsOptions, 'sourceMaps'> & { context?: readonly ManifestDocument[] } = {}): ShardReport {
+  const { parseFindings = [], schema, context: known = [], ...context } = options;
   // Schema first: it learns the scope of custom kinds from the CRDs it sees, which policy then asks about.
-  const schemaFindings = schema?.validate(documents) ?? [];
+  const schemaFindings = schema?.validate(documents, known) ?? [];
   const policy = runPolicy(documents, {
     ...context,
     ...(schema ? { isNamespaced: (apiVersion: string, kind: string) => schema.isNamespaced(apiVersion, kind) } : {}),
-  });
-  const findings = [...parseFindings, ...schemaFindings, ...findDuplicates(documents), ...policy.findings];
+  }, undefined, known.length > 0 ? [...documents, ...known] : documents);
+  const findings = [...parseFindings, ...schemaFindings, ...policy.findings];
+  return { findings, suppressed: policy.suppressed, causeSpans: causeSpans(findings, documents), resources: documents.length };
+}
+
+/** The report of a set checked in shards: every finding in order, the resources defined twice, template locations. */
+export function completeReport(shards: readonly ShardReport[], duplicates: readonly Finding[], sourceMaps?: (file: string) => RenderedSourceMap | undefined): ValidationReport {
+  const located = <F extends Finding>(list: F[]): F[] => (sourceMaps ? withTemplateLocations(list, sourceMaps) : list);
+  const findings = [...shards.flatMap((shard) => shard.findings), ...duplicates];
+  const spans = shards.flatMap((shard) => shard.causeSpans);
   return {
-    findings: findings.sort(compareFindings),
-    suppressed: [...policy.suppressed].sort(compareFindings),
-    resources: documents.length,
+    // Sorted by place, except that a cause goes before the findings it explains (root-cause.ts).
+    findings: rootCauseFirst(located(findings).sort(compareFindings), spans),
+    suppressed: located(shards.flatMap((shard) => shard.suppressed)).sort(compareFindings),
+    resources: shards.reduce((sum, shard) => sum + shard.resources, 0),
   };
 }
 
@@ -51,27 +84,48 @@ export function validateDocuments(documents: readonly ManifestDocument[], option
  * one file per resource on the manifest branch cannot hold both.
  */
 export function findDuplicates(documents: readonly ManifestDocument[]): Finding[] {
-  const firstSeen = new Map<string, ManifestDocument>();
-  const findings: Finding[] = [];
-  for (const doc of documents) {
+  return duplicatesAmong(identityEntries(documents));
+}
+
+/** A resource's identity and where its name is: all duplicate detection needs of a document. */
+export interface IdentityEntry {
+  key: ResourceKey;
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** The identities of documents, in their order; objects without one are left out (the schema check reports them). */
+export function identityEntries(documents: readonly ManifestDocument[]): IdentityEntry[] {
+  return documents.flatMap((doc) => {
     const key = keyOf(doc.object);
-    if (!key) continue; // the schema check reports objects without apiVersion, kind or name
+    if (!key) return [];
+    const where = doc.positionOf(['metadata', 'name']);
+    return [{ key, file: doc.file, line: where.line, column: where.column }];
+  });
+}
+
+/** `duplicate-resource` for every identity that appeared before, in the order given. */
+export function duplicatesAmong(entries: readonly IdentityEntry[]): Finding[] {
+  const firstSeen = new Map<string, IdentityEntry>();
+  const findings: Finding[] = [];
+  for (const entry of entries) {
+    const { key } = entry;
     const identity = identityOf(key);
     const first = firstSeen.get(identity);
     if (!first) {
-      firstSeen.set(identity, doc);
+      firstSeen.set(identity, entry);
       continue;
     }
-    const where = doc.positionOf(['metadata', 'name']);
     findings.push({
-      file: doc.file,
-      line: where.line,
-      column: where.column,
+      file: entry.file,
+      line: entry.line,
+      column: entry.column,
       kind: key.kind,
       name: key.name,
       rule: 'duplicate-resource',
       severity: 'error',
-      message: `${formatResourceKey(key)} is already defined at ${first.file}:${first.positionOf(['metadata', 'name']).line}`,
+      message: `${formatResourceKey(key)} is already defined at ${first.file}:${first.line}`,
       hint: 'Keep one definition of each resource; rename one of them if both are needed.',
     });
   }

@@ -1,27 +1,21 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { AppConfig } from './apps.js';
 import type { AccessLevel, Actor, TokenStore } from './auth/tokens.js';
+import type { Role } from './roles.js';
 import type { GitStore } from './git/store.js';
+import type { WebFlowKey } from './git/signing.js';
+import type { Delivery } from './webhooks/deliver.js';
 import type { RepoState, State, User } from './state.js';
-import type { Urls } from './shapes/urls.js';
 
-/** The GitHub App the server pretends is registered: what Probot's APP_ID/PRIVATE_KEY/WEBHOOK_SECRET hold. */
-export interface AppConfig {
-  id: number;
-  slug: string;
-  name: string;
-  clientId: string;
-  /** PEM, as GitHub hands it out. */
-  privateKey: string;
-  webhookSecret: string;
-  owner: User;
-  /** `<slug>[bot]`, the account installation tokens act as. */
-  bot: User;
-}
+export type { AppConfig } from './apps.js';
+import type { Urls } from './shapes/urls.js';
 
 /** A webhook the server raises on its own because state changed (a merge, a push, a new comment). */
 export interface PendingEvent {
   event: string;
   payload: Record<string, unknown>;
+  /** Only this App hears it (a check run's or suite's `rerequested`, `requested`: its owner's business). */
+  onlyApp?: number;
 }
 
 /** Everything a handler may use. One per server; handlers keep no state of their own. */
@@ -30,8 +24,15 @@ export interface Bed {
   readonly now: () => Date;
   readonly git: GitStore;
   readonly state: State;
+  /** The App the server starts with (Ladder's, registered as app.yml describes it). */
   readonly app: AppConfig;
+  /** Every registered App by id, the first one included (more come from the manifest flow). */
+  readonly apps: Map<number, AppConfig>;
   readonly tokens: TokenStore;
+  /** Every webhook delivery made, and redelivery (the Apps' delivery logs). */
+  readonly hooks: { readonly deliveries: readonly Delivery[]; redeliver(deliveryId: string): Promise<unknown> };
+  /** GitHub's signing key for the commits it makes itself (merges, contents API, App commits). */
+  readonly webFlow: WebFlowKey;
   /** Queues a webhook; the server delivers it after the response that caused it, like GitHub. */
   emit(event: PendingEvent): void;
 }
@@ -60,6 +61,8 @@ export interface Reply {
 }
 
 export type Access =
+  /** No credentials needed (the App-manifest code exchange: the code is the credential). */
+  | { anonymous: true }
   /** App JWT only (`/app/…`). */
   | { app: true }
   /** Any installation or user token, no repository (`/installation/repositories`). */
@@ -67,13 +70,18 @@ export type Access =
   /** An organization route (`/orgs/{org}/…`): an installation on that organization with the permission, or a user. */
   | { org: true; scope: string; level: AccessLevel }
   /** A repository route: the installation permission or user role needed. */
-  | { scope: string; level: AccessLevel; userLevel?: AccessLevel };
+  | { scope: string; level: AccessLevel; userLevel?: Role };
 
 export interface RouteSpec {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   route: string;
   access: Access;
   handle(ctx: RequestContext): Promise<Reply> | Reply;
+}
+
+/** The App an installation token acts for; undefined for people (and App JWTs, which touch no repository). */
+export function actingApp(ctx: Pick<RequestContext, 'bed' | 'actor'>): AppConfig | undefined {
+  return ctx.actor.kind === 'installation' ? ctx.bed.apps.get(ctx.actor.token.installation.appId) : undefined;
 }
 
 export function iso(date: Date): string {

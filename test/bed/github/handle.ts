@@ -1,100 +1,48 @@
-import type { Installation, Permissions } from './auth/tokens.js';
+import { installApp, registerApp, type InstallOptions } from './apps.js';
+import { generateAppKeys } from './auth/jwt.js';
+import type { GitHubServer } from './server-handle.js';
+
+export type { InstallOptions } from './apps.js';
+export type { CreateRepoOptions, GitHubServer } from './server-handle.js';
 import { iso, type Bed } from './bed.js';
 import type { ContractViolation } from './contract/checker.js';
 import type { Faults } from './faults.js';
 import type { RequestLog } from './requests.js';
 import type { RateLimits } from './ratelimit.js';
-import { commitFiles, setBranch, type SeedCommit } from './seed.js';
-import type { Permission, Protection, RepoState, TeamMembershipState } from './state.js';
-import type { Delivery, DeliveryResult, SendOptions, WebhookSender } from './webhooks/deliver.js';
-import { buildPayloads, type PayloadBuilders } from './webhooks/builders.js';
-
-export interface CreateRepoOptions {
-  defaultBranch?: string;
-  private?: boolean;
-  /** Install the App on the owner (all repositories) unless it already is. Default true. */
-  install?: boolean;
-  /** Commit a README to the default branch, like "Initialize this repository". Default true. */
-  autoInit?: boolean;
-  ownerType?: 'Organization' | 'User';
-}
-
-export interface GitHubServer {
-  /** Base URL for Octokit's `baseUrl` and Probot's `baseUrl`. */
-  readonly url: string;
-  stop(): Promise<void>;
-  createRepo(fullName: string, options?: CreateRepoOptions): Promise<{ id: number; fullName: string; path: string }>;
-  /** The bare repository on disk (`git clone <path>` shows exactly what the API wrote). */
-  repoPath(fullName: string): string;
-  readonly app: { id: number; slug: string; clientId: string; privateKey: string; webhookSecret: string };
-  readonly installations: {
-    install(owner: string, options?: { repositories?: string[]; permissions?: Permissions }): number;
-    uninstall(id: number): void;
-    /** The installation id covering a repository. */
-    idFor(fullName: string): number;
-    list(): Installation[];
-  };
-  setPermission(fullName: string, login: string, level: Permission): void;
-  /** Puts a user in `org/team-slug` (the team exists from then on); `state: 'pending'` for an unaccepted invitation. */
-  addTeamMember(team: string, login: string, membership?: Partial<TeamMembershipState>): void;
-  removeTeamMember(team: string, login: string): void;
-  /** A personal access token acting as a test user (reviews, comments, merges by people). */
-  userToken(login: string): string;
-  protectBranch(fullName: string, branch: string, protection: Partial<Protection>): void;
-  readonly faults: Faults;
-  readonly requests: RequestLog;
-  /** Requests charged to `installation:<id>` / `user:<login>` in the current rate-limit window. */
-  rateLimitUsed(key: string): number;
-  readonly contract: { readonly violations: ContractViolation[]; assertClean(): void };
-  readonly webhooks: {
-    /** Target for events the server raises itself; set it to the App's webhook URL. */
-    url: string | undefined;
-    readonly deliveries: Delivery[];
-    readonly emitted: { event: string; action: string | undefined; payload: object }[];
-    /** Waits until every raised event has been delivered. */
-    settled(): Promise<void>;
-  };
-  sendWebhook(url: string, event: string, payload: object, options?: SendOptions): Promise<DeliveryResult>;
-  redeliver(deliveryId: string): Promise<DeliveryResult>;
-  readonly payloads: PayloadBuilders;
-  readonly seed: {
-    commitFiles(fullName: string, branch: string, files: Record<string, string | Buffer | null>, options?: SeedCommit): Promise<string>;
-    setBranch(fullName: string, branch: string, target: string): Promise<string>;
-    /** A file's bytes at a ref, read from git (not through the API). */
-    readFile(fullName: string, ref: string, path: string): Promise<Buffer | null>;
-  };
-}
+import { commitFiles, commitMany, setBranch } from './seed.js';
+import type { RepoState, TeamMembershipState } from './state.js';
+import type { WebhookSender } from './webhooks/deliver.js';
+import { buildPayloads } from './webhooks/builders.js';
 
 interface Parts {
   bed: Bed;
-  pipeline: { faults: Faults; requests: RequestLog; rateLimits: RateLimits; violations: ContractViolation[] };
+  pipeline: { faults: Faults; requests: RequestLog; rateLimits: RateLimits; violations: ContractViolation[]; web: { signedInAs: string } };
   webhooks: WebhookSender;
   flush(): void;
   stop(): Promise<void>;
-  defaultPermissions: Permissions;
+}
+
+/** The contract check's failure: every answer or webhook outside GitHub's description, and the delivery seed. */
+export function contractFailure(violations: readonly ContractViolation[], seed: string): Error | undefined {
+  if (violations.length === 0) return undefined;
+  const lines = violations.map((v) => `${v.subject}${v.status ? ` ${v.status}` : ''}: ${v.errors.join('; ')}`);
+  return new Error(`responses or webhooks that GitHub's OpenAPI description does not allow (delivery seed ${seed}):\n${lines.join('\n')}`);
 }
 
 export function createHandle(parts: Parts): GitHubServer {
   const { bed, pipeline, webhooks, flush } = parts;
   const { state, tokens, git } = bed;
+  const appById = (id: number | undefined) => {
+    const app = id === undefined ? bed.app : bed.apps.get(id);
+    if (!app) throw new Error(`no App ${id} on the test server`);
+    return app;
+  };
   const repoOf = (fullName: string): RepoState => {
     const repo = state.repo(fullName);
     if (!repo) throw new Error(`no repository ${fullName} on the test server`);
     return repo;
   };
-  const install = (owner: string, options: { repositories?: string[]; permissions?: Permissions } = {}) => {
-    const installation: Installation = {
-      id: state.nextId(),
-      account: state.user(owner),
-      repositorySelection: options.repositories ? 'selected' : 'all',
-      repositories: new Set((options.repositories ?? []).map((r) => r.toLowerCase())),
-      permissions: options.permissions ?? { ...parts.defaultPermissions },
-      events: ['check_run', 'deployment_status', 'issue_comment', 'label', 'pull_request', 'pull_request_review', 'push', 'status'],
-      createdAt: iso(bed.now()),
-    };
-    tokens.installations.set(installation.id, installation);
-    return installation.id;
-  };
+  const install = (owner: string, options: InstallOptions = {}) => installApp(bed, owner, options);
   // Seeding acts like a developer pushing; events it raises go out like any other.
   const seeded = async <T>(work: Promise<T>): Promise<T> => {
     const result = await work;
@@ -113,7 +61,7 @@ export function createHandle(parts: Parts): GitHubServer {
       const defaultBranch = options.defaultBranch ?? 'main';
       const repo = state.addRepo(owner, name, defaultBranch, options.private ?? true, iso(bed.now()));
       await git.init(repo.fullName, defaultBranch);
-      if ((options.install ?? true) && !tokens.installationFor(repo)) install(owner.login);
+      if ((options.install ?? true) && !tokens.installationFor(repo, bed.app.id)) install(owner.login);
       if (options.autoInit ?? true) {
         await commitFiles(bed, repo, defaultBranch, { 'README.md': `# ${name}\n` }, {
           message: 'Initial commit',
@@ -124,6 +72,7 @@ export function createHandle(parts: Parts): GitHubServer {
       return { id: repo.id, fullName: repo.fullName, path: git.path(repo.fullName) };
     },
     repoPath: (fullName) => git.path(repoOf(fullName).fullName),
+    webFlowPublicKey: bed.webFlow.publicKey,
     app: {
       id: bed.app.id,
       slug: bed.app.slug,
@@ -134,8 +83,8 @@ export function createHandle(parts: Parts): GitHubServer {
     installations: {
       install,
       uninstall: (id) => void tokens.installations.delete(id),
-      idFor(fullName) {
-        const installation = tokens.installationFor(repoOf(fullName));
+      idFor(fullName, appId) {
+        const installation = tokens.installationFor(repoOf(fullName), appById(appId).id);
         if (!installation) throw new Error(`the App is not installed on ${fullName}`);
         return installation.id;
       },
@@ -145,21 +94,45 @@ export function createHandle(parts: Parts): GitHubServer {
       state.user(login);
       repoOf(fullName).permissions.set(login.toLowerCase(), level);
     },
+    addOrgMember(org, login, membership = {}) {
+      state.user(org, 'Organization');
+      state.user(login);
+      state.setOrgMembership(org, login, { role: membership.role ?? 'member', state: membership.state ?? 'active' });
+    },
+    setOrgBasePermission(org, level) {
+      state.user(org, 'Organization');
+      if (!state.org(org)) state.orgs.set(org.toLowerCase(), { basePermission: level, members: new Map() });
+      state.org(org)!.basePermission = level;
+    },
     addTeamMember(team, login, membership = {}) {
       if (!/^[^/]+\/[^/]+$/.test(team)) throw new Error(`teams are named org/team-slug, not ${team}`);
       state.user(login);
       const members = state.teams.get(team.toLowerCase()) ?? new Map<string, TeamMembershipState>();
       members.set(login.toLowerCase(), { role: membership.role ?? 'member', state: membership.state ?? 'active' });
       state.teams.set(team.toLowerCase(), members);
+      // Only members of an organization can be in its teams; an invitation to a team invites to the organization.
+      const org = team.slice(0, team.indexOf('/'));
+      if (state.orgMembership(org, login)?.state !== 'active') {
+        state.setOrgMembership(org, login, { role: 'member', state: membership.state ?? 'active' });
+      }
     },
     removeTeamMember: (team, login) => void state.teams.get(team.toLowerCase())?.delete(login.toLowerCase()),
     userToken: (login) => tokens.issueUserToken(state.user(login)),
-    protectBranch(fullName, branch, protection) {
-      repoOf(fullName).protections.set(branch, {
-        requiredStatusChecks: protection.requiredStatusChecks ?? [],
-        strict: protection.strict ?? false,
-        requiredApprovingReviewCount: protection.requiredApprovingReviewCount ?? 0,
+    web: pipeline.web,
+    apps: () => [...bed.apps.values()].map((a) => ({ id: a.id, slug: a.slug, clientId: a.clientId, privateKey: a.privateKey, webhookSecret: a.webhookSecret, webhookUrl: a.webhookUrl })),
+    async registerApp(spec) {
+      const app = registerApp(state, bed.apps, {
+        id: state.nextId(),
+        slug: spec.slug,
+        owner: state.user(spec.owner ?? 'ladder-dev', 'Organization'),
+        keys: await generateAppKeys({ fresh: true }),
+        events: spec.events,
+        permissions: { metadata: 'read', ...spec.permissions },
+        externalUrl: `https://${spec.slug}.example.com`,
+        createdAt: iso(bed.now()),
+        ...(spec.webhookUrl ? { webhookUrl: spec.webhookUrl } : {}),
       });
+      return { id: app.id, slug: app.slug, privateKey: app.privateKey, webhookSecret: app.webhookSecret };
     },
     faults: pipeline.faults,
     requests: pipeline.requests,
@@ -167,21 +140,22 @@ export function createHandle(parts: Parts): GitHubServer {
     contract: {
       violations: pipeline.violations,
       assertClean() {
-        if (pipeline.violations.length === 0) return;
-        const lines = pipeline.violations.map((v) => `${v.subject}${v.status ? ` ${v.status}` : ''}: ${v.errors.join('; ')}`);
-        throw new Error(`responses or webhooks that GitHub's OpenAPI description does not allow:\n${lines.join('\n')}`);
+        const failure = contractFailure(pipeline.violations, webhooks.seed);
+        if (failure) throw failure;
       },
     },
     webhooks: {
       get url() {
-        return webhooks.url;
+        return bed.app.webhookUrl;
       },
       set url(value) {
-        webhooks.url = value;
+        bed.app.webhookUrl = value;
       },
       deliveries: webhooks.deliveries,
       emitted: webhooks.emitted,
       settled: () => webhooks.settled(),
+      seed: webhooks.seed,
+      withoutDuplicates: (reason) => webhooks.withoutDuplicates(reason),
     },
     sendWebhook: (url, event, payload, options) => webhooks.send(url, event, payload, options),
     redeliver: (deliveryId) => webhooks.redeliver(deliveryId),
@@ -189,6 +163,8 @@ export function createHandle(parts: Parts): GitHubServer {
     seed: {
       commitFiles: (fullName, branch, files, options = {}) =>
         seeded(commitFiles(bed, repoOf(fullName), branch, files, { ...options, pusher: repoOf(fullName).owner })),
+      commitMany: (fullName, branch, count, options = {}) =>
+        seeded(commitMany(bed, repoOf(fullName), branch, count, { ...options, pusher: repoOf(fullName).owner })),
       setBranch: (fullName, branch, target) => seeded(setBranch(bed, repoOf(fullName), branch, target, repoOf(fullName).owner)),
       async readFile(fullName, ref, path) {
         const entry = await git.entryAt(repoOf(fullName).fullName, ref, path);

@@ -3,13 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { generateAppKeys } from './auth/jwt.js';
-import { DEFAULT_PERMISSIONS, TokenStore } from './auth/tokens.js';
-import type { AppConfig, Bed, PendingEvent, RouteSpec } from './bed.js';
+import { TokenStore } from './auth/tokens.js';
+import { ladderAppManifest, registerApp, type AppConfig } from './apps.js';
+import type { Bed, PendingEvent, RouteSpec } from './bed.js';
 import { sharedContractChecker, type ContractViolation } from './contract/checker.js';
 import { Faults } from './faults.js';
 import { GitStore } from './git/store.js';
+import { WebFlowKey } from './git/signing.js';
 import { RateLimits } from './ratelimit.js';
 import { RequestLog } from './requests.js';
 import { Router } from './router.js';
@@ -17,16 +18,18 @@ import { allRoutes } from './routes/index.js';
 import { handleRequest } from './server.js';
 import { Urls } from './shapes/urls.js';
 import { State } from './state.js';
-import { WebhookSender } from './webhooks/deliver.js';
-import { createHandle, type GitHubServer } from './handle.js';
+import { WebhookSender, type Delivery } from './webhooks/deliver.js';
+import { checkDeliveryOptions, type DeliveryOptions } from './webhooks/schedule.js';
+import { contractFailure, createHandle, type GitHubServer } from './handle.js';
 
 export type { GitHubServer } from './handle.js';
 export type { FaultSpec, Fault } from './faults.js';
+export type { DeliveryOptions } from './webhooks/schedule.js';
 export type { RequestRecord } from './requests.js';
 export type { ContractViolation } from './contract/checker.js';
 export { signWebhook } from './webhooks/deliver.js';
 export { signAppJwt } from './auth/jwt.js';
-export { installationOctokit, userOctokit, type BedOctokit } from './clients.js';
+export { installationOctokit, putBranchProtection, userOctokit, type BedOctokit, type BranchRules } from './clients.js';
 export { startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver } from './receiver.js';
 export { rejection } from './expect.js';
 
@@ -40,11 +43,24 @@ export interface StartOptions {
   now?: () => Date;
   /** Extra routes, e.g. a test that needs one endpoint more; must exist in GitHub's description. */
   routes?: RouteSpec[];
+  /**
+   * How raised events are delivered. By default as GitHub may: out of order, some twice, two at
+   * once, from a seed printed in the test output (`LADDER_BED_SEED` replays it). A test that
+   * cannot take that opts out with its reason: `{ inOrder: 'counts the requests of one delivery' }`.
+   */
+  deliveries?: DeliveryOptions;
+  /**
+   * Every answer and webhook is checked against GitHub's OpenAPI description, and `stop()` fails
+   * on any violation. A test that breaks the contract on purpose opts out, saying why.
+   */
+  contract?: { allowViolations: string };
 }
 
 /** Starts the local GitHub API on a free 127.0.0.1 port with an App registered and nothing else. */
 export async function startGitHubServer(options: StartOptions = {}): Promise<GitHubServer> {
-  // Routes first: a bad one must fail before anything (port, directory) needs cleaning up.
+  // Options and routes first: a bad one must fail before anything (port, directory) needs cleaning up.
+  checkDeliveryOptions(options.deliveries ?? {});
+  if (options.contract && !options.contract.allowViolations.trim()) throw new Error('contract.allowViolations needs the reason the test breaks the contract');
   const contract = sharedContractChecker();
   const router = new Router<RouteSpec>();
   for (const route of [...allRoutes, ...(options.routes ?? [])]) {
@@ -56,22 +72,22 @@ export async function startGitHubServer(options: StartOptions = {}): Promise<Git
   const now = options.now ?? (() => new Date());
   const root = await mkdtemp(join(tmpdir(), 'ladder-github-'));
   const state = new State();
-  const keys = await generateAppKeys();
   const slug = options.appSlug ?? 'ladder';
-  const app: AppConfig = {
+  const apps = new Map<number, AppConfig>();
+  const app = registerApp(state, apps, {
     id: options.appId ?? 4242,
     slug,
-    name: slug.charAt(0).toUpperCase() + slug.slice(1),
-    clientId: `Iv23${randomBytes(8).toString('hex')}`,
-    privateKey: keys.privateKey,
-    webhookSecret: options.webhookSecret ?? randomBytes(16).toString('hex'),
+    description: 'GitOps promotion by pull request',
     owner: state.user('ladder-dev', 'Organization'),
-    bot: state.user(`${slug}[bot]`, 'Bot'),
-  };
-  const tokens = new TokenStore({ id: app.id, clientId: app.clientId, publicKey: keys.publicKey }, now);
+    keys: await generateAppKeys(),
+    ...(options.webhookSecret ? { webhookSecret: options.webhookSecret } : {}),
+    ...(options.webhookUrl ? { webhookUrl: options.webhookUrl } : {}),
+    ...ladderAppManifest(),
+    externalUrl: 'https://github.com/ladder-gitops/ladder',
+    createdAt: '2024-01-01T00:00:00Z',
+  });
+  const tokens = new TokenStore(apps, now);
   const violations: ContractViolation[] = [];
-  const webhooks = new WebhookSender(app, contract, violations);
-  webhooks.url = options.webhookUrl;
   const pending: PendingEvent[] = [];
   // The base URL is only known once listening; requests cannot arrive before that.
   let handler: Parameters<typeof createServer>[1] = () => undefined;
@@ -79,9 +95,11 @@ export async function startGitHubServer(options: StartOptions = {}): Promise<Git
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const urls = new Urls(`http://127.0.0.1:${port}`);
-  const bed: Bed = { urls, now, git: new GitStore(root), state, app, tokens, emit: (e) => pending.push(e) };
+  const hooks = { deliveries: [] as Delivery[], redeliver: (id: string) => webhooks.redeliver(id) };
+  const bed: Bed = { urls, now, git: new GitStore(root), state, app, apps, tokens, hooks, webFlow: new WebFlowKey(), emit: (e) => pending.push(e) };
+  const webhooks: WebhookSender = new WebhookSender(bed, contract, violations, options.deliveries, hooks.deliveries);
   const flush = () => {
-    for (const event of pending.splice(0)) webhooks.enqueue(event.event, event.payload);
+    for (const event of pending.splice(0)) webhooks.enqueue(event.event, event.payload, event.onlyApp);
   };
 
   const pipeline = {
@@ -93,6 +111,7 @@ export async function startGitHubServer(options: StartOptions = {}): Promise<Git
     contract,
     violations,
     afterResponse: flush,
+    web: { signedInAs: 'octocat' },
   };
   handler = (req, res) => {
     handleRequest(pipeline, req, res).catch((error: unknown) => {
@@ -107,6 +126,9 @@ export async function startGitHubServer(options: StartOptions = {}): Promise<Git
     await new Promise<void>((resolve) => server.close(() => resolve()));
     bed.git.close();
     await rm(root, { recursive: true, force: true });
+    // Shape checks are always on: a test that let one through fails here, at the latest.
+    const failure = options.contract?.allowViolations ? undefined : contractFailure(violations, webhooks.seed);
+    if (failure) throw failure;
   };
-  return createHandle({ bed, pipeline, webhooks, flush, stop, defaultPermissions: DEFAULT_PERMISSIONS });
+  return createHandle({ bed, pipeline, webhooks, flush, stop });
 }

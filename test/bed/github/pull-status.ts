@@ -1,12 +1,18 @@
 import type { Bed } from './bed.js';
 import { nowIso } from './bed.js';
 import { mergeTrees } from './git/merge.js';
+import { checkStates, protectionBlockers } from './protection.js';
 import type { PullState, RepoState } from './state.js';
 
-/** Open pull requests follow their branches; closed ones keep the shas they had. */
+/** The repository a pull request's head branch lives in: a fork, or its own. */
+export function headRepoName(repo: RepoState, pull: PullState): string {
+  return pull.head.repo ?? repo.fullName;
+}
+
+/** Open pull requests follow their branches (in a fork for a fork's pull request); closed ones keep the shas they had. */
 export async function refreshPull(bed: Bed, repo: RepoState, pull: PullState): Promise<void> {
   if (pull.state !== 'open') return;
-  const head = await bed.git.revParse(repo.fullName, `refs/heads/${pull.head.ref}^{commit}`);
+  const head = await bed.git.revParse(headRepoName(repo, pull), `refs/heads/${pull.head.ref}^{commit}`);
   if (head) pull.head.sha = head;
   const base = await bed.git.revParse(repo.fullName, `refs/heads/${pull.base.ref}^{commit}`);
   if (base) pull.base.sha = base;
@@ -55,53 +61,4 @@ async function testMerge(bed: Bed, repo: RepoState, pull: PullState, tree: strin
   await bed.git.updateRef(repo.fullName, `refs/pull/${pull.number}/merge`, sha);
   pull.testMerge = { base: pull.base.sha, head: pull.head.sha, sha };
   return sha;
-}
-
-/** Latest result per status context and per check-run name on a commit. */
-export function checkStates(repo: RepoState, sha: string): Map<string, 'success' | 'pending' | 'failure'> {
-  const states = new Map<string, 'success' | 'pending' | 'failure'>();
-  for (const status of repo.statuses.filter((s) => s.sha === sha)) {
-    states.set(status.context, status.state === 'success' ? 'success' : status.state === 'pending' ? 'pending' : 'failure');
-  }
-  for (const run of [...repo.checkRuns.values()].filter((r) => r.headSha === sha)) {
-    if (run.status !== 'completed') states.set(run.name, 'pending');
-    else states.set(run.name, ['success', 'neutral', 'skipped'].includes(run.conclusion ?? '') ? 'success' : 'failure');
-  }
-  return states;
-}
-
-/** Branch protection on the base branch: required checks, approvals, up-to-date head. */
-export async function protectionBlockers(bed: Bed, repo: RepoState, pull: PullState): Promise<string[]> {
-  const protection = repo.protections.get(pull.base.ref);
-  if (!protection) return [];
-  const blockers: string[] = [];
-  const checks = checkStates(repo, pull.head.sha);
-  for (const context of protection.requiredStatusChecks) {
-    const state = checks.get(context);
-    if (state === undefined) blockers.push(`Required status check "${context}" is expected.`);
-    else if (state !== 'success') blockers.push(`Required status check "${context}" is ${state === 'pending' ? 'in progress' : 'failing'}.`);
-  }
-  const required = protection.requiredApprovingReviewCount;
-  if (required > 0 && approvals(repo, pull) < required) {
-    blockers.push(`At least ${required} approving review${required === 1 ? ' is' : 's are'} required by reviewers with write access.`);
-  }
-  if (protection.strict && !(await bed.git.isAncestor(repo.fullName, pull.base.sha, pull.head.sha))) {
-    blockers.push('Head branch is not up to date with the base branch.');
-  }
-  return blockers;
-}
-
-/** Distinct reviewers with write access whose latest decisive review approves. */
-export function approvals(repo: RepoState, pull: PullState): number {
-  const latest = new Map<string, string>();
-  for (const review of repo.reviews.filter((r) => r.pullNumber === pull.number)) {
-    if (review.state === 'COMMENTED') continue;
-    latest.set(review.user.login.toLowerCase(), review.state);
-  }
-  let count = 0;
-  for (const [login, state] of latest) {
-    const level = repo.permissions.get(login);
-    if (state === 'APPROVED' && (level === 'write' || level === 'admin')) count += 1;
-  }
-  return count;
 }

@@ -40,9 +40,12 @@ export class RateLimits {
   }
 }
 
-/** A weak validator over the exact bytes sent, as GitHub's ETags behave for JSON. */
-export function etagOf(body: Buffer): string {
-  return `W/"${createHash('sha256').update(body).digest('hex').slice(0, 40)}"`;
+/**
+ * A weak validator over the exact bytes sent and the credential that asked, as GitHub's ETags
+ * behave for JSON: the same answer to another token has another ETag.
+ */
+export function etagOf(body: Buffer, authorization = ''): string {
+  return `W/"${createHash('sha256').update(authorization).update('\0').update(body).digest('hex').slice(0, 40)}"`;
 }
 
 /** `If-None-Match` may list several tags, or `*`; weak and strong forms compare equal. */

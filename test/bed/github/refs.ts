@@ -1,6 +1,7 @@
 import type { Bed } from './bed.js';
 import { nowIso } from './bed.js';
-import { refreshPull } from './pull-status.js';
+import { requestSuites } from './check-suites.js';
+import { headRepoName, refreshPull } from './pull-status.js';
 import type { RepoState, User } from './state.js';
 import { pullRequestPayload, pushPayload } from './webhooks/payloads.js';
 
@@ -49,16 +50,19 @@ async function announcePush(
 ): Promise<void> {
   bed.emit({ event: 'push', payload: await pushPayload(bed, repo, change, pusher) });
   const branch = change.ref.slice('refs/heads/'.length);
-  for (const pull of repo.pulls.values()) {
-    if (pull.state !== 'open' || pull.head.ref !== branch || !change.after) continue;
-    const previous = pull.head.sha;
-    await refreshPull(bed, repo, pull);
-    await bed.git.updateRef(repo.fullName, `refs/pull/${pull.number}/head`, pull.head.sha);
-    pull.updatedAt = nowIso(bed);
-    const payload = await pullRequestPayload(bed, repo, pull, 'synchronize', pusher, {
-      before: previous,
-      after: pull.head.sha,
-    });
-    bed.emit({ event: 'pull_request', payload });
+  if (change.after) await requestSuites(bed, repo, { branch, before: change.before, after: change.after }, pusher);
+  // Open pull requests whose head is this branch follow it: in this repository, and in the
+  // repositories this one is a fork of (a fork's pull request lives in its parent).
+  for (const base of bed.state.repos.values()) {
+    for (const pull of base.pulls.values()) {
+      if (pull.state !== 'open' || pull.head.ref !== branch || !change.after) continue;
+      if (headRepoName(base, pull).toLowerCase() !== repo.fullName.toLowerCase()) continue;
+      const previous = pull.head.sha;
+      await refreshPull(bed, base, pull);
+      await bed.git.updateRef(base.fullName, `refs/pull/${pull.number}/head`, pull.head.sha);
+      pull.updatedAt = nowIso(bed);
+      const payload = await pullRequestPayload(bed, base, pull, 'synchronize', pusher, { before: previous, after: pull.head.sha });
+      bed.emit({ event: 'pull_request', payload });
+    }
   }
 }

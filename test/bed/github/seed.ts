@@ -1,5 +1,6 @@
 import type { Bed } from './bed.js';
 import { nowIso } from './bed.js';
+import { importCommits } from './git/fast-import.js';
 import type { TreeEdit } from './git/objects.js';
 import { writeRef } from './refs.js';
 import type { RepoState, User } from './state.js';
@@ -63,5 +64,39 @@ export async function setBranch(bed: Bed, repo: RepoState, branch: string, targe
   const sha = await bed.git.resolveCommitish(repo.fullName, target);
   if (!sha) throw new Error(`${repo.fullName} has no ${target}`);
   await writeRef(bed, repo, { ref: `refs/heads/${branch}`, sha, forced: true }, pusher);
+  return sha;
+}
+
+export interface SeedMany extends SeedCommit {
+  /** The files of commit `index` (0-based); default: a new file `log/<n>.txt`. */
+  files?: (index: number) => Record<string, string | Buffer | null>;
+  /** The message of commit `index`; default `Commit <n>` (1-based). */
+  messageOf?: (index: number) => string;
+}
+
+/**
+ * `count` commits in a line on a branch in one push (one `push` webhook, as
+ * `git push` of a long history gives): for paging past GitHub's 250-commit
+ * limits. Commit dates step one second apart, ending now.
+ */
+export async function commitMany(bed: Bed, repo: RepoState, branch: string, count: number, options: SeedMany & { pusher: User }): Promise<string> {
+  const ref = `refs/heads/${branch}`;
+  const current = await bed.git.revParse(repo.fullName, `${ref}^{commit}`);
+  const parent = current ?? (await startingPoint(bed, repo, options.from));
+  const end = bed.now().getTime();
+  const identity = options.author ?? { name: 'Dev Eloper', email: 'dev@example.com' };
+  const commits = Array.from({ length: count }, (_, index) => {
+    const date = new Date(end - (count - 1 - index) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    return {
+      message: options.messageOf?.(index) ?? `Commit ${index + 1}`,
+      author: { ...identity, date },
+      committer: { ...identity, date },
+      files: options.files?.(index) ?? { [`log/${index + 1}.txt`]: `${index + 1}\n` },
+    };
+  });
+  const sha = await importCommits(bed.git, repo.fullName, parent, commits);
+  if (!(await writeRef(bed, repo, { ref, sha, expected: current, silent: options.silent }, options.pusher))) {
+    throw new Error(`${repo.fullName} ${branch} moved while seeding`);
+  }
   return sha;
 }

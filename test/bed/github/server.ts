@@ -5,6 +5,10 @@ import type { ErrorObject } from 'ajv/dist/2019.js';
 import type { Actor } from './auth/tokens.js';
 import { authorizeOrg, authorizeRepo } from './auth/tokens.js';
 import type { Bed, Reply, RequestContext, RouteSpec } from './bed.js';
+import { roleOf } from './roles.js';
+import { allRoutes } from './routes/index.js';
+import { recordRoute } from './usage.js';
+import { handleWeb } from './web.js';
 import type { ContractChecker, ContractViolation } from './contract/checker.js';
 import type { FaultSpec, Faults } from './faults.js';
 import { ApiError, forbidden, notFound, unauthorized } from './http.js';
@@ -22,7 +26,14 @@ export interface Pipeline {
   violations: ContractViolation[];
   /** Called once a response is on the wire, so webhooks follow the call that caused them. */
   afterResponse(): void;
+  /** The user a browser on github.com pages is signed in as (App-manifest flow, installation page). */
+  web: { signedInAs: string };
 }
+
+const bedRoutes = new Set<RouteSpec>(allRoutes);
+
+/** GitHub Enterprise Server serves the REST API under this prefix (where Probot's GHE_HOST points). */
+const GHES_PREFIX = '/api/v3';
 
 /** One request through: route, authenticate, faults, authorise, validate input, handle, check the contract, log. */
 export async function handleRequest(p: Pipeline, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -30,7 +41,17 @@ export async function handleRequest(p: Pipeline, req: IncomingMessage, res: Serv
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const method = (req.method ?? 'GET').toUpperCase();
   const rawBody = await readBody(req);
-  const match = p.router.match(method, url.pathname);
+  const underPrefix = url.pathname === GHES_PREFIX || url.pathname.startsWith(`${GHES_PREFIX}/`);
+  const apiPath = underPrefix ? url.pathname.slice(GHES_PREFIX.length) || '/' : url.pathname;
+  const match = p.router.match(method, apiPath);
+  if (!match && !underPrefix) {
+    const page = handleWeb(p.bed, method, url, rawBody, p.web.signedInAs);
+    if (page) {
+      res.writeHead(page.status, page.headers).end(page.body);
+      p.afterResponse();
+      return;
+    }
+  }
   let actor: Actor = { kind: 'anonymous' };
   let fault: FaultSpec | undefined;
   let reply: Reply;
@@ -61,7 +82,9 @@ export async function handleRequest(p: Pipeline, req: IncomingMessage, res: Serv
   };
   let status = reply.status;
   if (method === 'GET' && status === 200 && json) {
-    const etag = etagOf(json);
+    // GitHub's ETags vary with the credential (`Vary: Authorization`): after a token rotation the
+    // first conditional request is a charged 200, never a free 304.
+    const etag = etagOf(json, header(req, 'authorization'));
     headers.etag = etag;
     headers['cache-control'] = 'private, max-age=60, s-maxage=60';
     headers.vary = 'Accept, Authorization, Cookie, X-GitHub-OTP';
@@ -76,9 +99,11 @@ export async function handleRequest(p: Pipeline, req: IncomingMessage, res: Serv
   }
   res.writeHead(status, headers);
   res.end(body);
+  // GitHub's routes as the bed serves them; a test's extra routes (e.g. one that answers out of contract) are not.
+  if (match && bedRoutes.has(match.value)) recordRoute(method, match.route, header(req, 'user-agent'));
   p.requests.add({
     method,
-    path: url.pathname,
+    path: apiPath,
     route: match?.route ?? null,
     status,
     actor: actorKey,
@@ -100,7 +125,9 @@ async function runRoute(p: Pipeline, spec: RouteSpec, params: Record<string, str
   const { actor } = incoming;
   const { bed } = p;
   let repo: RequestContext['repo'] | undefined;
-  if ('app' in spec.access) {
+  if ('anonymous' in spec.access) {
+    // Anyone: the request itself carries what proves the caller.
+  } else if ('app' in spec.access) {
     if (actor.kind === 'anonymous') throw unauthorized('A JSON web token could not be decoded');
     if (actor.kind !== 'app') throw unauthorized('A JSON web token could not be decoded');
   } else if ('token' in spec.access) {
@@ -112,7 +139,9 @@ async function runRoute(p: Pipeline, spec: RouteSpec, params: Record<string, str
     if (actor.kind === 'anonymous') throw new ApiError(401, 'Requires authentication');
     repo = bed.state.repo(`${params.owner}/${params.repo}`);
     if (!repo) throw notFound();
-    authorizeRepo(actor, repo, bed.tokens.installationFor(repo), spec.access);
+    const found = repo;
+    const installation = actor.kind === 'installation' ? bed.tokens.installationFor(repo, actor.token.installation.appId) : undefined;
+    authorizeRepo(actor, repo, installation, spec.access, (user) => roleOf(bed.state, found, user));
   }
   const body = parseBody(incoming.rawBody);
   const problems = p.contract.checkRequest(spec.method, spec.route, body ?? {});
@@ -130,7 +159,7 @@ async function runRoute(p: Pipeline, spec: RouteSpec, params: Record<string, str
       if (!repo) throw new Error(`${spec.route} is not a repository route`);
       return repo;
     },
-    sender: actor.kind === 'user' ? actor.user : bed.app.bot,
+    sender: actor.kind === 'user' ? actor.user : (actor.kind === 'installation' ? bed.apps.get(actor.token.installation.appId) : undefined)?.bot ?? bed.app.bot,
   };
   return spec.handle(ctx);
 }

@@ -1,6 +1,12 @@
+import type { CheckRunState, CheckSuiteState, CommitStatusState, DeploymentState } from './state-checks.js';
+import type { ManifestCode } from './web.js';
+
+export type { Annotation, CheckRunState, CheckSuiteState, CommitStatusState, DeploymentState, DeploymentStatusState } from './state-checks.js';
+
 /** The server's memory: plain maps of plain records. Git objects live in the bare repositories. */
 
-export type Permission = 'admin' | 'write' | 'read' | 'none';
+/** A repository role (GitHub's base roles; see roles.ts for how grants combine). */
+export type Permission = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
 
 export interface User {
   id: number;
@@ -8,11 +14,27 @@ export interface User {
   type: 'User' | 'Bot' | 'Organization';
 }
 
+/** Classic branch protection, as `PUT /repos/{owner}/{repo}/branches/{branch}/protection` sets it. */
 export interface Protection {
-  requiredStatusChecks: string[];
-  /** Require the head to contain the base branch tip (GitHub's "strict"). */
-  strict: boolean;
-  requiredApprovingReviewCount: number;
+  requiredStatusChecks: {
+    /** Require the head to contain the base branch tip. */
+    strict: boolean;
+    /** `appId` null: any source may report the context; a number: only that App's check runs and statuses count. */
+    checks: { context: string; appId: number | null }[];
+  } | null;
+  enforceAdmins: boolean;
+  requiredReviews: { count: number; dismissStale: boolean; codeOwners: boolean; lastPushApproval: boolean } | null;
+  /** Who may push or merge (organization repositories); null = anyone with write access. */
+  restrictions: { users: string[]; teams: string[]; apps: string[] } | null;
+  linearHistory: boolean;
+  allowForcePushes: boolean;
+  allowDeletions: boolean;
+  blockCreations: boolean;
+  conversationResolution: boolean;
+  lockBranch: boolean;
+  allowForkSyncing: boolean;
+  /** Every commit must carry a verified signature (its own endpoints, not part of PUT). */
+  requiredSignatures: boolean;
 }
 
 export interface PullState {
@@ -22,7 +44,8 @@ export interface PullState {
   body: string | null;
   state: 'open' | 'closed';
   draft: boolean;
-  head: { ref: string; sha: string };
+  /** `repo`: the fork the head branch lives in, when not the pull request's own repository. */
+  head: { ref: string; sha: string; repo?: string };
   base: { ref: string; sha: string };
   user: User;
   createdAt: string;
@@ -79,71 +102,6 @@ export interface ReviewState {
   submittedAt: string | null;
 }
 
-export interface Annotation {
-  path: string;
-  start_line: number;
-  end_line: number;
-  start_column?: number;
-  end_column?: number;
-  annotation_level: 'notice' | 'warning' | 'failure';
-  message: string;
-  title?: string;
-  raw_details?: string;
-}
-
-export interface CheckRunState {
-  id: number;
-  headSha: string;
-  name: string;
-  status: 'queued' | 'in_progress' | 'completed' | 'waiting' | 'requested' | 'pending';
-  conclusion: string | null;
-  startedAt: string;
-  completedAt: string | null;
-  detailsUrl: string | null;
-  externalId: string | null;
-  output: { title: string | null; summary: string | null; text: string | null; annotations: Annotation[] };
-  checkSuiteId: number;
-}
-
-export interface CommitStatusState {
-  id: number;
-  sha: string;
-  state: 'error' | 'failure' | 'pending' | 'success';
-  targetUrl: string | null;
-  description: string | null;
-  context: string;
-  creator: User;
-  createdAt: string;
-}
-
-export interface DeploymentStatusState {
-  id: number;
-  state: 'error' | 'failure' | 'inactive' | 'in_progress' | 'queued' | 'pending' | 'success';
-  description: string;
-  environment: string;
-  logUrl: string;
-  environmentUrl: string;
-  creator: User;
-  createdAt: string;
-}
-
-export interface DeploymentState {
-  id: number;
-  sha: string;
-  ref: string;
-  task: string;
-  payload: Record<string, unknown> | string;
-  environment: string;
-  originalEnvironment: string;
-  description: string | null;
-  creator: User;
-  createdAt: string;
-  updatedAt: string;
-  transient: boolean;
-  production: boolean;
-  statuses: DeploymentStatusState[];
-}
-
 export interface RepoState {
   id: number;
   owner: User;
@@ -163,11 +121,14 @@ export interface RepoState {
   labels: Map<string, LabelState>;
   reviews: ReviewState[];
   checkRuns: Map<number, CheckRunState>;
+  checkSuites: Map<number, CheckSuiteState>;
   statuses: CommitStatusState[];
   deployments: Map<number, DeploymentState>;
   protections: Map<string, Protection>;
   /** Tail of the queue of merges: GitHub merges into a repository one at a time. */
   mergeQueue: Promise<unknown>;
+  /** The repository this one was forked from (full name); null for a repository of its own. */
+  parent: string | null;
 }
 
 /** One person's place in a team: invited people are `pending` until they accept. */
@@ -176,11 +137,28 @@ export interface TeamMembershipState {
   state: 'active' | 'pending';
 }
 
+/** One person's place in an organization: owners (`admin`) administer every repository of it. */
+export interface OrgMembershipState {
+  role: 'admin' | 'member';
+  state: 'active' | 'pending';
+}
+
+export interface OrgState {
+  /** What every member may do on every repository of the organization (GitHub's default: read). */
+  basePermission: Permission;
+  /** Lower-case login → membership. */
+  members: Map<string, OrgMembershipState>;
+}
+
 export class State {
   readonly users = new Map<string, User>();
   readonly repos = new Map<string, RepoState>();
   /** Teams by lower-case `org/team-slug`, each mapping lower-case logins to their membership. */
   readonly teams = new Map<string, Map<string, TeamMembershipState>>();
+  /** Organizations by lower-case login (created on first membership). */
+  readonly orgs = new Map<string, OrgState>();
+  /** App-manifest codes waiting to be exchanged (`POST /app-manifests/{code}/conversions`). */
+  readonly manifestCodes = new Map<string, ManifestCode>();
   private lastId = 1000;
 
   /** One sequence for every kind of id keeps ids unique across kinds, which helps when reading logs. */
@@ -196,6 +174,24 @@ export class State {
       this.users.set(login.toLowerCase(), user);
     }
     return user;
+  }
+
+  org(login: string): OrgState | undefined {
+    return this.orgs.get(login.toLowerCase());
+  }
+
+  orgMembership(org: string, login: string): OrgMembershipState | undefined {
+    return this.org(org)?.members.get(login.toLowerCase());
+  }
+
+  /** Makes `login` a member of `org` (an organization from then on). */
+  setOrgMembership(org: string, login: string, membership: OrgMembershipState): void {
+    let state = this.org(org);
+    if (!state) {
+      state = { basePermission: 'read', members: new Map() };
+      this.orgs.set(org.toLowerCase(), state);
+    }
+    state.members.set(login.toLowerCase(), membership);
   }
 
   repo(fullName: string): RepoState | undefined {
@@ -220,10 +216,12 @@ export class State {
       labels: new Map(),
       reviews: [],
       checkRuns: new Map(),
+      checkSuites: new Map(),
       statuses: [],
       deployments: new Map(),
       protections: new Map(),
       mergeQueue: Promise.resolve(),
+      parent: null,
     };
     this.repos.set(repo.fullName.toLowerCase(), repo);
     return repo;

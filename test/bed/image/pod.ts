@@ -6,7 +6,7 @@ import type { ContainerOptions, Mount } from './run.js';
 
 // What the kubelet would do with a Deployment of deploy/, done for Podman:
 // the container's args and environment (values, Secret keys, the pod's own
-// fields), its Secret and ConfigMap volumes written as files with the modes
+// fields), its Secret, ConfigMap and projected token volumes written as files with the modes
 // and group the kubelet gives them, its user and its security context. The
 // image tests start the image from the overlay's own Deployment this way.
 
@@ -20,6 +20,7 @@ interface Volume {
   secret?: { secretName: string; defaultMode?: number; items?: Array<{ key: string; path: string }> };
   configMap?: { name: string; defaultMode?: number };
   emptyDir?: object;
+  projected?: { defaultMode?: number; sources: Array<{ serviceAccountToken?: { audience?: string; path: string } }> };
 }
 interface PodSpec {
   securityContext?: { runAsUser?: number; runAsGroup?: number; fsGroup?: number };
@@ -43,6 +44,8 @@ export interface PodInputs {
   override?: Record<string, string>;
   /** More read-only mounts, e.g. the service account token at its standard path. */
   extraMounts?: Mount[];
+  /** Service-account tokens by audience, for projected serviceAccountToken volumes (the TokenRequest API gives them). */
+  serviceAccountTokens?: Record<string, string>;
 }
 
 /** Container options for the Deployment's first container, with its volumes written under a new directory. */
@@ -109,6 +112,16 @@ function volumeFiles(volume: Volume, inputs: PodInputs): { content: Record<strin
     const configMap = inputs.configMaps.find((c) => c.metadata?.name === volume.configMap!.name);
     if (!configMap) throw new Error(`volume ${volume.name}: no ConfigMap ${volume.configMap.name} in the overlay`);
     return { content: configMap.data as Record<string, string>, mode: volume.configMap.defaultMode ?? 0o644 };
+  }
+  if (volume.projected) {
+    const content: Record<string, string> = {};
+    for (const source of volume.projected.sources) {
+      const audience = source.serviceAccountToken?.audience;
+      const token = audience === undefined ? undefined : inputs.serviceAccountTokens?.[audience];
+      if (!source.serviceAccountToken || token === undefined) throw new Error(`volume ${volume.name}: a projected source this test does not provide (a token for audience ${audience})`);
+      content[source.serviceAccountToken.path] = token;
+    }
+    return { content, mode: volume.projected.defaultMode ?? 0o644 };
   }
   throw new Error(`volume ${volume.name}: a kind of volume this test does not provide`);
 }

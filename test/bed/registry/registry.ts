@@ -1,9 +1,12 @@
 // A read-only OCI distribution endpoint for tests that resolve image tags to
 // digests. Images are seeded with pushImage(); the HTTP side serves the pull
 // half of the spec: /v2/, manifests, blobs and tag lists, with the spec's
-// status codes and error bodies. See docs/testing-slack.md.
+// status codes and error bodies. With `auth` it asks for credentials as real
+// registries do (auth.ts): a Bearer token from its token endpoint, or Basic.
+// See docs/testing-slack.md.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { RegistryAuth, TOKEN_PATH, type RegistryAuthOptions } from './auth.js';
 import { buildImage, DIGEST_PATTERN, MEDIA_TYPE, NAME_PATTERN, TAG_PATTERN, type Blob } from './oci.js';
 
 export interface PushedImage {
@@ -19,6 +22,13 @@ export interface RegistryRequest {
   method: string;
   path: string;
   status: number;
+  /** The scheme of the request's Authorization header, `none` without one. */
+  authorization: 'bearer' | 'basic' | 'none' | 'other';
+}
+
+export interface RegistryOptions {
+  /** Ask for credentials (Bearer token flow or Basic); without it anyone may pull. */
+  auth?: RegistryAuthOptions;
 }
 
 export interface Registry {
@@ -29,6 +39,8 @@ export interface Registry {
   /** Seeds an image; pushing an existing tag again moves it to a new digest when `revision` differs. */
   pushImage(name: string, tag: string, options?: { revision?: string }): PushedImage;
   readonly requests: readonly RegistryRequest[];
+  /** The authentication side, when started with `auth`: issued tokens and their requests. */
+  readonly auth: RegistryAuth | undefined;
   stop(): Promise<void>;
 }
 
@@ -38,9 +50,11 @@ interface Repository {
   blobs: Map<string, Blob>;
 }
 
-type ErrorCode = 'NAME_INVALID' | 'NAME_UNKNOWN' | 'MANIFEST_UNKNOWN' | 'BLOB_UNKNOWN' | 'DIGEST_INVALID' | 'UNSUPPORTED';
+type ErrorCode = 'UNAUTHORIZED' | 'DENIED' | 'NAME_INVALID' | 'NAME_UNKNOWN' | 'MANIFEST_UNKNOWN' | 'BLOB_UNKNOWN' | 'DIGEST_INVALID' | 'UNSUPPORTED';
 
 const ERROR_MESSAGES: Record<ErrorCode, string> = {
+  UNAUTHORIZED: 'authentication required',
+  DENIED: 'requested access to the resource is denied',
   NAME_INVALID: 'invalid repository name',
   NAME_UNKNOWN: 'repository name not known to registry',
   MANIFEST_UNKNOWN: 'manifest unknown',
@@ -49,15 +63,17 @@ const ERROR_MESSAGES: Record<ErrorCode, string> = {
   UNSUPPORTED: 'The operation is unsupported.',
 };
 
-export async function startRegistry(): Promise<Registry> {
+export async function startRegistry(options: RegistryOptions = {}): Promise<Registry> {
   const repositories = new Map<string, Repository>();
   const requests: RegistryRequest[] = [];
+  let host = '';
+  const auth = options.auth ? new RegistryAuth(options.auth, () => `http://${host}`) : undefined;
 
   const server = createServer((request, response) => {
-    const status = route(repositories, request, response);
-    requests.push({ method: request.method ?? 'GET', path: request.url ?? '/', status });
+    const status = route(repositories, auth, request, response);
+    requests.push({ method: request.method ?? 'GET', path: request.url ?? '/', status, authorization: schemeOf(request.headers.authorization) });
   });
-  const host = await listen(server);
+  host = await listen(server);
 
   return {
     url: `http://${host}`,
@@ -76,6 +92,7 @@ export async function startRegistry(): Promise<Registry> {
     get requests() {
       return [...requests];
     },
+    auth,
     stop: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
@@ -84,18 +101,23 @@ export async function startRegistry(): Promise<Registry> {
 }
 
 /** Answers one request and returns the status it sent. */
-function route(repositories: Map<string, Repository>, request: IncomingMessage, response: ServerResponse): number {
+function route(repositories: Map<string, Repository>, auth: RegistryAuth | undefined, request: IncomingMessage, response: ServerResponse): number {
   const method = request.method ?? 'GET';
   const path = new URL(request.url ?? '/', 'http://registry').pathname;
   const head = method === 'HEAD';
   if (method !== 'GET' && !head) return fail(response, head, 405, 'UNSUPPORTED', { method });
-  if (path === '/v2/' || path === '/v2') return send(response, head, 200, 'application/json', Buffer.from('{}'));
+  if (auth && path === TOKEN_PATH) return auth.issueToken(request, response);
+  const base = path === '/v2/' || path === '/v2';
+  if (base) return allowed(auth, request, response, head, undefined) ?? send(response, head, 200, 'application/json', Buffer.from('{}'));
 
   const tagsList = path.match(/^\/v2\/(.+)\/tags\/list$/);
   const content = path.match(/^\/v2\/(.+)\/(manifests|blobs)\/([^/]+)$/);
   const name = tagsList?.[1] ?? content?.[1];
   if (name === undefined) return fail(response, head, 404, 'UNSUPPORTED', { path });
   if (!NAME_PATTERN.test(name)) return fail(response, head, 400, 'NAME_INVALID', { name });
+  // Authentication comes before existence, so an unauthenticated client cannot tell which names exist.
+  const refused = allowed(auth, request, response, head, name);
+  if (refused !== undefined) return refused;
   const repository = repositories.get(name);
   if (!repository) return fail(response, head, 404, 'NAME_UNKNOWN', { name });
   if (tagsList) {
@@ -117,6 +139,21 @@ function route(repositories: Map<string, Repository>, request: IncomingMessage, 
     return fail(response, head, 404, 'MANIFEST_UNKNOWN', { name, reference, reason: 'accept header does not allow OCI image manifests' });
   }
   return send(response, head, 200, MEDIA_TYPE.manifest, manifest, digest);
+}
+
+/** Undefined when the request may go on; otherwise the status of the 401 sent. */
+function allowed(auth: RegistryAuth | undefined, request: IncomingMessage, response: ServerResponse, head: boolean, name: string | undefined): number | undefined {
+  if (!auth) return undefined;
+  const decision = auth.authorize(request, name);
+  if (decision.ok) return undefined;
+  if (decision.challenge) response.setHeader('www-authenticate', decision.challenge);
+  return fail(response, head, decision.status, decision.code, name === undefined ? {} : { name });
+}
+
+function schemeOf(header: string | undefined): RegistryRequest['authorization'] {
+  if (!header) return 'none';
+  const scheme = header.split(' ')[0]!.toLowerCase();
+  return scheme === 'bearer' || scheme === 'basic' ? scheme : 'other';
 }
 
 function accepts(header: string | undefined, mediaType: string): boolean {

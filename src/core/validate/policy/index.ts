@@ -53,10 +53,14 @@ export interface PolicyResult {
  * files and passes what it knows about the environment in `context`. Both
  * lists come back in `compareFindings` order so reports are stable.
  */
-export function runPolicy(documents: readonly ManifestDocument[], context: PolicyContext, rules: readonly PolicyRule[] = policyRules): PolicyResult {
+export function runPolicy(
+  documents: readonly ManifestDocument[], context: PolicyContext, rules: readonly PolicyRule[] = policyRules,
+  /** The whole set rules relate objects in, when `documents` is a part of it. */
+  whole: readonly ManifestDocument[] = documents,
+): PolicyResult {
   const findings: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
-  const set = indexManifestSet(documents, context);
+  const set = indexManifestSet(whole, context);
   for (const doc of documents) {
     for (const rule of rules) {
       for (const violation of rule.check(doc, context, set)) {

@@ -40,6 +40,12 @@ export interface PolicyContext {
   image?: string;
   /** Kinds the service may ship although they are cluster-scoped (config `validation.allowClusterScoped`). */
   allowClusterScoped?: readonly string[];
+  /**
+   * The cluster-scoped objects the manifest repository grants (`.ladder/services.yml`),
+   * by kind and name. When set, it replaces `allowClusterScoped`: an object passes
+   * only when its kind and its name are granted.
+   */
+  clusterScopedGrant?: readonly { kind: string; names: readonly string[] }[];
   /** Rules turned off, with reasons (config `validation.disable`). */
   exceptions?: readonly PolicyException[];
   /**

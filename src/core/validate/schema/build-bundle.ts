@@ -85,7 +85,8 @@ export function buildSchemaBundle(input: BuildBundleInput): BuildBundleResult {
   };
   for (let name = pending.pop(); name !== undefined; name = pending.pop()) {
     if (definitions[name]) continue;
-    const converted = convertOpenApiSchema(raw.get(name), { rewriteRef, structural: false });
+    const resolveRef = (ref: string) => (ref.startsWith(sourceRefPrefix) ? raw.get(ref.slice(sourceRefPrefix.length)) : undefined);
+    const converted = convertOpenApiSchema(raw.get(name), { rewriteRef, resolveRef, structural: false });
     if (name === quantityDefinition) converted['format'] = 'quantity';
     definitions[name] = converted;
     if (conflicting.has(name)) warnings.add(`definition ${name} differs between spec files; kept the first`);
@@ -139,7 +140,9 @@ function applyEnum(raw: Map<string, Record<string, unknown>>, { definition, path
   }
   const field = node as Record<string, unknown> | undefined;
   if (field?.['type'] !== 'string') return false;
-  field['enum'] = [...values].sort();
+  // Go cannot tell an empty string from an omitted field: the API server decodes ""
+  // as unset, defaults it, and its validation judges it like a missing value.
+  field['enum'] = ['', ...[...values].filter((v) => v !== '').sort()];
   return true;
 }
 

@@ -1,6 +1,9 @@
-import { Ajv, type ErrorObject, type FormatDefinition, type Options, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv, ErrorObject, FormatDefinition, Options, ValidateFunction } from 'ajv';
+import { cacheKey, cachedCompile, definitionsDigest, formatsModule, type ValidatorCodeStore } from './code-cache.js';
 import { definitionRefPrefix, type JsonSchema, type SchemaBundle } from './bundle.js';
 import { formatChecks } from './formats.js';
+import { re2RegExp } from './re2.js';
 
 /** Checks objects of one kind: fast yes/no first, every error only when there is one. */
 export interface KindValidator {
@@ -27,6 +30,18 @@ export function bundleRef(definition: string): string {
   return `${bundleId}${definitionRefPrefix}${definition}`;
 }
 
+const formats = ajvFormats();
+
+/**
+ * Ajv is loaded when a validator is compiled: with every validator of a run
+ * in the code cache (code-cache.ts), Ajv's 60 modules are not needed at all.
+ */
+let ajvModule: typeof import('ajv') | undefined;
+function ajvLibrary(): typeof import('ajv') {
+  ajvModule ??= createRequire(import.meta.url)('ajv') as typeof import('ajv');
+  return ajvModule;
+}
+
 const common: Options = {
   strict: false, // CRD schemas may hold keywords Ajv does not know; they are ignored, not fatal
   allowUnionTypes: true,
@@ -36,17 +51,23 @@ const common: Options = {
   inlineRefs: false,
   // Ajv's optimiser pass shrinks the generated code but slows compiling, which is what costs here;
   // validation without it still takes microseconds per object.
-  code: { optimize: false },
+  // `pattern` with Go's RE2 semantics in linear time, as kube-apiserver applies it (re2.ts).
+  code: { optimize: false, regExp: re2RegExp },
   messages: false, // messages.ts writes its own
-  formats: ajvFormats(),
+  formats,
 };
 /** The yes/no validator is built for compile speed: it stops at the first error and keeps no details. */
 const checkOptions: Options = { ...common, allErrors: false, verbose: false };
 /** Compiled only for kinds that have an invalid object: every error, with the offending values. */
 const explainOptions: Options = { ...common, allErrors: true, verbose: true };
 
-export function createSchemaCompilers(bundle: SchemaBundle): SchemaCompilers {
-  const compile = compilerFor(bundle.definitions);
+export interface CompileOptions {
+  /** Keeps compiled validators between runs (see code-cache.ts); without it every run compiles. */
+  store?: ValidatorCodeStore;
+}
+
+export function createSchemaCompilers(bundle: SchemaBundle, options: CompileOptions = {}): SchemaCompilers {
+  const compile = compilerFor(bundle.definitions, options.store);
   const builtIns = new Map<string, KindValidator>();
   return {
     bundle,
@@ -66,7 +87,7 @@ export function createSchemaCompilers(bundle: SchemaBundle): SchemaCompilers {
  * every schema it compiled, and CRDs differ from run to run. Compiling happens
  * at once, so a schema Ajv refuses throws (with Ajv's reason) where the CRD is read.
  */
-export function createCustomCompiler(bundle: SchemaBundle): (schema: JsonSchema) => KindValidator {
+export function createCustomCompiler(bundle: SchemaBundle, options: CompileOptions = {}): (schema: JsonSchema) => KindValidator {
   let compile: ((schema: JsonSchema) => KindValidator) | undefined;
   // The same CRD validated again (one validator, several calls) reuses its validator.
   const seen = new Map<string, KindValidator>();
@@ -74,31 +95,38 @@ export function createCustomCompiler(bundle: SchemaBundle): (schema: JsonSchema)
     const key = JSON.stringify(schema);
     let validator = seen.get(key);
     if (!validator) {
-      validator = (compile ??= compilerFor(bundle.definitions))(schema);
+      validator = (compile ??= compilerFor(bundle.definitions, options.store))(schema);
       seen.set(key, validator);
     }
     return validator;
   };
 }
 
-function compilerFor(definitions: Record<string, JsonSchema>): (schema: JsonSchema) => KindValidator {
+function compilerFor(definitions: Record<string, JsonSchema>, store: ValidatorCodeStore | undefined): (schema: JsonSchema) => KindValidator {
   const instances = new Map<Options, Ajv>();
   const ajv = (options: Options): Ajv => {
     let instance = instances.get(options);
     if (!instance) {
-      instance = new Ajv(options);
+      // With a store, Ajv keeps each validator's source, to write it there.
+      const { Ajv: AjvClass, _ } = ajvLibrary();
+      instance = new AjvClass(store ? { ...options, code: { ...options.code, source: true, formats: _`require(${formatsModule})` } } : options);
       instance.addSchema({ $id: bundleId, definitions });
       instances.set(options, instance);
     }
     return instance;
   };
+  const compile = (options: Options, schema: JsonSchema): ValidateFunction => {
+    if (!store) return ajv(options).compile(schema);
+    const key = cacheKey({ options: options === checkOptions ? 'check' : 'explain', definitions: definitionsDigest(definitions), schema });
+    return cachedCompile(() => ajv(options), schema, key, store, formats);
+  };
   return (schema) => {
-    const check = ajv(checkOptions).compile(schema);
+    const check = compile(checkOptions, schema);
     let explain: ValidateFunction | undefined;
     return {
       check: (object) => check(object),
       explain: (object) => {
-        explain ??= ajv(explainOptions).compile(schema);
+        explain ??= compile(explainOptions, schema);
         return explain(object) ? [] : [...(explain.errors ?? [])];
       },
     };

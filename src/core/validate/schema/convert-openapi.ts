@@ -1,6 +1,6 @@
 import type { JsonSchema } from './bundle.js';
 import { formatChecks } from './formats.js';
-import { isSafePattern } from './safe-pattern.js';
+import { re2PatternProblem } from './re2.js';
 
 export interface ConvertOptions {
   /** Maps a `$ref` as written in the source to the output's; undefined drops it (anything is accepted there). */
@@ -16,10 +16,13 @@ export interface ConvertOptions {
   /** `$ref` to ObjectMeta, for the metadata of embedded resources; without it metadata is free-form. */
   objectMetaRef?: string;
   /**
-   * Called for a `pattern` that could take exponential time in JavaScript (see
-   * safe-pattern.ts), with its path inside the source schema; the pattern is left out.
+   * Called for a `pattern` Go's regexp (RE2 syntax) does not compile, which
+   * kube-apiserver refuses in a CRD (re2.ts), with its path inside the source
+   * schema and why; the pattern is left out.
    */
-  onUnsafePattern?: (path: (string | number)[], pattern: string) => void;
+  onUnsafePattern?: (path: (string | number)[], pattern: string, problem: string) => void;
+  /** The schema a `$ref` of the source points at, to read the defaults of a map list's key fields. */
+  resolveRef?: (ref: string) => unknown;
 }
 
 /** Keywords whose value needs no conversion. */
@@ -37,7 +40,10 @@ const copiedKeywords = [
  * - `nullable`, and every optional field, accept null: the API server decodes null into the
  *   zero value for built-in types and prunes it for custom resources;
  * - OpenAPI 3.0 boolean `exclusiveMinimum`/`exclusiveMaximum` become draft-07 numbers;
- * - descriptions, defaults, examples, `x-kubernetes-*` hints and unknown formats are dropped.
+ * - `set` and `map` lists keep `x-kubernetes-list-type` and `x-kubernetes-list-map-keys`, and the
+ *   defaults of their key fields as `x-ladder-list-key-defaults` (see list-keys.ts): server-side
+ *   apply refuses two entries with one key;
+ * - descriptions, other defaults, examples, other `x-kubernetes-*` hints and unknown formats are dropped.
  */
 export function convertOpenApiSchema(source: unknown, options: ConvertOptions): JsonSchema {
   return convertNode(source, options, false, []);
@@ -61,8 +67,9 @@ function convertNode(source: unknown, options: ConvertOptions, inLogic: boolean,
   if (Array.isArray(source['enum'])) out['enum'] = [...source['enum']];
   if (typeof source['format'] === 'string' && source['format'] in formatChecks) out['format'] = source['format'];
   for (const keyword of copiedKeywords) if (source[keyword] !== undefined) out[keyword] = source[keyword];
-  if (typeof out['pattern'] === 'string' && !isSafePattern(out['pattern'])) {
-    options.onUnsafePattern?.([...at, 'pattern'], out['pattern']);
+  const patternProblem = typeof out['pattern'] === 'string' ? re2PatternProblem(out['pattern']) : undefined;
+  if (typeof out['pattern'] === 'string' && patternProblem !== undefined) {
+    options.onUnsafePattern?.([...at, 'pattern'], out['pattern'], patternProblem);
     delete out['pattern'];
   }
   convertExclusive(source, out, 'exclusiveMinimum', 'minimum');
@@ -87,6 +94,8 @@ function convertNode(source: unknown, options: ConvertOptions, inLogic: boolean,
     const bareObject = source['type'] === 'object' && options.structural;
     if (properties || bareObject) out['additionalProperties'] = false;
   }
+
+  copyListType(source, out, options);
 
   if (Array.isArray(source['items'])) out['items'] = source['items'].map((item, i) => convertNode(item, options, inLogic, [...at, 'items', i]));
   else if (source['items'] !== undefined) out['items'] = convertNode(source['items'], options, inLogic, [...at, 'items']);
@@ -143,6 +152,27 @@ function convertExclusive(source: Record<string, unknown>, out: JsonSchema, keyw
     out[keyword] = source[bound];
     delete out[bound];
   }
+}
+
+/** Keys that merge a list's entries under server-side apply, and the defaults a missing key field takes. */
+function copyListType(source: Record<string, unknown>, out: JsonSchema, options: ConvertOptions): void {
+  const listType = source['x-kubernetes-list-type'];
+  if (listType === 'set') out['x-kubernetes-list-type'] = 'set';
+  if (listType !== 'map') return;
+  const keys = source['x-kubernetes-list-map-keys'];
+  if (!Array.isArray(keys) || keys.length === 0 || !keys.every((key) => typeof key === 'string')) return;
+  out['x-kubernetes-list-type'] = 'map';
+  out['x-kubernetes-list-map-keys'] = [...keys];
+  let items = source['items'];
+  const ref = isObject(items) ? wrappedRef(items) : undefined;
+  if (ref !== undefined) items = options.resolveRef?.(ref);
+  const properties = isObject(items) && isObject(items['properties']) ? items['properties'] : {};
+  const defaults: Record<string, unknown> = {};
+  for (const key of keys as string[]) {
+    const property = properties[key];
+    if (isObject(property) && property['default'] !== undefined) defaults[key] = property['default'];
+  }
+  if (Object.keys(defaults).length > 0) out['x-ladder-list-key-defaults'] = defaults;
 }
 
 /**

@@ -13,7 +13,8 @@ export interface CustomKind {
   /** Where its schema is, for findings about the schema itself. */
   definedIn: { document: ManifestDocument; path: (string | number)[] };
   /** Patterns left out because JavaScript could take exponential time on them; paths are inside the schema. */
-  unsafePatterns: { path: (string | number)[]; pattern: string }[];
+  /** Patterns the API server would refuse (not RE2), with why. */
+  unsafePatterns: { path: (string | number)[]; pattern: string; problem: string }[];
 }
 
 export const crdApiVersion = 'apiextensions.k8s.io/v1';
@@ -39,7 +40,7 @@ export function readCustomKinds(document: ManifestDocument, objectMetaRef: strin
     const openApi = asRecord(asRecord(version?.['schema'])?.['openAPIV3Schema']);
     const path = ['spec', 'versions', index, 'schema', 'openAPIV3Schema'];
     const unsafePatterns: CustomKind['unsafePatterns'] = [];
-    const onUnsafePattern = (at: (string | number)[], pattern: string) => unsafePatterns.push({ path: at, pattern });
+    const onUnsafePattern = (at: (string | number)[], pattern: string, problem: string) => unsafePatterns.push({ path: at, pattern, problem });
     kinds.push({
       apiVersion: `${group}/${name}`,
       kind,
@@ -60,7 +61,7 @@ export function readCustomKinds(document: ManifestDocument, objectMetaRef: strin
 function customResourceSchema(
   openApi: Record<string, unknown>,
   objectMetaRef: string,
-  onUnsafePattern: (path: (string | number)[], pattern: string) => void,
+  onUnsafePattern: (path: (string | number)[], pattern: string, problem: string) => void,
 ): JsonSchema {
   const schema = convertOpenApiSchema(openApi, { rewriteRef: () => undefined, structural: true, objectMetaRef, onUnsafePattern });
   const properties = (schema['properties'] as JsonSchema | undefined) ?? {};
@@ -80,11 +81,11 @@ export function unusableSchemaFinding(custom: CustomKind, reason: string): Findi
     'Fix the openAPIV3Schema; the API server would refuse this CustomResourceDefinition too.');
 }
 
-/** A warning that one `pattern` of a CRD is not checked offline. */
+/** An error: one `pattern` of a CRD is not RE2, so the API server refuses the CRD. */
 export function unsafePatternFinding(custom: CustomKind, unsafe: CustomKind['unsafePatterns'][number]): Finding {
-  return crdFinding(custom, unsafe.path, 'warning',
-    `pattern ${unsafe.pattern} of ${custom.apiVersion} ${custom.kind} is not checked offline: it repeats a repeated group, which can take exponential time in JavaScript`,
-    'The API server (RE2) still checks it. Ladder checks patterns in which no repeated group itself contains *, + or {n,}.');
+  return crdFinding(custom, unsafe.path, 'error',
+    `pattern ${unsafe.pattern} of ${custom.apiVersion} ${custom.kind} is not a valid Go (RE2) regular expression, so the API server refuses this CRD: ${unsafe.problem}`,
+    'CRD patterns are RE2 syntax (https://github.com/google/re2/wiki/Syntax): no lookaround or backreferences, repeat counts up to 1000.');
 }
 
 /** A `schema` finding on the CRD that defines `custom`, at `subPath` inside its openAPIV3Schema. */

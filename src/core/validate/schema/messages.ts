@@ -55,7 +55,7 @@ function describe(error: ErrorObject, path: (string | number)[], redact: boolean
     case 'type':
       return { path, message: `expected ${describeTypes(params['type'])}, got ${got}` };
     case 'enum': {
-      const allowed = (params['allowedValues'] as unknown[]).filter((v) => v !== null).map(String);
+      const allowed = (params['allowedValues'] as unknown[]).filter((v) => v !== null && v !== '').map(String);
       return { path, message: `must be one of ${allowed.join(', ')}; got ${got}` };
     }
     case 'const':

@@ -1,10 +1,15 @@
 import type { Finding, Severity } from '../../findings.js';
 import type { ManifestDocument } from '../../manifests/document.js';
-import { isSchemaBundle, type BundledKind, type SchemaBundle } from './bundle.js';
+import { definitionRefPrefix, isSchemaBundle, type BundledKind, type JsonSchema, type SchemaBundle } from './bundle.js';
 import { bundleRef, createCustomCompiler, createSchemaCompilers, type KindValidator, type SchemaCompilers } from './compile.js';
+import type { ValidatorCodeStore } from './code-cache.js';
 import { crdApiVersion, crdKind, nameOf, readCustomKinds, unsafePatternFinding, unusableSchemaFinding, type CustomKind } from './crds.js';
 import { describeSchemaErrors } from './messages.js';
 import { describeUnknownKind, isListWrapper } from './unknown-kind.js';
+import { createApiServerRules, type ServerRefusal } from '../apiserver/index.js';
+import { serverView } from './server-view.js';
+import { applyRefusals } from '../apiserver/apply.js';
+import { createListKeyChecker } from './list-keys.js';
 
 export interface SchemaValidatorOptions {
   /** What a kind with neither a built-in schema nor a CRD in the manifests is: default `error`. */
@@ -15,13 +20,23 @@ export interface SchemaValidatorOptions {
    * (CRDs belong to a run) but should compile built-in kinds only once.
    */
   compilers?: SchemaCompilers;
+  /**
+   * Also check what kube-apiserver's own validation refuses in the built-in
+   * kinds (rule `apiserver`), for objects that match their schema. Default true.
+   */
+  apiServerRules?: boolean;
+  /** Keeps compiled validators between runs (createSchemaCompilers' store), for built-in kinds and CRDs alike. */
+  codeStore?: ValidatorCodeStore;
 }
 
 export interface SchemaValidator {
   /** Full release of the schemas, e.g. `1.36.3`. */
   kubernetesVersion: string;
-  /** Findings with rule 'schema' for every document; CRDs among `documents` validate their custom resources. */
-  validate(documents: readonly ManifestDocument[]): Finding[];
+  /**
+   * Findings with rule 'schema' for every document; CRDs among `documents`
+   * (and among `known`, documents of the set checked elsewhere) validate their custom resources.
+   */
+  validate(documents: readonly ManifestDocument[], known?: readonly ManifestDocument[]): Finding[];
   /** true/false for known kinds (built-in or CRD seen by validate), undefined when unknown. */
   isNamespaced(apiVersion: string, kind: string): boolean | undefined;
 }
@@ -39,18 +54,21 @@ export function createSchemaValidator(bundle: SchemaBundle, options: SchemaValid
   if (!isSchemaBundle(bundle)) throw new TypeError('not a Ladder schema bundle (regenerate it with src/tools/generate-kubernetes-schemas.ts)');
   const unknownKinds = options.unknownKinds ?? 'error';
   if (options.compilers && options.compilers.bundle !== bundle) throw new TypeError('compilers were created for another schema bundle');
-  const compilers = options.compilers ?? createSchemaCompilers(bundle);
-  const compileCustom = createCustomCompiler(bundle);
+  const store = options.codeStore ? { store: options.codeStore } : {};
+  const compilers = options.compilers ?? createSchemaCompilers(bundle, store);
+  const compileCustom = createCustomCompiler(bundle, store);
   const customKinds = new Map<string, { custom: CustomKind; validator: KindValidator }>();
+  const listKeys = createListKeyChecker(bundle.definitions);
+  const serverRules = options.apiServerRules === false ? undefined : createApiServerRules(minorOf(bundle.kubernetesVersion));
 
   const builtIn = (apiVersion: string, kind: string): BundledKind | undefined =>
     Object.hasOwn(bundle.kinds, apiVersion) && Object.hasOwn(bundle.kinds[apiVersion]!, kind) ? bundle.kinds[apiVersion]![kind] : undefined;
 
-  const validatorFor = (apiVersion: string, kind: string): KindValidator | undefined => {
+  const validatorFor = (apiVersion: string, kind: string): { validator: KindValidator; schema: JsonSchema } | undefined => {
     const custom = customKinds.get(`${apiVersion}\0${kind}`);
-    if (custom) return custom.validator;
+    if (custom) return { validator: custom.validator, schema: custom.custom.schema ?? schemaless };
     const known = builtIn(apiVersion, kind);
-    return known ? compilers.builtIn(known.definition) : undefined;
+    return known ? { validator: compilers.builtIn(known.definition), schema: { $ref: definitionRefPrefix + known.definition } } : undefined;
   };
 
   /** Registers the kinds of the CRDs in `documents`; returns findings about CRD schemas that cannot be compiled. */
@@ -75,6 +93,7 @@ export function createSchemaValidator(bundle: SchemaBundle, options: SchemaValid
 
   const validateDocument = (document: ManifestDocument, findings: Finding[]): void => {
     const { object } = document;
+    const findingsBefore = findings.length;
     const apiVersion = object['apiVersion'];
     const kind = object['kind'];
     const name = nameOf(document);
@@ -85,6 +104,15 @@ export function createSchemaValidator(bundle: SchemaBundle, options: SchemaValid
         ...(typeof kind === 'string' && kind ? { kind } : {}),
         ...(name ? { name } : {}),
         rule: 'schema', severity, message, ...(hint ? { hint } : {}),
+      });
+    };
+    const reportServer = (refusal: ServerRefusal): void => {
+      const where = refusal.location.length === 0 ? document.start : document.positionOf(refusal.location);
+      findings.push({
+        file: document.file, line: where.line, column: where.column,
+        ...(typeof kind === 'string' && kind ? { kind } : {}),
+        ...(name ? { name } : {}),
+        rule: 'apiserver', severity: refusal.severity, message: refusal.message, hint: refusal.hint,
       });
     };
 
@@ -98,17 +126,46 @@ export function createSchemaValidator(bundle: SchemaBundle, options: SchemaValid
     if (!listWrapper) checkName(object, report); // a List has items, not a name
     if (missing.length > 0) return;
 
-    const validator = listWrapper ? undefined : validatorFor(apiVersion as string, kind as string);
-    if (!validator) {
+    const found = listWrapper ? undefined : validatorFor(apiVersion as string, kind as string);
+    if (!found) {
       if (unknownKinds === 'ignore' && !listWrapper) return;
       const customServedAs = [...customKinds.values()].filter((entry) => entry.custom.kind === kind).map((entry) => entry.custom.apiVersion);
       const { message, hint } = describeUnknownKind(apiVersion as string, kind as string, bundle, customServedAs);
       report(['kind'], message, !listWrapper && unknownKinds === 'warning' ? 'warning' : 'error', hint);
       return;
     }
-    if (validator.check(object)) return;
+    const { validator, schema } = found;
+    if (validator.check(object)) {
+      // Server-side apply merges lists by their keys before anything else looks at the object.
+      for (const problem of listKeys.check(schema, object)) {
+        const where = document.positionOf(problem.path);
+        findings.push({
+          file: document.file, line: where.line, column: where.column,
+          ...(typeof kind === 'string' && kind ? { kind } : {}),
+          ...(name ? { name } : {}),
+          rule: 'apiserver', severity: 'error', message: problem.message,
+          hint: 'Server-side apply (the agent, kubectl apply --server-side) merges list entries by key: remove the duplicate or give it its own key.',
+        });
+      }
+      // The API server decodes an object before it validates it: its own rules apply once the schema holds.
+      if (serverRules && findings.length === findingsBefore) for (const refusal of serverRules.check(object)) reportServer(refusal);
+      if (serverRules) for (const refusal of applyRefusals(object)) reportServer(refusal);
+      return;
+    }
     const sensitive = kind === 'Secret' ? (path: readonly (string | number)[]) => path[0] === 'data' || path[0] === 'stringData' : undefined;
-    const problems = describeSchemaErrors(validator.explain(object), object, sensitive);
+    const errors = validator.explain(object);
+    const view = serverRules?.covers(apiVersion as string, kind as string) ? serverView(errors, object, serverRules, bundle.definitions) : undefined;
+    if (view) {
+      const minor = minorOf(bundle.kubernetesVersion);
+      for (const problem of describeSchemaErrors(view.dropped, object, sensitive)) {
+        report(problem.path, `${problem.message}; kube-apiserver 1.${minor} drops this field before validating (its feature is off by default, or another field makes it unused), so it has no effect`, 'warning',
+          'Remove the field, or check that the feature it belongs to is enabled on your cluster.');
+      }
+      for (const refusal of view.refusals) reportServer(refusal);
+      for (const problem of describeSchemaErrors(view.standing, object, sensitive)) report(problem.path, problem.message);
+      return;
+    }
+    const problems = describeSchemaErrors(errors, object, sensitive);
     // Both validators come from the same schema; should they ever disagree, the object still fails loudly.
     if (problems.length === 0) report([], `(document): does not match the ${String(kind)} schema`);
     for (const problem of problems) report(problem.path, problem.message);
@@ -116,7 +173,9 @@ export function createSchemaValidator(bundle: SchemaBundle, options: SchemaValid
 
   return {
     kubernetesVersion: bundle.kubernetesVersion,
-    validate(documents) {
+    validate(documents, known = []) {
+      // A CRD checked elsewhere still defines its kind here; its own problems are reported there.
+      registerCustomKinds(known);
       const findings = registerCustomKinds(documents);
       for (const document of documents) validateDocument(document, findings);
       return findings;
@@ -125,6 +184,11 @@ export function createSchemaValidator(bundle: SchemaBundle, options: SchemaValid
       return customKinds.get(`${apiVersion}\0${kind}`)?.custom.namespaced ?? builtIn(apiVersion, kind)?.namespaced;
     },
   };
+}
+
+/** `1.36.3` → 36. */
+function minorOf(version: string): number {
+  return Number(version.split('.')[1]);
 }
 
 /** `kubectl apply` and server-side apply need a name; generateName alone only works with `create`. */

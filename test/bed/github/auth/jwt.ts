@@ -11,11 +11,14 @@ export interface AppKeys {
 // test process share one key pair (each server still has its own App id and secret).
 let sharedKeys: Promise<AppKeys> | undefined;
 
-export function generateAppKeys(): Promise<AppKeys> {
-  sharedKeys ??= promisify(generateKeyPair)('rsa', { modulusLength: 2048 }).then(({ privateKey, publicKey }) => ({
-    privateKey: privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
-    publicKey,
-  }));
+export function generateAppKeys(options: { fresh?: boolean } = {}): Promise<AppKeys> {
+  const generate = () =>
+    promisify(generateKeyPair)('rsa', { modulusLength: 2048 }).then(({ privateKey, publicKey }) => ({
+      privateKey: privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
+      publicKey,
+    }));
+  if (options.fresh) return generate();
+  sharedKeys ??= generate();
   return sharedKeys;
 }
 
@@ -33,6 +36,18 @@ export function signAppJwt(
   const body = base64url(JSON.stringify(claims));
   const signature = createSign('RSA-SHA256').update(`${head}.${body}`).sign(privateKey);
   return `${head}.${body}.${base64url(signature)}`;
+}
+
+/** The `iss` claim of a JWT without checking anything else; undefined when it cannot be read. */
+export function jwtIssuer(token: string): string | undefined {
+  const body = token.split('.')[1];
+  if (!body) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { iss?: unknown };
+    return claims.iss === undefined || claims.iss === null ? '' : String(claims.iss);
+  } catch {
+    return undefined;
+  }
 }
 
 export type JwtCheck = { ok: true; iss: string } | { ok: false; message: string };

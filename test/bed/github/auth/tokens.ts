@@ -1,13 +1,17 @@
-import { randomBytes, type KeyObject } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import type { AppConfig } from '../apps.js';
 import { ApiError, forbidden, notFound, unauthorized } from '../http.js';
-import type { Permission, RepoState, User } from '../state.js';
-import { verifyAppJwt } from './jwt.js';
+import { atLeast, type Role } from '../roles.js';
+import type { RepoState, User } from '../state.js';
+import { jwtIssuer, verifyAppJwt } from './jwt.js';
 
 export type AccessLevel = 'read' | 'write';
 export type Permissions = Record<string, AccessLevel>;
 
 export interface Installation {
   id: number;
+  /** The App installed. */
+  appId: number;
   account: User;
   repositorySelection: 'all' | 'selected';
   /** Lower-case full names when the selection is `selected`. */
@@ -27,28 +31,10 @@ export interface InstallationToken {
 }
 
 export type Actor =
-  | { kind: 'app' }
+  | { kind: 'app'; app: AppConfig }
   | { kind: 'installation'; token: InstallationToken }
   | { kind: 'user'; user: User }
   | { kind: 'anonymous' };
-
-/** What Ladder's App asks for in app.yml; tests can install with less to see 403s. */
-export const DEFAULT_PERMISSIONS: Permissions = {
-  contents: 'write',
-  members: 'read',
-  pull_requests: 'write',
-  issues: 'write',
-  checks: 'write',
-  statuses: 'write',
-  deployments: 'write',
-  metadata: 'read',
-};
-
-export interface AppIdentity {
-  id: number;
-  clientId: string;
-  publicKey: KeyObject;
-}
 
 /** Installations and the tokens issued for them, plus personal tokens for test users. */
 export class TokenStore {
@@ -57,13 +43,14 @@ export class TokenStore {
   private readonly userTokens = new Map<string, User>();
 
   constructor(
-    private readonly app: AppIdentity,
+    private readonly apps: Map<number, AppConfig>,
     private readonly now: () => Date,
   ) {}
 
-  installationFor(repo: RepoState): Installation | undefined {
+  /** The installation of App `appId` that covers the repository, if any. */
+  installationFor(repo: RepoState, appId: number): Installation | undefined {
     for (const installation of this.installations.values()) {
-      if (installation.account.id !== repo.owner.id) continue;
+      if (installation.appId !== appId || installation.account.id !== repo.owner.id) continue;
       if (installation.repositorySelection === 'all' || installation.repositories.has(repo.fullName.toLowerCase())) {
         return installation;
       }
@@ -96,12 +83,15 @@ export class TokenStore {
     if (!match?.[1]) throw unauthorized();
     const credential = match[1];
     if (credential.startsWith('eyJ')) {
-      const check = verifyAppJwt(credential, this.app.publicKey, Math.floor(this.now().getTime() / 1000));
+      // The issuer (App id or client id) says whose key the signature must verify with.
+      const issuer = jwtIssuer(credential);
+      if (issuer === undefined) throw new ApiError(401, 'A JSON web token could not be decoded');
+      if (issuer === '') throw new ApiError(401, "'Issuer' claim ('iss') must be an Integer");
+      const app = [...this.apps.values()].find((a) => issuer === String(a.id) || issuer === a.clientId);
+      if (!app) throw new ApiError(401, 'Integration not found');
+      const check = verifyAppJwt(credential, app.publicKey, Math.floor(this.now().getTime() / 1000));
       if (!check.ok) throw new ApiError(401, check.message);
-      if (check.iss !== String(this.app.id) && check.iss !== this.app.clientId) {
-        throw new ApiError(401, 'Integration not found');
-      }
-      return { kind: 'app' };
+      return { kind: 'app', app };
     }
     const installationToken = this.installationTokens.get(credential);
     if (installationToken) {
@@ -115,17 +105,17 @@ export class TokenStore {
   }
 }
 
-const rank: Record<Permission, number> = { none: 0, read: 1, write: 2, admin: 3 };
-
 /**
  * Checks that the actor may touch the repository at all (GitHub hides what you
- * cannot see behind 404) and has the route's permission (403 otherwise).
+ * cannot see behind 404) and has the route's permission (403 otherwise). A
+ * person needs the route's role (`userLevel`, else `level`): read, triage, write, maintain or admin.
  */
 export function authorizeRepo(
   actor: Actor,
   repo: RepoState,
   installation: Installation | undefined,
-  need: { scope: string; level: AccessLevel; userLevel?: AccessLevel },
+  need: { scope: string; level: AccessLevel; userLevel?: Role },
+  roleOf: (user: User) => Role,
 ): void {
   if (actor.kind === 'installation') {
     const { token } = actor;
@@ -137,10 +127,11 @@ export function authorizeRepo(
     return;
   }
   if (actor.kind === 'user') {
-    const level = repo.permissions.get(actor.user.login.toLowerCase()) ?? 'none';
-    if (rank[level] < rank.read && repo.private) throw notFound();
-    if ((need.userLevel ?? need.level) === 'write' && rank[level] < rank.write) {
-      throw new ApiError(403, 'Must have push access to repository');
+    const role = roleOf(actor.user);
+    if (!atLeast(role, 'read') && repo.private) throw notFound();
+    const needed = need.userLevel ?? need.level;
+    if (!atLeast(role, needed)) {
+      throw new ApiError(403, atLeast(needed, 'write') ? 'Must have push access to repository' : 'Must have triage access to repository');
     }
     return;
   }

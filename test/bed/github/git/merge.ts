@@ -32,8 +32,10 @@ export interface MergeRequest {
   method: 'merge' | 'squash' | 'rebase';
   message: string;
   committer: GitIdentity;
-  /** Squash commits keep the PR author as author, like GitHub. */
+  /** The merger for a merge commit, the pull request's author for a squash (rebases keep each commit's). */
   author: GitIdentity;
+  /** GitHub signs the commits a merge makes (its web-flow key). */
+  sign?: (payload: string) => string;
 }
 
 /**
@@ -51,14 +53,14 @@ export async function mergeCommits(
   const merged = await mergeTrees(store, repo, request.base, request.head);
   if (!merged.tree) return { conflicts: merged.conflicts };
   const parents = request.method === 'merge' ? [request.base, request.head] : [request.base];
-  const author = request.method === 'merge' ? request.committer : request.author;
+  const author = request.author;
   const sha = await store.createCommit(repo, {
     tree: merged.tree,
     parents,
     message: request.message,
     author,
     committer: request.committer,
-  });
+  }, request.sign);
   return { sha };
 }
 
@@ -80,7 +82,7 @@ async function rebaseCommits(
       message: original.message,
       author: original.author,
       committer: request.committer,
-    });
+    }, request.sign);
   }
   return { sha: tip };
 }

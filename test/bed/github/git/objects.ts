@@ -14,6 +14,10 @@ export interface GitCommitObject {
   author: GitIdentity;
   committer: GitIdentity;
   message: string;
+  /** The `gpgsig` header, when the commit is signed. */
+  signature?: string;
+  /** What the signature covers: the commit object without its `gpgsig` header. */
+  payload?: string;
 }
 
 export type GitObjectType = 'blob' | 'tree' | 'commit' | 'tag';
@@ -61,19 +65,33 @@ export function parseCommit(sha: string, raw: string): GitCommitObject {
   const parents: string[] = [];
   let author: GitIdentity | undefined;
   let committer: GitIdentity | undefined;
+  const signature: string[] = [];
+  const unsigned: string[] = [];
+  let key = '';
   for (const line of header.split('\n')) {
-    // Continuation lines belong to multi-line headers such as gpgsig.
-    if (line.startsWith(' ')) continue;
+    // Continuation lines belong to the multi-line header before them (gpgsig, mergetag).
+    if (line.startsWith(' ')) {
+      if (key === 'gpgsig') signature.push(line.slice(1));
+      else unsigned.push(line);
+      continue;
+    }
     const space = line.indexOf(' ');
-    const key = line.slice(0, space);
+    key = line.slice(0, space);
     const value = line.slice(space + 1);
+    if (key === 'gpgsig') {
+      signature.push(value);
+      continue;
+    }
+    unsigned.push(line);
     if (key === 'tree') tree = value;
     else if (key === 'parent') parents.push(value);
     else if (key === 'author') author = parseIdentity(value);
     else if (key === 'committer') committer = parseIdentity(value);
   }
   if (!tree || !author || !committer) throw new Error(`commit ${sha} is malformed`);
-  return { sha, tree, parents, author, committer, message };
+  const commit: GitCommitObject = { sha, tree, parents, author, committer, message };
+  if (signature.length) Object.assign(commit, { signature: signature.join('\n'), payload: `${unsigned.join('\n')}\n\n${message}` });
+  return commit;
 }
 
 function parseIdentity(value: string): GitIdentity {

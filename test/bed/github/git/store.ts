@@ -1,21 +1,10 @@
-import { mkdir, rm } from 'node:fs/promises';
-import { randomUUID } from 'node:crypto';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CatFile } from './cat-file.js';
+import { commitText } from './signing.js';
+import { writeTree } from './tree-writer.js';
 import { GitCommandError, gitEnv, gitText, runGit } from './run.js';
-import {
-  ZERO_SHA,
-  isSha,
-  parseCommit,
-  parseLsTree,
-  toGitDate,
-  type GitCommitObject,
-  type GitIdentity,
-  type GitObjectType,
-  type GitTreeEntry,
-  type TreeEdit,
-} from './objects.js';
+import { ZERO_SHA, isSha, parseCommit, parseLsTree, toGitDate, type GitCommitObject, type GitIdentity, type GitObjectType, type GitTreeEntry, type TreeEdit } from './objects.js';
 
 export interface NewCommit {
   tree: string;
@@ -63,6 +52,12 @@ export class GitStore {
     await runGit(dir, ['init', '--quiet', '--bare', `--initial-branch=${defaultBranch}`]);
   }
 
+  /** Stops one repository's object reader (a fresh one is started on the next read). */
+  forget(repo: string): void {
+    this.readers.get(repo)?.close();
+    this.readers.delete(repo);
+  }
+
   /** Stops the per-repository object readers. */
   close(): void {
     for (const reader of this.readers.values()) reader.close();
@@ -100,7 +95,17 @@ export class GitStore {
     });
   }
 
-  async createCommit(repo: string, commit: NewCommit): Promise<string> {
+  /**
+   * Writes a commit; with `sign`, as a raw object whose `gpgsig` header holds
+   * `sign(payload)` (what `git commit -S` writes).
+   */
+  async createCommit(repo: string, commit: NewCommit, sign?: (payload: string) => string): Promise<string> {
+    if (sign) {
+      const person = (who: GitIdentity) => `${who.name} <${who.email}> ${toGitDate(who.date).slice(1)}`;
+      const fields = { tree: commit.tree, parents: commit.parents, author: person(commit.author), committer: person(commit.committer), message: commit.message };
+      const text = commitText(fields, sign(commitText(fields)));
+      return (await gitText(this.path(repo), ['hash-object', '-t', 'commit', '-w', '--stdin'], { input: text })).trim();
+    }
     const args = ['commit-tree', commit.tree, ...commit.parents.flatMap((p) => ['-p', p]), '-F', '-'];
     const env = {
       GIT_AUTHOR_NAME: commit.author.name,
@@ -157,42 +162,9 @@ export class GitStore {
     return entries.find((e) => e.path === path) ?? null;
   }
 
-  /**
-   * Writes a tree from an optional base plus edits through a throwaway index
-   * (read-tree, update-index --index-info, write-tree), which handles nested
-   * paths and deletions the way GitHub's create-tree does.
-   */
-  async createTree(repo: string, baseTree: string | undefined, edits: readonly TreeEdit[]): Promise<string> {
-    const dir = this.path(repo);
-    const env = { GIT_INDEX_FILE: join(tmpdir(), `ladder-bed-index-${randomUUID()}`) };
-    try {
-      if (baseTree) await runGit(dir, ['read-tree', baseTree], { env });
-      else await runGit(dir, ['read-tree', '--empty'], { env });
-      for (const edit of edits) await this.applyEdit(repo, edit, env);
-      return (await gitText(dir, ['write-tree'], { env })).trim();
-    } finally {
-      await rm(env.GIT_INDEX_FILE, { force: true });
-    }
-  }
-
-  private async applyEdit(repo: string, edit: TreeEdit, env: Record<string, string>): Promise<void> {
-    const dir = this.path(repo);
-    // Whatever was at the path (a file, or a directory's contents) goes first,
-    // so replacing a file by a directory or the reverse leaves no leftovers.
-    const existing = (await gitText(dir, ['ls-files', '-z', '--', edit.path], { env })).split('\0').filter(Boolean);
-    const lines = existing
-      .filter((p) => p === edit.path || p.startsWith(`${edit.path}/`))
-      .map((p) => `0 ${ZERO_SHA}\t${p}`);
-    if (edit.sha !== null) {
-      if (edit.type === 'tree') {
-        for (const entry of await this.readTree(repo, edit.sha, true)) {
-          if (entry.type !== 'tree') lines.push(`${entry.mode} ${entry.sha}\t${edit.path}/${entry.path}`);
-        }
-      } else {
-        lines.push(`${edit.mode} ${edit.sha}\t${edit.path}`);
-      }
-    }
-    if (lines.length) await runGit(dir, ['update-index', '--index-info'], { input: `${lines.join('\n')}\n`, env });
+  /** A tree from an optional base plus edits (see tree-writer.ts). */
+  createTree(repo: string, baseTree: string | undefined, edits: readonly TreeEdit[]): Promise<string> {
+    return writeTree(this, repo, baseTree, edits);
   }
 
   async listRefs(repo: string): Promise<{ ref: string; sha: string; type: GitObjectType }[]> {

@@ -1,5 +1,6 @@
 import type { Installation, Permissions } from '../auth/tokens.js';
-import { iso, type Bed, type RouteSpec } from '../bed.js';
+import type { AppConfig } from '../apps.js';
+import { iso, type Bed, type RequestContext, type RouteSpec } from '../bed.js';
 import { notFound, unprocessable } from '../http.js';
 import { integration } from '../shapes/app.js';
 import { repository } from '../shapes/repo.js';
@@ -8,7 +9,8 @@ import type { RepoState } from '../state.js';
 import { idParam, ok, paginate } from './util.js';
 
 function installationShape(bed: Bed, installation: Installation) {
-  const { urls, app } = bed;
+  const { urls } = bed;
+  const app = bed.apps.get(installation.appId) ?? bed.app;
   return {
     id: installation.id,
     client_id: app.clientId,
@@ -33,14 +35,25 @@ function installationShape(bed: Bed, installation: Installation) {
   };
 }
 
-function installationById(bed: Bed, id: number): Installation {
-  const installation = bed.tokens.installations.get(id);
-  if (!installation) throw notFound();
+/** The calling App (JWT). */
+function callingApp(ctx: RequestContext): AppConfig {
+  if (ctx.actor.kind !== 'app') throw new Error('an /app route without a JWT');
+  return ctx.actor.app;
+}
+
+/** One of the calling App's installations; another App's is a 404, as on GitHub. */
+function installationById(ctx: RequestContext, id: number): Installation {
+  const installation = ctx.bed.tokens.installations.get(id);
+  if (!installation || installation.appId !== callingApp(ctx).id) throw notFound();
   return installation;
 }
 
+function installationsOf(ctx: RequestContext): Installation[] {
+  return [...ctx.bed.tokens.installations.values()].filter((i) => i.appId === callingApp(ctx).id);
+}
+
 function reposOf(bed: Bed, installation: Installation): RepoState[] {
-  return [...bed.state.repos.values()].filter((repo) => bed.tokens.installationFor(repo)?.id === installation.id);
+  return [...bed.state.repos.values()].filter((repo) => bed.tokens.installationFor(repo, installation.appId)?.id === installation.id);
 }
 
 export const appRoutes: RouteSpec[] = [
@@ -48,27 +61,28 @@ export const appRoutes: RouteSpec[] = [
     method: 'GET',
     route: '/app',
     access: { app: true },
-    handle: ({ bed }) => ok({ ...integration(bed), installations_count: bed.tokens.installations.size }),
+    handle: (ctx) => ok({ ...integration(ctx.bed, callingApp(ctx)), installations_count: installationsOf(ctx).length }),
   },
   {
     method: 'GET',
     route: '/app/installations',
     access: { app: true },
-    handle: (ctx) => paginate(ctx, [...ctx.bed.tokens.installations.values()].map((i) => installationShape(ctx.bed, i))),
+    handle: (ctx) => paginate(ctx, installationsOf(ctx).map((i) => installationShape(ctx.bed, i))),
   },
   {
     method: 'GET',
     route: '/app/installations/{installation_id}',
     access: { app: true },
-    handle: (ctx) => ok(installationShape(ctx.bed, installationById(ctx.bed, idParam(ctx, 'installation_id')))),
+    handle: (ctx) => ok(installationShape(ctx.bed, installationById(ctx, idParam(ctx, 'installation_id')))),
   },
   {
     method: 'GET',
     route: '/repos/{owner}/{repo}/installation',
     access: { app: true },
-    handle: ({ bed, params }) => {
+    handle: (ctx) => {
+      const { bed, params } = ctx;
       const repo = bed.state.repo(`${params.owner}/${params.repo}`);
-      const installation = repo && bed.tokens.installationFor(repo);
+      const installation = repo && bed.tokens.installationFor(repo, callingApp(ctx).id);
       if (!installation) throw notFound();
       return ok(installationShape(bed, installation));
     },
@@ -79,7 +93,7 @@ export const appRoutes: RouteSpec[] = [
     access: { app: true },
     handle: (ctx) => {
       const { bed, body } = ctx;
-      const installation = installationById(bed, idParam(ctx, 'installation_id'));
+      const installation = installationById(ctx, idParam(ctx, 'installation_id'));
       const available = reposOf(bed, installation);
       const names = body.repositories as string[] | undefined;
       const ids = body.repository_ids as number[] | undefined;

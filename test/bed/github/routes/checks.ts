@@ -1,11 +1,12 @@
 import type { RequestContext, RouteSpec } from '../bed.js';
-import { nowIso } from '../bed.js';
+import { actingApp, nowIso } from '../bed.js';
 import { ApiError, forbidden, notFound, optionalString, requireString, unprocessable } from '../http.js';
 import { checkAnnotations, checkRun, commitStatus } from '../shapes/checks.js';
 import { minimalRepository } from '../shapes/repo.js';
 import { simpleUser } from '../shapes/users.js';
 import type { Annotation, CheckRunState, CommitStatusState } from '../state.js';
 import { statusPayload } from '../webhooks/status-payload.js';
+import { emitRun, rollUp, suiteFor } from '../check-suites.js';
 import { idParam, ok, paginate } from './util.js';
 
 type Output = CheckRunState['output'];
@@ -82,10 +83,16 @@ export const checkRoutes: RouteSpec[] = [
         detailsUrl: null,
         externalId: null,
         output: { title: null, summary: null, text: null, annotations: [] },
-        checkSuiteId: bed.state.nextId(),
+        checkSuiteId: 0,
+        appId: actingApp(ctx)?.id ?? bed.app.id,
       };
       applyCheckBody(ctx, run);
+      // The App's suite for the commit, made by its first run there.
+      run.checkSuiteId = suiteFor(bed, repo, run.appId, headSha).id;
       repo.checkRuns.set(run.id, run);
+      await emitRun(bed, repo, run, 'created', ctx.sender);
+      if (run.status === 'completed') await emitRun(bed, repo, run, 'completed', ctx.sender);
+      await rollUp(bed, repo, repo.checkSuites.get(run.checkSuiteId)!, ctx.sender);
       return ok(checkRun(bed, repo, run), 201);
     },
   },
@@ -93,10 +100,30 @@ export const checkRoutes: RouteSpec[] = [
     method: 'PATCH',
     route: '/repos/{owner}/{repo}/check-runs/{check_run_id}',
     access: { scope: 'checks', level: 'write' },
-    handle: (ctx) => {
+    handle: async (ctx) => {
+      const { bed, repo } = ctx;
       const run = runOrThrow(ctx);
+      const wasCompleted = run.status === 'completed';
       applyCheckBody(ctx, run);
-      return ok(checkRun(ctx.bed, ctx.repo, run));
+      if (run.status === 'completed' && !wasCompleted) await emitRun(bed, repo, run, 'completed', ctx.sender);
+      const suite = repo.checkSuites.get(run.checkSuiteId);
+      if (suite) await rollUp(bed, repo, suite, ctx.sender);
+      return ok(checkRun(bed, repo, run));
+    },
+  },
+  {
+    method: 'POST',
+    route: '/repos/{owner}/{repo}/check-runs/{check_run_id}/rerequest',
+    access: { scope: 'checks', level: 'read' },
+    handle: async (ctx) => {
+      const { bed, repo } = ctx;
+      const run = runOrThrow(ctx);
+      // "its status is reset to queued and the conclusion is cleared", and its App is asked to run it again.
+      Object.assign(run, { status: 'queued', conclusion: null, completedAt: null });
+      const suite = repo.checkSuites.get(run.checkSuiteId);
+      if (suite) await rollUp(bed, repo, suite, ctx.sender);
+      await emitRun(bed, repo, run, 'rerequested', ctx.sender);
+      return ok({}, 201);
     },
   },
   {
@@ -150,6 +177,7 @@ export const checkRoutes: RouteSpec[] = [
         context: optionalString(body, 'context') ?? 'default',
         creator: ctx.sender,
         createdAt: nowIso(bed),
+        appId: actingApp(ctx)?.id ?? null,
       };
       repo.statuses.push(status);
       bed.emit({ event: 'status', payload: await statusPayload(bed, repo, status) });

@@ -4,7 +4,12 @@ import type { GitCommitObject } from '../git/objects.js';
 import { ApiError, notFound } from '../http.js';
 import { diffEntry, restCommit } from '../shapes/git.js';
 import { gitText } from '../git/run.js';
-import { ok, paginate } from './util.js';
+import { intParam, ok, paginate } from './util.js';
+
+/** A comparison without paging parameters lists this many commits, the newest last. */
+const MAX_UNPAGED_COMMITS = 250;
+/** A comparison lists this many changed files at most, on its first page. */
+const MAX_FILES = 300;
 
 async function readCommitOrThrow(ctx: RequestContext, sha: string): Promise<GitCommitObject> {
   const commit = await ctx.bed.git.readCommit(ctx.repo.fullName, sha);
@@ -74,25 +79,34 @@ export const commitRoutes: RouteSpec[] = [
       const behind = await bed.git.commitsBetween(repo.fullName, head, base);
       const status =
         base === head ? 'identical' : behind.length === 0 ? 'ahead' : ahead.length === 0 ? 'behind' : 'diverged';
-      const files = await diffCommits(bed.git, repo.fullName, mergeBase, head);
-      // GitHub returns at most 250 commits in a comparison.
-      const commits = await Promise.all(ahead.slice(0, 250).map((sha) => readCommitOrThrow(ctx, sha)));
+      // GitHub's two modes (its description of this operation): without `page` or `per_page`, at
+      // most 250 commits ending with the newest; with either, pages in chronological order. The
+      // changed files come on the first page only, at most 300 of them.
+      const paged = ctx.query.has('page') || ctx.query.has('per_page');
+      const page = paged ? paginate(ctx, ahead) : { status: 200, body: ahead.slice(-MAX_UNPAGED_COMMITS), headers: {} };
+      const firstPage = !paged || (intParam(ctx, 'page') ?? 1) <= 1;
+      const files = firstPage ? (await diffCommits(bed.git, repo.fullName, mergeBase, head)).slice(0, MAX_FILES) : [];
+      const commits = await Promise.all((page.body as string[]).map((sha) => readCommitOrThrow(ctx, sha)));
       const range = `${sides[0]}...${sides[1]}`;
-      return ok({
-        url: bed.urls.repo(repo.fullName, `/compare/${range}`),
-        html_url: bed.urls.repoHtml(repo.fullName, `/compare/${range}`),
-        permalink_url: bed.urls.repoHtml(repo.fullName, `/compare/${repo.owner.login}:${base.slice(0, 7)}...${repo.owner.login}:${head.slice(0, 7)}`),
-        diff_url: bed.urls.repoHtml(repo.fullName, `/compare/${range}.diff`),
-        patch_url: bed.urls.repoHtml(repo.fullName, `/compare/${range}.patch`),
-        base_commit: restCommit(bed, repo, await readCommitOrThrow(ctx, base)),
-        merge_base_commit: restCommit(bed, repo, await readCommitOrThrow(ctx, mergeBase)),
-        status,
-        ahead_by: ahead.length,
-        behind_by: behind.length,
-        total_commits: ahead.length,
-        commits: commits.map((c) => restCommit(bed, repo, c)),
-        files: files.map((f) => diffEntry(bed, repo, head, f)),
-      });
+      return {
+        status: 200,
+        headers: page.headers ?? {},
+        body: {
+          url: bed.urls.repo(repo.fullName, `/compare/${range}`),
+          html_url: bed.urls.repoHtml(repo.fullName, `/compare/${range}`),
+          permalink_url: bed.urls.repoHtml(repo.fullName, `/compare/${repo.owner.login}:${base.slice(0, 7)}...${repo.owner.login}:${head.slice(0, 7)}`),
+          diff_url: bed.urls.repoHtml(repo.fullName, `/compare/${range}.diff`),
+          patch_url: bed.urls.repoHtml(repo.fullName, `/compare/${range}.patch`),
+          base_commit: restCommit(bed, repo, await readCommitOrThrow(ctx, base)),
+          merge_base_commit: restCommit(bed, repo, await readCommitOrThrow(ctx, mergeBase)),
+          status,
+          ahead_by: ahead.length,
+          behind_by: behind.length,
+          total_commits: ahead.length,
+          commits: commits.map((c) => restCommit(bed, repo, c)),
+          files: files.map((f) => diffEntry(bed, repo, head, f)),
+        },
+      };
     },
   },
 ];

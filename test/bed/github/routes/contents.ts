@@ -69,8 +69,11 @@ async function commitFileChange(ctx: RequestContext, path: string, content: Buff
     return given?.name && given.email ? { name: given.name, email: given.email, date: given.date ?? now } : undefined;
   };
   const author = person(body.author) ?? person(body.committer) ?? fallback;
-  const committer = person(body.committer) ?? author;
-  const sha = await bed.git.createCommit(repo.fullName, { tree, parents: head ? [head] : [], message, author, committer });
+  // Without a committer of the caller's choosing, GitHub commits as itself and signs (web-flow).
+  const chosen = person(body.committer);
+  const committer = chosen ?? { name: 'GitHub', email: 'noreply@github.com', date: now };
+  const sign = chosen ? undefined : (payload: string) => bed.webFlow.sign(payload);
+  const sha = await bed.git.createCommit(repo.fullName, { tree, parents: head ? [head] : [], message, author, committer }, sign);
   if (!(await writeRef(bed, repo, { ref: `refs/heads/${branch}`, sha, expected: head }, ctx.sender))) {
     throw conflict(`${branch} was updated by someone else; fetch the new sha and try again`);
   }

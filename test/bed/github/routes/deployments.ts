@@ -2,7 +2,7 @@ import type { RequestContext, RouteSpec } from '../bed.js';
 import { nowIso } from '../bed.js';
 import { mergeTrees } from '../git/merge.js';
 import { ApiError, conflict, notFound, optionalString, requireString } from '../http.js';
-import { checkStates } from '../pull-status.js';
+import { checkStates } from '../protection.js';
 import { writeRef } from '../refs.js';
 import { deployment, deploymentStatus } from '../shapes/checks.js';
 import { noreplyEmail } from '../shapes/users.js';
@@ -28,13 +28,17 @@ async function autoMerge(ctx: RequestContext, ref: string, sha: string): Promise
   const merged = await mergeTrees(bed.git, repo.fullName, sha, tip);
   if (!merged.tree) throw conflict(`Conflict merging ${repo.defaultBranch} into ${ref}.`);
   const identity = { name: ctx.sender.login, email: noreplyEmail(ctx.sender), date: nowIso(bed) };
-  const commit = await bed.git.createCommit(repo.fullName, {
-    tree: merged.tree,
-    parents: [sha, tip],
-    message: `Auto-merged ${repo.defaultBranch} into ${ref} on deployment.`,
-    author: identity,
-    committer: identity,
-  });
+  const commit = await bed.git.createCommit(
+    repo.fullName,
+    {
+      tree: merged.tree,
+      parents: [sha, tip],
+      message: `Auto-merged ${repo.defaultBranch} into ${ref} on deployment.`,
+      author: identity,
+      committer: { name: 'GitHub', email: 'noreply@github.com', date: identity.date },
+    },
+    (payload) => bed.webFlow.sign(payload),
+  );
   if (!(await writeRef(bed, repo, { ref: `refs/heads/${ref}`, sha: commit, expected: sha }, ctx.sender))) {
     throw conflict(`Conflict merging ${repo.defaultBranch} into ${ref}.`);
   }

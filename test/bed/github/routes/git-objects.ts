@@ -2,7 +2,7 @@ import type { RequestContext, RouteSpec } from '../bed.js';
 import { nowIso } from '../bed.js';
 import type { GitIdentity, TreeEdit } from '../git/objects.js';
 import { isSha } from '../git/objects.js';
-import { notFound, requireString, unprocessable } from '../http.js';
+import { conflict, notFound, requireString, unprocessable } from '../http.js';
 import { gitCommit, gitTree, wrappedBase64 } from '../shapes/git.js';
 import { noreplyEmail } from '../shapes/users.js';
 import { nodeId } from '../shapes/urls.js';
@@ -63,6 +63,7 @@ function identity(value: unknown, fallback: GitIdentity): GitIdentity {
   return { name: given.name, email: given.email, date: new Date(date).toISOString().replace('.000Z', 'Z') };
 }
 
+/** `GET git/trees/{tree_sha}` takes a tree, a commit or a ref name (GitHub documents "SHA1 value or ref"). */
 async function resolveTree(ctx: RequestContext, treeish: string): Promise<string | null> {
   const { bed, repo } = ctx;
   if (isSha(treeish)) return bed.git.revParse(repo.fullName, `${treeish}^{tree}`);
@@ -70,13 +71,33 @@ async function resolveTree(ctx: RequestContext, treeish: string): Promise<string
   return commit ? bed.git.revParse(repo.fullName, `${commit}^{tree}`) : null;
 }
 
+/**
+ * `base_tree` must name a tree object: GitHub documents it as "the SHA1 of an existing Git tree
+ * object" and answers a commit SHA with 422 `base_tree is not a valid tree oid`.
+ */
+async function baseTree(ctx: RequestContext, value: unknown): Promise<string | undefined> {
+  if (value === undefined || value === null) return undefined;
+  const sha = String(value);
+  if (!isSha(sha) || (await ctx.bed.git.objectType(ctx.repo.fullName, sha)) !== 'tree') {
+    throw unprocessable('base_tree is not a valid tree oid');
+  }
+  return sha;
+}
+
+/** Blobs and trees cannot be written before a repository's first commit: GitHub answers 409. */
+async function refuseEmptyRepository(ctx: RequestContext): Promise<void> {
+  if ((await ctx.bed.git.listRefs(ctx.repo.fullName)).length === 0) throw conflict('Git Repository is empty.');
+}
+
 export const gitObjectRoutes: RouteSpec[] = [
   {
     method: 'POST',
     route: '/repos/{owner}/{repo}/git/blobs',
     access: { scope: 'contents', level: 'write' },
-    handle: async ({ bed, repo, body }) => {
+    handle: async (ctx) => {
+      const { bed, repo, body } = ctx;
       const content = requireString(body, 'content');
+      await refuseEmptyRepository(ctx);
       const encoding = body.encoding ?? 'utf-8';
       if (encoding !== 'utf-8' && encoding !== 'utf8' && encoding !== 'base64') {
         throw unprocessable(`encoding must be "utf-8" or "base64", not ${JSON.stringify(encoding)}`);
@@ -111,13 +132,15 @@ export const gitObjectRoutes: RouteSpec[] = [
     handle: async (ctx) => {
       const { bed, repo, body } = ctx;
       if (!Array.isArray(body.tree)) throw unprocessable('Invalid request.\n\n"tree" wasn\'t supplied.');
-      let base: string | undefined;
-      if (body.base_tree !== undefined && body.base_tree !== null) {
-        base = (await resolveTree(ctx, String(body.base_tree))) ?? undefined;
-        if (!base) throw unprocessable('Invalid tree info');
-      }
+      await refuseEmptyRepository(ctx);
+      const base = await baseTree(ctx, body.base_tree);
       const edits = await treeEdits(ctx, body.tree as TreeInput[]);
-      if (!base && edits.some((e) => e.sha === null)) throw unprocessable('Invalid tree info');
+      // "Returns an error if you try to delete a file that does not exist."
+      for (const [index, edit] of edits.entries()) {
+        if (edit.sha === null && !(base && (await bed.git.entryAt(repo.fullName, base, edit.path)))) {
+          throw unprocessable(`tree.path ${edit.path} does not exist in base_tree, so it cannot be deleted (tree[${index}])`);
+        }
+      }
       const sha = await bed.git.createTree(repo.fullName, base, edits);
       return ok(gitTree(bed, repo, sha, await bed.git.readTree(repo.fullName, sha, false)), 201);
     },
@@ -128,11 +151,14 @@ export const gitObjectRoutes: RouteSpec[] = [
     access: { scope: 'contents', level: 'read' },
     handle: async (ctx) => {
       const { bed, repo } = ctx;
-      const sha = await resolveTree(ctx, ctx.params.tree_sha ?? '');
+      const requested = ctx.params.tree_sha ?? '';
+      const sha = await resolveTree(ctx, requested);
       if (!sha) throw notFound();
       // Any value of `recursive` turns recursion on, as GitHub documents.
       const recursive = ctx.query.has('recursive');
-      return ok(gitTree(bed, repo, sha, await bed.git.readTree(repo.fullName, sha, recursive)));
+      // Asked for a commit or a ref, GitHub has been seen answering with the requested value as
+      // `sha` instead of the tree's; the strict reading is the one a client cannot rely on past.
+      return ok(gitTree(bed, repo, requested, await bed.git.readTree(repo.fullName, sha, recursive)));
     },
   },
   {
@@ -155,7 +181,12 @@ export const gitObjectRoutes: RouteSpec[] = [
       const fallback = { name: ctx.sender.login, email: noreplyEmail(ctx.sender), date: nowIso(bed) };
       const author = identity(body.author, fallback);
       const committer = identity(body.committer, author);
-      const sha = await bed.git.createCommit(repo.fullName, { tree, parents, message, author, committer });
+      // GitHub signs an App's commits made with its bot identity (no author or committer given);
+      // a `signature` given is stored as the commit's and verified like any other.
+      const given = typeof body.signature === 'string' ? body.signature : undefined;
+      const botCommit = ctx.actor.kind === 'installation' && body.author === undefined && body.committer === undefined;
+      const sign = given !== undefined ? () => given : botCommit ? (payload: string) => bed.webFlow.sign(payload) : undefined;
+      const sha = await bed.git.createCommit(repo.fullName, { tree, parents, message, author, committer }, sign);
       const commit = await bed.git.readCommit(repo.fullName, sha);
       if (!commit) throw new Error(`commit ${sha} was not written`);
       return ok(gitCommit(bed, repo, commit), 201);

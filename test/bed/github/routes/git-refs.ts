@@ -1,5 +1,6 @@
-import type { RequestContext, RouteSpec } from '../bed.js';
+import { actingApp, type RequestContext, type RouteSpec } from '../bed.js';
 import { notFound, requireString, unprocessable } from '../http.js';
+import { bypasses, mayPush } from '../protection.js';
 import { writeRef } from '../refs.js';
 import { gitRef } from '../shapes/git.js';
 import { noContent, ok } from './util.js';
@@ -9,11 +10,32 @@ function fullRef(ref: string): string {
   return ref.startsWith('refs/') ? ref : `refs/${ref}`;
 }
 
-/** Protected branches move only by merging pull requests: Ladder must never bypass protection. */
-function refuseProtected(ctx: RequestContext, ref: string): void {
-  if (ref.startsWith('refs/heads/') && ctx.repo.protections.has(ref.slice('refs/heads/'.length))) {
-    throw unprocessable(`Protected branch update failed for ${ref}.`);
-  }
+/**
+ * Branch protection on a ref update, as GitHub applies it to pushes: a branch
+ * that requires checks or reviews changes only by merging a pull request; a
+ * locked one not at all; force pushes and deletions only when allowed; push
+ * restrictions name who may push. Admins pass unless the rule enforces them.
+ */
+async function refuseProtected(ctx: RequestContext, ref: string, change: { force?: boolean; deletion?: boolean; sha?: string }): Promise<void> {
+  const branch = ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : undefined;
+  const rule = branch === undefined ? undefined : ctx.repo.protections.get(branch);
+  if (!rule) return;
+  const app = actingApp(ctx)?.slug;
+  const reason = await (async () => {
+    if (rule.lockBranch) return 'Cannot change this locked branch';
+    if (!mayPush(ctx.bed, rule, ctx.sender, app)) return 'You\'re not authorized to push to this branch.';
+    if (bypasses(ctx.bed, ctx.repo, rule, ctx.sender, app !== undefined)) return undefined;
+    if (change.deletion) return rule.allowDeletions ? undefined : 'Cannot delete this protected branch';
+    if (change.force && !rule.allowForcePushes) return 'Cannot force-push to this branch';
+    if (rule.requiredReviews || rule.requiredStatusChecks) return 'Changes must be made through a pull request.';
+    if (rule.requiredSignatures && change.sha) {
+      const commit = await ctx.bed.git.readCommit(ctx.repo.fullName, change.sha);
+      if (!commit || !ctx.bed.webFlow.verification(commit).verified) return 'Commits must have verified signatures.';
+    }
+    return undefined;
+  })();
+  // GitHub's API answers with this message alone; the reason shows only to `git push`.
+  if (reason) throw unprocessable(`Protected branch update failed for ${ref}.`);
 }
 
 async function refReply(ctx: RequestContext, ref: string, status = 200) {
@@ -72,7 +94,7 @@ export const gitRefRoutes: RouteSpec[] = [
       const ref = fullRef(ctx.params.ref ?? '');
       const sha = requireString(body, 'sha');
       const force = body.force === true;
-      refuseProtected(ctx, ref);
+      await refuseProtected(ctx, ref, { force, sha });
       if ((await bed.git.objectType(repo.fullName, sha)) === null) throw unprocessable('Object does not exist');
       // Retry when another writer moves the ref between our check and our write,
       // as GitHub serialises ref updates instead of failing them.
@@ -96,7 +118,7 @@ export const gitRefRoutes: RouteSpec[] = [
     handle: async (ctx) => {
       const { bed, repo } = ctx;
       const ref = fullRef(ctx.params.ref ?? '');
-      refuseProtected(ctx, ref);
+      await refuseProtected(ctx, ref, { deletion: true });
       const current = await bed.git.revParse(repo.fullName, ref);
       if (!current || !(await writeRef(bed, repo, { ref, sha: null, expected: current }, ctx.sender))) {
         throw unprocessable('Reference does not exist');

@@ -3,7 +3,8 @@ import { nowIso } from '../bed.js';
 import { ApiError, notFound, optionalString, requireString, validationFailed } from '../http.js';
 import { label, labelsOf } from '../shapes/issues.js';
 import type { LabelState } from '../state.js';
-import { labelPayload, pullRequestPayload } from '../webhooks/payloads.js';
+import { pullRequestPayload } from '../webhooks/payloads.js';
+import { labelPayload } from '../webhooks/status-payload.js';
 import { issuePull } from './issues.js';
 import { noContent, ok, paginate, sameName } from './util.js';
 
@@ -105,19 +106,19 @@ export const labelRoutes: RouteSpec[] = [
   {
     method: 'POST',
     route: '/repos/{owner}/{repo}/issues/{issue_number}/labels',
-    access: { scope: 'issues', level: 'write' },
+    access: { scope: 'issues', level: 'write', userLevel: 'triage' },
     handle: (ctx) => setIssueLabels(ctx, requestedNames(ctx.body), false),
   },
   {
     method: 'PUT',
     route: '/repos/{owner}/{repo}/issues/{issue_number}/labels',
-    access: { scope: 'issues', level: 'write' },
+    access: { scope: 'issues', level: 'write', userLevel: 'triage' },
     handle: (ctx) => setIssueLabels(ctx, requestedNames(ctx.body), true),
   },
   {
     method: 'DELETE',
     route: '/repos/{owner}/{repo}/issues/{issue_number}/labels',
-    access: { scope: 'issues', level: 'write' },
+    access: { scope: 'issues', level: 'write', userLevel: 'triage' },
     handle: async (ctx) => {
       await setIssueLabels(ctx, [], true);
       return noContent();
@@ -126,7 +127,7 @@ export const labelRoutes: RouteSpec[] = [
   {
     method: 'DELETE',
     route: '/repos/{owner}/{repo}/issues/{issue_number}/labels/{name}',
-    access: { scope: 'issues', level: 'write' },
+    access: { scope: 'issues', level: 'write', userLevel: 'triage' },
     handle: async (ctx) => {
       const issue = ctx.bed.state.issue(ctx.repo, issuePull(ctx).number);
       const name = ctx.params.name ?? '';

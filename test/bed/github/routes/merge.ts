@@ -1,8 +1,9 @@
 import type { RequestContext, RouteSpec } from '../bed.js';
-import { nowIso } from '../bed.js';
+import { actingApp, nowIso } from '../bed.js';
 import { mergeCommits, mergeTrees } from '../git/merge.js';
 import { ApiError, conflict, optionalString, unprocessable } from '../http.js';
-import { protectionBlockers, refreshPull } from '../pull-status.js';
+import { bypasses, mayPush, protectionBlockers } from '../protection.js';
+import { headRepoName, refreshPull } from '../pull-status.js';
 import { writeRef } from '../refs.js';
 import { noreplyEmail } from '../shapes/users.js';
 import { serializeMerge, type PullState } from '../state.js';
@@ -19,7 +20,8 @@ async function mergeMessage(ctx: RequestContext, pull: PullState, method: string
   const title = optionalString(body, 'commit_title');
   const message = optionalString(body, 'commit_message');
   if (method === 'merge') {
-    const subject = title ?? `Merge pull request #${pull.number} from ${repo.owner.login}/${pull.head.ref}`;
+    const headOwner = bed.state.repo(headRepoName(repo, pull))?.owner.login ?? repo.owner.login;
+    const subject = title ?? `Merge pull request #${pull.number} from ${headOwner}/${pull.head.ref}`;
     return `${subject}\n\n${message ?? pull.title}`;
   }
   const subject = title ?? `${pull.title} (#${pull.number})`;
@@ -44,10 +46,17 @@ async function mergePull(ctx: RequestContext, method: 'merge' | 'squash' | 'reba
       throw conflict('Head branch was modified. Review and try the merge again.');
     }
     if (pull.draft) throw notMergeable('Pull Request is still a draft');
-    const blockers = await protectionBlockers(bed, repo, pull);
+    const rule = repo.protections.get(pull.base.ref);
+    const app = actingApp(ctx)?.slug;
+    if (rule && !mayPush(bed, rule, ctx.sender, app)) throw notMergeable('You\'re not authorized to push to this branch.');
+    if (rule?.linearHistory && method === 'merge') throw notMergeable('Merge commits are not allowed on this branch: it requires a linear history.');
+    // Admins may merge past the rule's requirements unless it enforces them on admins.
+    const blockers = rule && bypasses(bed, repo, rule, ctx.sender, app !== undefined) ? [] : await protectionBlockers(bed, repo, pull);
     if (blockers[0]) throw notMergeable(blockers[0]);
     const when = nowIso(bed);
-    const author = { name: pull.user.login, email: noreplyEmail(pull.user), date: when };
+    // A merge commit is the merger's; a squash keeps the pull request's author (rebase keeps each commit's).
+    const by = method === 'merge' ? ctx.sender : pull.user;
+    const author = { name: by.login, email: noreplyEmail(by), date: when };
     const committer = { name: 'GitHub', email: 'noreply@github.com', date: when };
     const result = await mergeCommits(bed.git, repo.fullName, {
       base: pull.base.sha,
@@ -56,6 +65,7 @@ async function mergePull(ctx: RequestContext, method: 'merge' | 'squash' | 'reba
       message: await mergeMessage(ctx, pull, method),
       author,
       committer,
+      sign: (payload) => bed.webFlow.sign(payload),
     });
     if ('conflicts' in result) throw notMergeable();
     const base = pull.base.sha;
@@ -111,15 +121,22 @@ export const mergeRoutes: RouteSpec[] = [
       if (!merged.tree) throw unprocessable('merge conflict between base and head');
       const when = nowIso(bed);
       const identity = { name: ctx.sender.login, email: noreplyEmail(ctx.sender), date: when };
-      const sha = await bed.git.createCommit(repo.fullName, {
-        tree: merged.tree,
-        parents: [pull.head.sha, pull.base.sha],
-        message: `Merge branch '${pull.base.ref}' into ${pull.head.ref}`,
-        author: identity,
-        committer: identity,
-      });
+      const sha = await bed.git.createCommit(
+        repo.fullName,
+        {
+          tree: merged.tree,
+          parents: [pull.head.sha, pull.base.sha],
+          message: `Merge branch '${pull.base.ref}' into ${pull.head.ref}`,
+          author: identity,
+          committer: { name: 'GitHub', email: 'noreply@github.com', date: when },
+        },
+        (payload) => bed.webFlow.sign(payload),
+      );
       const head = `refs/heads/${pull.head.ref}`;
-      if (!(await writeRef(bed, repo, { ref: head, sha, expected: pull.head.sha }, ctx.sender))) {
+      // A fork's pull request updates the fork's branch (GitHub lets maintainers when the author allows it).
+      const headRepo = bed.state.repo(headRepoName(repo, pull)) ?? repo;
+      if (headRepo !== repo && !pull.maintainerCanModify) throw unprocessable('The head repository does not allow maintainers to modify the branch.');
+      if (!(await writeRef(bed, headRepo, { ref: head, sha, expected: pull.head.sha }, ctx.sender))) {
         throw unprocessable('expected head sha didn’t match current head ref.');
       }
       return ok({ message: 'Updating pull request branch.', url: bed.urls.repoHtml(repo.fullName, `/pull/${pull.number}`) }, 202);

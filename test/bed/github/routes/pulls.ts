@@ -2,10 +2,11 @@ import type { RequestContext, RouteSpec } from '../bed.js';
 import { nowIso } from '../bed.js';
 import { diffCommits } from '../git/merge.js';
 import { notFound, optionalString, requireString, unprocessable, validationFailed } from '../http.js';
-import { refreshPull } from '../pull-status.js';
+import { headRepoName, refreshPull } from '../pull-status.js';
 import { diffEntry, restCommit } from '../shapes/git.js';
 import { pullRequest, pullRequestSimple } from '../shapes/pulls.js';
-import type { PullState } from '../state.js';
+import type { PullState, RepoState } from '../state.js';
+import { forkOwnedBy } from './forks.js';
 import { pullRequestPayload } from '../webhooks/payloads.js';
 import { idParam, ok, paginate } from './util.js';
 
@@ -16,24 +17,36 @@ export async function pullOrThrow(ctx: RequestContext): Promise<PullState> {
   return pull;
 }
 
-/** `owner:branch` or `branch`; only same-repository heads exist on this server. */
-function headBranch(ctx: RequestContext, head: string): string | null {
+interface Head {
+  ref: string;
+  /** The fork the branch is in; undefined for a branch of the repository itself. */
+  repo?: RepoState;
+}
+
+/** `branch`, or `owner:branch` naming this repository's owner or a fork in its network. */
+function headOf(ctx: RequestContext, head: string): Head | null {
   const colon = head.indexOf(':');
-  if (colon === -1) return head;
-  return head.slice(0, colon).toLowerCase() === ctx.repo.owner.login.toLowerCase() ? head.slice(colon + 1) : null;
+  if (colon === -1) return { ref: head };
+  const owner = head.slice(0, colon);
+  const ref = head.slice(colon + 1);
+  if (owner.toLowerCase() === ctx.repo.owner.login.toLowerCase()) return { ref };
+  const fork = forkOwnedBy(ctx.bed.state, ctx.repo, owner);
+  return fork ? { ref, repo: fork } : null;
 }
 
-function duplicateOf(ctx: RequestContext, head: string, base: string, except?: number): PullState | undefined {
-  return [...ctx.repo.pulls.values()].find(
-    (p) => p.state === 'open' && p.head.ref === head && p.base.ref === base && p.number !== except,
-  );
+function sameHead(pull: PullState, head: Head): boolean {
+  return pull.head.ref === head.ref && (pull.head.repo ?? '').toLowerCase() === (head.repo?.fullName ?? '').toLowerCase();
 }
 
-function alreadyExists(ctx: RequestContext, head: string) {
+function duplicateOf(ctx: RequestContext, head: Head, base: string, except?: number): PullState | undefined {
+  return [...ctx.repo.pulls.values()].find((p) => p.state === 'open' && sameHead(p, head) && p.base.ref === base && p.number !== except);
+}
+
+function alreadyExists(ctx: RequestContext, head: Head) {
   return validationFailed({
     resource: 'PullRequest',
     code: 'custom',
-    message: `A pull request already exists for ${ctx.repo.owner.login}:${head}.`,
+    message: `A pull request already exists for ${(head.repo ?? ctx.repo).owner.login}:${head.ref}.`,
   });
 }
 
@@ -46,18 +59,19 @@ export const pullRoutes: RouteSpec[] = [
   {
     method: 'POST',
     route: '/repos/{owner}/{repo}/pulls',
-    access: { scope: 'pull_requests', level: 'write' },
+    // Anyone who can read a repository may open a pull request into it (from a fork; a branch of its own needs push to exist).
+    access: { scope: 'pull_requests', level: 'write', userLevel: 'read' },
     handle: async (ctx) => {
       const { bed, repo, body } = ctx;
       const title = requireString(body, 'title');
       const base = requireString(body, 'base');
-      const head = headBranch(ctx, requireString(body, 'head'));
+      const head = headOf(ctx, requireString(body, 'head'));
       const baseSha = await bed.git.revParse(repo.fullName, `refs/heads/${base}^{commit}`);
       if (!baseSha) throw validationFailed({ resource: 'PullRequest', field: 'base', code: 'invalid' });
-      const headSha = head ? await bed.git.revParse(repo.fullName, `refs/heads/${head}^{commit}`) : null;
+      const headSha = head ? await bed.git.revParse((head.repo ?? repo).fullName, `refs/heads/${head.ref}^{commit}`) : null;
       if (!head || !headSha) throw validationFailed({ resource: 'PullRequest', field: 'head', code: 'invalid' });
       if ((await bed.git.commitsBetween(repo.fullName, baseSha, headSha)).length === 0) {
-        throw validationFailed({ resource: 'PullRequest', code: 'custom', message: `No commits between ${base} and ${head}` });
+        throw validationFailed({ resource: 'PullRequest', code: 'custom', message: `No commits between ${base} and ${head.ref}` });
       }
       // No await between the duplicate check and the insert: concurrent creates
       // for the same head and base must leave exactly one pull request, as on GitHub.
@@ -70,7 +84,7 @@ export const pullRoutes: RouteSpec[] = [
         body: optionalString(body, 'body') ?? null,
         state: 'open',
         draft: body.draft === true,
-        head: { ref: head, sha: headSha },
+        head: { ref: head.ref, sha: headSha, ...(head.repo ? { repo: head.repo.fullName } : {}) },
         base: { ref: base, sha: baseSha },
         user: ctx.sender,
         createdAt: now,
@@ -97,12 +111,12 @@ export const pullRoutes: RouteSpec[] = [
       const { bed, repo, query } = ctx;
       const state = query.get('state') ?? 'open';
       const head = query.get('head');
-      const headRef = head ? headBranch(ctx, head) : undefined;
+      const wanted = head ? headOf(ctx, head) : undefined;
       const base = query.get('base');
       const pulls = [...repo.pulls.values()].filter(
         (p) =>
           (state === 'all' || p.state === state) &&
-          (headRef === undefined || p.head.ref === headRef) &&
+          (wanted === undefined || (wanted !== null && sameHead(p, wanted))) &&
           (base === null || p.base.ref === base),
       );
       for (const pull of pulls) await refreshPull(bed, repo, pull);
@@ -154,10 +168,11 @@ export const pullRoutes: RouteSpec[] = [
         action = 'closed';
       } else if (state === 'open' && pull.state === 'closed') {
         if (pull.mergedAt) throw unprocessable('Cannot reopen a merged pull request');
-        if (!(await bed.git.revParse(repo.fullName, `refs/heads/${pull.head.ref}`))) {
+        if (!(await bed.git.revParse(headRepoName(repo, pull), `refs/heads/${pull.head.ref}`))) {
           throw validationFailed({ resource: 'PullRequest', field: 'state', code: 'invalid', message: 'state cannot be changed. The head branch was deleted.' });
         }
-        if (duplicateOf(ctx, pull.head.ref, pull.base.ref, pull.number)) throw alreadyExists(ctx, pull.head.ref);
+        const head = { ref: pull.head.ref, ...(pull.head.repo ? { repo: bed.state.repo(pull.head.repo) } : {}) } as Head;
+        if (duplicateOf(ctx, head, pull.base.ref, pull.number)) throw alreadyExists(ctx, head);
         pull.state = 'open';
         pull.closedAt = null;
         await refreshPull(bed, repo, pull);
@@ -176,7 +191,8 @@ export const pullRoutes: RouteSpec[] = [
       const { bed, repo } = ctx;
       const pull = await pullOrThrow(ctx);
       const mergeBase = (await bed.git.mergeBase(repo.fullName, pull.base.sha, pull.head.sha)) ?? pull.base.sha;
-      const files = await diffCommits(bed.git, repo.fullName, mergeBase, pull.head.sha);
+      // "Responses include a maximum of 3000 files."
+      const files = (await diffCommits(bed.git, repo.fullName, mergeBase, pull.head.sha)).slice(0, 3000);
       return paginate(ctx, files.map((f) => diffEntry(bed, repo, pull.head.sha, f)));
     },
   },
@@ -187,7 +203,8 @@ export const pullRoutes: RouteSpec[] = [
     handle: async (ctx) => {
       const { bed, repo } = ctx;
       const pull = await pullOrThrow(ctx);
-      const shas = await bed.git.commitsBetween(repo.fullName, pull.base.sha, pull.head.sha);
+      // "Lists a maximum of 250 commits for a pull request."
+      const shas = (await bed.git.commitsBetween(repo.fullName, pull.base.sha, pull.head.sha)).slice(0, 250);
       const commits = [];
       for (const sha of shas) {
         const commit = await bed.git.readCommit(repo.fullName, sha);

@@ -1,27 +1,29 @@
 import type { RequestContext, RouteSpec } from '../bed.js';
 import { ApiError, notFound } from '../http.js';
 import { restCommit } from '../shapes/git.js';
-import { fullRepository } from '../shapes/repo.js';
+import { networkRepository } from './forks.js';
 import { simpleUser } from '../shapes/users.js';
+import { legacyPermission, permissionFlags, roleOf } from '../roles.js';
 import type { Permission, RepoState } from '../state.js';
 import { ok, paginate } from './util.js';
 
 /** What the caller may do, as GitHub reports it in `permissions` of the repository. */
 function viewerPermission(ctx: RequestContext): Permission {
-  if (ctx.actor.kind === 'user') return ctx.repo.permissions.get(ctx.actor.user.login.toLowerCase()) ?? 'none';
+  if (ctx.actor.kind === 'user') return roleOf(ctx.bed.state, ctx.repo, ctx.actor.user);
   return 'write';
 }
 
 function branchProtection(ctx: RequestContext, repo: RepoState, branch: string) {
   const protection = repo.protections.get(branch);
   const url = ctx.bed.urls.repo(repo.fullName, `/branches/${encodeURIComponent(branch)}/protection`);
+  const checks = protection?.requiredStatusChecks;
   return {
     enabled: Boolean(protection),
     required_status_checks: {
-      enforcement_level: protection ? 'non_admins' : 'off',
-      contexts: protection?.requiredStatusChecks ?? [],
-      checks: (protection?.requiredStatusChecks ?? []).map((context) => ({ context, app_id: null })),
-      ...(protection ? { strict: protection.strict, url: `${url}/required_status_checks` } : {}),
+      enforcement_level: checks ? (protection?.enforceAdmins ? 'everyone' : 'non_admins') : 'off',
+      contexts: checks?.checks.map((c) => c.context) ?? [],
+      checks: checks?.checks.map((c) => ({ context: c.context, app_id: c.appId })) ?? [],
+      ...(checks ? { strict: checks.strict, url: `${url}/required_status_checks` } : {}),
     },
   };
 }
@@ -31,7 +33,7 @@ export const repoRoutes: RouteSpec[] = [
     method: 'GET',
     route: '/repos/{owner}/{repo}',
     access: { scope: 'metadata', level: 'read' },
-    handle: (ctx) => ok(fullRepository(ctx.bed.urls, ctx.repo, viewerPermission(ctx))),
+    handle: (ctx) => ok(networkRepository(ctx, ctx.repo, viewerPermission(ctx))),
   },
   {
     method: 'GET',
@@ -84,16 +86,13 @@ export const repoRoutes: RouteSpec[] = [
       const { bed, repo } = ctx;
       const user = bed.state.users.get((ctx.params.username ?? '').toLowerCase());
       if (!user) throw notFound();
-      const level = repo.permissions.get(user.login.toLowerCase()) ?? 'none';
-      const write = level === 'write' || level === 'admin';
+      // Every source of grants counts (repository, organization base permission, ownership);
+      // `permission` is the legacy base role, `role_name` the role itself.
+      const role = roleOf(bed.state, repo, user);
       return ok({
-        permission: level,
-        role_name: level,
-        user: {
-          ...simpleUser(bed.urls, user),
-          permissions: { admin: level === 'admin', maintain: level === 'admin', push: write, triage: write, pull: level !== 'none' },
-          role_name: level,
-        },
+        permission: legacyPermission(role),
+        role_name: role,
+        user: { ...simpleUser(bed.urls, user), permissions: permissionFlags(role), role_name: role },
       });
     },
   },

@@ -6,6 +6,7 @@ import { pullRequestReview, pullRequestSimple } from '../shapes/pulls.js';
 import { simpleUser } from '../shapes/users.js';
 import type { PullState, ReviewState } from '../state.js';
 import { pullRequestReviewPayload } from '../webhooks/payloads.js';
+import { atLeast, roleOf } from '../roles.js';
 import { ok, paginate, sameName } from './util.js';
 import { pullOrThrow } from './pulls.js';
 
@@ -31,8 +32,7 @@ function checkReviewers(ctx: RequestContext, logins: string[], author: string): 
     if (sameName(login, author)) {
       throw new ApiError(422, 'Review cannot be requested from pull request author.');
     }
-    const level = ctx.repo.permissions.get(login.toLowerCase());
-    if (!level || level === 'none') {
+    if (!atLeast(roleOf(ctx.bed.state, ctx.repo, ctx.bed.state.user(login)), 'read')) {
       throw new ApiError(
         422,
         `Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the ${ctx.repo.fullName} repository.`,
@@ -107,7 +107,7 @@ export const reviewRoutes: RouteSpec[] = [
   {
     method: 'POST',
     route: '/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers',
-    access: { scope: 'pull_requests', level: 'write' },
+    access: { scope: 'pull_requests', level: 'write', userLevel: 'triage' },
     handle: async (ctx) => {
       const { bed, repo } = ctx;
       const { pull, users, teams } = await reviewRequest(ctx);
@@ -123,7 +123,7 @@ export const reviewRoutes: RouteSpec[] = [
   {
     method: 'DELETE',
     route: '/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers',
-    access: { scope: 'pull_requests', level: 'write' },
+    access: { scope: 'pull_requests', level: 'write', userLevel: 'triage' },
     handle: async (ctx) => {
       const { repo, bed } = ctx;
       const { pull, users, teams } = await reviewRequest(ctx);

@@ -5,8 +5,6 @@ import type { RepoState, User } from '../state.js';
 import { simpleUser } from './users.js';
 import { nodeId } from './urls.js';
 
-// Commits the server writes are unsigned; this is what GitHub reports for those.
-const UNSIGNED = { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null };
 
 /** GitHub's `git-commit` (Git Data API). */
 export function gitCommit(bed: Bed, repo: RepoState, commit: GitCommitObject) {
@@ -25,7 +23,7 @@ export function gitCommit(bed: Bed, repo: RepoState, commit: GitCommitObject) {
       url: urls.repo(repo.fullName, `/git/commits/${sha}`),
       html_url: urls.repoHtml(repo.fullName, `/commit/${sha}`),
     })),
-    verification: { ...UNSIGNED },
+    verification: bed.webFlow.verification(commit),
   };
 }
 
@@ -54,7 +52,7 @@ export function restCommit(bed: Bed, repo: RepoState, commit: GitCommitObject, f
       message: commit.message,
       tree: { sha: commit.tree, url: urls.repo(repo.fullName, `/git/trees/${commit.tree}`) },
       comment_count: 0,
-      verification: { ...UNSIGNED },
+      verification: bed.webFlow.verification(commit),
     },
     author: author ? simpleUser(urls, author) : null,
     committer: committer ? simpleUser(urls, committer) : null,

@@ -1,5 +1,7 @@
 import type { Bed } from '../bed.js';
-import type { CommentState, LabelState, ReactionState, RepoState, User } from '../state.js';
+import { authorAssociation } from '../roles.js';
+import type { CommentState, LabelState, ReactionState, RepoState } from '../state.js';
+import { appOfBot } from '../apps.js';
 import { integration } from './app.js';
 import { simpleUser } from './users.js';
 import { nodeId } from './urls.js';
@@ -24,13 +26,6 @@ export function labelsOf(bed: Bed, repo: RepoState, names: readonly string[]) {
   });
 }
 
-/** OWNER / COLLABORATOR / NONE, from the repository's permissions, as GitHub derives it. */
-export function authorAssociation(repo: RepoState, user: User): 'OWNER' | 'COLLABORATOR' | 'NONE' {
-  if (user.id === repo.owner.id) return 'OWNER';
-  const level = repo.permissions.get(user.login.toLowerCase());
-  return level && level !== 'none' ? 'COLLABORATOR' : 'NONE';
-}
-
 const REACTIONS = ['+1', '-1', 'laugh', 'confused', 'heart', 'hooray', 'eyes', 'rocket'] as const;
 
 export function reactionRollup(url: string, reactions: readonly ReactionState[]) {
@@ -51,9 +46,9 @@ export function issueComment(bed: Bed, repo: RepoState, comment: CommentState) {
     created_at: comment.createdAt,
     updated_at: comment.updatedAt,
     issue_url: bed.urls.repo(repo.fullName, `/issues/${comment.issueNumber}`),
-    author_association: authorAssociation(repo, comment.user),
+    author_association: authorAssociation(bed.state, repo, comment.user),
     reactions: reactionRollup(`${url}/reactions`, comment.reactions),
-    performed_via_github_app: comment.user.type === 'Bot' ? integration(bed) : null,
+    performed_via_github_app: appOfBot(bed.apps, comment.user) ? integration(bed, appOfBot(bed.apps, comment.user)) : null,
   };
 }
 

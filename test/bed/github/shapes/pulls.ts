@@ -2,18 +2,21 @@ import type { Bed } from '../bed.js';
 import { diffCommits } from '../git/merge.js';
 import { mergeability } from '../pull-status.js';
 import type { PullState, RepoState, ReviewState } from '../state.js';
-import { authorAssociation, labelsOf, team, teamSimple } from './issues.js';
+import { authorAssociation } from '../roles.js';
+import { labelsOf, team, teamSimple } from './issues.js';
 import { repository } from './repo.js';
 import { simpleUser } from './users.js';
 import { nodeId } from './urls.js';
 
-function branchSide(bed: Bed, repo: RepoState, side: { ref: string; sha: string }) {
+/** A pull request's base or head; a fork's head names the fork, its owner and `owner:branch`. */
+function branchSide(bed: Bed, repo: RepoState, side: { ref: string; sha: string; repo?: string }) {
+  const where = (side.repo ? bed.state.repo(side.repo) : undefined) ?? repo;
   return {
-    label: `${repo.owner.login}:${side.ref}`,
+    label: `${where.owner.login}:${side.ref}`,
     ref: side.ref,
     sha: side.sha,
-    user: simpleUser(bed.urls, repo.owner),
-    repo: repository(bed.urls, repo),
+    user: simpleUser(bed.urls, where.owner),
+    repo: repository(bed.urls, where),
   };
 }
 
@@ -62,7 +65,7 @@ export function pullRequestSimple(bed: Bed, repo: RepoState, pull: PullState) {
       commits: { href: `${url}/commits` },
       statuses: { href: statuses },
     },
-    author_association: authorAssociation(repo, pull.user),
+    author_association: authorAssociation(bed.state, repo, pull.user),
     auto_merge: null,
     draft: pull.draft,
     commits_url: `${url}/commits`,
@@ -114,6 +117,6 @@ export function pullRequestReview(bed: Bed, repo: RepoState, review: ReviewState
     _links: { html: { href: html }, pull_request: { href: pullUrl } },
     ...(review.submittedAt ? { submitted_at: review.submittedAt } : {}),
     commit_id: review.commitId,
-    author_association: authorAssociation(repo, review.user),
+    author_association: authorAssociation(bed.state, repo, review.user),
   };
 }

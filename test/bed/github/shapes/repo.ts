@@ -1,3 +1,4 @@
+import { permissionFlags } from '../roles.js';
 import type { Permission, RepoState } from '../state.js';
 import { simpleUser } from './users.js';
 import { nodeId, type Urls } from './urls.js';
@@ -62,13 +63,13 @@ export function minimalRepository(urls: Urls, repo: RepoState) {
     private: repo.private,
     owner: simpleUser(urls, repo.owner),
     description: null,
-    fork: false,
+    fork: repo.parent !== null,
     ...repoUrls(urls, repo),
   };
 }
 
 /** GitHub's `repository` (pull request heads and bases, installation repository lists). */
-export function repository(urls: Urls, repo: RepoState, viewer?: Permission) {
+export function repository(urls: Urls, repo: RepoState, viewer?: Permission, forks = 0) {
   const openIssues = openIssueCount(repo);
   const shape = {
     ...minimalRepository(urls, repo),
@@ -79,8 +80,8 @@ export function repository(urls: Urls, repo: RepoState, viewer?: Permission) {
     mirror_url: null,
     homepage: null,
     language: null,
-    forks_count: 0,
-    forks: 0,
+    forks_count: forks,
+    forks,
     stargazers_count: 0,
     watchers_count: 0,
     watchers: 0,
@@ -100,7 +101,7 @@ export function repository(urls: Urls, repo: RepoState, viewer?: Permission) {
     disabled: false,
     visibility: repo.private ? 'private' : 'public',
     license: null,
-    allow_forking: false,
+    allow_forking: true,
     web_commit_signoff_required: false,
     pushed_at: repo.pushedAt,
     created_at: repo.createdAt,
@@ -109,10 +110,11 @@ export function repository(urls: Urls, repo: RepoState, viewer?: Permission) {
   return viewer ? { ...shape, permissions: permissionFlags(viewer) } : shape;
 }
 
-/** GitHub's `full-repository` (GET /repos/{owner}/{repo}). */
-export function fullRepository(urls: Urls, repo: RepoState, viewer?: Permission) {
+/** GitHub's `full-repository` (GET /repos/{owner}/{repo}); a fork names its `parent` and its network's `source`. */
+export function fullRepository(urls: Urls, repo: RepoState, viewer?: Permission, network?: { parent: RepoState; source: RepoState }, forks = 0) {
   return {
-    ...repository(urls, repo, viewer),
+    ...repository(urls, repo, viewer, forks),
+    ...(network ? { parent: repository(urls, network.parent), source: repository(urls, network.source) } : {}),
     allow_merge_commit: true,
     allow_squash_merge: true,
     allow_rebase_merge: true,
@@ -125,16 +127,5 @@ export function fullRepository(urls: Urls, repo: RepoState, viewer?: Permission)
     network_count: 0,
     subscribers_count: 0,
     ...(repo.owner.type === 'Organization' ? { organization: simpleUser(urls, repo.owner) } : {}),
-  };
-}
-
-function permissionFlags(level: Permission) {
-  const write = level === 'write' || level === 'admin';
-  return {
-    admin: level === 'admin',
-    maintain: level === 'admin',
-    push: write,
-    triage: write,
-    pull: level !== 'none',
   };
 }

@@ -2,13 +2,14 @@ import type { components } from '@octokit/openapi-webhooks-types';
 import type { Bed } from '../bed.js';
 import { diffCommits } from '../git/merge.js';
 import { ZERO_SHA, type GitCommitObject } from '../git/objects.js';
-import { issueComment, label } from '../shapes/issues.js';
+import { issueComment } from '../shapes/issues.js';
 import { pullRequest, pullRequestReview, pullRequestSimple } from '../shapes/pulls.js';
 import { repository } from '../shapes/repo.js';
 import { simpleUser } from '../shapes/users.js';
 import { nodeId } from '../shapes/urls.js';
 import { deployment, deploymentStatus } from '../shapes/checks.js';
-import type { CommentState, DeploymentState, DeploymentStatusState, LabelState, PullState, RepoState, ReviewState, User } from '../state.js';
+import { authorAssociation } from '../roles.js';
+import type { CommentState, DeploymentState, DeploymentStatusState, PullState, RepoState, ReviewState, User } from '../state.js';
 
 type Schemas = components['schemas'];
 
@@ -20,7 +21,8 @@ type Schemas = components['schemas'];
 
 /** The `installation` every App webhook carries, or nothing when the App is not installed there. */
 function installationOf(bed: Bed, repo: RepoState): { installation?: Schemas['simple-installation'] } {
-  const installation = bed.tokens.installationFor(repo);
+  // The first App's; deliveries to other Apps name their own installation (deliver.ts).
+  const installation = bed.tokens.installationFor(repo, bed.app.id);
   return installation ? { installation: { id: installation.id, node_id: nodeId('MDIz', installation.id) } } : {};
 }
 
@@ -44,8 +46,8 @@ export async function pushPayload(bed: Bed, repo: RepoState, change: RefChange, 
       ? await git.commitsBetween(repo.fullName, change.before, change.after)
       : [change.after]
     : [];
-  // GitHub lists at most 20 commits in a push payload.
-  const commits = await Promise.all(shas.slice(-20).map((sha) => pushCommit(bed, repo, sha)));
+  // "The array includes a maximum of 2048 commits."
+  const commits = await Promise.all(shas.slice(-2048).map((sha) => pushCommit(bed, repo, sha)));
   const base = repository(urls, repo);
   const createdAt = Math.floor(Date.parse(repo.createdAt) / 1000);
   const pushedAt = Math.floor(Date.parse(repo.pushedAt) / 1000);
@@ -161,7 +163,7 @@ export function issueCommentPayload(
       created_at: pull.createdAt,
       updated_at: pull.updatedAt,
       closed_at: pull.closedAt,
-      author_association: 'OWNER',
+      author_association: authorAssociation(bed.state, repo, pull.user),
       active_lock_reason: null,
       body: pull.body,
       pull_request: {
@@ -222,17 +224,6 @@ export function deploymentStatusPayload(
 }
 
 export { installationOf, webhookRepository };
-
-/** `label` (created, deleted): a repository label made or removed through the API, as GitHub raises it. */
-export function labelPayload(bed: Bed, repo: RepoState, state: LabelState, action: 'created' | 'deleted', sender: User): Schemas['webhook-label-created'] | Schemas['webhook-label-deleted'] {
-  return {
-    action,
-    label: label(bed, repo, state),
-    repository: webhookRepository(bed, repo),
-    sender: simpleUser(bed.urls, sender) as Schemas['simple-user'],
-    ...installationOf(bed, repo),
-  } as Schemas['webhook-label-created'] | Schemas['webhook-label-deleted'];
-}
 
 /** Actions whose description lists requested teams in REST's team shape; the others use the webhook `Team`. */
 const restTeamActions = new Set(['opened', 'closed', 'edited', 'reopened', 'converted_to_draft']);

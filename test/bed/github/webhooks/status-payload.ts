@@ -1,11 +1,14 @@
+/** Small webhook payloads: `status` and `label`. */
 import type { components } from '@octokit/openapi-webhooks-types';
 import type { Bed } from '../bed.js';
 import { restCommit } from '../shapes/git.js';
 import { simpleUser } from '../shapes/users.js';
-import type { CommitStatusState, RepoState } from '../state.js';
+import { label } from '../shapes/issues.js';
+import type { CommitStatusState, LabelState, RepoState, User } from '../state.js';
 import { installationOf, webhookRepository } from './payloads.js';
 
-type StatusPayload = components['schemas']['webhook-status'];
+type Schemas = components['schemas'];
+type StatusPayload = Schemas['webhook-status'];
 
 /** `status`: a commit status was set (how an App learns that checks on a promotion turned green). */
 export async function statusPayload(bed: Bed, repo: RepoState, status: CommitStatusState): Promise<StatusPayload> {
@@ -42,4 +45,15 @@ export async function statusPayload(bed: Bed, repo: RepoState, status: CommitSta
     sender: simpleUser(bed.urls, status.creator) as StatusPayload['sender'],
     ...installationOf(bed, repo),
   };
+}
+
+/** `label` (created, deleted): a repository label made or removed through the API, as GitHub raises it. */
+export function labelPayload(bed: Bed, repo: RepoState, state: LabelState, action: 'created' | 'deleted', sender: User): Schemas['webhook-label-created'] | Schemas['webhook-label-deleted'] {
+  return {
+    action,
+    label: label(bed, repo, state),
+    repository: webhookRepository(bed, repo),
+    sender: simpleUser(bed.urls, sender) as Schemas['simple-user'],
+    ...installationOf(bed, repo),
+  } as Schemas['webhook-label-created'] | Schemas['webhook-label-deleted'];
 }

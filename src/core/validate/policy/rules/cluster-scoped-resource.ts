@@ -1,6 +1,6 @@
 import { kindOf, nameOf, stringAt } from '../object-access.js';
 import { resolveNamespaced } from '../scope.js';
-import type { PolicyRule } from '../types.js';
+import type { PolicyRule, RuleViolation } from '../types.js';
 
 /**
  * Cluster-scoped objects are shared by every environment and every team in
@@ -16,8 +16,9 @@ export const clusterScopedResource: PolicyRule = {
     const kind = kindOf(object);
     const apiVersion = stringAt(object, 'apiVersion');
     if (!kind || !apiVersion || resolveNamespaced(apiVersion, kind, context, set) !== false) return [];
-    if (context.allowClusterScoped?.some((allowed) => allowed.toLowerCase() === kind.toLowerCase())) return [];
     const name = nameOf(object);
+    if (context.clusterScopedGrant) return grantViolations(kind, name, context.clusterScopedGrant);
+    if (context.allowClusterScoped?.some((allowed) => allowed.toLowerCase() === kind.toLowerCase())) return [];
     return [
       {
         path: ['kind'],
@@ -26,3 +27,18 @@ export const clusterScopedResource: PolicyRule = {
     ];
   },
 };
+
+/** With a grant from `.ladder/services.yml`, both the kind and the name must be granted. */
+function grantViolations(kind: string, name: string | undefined, grant: readonly { kind: string; names: readonly string[] }[]): RuleViolation[] {
+  const entry = grant.find((granted) => granted.kind.toLowerCase() === kind.toLowerCase());
+  if (entry && name !== undefined && entry.names.includes(name)) return [];
+  const what = `${kind}${name ? ` "${name}"` : ''} is cluster-scoped, so it affects every namespace`;
+  if (!entry) return [{ path: ['kind'], message: `${what}, and the manifest repository grants this environment no ${kind} (clusterScoped in .ladder/services.yml)` }];
+  return [
+    {
+      path: ['metadata', 'name'],
+      message: `${what}, and the manifest repository grants this environment only ${entry.names.map((n) => `"${n}"`).join(', ')} of kind ${kind}`,
+      hint: `Add the name to the ${kind} entry of clusterScoped for this environment in .ladder/services.yml, if the platform team agrees.`,
+    },
+  ];
+}

@@ -1,0 +1,63 @@
+import type { KubeClient, KubeObject } from '../../adapters/kube/client.js';
+import { readLive } from '../apply/live.js';
+import type { ClusterScopedCheck } from '../../core/services/cluster-scoped.js';
+import type { DryRunVerdict } from '../apply/server-side-apply.js';
+import { carriesInventoryMark, FIELD_MANAGER } from '../apply/marks.js';
+import type { SetProblem } from './desired.js';
+import type { DesiredObject } from './resolve.js';
+
+/** On a cluster-scoped object in Git: Ladder may take over the live object of that name although it did not create it. */
+export const ADOPT_ANNOTATION = 'ladder.dev/adopt';
+
+/**
+ * Cluster-scoped objects of the set (Namespaces aside) that already exist
+ * and that Ladder did not create (issue #11): applying a copy of an existing CRD would make
+ * Ladder one of its managers, and a later commit without it would prune the
+ * CRD and every custom resource of that kind cluster-wide. Such an object is
+ * refused, before anything is written, unless its manifest carries
+ * `ladder.dev/adopt: "true"`. Ladder created an object when it carries this
+ * inventory's annotation and an apply by Ladder's field manager. `live` holds
+ * the objects labelled as this inventory's; one not among them is read (a
+ * commit has few cluster-scoped objects).
+ */
+export async function findForeignClusterObjects(
+  client: KubeClient,
+  objects: readonly DesiredObject[],
+  verdicts: ReadonlyMap<DesiredObject, DryRunVerdict>,
+  live: ReadonlyMap<string, KubeObject>,
+  inventoryId: string,
+  signal?: AbortSignal,
+): Promise<SetProblem[]> {
+  const problems: SetProblem[] = [];
+  for (const o of objects) {
+    // Namespaces are often made by an administrator before the first deploy and listed in Git too;
+    // they have their own guard: prune.namespaces is off by default.
+    if (o.resource.namespaced || (o.ref.kind === 'Namespace' && o.ref.apiVersion === 'v1')) continue;
+    const verdict = verdicts.get(o);
+    if (!verdict || verdict.kind === 'refused') continue;
+    const current = live.get(o.path) ?? (await readLive(client, o.path, signal));
+    if (current === undefined) continue; // new: Ladder creates it
+    const ours = carriesInventoryMark(current, inventoryId) && current.metadata?.managedFields?.some((f) => f.manager === FIELD_MANAGER && f.operation === 'Apply');
+    if (ours || o.object.metadata?.annotations?.[ADOPT_ANNOTATION] === 'true') continue;
+    problems.push({
+      file: o.file,
+      line: o.line,
+      ref: o.ref,
+      message:
+        `${o.ref.kind} ${o.ref.name} already exists and Ladder did not create it: Ladder does not take over a cluster-scoped object ` +
+        `(pruning it later would delete it for everyone); to adopt it on purpose, annotate it in Git with ${ADOPT_ANNOTATION}: "true"`,
+    });
+  }
+  return problems;
+}
+
+/** Cluster-scoped objects of the set that the grant (asked for only when there are some) does not allow, each at its file and line. */
+export async function ungrantedClusterObjects(objects: readonly DesiredObject[], grant: (() => Promise<ClusterScopedCheck>) | undefined): Promise<SetProblem[]> {
+  const clusterScoped = objects.filter((o) => !o.resource.namespaced);
+  if (!grant || clusterScoped.length === 0) return [];
+  const check = await grant();
+  return clusterScoped.flatMap((o) => {
+    const reason = check(o.ref.kind, o.ref.name);
+    return reason ? [{ file: o.file, line: o.line, ref: o.ref, message: reason }] : [];
+  });
+}

@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { Script } from 'node:vm';
+import type { Ajv, AnySchema, ValidateFunction } from 'ajv';
+import type { JsonSchema } from './bundle.js';
+
+/**
+ * Where compiled validators are kept between runs: JavaScript that Ajv
+ * generated for one schema, and V8's code cache for it. Compiling the
+ * validator of a Deployment (150 definitions) takes Ajv 0.1–0.4 s; loading
+ * its code takes 10 ms. `src/adapters/fs/validator-cache.ts` keeps them on disk.
+ */
+export interface ValidatorCodeStore {
+  read(key: string): { code: string; v8?: Uint8Array } | undefined;
+  write(key: string, code: string, v8: Uint8Array | undefined): void;
+}
+
+/** Bump when what Ladder asks of Ajv changes in a way the options below do not show. */
+const cacheFormat = 1;
+const ajvVersion = (createRequire(import.meta.url)('ajv/package.json') as { version: string }).version;
+const requireFromHere = createRequire(import.meta.url);
+/** Ajv's standalone code generator, loaded when a validator is compiled. */
+function generate(ajv: Ajv, validate: ValidateFunction): string {
+  const standalone = requireFromHere('ajv/dist/standalone/index.js') as { default: (ajv: Ajv, validate: ValidateFunction) => string };
+  return standalone.default(ajv, validate);
+}
+
+/** The name generated code imports Ladder's format checks by (see compile.ts). */
+export const formatsModule = 'ladder:formats';
+
+/**
+ * A key that changes with anything that changes the generated code: Ajv's
+ * version, the options, every definition the schema may reach, and the schema.
+ */
+export function cacheKey(parts: { options: string; definitions: string; schema: JsonSchema }): string {
+  return createHash('sha256').update(JSON.stringify([cacheFormat, ajvVersion, parts.options, parts.definitions, parts.schema])).digest('hex');
+}
+
+/** A digest of a bundle's definitions, computed once per bundle. */
+const definitionDigests = new WeakMap<object, string>();
+export function definitionsDigest(definitions: Record<string, JsonSchema>): string {
+  let digest = definitionDigests.get(definitions);
+  if (!digest) {
+    digest = createHash('sha256').update(JSON.stringify(definitions)).digest('hex');
+    definitionDigests.set(definitions, digest);
+  }
+  return digest;
+}
+
+/**
+ * The validator for `schema`: from the store when it has code under `key`
+ * that loads, else compiled by Ajv and written to the store. Code that fails
+ * to load (truncated, from another Ajv) is compiled afresh, never trusted.
+ */
+export function cachedCompile(ajv: () => Ajv, schema: AnySchema, key: string, store: ValidatorCodeStore, formats: Record<string, unknown>): ValidateFunction {
+  const stored = store.read(key);
+  if (stored) {
+    const loaded = load(stored.code, stored.v8, formats, false);
+    if (loaded) return loaded.validate;
+  }
+  // Only now is Ajv needed: setting up an instance with the bundle costs as much as loading a few validators.
+  const compiler = ajv();
+  const validate = compiler.compile(schema);
+  let code: string;
+  try {
+    code = generate(compiler, validate);
+  } catch {
+    return validate; // a schema standalone code cannot express: use it, keep nothing
+  }
+  const script = load(code, undefined, formats, true);
+  store.write(key, code, script?.v8);
+  return validate;
+}
+
+function load(code: string, cachedData: Uint8Array | undefined, formats: Record<string, unknown>, withCacheData: boolean): { validate: ValidateFunction; v8?: Uint8Array } | undefined {
+  try {
+    const script = new Script(`(function (require, module, exports) {${code}\n})`, {
+      filename: 'ladder-validator.js',
+      ...(cachedData ? { cachedData: Buffer.from(cachedData) } : {}),
+    });
+    const module = { exports: {} as unknown };
+    const requireShim = (id: string): unknown => (id === formatsModule ? formats : requireFromHere(id));
+    (script.runInThisContext() as (r: unknown, m: unknown, e: unknown) => void)(requireShim, module, module.exports);
+    const validate = module.exports as ValidateFunction;
+    if (typeof validate !== 'function') return undefined;
+    return withCacheData ? { validate, v8: script.createCachedData() } : { validate };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,3 @@
+module ladder.local/tools/apiserver-sites
+
+go 1.24
