@@ -16,6 +16,7 @@ import { startAgentServer, type AgentServer } from './reporting/server.js';
 import { BranchSource } from './source/branch-source.js';
 import { createKubeDeployer } from './sync/deployer.js';
 import { createAlertSink, sourceEventsFor } from './wiring/alerts.js';
+import { createDriftLedger } from './reporting/drift-ledger.js';
 import { agentIdentity, type AgentConfig } from './wiring/config.js';
 import { kubeCredentials } from './wiring/credentials.js';
 import { waitForFirstContact } from './wiring/first-contact.js';
@@ -79,7 +80,8 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
   });
   metrics.sources.kubeRequests = () => kube.requestCount();
   metrics.sources.kubeClient = () => kube.stats();
-  const alerts = deps.alerts ?? (config.slack ? createAlertSink(config, log) : silentSink);
+  // Open drift incidents are ladder/drift statuses on the deployed commit: a new leader continues their Slack threads.
+  const alerts = deps.alerts ?? (config.slack ? createAlertSink(config, log, createDriftLedger(github.statuses(manifestRepo), config.environment, log.child({ part: 'slack' }))) : silentSink);
 
   const source = new BranchSource(github.manifestRepo(manifestRepo), {
     branch,

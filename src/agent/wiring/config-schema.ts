@@ -50,6 +50,8 @@ const slack = z
     token: secretText.optional(),
     channel: z.string().min(1).optional(),
     apiUrl: z.string().url('must be a URL such as https://slack.com/api/').optional(),
+    /** A drift incident still open gets a reply saying how long it has lasted, every this many minutes (0: never). */
+    reminderMinutes: z.number().int().min(0).default(240),
   })
   .superRefine((value, context) => {
     if (value.webhookUrl !== undefined && value.token !== undefined) {

@@ -33,6 +33,7 @@ export const agentEnvironmentVariables: ReadonlyArray<{ name: string; path: read
   { name: 'LADDER_SLACK_TOKEN', path: ['slack', 'token'], kind: 'string', secret: true },
   { name: 'LADDER_SLACK_CHANNEL', path: ['slack', 'channel'], kind: 'string' },
   { name: 'LADDER_SLACK_API_URL', path: ['slack', 'apiUrl'], kind: 'string' },
+  { name: 'LADDER_SLACK_REMINDER_MINUTES', path: ['slack', 'reminderMinutes'], kind: 'integer' },
   { name: 'LADDER_POLL_INTERVAL_SECONDS', path: ['intervals', 'pollSeconds'], kind: 'integer' },
   { name: 'LADDER_HEALTH_TIMEOUT_SECONDS', path: ['intervals', 'healthTimeoutSeconds'], kind: 'integer' },
   { name: 'LADDER_RESYNC_SECONDS', path: ['intervals', 'resyncSeconds'], kind: 'integer' },
