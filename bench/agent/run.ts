@@ -1,5 +1,5 @@
 // Agent benchmark (issue 16): `node --import tsx bench/agent/run.ts [--sizes 1000,5000,20000] [--runs 3]
-// [--edits 50] [--idle-seconds 60] [--per-file 10] [--no-build] [--no-kubectl] [--check]`.
+// [--edits 50] [--idle-seconds 60] [--per-file 10] [--no-build] [--no-kubectl] [--check] [--out file] [--cli file]`.
 // For each size, on a fresh test bed (kube-apiserver + etcd, the local GitHub server, the Slack
 // receiver): a manifest branch of N ConfigMaps; then `--runs` times, side by side and alternating
 // which goes first, the built `ladder agent` as its own process (as in a pod) applying the branch
@@ -22,7 +22,6 @@ import { driftLatencies, idleTraffic, median, percentile, settle, startLadderAge
 import { checkTargets, printTable, type SizeResult } from './report.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const outDir = join(root, 'bench/.out');
 const { values } = parseArgs({
   options: {
     sizes: { type: 'string', default: '1000,5000,20000' },
@@ -36,6 +35,10 @@ const { values } = parseArgs({
     'no-kubectl': { type: 'boolean', default: false },
     /** Exit 1 when a target of issue 16 is missed (requests per object, the no-op re-apply, memory, drift). */
     check: { type: 'boolean', default: false },
+    /** The agent's entry point: the built CLI (default), or src/cli/main.ts with `--import=tsx` in --node-options. */
+    cli: { type: 'string', default: join(root, 'dist/cli/main.js') },
+    /** Where the results go (JSON). */
+    out: { type: 'string', default: join(root, 'bench/.out/agent.json') },
   },
 });
 const sizes = values.sizes.split(',').map(Number);
@@ -50,9 +53,9 @@ const kubectl = values['no-kubectl'] ? undefined : buildKubectl(root);
 const work = mkdtempSync(join(tmpdir(), 'ladder-bench-agent-'));
 const results: SizeResult[] = [];
 for (const size of sizes) results.push(await measureSize(size));
-mkdirSync(outDir, { recursive: true });
+mkdirSync(join(values.out, '..'), { recursive: true });
 const report = { node: process.version, nodeOptions: values['node-options'], cpus: cpus().length, cpu: cpus()[0]?.model, at: new Date().toISOString(), runs, perFile, results };
-writeFileSync(join(outDir, 'agent.json'), `${JSON.stringify(report, null, 2)}\n`);
+writeFileSync(values.out, `${JSON.stringify(report, null, 2)}\n`);
 printTable(results);
 const missed = checkTargets(results);
 for (const line of missed) console.log(`target missed: ${line}`);
@@ -67,7 +70,7 @@ async function measureSize(size: number): Promise<SizeResult> {
   const admin = createKubeClient(cluster.kubeConfig);
   const keyPath = join(work, 'app.pem');
   writeFileSync(keyPath, github.app.privateKey, { mode: 0o600 });
-  const bed: Bed = { cluster, github, slack, admin, work, keyPath, cliMain: join(root, 'dist/cli/main.js'), nodeOptions: values['node-options'] };
+  const bed: Bed = { cluster, github, slack, admin, work, keyPath, cliMain: values.cli, nodeOptions: values['node-options'] };
   try {
     const repo = `bench/manifests-${size}`;
     await github.createRepo(repo);
