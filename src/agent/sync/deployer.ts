@@ -46,7 +46,7 @@ export function createKubeDeployer(
       if (next) await drift.start();
       else await drift.stop();
     },
-    async deploy(snapshot: SourceSnapshot, signal: AbortSignal, log: Logger): Promise<DeployOutcome> {
+    async deploy(snapshot: SourceSnapshot, signal: AbortSignal, log: Logger, progress?: (description: string) => void): Promise<DeployOutcome> {
       // Parsed once: the namespace guard and the apply read the same objects.
       const parsed = parseCommitFiles(snapshot.files, applySetId(inventory));
       const foreign = findForeignNamespaces(parsed.objects, config.namespaces);
@@ -60,7 +60,7 @@ export function createKubeDeployer(
         const clusterScoped = readGrants ? async () => clusterScopedCheck(await readGrants(), config.environment, config.clusterScoped) : undefined;
         const applied = await applyAndWatch(kube, config, drift, { commit: snapshot.commit, parsed, clusterScoped }, scope.signal, log);
         if ('failure' in applied) return applied.failure;
-        const health = await checkHealth(kube, applied.refs, { timeoutMs: config.intervals.healthTimeoutSeconds * 1000, signal: scope.signal });
+        const health = await checkHealth(kube, applied.refs, { timeoutMs: config.intervals.healthTimeoutSeconds * 1000, signal: scope.signal, ...(progress ? { onProgress: progress } : {}) });
         if (!health.ok) return { ok: false, stage: 'health', description: health.description };
         if (applied.pruneProblem) return { ok: false, stage: 'apply', description: `Applied, but ${applied.pruneProblem}` };
         return { ok: true, description: `${capitalise(applied.message)}${health.description ? `; ${health.description}` : ''}` };

@@ -16,6 +16,8 @@ export interface ObjectHealth {
   ref: ObjectRef;
   state: HealthState;
   reason?: string;
+  /** How far its rollout got, when its kind says (a Deployment's replicas and failing condition). */
+  progress?: string;
 }
 
 export interface HealthOutcome {
@@ -80,7 +82,7 @@ export async function waitForHealth(client: KubeClient, refs: readonly ObjectRef
       const failed = objects.filter((o) => o.state === 'failed');
       if (failed.length) return finish({ healthy: false, timedOut: false, objects, message: describeUnhealthy('failed', failed) });
       if (objects.every((o) => o.state === 'healthy')) return finish({ healthy: true, timedOut: false, objects, message: `${refs.length} objects healthy` });
-      const progress = JSON.stringify(objects.map((o) => [o.state, o.reason]));
+      const progress = JSON.stringify(objects.map((o) => [o.state, o.reason, o.progress]));
       if (progress !== lastProgress) {
         lastProgress = progress;
         options.onProgress?.(objects);
@@ -160,7 +162,7 @@ function judge(ref: ObjectRef, live: KubeObject | undefined): ObjectHealth {
   if (!live) return { ref, state: 'progressing', reason: 'not found' };
   const check = healthCheckFor(ref.apiVersion, ref.kind);
   const status = check ? check(live) : { state: 'healthy' as const };
-  return status.reason ? { ref, state: status.state, reason: status.reason } : { ref, state: status.state };
+  return { ref, state: status.state, ...(status.reason ? { reason: status.reason } : {}), ...(status.progress ? { progress: status.progress } : {}) };
 }
 
 function describeUnhealthy(prefix: string, objects: readonly ObjectHealth[]): string {
