@@ -6,6 +6,14 @@ import { describeObject, type AlertObject, type DriftIncident, type IncidentLedg
 const descriptionLength = 140;
 /** How long statuses read for a commit are trusted before they are read again (another leader may have written since). */
 const freshForMs = 30_000;
+/**
+ * Status writes allowed at once, and per minute after that. Each costs two GitHub requests (the
+ * port reads before it writes); a drift storm (a namespace deleted by hand) must not spend the
+ * installation's rate limit that the branch polls need. Beyond it an incident is still said in
+ * Slack, only not recorded: a new leader would open a new thread for it.
+ */
+const writeBurst = 20;
+const writesPerMinute = 20;
 
 /** The status context of drift on one object in one environment: `ladder/drift: prd/london ConfigMap shop/checkout`. */
 export function driftContext(environment: string, object: AlertObject): string {
@@ -21,10 +29,21 @@ export function driftContext(environment: string, object: AlertObject): string {
  * agent's own identity (the port's creator filter): a status anyone with
  * `statuses: write` sets does not steer Ladder's threads. The statuses of a
  * commit are read once and kept for 30 s, so a burst of incidents costs one
- * read. GitHub errors are logged and swallowed: the Slack message has gone
+ * read, and at most 20 statuses a minute are written. GitHub errors are logged and swallowed: the Slack message has gone
  * out already, and a new leader without the record opens a new thread.
  */
-export function createDriftLedger(statuses: CommitStatuses, environment: string, log?: Pick<Logger, 'warn'>): IncidentLedger {
+export function createDriftLedger(statuses: CommitStatuses, environment: string, log?: Pick<Logger, 'warn'>, now: () => number = Date.now): IncidentLedger {
+  let tokens = writeBurst;
+  let refilledAt = now();
+  let skipped = 0;
+  const mayWrite = () => {
+    const at = now();
+    tokens = Math.min(writeBurst, tokens + ((at - refilledAt) / 60_000) * writesPerMinute);
+    refilledAt = at;
+    if (tokens < 1) return false;
+    tokens -= 1;
+    return true;
+  };
   const read = new Map<string, { at: number; latest: Promise<Map<string, { state: string; description: string; targetUrl?: string }>> }>();
   const latestOf = (commit: string) => {
     const cached = read.get(commit);
@@ -50,6 +69,10 @@ export function createDriftLedger(statuses: CommitStatuses, environment: string,
     async record(incident, link) {
       const context = driftContext(environment, incident.object);
       const status = { context, state: incident.resolvedAt ? ('success' as const) : ('failure' as const), description: describeIncident(incident), ...(link ? { targetUrl: link } : {}) };
+      if (!mayWrite()) {
+        if (skipped++ % 100 === 0) log?.warn({ skipped, context }, `drift incidents not recorded on GitHub: more than ${writesPerMinute} a minute`);
+        return;
+      }
       try {
         await statuses.set(incident.commit, [status]);
         const cached = read.get(incident.commit);
