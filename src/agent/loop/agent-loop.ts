@@ -226,13 +226,15 @@ export class AgentLoop {
 
 /**
  * The rollout's progress on the deployment's status: the latest description,
- * at most one write per `intervalMs` (a rollout changes state often), none
- * after `end()`, which waits for the write in flight.
+ * at most one write per `intervalMs` (a rollout changes state often), the
+ * first one `intervalMs` after the deploy began, none after `end()`, which
+ * waits for the write in flight.
  */
 function progressReporter(report: DeploymentReport, log: Logger, intervalMs: number): { say(description: string): void; end(): Promise<void> } {
   let latest: string | undefined;
   let sent: string | undefined;
-  let lastAt = 0;
+  // The first progress comes an interval after "Applying": a rollout that is quick says nothing more.
+  let lastAt = Date.now();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let inFlight: Promise<void> | undefined;
   let ended = false;
