@@ -1,6 +1,7 @@
 import { homedir, hostname } from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { pino, type Logger } from 'pino';
+import { systemClock } from '../adapters/clock/clock.js';
 import type { GitHub } from '../adapters/github/port.js';
 import { parseServices } from '../core/services/load.js';
 import { servicesFilePath, type ServicesFile } from '../core/services/schema.js';
@@ -15,6 +16,7 @@ import { startAgentServer, type AgentServer } from './reporting/server.js';
 import { BranchSource } from './source/branch-source.js';
 import { createKubeDeployer } from './sync/deployer.js';
 import { createAlertSink, sourceEventsFor } from './wiring/alerts.js';
+import { createDriftLedger } from './reporting/drift-ledger.js';
 import { agentIdentity, type AgentConfig } from './wiring/config.js';
 import { kubeCredentials } from './wiring/credentials.js';
 import { waitForFirstContact } from './wiring/first-contact.js';
@@ -71,9 +73,15 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
   const kubeConfig = deps.kubeConfig ?? (await kubeCredentials(env, env.HOME ?? homedir()));
   const github = await connectAgentGitHub(config.github, { log, onRequest: () => metrics.githubRequestsTotal++ }, config.repository);
   const manifestRepo = { owner, repo };
-  const kube = createKubeClient(kubeConfig, { userAgent: `ladder-agent/${identity}` });
+  const kube = createKubeClient(kubeConfig, {
+    userAgent: `ladder-agent/${identity}`,
+    http2: config.kubernetes.http2,
+    rateLimit: { qps: config.kubernetes.qps, burst: config.kubernetes.burst, clock: systemClock },
+  });
   metrics.sources.kubeRequests = () => kube.requestCount();
-  const alerts = deps.alerts ?? (config.slack ? createAlertSink(config, log) : silentSink);
+  metrics.sources.kubeClient = () => kube.stats();
+  // Open drift incidents are ladder/drift statuses on the deployed commit: a new leader continues their Slack threads.
+  const alerts = deps.alerts ?? (config.slack ? createAlertSink(config, log, createDriftLedger(github.statuses(manifestRepo), config.environment, log.child({ part: 'slack' }))) : silentSink);
 
   const source = new BranchSource(github.manifestRepo(manifestRepo), {
     branch,

@@ -2,7 +2,7 @@
 // incident, against the real kube-apiserver.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type KubeClient } from '../../src/adapters/kube/client.js';
+import { type KubeClient, type RequestOptions } from '../../src/adapters/kube/client.js';
 import { DriftWatcher, type DriftWatcherOptions } from '../../src/agent/drift/watcher.js';
 import type { ControlPlane } from '../bed/kube/control-plane.js';
 import { useControlPlane } from '../support/control-plane.js';
@@ -143,11 +143,15 @@ describe('snapshots and commits', () => {
     const desired = await applyAll(client, [deploymentManifest(namespace)], { withAnswer: false });
     // Requests the watcher sends: only dry-runs count here, so a relist under load cannot fail the test.
     const sent: string[] = [];
+    const note = (method: string, path: string, options?: RequestOptions) => sent.push(options?.query?.dryRun ? 'dry-run' : `${method} ${path}`);
     const counting: KubeClient = Object.create(client, {
       request: { value: (...args: Parameters<KubeClient['request']>) => {
-        const [method, path, options] = args;
-        sent.push(options?.query?.dryRun ? 'dry-run' : `${method} ${path}`);
+        note(...args);
         return client.request(...args);
+      } },
+      requestText: { value: (...args: Parameters<KubeClient['requestText']>) => {
+        note(...args);
+        return client.requestText(...args);
       } },
     });
     const watcher = new DriftWatcher({ client: counting, sink: recordingSink(), environment: 'dev' });

@@ -221,7 +221,8 @@ describe('the agent end to end (GitHub bed, real API server, Slack receiver)', (
   });
 
   it('replies "resolved" in the drift thread after the fix, and sent one top-level message for the incident', async () => {
-    const resolved = await slack.waitForMessage((m) => m.thread_ts === alert.ts && /resolved/i.test(m.text ?? ''), 70_000);
+    // A reply in the thread (the parent, edited to "Resolved drift", is in it too once replied to).
+    const resolved = await slack.waitForMessage((m) => m.thread_ts === alert.ts && m.ts !== alert.ts && /resolved/i.test(m.text ?? ''), 70_000);
     assert.match(resolved.text ?? '', /fixed/);
     const topLevel = slack.messages('ladder-alerts').filter((m) => /settings/.test(m.text ?? ''));
     assert.equal(topLevel.length, 1, `one message for the incident: ${topLevel.map((m) => m.text).join(' | ')}`);

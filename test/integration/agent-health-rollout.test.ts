@@ -3,7 +3,7 @@
 // out or fail, Jobs, claims, and a new generation the controller has not seen.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type KubeClient, type ObjectRef } from '../../src/adapters/kube/client.js';
+import { createKubeClient, type KubeClient, type ObjectRef } from '../../src/adapters/kube/client.js';
 import { applyCommit, waitForHealth, type ManifestFile } from '../../src/agent/sync/index.js';
 import type { ControlPlane } from '../bed/kube/control-plane.js';
 import { useControlPlane } from '../support/control-plane.js';
@@ -107,4 +107,28 @@ test('an abort stops the wait', async () => {
   const controller = new AbortController();
   setTimeout(() => controller.abort(new Error('shutting down')), 200);
   await assert.rejects(waitForHealth(client, refs, { timeoutMs: 30_000, pollMs: 100, signal: controller.signal }), /shutting down/);
+});
+
+test('by watch, not by polling: nothing is sent while waiting, and the rollout is seen as soon as the controller reports it', async () => {
+  const namespace = await cluster.newNamespace('watch');
+  const [deployment] = withKinds(await applyAll(namespace, await renderedService(namespace)), ['Deployment']);
+  await markProgressing(client, deployment!, 0);
+  const waiter = createKubeClient(cluster.kubeConfig);
+  try {
+    const progress: string[] = [];
+    const waiting = waitForHealth(waiter, [deployment!], { timeoutMs: 30_000, pollMs: 100, onProgress: (objects) => progress.push(objects[0]!.reason ?? '') });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const idle = waiter.requestCount();
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // a poll every 100 ms would have sent about 15 reads
+    assert.equal(waiter.requestCount(), idle, 'requests while nothing changed');
+    assert.deepEqual(progress, ['0 of 1 replicas updated']);
+    const rolledOutAt = Date.now();
+    await markRolledOut(client, deployment!);
+    const outcome = await waiting;
+    assert.equal(outcome.healthy, true, outcome.message);
+    assert.ok(Date.now() - rolledOutAt < 3000, `seen ${Date.now() - rolledOutAt} ms after the rollout`);
+    assert.ok(waiter.requestCount() <= 4, `${waiter.requestCount()} requests (discovery, one list, one watch)`);
+  } finally {
+    waiter.close();
+  }
 });

@@ -179,3 +179,40 @@ describe('agent source: following the environment branch', () => {
     }
   });
 });
+
+describe('agent source: a tree GitHub truncates', () => {
+  it('is read whole by walking its subtrees: no source error, no partial set', async () => {
+    // GitHub cuts a recursive tree at 100,000 entries or 7 MB; this bed at 12 entries.
+    const large = await startGitHubServer({ trees: { maxEntries: 12 } });
+    try {
+      const name = 'shop/large-manifests';
+      await large.createRepo(name);
+      const files: Record<string, string> = { 'README.md': '# docs\n' };
+      for (const service of ['api', 'web', 'worker']) {
+        for (let i = 0; i < 6; i++) files[`manifests/${service}/cm-${i}.yaml`] = `kind: ConfigMap\nmetadata:\n  name: ${service}-${i}\n`;
+        files[`manifests/${service}/deep/a/b/secret.yaml`] = 'kind: Secret\n';
+      }
+      const sha = await large.seed.commitFiles(name, 'dev', files, { from: 'main' });
+      const key = join(await mkdtemp(join(tmpdir(), 'ladder-agent-large-')), 'app.pem');
+      await writeFile(key, large.app.privateKey, { mode: 0o600 });
+      const agentGitHub = await connectAgentGitHub({ apiUrl: large.url, appId: large.app.id, installationId: large.installations.idFor(name), privateKeyPath: key });
+      const metrics = new AgentMetrics();
+      const source = new BranchSource(agentGitHub.manifestRepo({ owner: 'shop', repo: 'large-manifests' }), { branch: 'dev', path: 'manifests', metrics, log: testLogger() });
+      const mark = large.requests.mark();
+      const result = await source.poll();
+      assert.equal(result.kind, 'changed', result.kind === 'failed' ? result.error?.message : '');
+      assert.equal(result.snapshot?.commit, sha);
+      const expected = Object.keys(files).filter((p) => p.startsWith('manifests/')).sort();
+      assert.deepEqual(result.snapshot?.files.map((f) => f.path), expected);
+      assert.equal(metrics.sourceErrorsTotal, 0);
+      // The whole-tree answer was truncated, so the walk went down: more than one tree request.
+      assert.ok(large.requests.count('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', mark) > 1);
+      // The commit's blob ids too (what the App's promotion reads).
+      const { blobs } = await agentGitHub.manifestRepo({ owner: 'shop', repo: 'large-manifests' }).readBlobIds(sha);
+      assert.deepEqual([...blobs.keys()].sort(), Object.keys(files).sort());
+      large.contract.assertClean();
+    } finally {
+      await large.stop();
+    }
+  });
+});

@@ -43,7 +43,7 @@ describe('Slack notifier, bot mode', () => {
     await notifier.close();
   });
 
-  it('edits the message and replies in its thread as the incident changes, then replies "resolved", one message a minute', async () => {
+  it('edits the message and replies in its thread as the incident changes, then replies "resolved" at once, otherwise one message a minute', async () => {
     const clock = new ManualClock();
     const notifier = createSlackNotifier({ token: slack.token, channel: 'other', apiUrl: slack.url }, { clock, repository: 'shop/manifests', baseUrl: 'https://ghe.example.com' });
     const first = imageIncident({ id: 'bot-2' });
@@ -69,13 +69,14 @@ describe('Slack notifier, bot mode', () => {
     assert.match(blocksText(thread[0]!.blocks), /hotfix-2/);
     assert.match(blocksText(thread[0]!.blocks), /ghe\.example\.com\/shop\/manifests\/blob\//);
 
-    // Resolved 5 s later: waits for the next minute too, then says so in the thread.
+    // A change 5 s later waits for the next minute; the fix 5 s after that is said at once, and takes its place.
+    clock.advance(5_000);
+    await notifier.driftDetected({ ...third, revision: 4, changes: first.changes.slice(0, 1) });
+    await notifier.flush();
+    assert.equal(slack.thread('other', parent.ts).length, 2, 'the change waits for the minute');
     clock.advance(5_000);
     const resolvedAt = clock.now();
-    await notifier.driftResolved({ ...third, resolvedAt, observedAt: resolvedAt, resolution: 'fixed' });
-    await notifier.flush();
-    assert.equal(slack.thread('other', parent.ts).length, 2);
-    clock.advance(55_000);
+    await notifier.driftResolved({ ...third, revision: 4, resolvedAt, observedAt: resolvedAt, resolution: 'fixed' });
     await notifier.flush();
     thread = slack.thread('other', parent.ts);
     assert.equal(thread.length, 3);
@@ -83,8 +84,12 @@ describe('Slack notifier, bot mode', () => {
     assert.match(blocksText(thread[0]!.blocks), /Resolved/);
     assert.equal(slack.messages('other').length, 1, 'replies stay in the thread');
 
+    clock.advance(120_000);
+    await notifier.flush();
+    assert.equal(slack.thread('other', parent.ts).length, 3, 'the held-back change is not sent after the resolution');
+
     // Nothing more for a resolved incident.
-    await notifier.driftDetected({ ...third, revision: 4 });
+    await notifier.driftDetected({ ...third, revision: 5 });
     clock.advance(120_000);
     await notifier.flush();
     assert.equal(slack.thread('other', parent.ts).length, 3);

@@ -131,5 +131,6 @@ async function startDeployment(
     failed: (description) => status('failure', description),
     waiting: (description) => status('queued', description),
     applying,
+    progress: (description) => status('in_progress', description),
   };
 }

@@ -25,23 +25,42 @@ export async function readCommit(octokit: GitHubClient, repo: RepoRef, sha: stri
 }
 
 /**
- * Every blob of a commit's tree, path → object id, in one recursive read,
- * plus the tree's own id (the base of the next tree). The id comes from the
- * commit, not from the tree answer: asked for a commit, GitHub may echo the
- * commit's sha as the tree's, and `base_tree` must be a tree.
+ * Every blob of a commit's tree, path → object id, in one recursive read
+ * (more when GitHub truncates it: then its subtrees are walked), plus the
+ * tree's own id (the base of the next tree). The id comes from the commit,
+ * not from the tree answer: asked for a commit, GitHub may echo the commit's
+ * sha as the tree's, and `base_tree` must be a tree.
  */
 export async function readBlobIds(octokit: GitHubClient, repo: RepoRef, commitSha: string): Promise<{ tree: string; blobs: Map<string, string> }> {
-  const [{ data }, commit] = await Promise.all([
-    octokit.rest.git.getTree({ ...repo, tree_sha: commitSha, recursive: 'true' }),
-    readCommit(octokit, repo, commitSha),
-  ]);
-  if (data.truncated) {
-    // GitHub cuts recursive trees at 100,000 entries; deletions could then be missed.
-    throw new Error(`the tree of ${repo.owner}/${repo.repo}@${commitSha.slice(0, 12)} is too large to read in one request`);
-  }
+  const [commit, files] = await Promise.all([readCommit(octokit, repo, commitSha), walkTree(octokit, repo, commitSha)]);
   const blobs = new Map<string, string>();
-  for (const entry of data.tree) if (entry.type === 'blob' && entry.path && entry.sha) blobs.set(entry.path, entry.sha);
+  for (const entry of files) blobs.set(entry.path, entry.blob);
   return { tree: commit.tree, blobs };
+}
+
+/**
+ * Every blob under a tree, paths relative to it. One recursive read; when
+ * GitHub truncates it (over 100,000 entries or 7 MB), the tree is read one
+ * level and each subtree walked the same way, so a large tree is read whole
+ * in a few more requests and never passes for complete when it is not.
+ */
+async function walkTree(octokit: GitHubClient, repo: RepoRef, tree: string, prefix = ''): Promise<TreeFile[]> {
+  const { data } = await octokit.rest.git.getTree({ ...repo, tree_sha: tree, recursive: 'true' });
+  if (!data.truncated) return data.tree.filter(isBlob).map((entry) => ({ path: prefix + entry.path!, blob: entry.sha!, size: entry.size ?? 0 }));
+  const { data: level } = await octokit.rest.git.getTree({ ...repo, tree_sha: tree });
+  if (level.truncated) throw new Error(`the tree ${tree.slice(0, 12)} of ${repo.owner}/${repo.repo} has too many entries in one folder for GitHub to list`);
+  const files: TreeFile[] = level.tree.filter(isBlob).map((entry) => ({ path: prefix + entry.path!, blob: entry.sha!, size: entry.size ?? 0 }));
+  const subtrees = level.tree.filter((entry) => entry.type === 'tree' && entry.sha && entry.path);
+  // A few at a time: each answer can be megabytes.
+  for (let i = 0; i < subtrees.length; i += 4) {
+    const batch = await Promise.all(subtrees.slice(i, i + 4).map((entry) => walkTree(octokit, repo, entry.sha!, `${prefix}${entry.path}/`)));
+    for (const list of batch) files.push(...list);
+  }
+  return files;
+}
+
+function isBlob(entry: { type?: string; path?: string; sha?: string }): boolean {
+  return entry.type === 'blob' && entry.path !== undefined && entry.sha !== undefined;
 }
 
 /**
@@ -77,14 +96,16 @@ export async function subtree(octokit: GitHubClient, repo: RepoRef, ref: string,
 /**
  * Blobs under `dir` of a commit or branch, paths relative to `dir`. The root
  * (`dir` '') is listed straight from the ref, a folder from its tree id. A
- * recursive listing GitHub cut short is an error: a partial set must never
- * pass for the whole.
+ * recursive listing GitHub cuts short is walked by subtrees; a partial set
+ * never passes for the whole.
  */
 export async function listFiles(octokit: GitHubClient, repo: RepoRef, ref: string, dir: string, recursive: boolean): Promise<TreeFile[] | undefined> {
   const tree = dir.replace(/^\/+|\/+$/g, '') === '' ? ref : await subtree(octokit, repo, ref, dir);
   if (tree === undefined) return undefined;
-  const { data } = await octokit.rest.git.getTree({ ...repo, tree_sha: tree, ...(recursive ? { recursive: 'true' } : {}) });
-  if (data.truncated) throw new Error(`the tree of ${repo.owner}/${repo.repo}@${ref.slice(0, 12)}${dir ? `:${dir}` : ''} is too large for one request (GitHub truncated it)`);
+  // Recursive: walked by subtrees when GitHub truncates the answer.
+  if (recursive) return walkTree(octokit, repo, tree);
+  const { data } = await octokit.rest.git.getTree({ ...repo, tree_sha: tree });
+  if (data.truncated) throw new Error(`the tree of ${repo.owner}/${repo.repo}@${ref.slice(0, 12)}${dir ? `:${dir}` : ''} has too many entries in one folder for GitHub to list`);
   return data.tree
     .filter((entry) => entry.type === 'blob' && entry.path !== undefined && entry.sha !== undefined)
     .map((entry) => ({ path: entry.path!, blob: entry.sha!, size: entry.size ?? 0, ...(entry.mode ? { mode: entry.mode } : {}) }));

@@ -42,6 +42,8 @@ export interface DeploymentReport {
   waiting(description: string): Promise<void>;
   /** Applying now (`in_progress`), after waiting. */
   applying(): Promise<void>;
+  /** Still `in_progress`, saying how far it got (a rollout's replicas, the failing condition). */
+  progress(description: string): Promise<void>;
 }
 
 export interface Deployments {

@@ -84,7 +84,7 @@ export interface CommitStatusInput {
 
 export interface CommitStatuses {
   /** The latest status per context on `sha`. */
-  latest(sha: string): Promise<Map<string, { state: string; description: string }>>;
-  /** Sets statuses, skipping each whose latest already says the same; returns the contexts written. */
+  latest(sha: string): Promise<Map<string, { state: string; description: string; targetUrl?: string }>>;
+  /** Sets statuses, skipping each whose latest already says the same (state, description, link); returns the contexts written. */
   set(sha: string, statuses: readonly CommitStatusInput[]): Promise<string[]>;
 }

@@ -27,7 +27,7 @@ async function setCommitStatuses(octokit: GitHubClient, repo: RepoRef, sha: stri
   const written: string[] = [];
   for (const status of statuses) {
     const existing = current.get(status.context);
-    if (existing && existing.state === status.state && existing.description === status.description) continue;
+    if (existing && existing.state === status.state && existing.description === status.description && (status.targetUrl === undefined || existing.targetUrl === status.targetUrl)) continue;
     await octokit.rest.repos.createCommitStatus({
       ...repo,
       sha,
@@ -47,13 +47,13 @@ async function setCommitStatuses(octokit: GitHubClient, repo: RepoRef, sha: stri
  * (newest first) and keeps the App's: one or two pages, as Ladder writes a
  * status only when it changes.
  */
-async function latestStatuses(octokit: GitHubClient, repo: RepoRef, sha: string, authors: SignalAuthors): Promise<Map<string, { state: string; description: string }>> {
+async function latestStatuses(octokit: GitHubClient, repo: RepoRef, sha: string, authors: SignalAuthors): Promise<Map<string, { state: string; description: string; targetUrl?: string }>> {
   const { login } = await authors.app();
-  const latest = new Map<string, { state: string; description: string }>();
+  const latest = new Map<string, { state: string; description: string; targetUrl?: string }>();
   const statuses = await octokit.paginate(octokit.rest.repos.listCommitStatusesForRef, { ...repo, ref: sha, per_page: 100 });
   for (const status of statuses) {
     if (status.creator?.login.toLowerCase() !== login.toLowerCase() || latest.has(status.context)) continue;
-    latest.set(status.context, { state: status.state, description: status.description ?? '' });
+    latest.set(status.context, { state: status.state, description: status.description ?? '', ...(status.target_url ? { targetUrl: status.target_url } : {}) });
   }
   return latest;
 }

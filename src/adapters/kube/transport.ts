@@ -1,21 +1,30 @@
-import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
-import https from 'node:https';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
 
 /**
- * HTTP(S) to one API server with the kubeconfig's TLS material and
- * credentials, over a keep-alive agent so a busy agent does not pay a TLS
- * handshake per request. client-node is used only to read the kubeconfig
- * (`applyToHTTPSOptions`: CA, client certificate, bearer token, exec and
- * token-file credentials); bodies are raw JSON that we write ourselves.
+ * The wire to one API server, with the kubeconfig's TLS material and
+ * credentials. Over TLS it is HTTP/2, as client-go speaks it: one
+ * connection carries every request and watch, so a busy agent pays neither a
+ * handshake nor a socket per request; plain-HTTP servers (a `kubectl proxy`)
+ * and `http2: false` get HTTP/1.1 keep-alive connections instead. Bodies are
+ * raw JSON that we write ourselves; client-node only reads the kubeconfig.
  */
 export interface Transport {
   readonly server: URL;
+  readonly protocol: 'h2' | 'http/1.1';
+  /**
+   * Sends one request and reads the whole answer. A request the server never
+   * processed (a refused HTTP/2 stream, a GOAWAY before it, a keep-alive
+   * socket closed in the meantime) is sent again here; anything else is the
+   * caller's to judge.
+   */
   send(request: OutgoingRequest): Promise<RawResponse>;
-  /** Like send, but resolves with the response stream as soon as headers arrive (watches). */
-  open(request: OutgoingRequest): Promise<IncomingMessage>;
+  /** Like send, but resolves with the body as a stream as soon as the headers arrive (watches). */
+  open(request: OutgoingRequest): Promise<StreamedResponse>;
   /** Forget cached credentials, e.g. after a 401, so the next request reads them afresh. */
   refreshCredentials(): void;
+  /** Connections opened so far (HTTP/2; keep-alive sockets are not counted). */
+  connectionsOpened(): number;
   close(): void;
 }
 
@@ -26,85 +35,39 @@ export interface OutgoingRequest {
   headers: Record<string, string>;
   body?: Buffer;
   signal?: AbortSignal;
+  /** Give up on an answer after this long (send only). */
+  timeoutMs?: number;
 }
 
 export interface RawResponse {
   status: number;
   headers: IncomingHttpHeaders;
   body: Buffer;
-  /** The request went out on a socket an earlier request had used (see retry on ECONNRESET). */
-  reusedSocket: boolean;
 }
 
-/** How long credentials read from the kubeconfig are reused; token files rotate slower than this. */
-const CREDENTIAL_TTL_MS = 60_000;
+export interface StreamedResponse {
+  status: number;
+  body: Readable;
+}
 
-export function createTransport(kubeConfig: KubeConfig, userAgent: string): Transport {
-  const cluster = kubeConfig.getCurrentCluster();
-  if (!cluster?.server) throw new Error('kubeconfig has no current cluster with a server address');
-  const server = new URL(cluster.server);
-  const secure = server.protocol === 'https:';
-  let agent: http.Agent | undefined;
-  let credentials: { headers: Record<string, string>; readAt: number } | undefined;
+export interface TransportOptions {
+  userAgent: string;
+  /** HTTP/2 over TLS (default true); false for HTTP/1.1 keep-alive connections. */
+  http2?: boolean;
+}
 
-  const prepare = async (): Promise<{ agent: http.Agent; headers: Record<string, string> }> => {
-    if (agent && credentials && Date.now() - credentials.readAt < CREDENTIAL_TTL_MS) return { agent, headers: credentials.headers };
-    const options: https.RequestOptions = { headers: {} };
-    await kubeConfig.applyToHTTPSOptions(options);
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(options.headers ?? {})) if (typeof value === 'string') headers[name.toLowerCase()] = value;
-    if (options.auth) headers.authorization = `Basic ${Buffer.from(options.auth).toString('base64')}`;
-    credentials = { headers, readAt: Date.now() };
-    agent ??= secure
-      ? new https.Agent({
-          keepAlive: true,
-          maxSockets: 32,
-          ca: options.ca,
-          cert: options.cert,
-          key: options.key,
-          pfx: options.pfx,
-          passphrase: options.passphrase,
-          servername: options.servername,
-          ...(options.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: options.rejectUnauthorized }),
-        })
-      : new http.Agent({ keepAlive: true, maxSockets: 32 });
-    return { agent, headers };
-  };
+/** No answer within the request's timeout; the message names the request. */
+export class RequestTimeoutError extends Error {
+  override readonly name = 'RequestTimeoutError';
+}
 
-  const start = async (request: OutgoingRequest): Promise<{ response: IncomingMessage; reusedSocket: boolean }> => {
-    const { agent: using, headers: auth } = await prepare();
-    const url = new URL(server.pathname.replace(/\/$/, '') + request.path, server);
-    const headers: Record<string, string> = { 'user-agent': userAgent, ...auth, ...request.headers };
-    if (request.body) headers['content-length'] = String(request.body.byteLength);
-    return new Promise((resolve, reject) => {
-      const req = (secure ? https : http).request(url, { method: request.method, agent: using, headers, signal: request.signal }, (response) => {
-        resolve({ response, reusedSocket: req.reusedSocket });
-      });
-      req.on('error', (error) => {
-        (error as Error & { reusedSocket?: boolean }).reusedSocket = req.reusedSocket;
-        reject(error);
-      });
-      req.end(request.body);
-    });
-  };
+/** Connections to more sockets than this only queue at the server (HTTP/1.1). */
+export const MAX_HTTP1_SOCKETS = 32;
 
-  return {
-    server,
-    async send(request) {
-      const { response, reusedSocket } = await start(request);
-      const chunks: Buffer[] = [];
-      for await (const chunk of response) chunks.push(chunk as Buffer);
-      return { status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks), reusedSocket };
-    },
-    async open(request) {
-      return (await start(request)).response;
-    },
-    refreshCredentials() {
-      credentials = undefined;
-    },
-    close() {
-      agent?.destroy();
-      agent = undefined;
-    },
-  };
+/** Retries of a request the server provably never processed. */
+export const MAX_UNSENT_RETRIES = 3;
+
+/** `prefix/api/...`: a server URL may carry a path (a proxy's). */
+export function requestPath(server: URL, path: string): string {
+  return server.pathname.replace(/\/$/, '') + path;
 }

@@ -1,5 +1,5 @@
-import type { IncomingMessage } from 'node:http';
 import { KubeApiError, type KubeStatus } from './errors.js';
+import type { StreamedResponse } from './transport.js';
 import type { KubeObject, WatchEventType } from './types.js';
 
 export interface WatchHandle {
@@ -14,11 +14,12 @@ export interface WatchHandle {
  * socket error when the connection breaks.
  */
 export function readWatchStream(
-  opening: Promise<IncomingMessage>,
+  opening: Promise<StreamedResponse>,
   controller: AbortController,
   describe: { method: string; path: string },
   onEvent: (type: WatchEventType, object: KubeObject) => void,
   onDone: (error?: Error) => void,
+  onOpen?: () => void,
 ): WatchHandle {
   let finished = false;
   const finish = (error?: Error) => {
@@ -34,14 +35,15 @@ export function readWatchStream(
       // Everything inside the try: a connection that breaks while the body is read (the error
       // body included) must end the watch through onDone, not escape as an unhandled rejection.
       try {
-        if ((response.statusCode ?? 0) >= 300) {
+        if (response.status >= 300) {
           const chunks: Buffer[] = [];
-          for await (const chunk of response) chunks.push(chunk as Buffer);
-          finish(new KubeApiError(response.statusCode ?? 0, describe.method, describe.path, parseStatus(Buffer.concat(chunks).toString('utf8'))));
+          for await (const chunk of response.body) chunks.push(chunk as Buffer);
+          finish(new KubeApiError(response.status, describe.method, describe.path, parseStatus(Buffer.concat(chunks).toString('utf8'))));
           return;
         }
-        response.setEncoding('utf8');
-        for await (const chunk of response as AsyncIterable<string>) {
+        onOpen?.();
+        response.body.setEncoding('utf8');
+        for await (const chunk of response.body as AsyncIterable<string>) {
           // Look for line ends in the new chunk only: one large object arriving in many chunks stays linear.
           let from = pending.length;
           pending += chunk;

@@ -49,6 +49,30 @@ export function driftUpdateReply(incident: DriftIncident): SlackMessage {
   return { text: truncate(`Drift changed: ${object}`, 3000), blocks };
 }
 
+/** A thread reply from a new leader (or a restarted agent) that found the incident open: the thread goes on. */
+export function driftContinuedReply(incident: DriftIncident): SlackMessage {
+  const object = describeObject(incident.object);
+  const text = `Still drifted: ${object}. A new Ladder agent replica took over and continues this incident.`;
+  return { text, blocks: [section(`:arrows_counterclockwise: ${code(object)} is still drifted; a new Ladder agent replica took over and continues this incident.`)] };
+}
+
+/** A thread reply for drift that lasts: how long it has. */
+export function driftReminderReply(incident: DriftIncident, openedAt: Date, now: Date): SlackMessage {
+  const object = describeObject(incident.object);
+  const text = `Still drifted after ${formatDuration(now.getTime() - openedAt.getTime())}: ${object} (since ${formatTime(openedAt)}).`;
+  return { text, blocks: [section(`:hourglass: ${code(object)} has not matched Git for ${formatDuration(now.getTime() - openedAt.getTime())} (since ${formatTime(openedAt)}).`)] };
+}
+
+/** `45 min`, `4 h`, `2 h 5 min`, `3 d 1 h`. */
+export function formatDuration(ms: number): string {
+  const minutes = Math.max(0, Math.round(ms / 60_000));
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
+  const days = Math.floor(hours / 24);
+  return hours % 24 ? `${days} d ${hours % 24} h` : `${days} d`;
+}
+
 export function driftResolvedReply(incident: DriftIncident): SlackMessage {
   const object = describeObject(incident.object);
   const how = incident.resolution === 'healed' ? 'Ladder re-applied it' : incident.resolution === 'superseded' ? 'a new commit was applied' : 'it was fixed';

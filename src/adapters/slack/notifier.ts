@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
-import type { AlertSink, DeployFailure, DriftIncident, SourceProblem } from '../../core/alerts/types.js';
+import type { AlertSink, DeployFailure, DriftIncident, IncidentLedger, SourceProblem } from '../../core/alerts/types.js';
 import type { Clock } from '../../core/time/clock.js';
-import { driftMessage, driftResolvedReply, driftUpdateReply, type LinkOptions } from './drift-message.js';
+import { driftContinuedReply, driftMessage, driftReminderReply, driftResolvedReply, driftUpdateReply, type LinkOptions } from './drift-message.js';
 import { IncidentThread } from './incident-thread.js';
 import { deployFailedMessage, sourceRecoveredMessage, sourceUnreachableMessage } from './ops-messages.js';
-import { createSlackTransport, SlackError, type SlackDestination, type SlackMessage, type SlackTransport, type TransportOptions } from './transport.js';
+import { createSlackTransport, parseThreadLink, SlackError, threadLink, type SlackDestination, type SlackMessage, type SlackTransport, type TransportOptions } from './transport.js';
 
 export interface SlackNotifierOptions extends LinkOptions, TransportOptions {
   /** Paces messages (at most one per incident per minIntervalMs); the agent passes the system clock. */
@@ -14,6 +14,14 @@ export interface SlackNotifierOptions extends LinkOptions, TransportOptions {
   minIntervalMs?: number;
   /** Also show thread replies in the channel (bot mode). */
   replyBroadcast?: boolean;
+  /**
+   * Where open incidents are kept for the next leader: asked before an
+   * incident's thread is started (one found is continued), told each state
+   * sent with the thread's link.
+   */
+  ledger?: IncidentLedger;
+  /** A reply to an incident still open, this long after its last message (0 or absent: none). */
+  reminderIntervalMs?: number;
 }
 
 export interface SlackNotifier extends AlertSink {
@@ -55,28 +63,63 @@ export function createSlackNotifier(destination: SlackDestination, options: Slac
     }
   }
 
-  async function deliverDrift(thread: IncidentThread, incident: DriftIncident, before: { revision: number; resolved: boolean }): Promise<void> {
-    const main = driftMessage(incident, options);
-    if (incident.resolvedAt) threads.delete(incident.id);
+  async function deliverDrift(thread: IncidentThread, latest: DriftIncident, before: { revision: number; resolved: boolean }): Promise<void> {
+    if (latest.resolvedAt) threads.delete(latest.id);
     if (!transport.threads) {
-      await attempt('drift', () => transport.post(main));
+      await attempt('drift', () => transport.post(driftMessage(latest, options)));
+      await options.ledger?.record(latest, undefined);
       return;
     }
+    let continued = false;
     if (!thread.ts) {
-      thread.ts = (await attempt('drift', () => transport.post(main)))?.ts;
-      return;
+      // An incident another leader (or this agent before a restart) opened goes on in its thread.
+      const handed = await options.ledger?.openThread(latest);
+      const found = handed ? parseThreadLink(handed.link) : undefined;
+      if (found) {
+        thread.ts = found.ts;
+        thread.channel = found.channel;
+        if (handed!.openedAt) thread.openedAt = handed!.openedAt;
+        continued = true;
+        options.log?.info({ incident: latest.id, thread: handed!.link }, 'drift incident continues in the thread opened earlier');
+      }
     }
+    const incident = thread.openedAt === latest.openedAt ? latest : { ...latest, openedAt: thread.openedAt };
+    const main = driftMessage(incident, options);
+    if (!thread.ts) {
+      const posted = await attempt('drift', () => transport.post(main));
+      thread.ts = posted?.ts;
+      thread.channel = posted?.channel;
+    } else {
+      const ts = thread.ts;
+      const channel = thread.channel;
+      await attempt('drift update', () => transport.update(ts, main, channel));
+      const reply: SlackMessage = incident.resolvedAt && !before.resolved ? driftResolvedReply(incident) : continued ? driftContinuedReply(incident) : driftUpdateReply(incident);
+      await attempt('drift reply', () => transport.post(reply, { threadTs: ts, replyBroadcast: options.replyBroadcast ?? false, ...(channel ? { channel } : {}) }));
+    }
+    await recordThread(thread, incident);
+  }
+
+  /** Tells the ledger the state just sent, with the thread's link (after Slack: the message never waits for GitHub). */
+  async function recordThread(thread: IncidentThread, incident: DriftIncident): Promise<void> {
+    if (!options.ledger) return;
+    const workspace = thread.ts && thread.channel ? await transport.workspaceUrl() : undefined;
+    await options.ledger.record(incident, workspace ? threadLink(workspace, thread.channel!, thread.ts!) : undefined);
+  }
+
+  async function remind(thread: IncidentThread): Promise<void> {
     const ts = thread.ts;
-    await attempt('drift update', () => transport.update(ts, main));
-    const reply: SlackMessage = incident.resolvedAt && !before.resolved ? driftResolvedReply(incident) : driftUpdateReply(incident);
-    await attempt('drift reply', () => transport.post(reply, { threadTs: ts, replyBroadcast: options.replyBroadcast ?? false }));
+    if (!ts) return;
+    const channel = thread.channel;
+    const reply = driftReminderReply(thread.latest, thread.openedAt, clock.now());
+    await track(attempt('drift reminder', () => transport.post(reply, { threadTs: ts, replyBroadcast: options.replyBroadcast ?? false, ...(channel ? { channel } : {}) })));
   }
 
   function threadFor(incident: DriftIncident): IncidentThread | undefined {
     if (closed) return undefined;
     let thread = threads.get(incident.id);
     if (!thread) {
-      thread = new IncidentThread(incident, clock, minIntervalMs, (t, i, b) => track(deliverDrift(t, i, b)));
+      const reminders = transport.threads && options.reminderIntervalMs ? { everyMs: options.reminderIntervalMs, remind } : undefined;
+      thread = new IncidentThread(incident, clock, minIntervalMs, (t, i, b) => track(deliverDrift(t, i, b)), reminders);
       threads.set(incident.id, thread);
     }
     return thread;

@@ -14,14 +14,31 @@ export interface PostOptions {
   /** Reply in the thread of this message (Web API only). */
   threadTs?: string;
   replyBroadcast?: boolean;
+  /** The channel id of the thread, when it was not started by this transport (an incident handed over by another leader). */
+  channel?: string;
 }
 
 export interface SlackTransport {
   /** True when posts return a ts that can be updated and replied to. */
   readonly threads: boolean;
-  post(message: SlackMessage, options?: PostOptions): Promise<{ ts?: string }>;
-  /** Replaces a message posted earlier (Web API only). */
-  update(ts: string, message: SlackMessage): Promise<void>;
+  post(message: SlackMessage, options?: PostOptions): Promise<{ ts?: string; channel?: string }>;
+  /** Replaces a message posted earlier (Web API only), in `channel` when given. */
+  update(ts: string, message: SlackMessage, channel?: string): Promise<void>;
+  /** The workspace's address (`https://team.slack.com/`, from auth.test, asked once); undefined with a webhook. */
+  workspaceUrl(): Promise<string | undefined>;
+}
+
+/** A message's permanent link, as Slack writes it: `<workspace>/archives/<channel>/p<ts without the dot>`. */
+export function threadLink(workspaceUrl: string, channel: string, ts: string): string {
+  return `${workspaceUrl.replace(/\/+$/, '')}/archives/${encodeURIComponent(channel)}/p${ts.replace('.', '')}`;
+}
+
+/** The channel and ts of a link threadLink wrote; undefined for anything else. */
+export function parseThreadLink(link: string): { channel: string; ts: string } | undefined {
+  const match = /\/archives\/([A-Za-z0-9]+)\/p(\d{7,})$/.exec(link);
+  if (!match) return undefined;
+  const digits = match[2]!;
+  return { channel: match[1]!, ts: `${digits.slice(0, -6)}.${digits.slice(-6)}` };
 }
 
 export type SlackDestination = { webhookUrl: string } | { token: string; channel: string; apiUrl?: string };
@@ -93,11 +110,13 @@ export function createSlackTransport(destination: SlackDestination, options: Tra
           return {};
         }),
       update: () => Promise.reject(new SlackError('webhook', 'cant_update_message')),
+      workspaceUrl: async () => undefined,
     };
   }
 
   const apiUrl = (destination.apiUrl ?? 'https://slack.com/api/').replace(/\/?$/, '/');
   let channelId: string | undefined;
+  let workspace: Promise<string | undefined> | undefined;
   const call = (method: string, params: Record<string, unknown>) =>
     serial(async () => {
       const response = await send(method, apiUrl + method, {
@@ -113,16 +132,26 @@ export function createSlackTransport(destination: SlackDestination, options: Tra
   return {
     threads: true,
     async post(message, post = {}) {
-      const params: Record<string, unknown> = { channel: channelId ?? destination.channel, text: message.text, blocks: message.blocks, unfurl_links: false };
+      const params: Record<string, unknown> = { channel: post.channel ?? channelId ?? destination.channel, text: message.text, blocks: message.blocks, unfurl_links: false };
       if (post.threadTs) params.thread_ts = post.threadTs;
       if (post.threadTs && post.replyBroadcast) params.reply_broadcast = true;
       const body = await call('chat.postMessage', params);
       // chat.update wants the channel id; postMessage answers with it whatever name we gave.
-      if (typeof body.channel === 'string') channelId = body.channel;
-      return { ts: String(body.ts) };
+      if (typeof body.channel === 'string' && !post.channel) channelId = body.channel;
+      return { ts: String(body.ts), ...(typeof body.channel === 'string' ? { channel: body.channel } : {}) };
     },
-    async update(ts, message) {
-      await call('chat.update', { channel: channelId ?? destination.channel, ts, text: message.text, blocks: message.blocks });
+    workspaceUrl() {
+      workspace ??= call('auth.test', {}).then(
+        (body) => (typeof body.url === 'string' ? body.url : undefined),
+        () => {
+          workspace = undefined; // asked again next time
+          return undefined;
+        },
+      );
+      return workspace;
+    },
+    async update(ts, message, channel) {
+      await call('chat.update', { channel: channel ?? channelId ?? destination.channel, ts, text: message.text, blocks: message.blocks });
     },
   };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { KubeApiError, type KubeClient, type KubeObject } from '../../adapters/kube/client.js';
 import { FIELD_MANAGER } from './marks.js';
@@ -18,11 +19,22 @@ export interface FieldConflict {
   field: string;
 }
 
-/** What a server-side dry-run says the apply of one object would do. */
+/**
+ * What a server-side dry-run says the apply of one object would do. A
+ * create's answer is not kept (the apply's own answer replaces it); an
+ * unchanged object's answer is what the server holds, kept as its JSON text.
+ */
 export type DryRunVerdict =
-  | { kind: 'create' | 'change' | 'unchanged'; result: KubeObject }
+  | { kind: 'create' | 'change' }
+  | { kind: 'unchanged'; resultText: string }
   | { kind: 'conflict'; conflicts: FieldConflict[]; message: string }
   | { kind: 'refused'; message: string; error: KubeApiError };
+
+/** An object ready to send: its API path and its body, serialised once for the dry-run and the apply. */
+export interface ApplyTarget {
+  path: string;
+  body: string;
+}
 
 /**
  * Server-side apply as field manager `ladder`, with `fieldValidation=Strict`
@@ -32,14 +44,19 @@ export type DryRunVerdict =
  */
 export function serverSideApply(
   client: KubeClient,
-  target: { path: string; object: KubeObject },
+  target: { path: string; object: KubeObject } | ApplyTarget,
   policy: ApplyPolicy,
   options: { dryRun?: boolean; signal?: AbortSignal | undefined } = {},
 ): Promise<KubeObject> {
-  return client.request<KubeObject>('PATCH', target.path, {
+  return serverSideApplyText(client, 'body' in target ? target : { path: target.path, body: JSON.stringify(target.object) }, policy, options).then((text) => JSON.parse(text) as KubeObject);
+}
+
+/** serverSideApply answering the server's JSON text, for callers that keep it as text. */
+export function serverSideApplyText(client: KubeClient, target: ApplyTarget, policy: ApplyPolicy, options: { dryRun?: boolean; signal?: AbortSignal | undefined } = {}): Promise<string> {
+  return client.requestText('PATCH', target.path, {
     query: { fieldManager: FIELD_MANAGER, force: policy.forceConflicts, fieldValidation: 'Strict', dryRun: options.dryRun ? 'All' : undefined },
     contentType: 'application/apply-patch+yaml',
-    body: target.object,
+    body: target.body,
     signal: options.signal,
   });
 }
@@ -50,23 +67,27 @@ export function serverSideApply(
  * result with the live object (undefined when there is none, or when it lacks
  * our label) tells whether a real apply would change it.
  */
-export async function dryRunObject(
-  client: KubeClient,
-  target: { path: string; object: KubeObject },
-  live: KubeObject | undefined,
-  policy: ApplyPolicy,
-  signal?: AbortSignal,
-): Promise<DryRunVerdict> {
+export async function dryRunObject(client: KubeClient, target: ApplyTarget, live: KubeObject | undefined, policy: ApplyPolicy, signal?: AbortSignal): Promise<DryRunVerdict> {
   try {
-    const result = await serverSideApply(client, target, policy, { dryRun: true, signal });
-    if (!live) return { kind: 'create', result };
-    return { kind: isDeepStrictEqual(result, live) ? 'unchanged' : 'change', result };
+    const text = await serverSideApplyText(client, target, policy, { dryRun: true, signal });
+    if (!live) return { kind: 'create' };
+    return isDeepStrictEqual(JSON.parse(text), live) ? { kind: 'unchanged', resultText: text } : { kind: 'change' };
   } catch (error) {
     if (!(error instanceof KubeApiError)) throw error;
     const conflicts = conflictsOf(error);
     if (conflicts.length > 0) return { kind: 'conflict', conflicts, message: error.message };
     return { kind: 'refused', message: error.message, error };
   }
+}
+
+/**
+ * The content hash of an object as Ladder applies it: its path, the exact
+ * body and the apply policy. Equal hashes mean the same apply request, so an
+ * object whose hash matches the one recorded after its last complete apply
+ * was not changed in Git since.
+ */
+export function contentHash(target: ApplyTarget, policy: ApplyPolicy): string {
+  return createHash('sha256').update(`${target.path}\n${policy.forceConflicts ? 'force' : 'no-force'}\n${target.body}`).digest('base64url').slice(0, 22);
 }
 
 /** The other managers and fields of a 409 apply conflict; empty for any other error. */

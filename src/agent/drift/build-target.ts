@@ -1,15 +1,20 @@
 import type { Logger } from 'pino';
 import type { KubeClient, KubeObject, ObjectRef } from '../../adapters/kube/client.js';
-import { canonicalJson } from '../../core/drift/index.js';
-import { serverSideApply, type ApplyPolicy } from '../apply/server-side-apply.js';
-import { identityOfObject, keep, newer, watchFor, type Kept, type Target } from './target.js';
+import { contentHash, serverSideApplyText, type ApplyPolicy } from '../apply/server-side-apply.js';
+import { identityOfObject, keep, keepText, newer, partOfLabel, watchFor, type Kept, type Target } from './target.js';
 
 export interface DesiredObject {
   ref: ObjectRef;
   /** The object exactly as Ladder applies it (inventory labels included): self-heal applies it again. */
   desired: KubeObject;
+  /** `desired` as the JSON the sync sent, when it has it (saves serialising it again). */
+  body?: string;
+  /** The sync's content hash of the object; computed from `desired` when absent. */
+  hash?: string;
   /** The server's answer to that apply. Without it the watcher asks for a dry-run apply. */
   applied?: KubeObject;
+  /** The same answer as the server's JSON text (kept as is, never parsed for that). */
+  appliedText?: string;
   /** Manifest file it came from, for the link in alerts. */
   file?: string;
 }
@@ -35,12 +40,15 @@ export async function buildTarget(
   const namespace = info.namespaced ? ref.namespace : undefined;
   const key = identityOfObject(ref.apiVersion, ref.kind, namespace, ref.name);
   const old = context.previousTarget(key);
+  const path = client.pathFor(ref, info);
+  const desiredText = object.body ?? JSON.stringify(desired);
+  const hash = object.hash ?? contentHash({ path, body: desiredText }, context.policy);
   // Unchanged since the last commit: its snapshot still holds, no need to ask the server again.
-  const applied = object.applied ? keep(object.applied) : undefined;
-  let snapshot: Kept | undefined = applied ?? (old && canonicalJson(old.desired) === canonicalJson(desired) ? old.snapshot : undefined);
+  const applied = object.appliedText !== undefined ? keepText(object.appliedText) : object.applied ? keep(object.applied) : undefined;
+  let snapshot: Kept | undefined = applied ?? (old?.hash === hash ? old.snapshot : undefined);
   if (!snapshot) {
     try {
-      snapshot = keep(await serverSideApply(client, { path: client.pathFor(ref, info), object: desired }, context.policy, { dryRun: true }));
+      snapshot = keepText(await serverSideApplyText(client, { path, body: desiredText }, context.policy, { dryRun: true }));
     } catch (error) {
       log?.warn({ object: key, error: (error as Error).message }, 'drift: dry-run apply failed; not watched');
       return undefined;
@@ -50,13 +58,16 @@ export async function buildTarget(
     key,
     ref: ref.namespace === namespace ? ref : { ...ref, ...(namespace ? { namespace } : {}) },
     info,
-    desired,
+    desiredText,
+    hash,
     commit,
     snapshot,
-    watch: watchFor(ref, info, desired),
+    watch: watchFor(ref, info, partOfLabel(desired)),
     live: applied ? newer(old?.live, applied) : old?.live,
   };
   if (object.file) target.file = object.file;
+  const partOf = partOfLabel(desired);
+  if (partOf) target.partOf = partOf;
   if (old) Object.assign(target, { previous: old.previous, incident: old.incident, signature: old.signature, lastHealAt: old.lastHealAt });
   return target;
 }

@@ -6,8 +6,8 @@ import type { AlertSink, DriftIncident, SelfHealResult } from '../../core/alerts
 import { isDrift, openIncident, resolveIncident, signatureOf, updateIncident } from '../../core/drift/incident.js';
 import { readLive } from '../apply/live.js';
 import { PART_OF_LABEL } from '../apply/marks.js';
-import { serverSideApply, type ApplyPolicy } from '../apply/server-side-apply.js';
-import { keep, managedFieldsOnly, unpack, type Target } from './target.js';
+import { serverSideApplyText, type ApplyPolicy } from '../apply/server-side-apply.js';
+import { keep, keepText, managedFieldsOnly, unpack, type Target } from './target.js';
 
 export interface EvaluationContext {
   client: KubeClient;
@@ -37,10 +37,12 @@ export async function evaluateTarget(target: Target, context: EvaluationContext)
   if (target.live === undefined) return;
   if (target.live === null) await confirmGone(target, context);
   const now = context.clock.now();
+  const judged = target.live;
   const snapshot = unpack(target.snapshot);
-  const live = target.live === target.snapshot ? snapshot : unpack(target.live);
+  const live = judged === target.snapshot ? snapshot : unpack(judged);
   const result = compareWithSnapshot(snapshot, live, { previous: target.previous });
   if (!isDrift(result)) {
+    if (judged) target.judgedClean = judged;
     if (!target.incident) return;
     const incident = target.incident;
     const resolution = incident.commit !== target.commit ? 'superseded' : incident.selfHeal?.ok ? 'healed' : 'fixed';
@@ -70,8 +72,7 @@ async function confirmGone(target: Target, context: EvaluationContext): Promise<
   const live = await readLive(context.client, context.client.pathFor(target.ref, target.info));
   if (!live) return;
   target.live = keep(live);
-  const partOf = target.desired.metadata?.labels?.[PART_OF_LABEL];
-  if (partOf && live.metadata?.labels?.[PART_OF_LABEL] !== partOf) context.watchStray(target);
+  if (target.partOf && live.metadata?.labels?.[PART_OF_LABEL] !== target.partOf) context.watchStray(target);
 }
 
 /**
@@ -89,7 +90,7 @@ async function healIfDue(target: Target, live: KubeObject | undefined, context: 
   }
   target.lastHealAt = now;
   try {
-    const answer = keep(await serverSideApply(context.client, { path: context.client.pathFor(target.ref, target.info), object: target.desired }, context.policy));
+    const answer = keepText(await serverSideApplyText(context.client, { path: context.client.pathFor(target.ref, target.info), body: target.desiredText }, context.policy));
     target.snapshot = answer;
     target.previous = managedFieldsOnly(live);
     target.live = answer;

@@ -8,7 +8,12 @@ export interface Target {
   key: string;
   ref: ObjectRef;
   info: ResourceInfo;
-  desired: KubeObject;
+  /** The object exactly as Ladder applies it, as JSON: self-heal sends it again. */
+  desiredText: string;
+  /** Its content hash, as the sync computed it: equal hashes mean the same apply. */
+  hash: string;
+  /** Its inventory label, when it has one: a live object without it left the watch's selection. */
+  partOf?: string;
   file?: string;
   commit: string;
   /** The server's answer when Ladder applied (or dry-ran) the desired object. */
@@ -17,6 +22,8 @@ export interface Target {
   watch: WatchSpec;
   /** Live object; null when it is gone or left the selection, undefined until first seen. The same Kept as `snapshot` while it is the apply's answer. */
   live: Kept | null | undefined;
+  /** The live version last judged without drift on Ladder's fields; the sync takes the object from the cache while it is still `live`. */
+  judgedClean?: Kept;
   /** managedFields of the version before `live`, to tell who removed a field. */
   previous?: KubeObject;
   incident?: DriftIncident;
@@ -52,11 +59,10 @@ export function identityOfLive(object: KubeObject): string | undefined {
  * selected by the inventory label. An object without the label (or one that
  * lost it) gets its own watch by name.
  */
-export function watchFor(ref: ObjectRef, info: ResourceInfo, desired: KubeObject): WatchSpec {
+export function watchFor(ref: ObjectRef, info: ResourceInfo, partOf: string | undefined): WatchSpec {
   const namespace = info.namespaced ? ref.namespace : undefined;
   const path = collectionPath(info, namespace);
   // The inventory label the sync puts on every member selects them all with one watch.
-  const partOf = desired.metadata?.labels?.[PART_OF_LABEL];
   return partOf ? selected(path, { labelSelector: `${PART_OF_LABEL}=${partOf}` }) : byName(path, ref.name);
 }
 
@@ -80,6 +86,16 @@ export interface Kept {
 
 export function keep(object: KubeObject): Kept {
   return { text: JSON.stringify(object), resourceVersion: object.metadata?.resourceVersion };
+}
+
+/** A version already held as the server's JSON text: kept as that text (parsed once, for its resourceVersion). */
+export function keepText(text: string): Kept {
+  return { text, resourceVersion: (JSON.parse(text) as KubeObject).metadata?.resourceVersion };
+}
+
+/** The label that selects an object's watch, read from the desired object. */
+export function partOfLabel(desired: KubeObject): string | undefined {
+  return desired.metadata?.labels?.[PART_OF_LABEL];
 }
 
 export function unpack(kept: Kept): KubeObject;

@@ -42,6 +42,8 @@ export class WatchGroup {
   private running = false;
   private wake: (() => void) | undefined;
   private readonly done: Promise<void>[] = [];
+  /** A watch from the listed version is open: what this group reported is all the server has said so far. */
+  private open = false;
 
   constructor(
     private readonly client: KubeClient,
@@ -59,8 +61,14 @@ export class WatchGroup {
     this.done.push(this.loop());
   }
 
+  /** Whether the group is listed and its watch open, so its objects' last reported versions are current (as of the watch's delivery). */
+  synced(): boolean {
+    return this.running && this.open;
+  }
+
   async stop(): Promise<void> {
     this.running = false;
+    this.open = false;
     this.handle?.abort();
     this.wake?.();
     await Promise.all(this.done);
@@ -119,8 +127,12 @@ export class WatchGroup {
         },
         (error) => {
           clearTimeout(silence);
+          this.open = false;
           this.handle = undefined;
           resolve(error);
+        },
+        () => {
+          this.open = this.running;
         },
       );
     });

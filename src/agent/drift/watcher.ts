@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../../adapters/clock/clock.js';
-import type { KubeClient, KubeObject } from '../../adapters/kube/client.js';
+import type { KubeClient, KubeObject, ObjectRef } from '../../adapters/kube/client.js';
 import type { AlertSink } from '../../core/alerts/types.js';
 import { appliedBetween } from '../../core/drift/index.js';
 import { resolveIncident } from '../../core/drift/incident.js';
@@ -10,7 +10,7 @@ import { buildTarget, type DesiredObject } from './build-target.js';
 import { Debouncer } from './debounce.js';
 import { EvaluationQueue } from './evaluation-queue.js';
 import { evaluateTarget, type EvaluationContext } from './evaluate.js';
-import { identityOfLive, keep, managedFieldsOnly, unpack, type Target, type WatchSpec } from './target.js';
+import { identityOfLive, identityOfObject, keep, managedFieldsOnly, unpack, type Target, type WatchSpec } from './target.js';
 import { Watches, type WatchEvent } from './watches.js';
 
 export type { DesiredObject } from './build-target.js';
@@ -91,6 +91,22 @@ export class DriftWatcher {
     let count = 0;
     for (const target of this.targets.values()) if (target.incident) count++;
     return count;
+  }
+
+  /**
+   * The live object as the watch last saw it, when that shows no drift on
+   * Ladder's fields from the apply of content `hash`: the watch is listed
+   * and open, the version is the one Ladder's apply answered or one judged
+   * clean since, and no incident is open. Undefined whenever unsure (the
+   * sync then dry-runs the object as usual).
+   */
+  unchanged(ref: ObjectRef, hash: string): string | undefined {
+    if (!this.running) return undefined;
+    const target = this.targets.get(identityOfObject(ref.apiVersion, ref.kind, ref.namespace, ref.name));
+    if (!target || target.hash !== hash || target.incident || !target.live) return undefined;
+    if (target.live !== target.snapshot && target.live !== target.judgedClean) return undefined;
+    if (!this.watches.synced(target.watch.key)) return undefined;
+    return target.live.text;
   }
 
   /** Replaces the watched set with the objects of `commit`. Incidents of objects no longer in Git resolve as superseded. */

@@ -34,6 +34,11 @@ export class Watches {
     return this.groups.has(watchKey);
   }
 
+  /** Whether the group for this spec is listed and watching: its objects' live versions are current. */
+  synced(watchKey: string): boolean {
+    return this.groups.get(watchKey)?.synced() ?? false;
+  }
+
   /** Keeps exactly the groups `wanted` names: stops the others, creates (and, when running, starts) the missing ones. */
   follow(wanted: ReadonlyMap<string, WatchSpec>): void {
     for (const [key, group] of this.groups) {

@@ -10,7 +10,8 @@ export type DeployOutcome = { ok: true; description: string } | { ok: false; sta
 
 /** The Kubernetes side of a deploy: apply (dry-run, SSA, inventory, prune), wait for health, hand the result to drift detection. */
 export interface Deployer {
-  deploy(snapshot: SourceSnapshot, signal: AbortSignal, log: Logger): Promise<DeployOutcome>;
+  /** `progress` says how far the deploy got (a rollout in progress), for the deployment's status; it may be called often. */
+  deploy(snapshot: SourceSnapshot, signal: AbortSignal, log: Logger, progress?: (description: string) => void): Promise<DeployOutcome>;
   /** Leadership gained or lost: drift watches run only on the leader. */
   setActive(active: boolean): Promise<void>;
 }
@@ -39,6 +40,8 @@ export interface AgentLoopOptions {
   pollMs: number;
   /** A failed commit is tried again after this long (a new commit is applied at once). */
   retryFailedMs: number;
+  /** At most one write of a rollout's progress to the deployment status per this many ms. Default 5000. */
+  progressIntervalMs?: number;
   now?: () => Date;
 }
 
@@ -157,13 +160,16 @@ export class AgentLoop {
       log.info('applying manifest commit');
       const started = Date.now();
       let outcome: DeployOutcome;
+      const progress = report ? progressReporter(report, log, this.options.progressIntervalMs ?? 5000) : undefined;
       try {
-        outcome = await deployer.deploy(snapshot, signal, log);
+        outcome = await deployer.deploy(snapshot, signal, log, progress?.say);
       } catch (error) {
         outcome = signal.aborted
           ? { ok: false, stage: 'interrupted', description: `Interrupted: ${(signal.reason as Error)?.message ?? 'stopped'}; the next leader applies it again` }
           : { ok: false, stage: 'apply', description: `Apply failed: ${(error as Error).message}` };
       }
+      // Nothing more in progress once the outcome is known, and the outcome never overtaken by a progress write.
+      await progress?.end();
       if (outcome.ok) {
         this.applied = commit;
         this.failed = undefined;
@@ -216,4 +222,49 @@ export class AgentLoop {
       };
     });
   }
+}
+
+/**
+ * The rollout's progress on the deployment's status: the latest description,
+ * at most one write per `intervalMs` (a rollout changes state often), the
+ * first one `intervalMs` after the deploy began, none after `end()`, which
+ * waits for the write in flight.
+ */
+function progressReporter(report: DeploymentReport, log: Logger, intervalMs: number): { say(description: string): void; end(): Promise<void> } {
+  let latest: string | undefined;
+  let sent: string | undefined;
+  // The first progress comes an interval after "Applying": a rollout that is quick says nothing more.
+  let lastAt = Date.now();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let inFlight: Promise<void> | undefined;
+  let ended = false;
+  const send = () => {
+    timer = undefined;
+    if (ended || inFlight || latest === undefined || latest === sent) return;
+    const description = latest;
+    sent = description;
+    lastAt = Date.now();
+    inFlight = report
+      .progress(description)
+      .catch((error: unknown) => log.warn({ err: error }, 'could not report the rollout progress to GitHub'))
+      .finally(() => {
+        inFlight = undefined;
+        schedule();
+      });
+  };
+  const schedule = () => {
+    if (ended || timer || inFlight || latest === sent) return;
+    timer = setTimeout(send, Math.max(0, lastAt + intervalMs - Date.now()));
+  };
+  return {
+    say(description) {
+      latest = description;
+      schedule();
+    },
+    async end() {
+      ended = true;
+      if (timer) clearTimeout(timer);
+      await inFlight;
+    },
+  };
 }

@@ -37,6 +37,10 @@ export async function startDeploymentReport(deployments: Deployments, target: De
       await report.applying();
       log.info({ deployment: id, commit }, 'GitHub deployment in progress');
     },
+    progress: async (description) => {
+      await report.progress(description);
+      log.info({ deployment: id, commit, description }, 'GitHub deployment progress');
+    },
   };
 }
 

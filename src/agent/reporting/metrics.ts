@@ -6,6 +6,7 @@ export interface AgentMetricsSources {
   /** Live counts read at scrape time, so they never go stale. */
   driftedObjects?: () => number;
   kubeRequests?: () => number;
+  kubeClient?: () => { throttled: number; waitedMs: number };
 }
 
 export class AgentMetrics {
@@ -54,6 +55,12 @@ export class AgentMetrics {
     series('ladder_github_requests_total', 'counter', 'Requests sent to the GitHub API.', [[{}, this.githubRequestsTotal]]);
     series('ladder_kube_requests_total', 'counter', 'Requests sent to the Kubernetes API (watches count once).', [
       [{}, this.sources.kubeRequests?.() ?? 0],
+    ]);
+    series('ladder_kube_throttled_total', 'counter', 'Requests the API server answered 429 (Priority and Fairness), each waited out for its Retry-After and sent again.', [
+      [{}, this.sources.kubeClient?.().throttled ?? 0],
+    ]);
+    series('ladder_kube_client_wait_seconds_total', 'counter', 'Time requests waited for the client-side rate limit (kubernetes.qps, burst) and for Retry-After.', [
+      [{}, (this.sources.kubeClient?.().waitedMs ?? 0) / 1000],
     ]);
     series('ladder_is_leader', 'gauge', '1 while this replica holds the Lease and may apply.', [[{}, this.isLeader]]);
     return `${lines.join('\n')}\n`;

@@ -2,11 +2,12 @@ import { KubeApiError, type KubeClient } from '../../adapters/kube/client.js';
 import { readLiveObjects } from '../apply/live.js';
 import { applySetId, type InventoryRef } from '../apply/marks.js';
 import { mapLimit } from '../apply/parallel.js';
-import { dryRunObject, serverSideApply, type ApplyPolicy, type DryRunVerdict } from '../apply/server-side-apply.js';
+import { dryRunObject, serverSideApplyText, type ApplyPolicy, type DryRunVerdict } from '../apply/server-side-apply.js';
 import { waitForCrds } from './crds.js';
-import { parseCommitFiles, type ManifestFile, type ParsedCommit, type SetProblem } from './desired.js';
-import { readInventoryState, sortMembers, writeInventory, type InventoryState } from './inventory.js';
-import { appliedMessage, conflictProblems, problemsMessage, type ApplyOutcome, type ObjectResult } from './outcome.js';
+import { objectKey, parseCommitFiles, type ManifestFile, type ParsedCommit, type SetProblem } from './desired.js';
+import { readServerFingerprint, unchangedObjects, type AppliedStateCache } from './fingerprint.js';
+import { readInventoryState, sortMembers, writeInventory, type InventoryState, type ServerFingerprint } from './inventory.js';
+import { appliedMessage, conflictProblems, problemsMessage, withApplied, type ApplyOutcome, type ObjectResult } from './outcome.js';
 import { pruneObjects, type PruneOptions, type PruneResult } from './prune.js';
 import { resolveObjects, type DesiredObject } from './resolve.js';
 import { findForeignClusterObjects, ungrantedClusterObjects } from './takeover-guard.js';
@@ -36,6 +37,13 @@ export interface ApplyOptions {
   /** How long new CRDs may take to be served. Default 60 s. */
   crdTimeoutMs?: number;
   /**
+   * The drift watcher's watch cache. When given, the server's fingerprint is
+   * recorded with the content hashes, and an object unchanged since its last
+   * complete apply, which the cache shows without drift, is neither dry-run
+   * nor applied.
+   */
+  appliedState?: AppliedStateCache;
+  /**
    * Which cluster-scoped objects the commit may hold (the grant of
    * .ladder/services.yml, narrowed by the agent's config); asked only when it
    * holds some. Absent: no check here (the App's validation made one).
@@ -57,37 +65,48 @@ export async function applyCommit(client: KubeClient, input: ApplyInput, options
   const signal = options.signal;
   const startRequests = client.requestCount();
   let writes = 0;
+  let dryRuns = 0;
+  let fromCache = 0;
   const outcome = (fields: Pick<ApplyOutcome, 'status' | 'message' | 'problems'> & Partial<ApplyOutcome>): ApplyOutcome => ({
     commit: input.commit, objects: [], desired: [], prune: undefined, writes,
-    inventory: { id, ...options.inventory }, requests: client.requestCount() - startRequests, ...fields,
+    inventory: { id, ...options.inventory }, requests: client.requestCount() - startRequests, dryRuns, fromCache, ...fields,
   });
 
   const parsed = 'parsed' in input ? input.parsed : parseCommitFiles(input.files, id);
   if (parsed.problems.length) return outcome({ status: 'invalid', problems: parsed.problems, message: problemsMessage('invalid manifests', parsed.problems) });
-  const resolved = await resolveObjects(client, parsed.objects, options.defaultNamespace);
+  const resolved = await resolveObjects(client, parsed.objects, options.defaultNamespace, policy);
   if (resolved.problems.length) return outcome({ status: 'invalid', problems: resolved.problems, message: problemsMessage('invalid manifests', resolved.problems) });
   const objects = resolved.objects;
   const ungranted = await ungrantedClusterObjects(objects, options.clusterScoped);
   if (ungranted.length) return outcome({ status: 'invalid', problems: ungranted, message: problemsMessage('not granted', ungranted), desired: objects });
 
+  // 0. What is known already: the inventory's hashes and, with a watch cache, what needs no request at all.
+  const previous = await readInventoryState(client, options.inventory);
+  const server = options.appliedState ? await readServerFingerprint(client, objects, signal) : undefined;
+  const known = server ? unchangedObjects(objects, previous, server, options.appliedState!) : new Map<DesiredObject, string>();
+  fromCache = known.size;
+
   // 1. Dry-run everything that can be checked now. Objects in a Namespace, or of a CRD, that this commit creates wait for it.
   const namespacesInSet = new Set(objects.filter((o) => o.ref.kind === 'Namespace' && !o.ref.apiVersion.includes('/')).map((o) => o.ref.name));
   const verdicts = new Map<DesiredObject, DryRunVerdict>();
   const deferred: DesiredObject[] = objects.filter((o) => o.awaitsCrd);
-  const checkable = objects.filter((o) => !o.awaitsCrd);
+  const checkable = objects.filter((o) => !o.awaitsCrd && !known.has(o));
   const live = await readLiveObjects(client, checkable, id, { concurrency, ...(signal ? { signal } : {}) });
   await mapLimit(checkable, concurrency, async (o) => {
+    dryRuns++;
     const verdict = await dryRunObject(client, o, live.get(o.path), policy, signal);
     if (verdict.kind === 'refused' && waitsForNamespace(verdict.error, namespacesInSet)) deferred.push(o);
     else verdicts.set(o, verdict);
   }, signal);
   const refused = refusals(objects, verdicts);
   if (refused.length) return outcome({ status: 'invalid', problems: refused, message: problemsMessage('the API server refused', refused), desired: objects });
-  const foreign = await findForeignClusterObjects(client, objects, verdicts, live, id, signal);
+  // An object taken from the cache was applied whole by Ladder last time and has not drifted since: it is Ladder's.
+  const foreign = await findForeignClusterObjects(client, checkable, verdicts, live, id, signal);
+  live.clear();
+  for (const [o, text] of known) verdicts.set(o, { kind: 'unchanged', resultText: text });
   if (foreign.length) return outcome({ status: 'invalid', problems: foreign, message: problemsMessage('not taken over', foreign), desired: objects });
 
   // 2. Record every object about to be applied before applying it, so a crash midway leaves nothing unlisted.
-  const previous = await readInventoryState(client, options.inventory);
   const listed: InventoryState = { ...previous, exists: true, members: sortMembers([...previous.members, ...objects.map((o) => o.ref)]) };
   if (await writeInventory(client, options.inventory, listed, previous)) writes++;
 
@@ -106,6 +125,7 @@ export async function applyCommit(client: KubeClient, input: ApplyInput, options
   await waitForCrds(client, objects.filter((o) => o.ref.kind === 'CustomResourceDefinition' && results.get(o)?.action !== 'conflict'), { timeoutMs: options.crdTimeoutMs ?? 60_000, ...(signal ? { signal } : {}) });
 
   // 4. Objects that needed those, checked now; a refusal here stops before the rest is applied.
+  dryRuns += deferred.length;
   await mapLimit(deferred, concurrency, async (o) => verdicts.set(o, await dryRunObject(client, o, undefined, policy, signal)), signal);
   const late = refusals(deferred, verdicts);
   if (late.length) {
@@ -115,13 +135,14 @@ export async function applyCommit(client: KubeClient, input: ApplyInput, options
 
   // 5. Everything else.
   await apply(objects.filter((o) => !results.has(o)));
+  verdicts.clear();
   const objectResults = objects.map((o) => results.get(o)!);
   const failures = conflictProblems(objectResults);
   if (failures.length) {
     return outcome({ status: 'failed', problems: failures, message: problemsMessage(`${failures.length} of ${objects.length} objects not applied`, failures), objects: objectResults, desired: objects });
   }
 
-  // 6. Prune what left Git, then record the new inventory.
+  // 6. Prune what left Git, then record the new inventory with each object's content hash.
   let prune: PruneResult | undefined;
   if (options.prune !== false) {
     prune = await pruneObjects(client, {
@@ -132,21 +153,41 @@ export async function applyCommit(client: KubeClient, input: ApplyInput, options
   }
   // Without pruning, what left Git stays listed, so a later commit with pruning on can still remove it.
   const retained = prune ? prune.retained : previous.members;
-  if (await writeInventory(client, options.inventory, { commit: input.commit, members: [...retained, ...objects.map((o) => o.ref)] }, listed)) writes++;
+  const hashes = new Map(objects.map((o) => [objectKey(o.ref), o.hash]));
+  // The commit names the last apply that checked every object with the server; one taken whole from the cache changes nothing.
+  const commit = known.size === objects.length && objects.length > 0 ? previous.commit : input.commit;
+  const checkedAgainst = server ? withCreatedCrds(server, objects, results) : previous.server;
+  if (await writeInventory(client, options.inventory, { commit, members: [...retained, ...objects.map((o) => o.ref)], hashes, server: checkedAgainst }, listed)) writes++;
   return outcome({ status: 'applied', problems: [], message: appliedMessage(objectResults, prune), objects: objectResults, desired: objects, prune });
 }
 
 async function applyOne(client: KubeClient, o: DesiredObject, verdict: DryRunVerdict | undefined, policy: ApplyPolicy, signal: AbortSignal | undefined): Promise<ObjectResult> {
   const base = { ref: o.ref, file: o.file, line: o.line };
   if (verdict?.kind === 'conflict') return { ...base, action: 'conflict', conflicts: verdict.conflicts, message: verdict.message };
-  if (verdict?.kind === 'unchanged') return { ...base, action: 'unchanged', applied: verdict.result };
+  if (verdict?.kind === 'unchanged') return withApplied({ ...base, action: 'unchanged' }, verdict.resultText);
   try {
-    const applied = await serverSideApply(client, o, policy, { signal });
-    return { ...base, action: verdict?.kind === 'create' ? 'created' : 'configured', applied };
+    const text = await serverSideApplyText(client, o, policy, { signal });
+    return withApplied({ ...base, action: verdict?.kind === 'create' ? 'created' : 'configured' }, text);
   } catch (error) {
     if (!(error instanceof KubeApiError)) throw error;
     return { ...base, action: 'failed', message: error.message };
   }
+}
+
+/**
+ * The fingerprint with the generation of each CRD this commit created: its
+ * custom resources were checked once it was served. A CRD that existed keeps
+ * the generation read before the apply, so when this commit changed it, the
+ * next sync checks its custom resources against the new one.
+ */
+function withCreatedCrds(server: ServerFingerprint, objects: readonly DesiredObject[], results: ReadonlyMap<DesiredObject, ObjectResult>): ServerFingerprint {
+  const crds = { ...server.crds };
+  for (const o of objects) {
+    if (o.ref.kind !== 'CustomResourceDefinition' || o.resource.group !== 'apiextensions.k8s.io' || crds[o.ref.name] !== undefined) continue;
+    const generation = results.get(o)?.applied?.metadata?.generation;
+    if (typeof generation === 'number') crds[o.ref.name] = generation;
+  }
+  return { version: server.version, crds: Object.fromEntries(Object.entries(crds).sort(([a], [b]) => (a < b ? -1 : 1))) };
 }
 
 function refusals(objects: readonly DesiredObject[], verdicts: Map<DesiredObject, DryRunVerdict>): SetProblem[] {

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { KubeClient, ObjectRef } from '../../adapters/kube/client.js';
 import type { AlertSink } from '../../core/alerts/types.js';
 import type { AgentConfig } from '../wiring/config.js';
-import { DriftWatcher } from '../drift/watcher.js';
+import { DriftWatcher, type DesiredObject as DriftDesiredObject } from '../drift/watcher.js';
 import type { AgentMetrics } from '../reporting/metrics.js';
 import type { DeployOutcome, Deployer } from '../loop/agent-loop.js';
 import type { SourceSnapshot } from '../source/branch-source.js';
@@ -47,7 +47,7 @@ export function createKubeDeployer(
       if (next) await drift.start();
       else await drift.stop();
     },
-    async deploy(snapshot: SourceSnapshot, signal: AbortSignal, log: Logger): Promise<DeployOutcome> {
+    async deploy(snapshot: SourceSnapshot, signal: AbortSignal, log: Logger, progress?: (description: string) => void): Promise<DeployOutcome> {
       // SOPS files are decrypted in memory, here and nowhere else; a file that does not decrypt stops the whole commit.
       const decryption = await decryptSopsFiles(kube, snapshot.files, sopsSettings(config), signal);
       if (!decryption.ok) {
@@ -69,7 +69,7 @@ export function createKubeDeployer(
         const clusterScoped = readGrants ? async () => clusterScopedCheck(await readGrants(), config.environment, config.clusterScoped) : undefined;
         const applied = await applyAndWatch(kube, config, drift, { commit: snapshot.commit, parsed, clusterScoped }, scope.signal, log);
         if ('failure' in applied) return applied.failure;
-        const health = await checkHealth(kube, applied.refs, { timeoutMs: config.intervals.healthTimeoutSeconds * 1000, signal: scope.signal });
+        const health = await checkHealth(kube, applied.refs, { timeoutMs: config.intervals.healthTimeoutSeconds * 1000, signal: scope.signal, ...(progress ? { onProgress: progress } : {}) });
         if (!health.ok) return { ok: false, stage: 'health', description: health.description };
         if (applied.pruneProblem) return { ok: false, stage: 'apply', description: `Applied, but ${applied.pruneProblem}` };
         return { ok: true, description: `${capitalise(applied.message)}${health.description ? `; ${health.description}` : ''}` };
@@ -105,20 +105,23 @@ async function applyAndWatch(
       prune: config.prune.enabled
         ? { allowEmpty: config.prune.allowEmpty, maxPrune: config.prune.maxDeletions, override: config.prune.allowOverLimit, namespaces: config.prune.namespaces, customResourceDefinitions: config.prune.customResourceDefinitions }
         : false,
+      // The watch cache spares unchanged objects their dry-run; only the leader's watcher runs, so a follower's says nothing.
+      appliedState: drift,
       signal,
     },
   );
-  log.info({ status: outcome.status, writes: outcome.writes, requests: outcome.requests, pruned: outcome.prune?.pruned.length ?? 0 }, outcome.message);
+  log.info({ status: outcome.status, writes: outcome.writes, requests: outcome.requests, dryRuns: outcome.dryRuns, fromCache: outcome.fromCache, pruned: outcome.prune?.pruned.length ?? 0 }, outcome.message);
   if (outcome.status !== 'applied') return { failure: { ok: false, stage: 'apply', description: capitalise(outcome.message) } };
-  await drift.setDesired(
-    snapshot.commit,
-    // The server's answers are the drift snapshots: no dry-run of the whole set again.
-    outcome.desired.map((object, index) => {
-      const applied = outcome.objects[index]?.applied;
-      return { ref: object.ref, desired: object.object, file: object.file, ...(applied ? { applied } : {}) };
-    }),
-  );
+  await drift.setDesired(snapshot.commit, driftObjectsOf(outcome));
   return { refs: outcome.desired.map((object) => object.ref), message: outcome.message, pruneProblem: describePruneProblem(outcome) };
+}
+
+/** What drift detection watches after an apply: each object, its content hash and the server's answer, which is its snapshot (no dry-run of the whole set again). */
+export function driftObjectsOf(outcome: ApplyOutcome): DriftDesiredObject[] {
+  return outcome.desired.map((object, index) => {
+    const appliedText = outcome.objects[index]?.appliedText;
+    return { ref: object.ref, desired: object.object, body: object.body, hash: object.hash, file: object.file, ...(appliedText !== undefined ? { appliedText } : {}) };
+  });
 }
 
 /**

@@ -17,10 +17,19 @@ export interface ObjectResult {
   message?: string;
   /**
    * The object as the API server holds it after this apply (the live object
-   * when unchanged): the snapshot drift detection compares against, so it
-   * needs no dry-run of its own.
+   * when unchanged), as the server's JSON text: the snapshot drift detection
+   * compares against, so it needs no dry-run of its own.
    */
-  applied?: KubeObject;
+  appliedText?: string;
+  /** `appliedText` parsed, on demand (thousands of answers are kept as text and most are never read). */
+  readonly applied?: KubeObject;
+}
+
+/** The result with the server's answer kept as text and `applied` parsing it when read. */
+export function withApplied(result: Omit<ObjectResult, 'applied' | 'appliedText'>, text: string): ObjectResult {
+  const withText: ObjectResult = { ...result, appliedText: text };
+  Object.defineProperty(withText, 'applied', { get: () => JSON.parse(text) as KubeObject, enumerable: false });
+  return withText;
 }
 
 /**
@@ -45,6 +54,10 @@ export interface ApplyOutcome {
   writes: number;
   /** All requests this apply sent, dry-runs and reads included. */
   requests: number;
+  /** Server-side dry-runs sent. */
+  dryRuns: number;
+  /** Objects taken as they are from the watch cache: neither dry-run nor applied. */
+  fromCache: number;
 }
 
 export function problemsMessage(prefix: string, problems: readonly SetProblem[]): string {

@@ -1,6 +1,7 @@
 import type { KubeClient, ObjectRef, ResourceInfo } from '../../adapters/kube/client.js';
 import { groupOf } from '../../core/kubernetes/scope.js';
 import { formatLocation } from '../../core/errors.js';
+import { contentHash, type ApplyPolicy } from '../apply/server-side-apply.js';
 import { objectKey, type ParsedObject, type SetProblem } from './desired.js';
 
 /** An object of the commit with its resource known: ready to dry-run and apply. */
@@ -10,6 +11,10 @@ export interface DesiredObject extends ParsedObject {
   path: string;
   /** A custom resource whose CRD is in the same set and not served yet: checked once the CRD is established. */
   awaitsCrd: boolean;
+  /** The object as JSON, serialised once: the body of its dry-run and of its apply. */
+  body: string;
+  /** Its content hash (path, body, apply policy): what the inventory records once it is applied. */
+  hash: string;
 }
 
 /**
@@ -22,6 +27,7 @@ export async function resolveObjects(
   client: KubeClient,
   parsed: readonly ParsedObject[],
   defaultNamespace: string | undefined,
+  policy: ApplyPolicy = { forceConflicts: false },
 ): Promise<{ objects: DesiredObject[]; problems: SetProblem[] }> {
   const crds = crdResourcesIn(parsed);
   const problems: SetProblem[] = [];
@@ -35,17 +41,18 @@ export async function resolveObjects(
       continue;
     }
     const ref: ObjectRef = { ...item.ref };
-    const object = structuredClone(item.object);
+    let object = item.object;
     if (resource.namespaced && !ref.namespace) {
       if (!defaultNamespace) {
         problems.push({ file: item.file, line: item.line, ref, message: 'a namespaced object needs metadata.namespace (and the agent has no default namespace)' });
         continue;
       }
       ref.namespace = defaultNamespace;
-      object.metadata!.namespace = defaultNamespace;
+      object = { ...object, metadata: { ...object.metadata, namespace: defaultNamespace } };
     } else if (!resource.namespaced && ref.namespace) {
       delete ref.namespace;
-      delete object.metadata!.namespace;
+      const { namespace: _dropped, ...metadata } = object.metadata ?? {};
+      object = { ...object, metadata };
     }
     const key = objectKey(ref);
     const earlier = seen.get(key);
@@ -54,7 +61,8 @@ export async function resolveObjects(
       continue;
     }
     seen.set(key, item);
-    objects.push({ ...item, ref, object, resource, path: client.pathFor(ref, resource), awaitsCrd: !served });
+    const target = { path: client.pathFor(ref, resource), body: JSON.stringify(object) };
+    objects.push({ ...item, ref, object, resource, ...target, awaitsCrd: !served, hash: contentHash(target, policy) });
   }
   return { objects, problems };
 }

@@ -1,17 +1,24 @@
 import type { Logger } from 'pino';
 import { createSlackNotifier } from '../../adapters/slack/index.js';
 import { systemClock } from '../../adapters/clock/clock.js';
-import type { AlertSink } from '../../core/alerts/types.js';
+import type { AlertSink, IncidentLedger } from '../../core/alerts/types.js';
 import type { AgentConfig } from './config.js';
 import type { SourceEvents } from '../source/branch-source.js';
 
-/** The Slack notifier for the configured destination (webhook, or bot token + channel). */
-export function createAlertSink(config: AgentConfig, log: Logger): AlertSink {
+/** The Slack notifier for the configured destination (webhook, or bot token + channel); open incidents kept in `ledger` for the next leader. */
+export function createAlertSink(config: AgentConfig, log: Logger, ledger?: IncidentLedger): AlertSink {
   const slack = config.slack!;
   const destination = slack.webhookUrl !== undefined
     ? { webhookUrl: slack.webhookUrl }
     : { token: slack.token!, channel: slack.channel!, ...(slack.apiUrl ? { apiUrl: slack.apiUrl } : {}) };
-  return createSlackNotifier(destination, { clock: systemClock, repository: config.repository, baseUrl: webUrlOf(config.github.apiUrl), log: log.child({ part: 'slack' }) });
+  return createSlackNotifier(destination, {
+    clock: systemClock,
+    repository: config.repository,
+    baseUrl: webUrlOf(config.github.apiUrl),
+    log: log.child({ part: 'slack' }),
+    reminderIntervalMs: (slack.reminderMinutes ?? 0) * 60_000,
+    ...(ledger ? { ledger } : {}),
+  });
 }
 
 /** Where people browse the repository: github.com for api.github.com, the host for GitHub Enterprise's /api/v3. */

@@ -50,6 +50,8 @@ const slack = z
     token: secretText.optional(),
     channel: z.string().min(1).optional(),
     apiUrl: z.string().url('must be a URL such as https://slack.com/api/').optional(),
+    /** A drift incident still open gets a reply saying how long it has lasted, every this many minutes (0: never). */
+    reminderMinutes: z.number().int().min(0).default(240),
   })
   .superRefine((value, context) => {
     if (value.webhookUrl !== undefined && value.token !== undefined) {
@@ -132,6 +134,15 @@ export const agentConfigSchema = z.strictObject({
       timeoutSeconds: seconds(1, 300).default(30),
     })
     .default({ keySecret: 'ladder-sops-age', keySecretKey: 'keys.txt', binary: 'sops', timeoutSeconds: 30 }),
+  kubernetes: z
+    .strictObject({
+      /** client-go's QPS and burst for every request to the API server: at most `qps` a second after a burst of `burst`. */
+      qps: z.number().positive().max(100_000).default(1000),
+      burst: z.number().int().min(1).max(100_000).default(2000),
+      /** HTTP/2 to the API server (one connection for everything); false for HTTP/1.1 keep-alive connections. */
+      http2: z.boolean().default(true),
+    })
+    .default({ qps: 1000, burst: 2000, http2: true }),
   leaderElection: z
     .strictObject({
       leaseName: name.optional(),

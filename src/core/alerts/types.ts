@@ -21,6 +21,20 @@ export interface AlertSink {
   close?(): Promise<void>;
 }
 
+/**
+ * Where open drift incidents are kept so that whoever leads next finds them
+ * (design §8: a `ladder/drift` commit status on the deployed commit whose link
+ * is the incident's thread and whose description summarises it). A sink
+ * records each state it says; a new leader's sink asks before opening a
+ * thread, and continues the one it finds. Neither call throws.
+ */
+export interface IncidentLedger {
+  /** The thread of an open incident on this object at this commit, as recorded by any leader; undefined when none. */
+  openThread(incident: DriftIncident): Promise<{ link: string; openedAt?: Date } | undefined>;
+  /** Records the incident's state (open, or resolved) and the link of its thread, when it has one. */
+  record(incident: DriftIncident, link: string | undefined): Promise<void>;
+}
+
 export interface AlertObject {
   apiVersion: string;
   kind: string;

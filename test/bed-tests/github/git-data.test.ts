@@ -174,3 +174,38 @@ describe('GitHub server: Git Data API (refs, trees, commits, blobs)', () => {
 
   it('answered every call within GitHub\'s OpenAPI description', () => github.contract.assertClean());
 });
+
+describe('GitHub server: a recursive tree too large for one answer', () => {
+  it('is cut short with truncated: true beyond the limits (GitHub: 100,000 entries or 7 MB); a subtree that fits is whole', async () => {
+    const github = await startGitHubServer({ trees: { maxEntries: 5 } });
+    try {
+      await github.createRepo('shop/large-tree');
+      const files: Record<string, string> = {};
+      for (const dir of ['a', 'b']) for (let i = 0; i < 3; i++) files[`${dir}/f${i}.yaml`] = `n: ${i}\n`;
+      const sha = await github.seed.commitFiles('shop/large-tree', 'main', files);
+      const octokit = installationOctokit(github, 'shop/large-tree');
+      const whole = await octokit.rest.git.getTree({ owner: 'shop', repo: 'large-tree', tree_sha: sha, recursive: '1' });
+      assert.equal(whole.data.truncated, true);
+      assert.equal(whole.data.tree.length, 5);
+      // Not recursive, and a subtree under the limit: whole.
+      const top = await octokit.rest.git.getTree({ owner: 'shop', repo: 'large-tree', tree_sha: sha });
+      assert.equal(top.data.truncated, false);
+      const a = top.data.tree.find((e) => e.path === 'a')!;
+      const sub = await octokit.rest.git.getTree({ owner: 'shop', repo: 'large-tree', tree_sha: a.sha!, recursive: '1' });
+      assert.equal(sub.data.truncated, false);
+      assert.deepEqual(sub.data.tree.map((e) => e.path), ['f0.yaml', 'f1.yaml', 'f2.yaml']);
+      const bytes = await startGitHubServer({ trees: { maxBytes: 600 } });
+      try {
+        await bytes.createRepo('shop/large-tree');
+        const head = await bytes.seed.commitFiles('shop/large-tree', 'main', files);
+        const cut = await installationOctokit(bytes, 'shop/large-tree').rest.git.getTree({ owner: 'shop', repo: 'large-tree', tree_sha: head, recursive: '1' });
+        assert.equal(cut.data.truncated, true);
+        assert.ok(cut.data.tree.length < 8 && cut.data.tree.length > 0, `${cut.data.tree.length} entries`);
+      } finally {
+        await bytes.stop();
+      }
+    } finally {
+      await github.stop();
+    }
+  });
+});

@@ -33,6 +33,8 @@ export interface Bed {
   readonly hooks: { readonly deliveries: readonly Delivery[]; redeliver(deliveryId: string): Promise<unknown> };
   /** GitHub's signing key for the commits it makes itself (merges, contents API, App commits). */
   readonly webFlow: WebFlowKey;
+  /** A recursive tree answer of more entries or bytes than this is cut short with `truncated: true`, as GitHub does. */
+  readonly treeLimits: { readonly maxEntries: number; readonly maxBytes: number };
   /** Queues a webhook; the server delivers it after the response that caused it, like GitHub. */
   emit(event: PendingEvent): void;
 }

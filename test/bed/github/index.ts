@@ -54,6 +54,11 @@ export interface StartOptions {
    * on any violation. A test that breaks the contract on purpose opts out, saying why.
    */
   contract?: { allowViolations: string };
+  /**
+   * When a recursive tree is cut short (`truncated: true`), as GitHub cuts one of more than
+   * 100,000 entries or 7 MB. A test of large trees sets small limits.
+   */
+  trees?: { maxEntries?: number; maxBytes?: number };
 }
 
 /** Starts the local GitHub API on a free 127.0.0.1 port with an App registered and nothing else. */
@@ -96,7 +101,8 @@ export async function startGitHubServer(options: StartOptions = {}): Promise<Git
   const { port } = server.address() as AddressInfo;
   const urls = new Urls(`http://127.0.0.1:${port}`);
   const hooks = { deliveries: [] as Delivery[], redeliver: (id: string) => webhooks.redeliver(id) };
-  const bed: Bed = { urls, now, git: new GitStore(root), state, app, apps, tokens, hooks, webFlow: new WebFlowKey(), emit: (e) => pending.push(e) };
+  const treeLimits = { maxEntries: options.trees?.maxEntries ?? 100_000, maxBytes: options.trees?.maxBytes ?? 7 * 1024 * 1024 };
+  const bed: Bed = { urls, now, git: new GitStore(root), state, app, apps, tokens, hooks, webFlow: new WebFlowKey(), treeLimits, emit: (e) => pending.push(e) };
   const webhooks: WebhookSender = new WebhookSender(bed, contract, violations, options.deliveries, hooks.deliveries);
   const flush = () => {
     for (const event of pending.splice(0)) webhooks.enqueue(event.event, event.payload, event.onlyApp);

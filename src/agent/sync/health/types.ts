@@ -7,6 +7,8 @@ export interface HealthStatus {
   state: HealthState;
   /** Why it is not healthy yet, in words a deployment status can show. */
   reason?: string;
+  /** How far a rollout got (replicas updated, ready and available; the failing condition's message). */
+  progress?: string;
 }
 
 /** Judges one kind from its live object, as its controller reports it in `status`. */

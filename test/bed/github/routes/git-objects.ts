@@ -158,7 +158,7 @@ export const gitObjectRoutes: RouteSpec[] = [
       const recursive = ctx.query.has('recursive');
       // Asked for a commit or a ref, GitHub has been seen answering with the requested value as
       // `sha` instead of the tree's; the strict reading is the one a client cannot rely on past.
-      return ok(gitTree(bed, repo, requested, await bed.git.readTree(repo.fullName, sha, recursive)));
+      return ok(gitTree(bed, repo, requested, await bed.git.readTree(repo.fullName, sha, recursive), recursive ? bed.treeLimits : undefined));
     },
   },
   {

@@ -103,20 +103,29 @@ export function gitRef(bed: Bed, repo: RepoState, ref: string, sha: string, type
   };
 }
 
-/** GitHub's `git-tree`. */
-export function gitTree(bed: Bed, repo: RepoState, sha: string, entries: GitTreeEntry[]) {
-  return {
-    sha,
-    url: bed.urls.repo(repo.fullName, `/git/trees/${sha}`),
-    tree: entries.map((entry) => {
-      const kind = entry.type === 'tree' ? 'trees' : entry.type === 'blob' ? 'blobs' : 'commits';
-      const item: Record<string, unknown> = { path: entry.path, mode: entry.mode, type: entry.type, sha: entry.sha };
-      if (entry.size !== undefined) item.size = entry.size;
-      if (entry.type !== 'commit') item.url = bed.urls.repo(repo.fullName, `/git/${kind}/${entry.sha}`);
-      return item;
-    }),
-    truncated: false,
-  };
+/**
+ * GitHub's `git-tree`. A recursive answer beyond `limits` (GitHub: 100,000 entries or 7 MB) keeps
+ * the entries that fit and says `truncated: true`; the client must walk the subtrees itself.
+ */
+export function gitTree(bed: Bed, repo: RepoState, sha: string, entries: GitTreeEntry[], limits?: { maxEntries: number; maxBytes: number }) {
+  const items: Record<string, unknown>[] = [];
+  let bytes = 0;
+  let truncated = false;
+  for (const entry of entries) {
+    const kind = entry.type === 'tree' ? 'trees' : entry.type === 'blob' ? 'blobs' : 'commits';
+    const item: Record<string, unknown> = { path: entry.path, mode: entry.mode, type: entry.type, sha: entry.sha };
+    if (entry.size !== undefined) item.size = entry.size;
+    if (entry.type !== 'commit') item.url = bed.urls.repo(repo.fullName, `/git/${kind}/${entry.sha}`);
+    if (limits) {
+      bytes += JSON.stringify(item).length + 1;
+      if (items.length >= limits.maxEntries || bytes > limits.maxBytes) {
+        truncated = true;
+        break;
+      }
+    }
+    items.push(item);
+  }
+  return { sha, url: bed.urls.repo(repo.fullName, `/git/trees/${sha}`), tree: items, truncated };
 }
 
 /** Base64 in lines of 60 characters, the way GitHub encodes blob and file contents. */
