@@ -6,6 +6,7 @@ import { ServiceAccountTokenVerifier } from '../adapters/oidc/service-account-to
 import { agentTokenAudience } from '../core/services/agent-grant.js';
 import type { Clock } from '../core/time/clock.js';
 import { TakenComments } from './commands/taken-comments.js';
+import { defaultSeenDeliveryLimits, SeenDeliveries } from './deliveries/seen-deliveries.js';
 import type { AppDeps } from './deps.js';
 import { GateService } from './gates/service.js';
 import { PromotionEngine, PromotionMemory } from './promotion/engine.js';
@@ -31,6 +32,8 @@ export interface LadderServices {
   gates: GateService;
   /** Comments whose commands this process has taken on (a redelivery does not run them twice). */
   takenComments: TakenComments;
+  /** Deliveries each handler has taken on (GitHub delivers at least once; a duplicate does the work once). */
+  deliveries: SeenDeliveries;
   /** Checks the service-account tokens agents prove themselves with when they ask for a GitHub token. */
   agentTokens: ServiceAccountTokenVerifier;
 }
@@ -70,6 +73,7 @@ export function composeApp(deps: AppDeps, probot: ProbotHost): LadderServices {
     promotions: new PromotionEngine({ queue: deps.queue, log, schemas, templates, renderer, memory: new PromotionMemory() }),
     gates: new GateService({ github, queue: deps.queue, clock: deps.clock, log, ...(deps.images ? { images: deps.images } : {}) }),
     takenComments: new TakenComments(),
+    deliveries: new SeenDeliveries(deps.clock, { ...defaultSeenDeliveryLimits, ...deps.deliveries }),
     agentTokens: new ServiceAccountTokenVerifier(deps.agentIssuers?.audience ?? agentTokenAudience, deps.agentIssuers?.ca ? { ca: deps.agentIssuers.ca } : {}),
   };
 }

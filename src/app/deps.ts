@@ -4,6 +4,7 @@ import { productionRetry, type RetryPolicy } from '../adapters/github/client.js'
 import type { ImageRegistry } from '../adapters/registry/port.js';
 import type { Clock } from '../core/time/clock.js';
 import { KeyedQueue } from './queue.js';
+import type { SeenDeliveryLimits } from './deliveries/seen-deliveries.js';
 import type { RenderWorkerLimits } from './render-worker/pool.js';
 
 /** What the App takes from outside; tests inject their own (a manual clock, short retries, a log they read). */
@@ -29,6 +30,8 @@ export interface AppDeps {
    * for issuers with a private CA (in production NODE_EXTRA_CA_CERTS does it).
    */
   agentIssuers?: { audience?: string; ca?: string };
+  /** How long and how many delivery ids are remembered to drop GitHub's duplicate deliveries. */
+  deliveries?: Partial<SeenDeliveryLimits>;
   /** The `ladder/image` gate: on when given (`ladder app` turns it on with LADDER_IMAGE_GATE). */
   images?: ImageGateDeps;
 }
@@ -48,6 +51,7 @@ export function createAppDeps(overrides: Partial<Omit<AppDeps, 'retry'>> & { ret
     ...(overrides.log ? { log: overrides.log } : {}),
     ...(overrides.images ? { images: overrides.images } : {}),
     ...(overrides.render ? { render: overrides.render } : {}),
+    ...(overrides.deliveries ? { deliveries: overrides.deliveries } : {}),
     ...(agentLogins.length > 0 ? { agentLogins } : {}),
     ...(overrides.agentIssuers ? { agentIssuers: overrides.agentIssuers } : {}),
   };

@@ -26,6 +26,8 @@ export interface HarnessOptions {
   render?: Partial<RenderWorkerLimits>;
   /** How agents' service-account tokens are checked (a test cluster's CA). */
   agentIssuers?: AppDeps['agentIssuers'];
+  /** How long the App remembers a delivery id (duplicates within it are dropped). */
+  deliveries?: AppDeps['deliveries'];
 }
 
 export interface AppHarness {
@@ -75,6 +77,7 @@ export async function startAppHarness(options: HarnessOptions = {}): Promise<App
     retry: { secondaryLimitRetries: 3, retryAfterUnitMs: 5 },
     ...(options.render ? { render: options.render } : {}),
     ...(options.agentIssuers ? { agentIssuers: options.agentIssuers } : {}),
+    ...(options.deliveries ? { deliveries: options.deliveries } : {}),
   });
   const probot = new Probot({
     appId: github.app.id,
