@@ -110,6 +110,8 @@ export interface TreeFile {
   path: string;
   blob: string;
   size: number;
+  /** Git's file mode: `100644`, `100755`, or `120000` for a symbolic link (whose blob is the link's target, not a file). */
+  mode: string;
 }
 
 /** What Ladder deployed: its trailers and the commit that carries them. */
