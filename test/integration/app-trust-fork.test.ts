@@ -96,15 +96,16 @@ describe('App: an outsider forks the code repository and tries every escalation 
     assert.deepEqual(await checkRunsOf(harness, codeRepo, hostileHead), [], 'opening a pull request renders nothing');
   });
 
-  it('her /ladder diff, unlock prd and rollback prd are refused in a reply that tells her nothing she could not read', async () => {
+  it('her /ladder diff, unlock prd and rollback prd are refused, and her /ladder help answered, in a reply that tells her nothing she could not read', async () => {
     const mark = harness.github.requests.mark();
-    await helpers.comment(codeRepo, hostilePull, 'mallory', '/ladder diff\n/ladder unlock prd\n/ladder rollback prd');
+    await helpers.comment(codeRepo, hostilePull, 'mallory', '/ladder diff\n/ladder unlock prd\n/ladder rollback prd\n/ladder help');
     const replies = await helpers.replies(codeRepo, hostilePull);
     assert.equal(replies.length, 1, replies.join('\n---\n'));
     const [reply] = replies as [string];
     assert.match(reply, /Sorry @mallory, I did not run `\/ladder diff`: you do not have read access to `shop\/checkout-manifests`\. .*Nothing was changed\./);
     assert.match(reply, /Sorry @mallory, I did not run `\/ladder unlock prd`: you do not have write access to `shop\/checkout-manifests`\. .*Nothing was changed\./);
     assert.match(reply, /Sorry @mallory, I did not run `\/ladder rollback prd`: you do not have write access to `shop\/checkout-manifests`\. .*Nothing was changed\./);
+    assert.match(reply, /Environments: `dev`, `stg`, `prd` \(only its commenters\)\./, 'help says prd is restricted, not to whom');
     for (const secret of Object.values(secrets)) assert.ok(!reply.includes(secret), `the reply leaks ${secret}:\n${reply}`);
     assert.ok(!/\bcart\b/.test(reply), `the reply names another service of the private repository:\n${reply}`);
     assert.deepEqual(manifestWrites(mark), []);
