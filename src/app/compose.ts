@@ -7,6 +7,7 @@ import { agentTokenAudience } from '../core/services/agent-grant.js';
 import type { Clock } from '../core/time/clock.js';
 import { TakenComments } from './commands/taken-comments.js';
 import { defaultSeenDeliveryLimits, SeenDeliveries } from './deliveries/seen-deliveries.js';
+import { ClientRateLimit, defaultAgentTokenBudget, GrantsCache } from './agent-token/budget.js';
 import type { AppDeps } from './deps.js';
 import { GateService } from './gates/service.js';
 import { PromotionEngine, PromotionMemory } from './promotion/engine.js';
@@ -36,6 +37,8 @@ export interface LadderServices {
   deliveries: SeenDeliveries;
   /** Checks the service-account tokens agents prove themselves with when they ask for a GitHub token. */
   agentTokens: ServiceAccountTokenVerifier;
+  /** The agent-token route's budgets: requests per client, and each repository's grants read once for a while. */
+  agentTokenBudget: { rateLimit: ClientRateLimit; grants: GrantsCache };
 }
 
 /** What the composition needs of Probot: its authentication and its logger. */
@@ -75,5 +78,11 @@ export function composeApp(deps: AppDeps, probot: ProbotHost): LadderServices {
     takenComments: new TakenComments(),
     deliveries: new SeenDeliveries(deps.clock, { ...defaultSeenDeliveryLimits, ...deps.deliveries }),
     agentTokens: new ServiceAccountTokenVerifier(deps.agentIssuers?.audience ?? agentTokenAudience, deps.agentIssuers?.ca ? { ca: deps.agentIssuers.ca } : {}),
+    agentTokenBudget: agentTokenBudget(deps),
   };
+}
+
+function agentTokenBudget(deps: AppDeps): LadderServices['agentTokenBudget'] {
+  const budget = { ...defaultAgentTokenBudget, ...deps.agentTokenBudget };
+  return { rateLimit: new ClientRateLimit(deps.clock, budget), grants: new GrantsCache(deps.clock, budget) };
 }

@@ -4,6 +4,7 @@ import { productionRetry, type RetryPolicy } from '../adapters/github/client.js'
 import type { ImageRegistry } from '../adapters/registry/port.js';
 import type { Clock } from '../core/time/clock.js';
 import { KeyedQueue } from './queue.js';
+import type { AgentTokenBudget } from './agent-token/budget.js';
 import type { SeenDeliveryLimits } from './deliveries/seen-deliveries.js';
 import type { RenderWorkerLimits } from './render-worker/pool.js';
 
@@ -30,6 +31,8 @@ export interface AppDeps {
    * for issuers with a private CA (in production NODE_EXTRA_CA_CERTS does it).
    */
   agentIssuers?: { audience?: string; ca?: string };
+  /** The agent-token route's rate limit per client and its grants cache; `defaultAgentTokenBudget` where not given. */
+  agentTokenBudget?: Partial<AgentTokenBudget>;
   /** How long and how many delivery ids are remembered to drop GitHub's duplicate deliveries. */
   deliveries?: Partial<SeenDeliveryLimits>;
   /** The `ladder/image` gate: on when given (`ladder app` turns it on with LADDER_IMAGE_GATE). */
@@ -52,6 +55,7 @@ export function createAppDeps(overrides: Partial<Omit<AppDeps, 'retry'>> & { ret
     ...(overrides.images ? { images: overrides.images } : {}),
     ...(overrides.render ? { render: overrides.render } : {}),
     ...(overrides.deliveries ? { deliveries: overrides.deliveries } : {}),
+    ...(overrides.agentTokenBudget ? { agentTokenBudget: overrides.agentTokenBudget } : {}),
     ...(agentLogins.length > 0 ? { agentLogins } : {}),
     ...(overrides.agentIssuers ? { agentIssuers: overrides.agentIssuers } : {}),
   };

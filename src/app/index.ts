@@ -8,6 +8,7 @@ import { register as registerPromotion } from './promotion/register.js';
 import { refuseBadSignaturesWith401 } from './signature.js';
 import { oncePerDelivery } from './deliveries/once-per-delivery.js';
 import { agentTokenHandler } from './agent-token/handler.js';
+import { register as registerAgentTokens } from './agent-token/register.js';
 import { refuseOversizedBody } from './webhook-budget.js';
 
 export type { AppDeps } from './deps.js';
@@ -40,6 +41,7 @@ export function registerLadderApp(probot: Probot, services: LadderServices, opti
   registerPromotionChain(app, services);
   registerGates(app, services);
   registerCommands(app, services);
+  registerAgentTokens(app, services);
   services.log.info('Ladder App loaded');
 }
 
@@ -53,7 +55,7 @@ function addHttpHandlers(addHandler: ApplicationFunctionOptions['addHandler'] | 
   if (!addHandler) return;
   try {
     addHandler((request, response) => refuseOversizedBody(request, response));
-    addHandler(agentTokenHandler({ github: services.github, verifier: services.agentTokens, log: services.log }));
+    addHandler(agentTokenHandler({ github: services.github, verifier: services.agentTokens, log: services.log, ...services.agentTokenBudget }));
   } catch (error) {
     services.log.debug({ err: error }, 'no HTTP server: only webhooks are handled');
   }

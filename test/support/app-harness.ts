@@ -28,6 +28,8 @@ export interface HarnessOptions {
   agentIssuers?: AppDeps['agentIssuers'];
   /** How long the App remembers a delivery id (duplicates within it are dropped). */
   deliveries?: AppDeps['deliveries'];
+  /** The agent-token route's rate limit and grants cache. */
+  agentTokenBudget?: AppDeps['agentTokenBudget'];
 }
 
 export interface AppHarness {
@@ -78,6 +80,7 @@ export async function startAppHarness(options: HarnessOptions = {}): Promise<App
     ...(options.render ? { render: options.render } : {}),
     ...(options.agentIssuers ? { agentIssuers: options.agentIssuers } : {}),
     ...(options.deliveries ? { deliveries: options.deliveries } : {}),
+    ...(options.agentTokenBudget ? { agentTokenBudget: options.agentTokenBudget } : {}),
   });
   const probot = new Probot({
     appId: github.app.id,
