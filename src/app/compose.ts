@@ -62,7 +62,9 @@ export function composeApp(deps: AppDeps, probot: ProbotHost): LadderServices {
     caches: { templateBlobs: new BlobCache() },
     ...(deps.agentLogins ? { agentLogins: deps.agentLogins } : {}),
   });
-  const schemas = createSchemaStore();
+  const schemas = createSchemaStore({ log, ...(deps.schemaCacheDir ? { cacheDir: deps.schemaCacheDir } : {}) });
+  // At start-up, off the event loop: the common kinds of the newest bundled version, which configs use unless they name another.
+  schemas.compilersFor().catch((error: unknown) => log.error({ err: error }, 'reading the schemas failed; validation will try again'));
   const templates = createTemplateStore();
   const renderer = createRenderWorkers({ ...defaultRenderWorkerLimits, ...deps.render });
   return {

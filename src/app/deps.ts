@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { systemClock } from '../adapters/clock/clock.js';
+import { defaultValidatorCacheDir } from '../adapters/fs/validator-cache.js';
 import { productionRetry, type RetryPolicy } from '../adapters/github/client.js';
 import type { ImageRegistry } from '../adapters/registry/port.js';
 import type { Clock } from '../core/time/clock.js';
@@ -33,6 +34,11 @@ export interface AppDeps {
   agentIssuers?: { audience?: string; ca?: string };
   /** The agent-token route's rate limit per client and its grants cache; `defaultAgentTokenBudget` where not given. */
   agentTokenBudget?: Partial<AgentTokenBudget>;
+  /**
+   * Where compiled schema validators are kept between starts (shared with `ladder validate`):
+   * `defaultValidatorCacheDir()`, none with LADDER_CACHE=off or when the directory cannot be written.
+   */
+  schemaCacheDir?: string;
   /** How long and how many delivery ids are remembered to drop GitHub's duplicate deliveries. */
   deliveries?: Partial<SeenDeliveryLimits>;
   /** The `ladder/image` gate: on when given (`ladder app` turns it on with LADDER_IMAGE_GATE). */
@@ -46,6 +52,7 @@ export interface ImageGateDeps {
 }
 
 export function createAppDeps(overrides: Partial<Omit<AppDeps, 'retry'>> & { retry?: Partial<RetryPolicy> } = {}): AppDeps {
+  const schemaCacheDir = 'schemaCacheDir' in overrides ? overrides.schemaCacheDir : defaultValidatorCacheDir();
   const agentLogins = overrides.agentLogins ?? (process.env['LADDER_AGENT_LOGINS'] ?? '').split(',').map((login) => login.trim()).filter(Boolean);
   return {
     clock: overrides.clock ?? systemClock,
@@ -56,6 +63,7 @@ export function createAppDeps(overrides: Partial<Omit<AppDeps, 'retry'>> & { ret
     ...(overrides.render ? { render: overrides.render } : {}),
     ...(overrides.deliveries ? { deliveries: overrides.deliveries } : {}),
     ...(overrides.agentTokenBudget ? { agentTokenBudget: overrides.agentTokenBudget } : {}),
+    ...(schemaCacheDir ? { schemaCacheDir } : {}),
     ...(agentLogins.length > 0 ? { agentLogins } : {}),
     ...(overrides.agentIssuers ? { agentIssuers: overrides.agentIssuers } : {}),
   };
