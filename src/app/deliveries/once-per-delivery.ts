@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Probot } from 'probot';
+import { runForDelivery } from './delivery-scope.js';
 import type { SeenDeliveries } from './seen-deliveries.js';
 
 type Handler = (context: { id?: string; name?: string }) => unknown;
@@ -9,7 +10,8 @@ type Handler = (context: { id?: string; name?: string }) => unknown;
  * delivery id: a delivery GitHub sends twice (same X-GitHub-Delivery) reaches
  * every handler the first time and none the second. Keyed per handler, since
  * one delivery runs several (promotion and gates both take a merged pull
- * request). A delivery without an id (a test's `app.receive`) is never
+ * request). A delivery whose work failed is forgotten, so a redelivery runs
+ * it again. A delivery without an id (a test's `app.receive`) is never
  * deduplicated.
  */
 export function oncePerDelivery(app: Probot, seen: SeenDeliveries, log: Logger): Probot {
@@ -22,10 +24,12 @@ export function oncePerDelivery(app: Probot, seen: SeenDeliveries, log: Logger):
         log.debug({ delivery: context.id, event: context.name }, 'duplicate delivery ignored: this handler already took it');
         return;
       }
+      const release = () => key && seen.release(key);
       try {
-        return await handler(context);
+        // Work the handler starts (on the queue) that fails releases the delivery too: see delivery-scope.ts.
+        return await runForDelivery(release, () => handler(context));
       } catch (error) {
-        if (key) seen.release(key);
+        release();
         throw error;
       }
     });
