@@ -47,7 +47,7 @@ if (!named.length) run(process.execPath, [join(root, 'node_modules/typescript/bi
 // root and missing, otherwise one line naming them. Named files check for what they need themselves.
 if (!named.length && needsControlPlane) run('bash', [join(root, 'test/bed/install-packages.sh')], 'Debian packages');
 if (needsControlPlane && !process.env.LADDER_SKIP_BINARIES) {
-  run('bash', [join(root, 'test/bed/build-binaries.sh'), 'tests'], 'test binaries: control plane, kustomize, actionlint, yq, Prometheus (built once, then cached)');
+  run('bash', [join(root, 'test/bed/build-binaries.sh'), 'tests'], 'test binaries: control plane, kustomize, helm, actionlint, yq, Prometheus (built once, then cached)');
 }
 // Builds the image of the current sources unless it was built before; fails with one line saying
 // what is missing.

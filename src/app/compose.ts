@@ -15,6 +15,8 @@ import type { KeyedQueue } from './queue.js';
 import { createSchemaStore, type SchemaStore } from './schemas.js';
 import { createTemplateStore, type TemplateStore } from './templates.js';
 import { createRenderWorkers, defaultRenderWorkerLimits, type Renderer } from './render-worker/pool.js';
+import type { ManifestTools } from '../core/render/tools/port.js';
+import { createManifestTools, toolBinariesFromEnv } from '../adapters/render-tools/tools.js';
 
 /** Everything the App's features share, built once per App by `composeApp` and handed to each feature's `register`. */
 export interface LadderServices {
@@ -29,6 +31,8 @@ export interface LadderServices {
   templates: TemplateStore;
   /** Worker threads that run templates off the event loop, with time and memory limits. */
   renderer: Renderer;
+  /** Helm and Kustomize as bounded child processes (render: helm | kustomize). */
+  tools: ManifestTools;
   promotions: PromotionEngine;
   gates: GateService;
   /** Comments whose commands this process has taken on (a redelivery does not run them twice). */
@@ -67,6 +71,7 @@ export function composeApp(deps: AppDeps, probot: ProbotHost): LadderServices {
   schemas.compilersFor().catch((error: unknown) => log.error({ err: error }, 'reading the schemas failed; validation will try again'));
   const templates = createTemplateStore();
   const renderer = createRenderWorkers({ ...defaultRenderWorkerLimits, ...deps.render });
+  const tools = createManifestTools(toolBinariesFromEnv());
   return {
     clock: deps.clock,
     queue: deps.queue,
@@ -75,7 +80,8 @@ export function composeApp(deps: AppDeps, probot: ProbotHost): LadderServices {
     schemas,
     templates,
     renderer,
-    promotions: new PromotionEngine({ queue: deps.queue, log, schemas, templates, renderer, memory: new PromotionMemory() }),
+    tools,
+    promotions: new PromotionEngine({ queue: deps.queue, log, schemas, templates, renderer, tools, memory: new PromotionMemory() }),
     gates: new GateService({ github, queue: deps.queue, clock: deps.clock, log, ...(deps.images ? { images: deps.images } : {}) }),
     takenComments: new TakenComments(),
     deliveries: new SeenDeliveries(deps.clock, { ...defaultSeenDeliveryLimits, ...deps.deliveries }),

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Builds the pinned control-plane, test and benchmark binaries from Go modules
 # into a cache outside the repository:
-#   bash test/bed/build-binaries.sh [all|tests|control-plane|kustomize|actionlint|yq|prometheus|kubeconform|kubectl]
-# `tests` is what the test suite needs (control plane, kustomize, actionlint,
-# yq, Prometheus, kubectl); `all` adds the benchmarks' peer kubeconform.
+#   bash test/bed/build-binaries.sh [all|tests|control-plane|kustomize|helm|actionlint|yq|prometheus|kubeconform|kubectl]
+# `tests` is what the test suite needs (control plane, kustomize, helm,
+# actionlint, yq, Prometheus, kubectl); `all` adds the benchmarks' peer kubeconform.
 # Idempotent: a binary already built for the pinned version is reused, so the
 # test runner calls this before every run. Two runs at once (two terminals,
 # parallel CI steps) take turns through a lock instead of building twice. Only
@@ -15,6 +15,7 @@ KUBE_VERSION="${LADDER_KUBE_VERSION:-v1.36.3}"
 ETCD_VERSION="${LADDER_ETCD_VERSION:-v3.6.6}"
 KUBECONFORM_VERSION="${LADDER_KUBECONFORM_VERSION:-v0.7.0}"
 KUSTOMIZE_VERSION="${LADDER_KUSTOMIZE_VERSION:-v5.8.2}"
+HELM_VERSION="${LADDER_HELM_VERSION:-v4.3.2}"
 ACTIONLINT_VERSION="${LADDER_ACTIONLINT_VERSION:-v1.7.12}"
 YQ_VERSION="${LADDER_YQ_VERSION:-v4.54.3}"
 PROMETHEUS_VERSION="${LADDER_PROMETHEUS_VERSION:-v3.16.0}"
@@ -26,8 +27,8 @@ log() { printf '[build-test-binaries] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 case "$WANT" in
-  all | tests | control-plane | kustomize | actionlint | yq | prometheus | kubeconform | kubectl) ;;
-  *) die "unknown target '$WANT'; use: all | tests | control-plane | kustomize | actionlint | yq | prometheus | kubeconform | kubectl" ;;
+  all | tests | control-plane | kustomize | helm | actionlint | yq | prometheus | kubeconform | kubectl) ;;
+  *) die "unknown target '$WANT'; use: all | tests | control-plane | kustomize | helm | actionlint | yq | prometheus | kubeconform | kubectl" ;;
 esac
 
 if ! command -v go >/dev/null; then
@@ -161,6 +162,15 @@ case "$WANT" in
     # Renders deploy/'s overlays in the tests, as `kubectl apply -k` would.
     build_from_module kustomize "$KUSTOMIZE_VERSION" sigs.k8s.io/kustomize/kustomize/v5 kustomize version "$KUSTOMIZE_VERSION"
     link kustomize "$KUSTOMIZE_VERSION"
+    ;;
+esac
+case "$WANT" in
+  all | tests | helm)
+    # The Helm renderer's `helm template` (v4, the current major; v3 gets only
+    # security fixes). The module hard-codes "v4.3"; the ldflag gives the patch.
+    build_from_module helm "$HELM_VERSION" helm.sh/helm/v4/cmd/helm helm version "$HELM_VERSION" \
+      "-X helm.sh/helm/v4/internal/version.version=$HELM_VERSION" "" "$HELM_VERSION"
+    link helm "$HELM_VERSION"
     ;;
 esac
 case "$WANT" in

@@ -31,7 +31,7 @@ test('the README example loads, with every default filled in', () => {
   assert.equal(config.image, 'registry.example.com/shop/checkout');
   assert.deepEqual(config.imageTag, { format: 'sha', length: 12 });
   // No folder unless the config names one: the manifest repository's .ladder/services.yml decides it.
-  assert.deepEqual(config.manifests, { repo: 'shop/checkout-manifests', templates: 'deploy/templates' });
+  assert.deepEqual(config.manifests, { render: 'handlebars', repo: 'shop/checkout-manifests', templates: 'deploy/templates' });
   assert.deepEqual(config.validation, { unknownKinds: 'error', allowClusterScoped: [], disable: [] });
   assert.deepEqual(
     config.environments.map((env) => [env.name, env.from, env.namespace, env.autoMerge, env.soak]),

@@ -6,6 +6,7 @@ import type { GitHubClient } from './client.js';
 import { branchHead, listFiles, readBlob, readCommit, readTextFile } from './git.js';
 import { commitsBetween } from './history.js';
 import type { CodeRepo } from './port.js';
+import { readSourceTree } from './source-tree.js';
 import type { RepoRef } from './types.js';
 
 /** Blob contents by git object id; immutable, so one cache serves every repository and promotion. */
@@ -32,6 +33,7 @@ export function codeRepoOf(octokit: GitHubClient, repo: RepoRef, templateBlobs: 
       return (await octokit.rest.repos.get({ ...repo })).data.default_branch;
     },
     readTemplates: (commit, dir, configFile) => readTemplates(octokit, repo, { commit, dir, configFile }, templateBlobs),
+    readSourceTree: (commit, dir, at) => readSourceTree(octokit, repo, commit, dir, at),
     commitsBetween: (base, head) => commitsBetween(octokit, repo, base, head),
   };
 }

@@ -87,7 +87,7 @@ export async function listFiles(octokit: GitHubClient, repo: RepoRef, ref: strin
   if (data.truncated) throw new Error(`the tree of ${repo.owner}/${repo.repo}@${ref.slice(0, 12)}${dir ? `:${dir}` : ''} is too large for one request (GitHub truncated it)`);
   return data.tree
     .filter((entry) => entry.type === 'blob' && entry.path !== undefined && entry.sha !== undefined)
-    .map((entry) => ({ path: entry.path!, blob: entry.sha!, size: entry.size ?? 0, mode: entry.mode ?? '100644' }));
+    .map((entry) => ({ path: entry.path!, blob: entry.sha!, size: entry.size ?? 0, ...(entry.mode ? { mode: entry.mode } : {}) }));
 }
 
 export async function readBlob(octokit: GitHubClient, repo: RepoRef, sha: string): Promise<Buffer> {

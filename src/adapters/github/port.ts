@@ -1,6 +1,7 @@
 import type { TreeEdit } from '../../core/promotion/changes.js';
 import type { ComparedFile } from '../../core/promotion/summary.js';
 import type { LadderTrailers } from '../../core/promotion/trailers.js';
+import type { SourceTree } from '../../core/render/tools/port.js';
 import type { TemplateFile } from '../../core/render/render.js';
 import type { Access, Deployments, Locks } from './port-deployments.js';
 import type { Checks, CommitStatuses, PullRequests } from './port-pulls.js';
@@ -81,6 +82,8 @@ export interface CodeRepo extends RepositoryFiles {
   defaultBranch(): Promise<string>;
   /** The `*.hbs` templates under `dir` at `commit`, sorted by path; `configFile` is where an error about `dir` itself points. */
   readTemplates(commit: string, dir: string, configFile: string): Promise<TemplateFile[]>;
+  /** Every file under `dir` at `commit` (a Helm chart, a kustomize tree), within the source-tree budgets; `key` is the config key an error about `dir` itself names. */
+  readSourceTree(commit: string, dir: string, at: { configFile: string; key: string }): Promise<SourceTree>;
   /** Commits in `head` that `base` lacks, newest first (the newest 100 to 200 when there are more); undefined when either is unknown. */
   commitsBetween(base: string, head: string): Promise<CommitRange | undefined>;
 }
@@ -110,8 +113,8 @@ export interface TreeFile {
   path: string;
   blob: string;
   size: number;
-  /** Git's file mode: `100644`, `100755`, or `120000` for a symbolic link (whose blob is the link's target, not a file). */
-  mode: string;
+  /** Git's file mode: `100644`, `100755`, or `120000` for a symbolic link (its blob is the target path). */
+  mode?: string;
 }
 
 /** What Ladder deployed: its trailers and the commit that carries them. */

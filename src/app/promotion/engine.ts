@@ -19,6 +19,7 @@ import { RecentSet } from './recent-set.js';
 import { reportConfigProblems, reportGrantRefusal, reportPromotion } from './reports.js';
 import { loadServiceConfig, type ServiceConfig } from './service-config.js';
 import type { PromotionRequest } from './types.js';
+import type { ManifestTools } from '../../core/render/tools/port.js';
 import { writePromotionBranch } from './write.js';
 
 export interface PromotionEngineDeps {
@@ -27,6 +28,8 @@ export interface PromotionEngineDeps {
   schemas: SchemaStore;
   templates: TemplateStore;
   renderer: Renderer;
+  /** Helm and Kustomize for services that render with them. */
+  tools: ManifestTools;
   memory: PromotionMemory;
 }
 
@@ -105,7 +108,7 @@ export class PromotionEngine {
     const { config, environment, manifestRepo } = target;
     const env = environment.name;
     const prepared = await prepare(
-      { codeRepo: github.codeRepo(request.codeRepo), schemas: this.deps.schemas, templates: this.deps.templates, renderer: this.deps.renderer },
+      { codeRepo: github.codeRepo(request.codeRepo), schemas: this.deps.schemas, templates: this.deps.templates, renderer: this.deps.renderer, tools: this.deps.tools },
       { config, configFile: target.configFile, sourceSha: request.sourceSha, environment: env, ...(request.image ? { image: request.image } : {}) },
     );
     if (prepared.kind === 'render-error') {

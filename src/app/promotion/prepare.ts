@@ -10,6 +10,8 @@ import { imageReference, taggedReference } from '../../core/render/image.js';
 import { placeRendered, type RenderedFile } from '../../core/render/render.js';
 import { withTemplateLocations, type RenderedSourceMap } from '../../core/render/source-map.js';
 import type { Renderer } from '../render-worker/pool.js';
+import type { ManifestTools } from '../../core/render/tools/port.js';
+import { renderWithTool } from '../../core/render/tools/render.js';
 import { createSchemaValidator } from '../../core/validate/schema/index.js';
 import { validateDocuments, type ValidationReport } from '../../core/validate/run.js';
 import type { SchemaStore } from '../schemas.js';
@@ -40,6 +42,8 @@ export interface PrepareSources {
   templates: TemplateStore;
   /** Where templates run: worker threads, so a runaway render cannot block the App. */
   renderer: Renderer;
+  /** Helm and Kustomize, as bounded child processes (render: helm | kustomize). */
+  tools: ManifestTools;
 }
 
 /**
@@ -53,23 +57,25 @@ export async function prepare(sources: PrepareSources, input: PrepareInput): Pro
   const templatesDir = config.manifests.templates;
   let files: RenderedFile[];
   try {
-    const templates = templatesDir
+    const renderWith = config.manifests.render;
+    const templates = renderWith !== 'handlebars' ? [] : templatesDir
       ? await sources.codeRepo.readTemplates(input.sourceSha, templatesDir, input.configFile)
       : await sources.templates.defaultManifests();
+    // Helm and Kustomize read a whole directory of the code repository: the chart, or the kustomize root.
+    const toolKey = renderWith === 'helm' ? 'manifests.helm.chart' : 'manifests.kustomize.root';
+    const toolSource = renderWith === 'handlebars'
+      ? undefined
+      : await sources.codeRepo.readSourceTree(input.sourceSha, renderWith === 'helm' ? config.manifests.helm!.chart : config.manifests.kustomize!.root, { configFile: input.configFile, key: toolKey });
+    const imageInput = input.image ? { imageTag: input.image.tag, ...(input.image.digest ? { imageDigest: input.image.digest } : {}) } : {};
     const compilers = await sources.schemas.compilersFor(config.validation.kubernetesVersion);
     const schema = createSchemaValidator(compilers.bundle, { compilers, unknownKinds: config.validation.unknownKinds });
     const isNamespaced = (apiVersion: string, kind: string) => schema.isNamespaced(apiVersion, kind);
     const renderFor = async (environment: string) =>
       placeRendered(
         { config, environment, isNamespaced },
-        await sources.renderer.render({
-          config,
-          environment,
-          sha: input.sourceSha,
-          templates,
-          ...(templatesDir ? { templatesDir } : {}),
-          ...(input.image ? { imageTag: input.image.tag, ...(input.image.digest ? { imageDigest: input.image.digest } : {}) } : {}),
-        }),
+        toolSource
+          ? await renderWithTool({ config, environment, sha: input.sourceSha, source: toolSource, ...imageInput }, sources.tools)
+          : await sources.renderer.render({ config, environment, sha: input.sourceSha, templates, ...(templatesDir ? { templatesDir } : {}), ...imageInput }),
       );
     files = await renderFor(input.environment);
     const environment = config.environments.find((env) => env.name === input.environment)!;
@@ -112,7 +118,7 @@ export async function prepare(sources: PrepareSources, input: PrepareInput): Pro
       : imageReference(config.image, input.sourceSha, config.imageTag);
     return { kind: 'ready', files, report, kubernetesVersion, image };
   } catch (error) {
-    if (error instanceof LadderInputError) return { kind: 'render-error', error, templatesInRepo: templatesDir !== undefined };
+    if (error instanceof LadderInputError) return { kind: 'render-error', error, templatesInRepo: templatesDir !== undefined || config.manifests.render !== 'handlebars' };
     throw error;
   }
 }

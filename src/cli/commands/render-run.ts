@@ -2,7 +2,12 @@ import { access, constants } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { describeFsError, listManifestFiles, UnreadableInputError } from '../../adapters/fs/read-manifests.js';
 import { readTemplates } from '../../adapters/fs/templates.js';
-import { renderEnvironment } from '../../core/render/render.js';
+import { placeRendered, renderEnvironment, type RenderedFile } from '../../core/render/render.js';
+import { renderWithTool } from '../../core/render/tools/render.js';
+import type { SourceTree } from '../../core/render/tools/port.js';
+import type { LadderConfig } from '../../core/config/schema.js';
+import { readSourceTree } from '../../adapters/fs/source-tree.js';
+import { createManifestTools, toolBinariesFromEnv } from '../../adapters/render-tools/tools.js';
 import { shaOption, stringOption } from '../args.js';
 import { exitCode, UsageError, type CliIO, type ParsedValues } from '../command.js';
 import { environmentNamed } from '../../core/config/load.js';
@@ -31,25 +36,33 @@ export async function runRender(values: ParsedValues, positionals: string[], io:
   const loaded = await loadConfigFile(configFile);
   const { config } = loaded;
   const environments = allEnvironments ? config.environments.map((env) => env.name) : [environmentNamed(config, envName!, configFile).name];
-  const templatesDir = templatesDirectory(stringOption(values, 'templates'), config.manifests.templates, configFile, io.cwd);
+  if (config.manifests.render !== 'handlebars') {
+    if (stringOption(values, 'templates') !== undefined) throw new UsageError(`--templates is for Handlebars templates; this service renders with ${config.manifests.render}`);
+  }
+  const templatesDir = config.manifests.render === 'handlebars' ? templatesDirectory(stringOption(values, 'templates'), config.manifests.templates, configFile, io.cwd) : undefined;
   if (templatesDir !== undefined) await checkReadable(templatesDir);
-  const templates = await readTemplates(templatesDir);
+  const templates = config.manifests.render === 'handlebars' ? await readTemplates(templatesDir) : [];
+  // Helm and Kustomize run as programs on the chart or tree read from disk; their output is placed like a template's.
+  const toolSource = config.manifests.render === 'handlebars' ? undefined : await readToolSource(config, configFile, io.cwd);
   // Every environment renders in memory before anything is written: an error writes nothing.
-  const rendered = environments.map((environment) => ({
-    environment,
-    files: renderEnvironment({
-      config,
+  const rendered: { environment: string; files: RenderedFile[] }[] = [];
+  for (const environment of environments) {
+    const common = { config, environment, sha, ...(imageDigest ? { imageDigest } : {}) };
+    rendered.push({
       environment,
-      sha,
-      templates,
-      ...(imageDigest ? { imageDigest } : {}),
-      // Errors then name the template as the user would open it, e.g. deploy/templates/deployment.yaml.hbs.
-      ...(templatesDir !== undefined ? { templatesDir } : {}),
-    }),
-  }));
+      files: toolSource
+        ? placeRendered(common, await renderWithTool({ ...common, source: toolSource }, createManifestTools(toolBinariesFromEnv())))
+        : renderEnvironment({
+            ...common,
+            templates,
+            // Errors then name the template as the user would open it, e.g. deploy/templates/deployment.yaml.hbs.
+            ...(templatesDir !== undefined ? { templatesDir } : {}),
+          }),
+    });
+  }
 
   // A values key no template reads (a typo) would leave an environment on the default without a word.
-  for (const warning of unusedValueFindings(loaded, templates)) io.stderr(formatWarning(warning));
+  if (!toolSource) for (const warning of unusedValueFindings(loaded, templates)) io.stderr(formatWarning(warning));
 
   // Two environments of one cluster rendering the same cluster-scoped object: an error, and nothing is written.
   if (servicesFile !== undefined && out !== undefined) {
@@ -74,6 +87,14 @@ export async function runRender(values: ParsedValues, positionals: string[], io:
   }
   if (allEnvironments && environments.length > 1) io.stderr(`Compare two environments with: ladder diff ${join(out, environments[0]!)} ${join(out, environments[1]!)}\n`);
   return exitCode.ok;
+}
+
+/** The chart (`manifests.helm.chart`) or kustomize root (`manifests.kustomize.root`), relative to the repository root, named as the user would open it. */
+async function readToolSource(config: LadderConfig, configFile: string, cwd: string): Promise<SourceTree> {
+  const dir = config.manifests.render === 'helm' ? config.manifests.helm!.chart : config.manifests.kustomize!.root;
+  const absolute = resolve(repositoryRootOf(configFile), dir);
+  const shown = relative(cwd, absolute);
+  return readSourceTree(absolute, shown && !shown.startsWith('..') && !isAbsolute(shown) ? shown : absolute);
 }
 
 /** Reports the shared-cluster findings of the renders as `ladder validate` would; true when there are any. */

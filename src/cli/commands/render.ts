@@ -12,7 +12,9 @@ Renders the Kubernetes manifests of one environment from the config, its
 values and the Handlebars templates: one file per resource, byte-identical for
 the same inputs. Templates come from --templates, else the config's
 manifests.templates (relative to the repository root: the directory holding
-.github/), else Ladder's defaults.
+.github/), else Ladder's defaults. With manifests.render: helm or kustomize,
+the chart or overlay is rendered by helm template or kustomize build instead
+(LADDER_HELM and LADDER_KUSTOMIZE name the binaries; docs/renderers.md).
 
 Everything is rendered in memory first: an error writes nothing. With --out,
 files are written there (directories created, each file replaced atomically)

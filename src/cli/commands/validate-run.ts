@@ -101,6 +101,8 @@ async function validateStdin(positionals: string[], settings: ShardSettings): Pr
 }
 
 async function unusedValues(loaded: LoadedConfig, templatesDir: string | undefined) {
+  // Which values a chart reads is Helm's business: the check knows only Handlebars templates.
+  if (loaded.config.manifests.render !== 'handlebars') return [];
   const [{ unusedValueFindings }, { readTemplates }] = await Promise.all([import('../unused-values.js'), import('../../adapters/fs/templates.js')]);
   return unusedValueFindings(loaded, await readTemplates(templatesDir));
 }

@@ -156,8 +156,48 @@ export const imageTagSchema = z
   })
   .describe('How the commit SHA becomes the image tag.');
 
+// A values key path such as image.repository: dot-separated keys of letters, digits, _ and -.
+const valuesKey = matching(/^[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*)*$/, 'must be a values key path such as image.repository');
+
+export const helmSchema = z
+  .strictObject({
+    chart: relativeDirectory
+      .min(1)
+      .describe('Directory of the Helm chart in the code repository (it holds Chart.yaml). Its dependencies must be vendored in its charts/ directory: Ladder fetches nothing.')
+      .meta({ examples: ['deploy/chart'] }),
+    releaseName: dnsLabel.optional().describe('Release name `helm template` renders with (`.Release.Name`); the service name when absent.'),
+    imageValues: z
+      .strictObject({
+        repository: valuesKey.default('image.repository').describe('Values key that receives the image repository.'),
+        tag: valuesKey.default('image.tag').describe('Values key that receives the image tag (with `@<digest>` when the registry gave one).'),
+      })
+      .prefault({})
+      .describe("Where the commit's image goes in the chart's values."),
+  })
+  .describe("How `render: helm` renders: the chart, and the values keys of the commit's image. Values per environment come from `values`.");
+
+export const kustomizeSchema = z
+  .strictObject({
+    root: relativeDirectory
+      .min(1)
+      .describe('Directory in the code repository that holds the bases and overlays; nothing outside it is read.')
+      .meta({ examples: ['deploy'] }),
+    overlays: z
+      .record(dnsLabel, relativeDirectory.min(1))
+      .default({})
+      .describe('Overlay directory of each environment, relative to `root`; `overlays/<environment>` when an environment is not listed.')
+      .meta({ examples: [{ stg: 'overlays/staging', prd: 'overlays/production' }] }),
+  })
+  .describe('How `render: kustomize` renders: one overlay per environment, built by `kustomize build` with remote bases, plugins and Helm off.');
+
 export const manifestsSchema = z
   .strictObject({
+    render: z
+      .enum(['handlebars', 'helm', 'kustomize'])
+      .default('handlebars')
+      .describe("What renders the manifests: Ladder's Handlebars templates (`templates`), a Helm chart (`helm`) or Kustomize overlays (`kustomize`)."),
+    helm: helmSchema.optional(),
+    kustomize: kustomizeSchema.optional(),
     repo: repoName.describe('Manifest repository, `owner/name`, with one branch per environment.'),
     templates: relativeDirectory
       .min(1)
@@ -203,3 +243,5 @@ export type EnvironmentSource = z.infer<typeof environmentSourceSchema>;
 export type DeployWindow = z.infer<typeof deployWindowSchema>;
 export type PolicyException = z.infer<typeof policyExceptionSchema>;
 export type ValidationConfig = z.infer<typeof validationSchema>;
+export type HelmConfig = z.infer<typeof helmSchema>;
+export type KustomizeConfig = z.infer<typeof kustomizeSchema>;

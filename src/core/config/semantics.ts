@@ -21,7 +21,32 @@ export function checkSemantics(config: LadderConfig, options: SemanticOptions, l
     ...checkValues(config),
     ...checkWindows(config),
     ...checkValidation(config, options),
+    ...checkRenderer(config),
   ];
+}
+
+/** `render` names the renderer; its settings must be there, and another renderer's must not (they would be silently ignored). */
+function checkRenderer(config: LadderConfig): PathProblem[] {
+  const { render, helm, kustomize, templates } = config.manifests;
+  const problems: PathProblem[] = [];
+  if (render === 'helm' && helm === undefined) {
+    problems.push({ path: ['manifests', 'render'], message: 'render: helm needs manifests.helm with the chart directory, e.g. helm: { chart: deploy/chart }' });
+  }
+  if (render === 'kustomize' && kustomize === undefined) {
+    problems.push({ path: ['manifests', 'render'], message: 'render: kustomize needs manifests.kustomize with the root directory, e.g. kustomize: { root: deploy }' });
+  }
+  const unused = (key: 'helm' | 'kustomize' | 'templates', used: string) =>
+    problems.push({ path: ['manifests', key], message: `${key} is not used when the manifests render with ${used}; set render: ${key === 'templates' ? 'handlebars' : key} or remove it`, anchor: 'key' });
+  if (render !== 'helm' && helm !== undefined) unused('helm', render);
+  if (render !== 'kustomize' && kustomize !== undefined) unused('kustomize', render);
+  if (render !== 'handlebars' && templates !== undefined) unused('templates', render);
+  if (kustomize) {
+    const names = config.environments.map((env) => env.name);
+    for (const name of Object.keys(kustomize.overlays)) {
+      if (!names.includes(name)) problems.push({ path: ['manifests', 'kustomize', 'overlays', name], message: `no environment named '${name}'`, anchor: 'key' });
+    }
+  }
+  return problems;
 }
 
 function checkEnvironments(config: LadderConfig, lineOf: (path: KeyPath) => number): PathProblem[] {

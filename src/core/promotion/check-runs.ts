@@ -72,8 +72,9 @@ export function promotionCheckRun(outcome: PromotionOutcome): CheckRunText | und
 
 function renderFailure(environment: string, message: string, location: { file: string; line?: number }, templatesInRepo: boolean): CheckRunText {
   const { file, line } = location;
-  // Ladder's default templates are not in the repository; then the message alone says where.
-  const annotate = (templatesInRepo && file.endsWith('.hbs')) || file.endsWith('ladder.yml');
+  // Ladder's default templates are not in the repository; then the message alone says where. A chart
+  // or kustomize error names a file of the repository (a directory cannot carry an annotation).
+  const annotate = (templatesInRepo && /\.(hbs|ya?ml|tpl|json)$/.test(file)) || file.endsWith('ladder.yml');
   return {
     conclusion: 'failure',
     title: `Rendering for ${environment} failed`,

@@ -1,0 +1,47 @@
+import { cp, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { getBinDir } from '../../bed/kube/binaries.js';
+
+/** test/fixtures/renderers: Helm's test charts and kustomize's examples (see the NOTICE.md files there). */
+export const renderersFixtures = fileURLToPath(new URL('../../fixtures/renderers', import.meta.url));
+
+/** The pinned helm and kustomize built by test/bed/build-binaries.sh, as the CLI and the App find them. */
+export function toolEnv(): Record<string, string> {
+  return { LADDER_HELM: join(getBinDir(), 'helm'), LADDER_KUSTOMIZE: join(getBinDir(), 'kustomize') };
+}
+
+export const sha = '0123456789abcdef0123456789abcdef01234567';
+export const digest = `sha256:${'ab'.repeat(32)}`;
+
+/** A scratch code repository: the given files (path → text) under a fresh directory, plus copied fixture directories. */
+export async function scratchRepo(files: Record<string, string>, copies: Record<string, string> = {}): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), 'ladder-renderers-'));
+  for (const [to, from] of Object.entries(copies)) await cp(join(renderersFixtures, from), join(root, to), { recursive: true });
+  for (const [path, text] of Object.entries(files)) {
+    await mkdir(dirname(join(root, path)), { recursive: true });
+    await writeFile(join(root, path), text);
+  }
+  return root;
+}
+
+/** A ladder.yml for a service rendered by `manifests` (YAML lines under manifests:), with dev, stg and prd. */
+export function ladderYml(manifests: string, values = ''): string {
+  return `service: checkout
+image: registry.example.com/shop/checkout
+manifests:
+  repo: shop/checkout-manifests
+${manifests.replace(/^/gm, '  ')}
+environments:
+  - name: dev
+    from: { branch: main }
+    namespace: shop-dev
+  - name: stg
+    from: { environment: dev }
+    namespace: shop-stg
+  - name: prd
+    from: { environment: stg }
+    namespace: shop-prd
+${values}`;
+}
