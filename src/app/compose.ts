@@ -6,6 +6,8 @@ import { ServiceAccountTokenVerifier } from '../adapters/oidc/service-account-to
 import { agentTokenAudience } from '../core/services/agent-grant.js';
 import type { Clock } from '../core/time/clock.js';
 import { TakenComments } from './commands/taken-comments.js';
+import { defaultSeenDeliveryLimits, SeenDeliveries } from './deliveries/seen-deliveries.js';
+import { ClientRateLimit, defaultAgentTokenBudget, GrantsCache } from './agent-token/budget.js';
 import type { AppDeps } from './deps.js';
 import { GateService } from './gates/service.js';
 import { PromotionEngine, PromotionMemory } from './promotion/engine.js';
@@ -35,8 +37,12 @@ export interface LadderServices {
   gates: GateService;
   /** Comments whose commands this process has taken on (a redelivery does not run them twice). */
   takenComments: TakenComments;
+  /** Deliveries each handler has taken on (GitHub delivers at least once; a duplicate does the work once). */
+  deliveries: SeenDeliveries;
   /** Checks the service-account tokens agents prove themselves with when they ask for a GitHub token. */
   agentTokens: ServiceAccountTokenVerifier;
+  /** The agent-token route's budgets: requests per client, and each repository's grants read once for a while. */
+  agentTokenBudget: { rateLimit: ClientRateLimit; grants: GrantsCache };
 }
 
 /** What the composition needs of Probot: its authentication and its logger. */
@@ -60,7 +66,9 @@ export function composeApp(deps: AppDeps, probot: ProbotHost): LadderServices {
     caches: { templateBlobs: new BlobCache() },
     ...(deps.agentLogins ? { agentLogins: deps.agentLogins } : {}),
   });
-  const schemas = createSchemaStore();
+  const schemas = createSchemaStore({ log, ...(deps.schemaCacheDir ? { cacheDir: deps.schemaCacheDir } : {}) });
+  // At start-up, off the event loop: the common kinds of the newest bundled version, which configs use unless they name another.
+  schemas.compilersFor().catch((error: unknown) => log.error({ err: error }, 'reading the schemas failed; validation will try again'));
   const templates = createTemplateStore();
   const renderer = createRenderWorkers({ ...defaultRenderWorkerLimits, ...deps.render });
   const tools = createManifestTools(toolBinariesFromEnv());
@@ -76,6 +84,13 @@ export function composeApp(deps: AppDeps, probot: ProbotHost): LadderServices {
     promotions: new PromotionEngine({ queue: deps.queue, log, schemas, templates, renderer, tools, memory: new PromotionMemory() }),
     gates: new GateService({ github, queue: deps.queue, clock: deps.clock, log, ...(deps.images ? { images: deps.images } : {}) }),
     takenComments: new TakenComments(),
+    deliveries: new SeenDeliveries(deps.clock, { ...defaultSeenDeliveryLimits, ...deps.deliveries }),
     agentTokens: new ServiceAccountTokenVerifier(deps.agentIssuers?.audience ?? agentTokenAudience, deps.agentIssuers?.ca ? { ca: deps.agentIssuers.ca } : {}),
+    agentTokenBudget: agentTokenBudget(deps),
   };
+}
+
+function agentTokenBudget(deps: AppDeps): LadderServices['agentTokenBudget'] {
+  const budget = { ...defaultAgentTokenBudget, ...deps.agentTokenBudget };
+  return { rateLimit: new ClientRateLimit(deps.clock, budget), grants: new GrantsCache(deps.clock, budget) };
 }

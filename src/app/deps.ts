@@ -1,9 +1,12 @@
 import type { Logger } from 'pino';
 import { systemClock } from '../adapters/clock/clock.js';
+import { defaultValidatorCacheDir } from '../adapters/fs/validator-cache.js';
 import { productionRetry, type RetryPolicy } from '../adapters/github/client.js';
 import type { ImageRegistry } from '../adapters/registry/port.js';
 import type { Clock } from '../core/time/clock.js';
 import { KeyedQueue } from './queue.js';
+import type { AgentTokenBudget } from './agent-token/budget.js';
+import type { SeenDeliveryLimits } from './deliveries/seen-deliveries.js';
 import type { RenderWorkerLimits } from './render-worker/pool.js';
 
 /** What the App takes from outside; tests inject their own (a manual clock, short retries, a log they read). */
@@ -29,6 +32,15 @@ export interface AppDeps {
    * for issuers with a private CA (in production NODE_EXTRA_CA_CERTS does it).
    */
   agentIssuers?: { audience?: string; ca?: string };
+  /** The agent-token route's rate limit per client and its grants cache; `defaultAgentTokenBudget` where not given. */
+  agentTokenBudget?: Partial<AgentTokenBudget>;
+  /**
+   * Where compiled schema validators are kept between starts (shared with `ladder validate`):
+   * `defaultValidatorCacheDir()`, none with LADDER_CACHE=off or when the directory cannot be written.
+   */
+  schemaCacheDir?: string;
+  /** How long and how many delivery ids are remembered to drop GitHub's duplicate deliveries. */
+  deliveries?: Partial<SeenDeliveryLimits>;
   /** The `ladder/image` gate: on when given (`ladder app` turns it on with LADDER_IMAGE_GATE). */
   images?: ImageGateDeps;
 }
@@ -40,6 +52,7 @@ export interface ImageGateDeps {
 }
 
 export function createAppDeps(overrides: Partial<Omit<AppDeps, 'retry'>> & { retry?: Partial<RetryPolicy> } = {}): AppDeps {
+  const schemaCacheDir = 'schemaCacheDir' in overrides ? overrides.schemaCacheDir : defaultValidatorCacheDir();
   const agentLogins = overrides.agentLogins ?? (process.env['LADDER_AGENT_LOGINS'] ?? '').split(',').map((login) => login.trim()).filter(Boolean);
   return {
     clock: overrides.clock ?? systemClock,
@@ -48,6 +61,9 @@ export function createAppDeps(overrides: Partial<Omit<AppDeps, 'retry'>> & { ret
     ...(overrides.log ? { log: overrides.log } : {}),
     ...(overrides.images ? { images: overrides.images } : {}),
     ...(overrides.render ? { render: overrides.render } : {}),
+    ...(overrides.deliveries ? { deliveries: overrides.deliveries } : {}),
+    ...(overrides.agentTokenBudget ? { agentTokenBudget: overrides.agentTokenBudget } : {}),
+    ...(schemaCacheDir ? { schemaCacheDir } : {}),
     ...(agentLogins.length > 0 ? { agentLogins } : {}),
     ...(overrides.agentIssuers ? { agentIssuers: overrides.agentIssuers } : {}),
   };

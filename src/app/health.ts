@@ -11,6 +11,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 export class AppReadiness {
   private reason: string | undefined = 'the App has not authenticated with GitHub yet';
   private stopping = false;
+  private readonly starting = new Set<string>();
+
+  /** Not ready while `work` runs (start-up work the first webhooks would otherwise wait on); ready after it, failed or not. */
+  startingUp(what: string, work: Promise<unknown>): void {
+    this.starting.add(what);
+    void work.then(
+      () => this.starting.delete(what),
+      () => this.starting.delete(what),
+    );
+  }
 
   /** GitHub accepted the App's credentials. */
   authenticated(): void {
@@ -28,7 +38,8 @@ export class AppReadiness {
 
   /** undefined when ready; otherwise why not, in words for `kubectl describe`. */
   notReadyBecause(): string | undefined {
-    return this.stopping ? 'shutting down' : this.reason;
+    if (this.stopping) return 'shutting down';
+    return this.reason ?? (this.starting.size > 0 ? [...this.starting].join(', ') : undefined);
   }
 }
 

@@ -6,7 +6,9 @@ import { register as registerGates } from './gates/register.js';
 import { register as registerPromotionChain } from './promotion-chain/register.js';
 import { register as registerPromotion } from './promotion/register.js';
 import { refuseBadSignaturesWith401 } from './signature.js';
+import { oncePerDelivery } from './deliveries/once-per-delivery.js';
 import { agentTokenHandler } from './agent-token/handler.js';
+import { register as registerAgentTokens } from './agent-token/register.js';
 import { refuseOversizedBody } from './webhook-budget.js';
 
 export type { AppDeps } from './deps.js';
@@ -30,14 +32,16 @@ export function createLadderApp(deps: AppDeps = createAppDeps()): (app: Probot, 
  * body budget needs (with `probot run` they run after it, so `ladder app` is
  * the server to expose; see docs/security.md).
  */
-export function registerLadderApp(app: Probot, services: LadderServices, options: Partial<Pick<ApplicationFunctionOptions, 'addHandler'>> = {}): void {
+export function registerLadderApp(probot: Probot, services: LadderServices, options: Partial<Pick<ApplicationFunctionOptions, 'addHandler'>> = {}): void {
   addHttpHandlers(options.addHandler, services);
-  refuseBadSignaturesWith401(app);
+  refuseBadSignaturesWith401(probot);
+  const app = oncePerDelivery(probot, services.deliveries, services.log);
   registerPromotion(app, services);
   // Promotion by deployment status first: the other half of "what happens after a deployment" is the gates'.
   registerPromotionChain(app, services);
   registerGates(app, services);
   registerCommands(app, services);
+  registerAgentTokens(app, services);
   services.log.info('Ladder App loaded');
 }
 
@@ -51,7 +55,7 @@ function addHttpHandlers(addHandler: ApplicationFunctionOptions['addHandler'] | 
   if (!addHandler) return;
   try {
     addHandler((request, response) => refuseOversizedBody(request, response));
-    addHandler(agentTokenHandler({ github: services.github, verifier: services.agentTokens, log: services.log }));
+    addHandler(agentTokenHandler({ github: services.github, verifier: services.agentTokens, log: services.log, ...services.agentTokenBudget }));
   } catch (error) {
     services.log.debug({ err: error }, 'no HTTP server: only webhooks are handled');
   }

@@ -1,3 +1,5 @@
+import { deliveryWorkFailed } from './deliveries/delivery-scope.js';
+
 /**
  * Runs work for the same key one at a time, in arrival order; different keys
  * run concurrently. The App keys promotion work by (manifest repo, environment)
@@ -13,6 +15,8 @@ export class KeyedQueue {
     const previous = this.tails.get(key) ?? Promise.resolve();
     this.pending += 1;
     const result = previous.then(fn, fn);
+    // Registered here, in the context of the delivery that queued the work (if any): its failure releases that delivery.
+    result.catch(() => deliveryWorkFailed());
     const tail = result.then(
       () => undefined,
       () => undefined,

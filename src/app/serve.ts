@@ -73,6 +73,8 @@ export async function startAppServer(config: AppServerConfig, options: AppServer
   // registerLadderApp puts the webhook body budget ahead of Probot's middleware through addHandler.
   const webhooks = await createNodeMiddleware((app: Probot, appOptions) => registerLadderApp(app, services, appOptions), { probot });
   const readiness = new AppReadiness();
+  // The start-up compile of the schema validators (composeApp began it, in a worker): the first promotions would wait on it.
+  readiness.startingUp('compiling the schema validators', services.schemas.compilersFor());
   const server: Server = createServer((request, response) => {
     if (answerProbe(request, response, readiness)) return;
     void webhooks(request, response, () => {

@@ -57,6 +57,28 @@ test("a copy of a CRD someone else created is refused before anything is applied
   assert.ok(managers(await readObject(client, crdPath(`widgets.${group}`))).includes('ladder'));
 });
 
+test('a Namespace an administrator made is not taken over either: refused unless adopted; one Ladder created is applied again', async () => {
+  const namespace = await cluster.newNamespace('nstakeover');
+  const team = `team-${namespace}`;
+  await client.request('POST', '/api/v1/namespaces', { body: { metadata: { name: team, labels: { owner: 'platform' } } }, query: { fieldManager: 'kubectl-create' } });
+  const namespaceFile = (name: string, annotations = '') => ({ path: 'ns.yaml', content: `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n${annotations}` });
+  const refused = await applyCommit(client, { commit: commitA, files: [namespaceFile(team), configMapFile(namespace, 'settings')] }, optionsFor(namespace));
+  assert.equal(refused.status, 'invalid');
+  assert.match(refused.message, new RegExp(`ns\\.yaml:1 .*Namespace ${team} already exists and Ladder did not create it: .*with prune\\.namespaces, would delete everything in it.*annotate it in Git with ladder\\.dev/adopt: "true"`));
+  assert.ok(!managers(await readObject(client, `/api/v1/namespaces/${team}`)).includes('ladder'), 'Ladder became no manager of it');
+  assert.equal(await readObject(client, `/api/v1/namespaces/${namespace}/configmaps/settings`), undefined, 'nothing of the commit was applied');
+
+  const adopted = await applyCommit(client, { commit: commitB, files: [namespaceFile(team, '  annotations: { ladder.dev/adopt: "true" }\n'), configMapFile(namespace, 'settings')] }, optionsFor(namespace));
+  assert.equal(adopted.status, 'applied', adopted.message);
+  assert.ok(managers(await readObject(client, `/api/v1/namespaces/${team}`)).includes('ladder'));
+
+  const fresh = `fresh-${namespace}`;
+  const created = await applyCommit(client, { commit: commitA, files: [namespaceFile(fresh), configMapFile(namespace, 'stg-settings')] }, optionsFor(namespace, { inventory: { namespace, name: 'stg' } }));
+  assert.equal(created.status, 'applied', `a new Namespace is Ladder's to create: ${created.message}`);
+  const again = await applyCommit(client, { commit: commitB, files: [namespaceFile(fresh), configMapFile(namespace, 'stg-settings')] }, optionsFor(namespace, { inventory: { namespace, name: 'stg' } }));
+  assert.equal(again.status, 'applied', `and, created by Ladder, applied again: ${again.message}`);
+});
+
 test("another environment's CRD is not this agent's to take over", async () => {
   const first = await cluster.newNamespace('first');
   const second = await cluster.newNamespace('second');

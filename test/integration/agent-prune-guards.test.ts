@@ -128,8 +128,9 @@ test("cluster-scoped objects Ladder did not apply, and the agent's own namespace
     body: { metadata: { name: roleName, annotations: { 'ladder.dev/inventory': id } }, rules: [] },
     query: { fieldManager: 'kubectl-create' },
   });
-  const namespaceFile: ManifestFile = { path: 'ns.yaml', content: `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${namespace}\n` };
-  await applyCommit(client, { commit: commitA, files: [namespaceFile, configMapFile(namespace, 'keep')] }, optionsFor(namespace));
+  // The agent's namespace existed before Ladder: listing it in Git takes it over only by adoption.
+  const namespaceFile: ManifestFile = { path: 'ns.yaml', content: `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${namespace}\n  annotations: { ladder.dev/adopt: "true" }\n` };
+  assert.equal((await applyCommit(client, { commit: commitA, files: [namespaceFile, configMapFile(namespace, 'keep')] }, optionsFor(namespace))).status, 'applied');
   await writeInventory(client, { namespace, name: 'dev' }, {
     commit: commitA,
     members: [...(await readInventory(client, { namespace, name: 'dev' })), { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', name: roleName }],

@@ -77,12 +77,17 @@ describe('App: who may run /ladder commands', () => {
     assert.deepEqual((await helpers.labels(manifestRepo)).map((l) => l.name), ['ladder-lock:checkout/stg'], 'stg has no commenters list: write access is enough');
   });
 
-  it('help is for everyone, with no permission needed', async () => {
+  it('help is for everyone, with no permission needed; who the commenters are, only for those who can read the manifest repository', async () => {
     const before = (await helpers.replies(codeRepo, pull)).length;
     await helpers.comment(codeRepo, pull, 'reader', '/ladder help');
     const [reply] = (await helpers.replies(codeRepo, pull)).slice(before);
     assert.match(reply ?? '', /\| `\/ladder rollback <env> \[to <sha>\]` \|/);
-    assert.match(reply ?? '', /Environments: `dev`, `stg`, `prd` \(only `@lead`, `@shop\/release-managers`\)\./);
-    assert.doesNotMatch(reply ?? '', /Sorry/);
+    // reader cannot read shop/checkout-manifests, where the lists are granted.
+    assert.match(reply ?? '', /Environments: `dev`, `stg`, `prd` \(only its commenters\)\./);
+    assert.doesNotMatch(reply ?? '', /Sorry|@lead/);
+    await helpers.comment(codeRepo, pull, 'paul', '/ladder help');
+    const [forWriter] = (await helpers.replies(codeRepo, pull)).slice(before + 1);
+    assert.match(forWriter ?? '', /Environments: `dev`, `stg`, `prd` \(only `@lead`, `@shop\/release-managers`\)\./);
+    assert.doesNotMatch(forWriter ?? '', /Sorry/);
   });
 });

@@ -26,6 +26,10 @@ export interface HarnessOptions {
   render?: Partial<RenderWorkerLimits>;
   /** How agents' service-account tokens are checked (a test cluster's CA). */
   agentIssuers?: AppDeps['agentIssuers'];
+  /** How long the App remembers a delivery id (duplicates within it are dropped). */
+  deliveries?: AppDeps['deliveries'];
+  /** The agent-token route's rate limit and grants cache. */
+  agentTokenBudget?: AppDeps['agentTokenBudget'];
 }
 
 export interface AppHarness {
@@ -75,6 +79,8 @@ export async function startAppHarness(options: HarnessOptions = {}): Promise<App
     retry: { secondaryLimitRetries: 3, retryAfterUnitMs: 5 },
     ...(options.render ? { render: options.render } : {}),
     ...(options.agentIssuers ? { agentIssuers: options.agentIssuers } : {}),
+    ...(options.deliveries ? { deliveries: options.deliveries } : {}),
+    ...(options.agentTokenBudget ? { agentTokenBudget: options.agentTokenBudget } : {}),
   });
   const probot = new Probot({
     appId: github.app.id,

@@ -75,12 +75,12 @@ export function split(fullName: string): { owner: string; repo: string } {
   return { owner, repo };
 }
 
-export async function pullsOf(h: AppHarness, manifestRepo: string, state: 'open' | 'all' = 'open') {
+export async function pullsOf(h: Pick<AppHarness, 'github'>, manifestRepo: string, state: 'open' | 'all' = 'open') {
   const octokit = installationOctokit(h.github, manifestRepo);
   return (await octokit.rest.pulls.list({ ...split(manifestRepo), state, per_page: 100 })).data;
 }
 
-export async function checkRunsOf(h: AppHarness, repo: string, sha: string) {
+export async function checkRunsOf(h: Pick<AppHarness, 'github'>, repo: string, sha: string) {
   const octokit = installationOctokit(h.github, repo);
   // Every run, not only the latest per name, so a failed first attempt shows.
   return (await octokit.rest.checks.listForRef({ ...split(repo), ref: sha, filter: 'all', per_page: 100 })).data.check_runs;

@@ -32,6 +32,20 @@ describe("the App's probes", () => {
     assert.equal(await ask('/readyz'), '200 ready');
   });
 
+  it('are not ready while start-up work runs, and ready once it ended, even when it failed', async () => {
+    const fresh = new AppReadiness();
+    fresh.authenticated();
+    let finish!: () => void;
+    let fail!: (error: Error) => void;
+    fresh.startingUp('compiling the schema validators', new Promise<void>((resolve) => (finish = resolve)));
+    fresh.startingUp('warming something else', new Promise<void>((_, reject) => (fail = reject)));
+    assert.equal(fresh.notReadyBecause(), 'compiling the schema validators, warming something else');
+    finish();
+    fail(new Error('no'));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(fresh.notReadyBecause(), undefined);
+  });
+
   it('turn not ready on shutdown, while /healthz stays 200', async () => {
     readiness.shuttingDown();
     assert.equal(await ask('/readyz'), '503 not ready: shutting down');

@@ -117,6 +117,7 @@ describe('comment commands: help and error texts', () => {
     assert.doesNotMatch(commandHelp(), /Environments:/);
     assert.match(commandHelp(environments, { prd: ['@lead', '@shop/release'] }), /Environments: `dev`, `stg`, `prd` \(only @lead, @shop\/release\)\./);
     assert.match(commandHelp(['prd'], { prd: [] }), /`prd` \(only its commenters, none listed\)/);
+    assert.match(commandHelp(['prd'], { prd: 'hidden' }), /`prd` \(only its commenters\)\./);
   });
 
   it('an error quotes the line, says what is wrong and what was probably meant', () => {

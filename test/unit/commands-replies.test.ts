@@ -14,6 +14,11 @@ describe('command replies', () => {
     const empty = { repo: 'shop/checkout', users: [], teams: [], restricted: true };
     assert.match(refusalReply('ana', '/ladder promote prd', 'prd', empty, 'not-a-commenter'), /limited to the environment's `commenters`, and that list is empty/);
     assert.match(refusalReply('ana', '/ladder diff', undefined, open, 'no-write-access'), /Commands need write access to `shop\/checkout`\./);
+    // Without access to the manifest repository, the names on its commenter lists are not the commenter's to read.
+    assert.equal(
+      refusalReply('mallory', '/ladder unlock prd', 'prd', prd, 'no-write-access'),
+      "Sorry @mallory, I did not run `/ladder unlock prd`: you do not have write access to `shop/checkout`. Commands for `prd` need write access to `shop/checkout` and being one of the environment's `commenters`. Nothing was changed.",
+    );
   });
 
   it('cuts long text at a line break with a note, within the limit', () => {

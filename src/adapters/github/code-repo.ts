@@ -60,6 +60,8 @@ async function readTemplates(
   const templates: TemplateFile[] = [];
   for (const entry of entries) {
     const file = `${dir}/${entry.path}`;
+    // A link's blob is its target's path: never followed (GitHub cannot) and never shown (it names the author's machine, or aims at the App's).
+    if (entry.mode === '120000') throw new LadderInputError('is a symbolic link; Ladder reads templates only from regular files in the repository, and does not follow links', { file });
     if (entry.size > maxTemplateBytes) throw templateTooLarge(entry.size, file);
     let content = cache.get(entry.blob);
     if (content === undefined) {

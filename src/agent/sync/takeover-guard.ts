@@ -10,10 +10,13 @@ import type { DesiredObject } from './resolve.js';
 export const ADOPT_ANNOTATION = 'ladder.dev/adopt';
 
 /**
- * Cluster-scoped objects of the set (Namespaces aside) that already exist
- * and that Ladder did not create (issue #11): applying a copy of an existing CRD would make
+ * Cluster-scoped objects of the set that already exist and that Ladder did
+ * not create (issue #11): applying a copy of an existing CRD would make
  * Ladder one of its managers, and a later commit without it would prune the
- * CRD and every custom resource of that kind cluster-wide. Such an object is
+ * CRD and every custom resource of that kind cluster-wide; a Namespace an
+ * administrator made, listed in Git, would become Ladder's, labels and
+ * annotations overwritten and, with `prune.namespaces`, deleted with
+ * everything in it once it left Git. Such an object is
  * refused, before anything is written, unless its manifest carries
  * `ladder.dev/adopt: "true"`. Ladder created an object when it carries this
  * inventory's annotation and an apply by Ladder's field manager. `live` holds
@@ -30,22 +33,22 @@ export async function findForeignClusterObjects(
 ): Promise<SetProblem[]> {
   const problems: SetProblem[] = [];
   for (const o of objects) {
-    // Namespaces are often made by an administrator before the first deploy and listed in Git too;
-    // they have their own guard: prune.namespaces is off by default.
-    if (o.resource.namespaced || (o.ref.kind === 'Namespace' && o.ref.apiVersion === 'v1')) continue;
+    if (o.resource.namespaced) continue;
     const verdict = verdicts.get(o);
     if (!verdict || verdict.kind === 'refused') continue;
     const current = live.get(o.path) ?? (await readLive(client, o.path, signal));
     if (current === undefined) continue; // new: Ladder creates it
     const ours = carriesInventoryMark(current, inventoryId) && current.metadata?.managedFields?.some((f) => f.manager === FIELD_MANAGER && f.operation === 'Apply');
     if (ours || o.object.metadata?.annotations?.[ADOPT_ANNOTATION] === 'true') continue;
+    const isNamespace = o.ref.kind === 'Namespace' && o.ref.apiVersion === 'v1';
+    const harm = isNamespace ? 'pruning it later, with prune.namespaces, would delete everything in it' : 'pruning it later would delete it for everyone';
     problems.push({
       file: o.file,
       line: o.line,
       ref: o.ref,
       message:
         `${o.ref.kind} ${o.ref.name} already exists and Ladder did not create it: Ladder does not take over a cluster-scoped object ` +
-        `(pruning it later would delete it for everyone); to adopt it on purpose, annotate it in Git with ${ADOPT_ANNOTATION}: "true"`,
+        `(${harm}); to adopt it on purpose, annotate it in Git with ${ADOPT_ANNOTATION}: "true"`,
     });
   }
   return problems;

@@ -5,6 +5,7 @@ import type { GitHubAccess } from '../../adapters/github/port.js';
 import { agentGrantFor, agentTokenPermissions } from '../../core/services/agent-grant.js';
 import { servicesFilePath } from '../../core/services/schema.js';
 import { readGrants } from '../promotion/grants.js';
+import { identityTokenShapeProblem, type ClientRateLimit, type GrantsCache } from './budget.js';
 
 /** Where agents ask for their token: beside the webhook endpoint, on the same server. */
 export const agentTokenPath = '/api/ladder/agent-token';
@@ -16,12 +17,17 @@ export interface AgentTokenDeps {
   github: GitHubAccess;
   verifier: ServiceAccountTokenVerifier;
   log: Logger;
+  /** Requests per client address (anyone on the internet can call this route). */
+  rateLimit: ClientRateLimit;
+  /** Each repository's installation and grants, read once for a while. */
+  grants: GrantsCache;
 }
 
 class Refusal extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -41,12 +47,22 @@ class Refusal extends Error {
 export function agentTokenHandler(deps: AgentTokenDeps) {
   return async (request: IncomingMessage, response: ServerResponse): Promise<boolean> => {
     if ((request.url ?? '').split('?')[0] !== agentTokenPath) return false;
-    const answer = (status: number, body: object) => response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }).end(`${JSON.stringify(body)}\n`);
+    const answer = (status: number, body: object, headers: Record<string, string> = {}) =>
+      response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers }).end(`${JSON.stringify(body)}\n`);
     let repository = '';
     try {
+      // Before anything else: each request costs its client, whatever it holds.
+      const client = request.socket.remoteAddress ?? 'unknown';
+      const allowance = deps.rateLimit.take(client);
+      if (!allowance.allowed) {
+        throw new Refusal(429, `too many token requests from ${client}; an agent asks about once an hour`, { 'retry-after': String(allowance.retryAfterSeconds) });
+      }
       if (request.method !== 'POST') throw new Refusal(405, `POST ${agentTokenPath} with {"repository":"owner/name"}`);
       const credential = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
       if (!credential) throw new Refusal(401, 'send the service-account token as Authorization: Bearer <token>');
+      // Its shape alone, before any GitHub read: a stranger's junk costs the App nothing but this.
+      const malformed = identityTokenShapeProblem(credential);
+      if (malformed) throw new Refusal(401, malformed);
       repository = await readRepository(request);
       const [owner, repo] = repository.split('/') as [string, string];
       const claims = (() => {
@@ -56,9 +72,12 @@ export function agentTokenHandler(deps: AgentTokenDeps) {
           throw new Refusal(401, (error as Error).message);
         }
       })();
-      const installation = await deps.github.installationOf({ owner, repo });
-      if (installation === undefined) throw new Refusal(403, `the Ladder App is not installed on ${repository}`);
-      const grants = await readGrants(await deps.github.forInstallation(installation), { owner, repo });
+      const { installation, grants } = await deps.grants.get(repository, async () => {
+        const installation = await deps.github.installationOf({ owner, repo });
+        if (installation === undefined) return { installation, grants: undefined };
+        return { installation, grants: await readGrants(await deps.github.forInstallation(installation), { owner, repo }) };
+      });
+      if (installation === undefined || grants === undefined) throw new Refusal(403, `the Ladder App is not installed on ${repository}`);
       if (grants.kind === 'missing') throw new Refusal(403, `${repository} has no ${servicesFilePath} on its default branch: no agent is granted a token to it`);
       if (grants.kind === 'invalid') throw new Refusal(403, `${repository}'s ${servicesFilePath} has problems (see its ladder/config check): ${grants.problems.map((p) => `${p.line}:${p.column} ${p.message}`).join('; ')}`);
       const match = agentGrantFor(grants.services, claims, repository);
@@ -77,7 +96,7 @@ export function agentTokenHandler(deps: AgentTokenDeps) {
     } catch (error) {
       const refusal = error instanceof Refusal ? error : new Refusal(500, `the token could not be made: ${(error as Error).message}`);
       deps.log.warn({ repository, status: refusal.status, reason: refusal.message }, 'agent token refused');
-      answer(refusal.status, { message: refusal.message });
+      answer(refusal.status, { message: refusal.message }, refusal.headers);
     }
     return true;
   };

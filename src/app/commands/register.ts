@@ -1,4 +1,5 @@
 import type { Probot } from 'probot';
+import { deliveryWorkFailed } from '../deliveries/delivery-scope.js';
 import { describeGitHubError } from '../../adapters/github/errors.js';
 import { lockLabelPrefix } from '../../adapters/github/locks.js';
 import type { GitHub } from '../../adapters/github/port.js';
@@ -50,6 +51,7 @@ export function register(app: Probot, services: LadderServices): void {
     void services.queue.run(`commands:${repository.full_name}#${issue.number}`, () =>
       answerComment(services, github, asked, onLockChanged).catch((error: unknown) => {
         taken.release(commentKey);
+        deliveryWorkFailed();
         log.error({ err: error }, 'Comment commands failed');
         return reply(github, repo, issue.number, [`Something went wrong running this comment's commands: ${describeGitHubError(error)}. Try again in a moment.`]).catch(() => undefined);
       }),

@@ -56,8 +56,13 @@ export async function runCommands(run: CommandRun, parsed: readonly ParsedLine[]
   }
   if (wantHelp) {
     const environments = run.target.config.environments;
+    // The lists come from the manifest repository's services.yml: named only to someone who can read it there.
+    if (!permissions.has('')) permissions.set('', run.github.access(run.target.manifestRepo).mayRunCommands(run.login, needFor(run, undefined)));
+    const mayRead = await permissions.get('')!.then((permission) => permission.allowed, () => false);
     const restricted = Object.fromEntries(
-      environments.flatMap((env) => (env.grant.commenters.length > 0 ? [[env.name, unique(env.grant.commenters.flatMap((rule) => [...rule.users, ...rule.teams])).map((who) => `\`@${who}\``)]] : [])),
+      environments.flatMap((env) =>
+        env.grant.commenters.length > 0 ? [[env.name, mayRead ? unique(env.grant.commenters.flatMap((rule) => [...rule.users, ...rule.teams])).map((who) => `\`@${who}\``) : ('hidden' as const)]] : [],
+      ),
     );
     sections.push(commandHelp(environments.map((env) => env.name), restricted));
   }

@@ -1,3 +1,4 @@
+import { deliveryWorkFailed } from '../deliveries/delivery-scope.js';
 import type { Logger } from 'pino';
 import { describeGitHubError, errorMessage, statusOf } from '../../adapters/github/errors.js';
 import type { GitHub, GitHubAccess } from '../../adapters/github/port.js';
@@ -107,6 +108,7 @@ export class GateService {
         // GitHub failing beyond Octokit's retries: try again in a while rather than leave stale statuses.
         // (A failed merge attempt waits for the next event instead.)
         const reason = describeGitHubError(error);
+        deliveryWorkFailed();
         if (check !== 'evaluate') return void log.error({ err: { message: reason } }, 'Auto-merge attempt failed; the next event tries again');
         const failed = (this.failures.get(key) ?? 0) + 1;
         // A refusal (no access, gone) or a long run of failures is not an outage to wait out: retrying every minute would never end.

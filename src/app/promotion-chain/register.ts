@@ -1,3 +1,4 @@
+import { deliveryWorkFailed } from '../deliveries/delivery-scope.js';
 import type { Logger } from 'pino';
 import type { Probot } from 'probot';
 import { describeGitHubError } from '../../adapters/github/errors.js';
@@ -36,6 +37,7 @@ export function register(app: Probot, services: LadderServices): void {
           failure = describeGitHubError(error);
         }
         if (failure === undefined) return;
+        deliveryWorkFailed();
         if (attempt >= maxAttempts || !installation) return void log.error({ reason: failure, attempt }, 'Promotion after a deployment failed; giving up (redeliver the webhook to retry)');
         const at = new Date(services.clock.now().getTime() + retryDelayMs);
         log.warn({ reason: failure, attempt, retryAt: at }, 'Promotion after a deployment failed; retrying later');

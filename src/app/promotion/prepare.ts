@@ -93,6 +93,8 @@ export async function prepare(sources: PrepareSources, input: PrepareInput): Pro
       const map = sourceMaps.get(file);
       return map && (templatesDir ? map : { ...map, builtIn: true });
     };
+    // Every kind the render holds compiled, in a worker, before validation loads their validators here.
+    await sources.schemas.compilersFor(config.validation.kubernetesVersion, documents.map((document) => ({ apiVersion: String(document.object.apiVersion), kind: String(document.object.kind) })));
     const validated = validateDocuments(documents, {
       parseFindings,
       schema,

@@ -4,6 +4,7 @@ import type { GitHub } from '../../adapters/github/port.js';
 import { formatRepo, parseRepo, type RepoRef } from '../../adapters/github/types.js';
 import { describePromotion } from '../../core/promotion/outcome.js';
 import type { LadderServices } from '../compose.js';
+import { deliveryWorkFailed } from '../deliveries/delivery-scope.js';
 import { describeReuse, reusableImage } from '../promotion-chain/reuse.js';
 import { admitCodeChange } from './admission.js';
 import { reportConfigProblems, reportGrantRefusal } from './reports.js';
@@ -103,6 +104,7 @@ async function promoteCodeChange(services: LadderServices, github: GitHub, chang
       { config: loaded, log: envLog },
     );
     if (outcome.kind !== 'failed') memory.rememberPromoted(change.codeRepo, change.sha, environment.name);
+    else deliveryWorkFailed();
     envLog.info({ outcome: outcome.kind }, describePromotion(outcome));
   }
 }

@@ -6,9 +6,10 @@ import type { CommandError } from './types.js';
  * in a PR thread. `restrictedTo` names, per environment with `commenters`,
  * who may run commands for it (`@octocat`, `@shop/release-managers`).
  */
-export function commandHelp(environments: readonly string[] = [], restrictedTo: Readonly<Record<string, readonly string[]>> = {}): string {
+export function commandHelp(environments: readonly string[] = [], restrictedTo: Readonly<Record<string, readonly string[] | 'hidden'>> = {}): string {
   const describe = (name: string) => {
     const who = restrictedTo[name];
+    if (who === 'hidden') return `\`${name}\` (only its commenters)`;
     return who ? `\`${name}\` (only ${who.length > 0 ? who.join(', ') : 'its commenters, none listed'})` : `\`${name}\``;
   };
   const envs = environments.length > 0 ? `\n\nEnvironments: ${environments.map(describe).join(', ')}.` : '';

@@ -29,11 +29,15 @@ export function refusalReply(
   const access = policy.access ?? 'write';
   // In code spans: anyone, even without access, can provoke this reply, and a bare @name would notify those people every time.
   const allowed = [...policy.users.map((u) => `\`@${u}\``), ...policy.teams.map((t) => `a member of \`@${t}\``)];
+  // The commenter lists live in the manifest repository's services.yml: only someone with access to it (refused as not a
+  // commenter) may read them here; anyone else, a fork's author on a public code repository, learns only that lists exist.
   const rule = !policy.restricted
     ? `Commands${scope} need ${access} access to \`${policy.repo}\`.`
-    : allowed.length > 0
-      ? `Commands${scope} need ${access} access to \`${policy.repo}\` and being ${joinOr(allowed)}.`
-      : `Commands${scope} are limited to the environment's \`commenters\`, and that list is empty.`;
+    : reason !== 'not-a-commenter'
+      ? `Commands${scope} need ${access} access to \`${policy.repo}\` and being one of the environment's \`commenters\`.`
+      : allowed.length > 0
+        ? `Commands${scope} need ${access} access to \`${policy.repo}\` and being ${joinOr(allowed)}.`
+        : `Commands${scope} are limited to the environment's \`commenters\`, and that list is empty.`;
   const because =
     reason === 'no-write-access'
       ? `you do not have write access to \`${policy.repo}\``
