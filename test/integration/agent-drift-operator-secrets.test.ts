@@ -6,12 +6,8 @@
 // real edit of the ExternalSecret at the end proves it was watching.
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { KubeApiError, type KubeClient, type KubeObject } from '../../src/adapters/kube/client.js';
-import { agentConfigSchema } from '../../src/agent/wiring/config.js';
 import { startAgent, type RunningAgent } from '../../src/agent/main.js';
 import { parseManifests } from '../../src/core/manifests/parse.js';
 import { startGitHubServer, userOctokit, type GitHubServer } from '../bed/github/index.js';
@@ -19,6 +15,7 @@ import type { ControlPlane } from '../bed/kube/control-plane.js';
 import { useControlPlane } from '../support/control-plane.js';
 import { startSlackReceiver, type SlackReceiver } from '../bed/slack/index.js';
 import { applyDeployRbac } from '../support/agent/deploy-rbac.js';
+import { devAgentConfig, mergeIntoDev } from '../support/agent/dev-agent.js';
 import { eventually, sleep, testLogger } from '../support/agent/log.js';
 
 const repo = 'shop/orders-manifests';
@@ -101,21 +98,7 @@ useControlPlane(async (plane) => {
   await github.seed.commitFiles(repo, 'dev', { 'README.md': '# dev\n' }, { from: 'main' });
   github.setPermission(repo, 'release-manager', 'write');
 
-  const dir = await mkdtemp(join(tmpdir(), 'ladder-agent-operators-'));
-  const keyPath = join(dir, 'app.pem');
-  await writeFile(keyPath, github.app.privateKey, { mode: 0o600 });
-  const config = agentConfigSchema.parse({
-    repository: repo,
-    environment: 'dev',
-    path: 'manifests',
-    namespaces: [ns],
-    agentNamespace: agentNs,
-    github: { apiUrl: github.url, appId: github.app.id, installationId: github.installations.idFor(repo), privateKeyPath: keyPath },
-    slack: { token: slack.token, channel: 'ladder-alerts', apiUrl: slack.url },
-    intervals: { pollSeconds: 1, healthTimeoutSeconds: 30 },
-    leaderElection: { leaseDurationSeconds: 3, renewDeadlineSeconds: 2, retryPeriodSeconds: 1 },
-    server: { host: '127.0.0.1', port: 0 },
-  });
+  const config = await devAgentConfig(github, slack, { repo, namespace: ns, agentNamespace: agentNs });
   const kubeConfig = await cluster.kubeConfigForServiceAccount(agentNs, 'ladder-agent');
   agent = await startAgent(config, { kubeConfig, log: testLogger(), identity: 'agent-operators' });
 }, {
@@ -124,13 +107,6 @@ useControlPlane(async (plane) => {
     await Promise.all([github?.stop(), slack?.stop()]);
   },
 });
-
-async function mergeIntoDev(topic: string, files: Record<string, string | null>): Promise<string> {
-  await github.seed.commitFiles(repo, topic, files, { from: 'dev', silent: true });
-  const person = userOctokit(github, 'release-manager');
-  const pull = await person.rest.pulls.create({ owner, repo: name, head: topic, base: 'dev', title: `Update dev (${topic})` });
-  return (await person.rest.pulls.merge({ owner, repo: name, pull_number: pull.data.number })).data.sha;
-}
 
 async function finalState(sha: string): Promise<string> {
   const person = userOctokit(github, 'release-manager');
@@ -177,7 +153,7 @@ const driftMessages = () => slack.messages('ladder-alerts').filter((m) => !m.thr
 
 describe('External Secrets Operator and Sealed Secrets through the agent (real API server)', () => {
   it('applies their resources, and raises no drift when their controllers write the Secrets and statuses', async () => {
-    const sha = await mergeIntoDev('release-1', {
+    const sha = await mergeIntoDev(github, repo, 'release-1', {
       'manifests/externalsecret-orders-db.yaml': externalSecret('1h'),
       'manifests/secretstore-vault.yaml': secretStore,
       'manifests/sealedsecret-orders-api-key.yaml': sealedSecret,
@@ -196,7 +172,7 @@ describe('External Secrets Operator and Sealed Secrets through the agent (real A
   });
 
   it('prunes what left Git and never the Secrets the controllers own', async () => {
-    const sha = await mergeIntoDev('release-2', { 'manifests/configmap-settings.yaml': null });
+    const sha = await mergeIntoDev(github, repo, 'release-2', { 'manifests/configmap-settings.yaml': null });
     assert.match(await finalState(sha), /^success: .*pruned 1/);
     assert.equal(await exists(`/api/v1/namespaces/${ns}/configmaps/settings`), false);
     assert.equal(await exists(`/api/v1/namespaces/${ns}/secrets/orders-db`), true);

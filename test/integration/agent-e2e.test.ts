@@ -4,18 +4,15 @@
 // values and the manager, then a "resolved" reply after the fix; removing a file prunes exactly
 // that object; emptying the branch prunes nothing without the override.
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { KubeApiError, type KubeClient } from '../../src/adapters/kube/client.js';
-import { agentConfigSchema } from '../../src/agent/wiring/config.js';
 import { startAgent, type RunningAgent } from '../../src/agent/main.js';
 import { startGitHubServer, userOctokit, type GitHubServer } from '../bed/github/index.js';
 import type { ControlPlane } from '../bed/kube/control-plane.js';
 import { useControlPlane } from '../support/control-plane.js';
 import { startSlackReceiver, type SlackMessage, type SlackReceiver } from '../bed/slack/index.js';
 import { applyDeployRbac } from '../support/agent/deploy-rbac.js';
+import { devAgentConfig, mergeIntoDev } from '../support/agent/dev-agent.js';
 import { eventually, testLogger } from '../support/agent/log.js';
 import { markRolledOutWhenApplied } from '../support/agent/rollout.js';
 
@@ -65,22 +62,7 @@ useControlPlane(async (plane) => {
   await github.seed.commitFiles(repo, 'dev', { 'README.md': '# dev\n' }, { from: 'main' });
   github.setPermission(repo, 'release-manager', 'write');
 
-  const dir = await mkdtemp(join(tmpdir(), 'ladder-agent-e2e-'));
-  const keyPath = join(dir, 'app.pem');
-  await writeFile(keyPath, github.app.privateKey, { mode: 0o600 });
-  const config = agentConfigSchema.parse({
-    repository: repo,
-    environment: 'dev',
-    path: 'manifests',
-    namespaces: [ns],
-    agentNamespace: agentNs,
-    github: { apiUrl: github.url, appId: github.app.id, installationId: github.installations.idFor(repo), privateKeyPath: keyPath },
-    slack: { token: slack.token, channel: 'ladder-alerts', apiUrl: slack.url },
-    intervals: { pollSeconds: 1, healthTimeoutSeconds: 30 },
-    prune: { maxDeletions: 5 },
-    leaderElection: { leaseDurationSeconds: 3, renewDeadlineSeconds: 2, retryPeriodSeconds: 1 },
-    server: { host: '127.0.0.1', port: 0 },
-  });
+  const config = await devAgentConfig(github, slack, { repo, namespace: ns, agentNamespace: agentNs }, { prune: { maxDeletions: 5 } });
   // The agent runs with the service account deploy/'s RBAC grants, not as an administrator.
   const kubeConfig = await cluster.kubeConfigForServiceAccount(agentNs, 'ladder-agent');
   agent = await startAgent(config, { kubeConfig, log: testLogger(), identity: 'agent-e2e' });
@@ -93,15 +75,6 @@ useControlPlane(async (plane) => {
     await Promise.all([github?.stop(), slack?.stop()]);
   },
 });
-
-/** Opens a pull request into `dev` from a topic branch and merges it, as a release manager would. */
-async function mergeIntoDev(topic: string, files: Record<string, string | null>): Promise<string> {
-  await github.seed.commitFiles(repo, topic, files, { from: 'dev', silent: true });
-  const person = userOctokit(github, 'release-manager');
-  const pull = await person.rest.pulls.create({ owner, repo: name, head: topic, base: 'dev', title: `Update dev (${topic})` });
-  const merged = await person.rest.pulls.merge({ owner, repo: name, pull_number: pull.data.number });
-  return merged.data.sha;
-}
 
 async function deploymentStates(sha: string): Promise<string[]> {
   const person = userOctokit(github, 'release-manager');
@@ -136,7 +109,7 @@ describe('the agent end to end (GitHub bed, real API server, Slack receiver)', (
 
   it('applies a merge on the environment branch and reports a successful GitHub deployment', async () => {
     const started = Date.now();
-    firstSha = await mergeIntoDev('release-1', {
+    firstSha = await mergeIntoDev(github, repo, 'release-1', {
       'manifests/settings.yaml': configMap('settings', 'blue'),
       'manifests/extra.yaml': configMap('extra', 'x'),
       'manifests/deployment.yaml': deployment,
@@ -189,7 +162,7 @@ describe('the agent end to end (GitHub bed, real API server, Slack receiver)', (
   it('prunes exactly the object whose file was removed', async () => {
     const bystander = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'copied-labels', namespace: ns, labels: { 'applyset.kubernetes.io/part-of': 'anything' } } };
     await admin.request('POST', `/api/v1/namespaces/${ns}/configmaps`, { body: bystander });
-    const sha = await mergeIntoDev('release-2', { 'manifests/extra.yaml': null });
+    const sha = await mergeIntoDev(github, repo, 'release-2', { 'manifests/extra.yaml': null });
     const states = await finalState(sha);
     assert.match(states.at(-1)!, /^success: .*pruned 1/, states.join('\n'));
     assert.equal(await exists(`/api/v1/namespaces/${ns}/configmaps/extra`), false);
@@ -199,7 +172,7 @@ describe('the agent end to end (GitHub bed, real API server, Slack receiver)', (
   });
 
   it('prunes nothing when the branch is emptied, and says so in the deployment', async () => {
-    const sha = await mergeIntoDev('release-3', { 'manifests/settings.yaml': null, 'manifests/deployment.yaml': null });
+    const sha = await mergeIntoDev(github, repo, 'release-3', { 'manifests/settings.yaml': null, 'manifests/deployment.yaml': null });
     const states = await finalState(sha);
     assert.match(states.at(-1)!, /^failure: .*nothing was pruned/i, states.join('\n'));
     assert.equal(await exists(`/api/v1/namespaces/${ns}/configmaps/settings`), true);
@@ -212,7 +185,7 @@ describe('the agent end to end (GitHub bed, real API server, Slack receiver)', (
 
   it('refuses a commit with an object in a namespace the agent does not manage, and applies none of it', async () => {
     const foreign = configMap('sneaky', 'x').replace('  name: sneaky\n', '  name: sneaky\n  namespace: kube-system\n');
-    const sha = await mergeIntoDev('release-4', { 'manifests/settings.yaml': configMap('settings', 'red'), 'manifests/sneaky.yaml': foreign });
+    const sha = await mergeIntoDev(github, repo, 'release-4', { 'manifests/settings.yaml': configMap('settings', 'red'), 'manifests/sneaky.yaml': foreign });
     const states = await finalState(sha);
     assert.match(states.at(-1)!, /^failure: Nothing applied: manifests\/sneaky\.yaml:\d+: ConfigMap kube-system\/sneaky is in namespace kube-system/, states.join('\n'));
     const live = await admin.request<{ data: Record<string, string> }>('GET', `/api/v1/namespaces/${ns}/configmaps/settings`);

@@ -6,20 +6,17 @@
 // deployment, located, before anything of its commit is applied.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { pino } from 'pino';
 import type { KubeClient } from '../../src/adapters/kube/client.js';
-import { agentConfigSchema } from '../../src/agent/wiring/config.js';
 import { startAgent, type RunningAgent } from '../../src/agent/main.js';
 import { startGitHubServer, userOctokit, type GitHubServer } from '../bed/github/index.js';
 import type { ControlPlane } from '../bed/kube/control-plane.js';
 import { useControlPlane } from '../support/control-plane.js';
 import { startSlackReceiver, type SlackMessage, type SlackReceiver } from '../bed/slack/index.js';
 import { applyDeployRbac } from '../support/agent/deploy-rbac.js';
+import { devAgentConfig, mergeIntoDev } from '../support/agent/dev-agent.js';
 import { eventually } from '../support/agent/log.js';
 import { generateAgeKey, sopsBinary, sopsEncrypt, type AgeKey } from '../support/sops.js';
 
@@ -72,22 +69,7 @@ useControlPlane(async (plane) => {
   await github.seed.commitFiles(repo, 'dev', { 'README.md': '# dev\n' }, { from: 'main' });
   github.setPermission(repo, 'release-manager', 'write');
 
-  const dir = await mkdtemp(join(tmpdir(), 'ladder-agent-sops-'));
-  const keyPath = join(dir, 'app.pem');
-  await writeFile(keyPath, github.app.privateKey, { mode: 0o600 });
-  const config = agentConfigSchema.parse({
-    repository: repo,
-    environment: 'dev',
-    path: 'manifests',
-    namespaces: [ns],
-    agentNamespace: agentNs,
-    github: { apiUrl: github.url, appId: github.app.id, installationId: github.installations.idFor(repo), privateKeyPath: keyPath },
-    slack: { token: slack.token, channel: 'ladder-alerts', apiUrl: slack.url },
-    sops: { binary: sopsBinary() },
-    intervals: { pollSeconds: 1, healthTimeoutSeconds: 30 },
-    leaderElection: { leaseDurationSeconds: 3, renewDeadlineSeconds: 2, retryPeriodSeconds: 1 },
-    server: { host: '127.0.0.1', port: 0 },
-  });
+  const config = await devAgentConfig(github, slack, { repo, namespace: ns, agentNamespace: agentNs }, { sops: { binary: sopsBinary() } });
   // Every line the agent logs, at the most talkative level, to search for the values afterwards.
   const sink = new Writable({ write(chunk: Buffer, _encoding, done) { logLines.push(chunk.toString('utf8')); done(); } });
   const kubeConfig = await cluster.kubeConfigForServiceAccount(agentNs, 'ladder-agent');
@@ -104,14 +86,6 @@ async function putAgeKey(key: AgeKey): Promise<void> {
   const file = `# public key: ${key.recipient}\n${key.identity}\n`;
   const body = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'ladder-sops-age', namespace: agentNs }, data: { 'keys.txt': Buffer.from(file).toString('base64') } };
   await admin.request('PATCH', `/api/v1/namespaces/${agentNs}/secrets/ladder-sops-age`, { query: { fieldManager: 'cluster-admin', force: true }, body, contentType: 'application/apply-patch+yaml' });
-}
-
-async function mergeIntoDev(topic: string, files: Record<string, string | null>): Promise<string> {
-  await github.seed.commitFiles(repo, topic, files, { from: 'dev', silent: true });
-  const person = userOctokit(github, 'release-manager');
-  const pull = await person.rest.pulls.create({ owner, repo: name, head: topic, base: 'dev', title: `Update dev (${topic})`, body: 'Rotate the database password' });
-  const merged = await person.rest.pulls.merge({ owner, repo: name, pull_number: pull.data.number });
-  return merged.data.sha;
 }
 
 async function deploymentStates(sha: string): Promise<string[]> {
@@ -171,7 +145,7 @@ describe('SOPS-encrypted Secrets through the agent (real sops, GitHub bed, real 
     encrypted = await sopsEncrypt(secret(password), envKey.recipient);
     assert.ok(!encrypted.includes(password) && !encrypted.includes(user), 'sops left a value in clear text');
     assert.match(encrypted, new RegExp(`recipient: ${envKey.recipient}`));
-    const sha = await mergeIntoDev('release-1', { 'manifests/db.sops.yaml': encrypted, 'manifests/settings.yaml': configMap('blue') });
+    const sha = await mergeIntoDev(github, repo, 'release-1', { 'manifests/db.sops.yaml': encrypted, 'manifests/settings.yaml': configMap('blue') });
     const state = await finalState(sha);
     assert.match(state, /^success: Applied 2 objects/, state);
     assert.deepEqual(await liveSecret(), { password, user });
@@ -202,7 +176,7 @@ describe('SOPS-encrypted Secrets through the agent (real sops, GitHub bed, real 
     // Dropping an encrypted value keeps every other value decryptable, but the MAC covers them all.
     const tampered = encrypted.replace(/^ {4}user: ENC\[.*\]\n/m, '');
     assert.notEqual(tampered, encrypted);
-    const sha = await mergeIntoDev('release-2', { 'manifests/db.sops.yaml': tampered, 'manifests/settings.yaml': configMap('red') });
+    const sha = await mergeIntoDev(github, repo, 'release-2', { 'manifests/db.sops.yaml': tampered, 'manifests/settings.yaml': configMap('red') });
     const state = await finalState(sha);
     assert.match(state, /^failure: Nothing applied: manifests\/db\.sops\.yaml: cannot be decrypted: its MAC does not match its content/, state);
     assert.equal(await liveMode(), 'blue', 'the rest of the commit was not applied either');
@@ -210,7 +184,7 @@ describe('SOPS-encrypted Secrets through the agent (real sops, GitHub bed, real 
 
   it('fails the deployment when the file is encrypted to another environment\'s key', async () => {
     const forOther = await sopsEncrypt(secret(password), otherKey.recipient);
-    const sha = await mergeIntoDev('release-3', { 'manifests/db.sops.yaml': forOther, 'manifests/settings.yaml': configMap('green') });
+    const sha = await mergeIntoDev(github, repo, 'release-3', { 'manifests/db.sops.yaml': forOther, 'manifests/settings.yaml': configMap('green') });
     const state = await finalState(sha);
     assert.match(state, /^failure: Nothing applied: manifests\/db\.sops\.yaml: cannot be decrypted: none of the agent's age identities can decrypt it/, state);
     assert.equal(await liveMode(), 'blue');
@@ -218,7 +192,7 @@ describe('SOPS-encrypted Secrets through the agent (real sops, GitHub bed, real 
 
   it('fails the deployment when the key Secret is missing', async () => {
     await admin.request('DELETE', `/api/v1/namespaces/${agentNs}/secrets/ladder-sops-age`);
-    const sha = await mergeIntoDev('release-4', { 'manifests/db.sops.yaml': encrypted, 'manifests/settings.yaml': configMap('yellow') });
+    const sha = await mergeIntoDev(github, repo, 'release-4', { 'manifests/db.sops.yaml': encrypted, 'manifests/settings.yaml': configMap('yellow') });
     const state = await finalState(sha);
     assert.match(state, new RegExp(`^failure: Nothing applied: manifests/db\\.sops\\.yaml: cannot be decrypted: the age key Secret ${agentNs}/ladder-sops-age does not exist`), state);
     assert.equal(await liveMode(), 'blue');
@@ -226,7 +200,7 @@ describe('SOPS-encrypted Secrets through the agent (real sops, GitHub bed, real 
 
   it('refuses a file named as encrypted that holds clear text, without repeating it', async () => {
     await putAgeKey(envKey);
-    const sha = await mergeIntoDev('release-5', { 'manifests/db.sops.yaml': secret(password), 'manifests/settings.yaml': configMap('orange') });
+    const sha = await mergeIntoDev(github, repo, 'release-5', { 'manifests/db.sops.yaml': secret(password), 'manifests/settings.yaml': configMap('orange') });
     const state = await finalState(sha);
     assert.match(state, /^failure: Nothing applied: manifests\/db\.sops\.yaml: is named as a SOPS-encrypted file but holds no SOPS metadata/, state);
     assert.equal(await liveMode(), 'blue');
@@ -235,7 +209,7 @@ describe('SOPS-encrypted Secrets through the agent (real sops, GitHub bed, real 
 
   it('refuses an encrypted file that holds anything but Secrets (Ladder shows other kinds\' values)', async () => {
     const encryptedConfig = await sopsEncrypt(configMap(password).replace('name: settings', 'name: hidden'), envKey.recipient);
-    const sha = await mergeIntoDev('release-6', { 'manifests/db.sops.yaml': encrypted, 'manifests/hidden.sops.yaml': encryptedConfig });
+    const sha = await mergeIntoDev(github, repo, 'release-6', { 'manifests/db.sops.yaml': encrypted, 'manifests/hidden.sops.yaml': encryptedConfig });
     const state = await finalState(sha);
     assert.match(state, /^failure: Nothing applied: manifests\/hidden\.sops\.yaml:1: holds a ConfigMap; a SOPS-encrypted file may hold only v1 Secrets/, state);
     await assertNoValueAnywhere();
