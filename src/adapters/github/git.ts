@@ -46,10 +46,10 @@ export async function readBlobIds(octokit: GitHubClient, repo: RepoRef, commitSh
  */
 async function walkTree(octokit: GitHubClient, repo: RepoRef, tree: string, prefix = ''): Promise<TreeFile[]> {
   const { data } = await octokit.rest.git.getTree({ ...repo, tree_sha: tree, recursive: 'true' });
-  if (!data.truncated) return data.tree.filter(isBlob).map((entry) => ({ path: prefix + entry.path!, blob: entry.sha!, size: entry.size ?? 0 }));
+  if (!data.truncated) return data.tree.filter(isBlob).map((entry) => treeFile(entry, prefix));
   const { data: level } = await octokit.rest.git.getTree({ ...repo, tree_sha: tree });
   if (level.truncated) throw new Error(`the tree ${tree.slice(0, 12)} of ${repo.owner}/${repo.repo} has too many entries in one folder for GitHub to list`);
-  const files: TreeFile[] = level.tree.filter(isBlob).map((entry) => ({ path: prefix + entry.path!, blob: entry.sha!, size: entry.size ?? 0 }));
+  const files: TreeFile[] = level.tree.filter(isBlob).map((entry) => treeFile(entry, prefix));
   const subtrees = level.tree.filter((entry) => entry.type === 'tree' && entry.sha && entry.path);
   // A few at a time: each answer can be megabytes.
   for (let i = 0; i < subtrees.length; i += 4) {
@@ -59,8 +59,15 @@ async function walkTree(octokit: GitHubClient, repo: RepoRef, tree: string, pref
   return files;
 }
 
-function isBlob(entry: { type?: string; path?: string; sha?: string }): boolean {
+type TreeEntry = { type?: string; path?: string; sha?: string; size?: number; mode?: string };
+
+function isBlob(entry: TreeEntry): boolean {
   return entry.type === 'blob' && entry.path !== undefined && entry.sha !== undefined;
+}
+
+/** The mode is kept: a symbolic link's blob is its target path, which readers must refuse rather than read as content. */
+function treeFile(entry: TreeEntry, prefix = ''): TreeFile {
+  return { path: prefix + entry.path!, blob: entry.sha!, size: entry.size ?? 0, ...(entry.mode ? { mode: entry.mode } : {}) };
 }
 
 /**
@@ -106,9 +113,7 @@ export async function listFiles(octokit: GitHubClient, repo: RepoRef, ref: strin
   if (recursive) return walkTree(octokit, repo, tree);
   const { data } = await octokit.rest.git.getTree({ ...repo, tree_sha: tree });
   if (data.truncated) throw new Error(`the tree of ${repo.owner}/${repo.repo}@${ref.slice(0, 12)}${dir ? `:${dir}` : ''} has too many entries in one folder for GitHub to list`);
-  return data.tree
-    .filter((entry) => entry.type === 'blob' && entry.path !== undefined && entry.sha !== undefined)
-    .map((entry) => ({ path: entry.path!, blob: entry.sha!, size: entry.size ?? 0, ...(entry.mode ? { mode: entry.mode } : {}) }));
+  return data.tree.filter(isBlob).map((entry) => treeFile(entry));
 }
 
 export async function readBlob(octokit: GitHubClient, repo: RepoRef, sha: string): Promise<Buffer> {
