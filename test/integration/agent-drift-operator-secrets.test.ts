@@ -16,6 +16,7 @@ import { useControlPlane } from '../support/control-plane.js';
 import { startSlackReceiver, type SlackReceiver } from '../bed/slack/index.js';
 import { applyDeployRbac } from '../support/agent/deploy-rbac.js';
 import { devAgentConfig, mergeIntoDev } from '../support/agent/dev-agent.js';
+import { vaultSecretStore } from '../support/operator-secrets.js';
 import { eventually, sleep, testLogger } from '../support/agent/log.js';
 
 const repo = 'shop/orders-manifests';
@@ -47,21 +48,7 @@ spec:
         key: shop/orders/db
         property: password
 `;
-const secretStore = `apiVersion: external-secrets.io/v1
-kind: SecretStore
-metadata:
-  name: vault
-spec:
-  provider:
-    vault:
-      server: https://vault.example.com
-      path: secret
-      version: v2
-      auth:
-        kubernetes:
-          mountPath: kubernetes
-          role: orders
-`;
+const secretStore = vaultSecretStore('SecretStore', 'orders');
 const sealedSecret = `apiVersion: bitnami.com/v1alpha1
 kind: SealedSecret
 metadata:

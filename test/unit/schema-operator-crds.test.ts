@@ -6,6 +6,7 @@ import { loadSchemaBundle } from '../../src/adapters/fs/schema-bundle.js';
 import { parseManifests } from '../../src/core/manifests/parse.js';
 import type { SchemaBundle } from '../../src/core/validate/schema/bundle.js';
 import { createSchemaValidator } from '../../src/core/validate/schema/index.js';
+import { vaultSecretStore } from '../support/operator-secrets.js';
 
 let bundle: SchemaBundle;
 before(async () => (bundle = await loadSchemaBundle()));
@@ -32,21 +33,7 @@ spec:
         key: shop/db
         property: password${extra}
 `;
-const secretStore = (kind: 'SecretStore' | 'ClusterSecretStore') => `apiVersion: external-secrets.io/v1
-kind: ${kind}
-metadata:
-  name: vault
-spec:
-  provider:
-    vault:
-      server: https://vault.example.com
-      path: secret
-      version: v2
-      auth:
-        kubernetes:
-          mountPath: kubernetes
-          role: shop
-`;
+const secretStore = (kind: 'SecretStore' | 'ClusterSecretStore') => vaultSecretStore(kind, 'shop');
 const sealedSecret = (field = 'encryptedData') => `apiVersion: bitnami.com/v1alpha1
 kind: SealedSecret
 metadata:
