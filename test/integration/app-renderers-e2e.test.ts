@@ -11,20 +11,7 @@ import { startAppHarness, type AppHarness } from '../support/app-harness.js';
 import { branchSha, commitMessageOf, pullsInto, repoParams, reportDeployment, tryMergeAs } from '../support/promotion-fixtures.js';
 import { annotationsOf, checkRunsOf } from '../support/app-promotion.js';
 import { renderersFixtures, toolEnv } from '../support/renderers/fixtures.js';
-
-const environments = (service: string) => [
-  'environments:',
-  '  - name: dev',
-  '    from: { branch: main }',
-  `    namespace: ${service}-dev`,
-  '    autoMerge: true',
-  '  - name: stg',
-  '    from: { environment: dev }',
-  `    namespace: ${service}-stg`,
-  '  - name: prd',
-  '    from: { environment: stg }',
-  `    namespace: ${service}`,
-];
+import { environmentLines } from '../support/github-service.js';
 
 // helm create's chart, made to pass Ladder's policy through the values alone.
 const helmConfig = [
@@ -34,7 +21,7 @@ const helmConfig = [
   '  repo: shop/checkout-manifests',
   '  render: helm',
   '  helm: { chart: deploy/chart }',
-  ...environments('checkout'),
+  ...environmentLines('checkout'),
   'values:',
   '  default:',
   '    securityContext: { runAsNonRoot: true, runAsUser: 10001, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: [ALL] } }',
@@ -52,7 +39,7 @@ const kustomizeConfig = [
   '  repo: shop/catalog-manifests',
   '  render: kustomize',
   '  kustomize: { root: deploy }',
-  ...environments('catalog'),
+  ...environmentLines('catalog'),
   '',
 ].join('\n');
 

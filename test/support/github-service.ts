@@ -52,6 +52,14 @@ export function defaultServiceConfig(service: string, manifestRepo: string, temp
     'manifests:',
     `  repo: ${manifestRepo}`,
     ...(templates ? [`  templates: ${templates}`] : []),
+    ...environmentLines(service),
+    '',
+  ].join('\n');
+}
+
+/** The config lines of the usual chain: dev from main (merging itself), stg from dev, prd from stg, each in its namespace. */
+export function environmentLines(service: string): string[] {
+  return [
     'environments:',
     '  - name: dev',
     '    from: { branch: main }',
@@ -63,8 +71,7 @@ export function defaultServiceConfig(service: string, manifestRepo: string, temp
     '  - name: prd',
     '    from: { environment: stg }',
     `    namespace: ${service}`,
-    '',
-  ].join('\n');
+  ];
 }
 
 export async function createService(github: GitHubServer, options: CreateServiceOptions = {}): Promise<{ codeRepo: string; manifestRepo: string }> {
