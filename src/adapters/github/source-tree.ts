@@ -4,6 +4,7 @@ import type { SourceFile, SourceTree } from '../../core/render/tools/port.js';
 import type { GitHubClient } from './client.js';
 import { listFiles, readBlob } from './git.js';
 import type { RepoRef } from './types.js';
+import { resolveInsideTree } from '../../core/text/relative-path.js';
 
 const symlinkMode = '120000';
 
@@ -25,7 +26,7 @@ export async function readSourceTree(octokit: GitHubClient, repo: RepoRef, commi
   for (const entry of entries) {
     let blob = entry.blob;
     if (entry.mode === symlinkMode) {
-      const target = resolveLink(entry.path, new TextDecoder().decode(await readBlob(octokit, repo, entry.blob)));
+      const target = resolveInsideTree(entry.path.split('/').slice(0, -1).join('/'), new TextDecoder().decode(await readBlob(octokit, repo, entry.blob)));
       const file = target === undefined ? undefined : byPath.get(target);
       if (!file || file.mode === symlinkMode) {
         throw new LadderInputError('is a symbolic link to something outside the directory; Ladder reads only files inside it', { file: `${root}/${entry.path}` });
@@ -35,18 +36,4 @@ export async function readSourceTree(octokit: GitHubClient, repo: RepoRef, commi
     files.push({ path: entry.path, content: new Uint8Array(await readBlob(octokit, repo, blob)) });
   }
   return { root, files };
-}
-
-/** The link's target as a path of the tree, or undefined when it leaves the tree. */
-function resolveLink(link: string, target: string): string | undefined {
-  if (target.startsWith('/')) return undefined;
-  const parts = link.split('/').slice(0, -1);
-  for (const part of target.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') {
-      if (parts.length === 0) return undefined;
-      parts.pop();
-    } else parts.push(part);
-  }
-  return parts.join('/');
 }

@@ -1,6 +1,7 @@
 import { parseDocument } from 'yaml';
 import { LadderInputError } from '../../errors.js';
 import type { SourceTree } from './port.js';
+import { resolveInsideTree } from '../../text/relative-path.js';
 
 const kustomizationNames = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
 const referenceKeys = ['resources', 'bases', 'components'] as const;
@@ -38,7 +39,7 @@ export function checkKustomizeReferences(tree: SourceTree): void {
       const list = doc.get(key, true) as { items?: { value?: unknown; range?: [number, number, number] }[] } | undefined;
       for (const [index, item] of (list?.items ?? []).entries()) {
         if (typeof item.value !== 'string') continue;
-        const target = resolveInside(base, item.value);
+        const target = resolveInsideTree(base, item.value);
         const found = target !== undefined && (paths.has(target) || directories.has(target));
         if (!found) {
           const why = /:\/\/|^git@|^[\w.-]+\.[a-z]{2,}\/|\?ref=/.test(item.value)
@@ -53,18 +54,4 @@ export function checkKustomizeReferences(tree: SourceTree): void {
 
 function located(file: string, line: number | undefined, key: string) {
   return { file, ...(line === undefined ? {} : { line }), key };
-}
-
-/** `base/../x` against the kustomization's directory, or undefined when it leaves the root. */
-function resolveInside(base: string, reference: string): string | undefined {
-  if (reference.startsWith('/')) return undefined;
-  const parts = base === '' ? [] : base.split('/');
-  for (const part of reference.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') {
-      if (parts.length === 0) return undefined;
-      parts.pop();
-    } else parts.push(part);
-  }
-  return parts.join('/');
 }
