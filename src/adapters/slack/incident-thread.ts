@@ -92,15 +92,18 @@ export class IncidentThread {
     this.sentRevision = incident.revision;
     this.sentResolved = incident.resolvedAt !== undefined;
     this.lastSentAt = this.clock.now().getTime();
-    this.sending = this.deliver(this, incident, before).finally(() => {
-      this.sending = undefined;
-      if (this.dirty) {
-        this.dirty = false;
-        this.schedule();
-      } else {
-        this.armReminder();
-      }
-    });
+    this.sending = this.deliver(this, incident, before).finally(() => this.afterSend());
+  }
+
+  /** Once a message is out: what changed meanwhile goes next, else the reminder clock starts again. */
+  private afterSend(): void {
+    this.sending = undefined;
+    if (this.dirty) {
+      this.dirty = false;
+      this.schedule();
+    } else {
+      this.armReminder();
+    }
   }
 
   /** The next reminder, `everyMs` after the last message, while the incident is open. */
@@ -112,15 +115,7 @@ export class IncidentThread {
       this.reminder = undefined;
       if (this.sentResolved || this.closed || this.sending) return;
       this.lastSentAt = this.clock.now().getTime();
-      this.sending = remind(this).finally(() => {
-        this.sending = undefined;
-        if (this.dirty) {
-          this.dirty = false;
-          this.schedule();
-        } else {
-          this.armReminder();
-        }
-      });
+      this.sending = remind(this).finally(() => this.afterSend());
     });
   }
 }
