@@ -55,7 +55,8 @@ it('a hand edit makes one Slack message with field, values and manager, and a re
     await editLikeKubectl(client, path, (o) => (o.spec.template.spec.containers[0].env[0].value = 'info'));
     await waitFor(() => watcher.driftedCount() === 1, 'the Deployment incident to resolve');
     // The resolved reply goes out at once: the one-message-a-minute pacing does not hold it (the clock does not move).
-    const resolved = await slack.waitForMessage((m) => m.thread_ts === alert.ts && (m.text?.startsWith('Resolved') ?? false));
+    // The reply, not the alert itself, which is edited to "Resolved drift" at the same moment and then carries its own ts as thread_ts.
+    const resolved = await slack.waitForMessage((m) => m.thread_ts === alert.ts && m.ts !== alert.ts && (m.text?.startsWith('Resolved') ?? false));
     assert.match(resolved.text!, /matches Git again \(it was fixed\)/);
     assert.equal(slack.thread('ladder-alerts', alert.ts).length, 2, 'the alert and its resolved reply');
     assert.equal(slack.messages('ladder-alerts').filter((m) => m.text?.includes('Deployment')).length, 1, 'one message for the incident');
