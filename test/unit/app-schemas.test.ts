@@ -6,29 +6,16 @@ import { createSchemaStore } from '../../src/app/schemas.js';
 import type { Finding } from '../../src/core/findings.js';
 import { parseManifests } from '../../src/core/manifests/parse.js';
 import { createSchemaValidator } from '../../src/core/validate/schema/index.js';
+import { crdYaml } from '../support/crd-yaml.js';
 
-const describe_ = (f: Finding) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.message}`;
-const widgetsCrd = `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: { name: widgets.example.com }
+const located = (f: Finding) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.message}`;
+const widgetsCrd = crdYaml({ kind: 'Widget', plural: 'widgets', scope: 'Namespaced', properties: `
 spec:
-  group: example.com
-  scope: Namespaced
-  names: { kind: Widget, plural: widgets }
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
-            spec:
-              type: object
-              properties:
-                size: { type: integer }
-                color: { type: string, pattern: '^[a-z]+$' }
-`;
+  type: object
+  properties:
+    size: { type: integer }
+    color: { type: string, pattern: '^[a-z]+$' }
+` });
 
 describe("the App's schema store: validators compiled in worker threads", () => {
   it('validates the start-up kinds and a kind asked for later, with every error explained, without Ajv on this thread', async () => {
@@ -63,13 +50,13 @@ kind: ExternalSecret
 metadata: { name: db, namespace: shop }
 spec: { secretStoreRef: { name: vault, kind: SecretStore }, target: { name: db }, refreshInterval: 5 }
 `, 'set.yaml').documents;
-    const expected = createSchemaValidator(compilers.bundle).validate(documents).map(describe_);
+    const expected = createSchemaValidator(compilers.bundle).validate(documents).map(located);
     assert.ok(expected.some((f) => /spec\.size: expected integer/.test(f)) && expected.some((f) => /spec\.color: must match/.test(f)) && expected.some((f) => /refreshInterval/.test(f)), expected.join('\n'));
     // The reference run above compiled with Ajv in this process; the same checks must now come from the worker's code.
     const custom = store.customKinds();
     const validator = createSchemaValidator(compilers.bundle, { compilers, codeStore: { read: custom.store.read, write: () => assert.fail('a custom validator was compiled on this thread') } });
     await Promise.all([custom.compile(documents), store.compilersFor(undefined, documents.map(({ object }) => ({ apiVersion: String(object['apiVersion']), kind: String(object['kind']) })))]);
-    assert.deepEqual(validator.validate(documents).map(describe_), expected);
+    assert.deepEqual(validator.validate(documents).map(located), expected);
   });
 
   it('refuses a CRD whose compile runs past its time or memory limit, at the CRD, and still checks its objects as any object', async () => {
@@ -86,8 +73,8 @@ spec: { size: large }
       const validator = createSchemaValidator(compilers.bundle, { compilers, codeStore: { read: custom.store.read, write: () => assert.fail('compiled on this thread') } });
       await Promise.all([custom.compile(documents), store.compilersFor(undefined, [{ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' }])]);
       const findings = validator.validate(documents);
-      assert.equal(findings.length, 1, findings.map(describe_).join('\n'));
-      assert.match(describe_(findings[0]!), /^set\.yaml:\d+:\d+ error the schema of example\.com\/v1 Widget cannot be used to check its objects: compiling its schema/);
+      assert.equal(findings.length, 1, findings.map(located).join('\n'));
+      assert.match(located(findings[0]!), /^set\.yaml:\d+:\d+ error the schema of example\.com\/v1 Widget cannot be used to check its objects: compiling its schema/);
       assert.match(findings[0]!.message, reason);
     }
   });
