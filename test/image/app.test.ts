@@ -71,6 +71,20 @@ describe('the image', () => {
     assert.match(result.output, /^ {4}password: from-the-image$/m);
   });
 
+  it('carries the helm and kustomize the App renders with (docs/renderers.md), at the versions build-binaries.sh pins, runnable as uid 1000 on a read-only root', async () => {
+    const pins = await readFile(join(repoRoot, 'test/bed/build-binaries.sh'), 'utf8');
+    const pinned = (name: string) => new RegExp(`${name}_VERSION="\\$\\{LADDER_${name}_VERSION:-(v[\\d.]+)\\}"`).exec(pins)?.[1];
+    const helmPin = pinned('HELM');
+    const kustomizePin = pinned('KUSTOMIZE');
+    assert.ok(helmPin && kustomizePin, 'build-binaries.sh pins both');
+    const helm = await runOnce(image, { entrypoint: 'helm', args: ['version', '--short'], env: { HOME: '/tmp' } });
+    assert.equal(helm.code, 0, helm.output);
+    assert.match(helm.output, new RegExp(`^${helmPin.replaceAll('.', '\\.')}(?:\\+\\S*)?$`, 'm'));
+    const kustomize = await runOnce(image, { entrypoint: 'kustomize', args: ['version'] });
+    assert.equal(kustomize.code, 0, kustomize.output);
+    assert.equal(kustomize.output.trim(), kustomizePin);
+  });
+
   describe("ladder app, started from deploy/overlays/app's Deployment", () => {
     let app: RunningContainer;
     let url: string;
