@@ -4,6 +4,7 @@ import { loadSchemaBundle } from '../../src/adapters/fs/schema-bundle.js';
 import { parseManifests } from '../../src/core/manifests/parse.js';
 import { createSchemaValidator } from '../../src/core/validate/schema/index.js';
 import { re2PatternProblem, re2RegExp } from '../../src/core/validate/schema/re2.js';
+import type { ValidatorCodeStore } from '../../src/core/validate/schema/code-cache.js';
 
 /**
  * CRD patterns are checked as kube-apiserver checks them: Go's regexp, RE2
@@ -96,6 +97,43 @@ name:
   assert.deepEqual(findings.map((f) => `${f.line}:${f.column} ${f.severity} ${f.message}`), [
     '19:24 error pattern ^(?=a)b$ of example.com/v1 Host is not a valid Go (RE2) regular expression, so the API server refuses this CRD: error parsing regexp: invalid or unsupported Perl syntax: `(?=`',
   ]);
+});
+
+test('a validator with patterns loads from the code cache: the second run compiles nothing and still matches as RE2 does, in linear time', { timeout: 20_000 }, async () => {
+  const text = `${hostsCrd(`
+spec:
+  type: object
+  properties:
+    name:
+      type: string
+      pattern: '^(a|a)*$'
+`)}---
+apiVersion: example.com/v1
+kind: Host
+metadata:
+  name: h
+spec:
+  name: "${'a'.repeat(100_000)}b"
+`;
+  const bundle = await loadSchemaBundle();
+  const entries = new Map<string, { code: string; v8?: Uint8Array }>();
+  let writes = 0;
+  const codeStore: ValidatorCodeStore = {
+    read: (key) => entries.get(key),
+    write(key, code, v8) {
+      writes++;
+      entries.set(key, v8 ? { code, v8 } : { code });
+    },
+  };
+  const run = () => createSchemaValidator(bundle, { codeStore }).validate(parseManifests(text, 'hosts.yaml').documents).map((f) => `${f.line}:${f.column} ${f.message.slice(0, 50)}`);
+  const compiled = run();
+  assert.deepEqual(compiled, ['29:9 spec.name: must match the pattern ^(a|a)*$; got st']);
+  const written = writes;
+  assert.ok(written >= 2, 'the CRD\'s validators (yes/no and explaining) were written');
+  const started = performance.now();
+  assert.deepEqual(run(), compiled);
+  assert.equal(writes, written, 'nothing compiled again: the code with its patterns loaded from the store');
+  assert.ok(performance.now() - started < 3000, 'the loaded code matches in linear time (RE2), not by backtracking');
 });
 
 /**
