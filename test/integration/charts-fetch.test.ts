@@ -123,4 +123,14 @@ describe('chart fetcher: pinned charts from the pinned source only, verified bef
     assert.match(plain.message, /is not HTTPS; Ladder fetches charts over plain HTTP only from hosts listed in LADDER_REGISTRY_PLAIN_HTTP/);
     assert.equal(repo.requests.length, before, 'nothing was sent');
   });
+
+  it('follows no redirect off the pinned origin: the other host hears nothing, and gets no credentials', async () => {
+    const digest = repo.addChart('checkout', '0.5.0', archive);
+    repo.redirect('/charts/checkout-0.5.0.tgz', `${otherRepo.url}/charts/checkout-0.1.0.tgz`);
+    const before = otherRepo.requests.length;
+    const error = await refusal(createChartFetcher({ credentials, plainHttp }).fetch(pinned({ repo: repo.url, name: 'checkout', version: '0.5.0', digest })));
+    assert.deepEqual(error.location, { file, key: `${key}.repo` });
+    assert.ok(error.message.includes(`the archive of checkout 0.5.0 is at ${otherRepo.url}, not at the pinned source ${repo.url}`), error.message);
+    assert.equal(otherRepo.requests.length, before);
+  });
 });

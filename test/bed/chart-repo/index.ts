@@ -20,6 +20,8 @@ export interface ChartRepo {
   host: string;
   /** Serves the archive and lists it in index.yaml; `url` replaces the archive's URL in the index (another host's, to test refusal). Returns its sha256 digest. */
   addChart(name: string, version: string, archive: Buffer, options?: { url?: string }): string;
+  /** Answers `path` with a 302 to `location` from now on (a CDN, another host). */
+  redirect(path: string, location: string): void;
   readonly requests: readonly ChartRepoRequest[];
   stop(): Promise<void>;
 }
@@ -28,6 +30,7 @@ export async function startChartRepo(options: { users?: Record<string, string> }
   const archives = new Map<string, Buffer>();
   const entries: Record<string, { apiVersion: string; name: string; version: string; urls: string[]; digest: string; created: string }[]> = {};
   const requests: ChartRepoRequest[] = [];
+  const redirects = new Map<string, string>();
   const server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://repo').pathname;
     const basic = /^Basic\s+(\S+)$/i.exec(request.headers.authorization ?? '');
@@ -38,6 +41,12 @@ export async function startChartRepo(options: { users?: Record<string, string> }
       response.end(body);
     };
     if (options.users && !(user !== undefined && Object.hasOwn(options.users, user) && options.users[user] === password)) return reply(401, 'unauthorized');
+    const location = redirects.get(path);
+    if (location) {
+      requests.push({ path, status: 302, user });
+      response.writeHead(302, { location });
+      return response.end();
+    }
     if (path === '/index.yaml') return reply(200, stringify({ apiVersion: 'v1', entries, generated: '2026-01-01T00:00:00Z' }), 'application/x-yaml');
     const archive = archives.get(path);
     return archive ? reply(200, archive, 'application/gzip') : reply(404, 'not found');
@@ -54,6 +63,9 @@ export async function startChartRepo(options: { users?: Record<string, string> }
       // Relative URLs are what `helm repo index` writes without --url.
       (entries[name] ??= []).push({ apiVersion: 'v2', name, version, urls: [added.url ?? path.slice(1)], digest, created: '2026-01-01T00:00:00Z' });
       return `sha256:${digest}`;
+    },
+    redirect(path, location) {
+      redirects.set(path, location);
     },
     get requests() {
       return [...requests];
