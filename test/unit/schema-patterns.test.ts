@@ -5,6 +5,7 @@ import { parseManifests } from '../../src/core/manifests/parse.js';
 import { createSchemaValidator } from '../../src/core/validate/schema/index.js';
 import { re2PatternProblem, re2RegExp } from '../../src/core/validate/schema/re2.js';
 import type { ValidatorCodeStore } from '../../src/core/validate/schema/code-cache.js';
+import { crdYaml } from '../support/crd-yaml.js';
 
 /**
  * CRD patterns are checked as kube-apiserver checks them: Go's regexp, RE2
@@ -136,27 +137,7 @@ spec:
   assert.ok(performance.now() - started < 3000, 'the loaded code matches in linear time (RE2), not by backtracking');
 });
 
-/**
- * A cluster-scoped CRD, hosts.example.com (kind Host), whose schema has the top-level `properties`
- * given (YAML starting on a new line, indented from column 0): its lines start at line 17.
- */
+/** A cluster-scoped CRD, hosts.example.com (kind Host), whose properties start at line 17. */
 function hostsCrd(properties: string): string {
-  const indented = properties.replace(/^\n/, '').split('\n').map((line) => (line ? `            ${line}` : line)).join('\n');
-  return `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: hosts.example.com
-spec:
-  group: example.com
-  scope: Cluster
-  names: {kind: Host, plural: hosts}
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
-${indented}`;
+  return crdYaml({ kind: 'Host', plural: 'hosts', scope: 'Cluster', properties });
 }
