@@ -223,5 +223,7 @@ describe('the renderer the manifest repository allows (services.<name>.render)',
     assert.throws(bad(`{ oci: oci://registry.example.com/charts/checkout, version: "^1.4", digest: "${digest}" }`), /exact SemVer version/);
     assert.throws(bad('{ repo: https://charts.example.com, name: checkout, version: 1.4.2, digest: sha256:abc }'), /sha256: and 64 lower-case hex digits/);
     assert.throws(bad(`{ repo: https://charts.example.com, version: 1.4.2, digest: "${digest}" }`), /must be \{ oci, version, digest \} or \{ repo, name, version, digest \}/);
+    const chart = `{ oci: oci://registry.example.com/charts/checkout, version: 1.4.2, digest: "${digest}" }`;
+    assert.throws(() => parseServices(`services:\n  checkout:\n    repository: shop/checkout\n    path: checkout\n    render: { renderers: [kustomize], helm: { chart: ${chart} } }\n    environments: {}\n`, '.ladder/services.yml'), /5:\d+ .*render\.renderers.*pins a chart \(render\.helm\.chart\) but does not allow helm/s);
   });
 });
