@@ -16,7 +16,7 @@ import { createSchemaStore, type SchemaStore } from './schemas.js';
 import { createTemplateStore, type TemplateStore } from './templates.js';
 import { createRenderWorkers, defaultRenderWorkerLimits, type Renderer } from './render-worker/pool.js';
 import type { ChartFetcher, ManifestTools } from '../core/render/tools/port.js';
-import { createChartFetcher } from '../adapters/charts/fetcher.js';
+import { createChartFetcher } from '../adapters/registry/chart-fetcher.js';
 import { createManifestTools, toolBinariesFromEnv } from '../adapters/render-tools/tools.js';
 
 /** Everything the App's features share, built once per App by `composeApp` and handed to each feature's `register`. */

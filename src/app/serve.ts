@@ -5,7 +5,7 @@ import type { GitHubAccess } from '../adapters/github/port.js';
 import { statusOf } from '../adapters/github/errors.js';
 import { listen } from '../adapters/http/listen.js';
 import { createRegistryClient } from '../adapters/registry/client.js';
-import { createChartFetcher } from '../adapters/charts/fetcher.js';
+import { createChartFetcher } from '../adapters/registry/chart-fetcher.js';
 import type { RegistryCredential } from '../adapters/registry/credentials.js';
 import { createAppDeps } from './deps.js';
 import { answerProbe, AppReadiness } from './health.js';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parse, stringify } from 'yaml';
-import { createChartFetcher } from '../../src/adapters/charts/fetcher.js';
+import { createChartFetcher } from '../../src/adapters/registry/chart-fetcher.js';
 import { installationOctokit } from '../bed/github/index.js';
 import { startRegistry, type Registry } from '../bed/registry/index.js';
 import { grantingServicesFile, startAppHarness, type AppHarness } from '../support/app-harness.js';

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { createChartFetcher } from '../../src/adapters/charts/fetcher.js';
+import { createChartFetcher } from '../../src/adapters/registry/chart-fetcher.js';
 import { LadderInputError } from '../../src/core/errors.js';
 import type { PinnedChart } from '../../src/core/services/effective.js';
 import type { ChartPin } from '../../src/core/services/schema.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { chartArchiveLimits, unpackChart } from '../../src/adapters/charts/archive.js';
+import { chartArchiveLimits, unpackChart } from '../../src/adapters/registry/chart-archive.js';
 import { LadderInputError } from '../../src/core/errors.js';
 import { tarGz } from '../support/charts.js';
 

@@ -1,7 +1,7 @@
 import { LadderInputError, type InputLocation } from '../../core/errors.js';
-import type { RegistryAuth, RegistryScope } from '../registry/auth.js';
-import { parseChallenge } from '../registry/challenge.js';
-import { BudgetError, discard, readLimited } from '../registry/http.js';
+import type { RegistryAuth, RegistryScope } from './auth.js';
+import { parseChallenge } from './challenge.js';
+import { BudgetError, discard, readLimited } from './http.js';
 
 /** How a chart fetch talks to its one source. */
 export interface SourceClient {

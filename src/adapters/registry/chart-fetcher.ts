@@ -4,11 +4,11 @@ import { LadderInputError, type InputLocation } from '../../core/errors.js';
 import type { ChartFetcher, SourceTree } from '../../core/render/tools/port.js';
 import type { PinnedChart } from '../../core/services/effective.js';
 import type { ChartPin } from '../../core/services/schema.js';
-import { createRegistryAuth } from '../registry/auth.js';
-import type { RegistryCredential } from '../registry/credentials.js';
-import { describeFailure } from '../registry/http.js';
-import { chartArchiveLimits, unpackChart } from './archive.js';
-import { getFromSource, SourceUnavailableError, type SourceClient } from './request.js';
+import { createRegistryAuth } from './auth.js';
+import type { RegistryCredential } from './credentials.js';
+import { describeFailure } from './http.js';
+import { chartArchiveLimits, unpackChart } from './chart-archive.js';
+import { getFromSource, SourceUnavailableError, type SourceClient } from './chart-request.js';
 
 export interface ChartFetcherOptions {
   /** Registry host → credentials: the image gate's (LADDER_REGISTRY_AUTH_FILE), sent to that host only. */
