@@ -5,6 +5,7 @@ import type { GitHubAccess } from '../adapters/github/port.js';
 import { statusOf } from '../adapters/github/errors.js';
 import { listen } from '../adapters/http/listen.js';
 import { createRegistryClient } from '../adapters/registry/client.js';
+import { createChartFetcher } from '../adapters/registry/chart-fetcher.js';
 import type { RegistryCredential } from '../adapters/registry/credentials.js';
 import { createAppDeps } from './deps.js';
 import { answerProbe, AppReadiness } from './health.js';
@@ -67,7 +68,9 @@ export async function startAppServer(config: AppServerConfig, options: AppServer
   const images = config.images
     ? { registry: createRegistryClient({ credentials: config.images.credentials, plainHttp: new Set(config.images.plainHttp) }), recheckMs: config.images.recheckSeconds * 1000 }
     : undefined;
-  const deps = createAppDeps({ log, ...(images ? { images } : {}) });
+  // Pinned charts are fetched with the same registry credentials, sent to each chart's own host only.
+  const charts = createChartFetcher(config.images ? { credentials: config.images.credentials, plainHttp: new Set(config.images.plainHttp) } : { credentials: new Map() });
+  const deps = createAppDeps({ log, charts, ...(images ? { images } : {}) });
   if (config.images) log.info({ registries: [...config.images.credentials.keys()], recheckSeconds: config.images.recheckSeconds }, 'The ladder/image gate is on');
   const services = composeApp(deps, probot);
   // registerLadderApp puts the webhook body budget ahead of Probot's middleware through addHandler.
