@@ -5,6 +5,7 @@ import { formatRepo } from '../../adapters/github/types.js';
 import { codeSpan } from '../../core/commands/markdown.js';
 import { formatProblem } from '../../core/config/problem.js';
 import { diffResources, findIdentityProblems, type ResourceDiff } from '../../core/diff/diff-resources.js';
+import { diffSopsDocuments } from '../../core/diff/sops-diff.js';
 import { createPaint } from '../../core/format/color.js';
 import { formatDiffText } from '../../core/format/diff-text.js';
 import { prepare } from '../promotion/prepare.js';
@@ -19,15 +20,16 @@ import type { CommandRun } from './types.js';
  * manifest repository's grant, never from the PR head (a fork's head could
  * name any branch or folder): the head's config only renders, and is held to
  * the same grant as a merge would be. On a promotion PR: compare its head
- * with the environment branch. Secret values are masked by the diff itself;
+ * with the environment branch, SOPS-encrypted files included (by key names
+ * and ciphertext only). Secret values are masked by the diff itself;
  * long diffs are cut to fit a GitHub comment.
  */
 export async function diffReply(run: CommandRun): Promise<string> {
   const { target } = run;
   if (target.kind === 'promotion') {
     const manifests = run.github.manifestRepo(target.manifestRepo);
-    const base = await readManifestSet(manifests, target.pull.baseRef, target.config.manifests.path);
-    const head = await readManifestSet(manifests, target.pull.headSha, target.config.manifests.path);
+    const base = await readManifestSet(manifests, target.pull.baseRef, target.config.manifests.path, { sops: true });
+    const head = await readManifestSet(manifests, target.pull.headSha, target.config.manifests.path, { sops: true });
     const title = `Changes this pull request makes to \`${target.pull.baseRef}\``;
     return section(title, compare(base, head), commentLimit - 200);
   }
@@ -87,7 +89,10 @@ function compare(before: ManifestSet, after: ManifestSet): { diff: ResourceDiff 
     const problem = findIdentityProblems(side.objects)[0];
     if (problem) return { problem: problem.message };
   }
-  return { diff: diffResources(before.objects, after.objects) };
+  const diff = diffResources(before.objects, after.objects);
+  // Encrypted files, on a promotion PR: by key names and ciphertext, never a value (docs/secrets.md).
+  if (!before.sops && !after.sops) return { diff };
+  return { diff: { ...diff, sops: diffSopsDocuments(before.sops ?? [], after.sops ?? []) } };
 }
 
 function section(title: string, result: { diff: ResourceDiff } | { problem: string }, budget: number): string {
