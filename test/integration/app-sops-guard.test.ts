@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startAppHarness, type AppHarness } from '../support/app-harness.js';
 import { annotationsOf, checkRunsOf, filesAt, pullsOf } from '../support/app-promotion.js';
+import { commandHelpers } from '../support/command-comments.js';
 import { environmentLines } from '../support/github-service.js';
 import { toolEnv } from '../support/renderers/fixtures.js';
 import { generateAgeKey, sopsEncrypt } from '../support/sops.js';
@@ -62,6 +63,13 @@ describe('App: a Helm or Kustomize render may not redefine an encrypted Secret o
       const sopsPath = `${c.service}-db.sops.yaml`;
       const encrypted = await sopsEncrypt(`apiVersion: v1\nkind: Secret\nmetadata:\n  name: ${c.service}-db\n${labels(c.service)}\ntype: Opaque\nstringData:\n  password: kept-encrypted\n`, key.recipient);
       await h.github.seed.commitFiles(manifestRepo, 'dev', { [sopsPath]: encrypted }, { silent: true, message: `${c.service}: database credentials for dev` });
+
+      // Before the merge, /ladder diff on the pull request says what the merge would say.
+      const helpers = commandHelpers(h);
+      const open = await helpers.openPull(codeRepo, { files: c.files(`${c.service}-db`) });
+      await helpers.comment(codeRepo, open, 'dev', '/ladder diff');
+      const [reply] = await helpers.replies(codeRepo, open);
+      assert.ok((reply ?? '').includes(`cannot compare — ${c.file}: Secret/${c.service}-db is also defined by ${sopsPath}`), reply);
 
       const refused = await h.mergePullRequest(codeRepo, { files: c.files(`${c.service}-db`) });
       await h.settled();

@@ -8,6 +8,7 @@ import { diffResources, findIdentityProblems, type ResourceDiff } from '../../co
 import { diffSopsDocuments } from '../../core/diff/sops-diff.js';
 import { createPaint } from '../../core/format/color.js';
 import { formatDiffText } from '../../core/format/diff-text.js';
+import { readKeptSecrets } from '../promotion/kept-secrets.js';
 import { prepare } from '../promotion/prepare.js';
 import { loadServiceConfig } from '../promotion/service-config.js';
 import { parseRendered, readManifestSet, type ManifestSet } from './manifest-set.js';
@@ -43,7 +44,7 @@ export async function diffReply(run: CommandRun): Promise<string> {
   const parts = [`Rendered at this pull request's head \`${target.pull.headSha.slice(0, 7)}\` (after merge the image tag is the merge commit's sha).`];
   for (const environment of environments) {
     const branch = manifestBranch(environment);
-    const after = await renderAtHead(run, config.config, environment.name);
+    const after = await renderAtHead(run, config.config, environment.name, branch);
     const before = after.ok ? await readManifestSet(run.github.manifestRepo(target.manifestRepo), branch, config.config.manifests.path) : after;
     const title = `\`${environment.name}\` (branch \`${branch}\` of \`${config.config.manifests.repo}\`)`;
     parts.push(section(title, compare(before, after), budget) + ('note' in after && after.note ? `\n\n${truncateForComment(after.note, 2000)}` : ''));
@@ -66,13 +67,15 @@ async function configAtHead(run: CommandRun): Promise<{ config: EffectiveConfig 
 
 /**
  * The PR head rendered for one environment, through the promotion engine's
- * own render and validation; validation errors do not hide the diff, they
- * are noted under it.
+ * own render and validation (a resource that is one of the branch's
+ * encrypted Secrets refused, as the merge would refuse it); validation
+ * errors do not hide the diff, they are noted under it.
  */
-async function renderAtHead(run: CommandRun, config: EffectiveConfig, environment: string): Promise<ManifestSet & { note?: string }> {
+async function renderAtHead(run: CommandRun, config: EffectiveConfig, environment: string, branch: string): Promise<ManifestSet & { note?: string }> {
   const { target } = run;
   const { schemas, templates, renderer, tools } = run.services;
-  const prepared = await prepare({ codeRepo: run.github.codeRepo(target.codeRepo), schemas, templates, renderer, tools }, { config, configFile: defaultConfigPath, sourceSha: target.pull.headSha, environment });
+  const keptSecrets = await readKeptSecrets(run.github.manifestRepo(target.manifestRepo), branch, config.manifests.path);
+  const prepared = await prepare({ codeRepo: run.github.codeRepo(target.codeRepo), schemas, templates, renderer, tools }, { config, configFile: defaultConfigPath, sourceSha: target.pull.headSha, environment, keptSecrets });
   if (prepared.kind === 'render-error') return { ok: false, problem: prepared.error.message };
   const set = parseRendered(prepared.files);
   if (prepared.kind === 'ready') return set;
