@@ -162,6 +162,31 @@ test('a conflict with another field manager is reported, and forced only when co
   assert.deepEqual((await client.request<KubeObject>('GET', path)).data, { mode: 'git2' });
 });
 
+test('re-applying a deployed commit (a new leader): a conflict on an object unchanged since is drift, left alone; one changed in Git still fails', async () => {
+  const namespace = await cluster.newNamespace('redeploy');
+  const files = [configMapFile(namespace, 'settings', { mode: 'git' }), configMapFile(namespace, 'other', { a: '1' })];
+  assert.equal((await applyCommit(client, { commit: commitA, files }, optionsFor(namespace))).status, 'applied');
+  const path = `/api/v1/namespaces/${namespace}/configmaps/settings`;
+  await client.request('PATCH', path, { body: { data: { mode: 'hand' } }, contentType: 'application/merge-patch+json', query: { fieldManager: 'kubectl-edit' } });
+
+  const again = await applyCommit(client, { commit: commitA, files }, optionsFor(namespace, { redeploy: true }));
+  assert.equal(again.status, 'applied', again.message);
+  const settings = again.objects.find((o) => o.ref.name === 'settings')!;
+  assert.equal(settings.action, 'drifted');
+  assert.deepEqual(settings.conflicts, [{ manager: 'kubectl-edit', field: '.data.mode' }]);
+  assert.equal(settings.appliedText, undefined, 'no answer: it was not applied');
+  assert.match(again.message, /1 drifted since the last deploy left to drift detection/);
+  assert.deepEqual((await client.request<KubeObject>('GET', path)).data, { mode: 'hand' }, 'not forced');
+
+  // Without `redeploy` (a new commit), the same conflict fails the apply, as before.
+  assert.equal((await applyCommit(client, { commit: commitB, files }, optionsFor(namespace))).status, 'failed');
+  // A re-apply whose object changed in Git is not drift: its conflict fails the apply.
+  const changed = [configMapFile(namespace, 'settings', { mode: 'git2' }), configMapFile(namespace, 'other', { a: '1' })];
+  const refused = await applyCommit(client, { commit: commitB, files: changed }, optionsFor(namespace, { redeploy: true }));
+  assert.equal(refused.status, 'failed');
+  assert.equal(refused.objects.find((o) => o.ref.name === 'settings')!.action, 'conflict');
+});
+
 test('a custom resource of a CRD the commit creates is checked once the CRD is served; refused, it stops the rest', async () => {
   const namespace = await cluster.newNamespace('deferred');
   const crd = {
