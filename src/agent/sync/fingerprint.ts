@@ -31,6 +31,11 @@ const BUILT_IN_GROUPS = new Set([
   'apiregistration.k8s.io', 'storagemigration.k8s.io', 'internal.apiserver.k8s.io',
 ]);
 
+/** Whether the API server itself serves this group (its resources change only with its version). */
+export function isBuiltInGroup(group: string): boolean {
+  return BUILT_IN_GROUPS.has(group);
+}
+
 /** The CRD that serves a resource (`plural.group`), or undefined for a built-in group. */
 export function crdNameOf(resource: ResourceInfo): string | undefined {
   return BUILT_IN_GROUPS.has(resource.group) ? undefined : `${resource.plural}.${resource.group}`;

@@ -3,6 +3,7 @@ import { groupOf } from '../../core/kubernetes/scope.js';
 import { formatLocation } from '../../core/errors.js';
 import { contentHash, type ApplyPolicy } from '../apply/server-side-apply.js';
 import { objectKey, type ParsedObject, type SetProblem } from './desired.js';
+import { isBuiltInGroup } from './fingerprint.js';
 
 /** An object of the commit with its resource known: ready to dry-run and apply. */
 export interface DesiredObject extends ParsedObject {
@@ -30,6 +31,9 @@ export async function resolveObjects(
   policy: ApplyPolicy = { forceConflicts: false },
 ): Promise<{ objects: DesiredObject[]; problems: SetProblem[] }> {
   const crds = crdResourcesIn(parsed);
+  // Kinds of CRDs and aggregated APIs come and go between syncs (a CRD deleted, or created again with another
+  // plural or scope): their discovery is read afresh once per sync, never taken from an earlier one.
+  client.forgetDiscovery(new Set(parsed.map((item) => item.ref.apiVersion).filter((apiVersion) => !isBuiltInGroup(groupOf(apiVersion)))));
   const problems: SetProblem[] = [];
   const objects: DesiredObject[] = [];
   const seen = new Map<string, ParsedObject>();
