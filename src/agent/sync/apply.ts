@@ -5,7 +5,7 @@ import { mapLimit } from '../apply/parallel.js';
 import { dryRunObject, serverSideApplyText, type ApplyPolicy, type DryRunVerdict } from '../apply/server-side-apply.js';
 import { waitForCrds } from './crds.js';
 import { objectKey, parseCommitFiles, type ManifestFile, type ParsedCommit, type SetProblem } from './desired.js';
-import { readServerFingerprint, unchangedObjects, type AppliedStateCache } from './fingerprint.js';
+import { isBuiltInGroup, readServerFingerprint, unchangedObjects, type AppliedStateCache } from './fingerprint.js';
 import { readInventoryState, sortMembers, writeInventory, type InventoryState, type ServerFingerprint } from './inventory.js';
 import { appliedMessage, conflictProblems, problemsMessage, withApplied, type ApplyOutcome, type ObjectResult } from './outcome.js';
 import { pruneObjects, type PruneOptions, type PruneResult } from './prune.js';
@@ -174,7 +174,10 @@ async function applyOne(client: KubeClient, o: DesiredObject, verdict: DryRunVer
   if (verdict?.kind === 'conflict') return { ...base, action: driftedSinceDeploy ? 'drifted' : 'conflict', conflicts: verdict.conflicts, message: verdict.message };
   if (verdict?.kind === 'unchanged') return withApplied({ ...base, action: 'unchanged' }, verdict.resultText);
   try {
-    const text = await serverSideApplyText(client, o, policy, { signal });
+    // Dry-run Strict moments ago with this very body; a built-in kind's schema changes only with the server's version
+    // (a custom resource's may change with a CRD this commit applies in between, so it is checked again).
+    const validated = (verdict?.kind === 'create' || verdict?.kind === 'change') && isBuiltInGroup(o.resource.group);
+    const text = await serverSideApplyText(client, o, policy, { signal, validated });
     return withApplied({ ...base, action: verdict?.kind === 'create' ? 'created' : 'configured' }, text);
   } catch (error) {
     if (!(error instanceof KubeApiError)) throw error;
