@@ -66,11 +66,14 @@ export function composeApp(deps: AppDeps, probot: ProbotHost): LadderServices {
     caches: { templateBlobs: new BlobCache() },
     ...(deps.agentLogins ? { agentLogins: deps.agentLogins } : {}),
   });
-  const schemas = createSchemaStore({ log, ...(deps.schemaCacheDir ? { cacheDir: deps.schemaCacheDir } : {}) });
+  const renderLimits = { ...defaultRenderWorkerLimits, ...deps.render };
+  // A CRD's schema comes from the code repository's render: compiling it is bounded as the render is.
+  const customLimits = { timeoutMs: renderLimits.timeoutMs, heapMb: renderLimits.heapMb };
+  const schemas = createSchemaStore({ log, customLimits, ...(deps.schemaCacheDir ? { cacheDir: deps.schemaCacheDir } : {}) });
   // At start-up, off the event loop: the common kinds of the newest bundled version, which configs use unless they name another.
   schemas.compilersFor().catch((error: unknown) => log.error({ err: error }, 'reading the schemas failed; validation will try again'));
   const templates = createTemplateStore();
-  const renderer = createRenderWorkers({ ...defaultRenderWorkerLimits, ...deps.render });
+  const renderer = createRenderWorkers(renderLimits);
   const tools = createManifestTools(toolBinariesFromEnv());
   return {
     clock: deps.clock,

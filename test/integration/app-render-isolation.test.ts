@@ -7,8 +7,9 @@ import { createService, defaultServiceConfig, mergePullRequest } from '../suppor
 
 /**
  * Templates are code from the code repository. The core budgets bound what
- * they count; a render can still be slow within them (a 7 MB literal list
- * the renderer re-parses), so the App runs renders in worker threads with a
+ * they count (iterations, output, resources); a render can still be slow
+ * within them (here 90,300 iterations, each hashing a 400 KiB value: minutes
+ * of CPU for no output), so the App runs renders in worker threads with a
  * wall-clock and a memory limit. Here the limit is one second, and a hostile
  * render in one service does not hold up another service's promotion or the
  * App's event loop, nor does the App's first validation (its schema
@@ -23,12 +24,18 @@ describe('App: a hostile render does not block the App', () => {
   before(async () => {
     github = await startGitHubServer();
     app = await startAppProcess(github, { render: { timeoutMs: 1000, threads: 2 } });
-    const items = JSON.stringify(Array.from({ length: 30 }, (_, index) => index));
-    const literal = '  - x\n'.repeat(Math.floor((250 * 1024) / 6));
+    // 300 × 300 iterations, under the 100,000 budget; an iteration takes about 1.5 ms of CPU here, so the render
+    // would run for minutes and no machine finishes it within the limit.
+    const items = JSON.stringify(Array.from({ length: 300 }, (_, index) => index));
+    const big = 'x'.repeat(400 * 1024);
     await createService(github, {
       service: 'hostile',
-      config: `${defaultServiceConfig('hostile', 'shop/hostile-manifests', 'deploy/templates')}values:\n  default:\n    items: ${items}\n`,
-      templates: { 'big.yaml.hbs': `apiVersion: v1\nkind: List\nmetadata: { name: x }\nitems:\n{{#each values.items}}${literal}{{/each}}` },
+      config: `${defaultServiceConfig('hostile', 'shop/hostile-manifests', 'deploy/templates')}values:\n  default:\n    items: ${items}\n    big: ${big}\n`,
+      templates: {
+        'slow.yaml.hbs':
+          'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x }\n' +
+          '{{#each values.items}}{{#each @root.values.items}}{{#if (eq (checksum @root.values.big) "x")}}{{/if}}{{/each}}{{/each}}',
+      },
     });
     await createService(github, { service: 'checkout' });
     // Ready, as /readyz of `ladder app` says: the start-up compile of the schema validators is done.

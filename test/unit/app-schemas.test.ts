@@ -3,6 +3,19 @@ import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
 import { defaultValidatorCacheDir } from '../../src/adapters/fs/validator-cache.js';
 import { createSchemaStore } from '../../src/app/schemas.js';
+import type { Finding } from '../../src/core/findings.js';
+import { parseManifests } from '../../src/core/manifests/parse.js';
+import { createSchemaValidator } from '../../src/core/validate/schema/index.js';
+import { crdYaml } from '../support/crd-yaml.js';
+
+const located = (f: Finding) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.message}`;
+const widgetsCrd = crdYaml({ kind: 'Widget', plural: 'widgets', scope: 'Namespaced', properties: `
+spec:
+  type: object
+  properties:
+    size: { type: integer }
+    color: { type: string, pattern: '^[a-z]+$' }
+` });
 
 describe("the App's schema store: validators compiled in worker threads", () => {
   it('validates the start-up kinds and a kind asked for later, with every error explained, without Ajv on this thread', async () => {
@@ -21,6 +34,49 @@ describe("the App's schema store: validators compiled in worker threads", () => 
     assert.equal(storageClass.check({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 's' } }), false, 'provisioner is required');
     // Ajv is loaded (createRequire) only when a validator is compiled on this thread: the workers did all of it.
     assert.equal(Object.keys(createRequire(import.meta.url).cache).some((path) => /[\\/]ajv[\\/]dist[\\/]ajv\.js$/.test(path)), false, 'Ajv was loaded on the main thread');
+  });
+
+  it("compiles a render's CRDs and the vendored operator kinds in a worker: validation here finds what it finds on its own, without Ajv", async () => {
+    const store = createSchemaStore({});
+    const compilers = await store.compilersFor();
+    const documents = parseManifests(`${widgetsCrd}---
+apiVersion: example.com/v1
+kind: Widget
+metadata: { name: w, namespace: shop }
+spec: { size: large, color: "RED" }
+---
+apiVersion: external-secrets.io/v1
+kind: ExternalSecret
+metadata: { name: db, namespace: shop }
+spec: { secretStoreRef: { name: vault, kind: SecretStore }, target: { name: db }, refreshInterval: 5 }
+`, 'set.yaml').documents;
+    const expected = createSchemaValidator(compilers.bundle).validate(documents).map(located);
+    assert.ok(expected.some((f) => /spec\.size: expected integer/.test(f)) && expected.some((f) => /spec\.color: must match/.test(f)) && expected.some((f) => /refreshInterval/.test(f)), expected.join('\n'));
+    // The reference run above compiled with Ajv in this process; the same checks must now come from the worker's code.
+    const custom = store.customKinds();
+    const validator = createSchemaValidator(compilers.bundle, { compilers, codeStore: { read: custom.store.read, write: () => assert.fail('a custom validator was compiled on this thread') } });
+    await Promise.all([custom.compile(documents), store.compilersFor(undefined, documents.map(({ object }) => ({ apiVersion: String(object['apiVersion']), kind: String(object['kind']) })))]);
+    assert.deepEqual(validator.validate(documents).map(located), expected);
+  });
+
+  it('refuses a CRD whose compile runs past its time or memory limit, at the CRD, and still checks its objects as any object', async () => {
+    for (const [limits, reason] of [[{ timeoutMs: 1, heapMb: 256 }, /took longer than 0\.001 s and was stopped/], [{ timeoutMs: 60_000, heapMb: 16 }, /needed more than 16 MB and was stopped/]] as const) {
+      const store = createSchemaStore({ customLimits: limits });
+      const compilers = await store.compilersFor();
+      const documents = parseManifests(`${widgetsCrd}---
+apiVersion: example.com/v1
+kind: Widget
+metadata: { name: w, namespace: shop }
+spec: { size: large }
+`, 'set.yaml').documents;
+      const custom = store.customKinds();
+      const validator = createSchemaValidator(compilers.bundle, { compilers, codeStore: { read: custom.store.read, write: () => assert.fail('compiled on this thread') } });
+      await Promise.all([custom.compile(documents), store.compilersFor(undefined, [{ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' }])]);
+      const findings = validator.validate(documents);
+      assert.equal(findings.length, 1, findings.map(located).join('\n'));
+      assert.match(located(findings[0]!), /^set\.yaml:\d+:\d+ error the schema of example\.com\/v1 Widget cannot be used to check its objects: compiling its schema/);
+      assert.match(findings[0]!.message, reason);
+    }
   });
 
   it('refuses an unknown Kubernetes version, and does not keep the failure', async () => {

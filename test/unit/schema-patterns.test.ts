@@ -4,6 +4,8 @@ import { loadSchemaBundle } from '../../src/adapters/fs/schema-bundle.js';
 import { parseManifests } from '../../src/core/manifests/parse.js';
 import { createSchemaValidator } from '../../src/core/validate/schema/index.js';
 import { re2PatternProblem, re2RegExp } from '../../src/core/validate/schema/re2.js';
+import type { ValidatorCodeStore } from '../../src/core/validate/schema/code-cache.js';
+import { crdYaml } from '../support/crd-yaml.js';
 
 /**
  * CRD patterns are checked as kube-apiserver checks them: Go's regexp, RE2
@@ -98,27 +100,44 @@ name:
   ]);
 });
 
-/**
- * A cluster-scoped CRD, hosts.example.com (kind Host), whose schema has the top-level `properties`
- * given (YAML starting on a new line, indented from column 0): its lines start at line 17.
- */
-function hostsCrd(properties: string): string {
-  const indented = properties.replace(/^\n/, '').split('\n').map((line) => (line ? `            ${line}` : line)).join('\n');
-  return `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: hosts.example.com
+test('a validator with patterns loads from the code cache: the second run compiles nothing and still matches as RE2 does, in linear time', { timeout: 20_000 }, async () => {
+  const text = `${hostsCrd(`
 spec:
-  group: example.com
-  scope: Cluster
-  names: {kind: Host, plural: hosts}
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
-${indented}`;
+  type: object
+  properties:
+    name:
+      type: string
+      pattern: '^(a|a)*$'
+`)}---
+apiVersion: example.com/v1
+kind: Host
+metadata:
+  name: h
+spec:
+  name: "${'a'.repeat(100_000)}b"
+`;
+  const bundle = await loadSchemaBundle();
+  const entries = new Map<string, { code: string; v8?: Uint8Array }>();
+  let writes = 0;
+  const codeStore: ValidatorCodeStore = {
+    read: (key) => entries.get(key),
+    write(key, code, v8) {
+      writes++;
+      entries.set(key, v8 ? { code, v8 } : { code });
+    },
+  };
+  const run = () => createSchemaValidator(bundle, { codeStore }).validate(parseManifests(text, 'hosts.yaml').documents).map((f) => `${f.line}:${f.column} ${f.message.slice(0, 50)}`);
+  const compiled = run();
+  assert.deepEqual(compiled, ['29:9 spec.name: must match the pattern ^(a|a)*$; got st']);
+  const written = writes;
+  assert.ok(written >= 2, 'the CRD\'s validators (yes/no and explaining) were written');
+  const started = performance.now();
+  assert.deepEqual(run(), compiled);
+  assert.equal(writes, written, 'nothing compiled again: the code with its patterns loaded from the store');
+  assert.ok(performance.now() - started < 3000, 'the loaded code matches in linear time (RE2), not by backtracking');
+});
+
+/** A cluster-scoped CRD, hosts.example.com (kind Host), whose properties start at line 17. */
+function hostsCrd(properties: string): string {
+  return crdYaml({ kind: 'Host', plural: 'hosts', scope: 'Cluster', properties });
 }

@@ -68,7 +68,8 @@ export async function prepare(sources: PrepareSources, input: PrepareInput): Pro
       : await sources.codeRepo.readSourceTree(input.sourceSha, renderWith === 'helm' ? config.manifests.helm!.chart : config.manifests.kustomize!.root, { configFile: input.configFile, key: toolKey });
     const imageInput = input.image ? { imageTag: input.image.tag, ...(input.image.digest ? { imageDigest: input.image.digest } : {}) } : {};
     const compilers = await sources.schemas.compilersFor(config.validation.kubernetesVersion);
-    const schema = createSchemaValidator(compilers.bundle, { compilers, unknownKinds: config.validation.unknownKinds });
+    const customKinds = sources.schemas.customKinds(config.validation.kubernetesVersion);
+    const schema = createSchemaValidator(compilers.bundle, { compilers, unknownKinds: config.validation.unknownKinds, codeStore: customKinds.store });
     const isNamespaced = (apiVersion: string, kind: string) => schema.isNamespaced(apiVersion, kind);
     const renderFor = async (environment: string) =>
       placeRendered(
@@ -93,8 +94,12 @@ export async function prepare(sources: PrepareSources, input: PrepareInput): Pro
       const map = sourceMaps.get(file);
       return map && (templatesDir ? map : { ...map, builtIn: true });
     };
-    // Every kind the render holds compiled, in a worker, before validation loads their validators here.
-    await sources.schemas.compilersFor(config.validation.kubernetesVersion, documents.map((document) => ({ apiVersion: String(document.object.apiVersion), kind: String(document.object.kind) })));
+    // Every kind the render holds compiled, in workers, before validation loads their validators here: the
+    // bundled ones, and the CRDs' (input from the code repository, bounded like its render).
+    await Promise.all([
+      sources.schemas.compilersFor(config.validation.kubernetesVersion, documents.map((document) => ({ apiVersion: String(document.object.apiVersion), kind: String(document.object.kind) }))),
+      customKinds.compile(documents),
+    ]);
     const validated = validateDocuments(documents, {
       parseFindings,
       schema,

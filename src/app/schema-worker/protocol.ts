@@ -1,3 +1,22 @@
+import type { JsonSchema } from '../../core/validate/schema/bundle.js';
+
+/** What a schema worker is asked to compile (its workerData). */
+export interface CompileRequest {
+  /** Kubernetes minor, or undefined for the newest bundled. */
+  version: string | undefined;
+  cacheDir: string | undefined;
+  /** Bundled definitions to compile. */
+  definitions: string[];
+  /** Custom-resource schemas to compile (customSchemasFor). */
+  customSchemas?: JsonSchema[];
+}
+
+/** What it answers: the code, and for each custom schema Ajv refused, its keys with Ajv's reason. */
+export interface CompileReply {
+  pack: PackedValidators;
+  refused: Record<string, string>;
+}
+
 /** Generated validator code by cache key (see core/validate/schema/code-cache.ts), with V8's code cache for it. */
 export type CompiledValidators = Record<string, { code: string; v8?: Uint8Array }>;
 

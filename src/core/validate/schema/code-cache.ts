@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { Script } from 'node:vm';
 import type { Ajv, AnySchema, ValidateFunction } from 'ajv';
 import type { JsonSchema } from './bundle.js';
+import { re2RegExp } from './re2.js';
 
 /**
  * Where compiled validators are kept between runs: JavaScript that Ajv
@@ -16,7 +17,7 @@ export interface ValidatorCodeStore {
 }
 
 /** Bump when what Ladder asks of Ajv changes in a way the options below do not show. */
-const cacheFormat = 1;
+const cacheFormat = 2; // 2: patterns call re2RegExp through require(re2Module)
 const ajvVersion = (createRequire(import.meta.url)('ajv/package.json') as { version: string }).version;
 const requireFromHere = createRequire(import.meta.url);
 /** Ajv's standalone code generator, loaded when a validator is compiled. */
@@ -27,6 +28,8 @@ function generate(ajv: Ajv, validate: ValidateFunction): string {
 
 /** The name generated code imports Ladder's format checks by (see compile.ts). */
 export const formatsModule = 'ladder:formats';
+/** The name generated code imports the pattern engine by (re2.ts). */
+const re2Module = 'ladder:re2';
 
 /**
  * A key that changes with anything that changes the generated code: Ajv's
@@ -79,7 +82,7 @@ function load(code: string, cachedData: Uint8Array | undefined, formats: Record<
       ...(cachedData ? { cachedData: Buffer.from(cachedData) } : {}),
     });
     const module = { exports: {} as unknown };
-    const requireShim = (id: string): unknown => (id === formatsModule ? formats : requireFromHere(id));
+    const requireShim = (id: string): unknown => (id === formatsModule ? formats : id === re2Module ? re2RegExp : requireFromHere(id));
     (script.runInThisContext() as (r: unknown, m: unknown, e: unknown) => void)(requireShim, module, module.exports);
     const validate = module.exports as ValidateFunction;
     if (typeof validate !== 'function') return undefined;

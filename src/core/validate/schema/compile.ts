@@ -102,6 +102,18 @@ export function createCustomCompiler(bundle: SchemaBundle, options: CompileOptio
   };
 }
 
+/**
+ * The store keys of a custom schema's two validators (the yes/no one, then the
+ * one that explains), as `createCustomCompiler` with a store looks them up.
+ */
+export function customValidatorKeys(bundle: SchemaBundle, schema: JsonSchema): [check: string, explain: string] {
+  return [validatorKey('check', bundle.definitions, schema), validatorKey('explain', bundle.definitions, schema)];
+}
+
+function validatorKey(options: 'check' | 'explain', definitions: Record<string, JsonSchema>, schema: JsonSchema): string {
+  return cacheKey({ options, definitions: definitionsDigest(definitions), schema });
+}
+
 function compilerFor(definitions: Record<string, JsonSchema>, store: ValidatorCodeStore | undefined): (schema: JsonSchema) => KindValidator {
   const instances = new Map<Options, Ajv>();
   const ajv = (options: Options): Ajv => {
@@ -117,8 +129,7 @@ function compilerFor(definitions: Record<string, JsonSchema>, store: ValidatorCo
   };
   const compile = (options: Options, schema: JsonSchema): ValidateFunction => {
     if (!store) return ajv(options).compile(schema);
-    const key = cacheKey({ options: options === checkOptions ? 'check' : 'explain', definitions: definitionsDigest(definitions), schema });
-    return cachedCompile(() => ajv(options), schema, key, store, formats);
+    return cachedCompile(() => ajv(options), schema, validatorKey(options === checkOptions ? 'check' : 'explain', definitions, schema), store, formats);
   };
   return (schema) => {
     const check = compile(checkOptions, schema);

@@ -12,8 +12,9 @@ export function re2RegExp(pattern: string): { test(input: string): boolean } {
   const compiled = RE2JS.compile(pattern);
   return { test: (input) => compiled.test(input) };
 }
-// Ajv names the engine by this in code it generates for standalone validators (Ladder compiles in process).
-re2RegExp.code = 're2RegExp';
+// What code Ajv generates for standalone validators (the validator code cache) calls the engine by:
+// code-cache.ts's loader resolves this module id to re2RegExp.
+re2RegExp.code = 'require("ladder:re2")';
 
 /** Why the API server would refuse `pattern` (Go's regexp does not compile it), or undefined when it compiles. */
 export function re2PatternProblem(pattern: string): string | undefined {

@@ -1,11 +1,11 @@
 import type { Finding, Severity } from '../../findings.js';
 import type { ManifestDocument } from '../../manifests/document.js';
 import { definitionRefPrefix, isSchemaBundle, type BundledKind, type JsonSchema, type SchemaBundle } from './bundle.js';
-import { bundleRef, createCustomCompiler, createSchemaCompilers, type KindValidator, type SchemaCompilers } from './compile.js';
+import { createCustomCompiler, createSchemaCompilers, type KindValidator, type SchemaCompilers } from './compile.js';
 import type { ValidatorCodeStore } from './code-cache.js';
 import { crdApiVersion, crdKind, nameOf, readCustomKinds, unsafePatternFinding, unusableSchemaFinding, type CustomKind } from './crds.js';
+import { objectMetaRef, operatorCustomKinds, schemaless } from './custom-schemas.js';
 import { describeSchemaErrors } from './messages.js';
-import { parseManifests } from '../../manifests/parse.js';
 import { ciphertextView } from '../../secrets/sops-file.js';
 import { describeUnknownKind, isListWrapper } from './unknown-kind.js';
 import { createApiServerRules, type ServerRefusal } from '../apiserver/index.js';
@@ -43,9 +43,6 @@ export interface SchemaValidator {
   isNamespaced(apiVersion: string, kind: string): boolean | undefined;
 }
 
-const objectMetaRef = bundleRef('io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta');
-/** What a custom resource whose CRD gives no schema is held to: the parts every object has. */
-const schemaless = { type: 'object', properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { $ref: objectMetaRef } } };
 
 /**
  * Validates Kubernetes objects against the schemas of one release, strict like
@@ -69,15 +66,8 @@ export function createSchemaValidator(bundle: SchemaBundle, options: SchemaValid
   // The vendored operator CRDs, read on the first object of a kind nothing else serves; each kind compiled on first use.
   let operatorKinds: Map<string, CustomKind> | undefined;
   const operatorValidators = new Map<string, KindValidator>();
-  const operatorKind = (apiVersion: string, kind: string): CustomKind | undefined => {
-    operatorKinds ??= new Map(
-      (bundle.operatorCrds ?? [])
-        .flatMap((source) => parseManifests(source.content, source.file).documents)
-        .flatMap((document) => readCustomKinds(document, objectMetaRef))
-        .map((custom) => [`${custom.apiVersion}\0${custom.kind}`, custom]),
-    );
-    return operatorKinds.get(`${apiVersion}\0${kind}`);
-  };
+  const operatorKind = (apiVersion: string, kind: string): CustomKind | undefined =>
+    (operatorKinds ??= operatorCustomKinds(bundle)).get(`${apiVersion}\0${kind}`);
 
   const validatorFor = (apiVersion: string, kind: string): { validator: KindValidator; schema: JsonSchema } | undefined => {
     const custom = customKinds.get(`${apiVersion}\0${kind}`);
