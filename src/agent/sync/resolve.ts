@@ -1,9 +1,8 @@
 import type { KubeClient, ObjectRef, ResourceInfo } from '../../adapters/kube/client.js';
-import { groupOf } from '../../core/kubernetes/scope.js';
+import { groupOf, isBuiltInGroup } from '../../core/kubernetes/scope.js';
 import { formatLocation } from '../../core/errors.js';
 import { contentHash, type ApplyPolicy } from '../apply/server-side-apply.js';
 import { objectKey, type ParsedObject, type SetProblem } from './desired.js';
-import { isBuiltInGroup } from './fingerprint.js';
 
 /** An object of the commit with its resource known: ready to dry-run and apply. */
 export interface DesiredObject extends ParsedObject {
