@@ -20,6 +20,8 @@ export interface SizeResult {
   rssIdleMb: number;
   /** CPU time of each side's full apply (median of the runs, each field on its own). */
   cpuMs?: { ladder: CpuMs; kubectl?: CpuMs; runs: { ladder: CpuMs[]; kubectl: CpuMs[] } };
+  /** The agent's 429s from the API server during each full apply. */
+  throttled?: number[];
   /** 1-minute load average when each run began. */
   loadAverage: number[];
 }
@@ -56,7 +58,8 @@ export function printCpuTable(results: readonly SizeResult[], cores: number): vo
     for (const [side, used] of [['Ladder', r.cpuMs?.ladder], ['kubectl', r.cpuMs?.kubectl]] as const) {
       if (!used) continue;
       const total = used.apiServer + used.etcd + used.client;
-      console.log(`| ${r.objects.toLocaleString('en')} | ${side} | ${seconds(used.apiServer)} | ${seconds(used.etcd)} | ${seconds(used.client)} | ${seconds(total)} | ${seconds(total / cores)} | ${(used.apiServer / r.objects).toFixed(2)} |`);
+      const note = side === 'Ladder' && r.throttled?.length ? ` (429s: ${r.throttled.join(', ')})` : '';
+      console.log(`| ${r.objects.toLocaleString('en')} | ${side}${note} | ${seconds(used.apiServer)} | ${seconds(used.etcd)} | ${seconds(used.client)} | ${seconds(total)} | ${seconds(total / cores)} | ${(used.apiServer / r.objects).toFixed(2)} |`);
     }
   }
 }

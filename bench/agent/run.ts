@@ -88,6 +88,8 @@ async function measureSize(size: number): Promise<SizeResult> {
     const ladder: { full: ApplyFigures[]; reapply: ApplyFigures[] } = { full: [], reapply: [] };
     const peer: { full: number[]; noop: number[] } = { full: [], noop: [] };
     const cpu: { ladder: CpuMs[]; kubectl: CpuMs[] } = { ladder: [], kubectl: [] };
+    /** 429s the API server answered the agent during each full apply (Priority and Fairness). */
+    const throttled: number[] = [];
     const loads: number[] = [];
     let extras: Omit<SizeResult, 'objects' | 'ladder' | 'kubectl' | 'loadAverage'> | undefined;
     for (let run = 1; run <= runs; run++) {
@@ -114,6 +116,7 @@ async function measureSize(size: number): Promise<SizeResult> {
         const applying = agent.agent.waitForLog((l) => l.msg === 'applying manifest commit', 180_000).then(() => cpuSpan(cluster, () => processCpuMs(agent.agent.child.pid!)));
         ladder.full.push(await agent.firstApply());
         cpu.ladder.push((await applying).end());
+        throttled.push((await agent.agent.metrics()).ladder_kube_throttled_total ?? NaN);
         await serverProfile;
         await settle(agent.agent, 180_000);
         const peakAfterApply = agent.agent.peakRssMb();
@@ -148,6 +151,7 @@ async function measureSize(size: number): Promise<SizeResult> {
       },
       ...(kubectl ? { kubectl: { fullMs: median(peer.full), noopMs: median(peer.noop), runs: peer } } : {}),
       cpuMs: { ladder: medianCpu(cpu.ladder), ...(kubectl ? { kubectl: medianCpu(cpu.kubectl) } : {}), runs: cpu },
+      throttled,
       loadAverage: loads,
       ...extras!,
     };
