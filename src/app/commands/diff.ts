@@ -69,8 +69,8 @@ async function configAtHead(run: CommandRun): Promise<{ config: EffectiveConfig 
  */
 async function renderAtHead(run: CommandRun, config: EffectiveConfig, environment: string): Promise<ManifestSet & { note?: string }> {
   const { target } = run;
-  const { schemas, templates, renderer, tools } = run.services;
-  const prepared = await prepare({ codeRepo: run.github.codeRepo(target.codeRepo), schemas, templates, renderer, tools }, { config, configFile: defaultConfigPath, sourceSha: target.pull.headSha, environment });
+  const { schemas, templates, renderer, tools, charts } = run.services;
+  const prepared = await prepare({ codeRepo: run.github.codeRepo(target.codeRepo), schemas, templates, renderer, tools, charts }, { config, configFile: defaultConfigPath, sourceSha: target.pull.headSha, environment });
   if (prepared.kind === 'render-error') return { ok: false, problem: prepared.error.message };
   const set = parseRendered(prepared.files);
   if (prepared.kind === 'ready') return set;
