@@ -6,7 +6,8 @@
 # image has them; CI builds on one made from Debian packages and the npm registry (docs/image.md).
 ARG NODE_IMAGE=docker.io/library/node:24-trixie-slim
 # The Go toolchain that builds sops, which the agent runs to decrypt SOPS-encrypted files
-# (docs/secrets.md). CI builds on the local base with the host's Go mounted (docs/image.md).
+# (docs/secrets.md), and helm and kustomize, which the App runs to render charts and overlays
+# (docs/renderers.md). CI builds on the local base with the host's Go mounted (docs/image.md).
 ARG GO_IMAGE=docker.io/library/golang:1.26-trixie
 
 # sops from its Go module, pinned as in test/bed/build-binaries.sh; cross-compiled on the build platform.
@@ -21,6 +22,31 @@ ENV PATH=/usr/local/go/bin:$PATH GOPATH=/go GOTOOLCHAIN=local
 RUN export GOOS="$TARGETOS" GOARCH="${TARGETARCH:-$(go env GOARCH)}" CGO_ENABLED=0 \
  && go install -trimpath -ldflags '-s -w' "github.com/getsops/sops/v3/cmd/sops@$SOPS_VERSION" \
  && mkdir -p /out && cp "$(find /go/bin -name sops -type f | head -n 1)" /out/sops
+
+# helm and kustomize from their Go modules, pinned as in test/bed/build-binaries.sh: the App's
+# `render: helm` and `render: kustomize` (docs/renderers.md). Same cross-compilation as sops.
+FROM --platform=$BUILDPLATFORM ${GO_IMAGE} AS helm
+ARG HELM_VERSION=v4.3.2
+ARG TARGETOS=linux
+ARG TARGETARCH
+ARG GOPROXY=https://proxy.golang.org,direct
+ARG GOSUMDB=sum.golang.org
+ENV PATH=/usr/local/go/bin:$PATH GOPATH=/go GOTOOLCHAIN=local
+# The module hard-codes "v4.3"; the ldflag gives the patch, so `helm version` names the pin.
+RUN export GOOS="$TARGETOS" GOARCH="${TARGETARCH:-$(go env GOARCH)}" CGO_ENABLED=0 \
+ && go install -trimpath -ldflags "-s -w -X helm.sh/helm/v4/internal/version.version=$HELM_VERSION" "helm.sh/helm/v4/cmd/helm@$HELM_VERSION" \
+ && mkdir -p /out && cp "$(find /go/bin -name helm -type f | head -n 1)" /out/helm
+
+FROM --platform=$BUILDPLATFORM ${GO_IMAGE} AS kustomize
+ARG KUSTOMIZE_VERSION=v5.8.2
+ARG TARGETOS=linux
+ARG TARGETARCH
+ARG GOPROXY=https://proxy.golang.org,direct
+ARG GOSUMDB=sum.golang.org
+ENV PATH=/usr/local/go/bin:$PATH GOPATH=/go GOTOOLCHAIN=local
+RUN export GOOS="$TARGETOS" GOARCH="${TARGETARCH:-$(go env GOARCH)}" CGO_ENABLED=0 \
+ && go install -trimpath -ldflags '-s -w' "sigs.k8s.io/kustomize/kustomize/v5@$KUSTOMIZE_VERSION" \
+ && mkdir -p /out && cp "$(find /go/bin -name kustomize -type f | head -n 1)" /out/kustomize
 
 # The compiled JavaScript is the same for every platform: build it once, natively, even for arm64.
 FROM --platform=$BUILDPLATFORM ${NODE_IMAGE} AS build
@@ -51,6 +77,8 @@ RUN apt-get update \
 # Owned by root: the process cannot change its own code, even where the root filesystem is writable.
 COPY --from=app /app /app
 COPY --from=sops /out/sops /usr/local/bin/sops
+COPY --from=helm /out/helm /usr/local/bin/helm
+COPY --from=kustomize /out/kustomize /usr/local/bin/kustomize
 WORKDIR /app
 ENV NODE_ENV=production
 USER 1000:1000

@@ -15,7 +15,8 @@ import type { KeyedQueue } from './queue.js';
 import { createSchemaStore, type SchemaStore } from './schemas.js';
 import { createTemplateStore, type TemplateStore } from './templates.js';
 import { createRenderWorkers, defaultRenderWorkerLimits, type Renderer } from './render-worker/pool.js';
-import type { ManifestTools } from '../core/render/tools/port.js';
+import type { ChartFetcher, ManifestTools } from '../core/render/tools/port.js';
+import { createChartFetcher } from '../adapters/registry/chart-fetcher.js';
 import { createManifestTools, toolBinariesFromEnv } from '../adapters/render-tools/tools.js';
 
 /** Everything the App's features share, built once per App by `composeApp` and handed to each feature's `register`. */
@@ -33,6 +34,8 @@ export interface LadderServices {
   renderer: Renderer;
   /** Helm and Kustomize as bounded child processes (render: helm | kustomize). */
   tools: ManifestTools;
+  /** Charts pinned in `.ladder/services.yml`, fetched with the registry credentials of the image gate. */
+  charts: ChartFetcher;
   promotions: PromotionEngine;
   gates: GateService;
   /** Comments whose commands this process has taken on (a redelivery does not run them twice). */
@@ -75,6 +78,7 @@ export function composeApp(deps: AppDeps, probot: ProbotHost): LadderServices {
   const templates = createTemplateStore();
   const renderer = createRenderWorkers(renderLimits);
   const tools = createManifestTools(toolBinariesFromEnv());
+  const charts = deps.charts ?? createChartFetcher({ credentials: new Map() });
   return {
     clock: deps.clock,
     queue: deps.queue,
@@ -84,7 +88,8 @@ export function composeApp(deps: AppDeps, probot: ProbotHost): LadderServices {
     templates,
     renderer,
     tools,
-    promotions: new PromotionEngine({ queue: deps.queue, log, schemas, templates, renderer, tools, memory: new PromotionMemory() }),
+    charts,
+    promotions: new PromotionEngine({ queue: deps.queue, log, schemas, templates, renderer, tools, charts, memory: new PromotionMemory() }),
     gates: new GateService({ github, queue: deps.queue, clock: deps.clock, log, ...(deps.images ? { images: deps.images } : {}) }),
     takenComments: new TakenComments(),
     deliveries: new SeenDeliveries(deps.clock, { ...defaultSeenDeliveryLimits, ...deps.deliveries }),

@@ -1,3 +1,4 @@
+import type { ChartFetcher } from '../core/render/tools/port.js';
 import type { Logger } from 'pino';
 import { systemClock } from '../adapters/clock/clock.js';
 import { defaultValidatorCacheDir } from '../adapters/fs/validator-cache.js';
@@ -43,6 +44,11 @@ export interface AppDeps {
   deliveries?: Partial<SeenDeliveryLimits>;
   /** The `ladder/image` gate: on when given (`ladder app` turns it on with LADDER_IMAGE_GATE). */
   images?: ImageGateDeps;
+  /**
+   * Fetches charts pinned in `.ladder/services.yml`; `ladder app` gives it the
+   * image gate's registry credentials. Anonymous, HTTPS only, when absent.
+   */
+  charts?: ChartFetcher;
 }
 
 export interface ImageGateDeps {
@@ -60,6 +66,7 @@ export function createAppDeps(overrides: Partial<Omit<AppDeps, 'retry'>> & { ret
     retry: { ...productionRetry, ...overrides.retry },
     ...(overrides.log ? { log: overrides.log } : {}),
     ...(overrides.images ? { images: overrides.images } : {}),
+    ...(overrides.charts ? { charts: overrides.charts } : {}),
     ...(overrides.render ? { render: overrides.render } : {}),
     ...(overrides.deliveries ? { deliveries: overrides.deliveries } : {}),
     ...(overrides.agentTokenBudget ? { agentTokenBudget: overrides.agentTokenBudget } : {}),

@@ -5,6 +5,7 @@ import type { GitHubAccess } from '../adapters/github/port.js';
 import { statusOf } from '../adapters/github/errors.js';
 import { listen } from '../adapters/http/listen.js';
 import { createRegistryClient } from '../adapters/registry/client.js';
+import { createChartFetcher } from '../adapters/registry/chart-fetcher.js';
 import type { RegistryCredential } from '../adapters/registry/credentials.js';
 import { createAppDeps } from './deps.js';
 import { answerProbe, AppReadiness } from './health.js';
@@ -28,8 +29,10 @@ export interface AppServerConfig {
   port: number;
   /** A webhook proxy channel (WEBHOOK_PROXY_URL, development) to receive deliveries from. */
   webhookProxyUrl?: string;
-  /** The `ladder/image` gate (LADDER_IMAGE_GATE=on): registry credentials from the App's Secret. */
-  images?: { credentials: ReadonlyMap<string, RegistryCredential>; plainHttp: readonly string[]; recheckSeconds: number };
+  /** Registry credentials from the App's Secret and hosts spoken to over plain HTTP: for the image gate and pinned charts. */
+  registries: { credentials: ReadonlyMap<string, RegistryCredential>; plainHttp: readonly string[] };
+  /** The `ladder/image` gate (LADDER_IMAGE_GATE=on). */
+  images?: { recheckSeconds: number };
 }
 
 export interface AppServerOptions {
@@ -64,11 +67,12 @@ export async function startAppServer(config: AppServerConfig, options: AppServer
     baseUrl: config.apiUrl,
     log,
   });
-  const images = config.images
-    ? { registry: createRegistryClient({ credentials: config.images.credentials, plainHttp: new Set(config.images.plainHttp) }), recheckMs: config.images.recheckSeconds * 1000 }
-    : undefined;
-  const deps = createAppDeps({ log, ...(images ? { images } : {}) });
-  if (config.images) log.info({ registries: [...config.images.credentials.keys()], recheckSeconds: config.images.recheckSeconds }, 'The ladder/image gate is on');
+  const registries = { credentials: config.registries.credentials, plainHttp: new Set(config.registries.plainHttp) };
+  const images = config.images ? { registry: createRegistryClient(registries), recheckMs: config.images.recheckSeconds * 1000 } : undefined;
+  // Pinned charts are fetched with the same registry credentials, sent to each chart's own host only.
+  const charts = createChartFetcher(registries);
+  const deps = createAppDeps({ log, charts, ...(images ? { images } : {}) });
+  if (config.images) log.info({ registries: [...registries.credentials.keys()], recheckSeconds: config.images.recheckSeconds }, 'The ladder/image gate is on');
   const services = composeApp(deps, probot);
   // registerLadderApp puts the webhook body budget ahead of Probot's middleware through addHandler.
   const webhooks = await createNodeMiddleware((app: Probot, appOptions) => registerLadderApp(app, services, appOptions), { probot });

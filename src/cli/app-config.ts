@@ -103,7 +103,8 @@ export async function loadAppConfig(env: Readonly<Record<string, string | undefi
   const apiUrl = githubApiUrl(env, problems);
   const webhookProxyUrl = value('WEBHOOK_PROXY_URL');
   if (webhookProxyUrl !== undefined && !/^https?:\/\/[^/\s]+/.test(webhookProxyUrl)) problems.push(`WEBHOOK_PROXY_URL: must be an http(s) URL, not '${webhookProxyUrl}'`);
-  const images = await imageGateConfig(value, problems);
+  const images = imageGateConfig(value, problems);
+  const registries = await registriesConfig(value, problems);
   if (problems.length > 0) throw new AppConfigError(problems);
   return {
     appId,
@@ -116,25 +117,27 @@ export async function loadAppConfig(env: Readonly<Record<string, string | undefi
     logLevel,
     logFormat: logFormat!,
     ...(webhookProxyUrl ? { webhookProxyUrl } : {}),
+    registries,
     ...(images ? { images } : {}),
   };
 }
 
-async function imageGateConfig(value: (name: string) => string | undefined, problems: string[]): Promise<AppServerConfig['images']> {
+function imageGateConfig(value: (name: string) => string | undefined, problems: string[]): AppServerConfig['images'] {
   const gate = value('LADDER_IMAGE_GATE') ?? 'off';
   if (gate !== 'on' && gate !== 'off') problems.push(`LADDER_IMAGE_GATE: must be on or off, not '${gate}'`);
   const recheckSeconds = Number(value('LADDER_IMAGE_RECHECK_SECONDS') ?? '60');
   if (!Number.isInteger(recheckSeconds) || recheckSeconds < 5 || recheckSeconds > 3600) {
     problems.push(`LADDER_IMAGE_RECHECK_SECONDS: must be a whole number of seconds from 5 to 3600, not '${value('LADDER_IMAGE_RECHECK_SECONDS')}'`);
   }
+  return gate === 'on' ? { recheckSeconds } : undefined;
+}
+
+/** The registries' credentials and plain-HTTP hosts: the image gate's, and pinned charts' whether the gate is on or not. */
+async function registriesConfig(value: (name: string) => string | undefined, problems: string[]): Promise<AppServerConfig['registries']> {
   const plainHttp = (value('LADDER_REGISTRY_PLAIN_HTTP') ?? '').split(',').map((host) => host.trim()).filter((host) => host !== '');
   for (const host of plainHttp) if (!/^[A-Za-z0-9.-]+(?::\d{1,5})?$/.test(host)) problems.push(`LADDER_REGISTRY_PLAIN_HTTP: '${host}' is not a host or host:port`);
   const authFile = value('LADDER_REGISTRY_AUTH_FILE');
-  if (gate !== 'on') {
-    if (authFile !== undefined) problems.push('LADDER_REGISTRY_AUTH_FILE: set, but LADDER_IMAGE_GATE is not on; set LADDER_IMAGE_GATE=on to use it');
-    return undefined;
-  }
-  let credentials = new Map<string, never>() as Awaited<ReturnType<typeof readRegistryCredentials>>;
+  let credentials: AppServerConfig['registries']['credentials'] = new Map();
   if (authFile !== undefined) {
     try {
       credentials = await readRegistryCredentials(authFile);
@@ -142,7 +145,7 @@ async function imageGateConfig(value: (name: string) => string | undefined, prob
       problems.push(`LADDER_REGISTRY_AUTH_FILE: ${(error as Error).message}`);
     }
   }
-  return { credentials, plainHttp, recheckSeconds };
+  return { credentials, plainHttp };
 }
 
 async function readPrivateKey(env: Readonly<Record<string, string | undefined>>, problems: string[]): Promise<string | undefined> {

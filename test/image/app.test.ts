@@ -71,6 +71,20 @@ describe('the image', () => {
     assert.match(result.output, /^ {4}password: from-the-image$/m);
   });
 
+  it('carries the helm and kustomize the App renders with (docs/renderers.md), at the versions build-binaries.sh pins, runnable as uid 1000 on a read-only root', async () => {
+    const pins = await readFile(join(repoRoot, 'test/bed/build-binaries.sh'), 'utf8');
+    const pinned = (name: string) => new RegExp(`${name}_VERSION="\\$\\{LADDER_${name}_VERSION:-(v[\\d.]+)\\}"`).exec(pins)?.[1];
+    const helmPin = pinned('HELM');
+    const kustomizePin = pinned('KUSTOMIZE');
+    assert.ok(helmPin && kustomizePin, 'build-binaries.sh pins both');
+    // One container for both (each run costs seconds); `set -e` makes either failing fail the run.
+    const result = await runOnce(image, { entrypoint: 'sh', args: ['-c', 'set -e; helm version --short; echo ---; kustomize version'], env: { HOME: '/tmp' } });
+    assert.equal(result.code, 0, result.output);
+    const [helm = '', kustomize = ''] = result.output.split('---\n');
+    assert.match(helm, new RegExp(`^${helmPin.replaceAll('.', '\\.')}(?:\\+\\S*)?$`, 'm'));
+    assert.equal(kustomize.trim(), kustomizePin);
+  });
+
   describe("ladder app, started from deploy/overlays/app's Deployment", () => {
     let app: RunningContainer;
     let url: string;

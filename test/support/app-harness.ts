@@ -23,6 +23,8 @@ export interface HarnessOptions {
   probotDefaultOctokit?: boolean;
   /** Turns the `ladder/image` gate on, with this registry client. */
   images?: ImageGateDeps;
+  /** Fetches charts pinned in `.ladder/services.yml` (with the test's registry credentials). */
+  charts?: AppDeps['charts'];
   /** Render threads' limits (time, heap, threads). */
   render?: Partial<RenderWorkerLimits>;
   /** How agents' service-account tokens are checked (a test cluster's CA). */
@@ -76,6 +78,7 @@ export async function startAppHarness(options: HarnessOptions = {}): Promise<App
   const deps = createAppDeps({
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.images ? { images: options.images } : {}),
+    ...(options.charts ? { charts: options.charts } : {}),
     log,
     retry: { secondaryLimitRetries: 3, retryAfterUnitMs: 5 },
     ...(options.render ? { render: options.render } : {}),

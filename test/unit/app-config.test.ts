@@ -26,7 +26,7 @@ describe("ladder app's environment", () => {
     const config = await loadAppConfig(minimal);
     assert.deepEqual(
       { ...config, privateKey: config.privateKey === pem },
-      { appId: 123, privateKey: true, webhookSecret: secret, webhookPath: '/api/github/webhooks', apiUrl: 'https://api.github.com', host: '0.0.0.0', port: 3000, logLevel: 'info', logFormat: 'pretty' },
+      { appId: 123, privateKey: true, webhookSecret: secret, webhookPath: '/api/github/webhooks', apiUrl: 'https://api.github.com', host: '0.0.0.0', port: 3000, logLevel: 'info', logFormat: 'pretty', registries: { credentials: new Map(), plainHttp: [] } },
     );
   });
 
@@ -100,12 +100,12 @@ describe("ladder app's environment", () => {
     const auth = Buffer.from('robot:NeverPrintThisPassword').toString('base64');
     await writeFile(join(dir, 'config.json'), JSON.stringify({ auths: { 'ghcr.io': { auth } } }));
     const config = await loadAppConfig({ ...minimal, LADDER_IMAGE_GATE: 'on', LADDER_REGISTRY_AUTH_FILE: join(dir, 'config.json'), LADDER_REGISTRY_PLAIN_HTTP: 'registry.internal:5000, 127.0.0.1:5001' });
-    assert.deepEqual(config.images?.credentials.get('ghcr.io'), { username: 'robot', password: 'NeverPrintThisPassword' });
-    assert.deepEqual(config.images?.plainHttp, ['registry.internal:5000', '127.0.0.1:5001']);
+    assert.deepEqual(config.registries.credentials.get('ghcr.io'), { username: 'robot', password: 'NeverPrintThisPassword' });
+    assert.deepEqual(config.registries.plainHttp, ['registry.internal:5000', '127.0.0.1:5001']);
     assert.equal(config.images?.recheckSeconds, 60);
     assert.equal((await loadAppConfig(minimal)).images, undefined, 'off by default');
     const anonymous = await loadAppConfig({ ...minimal, LADDER_IMAGE_GATE: 'on' });
-    assert.equal(anonymous.images?.credentials.size, 0, 'public images need no credentials');
+    assert.equal(anonymous.registries.credentials.size, 0, 'public images need no credentials');
 
     await writeFile(join(dir, 'bad.json'), JSON.stringify({ auths: { 'ghcr.io': { auth: Buffer.from('NeverPrintThisPassword').toString('base64') } } }));
     const problems = await problemsOf({ ...minimal, LADDER_IMAGE_GATE: 'yes', LADDER_IMAGE_RECHECK_SECONDS: '1', LADDER_REGISTRY_PLAIN_HTTP: 'http://x/' });
@@ -117,9 +117,12 @@ describe("ladder app's environment", () => {
     const bad = await problemsOf({ ...minimal, LADDER_IMAGE_GATE: 'on', LADDER_REGISTRY_AUTH_FILE: join(dir, 'bad.json') });
     assert.deepEqual(bad, [`LADDER_REGISTRY_AUTH_FILE: ${join(dir, 'bad.json')}: auths["ghcr.io"].auth: not base64 of "user:password" (value not shown)`]);
     assert.ok(!bad.join('\n').includes('NeverPrintThis'));
-    assert.deepEqual(await problemsOf({ ...minimal, LADDER_REGISTRY_AUTH_FILE: join(dir, 'config.json') }), [
-      'LADDER_REGISTRY_AUTH_FILE: set, but LADDER_IMAGE_GATE is not on; set LADDER_IMAGE_GATE=on to use it',
-    ]);
+    // With the gate off the credentials still serve charts pinned in services.yml (docs/renderers.md).
+    const gateOff = await loadAppConfig({ ...minimal, LADDER_REGISTRY_AUTH_FILE: join(dir, 'config.json'), LADDER_REGISTRY_PLAIN_HTTP: 'registry.internal:5000' });
+    assert.equal(gateOff.images, undefined);
+    assert.deepEqual(gateOff.registries.credentials.get('ghcr.io'), { username: 'robot', password: 'NeverPrintThisPassword' });
+    assert.deepEqual(gateOff.registries.plainHttp, ['registry.internal:5000']);
+    assert.deepEqual(await problemsOf({ ...minimal, LADDER_REGISTRY_AUTH_FILE: join(dir, 'bad.json') }), bad, 'read and checked with the gate off too');
   });
 
   it('`ladder app --help` lists the variables and marks the secret ones', async () => {

@@ -175,3 +175,55 @@ describe('the entry a refusal shows', () => {
     assert.equal((parse(snippet) as { services: Record<string, { repository: string }> }).services['checkout']!.repository, 'shop/checkout');
   });
 });
+
+describe('the renderer the manifest repository allows (services.<name>.render)', () => {
+  const digest = `sha256:${'c'.repeat(64)}`;
+  const withRender = (render: string) => {
+    const text = `services:\n  checkout:\n    repository: shop/checkout\n    path: checkout\n${render.replace(/^/gm, '    ')}\n    environments:\n      dev:\n        from: { branches: [main] }\n        namespaces: [checkout-dev]\n`;
+    return { ...scope, services: parseServices(text, '.ladder/services.yml') };
+  };
+  const devOnly = base.slice(0, base.indexOf('  - name: stg')).replace('    autoMerge: true\n', '');
+  const rendering = (manifests: string) => devOnly.replace('  repo: shop/checkout-manifests\n', `  repo: shop/checkout-manifests\n${manifests.replace(/^/gm, '  ')}\n`);
+
+  it('refuses a renderer the grant does not list, naming both files', () => {
+    const helmOnly = withRender('render: { renderers: [helm] }');
+    assert.deepEqual(refusal(rendering('render: kustomize\nkustomize: { root: deploy }'), helmOnly), [
+      `5:11 manifests.render: render: kustomize is not allowed for checkout: ${where} allows helm (services.checkout.render.renderers); use render: helm, or add kustomize there`,
+    ]);
+    assert.match(refusal(devOnly, helmOnly)[0]!, /manifests\.render: render: handlebars is not allowed for checkout/, 'the default renderer is held to the list too');
+    assert.ok(checkGrantedConfig(rendering('render: helm\nhelm: { chart: deploy/chart }'), helmOnly).ok);
+  });
+
+  it("makes a pinned chart the service's chart, refusing the code repository's own and any other renderer", () => {
+    const pin = `render:\n  helm:\n    chart: { oci: oci://registry.example.com/charts/checkout, version: 1.4.2, digest: "${digest}" }`;
+    const granted = checkGrantedConfig(rendering('render: helm\nhelm: { releaseName: shop }'), withRender(pin));
+    assert.ok(granted.ok, JSON.stringify(!granted.ok && granted.problems));
+    assert.deepEqual(granted.config.manifests.chart, {
+      pin: { oci: 'oci://registry.example.com/charts/checkout', version: '1.4.2', digest },
+      file: 'shop/checkout-manifests: .ladder/services.yml',
+      key: 'services.checkout.render.helm.chart',
+    });
+    assert.deepEqual(refusal(rendering('render: helm\nhelm: { chart: deploy/chart }'), withRender(pin)), [
+      `6:18 manifests.helm.chart: ${where} pins the chart of checkout (services.checkout.render.helm.chart: oci://registry.example.com/charts/checkout 1.4.2); the code repository's chart 'deploy/chart' may not replace it: remove manifests.helm.chart`,
+    ]);
+    assert.deepEqual(refusal(rendering('render: kustomize\nkustomize: { root: deploy }'), withRender(pin)), [
+      `5:11 manifests.render: render: kustomize is not allowed for checkout: ${where} allows helm (services.checkout.render.helm.chart pins a chart); use render: helm, or add kustomize there`,
+    ]);
+  });
+
+  it('asks for a chart when the grant pins none and the code config names none', () => {
+    assert.deepEqual(refusal(rendering('render: helm\nhelm: {}'), withRender('render: { renderers: [helm, kustomize] }')), [
+      `6:9 manifests.helm: render: helm needs the chart: set manifests.helm.chart to its directory, e.g. deploy/chart, or pin a chart in ${where} (services.checkout.render.helm.chart)`,
+    ]);
+  });
+
+  it('checks the pin itself: an OCI reference without a tag, an exact version and a sha256 digest', () => {
+    const bad = (chart: string) => () => parseServices(`services:\n  checkout:\n    repository: shop/checkout\n    path: checkout\n    render: { helm: { chart: ${chart} } }\n    environments: {}\n`, '.ladder/services.yml');
+    assert.throws(bad(`{ oci: "oci://registry.example.com/charts/checkout:1.4.2", version: 1.4.2, digest: "${digest}" }`), /without a tag or digest/);
+    assert.throws(bad(`{ oci: oci://registry.example.com/charts/checkout, version: "^1.4", digest: "${digest}" }`), /exact SemVer version/);
+    assert.throws(bad('{ repo: https://charts.example.com, name: checkout, version: 1.4.2, digest: sha256:abc }'), /sha256: and 64 lower-case hex digits/);
+    assert.throws(bad(`{ repo: https://charts.example.com, version: 1.4.2, digest: "${digest}" }`), /must be \{ oci, version, digest \} or \{ repo, name, version, digest \}/);
+    const chart = `{ oci: oci://registry.example.com/charts/checkout, version: 1.4.2, digest: "${digest}" }`;
+    assert.throws(() => parseServices(`services:\n  checkout:\n    repository: shop/checkout\n    path: checkout\n    render: { renderers: [kustomize], helm: { chart: ${chart} } }\n    environments: {}\n`, '.ladder/services.yml'), /5:\d+ .*render\.renderers.*pins a chart \(render\.helm\.chart\) but does not allow helm/s);
+  });
+});

@@ -22,7 +22,7 @@ test('a valid file loads with its defaults filled in', () => {
 test('unknown keys are located and get a did-you-mean', () => {
   assert.deepEqual(problems(`services:\n  checkout:\n    repository: shop/checkout\n    folder: checkout\n    environments: {}\n`), [
     '3:5 services.checkout.path: is required',
-    '4:5 services.checkout.folder: unknown key; allowed here: repository, path, environments',
+    '4:5 services.checkout.folder: unknown key; allowed here: repository, path, environments, render',
   ]);
   const [typo] = problems(`services:\n${service('checkout', 'checkout').replace('namespaces:', 'namespace:')}`);
   assert.equal(typo, "8:9 services.checkout.environments.dev.namespace: unknown key (did you mean 'namespaces'?)");

@@ -42,3 +42,8 @@ export function describeFailure(error: unknown): string {
   if (code) return code === 'ECONNREFUSED' ? 'connection refused' : code === 'ENOTFOUND' ? 'unknown host' : code;
   return err.message ?? 'request failed';
 }
+
+/** The registry answered, but not usefully (a 5xx, a token service without a token): try again later. */
+export class UnavailableError extends Error {
+  override readonly name = 'UnavailableError';
+}

@@ -73,9 +73,9 @@ async function configAtHead(run: CommandRun): Promise<{ config: EffectiveConfig 
  */
 async function renderAtHead(run: CommandRun, config: EffectiveConfig, environment: string, branch: string): Promise<ManifestSet & { note?: string }> {
   const { target } = run;
-  const { schemas, templates, renderer, tools } = run.services;
+  const { schemas, templates, renderer, tools, charts } = run.services;
   const keptSecrets = await readKeptSecrets(run.github.manifestRepo(target.manifestRepo), branch, config.manifests.path);
-  const prepared = await prepare({ codeRepo: run.github.codeRepo(target.codeRepo), schemas, templates, renderer, tools }, { config, configFile: defaultConfigPath, sourceSha: target.pull.headSha, environment, keptSecrets });
+  const prepared = await prepare({ codeRepo: run.github.codeRepo(target.codeRepo), schemas, templates, renderer, tools, charts }, { config, configFile: defaultConfigPath, sourceSha: target.pull.headSha, environment, keptSecrets });
   if (prepared.kind === 'render-error') return { ok: false, problem: prepared.error.message };
   const set = parseRendered(prepared.files);
   if (prepared.kind === 'ready') return set;

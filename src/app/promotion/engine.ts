@@ -20,7 +20,7 @@ import { RecentSet } from './recent-set.js';
 import { reportConfigProblems, reportGrantRefusal, reportPromotion } from './reports.js';
 import { loadServiceConfig, type ServiceConfig } from './service-config.js';
 import type { PromotionRequest } from './types.js';
-import type { ManifestTools } from '../../core/render/tools/port.js';
+import type { ChartFetcher, ManifestTools } from '../../core/render/tools/port.js';
 import { writePromotionBranch } from './write.js';
 
 export interface PromotionEngineDeps {
@@ -31,6 +31,8 @@ export interface PromotionEngineDeps {
   renderer: Renderer;
   /** Helm and Kustomize for services that render with them. */
   tools: ManifestTools;
+  /** Charts pinned in `.ladder/services.yml`. */
+  charts: ChartFetcher;
   memory: PromotionMemory;
 }
 
@@ -112,7 +114,7 @@ export class PromotionEngine {
     // The branch's SOPS-encrypted Secrets: a rendered resource may not be one of them (docs/secrets.md).
     const keptSecrets = await readKeptSecrets(github.manifestRepo(manifestRepo), envBranch, config.manifests.path);
     const prepared = await prepare(
-      { codeRepo: github.codeRepo(request.codeRepo), schemas: this.deps.schemas, templates: this.deps.templates, renderer: this.deps.renderer, tools: this.deps.tools },
+      { codeRepo: github.codeRepo(request.codeRepo), schemas: this.deps.schemas, templates: this.deps.templates, renderer: this.deps.renderer, tools: this.deps.tools, charts: this.deps.charts },
       { config, configFile: target.configFile, sourceSha: request.sourceSha, environment: env, keptSecrets, ...(request.image ? { image: request.image } : {}) },
     );
     if (prepared.kind === 'render-error') {

@@ -10,7 +10,7 @@ import { imageReference, taggedReference } from '../../core/render/image.js';
 import { placeRendered, type RenderedFile } from '../../core/render/render.js';
 import { withTemplateLocations, type RenderedSourceMap } from '../../core/render/source-map.js';
 import type { Renderer } from '../render-worker/pool.js';
-import type { ManifestTools } from '../../core/render/tools/port.js';
+import type { ChartFetcher, ManifestTools } from '../../core/render/tools/port.js';
 import { renderWithTool } from '../../core/render/tools/render.js';
 import type { KeptSecret } from '../../core/secrets/kept-secrets.js';
 import { createSchemaValidator } from '../../core/validate/schema/index.js';
@@ -47,6 +47,8 @@ export interface PrepareSources {
   renderer: Renderer;
   /** Helm and Kustomize, as bounded child processes (render: helm | kustomize). */
   tools: ManifestTools;
+  /** Charts pinned in `.ladder/services.yml`, fetched from their registry or chart repository. */
+  charts: ChartFetcher;
 }
 
 /**
@@ -65,10 +67,14 @@ export async function prepare(sources: PrepareSources, input: PrepareInput): Pro
       ? await sources.codeRepo.readTemplates(input.sourceSha, templatesDir, input.configFile)
       : await sources.templates.defaultManifests();
     // Helm and Kustomize read a whole directory of the code repository: the chart, or the kustomize root.
+    // A chart the manifest repository pins is fetched from its source instead.
     const toolKey = renderWith === 'helm' ? 'manifests.helm.chart' : 'manifests.kustomize.root';
+    const pinned = renderWith === 'helm' ? config.manifests.chart : undefined;
     const toolSource = renderWith === 'handlebars'
       ? undefined
-      : await sources.codeRepo.readSourceTree(input.sourceSha, renderWith === 'helm' ? config.manifests.helm!.chart : config.manifests.kustomize!.root, { configFile: input.configFile, key: toolKey });
+      : pinned
+        ? await sources.charts.fetch(pinned)
+        : await sources.codeRepo.readSourceTree(input.sourceSha, renderWith === 'helm' ? config.manifests.helm!.chart! : config.manifests.kustomize!.root, { configFile: input.configFile, key: toolKey });
     const imageInput = input.image ? { imageTag: input.image.tag, ...(input.image.digest ? { imageDigest: input.image.digest } : {}) } : {};
     const compilers = await sources.schemas.compilersFor(config.validation.kubernetesVersion);
     const customKinds = sources.schemas.customKinds(config.validation.kubernetesVersion);
@@ -126,7 +132,9 @@ export async function prepare(sources: PrepareSources, input: PrepareInput): Pro
       : imageReference(config.image, input.sourceSha, config.imageTag);
     return { kind: 'ready', files, report, kubernetesVersion, image };
   } catch (error) {
-    if (error instanceof LadderInputError) return { kind: 'render-error', error, templatesInRepo: templatesDir !== undefined || config.manifests.render !== 'handlebars' };
+    // A pinned chart's files are not in the code repository: nothing there to annotate.
+    const inRepo = config.manifests.chart === undefined && (templatesDir !== undefined || config.manifests.render !== 'handlebars');
+    if (error instanceof LadderInputError) return { kind: 'render-error', error, templatesInRepo: inRepo };
     throw error;
   }
 }

@@ -1,3 +1,4 @@
+import { LadderInputError } from '../../core/errors.js';
 import { access, constants } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { describeFsError, listManifestFiles, UnreadableInputError } from '../../adapters/fs/read-manifests.js';
@@ -92,6 +93,10 @@ export async function runRender(values: ParsedValues, positionals: string[], io:
 /** The chart (`manifests.helm.chart`) or kustomize root (`manifests.kustomize.root`), relative to the repository root, named as the user would open it. */
 async function readToolSource(config: LadderConfig, configFile: string, cwd: string): Promise<SourceTree> {
   const dir = config.manifests.render === 'helm' ? config.manifests.helm!.chart : config.manifests.kustomize!.root;
+  if (dir === undefined) {
+    // The chart is pinned in the manifest repository's .ladder/services.yml: only the App fetches it (docs/renderers.md).
+    throw new LadderInputError('names no chart directory; ladder render renders a chart of the repository (set chart), a chart pinned in .ladder/services.yml is fetched by the App only', { file: configFile, key: 'manifests.helm.chart' });
+  }
   const absolute = resolve(repositoryRootOf(configFile), dir);
   const shown = relative(cwd, absolute);
   return readSourceTree(absolute, shown && !shown.startsWith('..') && !isAbsolute(shown) ? shown : absolute);

@@ -163,7 +163,10 @@ export const helmSchema = z
   .strictObject({
     chart: relativeDirectory
       .min(1)
-      .describe('Directory of the Helm chart in the code repository (it holds Chart.yaml). Its dependencies must be vendored in its charts/ directory: Ladder fetches nothing.')
+      .optional()
+      .describe(
+        "Directory of the Helm chart in the code repository (it holds Chart.yaml). Its dependencies must be vendored in its charts/ directory: Ladder fetches nothing from here. Leave it out when the manifest repository's `.ladder/services.yml` pins the chart (`render.helm.chart`): the service then renders that chart.",
+      )
       .meta({ examples: ['deploy/chart'] }),
     releaseName: dnsLabel.optional().describe('Release name `helm template` renders with (`.Release.Name`); the service name when absent.'),
     imageValues: z

@@ -2,7 +2,7 @@ import { checkConfigLocated, type ConfigOptions } from '../config/load.js';
 import type { KeyPath } from '../config/locate.js';
 import { compareProblems, locateProblem, type ConfigProblem, type PathProblem } from '../config/problem.js';
 import type { EnvironmentConfig, LadderConfig, PolicyException } from '../config/schema.js';
-import type { ClusterScopedGrant, EnvironmentGrant, ServiceGrant, ServicesFile } from './schema.js';
+import type { ChartPin, ClusterScopedGrant, EnvironmentGrant, ServiceGrant, ServicesFile } from './schema.js';
 import { servicesFilePath } from './schema.js';
 
 /** Who may run commands: every rule must let the commenter through (the grant's, then the code config's narrowing). */
@@ -37,8 +37,18 @@ export interface EffectiveEnvironment extends EnvironmentConfig {
  * reader that forgets to look there gets no exception rather than a self-granted one.
  */
 export interface EffectiveConfig extends LadderConfig {
-  manifests: LadderConfig['manifests'] & { path: string };
+  /** `chart`: the chart `.ladder/services.yml` pins (render.helm.chart), which the App fetches instead of reading the code repository. */
+  manifests: LadderConfig['manifests'] & { path: string; chart?: PinnedChart };
   environments: EffectiveEnvironment[];
+}
+
+/** A chart pinned by the manifest repository, with where the pin is, for messages. */
+export interface PinnedChart {
+  pin: ChartPin;
+  /** `owner/name: .ladder/services.yml`. */
+  file: string;
+  /** `services.<name>.render.helm.chart`. */
+  key: string;
 }
 
 export interface GrantScope {
@@ -71,6 +81,8 @@ export function applyGrant(config: LadderConfig, scope: GrantScope): GrantCheck 
   if (config.manifests.path !== undefined && normaliseFolder(config.manifests.path) !== grant.path) {
     at('manifests', 'path')(`is '${config.manifests.path}', but ${where} gives ${name} the folder '${grant.path}' (${grantKey(undefined, 'path')}); remove manifests.path or make it '${grant.path}'`);
   }
+
+  const chart = checkRenderer(config, grant, { name, where, file: `${scope.manifestRepo}: ${servicesFilePath}` }, at);
 
   const environments: EffectiveEnvironment[] = [];
   config.environments.forEach((environment, index) => {
@@ -121,7 +133,7 @@ export function applyGrant(config: LadderConfig, scope: GrantScope): GrantCheck 
     ok: true,
     config: {
       ...config,
-      manifests: { ...config.manifests, path: grant.path },
+      manifests: { ...config.manifests, path: grant.path, ...(chart ? { chart } : {}) },
       environments,
       validation: { ...config.validation, allowClusterScoped: [], disable: [] },
     },
@@ -141,6 +153,35 @@ function findService(services: ServicesFile, config: LadderConfig, codeRepo: str
   const [name, grant] = entry;
   if (name !== config.service) return { ok: false, message: (where) => `${codeRepo} speaks for service '${name}' in ${where}, not '${config.service}'; set service: ${name}` };
   return { ok: true, name, grant };
+}
+
+/**
+ * The renderer the code config asks for must be one the grant allows, and
+ * the chart a pinned one when the grant pins it (then the code repository's
+ * own chart is refused); without a pin, the code config names its chart.
+ */
+function checkRenderer(config: LadderConfig, grant: ServiceGrant, names: { name: string; where: string; file: string }, at: (...path: KeyPath) => (message: string) => void): PinnedChart | undefined {
+  const { name, where } = names;
+  const render = grant.render;
+  const pinned = render?.helm?.chart;
+  const allowed = render?.renderers ?? (pinned ? ['helm' as const] : undefined);
+  const key = `services.${name}.render`;
+  const asked = config.manifests.render;
+  if (allowed && !allowed.includes(asked)) {
+    at('manifests', 'render')(`render: ${asked} is not allowed for ${name}: ${where} allows ${allowed.join(', ')} (${key}${render?.renderers ? '.renderers' : '.helm.chart pins a chart'}); use ${allowed.length === 1 ? `render: ${allowed[0]}` : 'one of them'}, or add ${asked} there`);
+    return undefined;
+  }
+  if (asked !== 'helm') return undefined;
+  const ownChart = config.manifests.helm?.chart;
+  if (pinned && ownChart !== undefined) {
+    at('manifests', 'helm', 'chart')(`${where} pins the chart of ${name} (${key}.helm.chart: ${'oci' in pinned ? pinned.oci : `${pinned.repo} ${pinned.name}`} ${pinned.version}); the code repository's chart '${ownChart}' may not replace it: remove manifests.helm.chart`);
+    return undefined;
+  }
+  if (!pinned && ownChart === undefined) {
+    at('manifests', 'helm')(`render: helm needs the chart: set manifests.helm.chart to its directory, e.g. deploy/chart, or pin a chart in ${where} (${key}.helm.chart)`);
+    return undefined;
+  }
+  return pinned ? { pin: pinned, file: names.file, key: `${key}.helm.chart` } : undefined;
 }
 
 function checkSource(environment: EnvironmentConfig, granted: EnvironmentGrant, atEnv: (...path: KeyPath) => (message: string) => void, where: string, grantKey: string): void {

@@ -95,6 +95,54 @@ export const environmentGrantSchema = z
   })
   .describe('What one environment of the service is granted.');
 
+const chartVersion = matching(/^v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]+)?$/, 'must be the chart\'s exact SemVer version, e.g. 1.4.2 (no ranges: the pin is one chart)');
+const chartDigest = matching(/^sha256:[0-9a-f]{64}$/, 'must be sha256: and 64 lower-case hex digits');
+const chartName = matching(/^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$/, 'must be a chart name such as checkout');
+// oci://host[:port]/repository, the repository in the OCI distribution spec's grammar; no tag or digest (version and digest say which).
+const ociChart = matching(
+  /^oci:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/,
+  'must be oci://<registry>/<repository>, e.g. oci://registry.example.com/charts/checkout, without a tag or digest (version and digest pin it)',
+);
+const chartRepoUrl = matching(/^https?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?(?:\/[\w.~%-]+)*\/?$/, 'must be the chart repository\'s URL, e.g. https://charts.example.com (where its index.yaml is), without a query');
+
+export const chartPinSchema = z
+  .union(
+    [
+      z.strictObject({
+        oci: ociChart.describe('The chart in an OCI registry, as `helm pull` names it, without a tag.').meta({ examples: ['oci://registry.example.com/charts/checkout'] }),
+        version: chartVersion.describe('The chart version: the OCI tag Ladder fetches, and the version its Chart.yaml must have.'),
+        digest: chartDigest.describe('The sha256 of the chart\'s OCI manifest, as `helm push` prints it and `helm pull oci://…@sha256:…` uses it. The fetched manifest must have it.'),
+      }),
+      z.strictObject({
+        repo: chartRepoUrl.describe('A Helm chart repository: the URL its `index.yaml` is under.').meta({ examples: ['https://charts.example.com'] }),
+        name: chartName.describe('The chart\'s name in the repository index.'),
+        version: chartVersion.describe('The chart version in the index, and the version its Chart.yaml must have.'),
+        digest: chartDigest.describe('The sha256 of the chart archive (`.tgz`), which is what the index\'s `digest` holds. The downloaded archive must have it.'),
+      }),
+    ],
+    { error: 'must be { oci, version, digest } or { repo, name, version, digest }' },
+  )
+  .describe('A chart fetched by the App, pinned by version and digest: from an OCI registry, or a Helm chart repository. Fetches go to this source only, with the App\'s registry credentials for its host.');
+
+export const rendererNames = ['handlebars', 'helm', 'kustomize'] as const;
+
+export const renderGrantSchema = z
+  .strictObject({
+    renderers: z
+      .array(z.enum(rendererNames))
+      .min(1)
+      .optional()
+      .describe('The renderers the code config may choose with `manifests.render`; every one when absent (`helm` only, when a chart is pinned).')
+      .meta({ examples: [['helm']] }),
+    helm: z
+      .strictObject({
+        chart: chartPinSchema,
+      })
+      .optional()
+      .describe('The chart `render: helm` must use. When given, the code repository\'s own chart is refused: the service renders this chart, with its values from the code config.'),
+  })
+  .describe('What may render the service: which renderers, and for Helm which chart. A code config asking for another is refused.');
+
 export const serviceGrantSchema = z
   .strictObject({
     repository: repoName.describe('The code repository whose `.github/ladder.yml` speaks for this service; no other repository may.'),
@@ -105,6 +153,7 @@ export const serviceGrantSchema = z
       .record(dnsLabel, environmentGrantSchema)
       .describe('The environments this service may reach, by name; a code config may list fewer, never others.')
       .meta({ 'x-key-name': 'environment' }),
+    render: renderGrantSchema.optional(),
   })
   .describe('One service: the repository that speaks for it, its folder, and what each environment grants it.');
 
@@ -150,6 +199,8 @@ export type EnvironmentGrant = z.infer<typeof environmentGrantSchema>;
 export type GrantedSource = z.infer<typeof grantedSourceSchema>;
 export type ClusterScopedGrant = z.infer<typeof clusterScopedGrantSchema>;
 export type AgentGrant = z.infer<typeof agentGrantSchema>;
+export type ChartPin = z.infer<typeof chartPinSchema>;
+export type RenderGrant = z.infer<typeof renderGrantSchema>;
 
 /** Where the file lives on the manifest repository's default branch. */
 export const servicesFilePath = '.ladder/services.yml';

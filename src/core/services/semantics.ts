@@ -16,7 +16,7 @@ export interface ServicesSemanticOptions {
  * form no cycle. `lineOf` names the earlier occurrence in messages.
  */
 export function checkServicesSemantics(file: ServicesFile, options: ServicesSemanticOptions, lineOf: (path: KeyPath) => number): PathProblem[] {
-  return [...checkFolders(file, lineOf), ...checkRepositories(file, lineOf), ...checkEnvironments(file, lineOf, options), ...checkClusters(file, lineOf), ...checkAgents(file)];
+  return [...checkFolders(file, lineOf), ...checkRepositories(file, lineOf), ...checkEnvironments(file, lineOf, options), ...checkClusters(file, lineOf), ...checkAgents(file), ...checkRenderGrants(file)];
 }
 
 /** Whether two folders of a branch overlap: equal, one inside the other, or either the whole branch. */
@@ -156,4 +156,13 @@ function checkAgents(file: ServicesFile): PathProblem[] {
     });
   }
   return problems;
+}
+
+/** A pinned chart is rendered by Helm: a renderer list without helm would refuse the very chart it pins. */
+function checkRenderGrants(file: ServicesFile): PathProblem[] {
+  return Object.entries(file.services).flatMap(([name, service]): PathProblem[] => {
+    const render = service.render;
+    if (!render?.helm || !render.renderers || render.renderers.includes('helm')) return [];
+    return [{ path: ['services', name, 'render', 'renderers'], message: `pins a chart (render.helm.chart) but does not allow helm; add helm, or remove the chart` }];
+  });
 }

@@ -75,16 +75,18 @@ async function trustLikeHostNpm(): Promise<string[]> {
 }
 
 /**
- * The Dockerfile's sops stage runs on a Go image no registry can give CI:
+ * The Dockerfile's Go stages (sops, helm, kustomize) run on a Go image no registry can give CI:
  * the local base with this machine's Go toolchain mounted, and its module and
  * build caches, which test/bed/build-binaries.sh filled building the same
- * sops, so nothing is downloaded (the module cache is the GOPROXY) and the compile is mostly
+ * binaries, so nothing is downloaded (the module cache is the GOPROXY) and the compile is mostly
  * cached. The Dockerfile is unchanged; a registry build uses golang:1.26.
  */
 function goLikeHost(base: string): string[] {
-  // Puts sops's modules into the module cache when this runs on its own (cached: no work).
-  const binaries = spawnSync('bash', [fileURLToPath(new URL('../build-binaries.sh', import.meta.url)), 'sops'], { stdio: ['ignore', 2, 2] });
-  if (binaries.status !== 0) throw new Error('test/bed/build-binaries.sh sops failed; the image\'s sops stage builds from the modules it fetches');
+  // Puts each stage's modules into the module cache when this runs on its own (cached: no work).
+  for (const binary of ['sops', 'helm', 'kustomize']) {
+    const built = spawnSync('bash', [fileURLToPath(new URL('../build-binaries.sh', import.meta.url)), binary], { stdio: ['ignore', 2, 2] });
+    if (built.status !== 0) throw new Error(`test/bed/build-binaries.sh ${binary} failed; the image's ${binary} stage builds from the modules it fetches`);
+  }
   const env = (name: string) => execFileSync('go', ['env', name], { encoding: 'utf8' }).trim();
   return [
     '--build-arg', `GO_IMAGE=${base}`, '--build-arg', 'GOPROXY=file:///go/pkg/mod/cache/download', '--build-arg', 'GOSUMDB=off',

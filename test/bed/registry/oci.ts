@@ -8,6 +8,8 @@ export const MEDIA_TYPE = {
   manifest: 'application/vnd.oci.image.manifest.v1+json',
   config: 'application/vnd.oci.image.config.v1+json',
   layer: 'application/vnd.oci.image.layer.v1.tar+gzip',
+  helmConfig: 'application/vnd.cncf.helm.config.v1+json',
+  helmChart: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip',
 } as const;
 
 /** Repository names and tags as the OCI distribution spec defines them. */
@@ -59,6 +61,14 @@ export function buildImage(name: string, tag: string, revision: string): BuiltIm
       layers: [describe(layer)],
     }),
   );
+  return { digest: sha256(manifest), manifest, blobs: [config, layer] };
+}
+
+/** A Helm chart as `helm push` stores it: an OCI manifest with the chart's metadata as config and the `.tgz` as its one layer. */
+export function buildChart(archive: Buffer, meta: { name: string; version: string }): BuiltImage {
+  const config = blob(MEDIA_TYPE.helmConfig, Buffer.from(JSON.stringify({ name: meta.name, version: meta.version, apiVersion: 'v2' })));
+  const layer = blob(MEDIA_TYPE.helmChart, archive);
+  const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPE.manifest, config: describe(config), layers: [describe(layer)] }));
   return { digest: sha256(manifest), manifest, blobs: [config, layer] };
 }
 

@@ -7,7 +7,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { RegistryAuth, TOKEN_PATH, type RegistryAuthOptions } from './auth.js';
-import { buildImage, DIGEST_PATTERN, MEDIA_TYPE, NAME_PATTERN, TAG_PATTERN, type Blob } from './oci.js';
+import { buildChart, buildImage, DIGEST_PATTERN, MEDIA_TYPE, NAME_PATTERN, TAG_PATTERN, type Blob, type BuiltImage } from './oci.js';
 
 export interface PushedImage {
   name: string;
@@ -38,6 +38,8 @@ export interface Registry {
   host: string;
   /** Seeds an image; pushing an existing tag again moves it to a new digest when `revision` differs. */
   pushImage(name: string, tag: string, options?: { revision?: string }): PushedImage;
+  /** Stores a packaged chart (`helm package`'s .tgz) as `helm push` does, tagged with its version; `digest` is the manifest's. */
+  pushChart(name: string, version: string, archive: Buffer): PushedImage;
   readonly requests: readonly RegistryRequest[];
   /** The authentication side, when started with `auth`: issued tokens and their requests. */
   readonly auth: RegistryAuth | undefined;
@@ -74,6 +76,14 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
     requests.push({ method: request.method ?? 'GET', path: request.url ?? '/', status, authorization: schemeOf(request.headers.authorization) });
   });
   host = await listen(server);
+  const store = (name: string, tag: string, built: BuiltImage): PushedImage => {
+    const repository = repositories.get(name) ?? { tags: new Map(), manifests: new Map(), blobs: new Map() };
+    repositories.set(name, repository);
+    repository.manifests.set(built.digest, built.manifest);
+    for (const blob of built.blobs) repository.blobs.set(blob.digest, blob);
+    repository.tags.set(tag, built.digest);
+    return { name, tag, digest: built.digest, reference: `${host}/${name}@${built.digest}`, manifest: JSON.parse(built.manifest.toString('utf8')) };
+  };
 
   return {
     url: `http://${host}`,
@@ -81,13 +91,11 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
     pushImage(name, tag, options = {}) {
       if (!NAME_PATTERN.test(name)) throw new Error(`pushImage: ${JSON.stringify(name)} is not a valid OCI repository name`);
       if (!TAG_PATTERN.test(tag)) throw new Error(`pushImage: ${JSON.stringify(tag)} is not a valid OCI tag`);
-      const image = buildImage(name, tag, options.revision ?? tag);
-      const repository = repositories.get(name) ?? { tags: new Map(), manifests: new Map(), blobs: new Map() };
-      repositories.set(name, repository);
-      repository.manifests.set(image.digest, image.manifest);
-      for (const blob of image.blobs) repository.blobs.set(blob.digest, blob);
-      repository.tags.set(tag, image.digest);
-      return { name, tag, digest: image.digest, reference: `${host}/${name}@${image.digest}`, manifest: JSON.parse(image.manifest.toString('utf8')) };
+      return store(name, tag, buildImage(name, tag, options.revision ?? tag));
+    },
+    pushChart(name, version, archive) {
+      // OCI tags cannot hold `+`; helm push tags 1.0.0+build as 1.0.0_build.
+      return store(name, version.replaceAll('+', '_'), buildChart(archive, { name: name.slice(name.lastIndexOf('/') + 1), version }));
     },
     get requests() {
       return [...requests];

@@ -1,3 +1,5 @@
+import type { PinnedChart } from '../../services/effective.js';
+
 /**
  * The port to the external renderers (Helm, Kustomize). They are programs, so
  * they run in an adapter (src/adapters/render-tools); the core builds their
@@ -43,4 +45,15 @@ export interface ToolOutput {
 export interface ManifestTools {
   helmTemplate(job: HelmJob): Promise<ToolOutput>;
   kustomizeBuild(job: KustomizeJob): Promise<ToolOutput>;
+}
+
+/**
+ * Fetches a chart the manifest repository pins (`.ladder/services.yml`'s
+ * render.helm.chart) from that source only, verifies it against the pinned
+ * digest and returns its files for `helmTemplate`. A chart that does not
+ * match, or breaks a budget, is a LadderInputError at the services file's key;
+ * an unreachable source is a plain Error (the promotion is retried).
+ */
+export interface ChartFetcher {
+  fetch(chart: PinnedChart): Promise<SourceTree>;
 }
