@@ -2,15 +2,18 @@
 // into a fresh namespace of the same API server, timed as a process (start-up,
 // discovery and every request included), once to create them and once more
 // when nothing changed.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { runWithChildCpu } from './cpu-time.js';
 
 export interface KubectlRun {
   ms: number;
   /** Objects kubectl reported: `created`/`serverside-applied` lines. */
   lines: number;
+  /** kubectl's own CPU time. */
+  cpuMs: number;
 }
 
 /** Builds kubectl (cached) with test/bed/build-binaries.sh and returns its path. */
@@ -33,19 +36,7 @@ export function kubectlApplyArgs(kubeconfig: string, namespace: string, dir: str
   return ['--kubeconfig', kubeconfig, '--cache-dir', cacheDir, 'apply', '--server-side', '--field-manager=kubectl-bench', '-n', namespace, '-R', '-f', dir];
 }
 
-export function runKubectl(binary: string, args: string[]): Promise<KubectlRun> {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      if (code !== 0) return reject(new Error(`kubectl exited ${code}: ${stderr.slice(-2000)}`));
-      resolve({ ms: Math.round(ms), lines: stdout.split('\n').filter((l) => / (serverside-applied|created|configured|unchanged)$/.test(l)).length });
-    });
-  });
+export async function runKubectl(binary: string, args: string[]): Promise<KubectlRun> {
+  const run = await runWithChildCpu(binary, args);
+  return { ms: run.ms, cpuMs: run.cpuMs, lines: run.stdout.split('\n').filter((l) => / (serverside-applied|created|configured|unchanged)$/.test(l)).length };
 }

@@ -1,5 +1,6 @@
 // The agent benchmark's summary: one table per concern, and the targets of issue 16 checked.
-import type { ApplyFigures } from './ladder-run.js';
+import type { CpuMs } from './cpu-time.js';
+import { median, type ApplyFigures } from './ladder-run.js';
 
 export interface SizeResult {
   objects: number;
@@ -17,6 +18,10 @@ export interface SizeResult {
   peakRssMb: number;
   peakRssAfterApplyMb: number;
   rssIdleMb: number;
+  /** CPU time of each side's full apply (median of the runs, each field on its own). */
+  cpuMs?: { ladder: CpuMs; kubectl?: CpuMs; runs: { ladder: CpuMs[]; kubectl: CpuMs[] } };
+  /** The agent's 429s from the API server during each full apply. */
+  throttled?: number[];
   /** 1-minute load average when each run began. */
   loadAverage: number[];
 }
@@ -34,6 +39,28 @@ export function printTable(results: readonly SizeResult[]): void {
   console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of results) {
     console.log(`| ${r.objects.toLocaleString('en')} | ${r.driftToSlackMs.p50} / ${r.driftToSlackMs.p95} / ${r.driftToSlackMs.max} ms | ${r.idlePerMinute.kube} / ${r.idlePerMinute.github} | ${r.peakRssMb} MB (${r.peakRssAfterApplyMb} MB) | ${r.rssIdleMb} MB | ${r.loadAverage.map((l) => l.toFixed(1)).join(', ')} |`);
+  }
+}
+
+export function medianCpu(runs: readonly CpuMs[]): CpuMs {
+  return { apiServer: median(runs.map((r) => r.apiServer)), etcd: median(runs.map((r) => r.etcd)), client: median(runs.map((r) => r.client)) };
+}
+
+/**
+ * Where the full apply's time goes: CPU seconds of the API server, etcd and the client (the agent, or
+ * kubectl), and what that allows on this machine's cores — no run can be shorter than their sum over
+ * the cores, however the requests are spread.
+ */
+export function printCpuTable(results: readonly SizeResult[], cores: number): void {
+  console.log(`\n| objects | side | API server CPU | etcd CPU | client CPU | total | total / ${cores} cores | API server ms per object |`);
+  console.log('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of results) {
+    for (const [side, used] of [['Ladder', r.cpuMs?.ladder], ['kubectl', r.cpuMs?.kubectl]] as const) {
+      if (!used) continue;
+      const total = used.apiServer + used.etcd + used.client;
+      const note = side === 'Ladder' && r.throttled?.length ? ` (429s: ${r.throttled.join(', ')})` : '';
+      console.log(`| ${r.objects.toLocaleString('en')} | ${side}${note} | ${seconds(used.apiServer)} | ${seconds(used.etcd)} | ${seconds(used.client)} | ${seconds(total)} | ${seconds(total / cores)} | ${(used.apiServer / r.objects).toFixed(2)} |`);
+    }
   }
 }
 

@@ -1,5 +1,6 @@
 // Agent benchmark (issue 16): `node --import tsx bench/agent/run.ts [--sizes 1000,5000,20000] [--runs 3]
-// [--edits 50] [--idle-seconds 60] [--per-file 10] [--no-build] [--no-kubectl] [--check] [--out file] [--cli file]`.
+// [--edits 50] [--idle-seconds 60] [--per-file 10] [--no-build] [--no-kubectl] [--check] [--out file] [--cli file]
+// [--profile dir [--profile-seconds 10]]` (CPU profiles of the agent and the API server: bench/agent/profile.ts).
 // For each size, on a fresh test bed (kube-apiserver + etcd, the local GitHub server, the Slack
 // receiver): a manifest branch of N ConfigMaps; then `--runs` times, side by side and alternating
 // which goes first, the built `ladder agent` as its own process (as in a pod) applying the branch
@@ -19,7 +20,9 @@ import { startControlPlane } from '../../test/bed/kube/control-plane.js';
 import { startSlackReceiver } from '../../test/bed/slack/index.js';
 import { buildKubectl, kubectlApplyArgs, runKubectl, writeManifestDir } from './kubectl-peer.js';
 import { driftLatencies, idleTraffic, median, percentile, settle, startLadderAgent, type ApplyFigures, type Bed } from './ladder-run.js';
-import { checkTargets, printTable, type SizeResult } from './report.js';
+import { apiServerProfile, withCpuProfile } from './profile.js';
+import { checkTargets, medianCpu, printCpuTable, printTable, type SizeResult } from './report.js';
+import { cpuSpan, processCpuMs, type CpuMs } from './cpu-time.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const { values } = parseArgs({
@@ -39,6 +42,9 @@ const { values } = parseArgs({
     cli: { type: 'string', default: join(root, 'dist/cli/main.js') },
     /** Where the results go (JSON). */
     out: { type: 'string', default: join(root, 'bench/.out/agent.json') },
+    /** Write CPU profiles of the agent (V8) and of the API server during both full applies into this directory. */
+    profile: { type: 'string' },
+    'profile-seconds': { type: 'string', default: '10' },
   },
 });
 const sizes = values.sizes.split(',').map(Number);
@@ -57,6 +63,7 @@ mkdirSync(join(values.out, '..'), { recursive: true });
 const report = { node: process.version, nodeOptions: values['node-options'], cpus: cpus().length, cpu: cpus()[0]?.model, at: new Date().toISOString(), runs, perFile, results };
 writeFileSync(values.out, `${JSON.stringify(report, null, 2)}\n`);
 printTable(results);
+printCpuTable(results, cpus().length);
 const missed = checkTargets(results);
 for (const line of missed) console.log(`target missed: ${line}`);
 if (values.check && missed.length > 0) process.exitCode = 1;
@@ -71,6 +78,7 @@ async function measureSize(size: number): Promise<SizeResult> {
   const keyPath = join(work, 'app.pem');
   writeFileSync(keyPath, github.app.privateKey, { mode: 0o600 });
   const bed: Bed = { cluster, github, slack, admin, work, keyPath, cliMain: values.cli, nodeOptions: values['node-options'] };
+  const profile = (name: string) => values.profile ? apiServerProfile(cluster, Number(values['profile-seconds']), join(values.profile, `apiserver-${size}-${name}.pprof`)) : Promise.resolve();
   try {
     const repo = `bench/manifests-${size}`;
     await github.createRepo(repo);
@@ -79,6 +87,9 @@ async function measureSize(size: number): Promise<SizeResult> {
     const dir = writeManifestDir(join(work, `kubectl-${size}`), files);
     const ladder: { full: ApplyFigures[]; reapply: ApplyFigures[] } = { full: [], reapply: [] };
     const peer: { full: number[]; noop: number[] } = { full: [], noop: [] };
+    const cpu: { ladder: CpuMs[]; kubectl: CpuMs[] } = { ladder: [], kubectl: [] };
+    /** 429s the API server answered the agent during each full apply (Priority and Fairness). */
+    const throttled: number[] = [];
     const loads: number[] = [];
     let extras: Omit<SizeResult, 'objects' | 'ladder' | 'kubectl' | 'loadAverage'> | undefined;
     for (let run = 1; run <= runs; run++) {
@@ -86,15 +97,27 @@ async function measureSize(size: number): Promise<SizeResult> {
         if (!kubectl) return;
         const ns = await cluster.newNamespace(`kubectl-${size}-r${run}`);
         const args = kubectlApplyArgs(cluster.kubeconfigPath, ns, dir, join(work, 'kubectl-cache'));
-        peer.full.push((await runKubectl(kubectl, args)).ms);
+        const serverProfile = profile(`kubectl-r${run}`);
+        const span = cpuSpan(cluster, () => 0);
+        const full = await runKubectl(kubectl, args);
+        cpu.kubectl.push({ ...span.end(), client: full.cpuMs });
+        peer.full.push(full.ms);
+        await serverProfile;
         peer.noop.push((await runKubectl(kubectl, args)).ms);
         console.log(`  run ${run}: kubectl apply --server-side ${peer.full.at(-1)} ms, again with nothing changed ${peer.noop.at(-1)} ms`);
       };
       if (run % 2 === 0) await kubectlRun();
       loads.push(loadavg()[0]!);
-      const agent = await startLadderAgent(bed, repo, size, run);
+      const nodeOptions = values.profile ? withCpuProfile(values['node-options'], join(values.profile, `agent-${size}-r${run}`)) : values['node-options'];
+      const agent = await startLadderAgent({ ...bed, nodeOptions }, repo, size, run);
       try {
+        // The API server's profile from the moment the agent starts applying, not from its start-up.
+        const serverProfile = values.profile ? agent.agent.waitForLog((l) => l.msg === 'applying manifest commit', 180_000).then(() => profile(`ladder-r${run}`)) : undefined;
+        const applying = agent.agent.waitForLog((l) => l.msg === 'applying manifest commit', 180_000).then(() => cpuSpan(cluster, () => processCpuMs(agent.agent.child.pid!)));
         ladder.full.push(await agent.firstApply());
+        cpu.ladder.push((await applying).end());
+        throttled.push((await agent.agent.metrics()).ladder_kube_throttled_total ?? NaN);
+        await serverProfile;
         await settle(agent.agent, 180_000);
         const peakAfterApply = agent.agent.peakRssMb();
         ladder.reapply.push(await agent.reapply(repo));
@@ -127,6 +150,8 @@ async function measureSize(size: number): Promise<SizeResult> {
         runs: { full: ladder.full, reapply: ladder.reapply },
       },
       ...(kubectl ? { kubectl: { fullMs: median(peer.full), noopMs: median(peer.noop), runs: peer } } : {}),
+      cpuMs: { ladder: medianCpu(cpu.ladder), ...(kubectl ? { kubectl: medianCpu(cpu.kubectl) } : {}), runs: cpu },
+      throttled,
       loadAverage: loads,
       ...extras!,
     };

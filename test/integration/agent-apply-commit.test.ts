@@ -9,6 +9,7 @@ import { applyCommit, readInventoryState, type ApplyOptions } from '../../src/ag
 import type { ControlPlane } from '../bed/kube/control-plane.js';
 import { useControlPlane } from '../support/control-plane.js';
 import { commitA, commitB, configMapFile, fixtureFile, readObject, renderedService } from '../support/agent-sync.js';
+import { eventually } from '../support/agent/log.js';
 
 let cluster: ControlPlane;
 let client: KubeClient;
@@ -162,6 +163,31 @@ test('a conflict with another field manager is reported, and forced only when co
   assert.deepEqual((await client.request<KubeObject>('GET', path)).data, { mode: 'git2' });
 });
 
+test('re-applying a deployed commit (a new leader): a conflict on an object unchanged since is drift, left alone; one changed in Git still fails', async () => {
+  const namespace = await cluster.newNamespace('redeploy');
+  const files = [configMapFile(namespace, 'settings', { mode: 'git' }), configMapFile(namespace, 'other', { a: '1' })];
+  assert.equal((await applyCommit(client, { commit: commitA, files }, optionsFor(namespace))).status, 'applied');
+  const path = `/api/v1/namespaces/${namespace}/configmaps/settings`;
+  await client.request('PATCH', path, { body: { data: { mode: 'hand' } }, contentType: 'application/merge-patch+json', query: { fieldManager: 'kubectl-edit' } });
+
+  const again = await applyCommit(client, { commit: commitA, files }, optionsFor(namespace, { redeploy: true }));
+  assert.equal(again.status, 'applied', again.message);
+  const settings = again.objects.find((o) => o.ref.name === 'settings')!;
+  assert.equal(settings.action, 'drifted');
+  assert.deepEqual(settings.conflicts, [{ manager: 'kubectl-edit', field: '.data.mode' }]);
+  assert.equal(settings.appliedText, undefined, 'no answer: it was not applied');
+  assert.match(again.message, /1 drifted since the last deploy left to drift detection/);
+  assert.deepEqual((await client.request<KubeObject>('GET', path)).data, { mode: 'hand' }, 'not forced');
+
+  // Without `redeploy` (a new commit), the same conflict fails the apply, as before.
+  assert.equal((await applyCommit(client, { commit: commitB, files }, optionsFor(namespace))).status, 'failed');
+  // A re-apply whose object changed in Git is not drift: its conflict fails the apply.
+  const changed = [configMapFile(namespace, 'settings', { mode: 'git2' }), configMapFile(namespace, 'other', { a: '1' })];
+  const refused = await applyCommit(client, { commit: commitB, files: changed }, optionsFor(namespace, { redeploy: true }));
+  assert.equal(refused.status, 'failed');
+  assert.equal(refused.objects.find((o) => o.ref.name === 'settings')!.action, 'conflict');
+});
+
 test('a custom resource of a CRD the commit creates is checked once the CRD is served; refused, it stops the rest', async () => {
   const namespace = await cluster.newNamespace('deferred');
   const crd = {
@@ -185,6 +211,41 @@ test('a custom resource of a CRD the commit creates is checked once the CRD is s
   const retried = await applyCommit(client, { commit: commitA, files: [crd, fixed, configMapFile(namespace, 'settings')] }, optionsFor(namespace));
   assert.equal(retried.status, 'applied', retried.message);
   assert.deepEqual(retried.objects.map((o) => `${o.ref.kind} ${o.action}`), ['CustomResourceDefinition unchanged', 'Gizmo created', 'ConfigMap created']);
+});
+
+test('a CRD deleted after an apply: its kind is refused cleanly by the next one, and a CRD created again with another plural and scope is applied where it now lives', async () => {
+  const namespace = await cluster.newNamespace('stale-crd');
+  const crdPath = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
+  const crdFile = (plural: string, scope: 'Namespaced' | 'Cluster') => ({
+    path: 'crd.yaml',
+    content: JSON.stringify({
+      apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: `${plural}.stale.example.com` },
+      spec: {
+        group: 'stale.example.com', scope, names: { kind: 'Widget', plural },
+        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } } } }],
+      },
+    }),
+  });
+  const widget = (metadata: string) => ({ path: 'widget.yaml', content: `apiVersion: stale.example.com/v1\nkind: Widget\nmetadata:\n  name: w1\n${metadata}spec:\n  size: 3\n` });
+  const options = optionsFor(namespace, { prune: false });
+  const first = await applyCommit(client, { commit: commitA, files: [crdFile('widgets', 'Namespaced'), widget(`  namespace: ${namespace}\n`)] }, options);
+  assert.equal(first.status, 'applied', first.message);
+
+  await client.request('DELETE', `${crdPath}/widgets.stale.example.com`);
+  const served = async () => (await client.request('GET', '/apis/stale.example.com/v1').then(() => true, () => false));
+  await eventually(async () => !(await served()) || undefined, 'the deleted CRD to be no longer served', 30_000);
+  const refused = await applyCommit(client, { commit: commitB, files: [widget(`  namespace: ${namespace}\n`)] }, options);
+  assert.equal(refused.status, 'invalid');
+  assert.match(refused.message, /widget\.yaml:1 Widget .*\/w1: the API server does not serve kind Widget in stale\.example\.com\/v1/);
+
+  // The same kind again, cluster-scoped under another plural: a stale mapping would send it to .../namespaces/<ns>/widgets.
+  await client.request('POST', crdPath, { body: JSON.parse(crdFile('gadgetwidgets', 'Cluster').content) });
+  await eventually(async () => (await served()) || undefined, 'the new CRD to be served', 30_000);
+  await eventually(async () => (await client.request('GET', '/apis/stale.example.com/v1/gadgetwidgets').then(() => true, () => false)) || undefined, 'the new resource to be served', 30_000);
+  const again = await applyCommit(client, { commit: commitB, files: [widget('')] }, options);
+  assert.equal(again.status, 'applied', again.message);
+  assert.ok(await readObject(client, '/apis/stale.example.com/v1/gadgetwidgets/w1'));
+  await client.request('DELETE', `${crdPath}/gadgetwidgets.stale.example.com`);
 });
 
 test('an agent bound to one namespace: an object elsewhere is refused by name, and nothing is applied', async () => {

@@ -53,6 +53,32 @@ describe('watch groups', () => {
   });
 });
 
+describe('lists a page at a time', () => {
+  it('hands each page on as it comes, says which is first and last, and watches from the list\'s version', async () => {
+    const namespace = await cluster.newNamespace('pages');
+    const path = `/api/v1/namespaces/${namespace}/configmaps`;
+    for (const name of ['a', 'b', 'c', 'd', 'e']) await client.request('POST', path, { body: configMap(namespace, name) });
+    const pages: string[] = [];
+    const events: string[] = [];
+    const group = new WatchGroup(client, path, {}, {
+      onListed: (objects, page) => pages.push(`${page.first ? 'first ' : ''}${objects.map((o) => `${o.kind}/${o.metadata!.name}`).join(',')}${page.last ? ' last' : ''}`),
+      onEvent: (type, object) => events.push(`${type} ${object.metadata!.name}`),
+    }, { pageSize: 2 });
+    group.start();
+    try {
+      await until(() => pages.some((p) => p.endsWith(' last')), 'the last page');
+      assert.deepEqual(pages, ['first ConfigMap/a,ConfigMap/b', 'ConfigMap/c,ConfigMap/d', 'ConfigMap/e last']);
+      await until(() => group.synced(), 'the watch');
+      await client.request('POST', path, { body: configMap(namespace, 'f') });
+      await until(() => events.length > 0, 'the event after the list');
+      await sleep(300);
+      assert.deepEqual(events, ['ADDED f'], 'the watch starts from the list\'s version: nothing listed comes again');
+    } finally {
+      await group.stop();
+    }
+  });
+});
+
 describe('watch resumption', () => {
   it('resumes from the last resourceVersion when the server ends a watch, without listing again or repeating events', async () => {
     const namespace = await cluster.newNamespace('resume');

@@ -33,13 +33,16 @@ let ns: string;
 const logLines: string[] = [];
 const envKey: AgeKey = generateAgeKey();
 const otherKey: AgeKey = generateAgeKey();
+/** The environment's next key, for the rotation: the key Secret holds it beside envKey for a while. */
+const nextKey: AgeKey = generateAgeKey();
 // Random, so that finding one anywhere can only mean it leaked from this test's Secret.
 const password = `pw-${randomBytes(12).toString('hex')}`;
 const user = `user-${randomBytes(6).toString('hex')}`;
 const handEdited = `edited-${randomBytes(12).toString('hex')}`;
+const rotatedPassword = `rotated-${randomBytes(12).toString('hex')}`;
 /** Each value as it could leak: as is, and base64 as in a Secret's data. */
 const forms = (value: string) => [value, Buffer.from(value).toString('base64')];
-const secretValues = [...forms(password), ...forms(user), ...forms(handEdited)];
+const secretValues = [...forms(password), ...forms(user), ...forms(handEdited), ...forms(rotatedPassword)];
 
 const secret = (pw: string) => `apiVersion: v1
 kind: Secret
@@ -81,9 +84,9 @@ useControlPlane(async (plane) => {
   },
 });
 
-/** The Secret deploy/'s Role lets the agent read: its age identity, as age-keygen writes the file. */
-async function putAgeKey(key: AgeKey): Promise<void> {
-  const file = `# public key: ${key.recipient}\n${key.identity}\n`;
+/** The Secret deploy/'s Role lets the agent read: its age identities, as age-keygen writes them (several, appended, while a key is rotated). */
+async function putAgeKey(...keys: AgeKey[]): Promise<void> {
+  const file = keys.map((key) => `# created: 2026-12-05T10:00:00Z\n# public key: ${key.recipient}\n${key.identity}\n`).join('');
   const body = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'ladder-sops-age', namespace: agentNs }, data: { 'keys.txt': Buffer.from(file).toString('base64') } };
   await admin.request('PATCH', `/api/v1/namespaces/${agentNs}/secrets/ladder-sops-age`, { query: { fieldManager: 'cluster-admin', force: true }, body, contentType: 'application/apply-patch+yaml' });
 }
@@ -132,7 +135,7 @@ async function assertNoValueAnywhere(): Promise<void> {
   assert.ok(said.some((s) => s.where === 'agent log' && s.text.length > 1000), 'the agent logged its work (the search below is not over nothing)');
   for (const { where, text } of said) {
     for (const value of secretValues) assert.ok(!text.includes(value), `${where} holds a secret value`);
-    assert.ok(!text.includes(envKey.identity) && !text.includes(otherKey.identity), `${where} holds an age identity`);
+    assert.ok(!text.includes(envKey.identity) && !text.includes(otherKey.identity) && !text.includes(nextKey.identity), `${where} holds an age identity`);
   }
 }
 
@@ -212,6 +215,33 @@ describe('SOPS-encrypted Secrets through the agent (real sops, GitHub bed, real 
     const sha = await mergeIntoDev(github, repo, 'release-6', { 'manifests/db.sops.yaml': encrypted, 'manifests/hidden.sops.yaml': encryptedConfig });
     const state = await finalState(sha);
     assert.match(state, /^failure: Nothing applied: manifests\/hidden\.sops\.yaml:1: holds a ConfigMap; a SOPS-encrypted file may hold only v1 Secrets/, state);
+    await assertNoValueAnywhere();
+  });
+
+  it('decrypts with every identity the key Secret holds, so files encrypted to the old key, the new one or both apply during a rotation', async () => {
+    await putAgeKey(envKey, nextKey);
+    const toNext = await sopsEncrypt(secret(rotatedPassword), nextKey.recipient);
+    const toOld = await sopsEncrypt(secret(password).replace('name: db', 'name: cache'), envKey.recipient);
+    const toBoth = await sopsEncrypt(secret(password).replace('name: db', 'name: queue'), `${envKey.recipient},${nextKey.recipient}`);
+    assert.match(toBoth, new RegExp(`recipient: ${envKey.recipient}[^]*recipient: ${nextKey.recipient}`), 'one file, two recipients');
+    const files = { 'manifests/db.sops.yaml': toNext, 'manifests/cache.sops.yaml': toOld, 'manifests/queue.sops.yaml': toBoth, 'manifests/hidden.sops.yaml': null, 'manifests/settings.yaml': configMap('violet') };
+    const sha = await mergeIntoDev(github, repo, 'release-7', files);
+    const state = await finalState(sha);
+    assert.match(state, /^success: Applied 4 objects/, state);
+    assert.deepEqual(await liveSecret(), { password: rotatedPassword, user });
+    for (const other of ['cache', 'queue']) {
+      const live = await admin.request<{ data: Record<string, string> }>('GET', `/api/v1/namespaces/${ns}/secrets/${other}`);
+      assert.equal(Buffer.from(live.data.password!, 'base64').toString('utf8'), password, `${other} decrypted`);
+    }
+    assert.equal(await liveMode(), 'violet');
+
+    // The old identity dropped before every file was re-encrypted: the file still only for it stops the commit.
+    await putAgeKey(nextKey);
+    const stuck = await mergeIntoDev(github, repo, 'release-8', { 'manifests/settings.yaml': configMap('indigo') });
+    const refused = await finalState(stuck);
+    assert.match(refused, /^failure: Nothing applied: manifests\/cache\.sops\.yaml: cannot be decrypted: none of the agent's age identities can decrypt it/, refused);
+    assert.doesNotMatch(refused, /queue\.sops\.yaml|db\.sops\.yaml/, 'the files the new key opens are not blamed');
+    assert.equal(await liveMode(), 'violet');
     await assertNoValueAnywhere();
   });
 });

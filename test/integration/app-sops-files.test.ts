@@ -9,7 +9,9 @@ import { after, before, describe, it } from 'node:test';
 import { startAppHarness, type AppHarness } from '../support/app-harness.js';
 import { checkRunsOf, configMapsTemplate, filesAt, mapsValue, mergePull, promotionConfig, pullsOf } from '../support/app-promotion.js';
 import { commandHelpers } from '../support/command-comments.js';
-import { generateAgeKey, sopsDecrypt, sopsEncrypt } from '../support/sops.js';
+import { userOctokit } from '../bed/github/index.js';
+import { trailersComment } from '../../src/core/promotion/trailers.js';
+import { generateAgeKey, sopsDecrypt, sopsEdit, sopsEncrypt } from '../support/sops.js';
 
 const password = `pw-${randomBytes(12).toString('hex')}`;
 const key = generateAgeKey();
@@ -67,5 +69,33 @@ describe('App: SOPS-encrypted files on environment branches', () => {
     assert.ok(reply, 'a reply');
     assert.doesNotMatch(reply, /pay-db/, reply);
     assert.match(reply, /No differences\./, reply);
+  });
+
+  it('/ladder diff on a promotion PR says which keys of an encrypted file changed, never a value or ciphertext', async () => {
+    const helpers = commandHelpers(h);
+    const manifestRepo = 'shop/pay-manifests';
+    const newPassword = `np-${randomBytes(12).toString('hex')}`;
+    const token = `tok-${randomBytes(12).toString('hex')}`;
+    // A person changes the password and adds a token on the promotion branch, and rotates another file's data key.
+    let edited = await sopsEdit(encrypted, key.identity, ['set', '["stringData"]["password"]', JSON.stringify(newPassword)]);
+    edited = await sopsEdit(edited, key.identity, ['set', '["stringData"]["token"]', JSON.stringify(token)]);
+    const cache = await sopsEncrypt(secret.replace('pay-db', 'pay-cache'), key.recipient);
+    await h.github.seed.commitFiles(manifestRepo, 'dev', { 'services/pay/pay-cache.sops.yaml': cache }, { silent: true, message: 'pay: cache credentials' });
+    const rotated = await sopsEdit(cache, key.identity, ['rotate']);
+    await h.github.seed.commitFiles(manifestRepo, 'ladder/pay/dev', { [path]: edited, 'services/pay/pay-cache.sops.yaml': rotated }, { from: 'dev', silent: true, message: 'pay: new password, a token, a rotated cache key' });
+    const trailers = { service: 'pay', environment: 'dev', sourceRepo: 'shop/pay', sourceSha: 'a'.repeat(40), image: `registry.example.com/shop/pay:${'a'.repeat(40)}` };
+    const { data: pr } = await userOctokit(h.github, 'dev').rest.pulls.create({
+      owner: 'shop', repo: 'pay-manifests', head: 'ladder/pay/dev', base: 'dev', title: 'Promote pay to dev', body: `Promotion\n\n${trailersComment(trailers)}`,
+    });
+    await helpers.comment(manifestRepo, pr.number, 'dev', '/ladder diff');
+    const [reply] = await helpers.replies(manifestRepo, pr.number);
+    assert.ok(reply, 'a reply');
+    assert.match(reply, /~ Secret pay-db \(SOPS\): keys added: token; changed: password  \(pay-db\.sops\.yaml\)$/m, reply);
+    assert.match(reply, /~ Secret pay-cache \(SOPS\): re-encrypted: every value has new ciphertext \(password\), so which of them changed cannot be told  \(pay-cache\.sops\.yaml\)$/m, reply);
+    assert.match(reply, /0 added, 0 removed, 2 changed\./, reply);
+    for (const value of [password, newPassword, token]) {
+      assert.ok(!reply.includes(value) && !reply.includes(Buffer.from(value).toString('base64')), 'no value');
+    }
+    assert.doesNotMatch(reply, /ENC\[|AES256_GCM|BEGIN AGE|lastmodified|\bmac\b/, reply);
   });
 });

@@ -11,6 +11,7 @@ import type { RenderWorkerLimits } from '../../src/app/render-worker/pool.js';
 import { composeApp, registerLadderApp, type LadderServices } from '../../src/app/index.js';
 import { startGitHubServer, type GitHubServer } from '../bed/github/index.js';
 import { createService, mergePullRequest, type CreateServiceOptions } from './github-service.js';
+import type { SeedFile } from '../bed/github/seed.js';
 
 export { defaultServiceConfig, developer, grantingServicesFile, type CreateServiceOptions } from './github-service.js';
 
@@ -51,7 +52,7 @@ export interface AppHarness {
   createService(options?: CreateServiceOptions): Promise<{ codeRepo: string; manifestRepo: string }>;
   mergePullRequest(
     codeRepo: string,
-    options: { branch?: string; files: Record<string, string | null>; title?: string; by?: string },
+    options: { branch?: string; files: Record<string, SeedFile>; title?: string; by?: string },
   ): Promise<{ number: number; mergeSha: string }>;
   /** Webhooks delivered AND the App's queued work finished (looped until both are quiet). */
   settled(): Promise<void>;

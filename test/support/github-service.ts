@@ -2,6 +2,7 @@ import { stringify } from 'yaml';
 import { checkConfig, parseConfig } from '../../src/core/config/load.js';
 import { grantFor } from '../../src/core/services/snippet.js';
 import { userOctokit, type GitHubServer } from '../bed/github/index.js';
+import type { SeedFile } from '../bed/github/seed.js';
 
 // A service on the GitHub test bed, as the App's tests set it up: a code
 // repository with `.github/ladder.yml`, a manifest repository with dev, stg
@@ -99,7 +100,7 @@ export async function createService(github: GitHubServer, options: CreateService
 export async function mergePullRequest(
   github: GitHubServer,
   codeRepo: string,
-  pr: { branch: string; title: string; files: Record<string, string | null>; by?: string },
+  pr: { branch: string; title: string; files: Record<string, SeedFile>; by?: string },
 ): Promise<{ number: number; mergeSha: string }> {
   const [owner, repo] = codeRepo.split('/') as [string, string];
   await github.seed.commitFiles(codeRepo, pr.branch, pr.files, { message: pr.title, from: 'main', silent: true });

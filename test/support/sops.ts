@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { generateKeyPairSync } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +41,25 @@ export async function sopsEncrypt(plaintext: string, recipient: string): Promise
 
 export async function sopsDecrypt(encrypted: string, identity: string): Promise<string> {
   return runSops(['decrypt', '--input-type', 'yaml', '--output-type', 'yaml'], encrypted, { SOPS_AGE_KEY: identity });
+}
+
+/**
+ * Edits an encrypted file as a person would, with the real sops on a file of its own:
+ * `['set', '["stringData"]["password"]', '"new"']`, `['unset', '["stringData"]["user"]']` (which keep
+ * the other values' ciphertext), or `['rotate']` (a new data key: every value gets new ciphertext).
+ */
+export async function sopsEdit(encrypted: string, identity: string, command: string[]): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'ladder-sops-edit-'));
+  const file = join(dir, 'secret.sops.yaml');
+  try {
+    writeFileSync(file, encrypted);
+    const [verb, ...rest] = command as [string, ...string[]];
+    const args = verb === 'rotate' ? ['rotate', '--in-place', file] : [verb, file, ...rest];
+    await runSops(args, '', { SOPS_AGE_KEY: identity });
+    return readFileSync(file, 'utf8');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function runSops(args: string[], input: string, env: Record<string, string>): Promise<string> {

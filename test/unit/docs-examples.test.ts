@@ -18,6 +18,7 @@ import * as examples from '../support/docs/examples.js';
 import { assertPrinted, parseTranscript, runSession, type TranscriptStep } from '../support/docs/transcript.js';
 import { readGuide } from '../support/guide.js';
 import { repoRoot as root, runLadder } from './cli-run.js';
+import { sopsDiffLines } from '../support/docs/sops-diff-lines.js';
 
 const pages = ['README.md', ...readdirSync(join(root, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
 const isTranscript = (block: DocBlock) => block.text.startsWith('$ ');
@@ -56,6 +57,7 @@ function checkOf(block: DocBlock): { kind: string; check: examples.Check } | und
   if (file === 'docs/validation.md' && first.startsWith('deploy/web.yaml:')) return { kind: 'schema findings', check: schemaFindings };
   if (file === 'docs/validation.md' && /^\S+\.yaml:\d+:\d+\s+error\s+apiserver\s/.test(first)) return { kind: 'API-server findings', check: apiServerFindings };
   if (file === 'docs/validation.md' && first.startsWith('deploy/templates/')) return { kind: 'finding at a template line', check: templateFinding };
+  if (file === 'docs/secrets.md' && / \(SOPS\)/.test(first)) return { kind: 'SOPS diff lines', check: sopsDiffLines };
   if (first === 'deploy/') return { kind: 'file tree', check: examples.paths(root, 'deploy') };
   if (/^(src\/|\s+src\/)/.test(first)) return { kind: 'layout', check: examples.paths(root) };
   if (file === 'docs/testing-github.md' && first.startsWith('request ')) return { kind: 'diagram', check: examples.paths(root, 'test/bed/github') };

@@ -37,6 +37,11 @@ export interface KubeClient {
   watch(path: string, query: Query, onEvent: (type: WatchEventType, object: KubeObject) => void, onDone: (error?: Error) => void, onOpen?: () => void): WatchHandle;
   /** Discovery, cached per group version and fetched again when a kind is missing. */
   resourceFor(apiVersion: string, kind: string): Promise<ResourceInfo | undefined>;
+  /**
+   * Forgets what discovery cached for these group versions (`group/version`, or `v1`): a CRD that was
+   * deleted, or replaced with another plural or scope, must not be served from the cache.
+   */
+  forgetDiscovery(apiVersions: Iterable<string>): void;
   /** `/api/v1/namespaces/x/configmaps/y`; the namespace is left out for cluster-scoped kinds. */
   pathFor(ref: ObjectRef, info: ResourceInfo): string;
   /** Requests sent so far (a watch counts once; retries count). */
@@ -155,6 +160,7 @@ export function createKubeClient(kubeConfig: KubeConfig, options: KubeClientOpti
       return readWatchStream(opening, controller, { method: 'GET', path }, onEvent, onDone, onOpen);
     },
     resourceFor: (apiVersion, kind) => discovery.resourceFor(apiVersion, kind),
+    forgetDiscovery: (apiVersions) => discovery.forget(apiVersions),
     pathFor,
     requestCount: () => stats.requests,
     stats: () => ({ requests: stats.requests, throttled: stats.throttled, waitedMs: Math.round(limiter ? limiter.waitedMs : stats.retryWaitMs), connections: transport.connectionsOpened() }),

@@ -54,9 +54,10 @@ export function createDiscovery(fetchList: FetchResourceList, options: { missRef
       }
       return found;
     },
-    /** Drops everything cached, e.g. after a CRD was deleted. */
-    invalidate(): void {
-      cache.clear();
+    /** Drops what is cached for these group versions (all when none are named): the next lookup reads them again. */
+    forget(groupVersions?: Iterable<string>): void {
+      if (!groupVersions) return cache.clear();
+      for (const groupVersion of groupVersions) cache.delete(groupVersion);
     },
   };
 }

@@ -48,7 +48,10 @@ export async function buildTarget(
   let snapshot: Kept | undefined = applied ?? (old?.hash === hash ? old.snapshot : undefined);
   if (!snapshot) {
     try {
-      snapshot = keepText(await serverSideApplyText(client, { path, body: desiredText }, context.policy, { dryRun: true }));
+      // Forced: the snapshot is what Ladder's apply makes of the object, with Ladder's fields its own. A dry-run stores
+      // nothing, and without force an object whose field another manager took (drift itself) would answer a conflict
+      // and go unwatched, which is how a new leader lost sight of an open incident's object.
+      snapshot = keepText(await serverSideApplyText(client, { path, body: desiredText }, { forceConflicts: true }, { dryRun: true }));
     } catch (error) {
       log?.warn({ object: key, error: (error as Error).message }, 'drift: dry-run apply failed; not watched');
       return undefined;

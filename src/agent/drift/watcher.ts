@@ -12,6 +12,7 @@ import { EvaluationQueue } from './evaluation-queue.js';
 import { evaluateTarget, type EvaluationContext } from './evaluate.js';
 import { identityOfLive, identityOfObject, keep, managedFieldsOnly, unpack, type Target, type WatchSpec } from './target.js';
 import { Watches, type WatchEvent } from './watches.js';
+import type { ListPage } from './watch-group.js';
 
 export type { DesiredObject } from './build-target.js';
 
@@ -49,6 +50,8 @@ export interface DriftWatcherOptions {
  */
 export class DriftWatcher {
   private targets = new Map<string, Target>();
+  /** The keys listed so far by each watch whose list is still coming, a page at a time. */
+  private readonly listing = new Map<string, Set<string>>();
   private readonly watches: Watches;
   /** Targets waiting for their burst of events to settle before they are judged. */
   private readonly dirty: Debouncer<Target>;
@@ -61,7 +64,7 @@ export class DriftWatcher {
 
   constructor(private readonly options: DriftWatcherOptions) {
     this.clock = options.clock ?? systemClock;
-    this.watches = new Watches(options.client, { onEvent: (type, object, source) => this.onEvent(type, object, source), onListed: (key, objects) => this.onListed(key, objects) }, options.log);
+    this.watches = new Watches(options.client, { onEvent: (type, object, source) => this.onEvent(type, object, source), onListed: (key, objects, page) => this.onListed(key, objects, page) }, options.log);
     this.evaluations = new EvaluationQueue({
       concurrency: options.evaluationConcurrency ?? 16,
       judge: (target) => evaluateTarget(target, this.context),
@@ -178,22 +181,25 @@ export class DriftWatcher {
     this.markDirty(target);
   }
 
-  private onListed(watchKey: string, objects: KubeObject[]): void {
-    const seen = new Map<string, KubeObject>();
-    for (const object of objects) {
-      const key = identityOfLive(object);
-      if (key) seen.set(key, object);
+  /** A page of a watch's list: its objects are observed now, and only their keys are kept until the last page says what is gone. */
+  private onListed(watchKey: string, objects: KubeObject[], page: ListPage): void {
+    let seen = this.listing.get(watchKey);
+    if (page.first || !seen) this.listing.set(watchKey, (seen = new Set()));
+    for (const live of objects) {
+      const key = identityOfLive(live);
+      if (!key) continue;
+      seen.add(key);
+      const target = this.targets.get(key);
+      if (!target || target.watch.key !== watchKey || live.metadata?.resourceVersion === target.live?.resourceVersion) continue;
+      this.observe(target, live);
+      this.markDirty(target);
     }
+    if (!page.last) return;
+    this.listing.delete(watchKey);
     for (const target of this.targets.values()) {
-      if (target.watch.key !== watchKey) continue;
-      const live = seen.get(target.key);
-      if (live && live.metadata?.resourceVersion === target.live?.resourceVersion) continue;
-      if (!live && target.live === null) continue;
-      if (live) this.observe(target, live);
-      else {
-        target.previous = managedFieldsOnly(unpack(target.live));
-        target.live = null;
-      }
+      if (target.watch.key !== watchKey || seen.has(target.key) || target.live === null) continue;
+      target.previous = managedFieldsOnly(unpack(target.live));
+      target.live = null;
       this.markDirty(target);
     }
   }

@@ -1,15 +1,15 @@
 import type { Logger } from 'pino';
 import type { KubeClient, KubeObject } from '../../adapters/kube/client.js';
 import { byName, type Target, type WatchSpec } from './target.js';
-import { WatchGroup } from './watch-group.js';
+import { WatchGroup, type ListPage } from './watch-group.js';
 
 export type WatchEvent = 'ADDED' | 'MODIFIED' | 'DELETED';
 
 export interface WatchHandlers {
   /** `member`: from a group's selection; `stray`: from the watch by name of an object that left it. */
   onEvent(type: WatchEvent, object: KubeObject, source: 'member' | 'stray'): void;
-  /** A group's full selection after a (re)list. */
-  onListed(watchKey: string, objects: KubeObject[]): void;
+  /** One page of a group's (re)list (see WatchGroupHandlers.onListed). */
+  onListed(watchKey: string, objects: KubeObject[], page: ListPage): void;
 }
 
 /**
@@ -50,7 +50,7 @@ export class Watches {
       if (this.groups.has(key)) continue;
       const group = new WatchGroup(this.client, spec.path, spec.selector, {
         onEvent: (type, object) => this.handlers.onEvent(type, object, 'member'),
-        onListed: (objects) => this.handlers.onListed(spec.key, objects),
+        onListed: (objects, page) => this.handlers.onListed(spec.key, objects, page),
       }, { log: this.log });
       this.groups.set(key, group);
       if (this.running) group.start();

@@ -10,8 +10,11 @@ export type DeployOutcome = { ok: true; description: string } | { ok: false; sta
 
 /** The Kubernetes side of a deploy: apply (dry-run, SSA, inventory, prune), wait for health, hand the result to drift detection. */
 export interface Deployer {
-  /** `progress` says how far the deploy got (a rollout in progress), for the deployment's status; it may be called often. */
-  deploy(snapshot: SourceSnapshot, signal: AbortSignal, log: Logger, progress?: (description: string) => void): Promise<DeployOutcome>;
+  /**
+   * `progress` says how far the deploy got (a rollout in progress), for the deployment's status; it may be called often.
+   * `redeploy`: GitHub already shows this commit deployed (a new leader or a restart applies it again).
+   */
+  deploy(snapshot: SourceSnapshot, signal: AbortSignal, log: Logger, progress?: (description: string) => void, redeploy?: boolean): Promise<DeployOutcome>;
   /** Leadership gained or lost: drift watches run only on the leader. */
   setActive(active: boolean): Promise<void>;
 }
@@ -162,7 +165,7 @@ export class AgentLoop {
       let outcome: DeployOutcome;
       const progress = report ? progressReporter(report, log, this.options.progressIntervalMs ?? 5000) : undefined;
       try {
-        outcome = await deployer.deploy(snapshot, signal, log, progress?.say);
+        outcome = await deployer.deploy(snapshot, signal, log, progress?.say, quiet);
       } catch (error) {
         outcome = signal.aborted
           ? { ok: false, stage: 'interrupted', description: `Interrupted: ${(signal.reason as Error)?.message ?? 'stopped'}; the next leader applies it again` }

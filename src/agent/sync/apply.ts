@@ -6,6 +6,7 @@ import { dryRunObject, serverSideApplyText, type ApplyPolicy, type DryRunVerdict
 import { waitForCrds } from './crds.js';
 import { objectKey, parseCommitFiles, type ManifestFile, type ParsedCommit, type SetProblem } from './desired.js';
 import { readServerFingerprint, unchangedObjects, type AppliedStateCache } from './fingerprint.js';
+import { isBuiltInGroup } from '../../core/kubernetes/scope.js';
 import { readInventoryState, sortMembers, writeInventory, type InventoryState, type ServerFingerprint } from './inventory.js';
 import { appliedMessage, conflictProblems, problemsMessage, withApplied, type ApplyOutcome, type ObjectResult } from './outcome.js';
 import { pruneObjects, type PruneOptions, type PruneResult } from './prune.js';
@@ -30,6 +31,13 @@ export interface ApplyOptions {
   defaultNamespace?: string;
   /** Take over fields other managers own. Default false: conflicts are reported and the object is not applied. */
   forceConflicts?: boolean;
+  /**
+   * The commit is one GitHub already shows deployed, applied again by a new leader or after a restart.
+   * A conflict on an object unchanged in Git since its last complete apply (its content hash in the
+   * inventory) is then drift that came after that deploy: the object is left as it is (`drifted`), and
+   * drift detection, not a failed deploy, reports it. Anything else conflicting still fails the apply.
+   */
+  redeploy?: boolean;
   /** Requests in flight at once. Default 8. */
   concurrency?: number;
   /** `false` turns pruning off. */
@@ -112,9 +120,10 @@ export async function applyCommit(client: KubeClient, input: ApplyInput, options
 
   // 3. Namespaces and CRDs, then wait for the CRDs to be served.
   const results = new Map<DesiredObject, ObjectResult>();
+  const driftedSinceDeploy = (o: DesiredObject) => options.redeploy === true && previous.hashes.get(objectKey(o.ref)) === o.hash;
   const apply = async (list: DesiredObject[]) => {
     await mapLimit(list, concurrency, async (o) => {
-      const result = await applyOne(client, o, verdicts.get(o), policy, signal);
+      const result = await applyOne(client, o, verdicts.get(o), policy, signal, driftedSinceDeploy(o));
       if (result.action === 'created' || result.action === 'configured') writes++;
       results.set(o, result);
     }, signal);
@@ -161,12 +170,15 @@ export async function applyCommit(client: KubeClient, input: ApplyInput, options
   return outcome({ status: 'applied', problems: [], message: appliedMessage(objectResults, prune), objects: objectResults, desired: objects, prune });
 }
 
-async function applyOne(client: KubeClient, o: DesiredObject, verdict: DryRunVerdict | undefined, policy: ApplyPolicy, signal: AbortSignal | undefined): Promise<ObjectResult> {
+async function applyOne(client: KubeClient, o: DesiredObject, verdict: DryRunVerdict | undefined, policy: ApplyPolicy, signal: AbortSignal | undefined, driftedSinceDeploy: boolean): Promise<ObjectResult> {
   const base = { ref: o.ref, file: o.file, line: o.line };
-  if (verdict?.kind === 'conflict') return { ...base, action: 'conflict', conflicts: verdict.conflicts, message: verdict.message };
+  if (verdict?.kind === 'conflict') return { ...base, action: driftedSinceDeploy ? 'drifted' : 'conflict', conflicts: verdict.conflicts, message: verdict.message };
   if (verdict?.kind === 'unchanged') return withApplied({ ...base, action: 'unchanged' }, verdict.resultText);
   try {
-    const text = await serverSideApplyText(client, o, policy, { signal });
+    // Dry-run Strict moments ago with this very body; a built-in kind's schema changes only with the server's version
+    // (a custom resource's may change with a CRD this commit applies in between, so it is checked again).
+    const validated = (verdict?.kind === 'create' || verdict?.kind === 'change') && isBuiltInGroup(o.resource.group);
+    const text = await serverSideApplyText(client, o, policy, { signal, validated });
     return withApplied({ ...base, action: verdict?.kind === 'create' ? 'created' : 'configured' }, text);
   } catch (error) {
     if (!(error instanceof KubeApiError)) throw error;

@@ -47,7 +47,7 @@ export function createKubeDeployer(
       if (next) await drift.start();
       else await drift.stop();
     },
-    async deploy(snapshot: SourceSnapshot, signal: AbortSignal, log: Logger, progress?: (description: string) => void): Promise<DeployOutcome> {
+    async deploy(snapshot: SourceSnapshot, signal: AbortSignal, log: Logger, progress?: (description: string) => void, redeploy = false): Promise<DeployOutcome> {
       // SOPS files are decrypted in memory, here and nowhere else; a file that does not decrypt stops the whole commit.
       const decryption = await decryptSopsFiles(kube, snapshot.files, sopsSettings(config), signal);
       if (!decryption.ok) {
@@ -67,7 +67,7 @@ export function createKubeDeployer(
       try {
         const readGrants = deps.readGrants;
         const clusterScoped = readGrants ? async () => clusterScopedCheck(await readGrants(), config.environment, config.clusterScoped) : undefined;
-        const applied = await applyAndWatch(kube, config, drift, { commit: snapshot.commit, parsed, clusterScoped }, scope.signal, log);
+        const applied = await applyAndWatch(kube, config, drift, { commit: snapshot.commit, parsed, clusterScoped, redeploy }, scope.signal, log);
         if ('failure' in applied) return applied.failure;
         const health = await checkHealth(kube, applied.refs, { timeoutMs: config.intervals.healthTimeoutSeconds * 1000, signal: scope.signal, ...(progress ? { onProgress: progress } : {}) });
         if (!health.ok) return { ok: false, stage: 'health', description: health.description };
@@ -89,7 +89,7 @@ async function applyAndWatch(
   kube: KubeClient,
   config: AgentConfig,
   drift: DriftWatcher,
-  snapshot: { commit: string; parsed: ParsedCommit; clusterScoped: (() => Promise<ClusterScopedCheck>) | undefined },
+  snapshot: { commit: string; parsed: ParsedCommit; clusterScoped: (() => Promise<ClusterScopedCheck>) | undefined; redeploy: boolean },
   signal: AbortSignal,
   log: Logger,
 ): Promise<{ failure: DeployOutcome } | { refs: ObjectRef[]; message: string; pruneProblem: string | undefined }> {
@@ -101,6 +101,7 @@ async function applyAndWatch(
       inventory: { namespace: config.agentNamespace, name: config.environment },
       defaultNamespace: config.namespaces[0],
       forceConflicts: config.apply.forceConflicts,
+      redeploy: snapshot.redeploy,
       concurrency: config.apply.concurrency,
       prune: config.prune.enabled
         ? { allowEmpty: config.prune.allowEmpty, maxPrune: config.prune.maxDeletions, override: config.prune.allowOverLimit, namespaces: config.prune.namespaces, customResourceDefinitions: config.prune.customResourceDefinitions }

@@ -1,4 +1,5 @@
 import { KubeApiError, type KubeClient, type KubeObject, type ObjectRef, type ResourceInfo } from '../../adapters/kube/client.js';
+import { isBuiltInGroup } from '../../core/kubernetes/scope.js';
 import { objectKey } from './desired.js';
 import type { InventoryState, ServerFingerprint } from './inventory.js';
 import type { DesiredObject } from './resolve.js';
@@ -18,22 +19,9 @@ export interface AppliedStateCache {
   unchanged(ref: ObjectRef, hash: string): string | undefined;
 }
 
-/**
- * API groups the API server itself serves: their objects' server-side
- * behaviour changes only with its version. Any other group is served by a CRD
- * (whose generation then counts) or by an aggregated API server (whose
- * behaviour Ladder cannot fingerprint, so its objects always take the full path).
- */
-const BUILT_IN_GROUPS = new Set([
-  '', 'apps', 'batch', 'autoscaling', 'policy', 'networking.k8s.io', 'rbac.authorization.k8s.io', 'storage.k8s.io',
-  'coordination.k8s.io', 'discovery.k8s.io', 'scheduling.k8s.io', 'node.k8s.io', 'admissionregistration.k8s.io',
-  'apiextensions.k8s.io', 'certificates.k8s.io', 'flowcontrol.apiserver.k8s.io', 'events.k8s.io', 'resource.k8s.io',
-  'apiregistration.k8s.io', 'storagemigration.k8s.io', 'internal.apiserver.k8s.io',
-]);
-
 /** The CRD that serves a resource (`plural.group`), or undefined for a built-in group. */
 export function crdNameOf(resource: ResourceInfo): string | undefined {
-  return BUILT_IN_GROUPS.has(resource.group) ? undefined : `${resource.plural}.${resource.group}`;
+  return isBuiltInGroup(resource.group) ? undefined : `${resource.plural}.${resource.group}`;
 }
 
 /**

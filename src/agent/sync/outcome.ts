@@ -4,14 +4,19 @@ import { formatProblem, type SetProblem } from './desired.js';
 import type { PruneResult } from './prune.js';
 import type { DesiredObject } from './resolve.js';
 
-export type ObjectAction = 'created' | 'configured' | 'unchanged' | 'conflict' | 'failed' | 'not-applied';
+/**
+ * `drifted`: a conflict on an object unchanged in Git since Ladder's last complete apply, in a re-apply
+ * of a commit already deployed (a new leader, a restart): someone took Ladder's fields after that deploy.
+ * It is left as it is (not forced) and is drift detection's to report, not a failure of the deploy.
+ */
+export type ObjectAction = 'created' | 'configured' | 'unchanged' | 'conflict' | 'drifted' | 'failed' | 'not-applied';
 
 export interface ObjectResult {
   ref: ObjectRef;
   file: string;
   line: number;
   action: ObjectAction;
-  /** For `conflict`: the fields other managers own. */
+  /** For `conflict` and `drifted`: the fields other managers own. */
   conflicts?: FieldConflict[];
   /** For `conflict` and `failed`: the API server's message. */
   message?: string;
@@ -68,7 +73,8 @@ export function problemsMessage(prefix: string, problems: readonly SetProblem[])
 
 export function appliedMessage(objects: readonly ObjectResult[], prune: PruneResult | undefined): string {
   const changed = objects.filter((o) => o.action === 'created' || o.action === 'configured').length;
-  const parts = [`applied ${objects.length} objects (${changed} changed)`];
+  const drifted = objects.filter((o) => o.action === 'drifted').length;
+  const parts = [`applied ${objects.length} objects (${changed} changed${drifted ? `, ${drifted} drifted since the last deploy left to drift detection` : ''})`];
   if (prune?.pruned.length) parts.push(`pruned ${prune.pruned.length}`);
   if (prune?.blocked) parts.push(`prune blocked: ${prune.blocked}`);
   if (prune?.failed.length) parts.push(`${prune.failed.length} could not be pruned`);

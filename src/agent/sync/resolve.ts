@@ -1,5 +1,5 @@
 import type { KubeClient, ObjectRef, ResourceInfo } from '../../adapters/kube/client.js';
-import { groupOf } from '../../core/kubernetes/scope.js';
+import { groupOf, isBuiltInGroup } from '../../core/kubernetes/scope.js';
 import { formatLocation } from '../../core/errors.js';
 import { contentHash, type ApplyPolicy } from '../apply/server-side-apply.js';
 import { objectKey, type ParsedObject, type SetProblem } from './desired.js';
@@ -30,6 +30,9 @@ export async function resolveObjects(
   policy: ApplyPolicy = { forceConflicts: false },
 ): Promise<{ objects: DesiredObject[]; problems: SetProblem[] }> {
   const crds = crdResourcesIn(parsed);
+  // Kinds of CRDs and aggregated APIs come and go between syncs (a CRD deleted, or created again with another
+  // plural or scope): their discovery is read afresh once per sync, never taken from an earlier one.
+  client.forgetDiscovery(new Set(parsed.map((item) => item.ref.apiVersion).filter((apiVersion) => !isBuiltInGroup(groupOf(apiVersion)))));
   const problems: SetProblem[] = [];
   const objects: DesiredObject[] = [];
   const seen = new Map<string, ParsedObject>();

@@ -5,8 +5,10 @@ import { formatRepo } from '../../adapters/github/types.js';
 import { codeSpan } from '../../core/commands/markdown.js';
 import { formatProblem } from '../../core/config/problem.js';
 import { diffResources, findIdentityProblems, type ResourceDiff } from '../../core/diff/diff-resources.js';
+import { diffSopsDocuments } from '../../core/diff/sops-diff.js';
 import { createPaint } from '../../core/format/color.js';
 import { formatDiffText } from '../../core/format/diff-text.js';
+import { readKeptSecrets } from '../promotion/kept-secrets.js';
 import { prepare } from '../promotion/prepare.js';
 import { loadServiceConfig } from '../promotion/service-config.js';
 import { parseRendered, readManifestSet, type ManifestSet } from './manifest-set.js';
@@ -19,15 +21,16 @@ import type { CommandRun } from './types.js';
  * manifest repository's grant, never from the PR head (a fork's head could
  * name any branch or folder): the head's config only renders, and is held to
  * the same grant as a merge would be. On a promotion PR: compare its head
- * with the environment branch. Secret values are masked by the diff itself;
+ * with the environment branch, SOPS-encrypted files included (by key names
+ * and ciphertext only). Secret values are masked by the diff itself;
  * long diffs are cut to fit a GitHub comment.
  */
 export async function diffReply(run: CommandRun): Promise<string> {
   const { target } = run;
   if (target.kind === 'promotion') {
     const manifests = run.github.manifestRepo(target.manifestRepo);
-    const base = await readManifestSet(manifests, target.pull.baseRef, target.config.manifests.path);
-    const head = await readManifestSet(manifests, target.pull.headSha, target.config.manifests.path);
+    const base = await readManifestSet(manifests, target.pull.baseRef, target.config.manifests.path, { sops: true });
+    const head = await readManifestSet(manifests, target.pull.headSha, target.config.manifests.path, { sops: true });
     const title = `Changes this pull request makes to \`${target.pull.baseRef}\``;
     return section(title, compare(base, head), commentLimit - 200);
   }
@@ -41,7 +44,7 @@ export async function diffReply(run: CommandRun): Promise<string> {
   const parts = [`Rendered at this pull request's head \`${target.pull.headSha.slice(0, 7)}\` (after merge the image tag is the merge commit's sha).`];
   for (const environment of environments) {
     const branch = manifestBranch(environment);
-    const after = await renderAtHead(run, config.config, environment.name);
+    const after = await renderAtHead(run, config.config, environment.name, branch);
     const before = after.ok ? await readManifestSet(run.github.manifestRepo(target.manifestRepo), branch, config.config.manifests.path) : after;
     const title = `\`${environment.name}\` (branch \`${branch}\` of \`${config.config.manifests.repo}\`)`;
     parts.push(section(title, compare(before, after), budget) + ('note' in after && after.note ? `\n\n${truncateForComment(after.note, 2000)}` : ''));
@@ -64,13 +67,15 @@ async function configAtHead(run: CommandRun): Promise<{ config: EffectiveConfig 
 
 /**
  * The PR head rendered for one environment, through the promotion engine's
- * own render and validation; validation errors do not hide the diff, they
- * are noted under it.
+ * own render and validation (a resource that is one of the branch's
+ * encrypted Secrets refused, as the merge would refuse it); validation
+ * errors do not hide the diff, they are noted under it.
  */
-async function renderAtHead(run: CommandRun, config: EffectiveConfig, environment: string): Promise<ManifestSet & { note?: string }> {
+async function renderAtHead(run: CommandRun, config: EffectiveConfig, environment: string, branch: string): Promise<ManifestSet & { note?: string }> {
   const { target } = run;
   const { schemas, templates, renderer, tools, charts } = run.services;
-  const prepared = await prepare({ codeRepo: run.github.codeRepo(target.codeRepo), schemas, templates, renderer, tools, charts }, { config, configFile: defaultConfigPath, sourceSha: target.pull.headSha, environment });
+  const keptSecrets = await readKeptSecrets(run.github.manifestRepo(target.manifestRepo), branch, config.manifests.path);
+  const prepared = await prepare({ codeRepo: run.github.codeRepo(target.codeRepo), schemas, templates, renderer, tools, charts }, { config, configFile: defaultConfigPath, sourceSha: target.pull.headSha, environment, keptSecrets });
   if (prepared.kind === 'render-error') return { ok: false, problem: prepared.error.message };
   const set = parseRendered(prepared.files);
   if (prepared.kind === 'ready') return set;
@@ -87,7 +92,10 @@ function compare(before: ManifestSet, after: ManifestSet): { diff: ResourceDiff 
     const problem = findIdentityProblems(side.objects)[0];
     if (problem) return { problem: problem.message };
   }
-  return { diff: diffResources(before.objects, after.objects) };
+  const diff = diffResources(before.objects, after.objects);
+  // Encrypted files, on a promotion PR: by key names and ciphertext, never a value (docs/secrets.md).
+  if (!before.sops && !after.sops) return { diff };
+  return { diff: { ...diff, sops: diffSopsDocuments(before.sops ?? [], after.sops ?? []) } };
 }
 
 function section(title: string, result: { diff: ResourceDiff } | { problem: string }, budget: number): string {

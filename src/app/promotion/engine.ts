@@ -14,6 +14,7 @@ import type { SchemaStore } from '../schemas.js';
 import type { TemplateStore } from '../templates.js';
 import type { Renderer } from '../render-worker/pool.js';
 import { prepare } from './prepare.js';
+import { readKeptSecrets } from './kept-secrets.js';
 import { publishPromotion } from './publish.js';
 import { RecentSet } from './recent-set.js';
 import { reportConfigProblems, reportGrantRefusal, reportPromotion } from './reports.js';
@@ -109,9 +110,12 @@ export class PromotionEngine {
   private async promoteNow(github: GitHub, log: Logger, request: PromotionRequest, target: Target): Promise<PromotionOutcome> {
     const { config, environment, manifestRepo } = target;
     const env = environment.name;
+    const envBranch = manifestBranch(environment);
+    // The branch's SOPS-encrypted Secrets: a rendered resource may not be one of them (docs/secrets.md).
+    const keptSecrets = await readKeptSecrets(github.manifestRepo(manifestRepo), envBranch, config.manifests.path);
     const prepared = await prepare(
       { codeRepo: github.codeRepo(request.codeRepo), schemas: this.deps.schemas, templates: this.deps.templates, renderer: this.deps.renderer, tools: this.deps.tools, charts: this.deps.charts },
-      { config, configFile: target.configFile, sourceSha: request.sourceSha, environment: env, ...(request.image ? { image: request.image } : {}) },
+      { config, configFile: target.configFile, sourceSha: request.sourceSha, environment: env, keptSecrets, ...(request.image ? { image: request.image } : {}) },
     );
     if (prepared.kind === 'render-error') {
       const { error } = prepared;
@@ -120,7 +124,6 @@ export class PromotionEngine {
     }
     if (prepared.kind === 'invalid') return { kind: 'invalid', environment: env, reason: 'validation', report: prepared.report, kubernetesVersion: prepared.kubernetesVersion };
 
-    const envBranch = manifestBranch(environment);
     const branch = promotionBranch(config.service, env);
     const title = promotionTitle(config.service, env, request.sourceSha);
     const trailers: LadderTrailers = { service: config.service, environment: env, sourceRepo: formatRepo(request.codeRepo), sourceSha: request.sourceSha, image: prepared.image };

@@ -12,6 +12,7 @@ import { withTemplateLocations, type RenderedSourceMap } from '../../core/render
 import type { Renderer } from '../render-worker/pool.js';
 import type { ChartFetcher, ManifestTools } from '../../core/render/tools/port.js';
 import { renderWithTool } from '../../core/render/tools/render.js';
+import type { KeptSecret } from '../../core/secrets/kept-secrets.js';
 import { createSchemaValidator } from '../../core/validate/schema/index.js';
 import { validateDocuments, type ValidationReport } from '../../core/validate/run.js';
 import type { SchemaStore } from '../schemas.js';
@@ -26,6 +27,8 @@ export interface PrepareInput {
   environment: string;
   /** `builtFrom`: the code commit the image was built from, when it is not sourceSha (a reused image of an identical tree). */
   image?: { tag: string; digest?: string; builtFrom?: string };
+  /** Documents of the SOPS-encrypted files on the environment's branch, which no rendered resource may be. */
+  keptSecrets?: readonly KeptSecret[];
 }
 
 export type Prepared =
@@ -79,7 +82,7 @@ export async function prepare(sources: PrepareSources, input: PrepareInput): Pro
     const isNamespaced = (apiVersion: string, kind: string) => schema.isNamespaced(apiVersion, kind);
     const renderFor = async (environment: string) =>
       placeRendered(
-        { config, environment, isNamespaced },
+        { config, environment, isNamespaced, ...(environment === input.environment && input.keptSecrets ? { keptSecrets: input.keptSecrets } : {}) },
         toolSource
           ? await renderWithTool({ config, environment, sha: input.sourceSha, source: toolSource, ...imageInput }, sources.tools)
           : await sources.renderer.render({ config, environment, sha: input.sourceSha, templates, ...(templatesDir ? { templatesDir } : {}), ...imageInput }),

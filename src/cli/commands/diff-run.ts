@@ -1,6 +1,8 @@
+import { relative } from 'node:path';
 import { readManifests, type ReadManifestsResult } from '../../adapters/fs/read-manifests.js';
 import { areEnvironmentsOfOneService, diffResources, findIdentityProblems, hasDifferences } from '../../core/diff/diff-resources.js';
 import { identityOf, keyOf, type ResourceKey } from '../../core/diff/resource-key.js';
+import { diffSopsDocuments, isSopsObject, type SopsDocumentInput } from '../../core/diff/sops-diff.js';
 import { hasErrors } from '../../core/findings.js';
 import { choiceOption } from '../args.js';
 import { exitCode, UsageError, type CliIO, type ParsedValues } from '../command.js';
@@ -16,8 +18,9 @@ export async function runDiff(values: ParsedValues, positionals: string[], io: C
   }
   if (values['across-namespaces'] === true && values['by-namespace'] === true) throw new UsageError('--across-namespaces and --by-namespace exclude each other');
   const [beforePath, afterPath] = positionals as [string, string];
-  const before = await readManifests([beforePath]);
-  const after = await readManifests([afterPath]);
+  // SOPS-encrypted documents are compared by key names and ciphertext, apart from the rest (docs/secrets.md).
+  const [before, sopsBefore] = splitSops(await readManifests([beforePath]), beforePath);
+  const [after, sopsAfter] = splitSops(await readManifests([afterPath]), afterPath);
   const unreadable = [...describeUnreadable(before), ...describeUnreadable(after)];
   if (unreadable.length > 0) {
     io.stderr(`${unreadable.join('\n')}\nladder diff: cannot compare until these are fixed.\n`);
@@ -31,12 +34,20 @@ export async function runDiff(values: ParsedValues, positionals: string[], io: C
     return exitCode.trouble;
   }
 
-  const diff = diffResources(objects.before, objects.after, { acrossNamespaces });
+  const diff = { ...diffResources(objects.before, objects.after, { acrossNamespaces }), sops: diffSopsDocuments(sopsBefore, sopsAfter, { acrossNamespaces }) };
   const files = { before: fileIndex(before), after: fileIndex(after) };
   const fileOf = (key: ResourceKey, side: 'before' | 'after') => files[side].get(identityOf(key));
   const paint = createPaint(io.color && format === 'text');
   io.stdout(format === 'json' ? formatDiffJson(diff, fileOf) : formatDiffText(diff, fileOf, paint));
   return hasDifferences(diff) ? exitCode.problems : exitCode.ok;
+}
+
+/** The side without its SOPS-encrypted documents, and those documents. */
+function splitSops(side: ReadManifestsResult, root: string): [ReadManifestsResult, SopsDocumentInput[]] {
+  const sops = side.documents.filter((doc) => isSopsObject(doc.object));
+  if (sops.length === 0) return [side, []];
+  const place = (file: string) => relative(root, file) || file;
+  return [{ ...side, documents: side.documents.filter((doc) => !isSopsObject(doc.object)) }, sops.map((doc) => ({ object: doc.object, file: doc.file, place: place(doc.file) }))];
 }
 
 /**

@@ -7,7 +7,9 @@ export const diffCommand: Command = {
 Compares two manifest directories (or files) by resource: apiVersion group,
 kind, namespace and name, not by file name. Lists resources added and
 removed, and for each changed resource the fields that differ with their old
-and new values. Values of Secret data are never shown.
+and new values. Values of Secret data are never shown; a SOPS-encrypted
+document is compared by its key names and ciphertext alone (keys added,
+changed, removed, or re-encrypted), never showing a value or ciphertext.
 
 Two renders of one service for two environments (every resource managed by
 Ladder for the same service, each side in a namespace of its own) are matched

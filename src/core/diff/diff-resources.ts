@@ -2,6 +2,7 @@ import type { KubeObject } from '../manifests/document.js';
 import { diffValues } from './diff-values.js';
 import { formatFieldPath } from './field-path.js';
 import { maskSecretChanges } from './mask-secrets.js';
+import type { SopsDocumentChange } from './sops-diff.js';
 import { compareResourceKeys, formatResourceKey, identityOf, keyOf, type ResourceKey } from './resource-key.js';
 
 export interface FieldChange {
@@ -31,6 +32,8 @@ export interface ResourceDiff {
    * then not one of its changes.
    */
   namespaces?: { before: string[]; after: string[] };
+  /** SOPS-encrypted documents, compared by key names and ciphertext only (`diffSopsDocuments`). */
+  sops?: SopsDocumentChange[];
 }
 
 export interface DiffOptions {
@@ -106,7 +109,7 @@ function identityFor(key: ResourceKey, across: boolean): string {
 }
 
 export function hasDifferences(diff: ResourceDiff): boolean {
-  return diff.added.length + diff.removed.length + diff.changed.length > 0;
+  return diff.added.length + diff.removed.length + diff.changed.length + (diff.sops?.length ?? 0) > 0;
 }
 
 /** A reason why a set of objects cannot be diffed, with the index of the offending object. */

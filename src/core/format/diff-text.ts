@@ -2,6 +2,7 @@ import { stringify } from 'yaml';
 import type { FieldChange, ResourceDiff } from '../diff/diff-resources.js';
 import { diffLines } from '../diff/line-diff.js';
 import { formatResourceKey, type ResourceKey } from '../diff/resource-key.js';
+import { formatSopsChange, type SopsDocumentChange } from '../diff/sops-diff.js';
 import type { Paint } from './color.js';
 
 /** Where each resource came from, to show next to it; keyed like the diff's keys. */
@@ -26,6 +27,10 @@ export function formatDiffText(diff: ResourceDiff, fileOf: FileOf, paint: Paint)
     lines.push(paint.yellow(`~ ${formatResourceKey(key)}`) + where(key, 'after'));
     for (const change of changes) lines.push(...formatChange(change, paint).map((line) => `    ${line}`));
   }
+  // Encrypted documents: key names and whether their ciphertext changed, never a value or ciphertext.
+  const sops = diff.sops ?? [];
+  const colour = (change: SopsDocumentChange) => (change.change === 'added' ? paint.green : change.change === 'removed' ? paint.red : paint.yellow).call(paint, formatSopsChange(change));
+  for (const change of sops) lines.push(colour(change) + (change.file ? `  ${paint.dim(`(${change.file})`)}` : ''));
   const count = (n: number, word: string) => `${n} ${word}`;
   if (diff.namespaces) {
     // Said once: every matched resource differs in its namespace, which is the point of the comparison.
@@ -33,12 +38,11 @@ export function formatDiffText(diff: ResourceDiff, fileOf: FileOf, paint: Paint)
     lines.unshift(paint.dim(`Resources matched across namespaces: ${names(diff.namespaces.before)} (before) and ${names(diff.namespaces.after)} (after).`));
   }
   if (lines.length > 0) lines.push('');
-  const differences = diff.added.length + diff.removed.length + diff.changed.length;
-  lines.push(
-    differences === 0
-      ? 'No differences.'
-      : `${count(diff.added.length, 'added')}, ${count(diff.removed.length, 'removed')}, ${count(diff.changed.length, 'changed')}.`,
-  );
+  const of = (kind: SopsDocumentChange['change']) => sops.filter((change) => change.change === kind).length;
+  const added = diff.added.length + of('added');
+  const removed = diff.removed.length + of('removed');
+  const changed = diff.changed.length + of('changed');
+  lines.push(added + removed + changed === 0 ? 'No differences.' : `${count(added, 'added')}, ${count(removed, 'removed')}, ${count(changed, 'changed')}.`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -64,3 +64,21 @@ export function crdScopesOf(objects: Iterable<KubeObject>): Map<string, boolean>
 export function crdScopeKey(group: string, kind: string): string {
   return `${group}\u0000${kind}`;
 }
+
+/**
+ * API groups the API server itself serves: their objects' server-side
+ * behaviour changes only with its version. Any other group is served by a CRD
+ * (whose generation then counts) or by an aggregated API server (whose
+ * behaviour Ladder cannot fingerprint, so its objects always take the full path).
+ */
+const BUILT_IN_GROUPS = new Set([
+  '', 'apps', 'batch', 'autoscaling', 'policy', 'networking.k8s.io', 'rbac.authorization.k8s.io', 'storage.k8s.io',
+  'coordination.k8s.io', 'discovery.k8s.io', 'scheduling.k8s.io', 'node.k8s.io', 'admissionregistration.k8s.io',
+  'apiextensions.k8s.io', 'certificates.k8s.io', 'flowcontrol.apiserver.k8s.io', 'events.k8s.io', 'resource.k8s.io',
+  'apiregistration.k8s.io', 'storagemigration.k8s.io', 'internal.apiserver.k8s.io',
+]);
+
+/** Whether the API server itself serves this group (its resources change only with its version). */
+export function isBuiltInGroup(group: string): boolean {
+  return BUILT_IN_GROUPS.has(group);
+}

@@ -6,6 +6,7 @@ import type { RenderedFile, RenderInput } from './types.js';
 import { environmentNamed } from '../config/load.js';
 import { LadderInputError } from '../errors.js';
 import { defaultRenderLimits } from '../limits.js';
+import type { KeptSecret } from '../secrets/kept-secrets.js';
 
 export type { RenderInput, RenderedFile, TemplateFile } from './types.js';
 export type { RenderedResource } from './resources.js';
@@ -51,8 +52,12 @@ export function renderResources(input: Omit<RenderInput, 'isNamespaced'>): Rende
   return resources;
 }
 
-/** The second half: the environment's namespace on namespaced resources that name none, and one file each. */
-export function placeRendered(input: Pick<RenderInput, 'config' | 'environment' | 'isNamespaced'>, resources: readonly RenderedResource[]): RenderedFile[] {
+/**
+ * The second half: the environment's namespace on namespaced resources that
+ * name none, and one file each; none may be a document of a SOPS-encrypted
+ * file the environment branch keeps (`keptSecrets`).
+ */
+export function placeRendered(input: Pick<RenderInput, 'config' | 'environment' | 'isNamespaced'> & { keptSecrets?: readonly KeptSecret[] }, resources: readonly RenderedResource[]): RenderedFile[] {
   const environment = environmentNamed(input.config, input.environment);
-  return placeResources(resources, environment.namespace, input.isNamespaced);
+  return placeResources(resources, environment.namespace, input.isNamespaced, input.keptSecrets);
 }

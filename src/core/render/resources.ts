@@ -2,6 +2,7 @@ import { LadderInputError } from '../errors.js';
 import type { KubeObject, ManifestDocument } from '../manifests/document.js';
 import { parseManifests } from '../manifests/parse.js';
 import { isSopsFileName } from '../secrets/sops-file.js';
+import { keptSecretAt, type KeptSecret } from '../secrets/kept-secrets.js';
 import { compareCodeUnits } from './helpers/structures.js';
 import { namespacedPredicate, type ScopeLookup } from './scope.js';
 import { serializeResource } from './serialize.js';
@@ -63,8 +64,11 @@ function lineStartsOf(text: string): number[] {
  * Sets the environment's namespace on namespaced resources that have none, and
  * gives each resource its file. A template that sets a namespace keeps it (the
  * `namespace-mismatch` policy judges it), so nothing is changed behind its back.
+ * `kept` are the documents of the SOPS-encrypted files on the environment
+ * branch: a resource that is one of them is refused, as one whose file would
+ * take an encrypted file's name is (docs/secrets.md).
  */
-export function placeResources(resources: readonly RenderedResource[], namespace: string, lookup?: ScopeLookup): RenderedFile[] {
+export function placeResources(resources: readonly RenderedResource[], namespace: string, lookup?: ScopeLookup, kept: readonly KeptSecret[] = []): RenderedFile[] {
   const isNamespaced = namespacedPredicate(
     resources.map((resource) => resource.object),
     lookup,
@@ -82,6 +86,10 @@ export function placeResources(resources: readonly RenderedResource[], namespace
     const path = `${kind.toLowerCase()}-${name.replace(/:/g, '_')}.yaml`;
     // SOPS-encrypted files are the team's, kept per environment; the App never writes one (docs/secrets.md).
     if (isSopsFileName(path)) throw new LadderInputError(`${kind}/${name} would be written to ${path}, a name kept for SOPS-encrypted files that Ladder never writes; rename the resource`, { file: resource.template });
+    const collides = kept.length > 0 ? keptSecretAt(kept, object, metadata['namespace'] as string | undefined, namespace) : undefined;
+    if (collides) {
+      throw new LadderInputError(`${kind}/${name} is also defined by ${collides.file}, a SOPS-encrypted file on the environment branch; the agent would apply both and one would overwrite the other, so leave it to the encrypted file or rename the resource`, { file: resource.template });
+    }
     const earlier = placed.get(path);
     if (earlier) throw collision(earlier, resource, path);
     placed.set(path, resource);

@@ -41,6 +41,39 @@ describe('GitHub server: contents, commits and compare', () => {
     assert.equal((await rejection(app.rest.repos.getContent({ owner, repo, path: 'deploy/a.yaml', ref: 'nope' }))).status, 404);
   });
 
+  it('a seeded symbolic link is what git push of one gives GitHub: a tree entry of mode 120000 whose blob is the target path; contents follows it to a normal file, else describes it', async () => {
+    await github.seed.commitFiles(fullName, 'links', {
+      'chart/values.yaml': 'replicas: 2\n',
+      'chart/templates/values-link.yaml': { symlink: '../values.yaml' },
+      'chart/templates/up-link.yaml': { symlink: '../../../../etc/passwd' },
+      'chart/dir-link': { symlink: 'templates' },
+    }, { from: 'main' });
+    const { data: tree } = await app.rest.git.getTree({ owner, repo, tree_sha: 'links', recursive: 'true' });
+    const entry = tree.tree.find((e) => e.path === 'chart/templates/values-link.yaml');
+    assert.deepEqual({ mode: entry?.mode, type: entry?.type, size: entry?.size }, { mode: '120000', type: 'blob', size: '../values.yaml'.length });
+    const blob = await app.rest.git.getBlob({ owner, repo, file_sha: entry!.sha! });
+    assert.equal(Buffer.from(blob.data.content, 'base64').toString(), '../values.yaml', 'the blob is the target path');
+
+    // GitHub's description of GET contents: a link to a normal file answers that file's content.
+    const followed = await app.rest.repos.getContent({ owner, repo, path: 'chart/templates/values-link.yaml', ref: 'links' });
+    assert.ok(!Array.isArray(followed.data) && followed.data.type === 'file');
+    assert.equal(followed.data.path, 'chart/values.yaml');
+    assert.equal(Buffer.from(followed.data.content, 'base64').toString(), 'replicas: 2\n');
+    const raw = await app.rest.repos.getContent({ owner, repo, path: 'chart/templates/values-link.yaml', ref: 'links', mediaType: { format: 'raw' } });
+    assert.equal(String(raw.data), 'replicas: 2\n');
+    // Otherwise an object describing the link: its target, no content.
+    for (const [path, target] of [['chart/templates/up-link.yaml', '../../../../etc/passwd'], ['chart/dir-link', 'templates']] as const) {
+      const described = await app.rest.repos.getContent({ owner, repo, path, ref: 'links' });
+      assert.ok(!Array.isArray(described.data) && described.data.type === 'symlink', path);
+      assert.equal(described.data.target, target);
+      assert.equal(described.data.size, target.length);
+      assert.ok(!('content' in described.data), 'no content for a link that leads nowhere in the repository');
+    }
+    const listing = await app.rest.repos.getContent({ owner, repo, path: 'chart/templates', ref: 'links' });
+    assert.ok(Array.isArray(listing.data));
+    assert.deepEqual(listing.data.map((e) => [e.name, e.type]), [['up-link.yaml', 'symlink'], ['values-link.yaml', 'symlink']]);
+  });
+
   it('creates, updates and deletes a file, requiring the current sha', async () => {
     const created = await app.rest.repos.createOrUpdateFileContents({ owner, repo, path: 'envs/dev.yaml', message: 'add dev', content: b64('v: 1\n') });
     assert.equal(created.status, 201);

@@ -16,6 +16,13 @@ export interface SeedCommit {
 }
 
 /**
+ * What a seeded path holds: a file's content, `null` to delete it, or a
+ * symbolic link (`{ symlink: 'target' }`), which git stores as a blob of mode
+ * 120000 holding the target path, as `git push` of a link gives GitHub.
+ */
+export type SeedFile = string | Buffer | null | { symlink: string };
+
+/**
  * Commits files straight to a branch, as a developer's `git push` would
  * (with the same `push` webhook). `null` content deletes a file.
  */
@@ -23,7 +30,7 @@ export async function commitFiles(
   bed: Bed,
   repo: RepoState,
   branch: string,
-  files: Record<string, string | Buffer | null>,
+  files: Record<string, SeedFile>,
   options: SeedCommit & { pusher: User },
 ): Promise<string> {
   const ref = `refs/heads/${branch}`;
@@ -31,8 +38,10 @@ export async function commitFiles(
   const parent = current ?? (await startingPoint(bed, repo, options.from));
   const edits: TreeEdit[] = [];
   for (const [path, content] of Object.entries(files)) {
-    const sha = content === null ? null : await bed.git.writeBlob(repo.fullName, Buffer.from(content));
-    edits.push({ path, mode: '100644', type: 'blob', sha });
+    const link = content !== null && typeof content === 'object' && !Buffer.isBuffer(content) ? content.symlink : undefined;
+    const bytes = link !== undefined ? Buffer.from(link) : (content as string | Buffer | null);
+    const sha = bytes === null ? null : await bed.git.writeBlob(repo.fullName, Buffer.from(bytes));
+    edits.push({ path, mode: link !== undefined ? '120000' : '100644', type: 'blob', sha });
   }
   const tree = await bed.git.createTree(repo.fullName, parent ? `${parent}^{tree}` : undefined, edits);
   const date = nowIso(bed);

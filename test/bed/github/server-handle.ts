@@ -3,7 +3,7 @@ import type { Installation, Permissions } from './auth/tokens.js';
 import type { ContractViolation } from './contract/checker.js';
 import type { Faults } from './faults.js';
 import type { RequestLog } from './requests.js';
-import type { SeedCommit, SeedMany } from './seed.js';
+import type { SeedCommit, SeedFile, SeedMany } from './seed.js';
 import type { OrgMembershipState, Permission, TeamMembershipState } from './state.js';
 import type { Delivery, DeliveryResult, SendOptions } from './webhooks/deliver.js';
 import type { PayloadBuilders } from './webhooks/builders.js';
@@ -83,7 +83,8 @@ export interface GitHubServer {
   redeliver(deliveryId: string): Promise<DeliveryResult>;
   readonly payloads: PayloadBuilders;
   readonly seed: {
-    commitFiles(fullName: string, branch: string, files: Record<string, string | Buffer | null>, options?: SeedCommit): Promise<string>;
+    /** `null` deletes a path; `{ symlink: target }` commits a symbolic link (mode 120000), as `git push` of one does. */
+    commitFiles(fullName: string, branch: string, files: Record<string, SeedFile>, options?: SeedCommit): Promise<string>;
     /** `count` commits in a line, pushed at once (fast: one git process); returns the tip. */
     commitMany(fullName: string, branch: string, count: number, options?: SeedMany): Promise<string>;
     setBranch(fullName: string, branch: string, target: string): Promise<string>;

@@ -32,7 +32,9 @@ export async function devAgentConfig(github: GitHubServer, slack: SlackReceiver,
     github: { apiUrl: github.url, appId: github.app.id, installationId: github.installations.idFor(place.repo), privateKeyPath: keyPath },
     slack: { token: slack.token, channel: 'ladder-alerts', apiUrl: slack.url },
     intervals: { pollSeconds: 1, healthTimeoutSeconds: 30 },
-    leaderElection: { leaseDurationSeconds: 3, renewDeadlineSeconds: 2, retryPeriodSeconds: 1 },
+    // One agent, which takes the free Lease at once: client-go's lease and renew deadline, since with a 2 s renew
+    // deadline a loaded machine (CI's two test files at a time) made the agent drop its lead mid-apply.
+    leaderElection: { leaseDurationSeconds: 15, renewDeadlineSeconds: 10, retryPeriodSeconds: 1 },
     server: { host: '127.0.0.1', port: 0 },
     ...extra,
   });

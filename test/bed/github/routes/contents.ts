@@ -32,6 +32,41 @@ function contentItem(ctx: RequestContext, ref: string, entry: GitTreeEntry, size
   };
 }
 
+const symlinkMode = '120000';
+
+/**
+ * A symbolic link asked for by its path, as GitHub's REST description says:
+ * when its target is a normal file in the repository, the answer is that
+ * file's content; otherwise an object describing the link, with its `target`
+ * and no content. (Git stores a link as a blob of mode 120000 holding the
+ * target path.)
+ */
+async function symlinkAnswer(ctx: RequestContext, ref: string, commit: string, link: GitTreeEntry) {
+  const { bed, repo } = ctx;
+  const target = ((await bed.git.readBlob(repo.fullName, link.sha)) ?? Buffer.alloc(0)).toString('utf8');
+  const resolved = resolveLink(link.path, target);
+  const file = resolved === undefined ? null : await bed.git.entryAt(repo.fullName, commit, resolved);
+  if (file && file.type === 'blob' && file.mode !== symlinkMode) {
+    const content = (await bed.git.readBlob(repo.fullName, file.sha)) ?? Buffer.alloc(0);
+    if (wantsRaw(ctx)) return { status: 200, raw: content, headers: { 'content-type': 'application/vnd.github.raw; charset=utf-8' } };
+    return ok({ ...contentItem(ctx, ref, file, content.length), content: wrappedBase64(content), encoding: 'base64' });
+  }
+  if (wantsRaw(ctx)) return { status: 200, raw: Buffer.from(target), headers: { 'content-type': 'application/vnd.github.raw; charset=utf-8' } };
+  return ok({ ...contentItem(ctx, ref, link, Buffer.byteLength(target)), target });
+}
+
+/** A link's target as a path from the repository's root, or undefined when it is absolute or climbs out. */
+function resolveLink(linkPath: string, target: string): string | undefined {
+  if (target.startsWith('/')) return undefined;
+  const parts = linkPath.split('/').slice(0, -1);
+  for (const part of target.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part !== '..') parts.push(part);
+    else if (parts.pop() === undefined) return undefined;
+  }
+  return parts.length > 0 ? parts.join('/') : undefined;
+}
+
 function wantsRaw(ctx: RequestContext): boolean {
   return /application\/vnd\.github(\.v3)?\.raw/.test(String(ctx.headers.accept ?? ''));
 }
@@ -111,6 +146,7 @@ export const contentRoutes: RouteSpec[] = [
           }),
         );
       }
+      if (entry.mode === symlinkMode) return symlinkAnswer(ctx, ref, commit, entry);
       const content = (await bed.git.readBlob(repo.fullName, entry.sha)) ?? Buffer.alloc(0);
       if (wantsRaw(ctx) && entry.type === 'blob') {
         return { status: 200, raw: content, headers: { 'content-type': 'application/vnd.github.raw; charset=utf-8' } };
