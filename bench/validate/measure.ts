@@ -97,6 +97,13 @@ export async function runLadderCli(
   return { seconds: result.seconds, ...cpuOf(result), invalid: verdicts(corpus, report.findings) };
 }
 
+/** `ladder --version`: Node's start-up and the CLI's entry point, no validation. */
+export async function runLadderVersion(cli: string): Promise<Measurement> {
+  const result = await runProcess(process.execPath, [cli, '--version'], process.cwd());
+  if (result.code !== 0) throw new Error(`ladder --version exited ${result.code}: ${result.stderr}`);
+  return { seconds: result.seconds, ...cpuOf(result), invalid: new Map() };
+}
+
 /**
  * The same work in this process through the library: read the files, parse
  * them, validate against the schemas (no policy). Process start-up and module

@@ -1,7 +1,7 @@
 /**
  * Validation benchmark: Ladder against kubeconform on the same corpus and the same schemas.
  *
- *   node --import tsx bench/validate/run.ts [--resources 10000] [--runs 3] [--kubernetes-version 1.36] [--profile] [--keep] [--no-node24]
+ *   node --import tsx bench/validate/run.ts [--resources 10000] [--runs 3] [--kubernetes-version 1.36] [--profile] [--scaling] [--keep] [--no-node24]
  *
  * Writes a corpus of resources (some broken on purpose) to a temporary
  * directory, builds kubeconform v0.7.0 from the Go module proxy (cached),
@@ -25,6 +25,7 @@ import { writeCorpus, type CorpusEntry } from './corpus.js';
 import { writeKubeconformSchemas } from './kubeconform-schemas.js';
 import { runKubeconform, runLadderCli, runLadderLibrary, type Measurement } from './measure.js';
 import { summarizePhases, summarizeProfile } from './profile.js';
+import { formatScaling, measureScaling } from './scaling.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const { values: options } = parseArgs({
@@ -35,6 +36,8 @@ const { values: options } = parseArgs({
     profile: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     'no-node24': { type: 'boolean', default: false },
+    /** Also the CLI on one thread over growing parts of the corpus: the fixed cost of a run and the cost of a resource (scaling.ts). */
+    scaling: { type: 'boolean', default: false },
   },
 });
 const log = (message: string) => process.stderr.write(`[bench:validate] ${message}\n`);
@@ -95,6 +98,10 @@ async function main(): Promise<number> {
     const disagreements = compare(entries, results);
     report(entries, results, runs, bundle.kubernetesVersion, haveCli);
     if (haveCli) await smallSet(kubeconform, schemaDir, cli, version);
+    if (options.scaling && haveCli) {
+      log('scaling: one thread over growing parts of the corpus');
+      console.log(`\nCPU time by size, median of ${runs} run(s), load average ${loadNow()}:\n${formatScaling(await measureScaling(cli, corpus, count, version, runs))}`);
+    }
     if (options.profile && haveCli) await profile(cli, corpus, version);
     await writeResults(entries.length, results);
     return disagreements > 0 ? 1 : 0;

@@ -24,6 +24,7 @@ const deployment = (spec: Obj = {}, metadata: Obj = {}): Obj => ({
 const withPod = (extra: Obj): Obj => deployment({ template: { metadata: { labels }, spec: podSpec(extra) } });
 const withContainer = (extra: Obj): Obj => withPod({ containers: [container(extra)] });
 const service = (spec: Obj): Obj => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'shop' }, spec: { selector: labels, ports: [{ port: 80 }], ...spec } });
+const owner = (apiVersion: string, kind: string): Obj => ({ apiVersion, kind, name: 'shop-owner', uid: '6a1c2f3e-8d1b-4c1e-9f0a-2b3c4d5e6f70' });
 const cronJob = (spec: Obj): Obj => ({
   apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'report' },
   spec: { schedule: '*/15 * * * *', jobTemplate: { spec: { template: { spec: podSpec({ restartPolicy: 'OnFailure' }) } } }, ...spec },
@@ -56,6 +57,11 @@ export const serverCases: ServerCase[] = [
   { name: 'pod overhead of an extended resource', object: withPod({ overhead: { 'example.com/gpu': '1' } }), server: 'accept' },
   { name: 'pod overhead of a bad resource name', object: withPod({ overhead: { 'gpu': '1' } }), server: 'spec.template.spec.overhead.limits[gpu]: Invalid value: "gpu": must be a standard resource type or fully qualified, spec.template.spec.overhead.limits[gpu]: Invalid value: "gpu": must be a standard resource for containers' },
   { name: 'empty selector', object: deployment({ selector: {} }), server: 'spec.selector: Invalid value: {}: empty selector is invalid for deployment' },
+  // Owner references: the API version is read by apimachinery's ParseGroupVersion (found by the full differential run).
+  { name: 'owner reference with an apps/v1 owner', object: deployment({}, { ownerReferences: [owner('apps/v1', 'ReplicaSet')] }), server: 'accept' },
+  { name: 'owner reference whose apiVersion has two slashes', object: deployment({}, { ownerReferences: [owner('a/b/c', 'ReplicaSet')] }), server: 'metadata.ownerReferences.apiVersion: Invalid value: "a/b/c": version must not be empty' },
+  { name: 'owner reference whose apiVersion is an absolute path', object: deployment({}, { ownerReferences: [owner('/absolute/path', 'ReplicaSet')] }), server: 'metadata.ownerReferences.apiVersion: Invalid value: "/absolute/path": version must not be empty' },
+  { name: 'owner reference with an empty group before the version', object: deployment({}, { ownerReferences: [owner('/v1', 'ConfigMap')] }), server: 'accept' },
 
   // Other kinds.
   { name: 'Service nodePort on a ClusterIP Service', object: service({ ports: [{ port: 80, nodePort: 30080 }] }), server: 'spec.ports[0].nodePort: Forbidden: may not be used when `type` is \'ClusterIP\'' },

@@ -4,6 +4,7 @@ import { loadSchemaBundle } from '../../src/adapters/fs/schema-bundle.js';
 import { parseManifests } from '../../src/core/manifests/parse.js';
 import { resolvePlainScalar } from '../../src/core/manifests/scalars.js';
 import { createSchemaValidator } from '../../src/core/validate/schema/index.js';
+import { seededRandom } from '../support/random.js';
 
 function valuesOf(text: string): unknown[] {
   const { documents, findings } = parseManifests(text, 'scalars.yaml');
@@ -32,6 +33,26 @@ test('plain scalars resolve as go-yaml v2 resolves them for Kubernetes', () => {
   for (const [text, expected] of kubernetesReads) {
     const resolved = resolvePlainScalar(text);
     assert.deepEqual(resolved ? resolved.value : text, expected, text);
+  }
+});
+
+test('decimal integers read as ParseInt reads them, on the quick way for short ones and the long way for the rest', () => {
+  const random = seededRandom(7);
+  const digit = () => String(Math.floor(random() * 10));
+  for (let i = 0; i < 20_000; i++) {
+    const sign = ['', '', '-', '+'][Math.floor(random() * 4)]!;
+    const zeros = random() < 0.1 ? '0' : '';
+    const text = sign + zeros + Array.from({ length: 1 + Math.floor(random() * 20) }, digit).join('');
+    const resolved = resolvePlainScalar(text);
+    const octal = zeros !== '' || (/^[-+]?0[0-9]/.test(text));
+    if (octal) continue; // octal and its float fallback are in the table above
+    const value = BigInt(text);
+    const fits = value >= -(2n ** 63n) && value <= 2n ** 64n - 1n && (value <= 2n ** 63n - 1n || sign !== '+');
+    // Out of range, ParseInt fails and go-yaml reads the digits as a float.
+    assert.deepEqual(resolved, fits ? { tag: 'int', value: Number(value) } : { tag: 'float', value: Number(text) }, text);
+  }
+  for (const [text, value] of [['0', 0], ['-0', 0], ['8080', 8080], ['-1', -1], ['999999999999999', 999999999999999], ['9999999999999999', 1e16]] as const) {
+    assert.ok(Object.is(resolvePlainScalar(text)?.value, value), text);
   }
 });
 

@@ -48,7 +48,8 @@ export interface Disagreement {
   site: string;
   path: string;
   mutation: string;
-  judge: 'ladder' | 'kubeconform' | 'wasm';
+  /** `ladder, cluster flags`: the server refused for a reason its flags decide, and Ladder said nothing. */
+  judge: 'ladder' | 'kubeconform' | 'wasm' | 'ladder, cluster flags';
   server: Outcome;
   other: Outcome;
 }
@@ -170,6 +171,7 @@ function tallyReport(
         tally.cases++;
         tally.ladderFlagged += flagged;
       }
+      if (!flagged) disagreements.push({ id: item.id, site: item.site, path: formatPath(item.path), mutation: item.mutation, judge: 'ladder, cluster flags', server: verdict, other: own });
       return;
     }
     const judged: ['ladder' | 'kubeconform' | 'wasm', Outcome | undefined, Tally | undefined, Tally | undefined][] = [

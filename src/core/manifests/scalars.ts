@@ -37,10 +37,15 @@ const int64Min = -(2n ** 63n);
 const int64Max = 2n ** 63n - 1n;
 const uint64Max = 2n ** 64n - 1n;
 
+// A decimal integer without a sign, a leading zero or `_`, small enough to be exact as a double:
+// most numbers in manifests (ports, replicas, seconds). `-0` is left out: ParseInt makes it 0, Number -0.
+const plainDecimal = /^(?:0|-?[1-9][0-9]{0,14})$/;
+
 /** The value of a plain scalar as go-yaml v2 resolves it into an untyped value; `undefined` when it is a string. */
 export function resolvePlainScalar(text: string): Resolved {
   // go-yaml's first-character hint: only these can start anything but a string (and '' is null).
   if (text !== '' && !mayResolve[text.charCodeAt(0)]) return undefined;
+  if (plainDecimal.test(text)) return { tag: 'int', value: Number(text) };
   const word = words.get(text);
   if (word) return word;
   const first = text.charCodeAt(0);
@@ -97,13 +102,22 @@ function parseGoInteger(text: string): bigint | undefined {
   return sign * BigInt(`${prefix}${rest}`);
 }
 
+let lastText: string | undefined;
+let lastResolved: Resolved;
+
 /** js-yaml schema: strings, sequences and mappings, and Kubernetes' plain scalars. */
 export const kubernetesJsYamlSchema: jsyaml.Schema = jsyaml.FAILSAFE_SCHEMA.extend({
   implicit: [
     new jsyaml.Type('tag:yaml.org,2002:kubernetes-plain', {
       kind: 'scalar',
-      resolve: (data: unknown) => typeof data === 'string' && resolvePlainScalar(data) !== undefined,
-      construct: (data: string) => resolvePlainScalar(data)?.value,
+      // js-yaml calls construct right after a resolve that said yes, on the same text: resolve once.
+      resolve: (data: unknown) => {
+        if (typeof data !== 'string') return false;
+        lastResolved = resolvePlainScalar(data);
+        lastText = data;
+        return lastResolved !== undefined;
+      },
+      construct: (data: string) => (data === lastText ? lastResolved : resolvePlainScalar(data))?.value,
     }),
   ],
 });

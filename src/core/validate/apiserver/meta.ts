@@ -48,19 +48,32 @@ export function validateAnnotations(annotations: unknown, path: FieldPath): Fiel
   return errors;
 }
 
+/**
+ * apimachinery's schema.ParseGroupVersion as FromAPIVersionAndKind uses it: `v1` and `/v1` are the
+ * legacy group's, one slash splits group from version, and more than one is no version at all
+ * (`a/b/c` is refused as "version must not be empty", not read as group `a`, version `b/c`).
+ */
+function parseGroupVersion(apiVersion: string): { group: string; version: string } {
+  if (apiVersion === '' || apiVersion === '/') return { group: '', version: '' };
+  const slash = apiVersion.indexOf('/');
+  if (slash === -1) return { group: '', version: apiVersion };
+  if (apiVersion.indexOf('/', slash + 1) !== -1) return { group: '', version: '' };
+  return { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
+}
+
 function validateOwnerReferences(references: unknown, path: FieldPath): FieldError[] {
   const errors: FieldError[] = [];
   let controller = '';
   objects(references).forEach((ref, i) => {
     const apiVersion = str(ref['apiVersion']);
     const kind = str(ref['kind']);
-    const version = apiVersion.includes('/') ? apiVersion.slice(apiVersion.indexOf('/') + 1) : apiVersion;
+    const { group, version } = parseGroupVersion(apiVersion);
     const at = [...path, i];
     if (version === '') errors.push({ ...invalid([...path, 'apiVersion'], apiVersion, 'version must not be empty'), at });
     if (kind === '') errors.push({ ...invalid([...path, 'kind'], kind, 'must not be empty'), at });
     if (str(ref['name']) === '') errors.push({ ...invalid([...path, 'name'], '', 'must not be empty'), at });
     if (str(ref['uid']) === '') errors.push({ ...invalid([...path, 'uid'], '', 'must not be empty'), at });
-    if (apiVersion === 'v1' && kind === 'Event') errors.push({ ...invalid(path, ref, '/v1, Kind=Event is disallowed from being an owner'), at });
+    if (group === '' && version === 'v1' && kind === 'Event') errors.push({ ...invalid(path, ref, '/v1, Kind=Event is disallowed from being an owner'), at });
     if (ref['controller'] === true) {
       const name = `${kind}/${str(ref['name'])}`;
       if (controller !== '') {

@@ -1,4 +1,4 @@
-import { isSet, num, obj, objects, str, type Obj } from '../access.js';
+import { cloneData, isSet, num, obj, objects, str, type Obj } from '../access.js';
 import { isDns1123Label } from '../content.js';
 import { defaultClaimSpec } from '../defaults/pod.js';
 import { gateEnabled } from '../features.js';
@@ -201,7 +201,7 @@ export const statefulSet: KindRules = {
  * controller sets.
  */
 function validateStatefulSetTemplate(s: Obj, path: FieldPath, pod: Parameters<typeof validatePodTemplateSpec>[2]): FieldError[] {
-  const template = structuredClone(obj(s['template']) ?? {});
+  const template = cloneData(obj(s['template']) ?? {});
   const templateSpec = (obj(template['spec']) ?? (template['spec'] = {})) as Obj;
   delete templateSpec['hostname'];
   delete templateSpec['subdomain'];

@@ -1,4 +1,4 @@
-import { isSet, num, obj, objects, str, type Obj } from '../access.js';
+import { cloneData, isSet, num, obj, objects, str, type Obj } from '../access.js';
 import { isDns1123Label, isPathSegmentName } from '../content.js';
 import { gateEnabled } from '../features.js';
 import { forbidden, invalid, notSupported, required, type FieldError, type FieldPath } from '../field.js';
@@ -14,7 +14,7 @@ const scaleDownDefaults = { selectPolicy: 'Max', policies: [{ type: 'Percent', v
 
 function mergeRules(given: unknown, defaults: Obj): Obj {
   const rules = obj(given);
-  const merged: Obj = structuredClone(defaults);
+  const merged: Obj = cloneData(defaults);
   if (!rules) return merged;
   for (const key of ['selectPolicy', 'stabilizationWindowSeconds', 'policies', 'tolerance']) if (isSet(rules[key])) merged[key] = rules[key];
   return merged;
@@ -173,7 +173,7 @@ function validateRules(rules: Obj | undefined, path: FieldPath): FieldError[] {
 
 /** autoscaling/v1 → the v2 shape the rules read; errors on the synthesized metric point at targetCPUUtilizationPercentage. */
 export function hpaV1AsV2(object: Obj): Obj {
-  const copy = structuredClone(object);
+  const copy = cloneData(object);
   const spec = (obj(copy['spec']) ?? (copy['spec'] = {})) as Obj;
   if (isSet(spec['targetCPUUtilizationPercentage'])) {
     spec['metrics'] = [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: spec['targetCPUUtilizationPercentage'] } } }];
