@@ -7,21 +7,21 @@ import { after, before, describe, it } from 'node:test';
 import { startAppHarness, type AppHarness } from '../support/app-harness.js';
 import { annotationsOf, checkRunsOf, filesAt, pullsOf } from '../support/app-promotion.js';
 import { environmentLines } from '../support/github-service.js';
-import { toolEnv } from '../support/renderers/fixtures.js';
+import { useToolEnv } from '../support/renderers/fixtures.js';
 
 const config = ['service: atlas', 'image: registry.example.com/shop/atlas', 'manifests:', '  repo: shop/atlas-manifests', '  render: helm', '  helm: { chart: deploy/chart }', ...environmentLines('atlas'), ''].join('\n');
 const configMap = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: atlas-shared\n  labels: { app.kubernetes.io/name: atlas, app.kubernetes.io/version: v1, app.kubernetes.io/managed-by: ladder }\ndata:\n  MODE: shared\n';
 
 describe('App: symbolic links in a Helm chart read through GitHub', () => {
   let h: AppHarness;
-  const saved = { ...process.env };
+  let restoreEnv: () => void;
   before(async () => {
-    Object.assign(process.env, toolEnv());
+    restoreEnv = useToolEnv();
     h = await startAppHarness();
   });
   after(async () => {
     await h.stop();
-    for (const name of Object.keys(toolEnv())) if (saved[name] === undefined) delete process.env[name];
+    restoreEnv();
   });
 
   it('a link out of the chart fails the render at the link; a link inside renders its target', async () => {

@@ -13,7 +13,7 @@ import { checkRunsOf } from '../support/app-promotion.js';
 import { checkoutChart, packageChart } from '../support/charts.js';
 import { environmentLines } from '../support/github-service.js';
 import { branchSha, pullsInto, repoParams, reportDeployment, tryMergeAs } from '../support/promotion-fixtures.js';
-import { toolEnv } from '../support/renderers/fixtures.js';
+import { useToolEnv } from '../support/renderers/fixtures.js';
 
 /** A code config that renders with the chart its manifest repository pins: only values, no chart of its own. */
 const pinnedConfig = (service: string) =>
@@ -52,10 +52,10 @@ describe('end to end: a chart pinned in .ladder/services.yml, fetched from an OC
   let registry: Registry;
   let elsewhere: Registry;
   let pushed: { digest: string };
-  const saved = { ...process.env };
+  let restoreEnv: () => void;
 
   before(async () => {
-    Object.assign(process.env, toolEnv());
+    restoreEnv = useToolEnv();
     registry = await startRegistry({ auth: { scheme: 'bearer', users: { ladder: 'pull-token' } } });
     elsewhere = await startRegistry({ auth: { scheme: 'bearer', users: { ladder: 'other-token' } } });
     pushed = registry.pushChart('charts/checkout', checkoutChart.version, await packageChart(checkoutChart.dir));
@@ -69,7 +69,7 @@ describe('end to end: a chart pinned in .ladder/services.yml, fetched from an OC
   after(async () => {
     await harness?.stop();
     await Promise.all([registry?.stop(), elsewhere?.stop()]);
-    for (const key of Object.keys(toolEnv())) if (saved[key] === undefined) delete process.env[key];
+    restoreEnv();
   });
 
   it('renders the pinned chart with the code config’s values and promotes it dev → stg; credentials went to the pinned registry only', async () => {

@@ -10,7 +10,7 @@ import { installationOctokit } from '../bed/github/index.js';
 import { startAppHarness, type AppHarness } from '../support/app-harness.js';
 import { branchSha, commitMessageOf, pullsInto, repoParams, reportDeployment, tryMergeAs } from '../support/promotion-fixtures.js';
 import { annotationsOf, checkRunsOf } from '../support/app-promotion.js';
-import { renderersFixtures, toolEnv } from '../support/renderers/fixtures.js';
+import { renderersFixtures, useToolEnv } from '../support/renderers/fixtures.js';
 import { environmentLines } from '../support/github-service.js';
 
 // helm create's chart, made to pass Ladder's policy through the values alone.
@@ -86,15 +86,15 @@ async function chartFiles(): Promise<Record<string, string>> {
 
 describe('end to end: Helm and Kustomize services promoted like a Handlebars service', () => {
   let harness: AppHarness;
-  const saved = { ...process.env };
+  let restoreEnv: () => void;
 
   before(async () => {
-    Object.assign(process.env, toolEnv());
+    restoreEnv = useToolEnv();
     harness = await startAppHarness();
   });
   after(async () => {
     await harness.stop();
-    for (const key of Object.keys(toolEnv())) if (saved[key] === undefined) delete process.env[key];
+    restoreEnv();
   });
 
   const versionAt = (repo: string, ref: string) =>

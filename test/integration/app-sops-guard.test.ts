@@ -9,7 +9,7 @@ import { startAppHarness, type AppHarness } from '../support/app-harness.js';
 import { annotationsOf, checkRunsOf, filesAt, pullsOf } from '../support/app-promotion.js';
 import { commandHelpers } from '../support/command-comments.js';
 import { environmentLines } from '../support/github-service.js';
-import { toolEnv } from '../support/renderers/fixtures.js';
+import { useToolEnv } from '../support/renderers/fixtures.js';
 import { generateAgeKey, sopsEncrypt } from '../support/sops.js';
 
 const key = generateAgeKey();
@@ -21,14 +21,14 @@ const config = (service: string, manifests: string) =>
 
 describe('App: a Helm or Kustomize render may not redefine an encrypted Secret of its branch', () => {
   let h: AppHarness;
-  const saved = { ...process.env };
+  let restoreEnv: () => void;
   before(async () => {
-    Object.assign(process.env, toolEnv());
+    restoreEnv = useToolEnv();
     h = await startAppHarness();
   });
   after(async () => {
     await h.stop();
-    for (const name of Object.keys(toolEnv())) if (saved[name] === undefined) delete process.env[name];
+    restoreEnv();
   });
 
   const cases = [

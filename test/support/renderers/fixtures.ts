@@ -12,6 +12,22 @@ export function toolEnv(): Record<string, string> {
   return { LADDER_HELM: join(getBinDir(), 'helm'), LADDER_KUSTOMIZE: join(getBinDir(), 'kustomize') };
 }
 
+/**
+ * Points this process's App (composeApp reads the binaries from the environment) at the built helm and
+ * kustomize; the function it returns puts the environment back as it was.
+ */
+export function useToolEnv(): () => void {
+  const tools = toolEnv();
+  const saved = Object.fromEntries(Object.keys(tools).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, tools);
+  return () => {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+}
+
 export const sha = '0123456789abcdef0123456789abcdef01234567';
 export const digest = `sha256:${'ab'.repeat(32)}`;
 
