@@ -10,43 +10,25 @@ ARG NODE_IMAGE=docker.io/library/node:24-trixie-slim
 # (docs/renderers.md). CI builds on the local base with the host's Go mounted (docs/image.md).
 ARG GO_IMAGE=docker.io/library/golang:1.26-trixie
 
-# sops from its Go module, pinned as in test/bed/build-binaries.sh; cross-compiled on the build platform.
-FROM --platform=$BUILDPLATFORM ${GO_IMAGE} AS sops
+# sops (the agent decrypts SOPS-encrypted files with it), helm and kustomize (the App renders charts
+# and overlays with them) from their Go modules, pinned as in test/bed/build-binaries.sh;
+# cross-compiled on the build platform.
+FROM --platform=$BUILDPLATFORM ${GO_IMAGE} AS go-tools
 ARG SOPS_VERSION=v3.13.3
+ARG HELM_VERSION=v4.3.2
+ARG KUSTOMIZE_VERSION=v5.8.2
 ARG TARGETOS=linux
 ARG TARGETARCH
 # CI passes its module cache as GOPROXY (mounted): the modules build-binaries.sh fetched.
 ARG GOPROXY=https://proxy.golang.org,direct
 ARG GOSUMDB=sum.golang.org
 ENV PATH=/usr/local/go/bin:$PATH GOPATH=/go GOTOOLCHAIN=local
+# helm's module hard-codes "v4.3"; the ldflag gives the patch, so `helm version` names the pin.
 RUN export GOOS="$TARGETOS" GOARCH="${TARGETARCH:-$(go env GOARCH)}" CGO_ENABLED=0 \
  && go install -trimpath -ldflags '-s -w' "github.com/getsops/sops/v3/cmd/sops@$SOPS_VERSION" \
- && mkdir -p /out && cp "$(find /go/bin -name sops -type f | head -n 1)" /out/sops
-
-# helm and kustomize from their Go modules, pinned as in test/bed/build-binaries.sh: the App's
-# `render: helm` and `render: kustomize` (docs/renderers.md). Same cross-compilation as sops.
-FROM --platform=$BUILDPLATFORM ${GO_IMAGE} AS helm
-ARG HELM_VERSION=v4.3.2
-ARG TARGETOS=linux
-ARG TARGETARCH
-ARG GOPROXY=https://proxy.golang.org,direct
-ARG GOSUMDB=sum.golang.org
-ENV PATH=/usr/local/go/bin:$PATH GOPATH=/go GOTOOLCHAIN=local
-# The module hard-codes "v4.3"; the ldflag gives the patch, so `helm version` names the pin.
-RUN export GOOS="$TARGETOS" GOARCH="${TARGETARCH:-$(go env GOARCH)}" CGO_ENABLED=0 \
  && go install -trimpath -ldflags "-s -w -X helm.sh/helm/v4/internal/version.version=$HELM_VERSION" "helm.sh/helm/v4/cmd/helm@$HELM_VERSION" \
- && mkdir -p /out && cp "$(find /go/bin -name helm -type f | head -n 1)" /out/helm
-
-FROM --platform=$BUILDPLATFORM ${GO_IMAGE} AS kustomize
-ARG KUSTOMIZE_VERSION=v5.8.2
-ARG TARGETOS=linux
-ARG TARGETARCH
-ARG GOPROXY=https://proxy.golang.org,direct
-ARG GOSUMDB=sum.golang.org
-ENV PATH=/usr/local/go/bin:$PATH GOPATH=/go GOTOOLCHAIN=local
-RUN export GOOS="$TARGETOS" GOARCH="${TARGETARCH:-$(go env GOARCH)}" CGO_ENABLED=0 \
  && go install -trimpath -ldflags '-s -w' "sigs.k8s.io/kustomize/kustomize/v5@$KUSTOMIZE_VERSION" \
- && mkdir -p /out && cp "$(find /go/bin -name kustomize -type f | head -n 1)" /out/kustomize
+ && mkdir -p /out && for tool in sops helm kustomize; do cp "$(find /go/bin -name "$tool" -type f | head -n 1)" "/out/$tool"; done
 
 # The compiled JavaScript is the same for every platform: build it once, natively, even for arm64.
 FROM --platform=$BUILDPLATFORM ${NODE_IMAGE} AS build
@@ -76,9 +58,7 @@ RUN apt-get update \
  && ln -s /app/dist/cli/main.js /usr/local/bin/ladder
 # Owned by root: the process cannot change its own code, even where the root filesystem is writable.
 COPY --from=app /app /app
-COPY --from=sops /out/sops /usr/local/bin/sops
-COPY --from=helm /out/helm /usr/local/bin/helm
-COPY --from=kustomize /out/kustomize /usr/local/bin/kustomize
+COPY --from=go-tools /out/sops /out/helm /out/kustomize /usr/local/bin/
 WORKDIR /app
 ENV NODE_ENV=production
 USER 1000:1000

@@ -75,17 +75,17 @@ async function trustLikeHostNpm(): Promise<string[]> {
 }
 
 /**
- * The Dockerfile's Go stages (sops, helm, kustomize) run on a Go image no registry can give CI:
+ * The Dockerfile's Go stage (sops, helm, kustomize) runs on a Go image no registry can give CI:
  * the local base with this machine's Go toolchain mounted, and its module and
  * build caches, which test/bed/build-binaries.sh filled building the same
  * binaries, so nothing is downloaded (the module cache is the GOPROXY) and the compile is mostly
  * cached. The Dockerfile is unchanged; a registry build uses golang:1.26.
  */
 function goLikeHost(base: string): string[] {
-  // Puts each stage's modules into the module cache when this runs on its own (cached: no work).
+  // Puts each tool's modules into the module cache when this runs on its own (cached: no work).
   for (const binary of ['sops', 'helm', 'kustomize']) {
     const built = spawnSync('bash', [fileURLToPath(new URL('../build-binaries.sh', import.meta.url)), binary], { stdio: ['ignore', 2, 2] });
-    if (built.status !== 0) throw new Error(`test/bed/build-binaries.sh ${binary} failed; the image's ${binary} stage builds from the modules it fetches`);
+    if (built.status !== 0) throw new Error(`test/bed/build-binaries.sh ${binary} failed; the image's go-tools stage builds ${binary} from the modules it fetches`);
   }
   const env = (name: string) => execFileSync('go', ['env', name], { encoding: 'utf8' }).trim();
   return [
