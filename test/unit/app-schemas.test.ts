@@ -60,14 +60,18 @@ spec: { secretStoreRef: { name: vault, kind: SecretStore }, target: { name: db }
   });
 
   it('refuses a CRD whose compile runs past its time or memory limit, at the CRD, and still checks its objects as any object', async () => {
-    for (const [limits, reason] of [[{ timeoutMs: 1, heapMb: 256 }, /took longer than 0\.001 s and was stopped/], [{ timeoutMs: 60_000, heapMb: 16 }, /needed more than 16 MB and was stopped/]] as const) {
+    // 4,000 properties with patterns: Ajv needs about 3 s and well over 64 MB for it here, so each limit is passed by
+    // far (a 1 ms limit raced the worker's answer on a loaded machine; a small CRD fitted in 16 MB on Node 22).
+    const properties = Array.from({ length: 4000 }, (_, i) => `    p${i}: { type: string, pattern: '^[a-z]{1,${(i % 50) + 1}}$' }`).join('\n');
+    const largeCrd = crdYaml({ kind: 'Widget', plural: 'widgets', scope: 'Namespaced', properties: `\nspec:\n  type: object\n  properties:\n${properties}\n` });
+    for (const [limits, reason] of [[{ timeoutMs: 500, heapMb: 256 }, /took longer than 0\.5 s and was stopped/], [{ timeoutMs: 60_000, heapMb: 16 }, /needed more than 16 MB and was stopped/]] as const) {
       const store = createSchemaStore({ customLimits: limits });
       const compilers = await store.compilersFor();
-      const documents = parseManifests(`${widgetsCrd}---
+      const documents = parseManifests(`${largeCrd}---
 apiVersion: example.com/v1
 kind: Widget
 metadata: { name: w, namespace: shop }
-spec: { size: large }
+spec: { p0: "NOT-LOWER-CASE" }
 `, 'set.yaml').documents;
       const custom = store.customKinds();
       const validator = createSchemaValidator(compilers.bundle, { compilers, codeStore: { read: custom.store.read, write: () => assert.fail('compiled on this thread') } });
