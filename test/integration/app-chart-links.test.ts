@@ -4,24 +4,21 @@
 // leading out of the chart fails the render check at the link, and nothing is promoted.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startAppHarness, type AppHarness } from '../support/app-harness.js';
+import type { AppHarness } from '../support/app-harness.js';
 import { annotationsOf, checkRunsOf, filesAt, pullsOf } from '../support/app-promotion.js';
 import { environmentLines } from '../support/github-service.js';
-import { useToolEnv } from '../support/renderers/fixtures.js';
+import { startAppHarnessWithTools } from '../support/renderers/fixtures.js';
 
 const config = ['service: atlas', 'image: registry.example.com/shop/atlas', 'manifests:', '  repo: shop/atlas-manifests', '  render: helm', '  helm: { chart: deploy/chart }', ...environmentLines('atlas'), ''].join('\n');
 const configMap = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: atlas-shared\n  labels: { app.kubernetes.io/name: atlas, app.kubernetes.io/version: v1, app.kubernetes.io/managed-by: ladder }\ndata:\n  MODE: shared\n';
 
 describe('App: symbolic links in a Helm chart read through GitHub', () => {
   let h: AppHarness;
-  let restoreEnv: () => void;
   before(async () => {
-    restoreEnv = useToolEnv();
-    h = await startAppHarness();
+    h = await startAppHarnessWithTools();
   });
   after(async () => {
     await h.stop();
-    restoreEnv();
   });
 
   it('a link out of the chart fails the render at the link; a link inside renders its target', async () => {

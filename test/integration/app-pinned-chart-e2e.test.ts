@@ -8,12 +8,12 @@ import { parse, stringify } from 'yaml';
 import { createChartFetcher } from '../../src/adapters/registry/chart-fetcher.js';
 import { installationOctokit } from '../bed/github/index.js';
 import { startRegistry, type Registry } from '../bed/registry/index.js';
-import { grantingServicesFile, startAppHarness, type AppHarness } from '../support/app-harness.js';
+import { grantingServicesFile, type AppHarness } from '../support/app-harness.js';
 import { checkRunsOf } from '../support/app-promotion.js';
 import { checkoutChart, packageChart } from '../support/charts.js';
 import { environmentLines } from '../support/github-service.js';
 import { branchSha, pullsInto, repoParams, reportDeployment, tryMergeAs } from '../support/promotion-fixtures.js';
-import { useToolEnv } from '../support/renderers/fixtures.js';
+import { startAppHarnessWithTools } from '../support/renderers/fixtures.js';
 
 /** A code config that renders with the chart its manifest repository pins: only values, no chart of its own. */
 const pinnedConfig = (service: string) =>
@@ -52,10 +52,8 @@ describe('end to end: a chart pinned in .ladder/services.yml, fetched from an OC
   let registry: Registry;
   let elsewhere: Registry;
   let pushed: { digest: string };
-  let restoreEnv: () => void;
 
   before(async () => {
-    restoreEnv = useToolEnv();
     registry = await startRegistry({ auth: { scheme: 'bearer', users: { ladder: 'pull-token' } } });
     elsewhere = await startRegistry({ auth: { scheme: 'bearer', users: { ladder: 'other-token' } } });
     pushed = registry.pushChart('charts/checkout', checkoutChart.version, await packageChart(checkoutChart.dir));
@@ -64,12 +62,11 @@ describe('end to end: a chart pinned in .ladder/services.yml, fetched from an OC
       [registry.host, { username: 'ladder', password: 'pull-token' }],
       [elsewhere.host, { username: 'ladder', password: 'other-token' }],
     ]);
-    harness = await startAppHarness({ charts: createChartFetcher({ credentials, plainHttp: new Set([registry.host, elsewhere.host]) }) });
+    harness = await startAppHarnessWithTools({ charts: createChartFetcher({ credentials, plainHttp: new Set([registry.host, elsewhere.host]) }) });
   });
   after(async () => {
     await harness?.stop();
     await Promise.all([registry?.stop(), elsewhere?.stop()]);
-    restoreEnv();
   });
 
   it('renders the pinned chart with the code config’s values and promotes it dev → stg; credentials went to the pinned registry only', async () => {

@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseTrailers } from '../../src/core/promotion/trailers.js';
 import { installationOctokit } from '../bed/github/index.js';
-import { startAppHarness, type AppHarness } from '../support/app-harness.js';
+import type { AppHarness } from '../support/app-harness.js';
 import { branchSha, commitMessageOf, pullsInto, repoParams, reportDeployment, tryMergeAs } from '../support/promotion-fixtures.js';
 import { annotationsOf, checkRunsOf } from '../support/app-promotion.js';
-import { renderersFixtures, useToolEnv } from '../support/renderers/fixtures.js';
+import { renderersFixtures, startAppHarnessWithTools } from '../support/renderers/fixtures.js';
 import { environmentLines } from '../support/github-service.js';
 
 // helm create's chart, made to pass Ladder's policy through the values alone.
@@ -86,15 +86,12 @@ async function chartFiles(): Promise<Record<string, string>> {
 
 describe('end to end: Helm and Kustomize services promoted like a Handlebars service', () => {
   let harness: AppHarness;
-  let restoreEnv: () => void;
 
   before(async () => {
-    restoreEnv = useToolEnv();
-    harness = await startAppHarness();
+    harness = await startAppHarnessWithTools();
   });
   after(async () => {
     await harness.stop();
-    restoreEnv();
   });
 
   const versionAt = (repo: string, ref: string) =>

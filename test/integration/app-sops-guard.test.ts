@@ -5,11 +5,11 @@
 // encrypted file stays as it was.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startAppHarness, type AppHarness } from '../support/app-harness.js';
+import type { AppHarness } from '../support/app-harness.js';
 import { annotationsOf, checkRunsOf, filesAt, pullsOf } from '../support/app-promotion.js';
 import { commandHelpers } from '../support/command-comments.js';
 import { environmentLines } from '../support/github-service.js';
-import { useToolEnv } from '../support/renderers/fixtures.js';
+import { startAppHarnessWithTools } from '../support/renderers/fixtures.js';
 import { generateAgeKey, sopsEncrypt } from '../support/sops.js';
 
 const key = generateAgeKey();
@@ -21,14 +21,11 @@ const config = (service: string, manifests: string) =>
 
 describe('App: a Helm or Kustomize render may not redefine an encrypted Secret of its branch', () => {
   let h: AppHarness;
-  let restoreEnv: () => void;
   before(async () => {
-    restoreEnv = useToolEnv();
-    h = await startAppHarness();
+    h = await startAppHarnessWithTools();
   });
   after(async () => {
     await h.stop();
-    restoreEnv();
   });
 
   const cases = [

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getBinDir } from '../../bed/kube/binaries.js';
+import { startAppHarness, type AppHarness, type HarnessOptions } from '../app-harness.js';
 
 /** test/fixtures/renderers: Helm's test charts and kustomize's examples (see the NOTICE.md files there). */
 export const renderersFixtures = fileURLToPath(new URL('../../fixtures/renderers', import.meta.url));
@@ -16,7 +17,7 @@ export function toolEnv(): Record<string, string> {
  * Points this process's App (composeApp reads the binaries from the environment) at the built helm and
  * kustomize; the function it returns puts the environment back as it was.
  */
-export function useToolEnv(): () => void {
+function useToolEnv(): () => void {
   const tools = toolEnv();
   const saved = Object.fromEntries(Object.keys(tools).map((name) => [name, process.env[name]]));
   Object.assign(process.env, tools);
@@ -60,4 +61,16 @@ environments:
     from: { environment: stg }
     namespace: shop-prd
 ${values}`;
+}
+
+/** An App harness whose App renders with the built helm and kustomize; its `stop` also puts the environment back. */
+export async function startAppHarnessWithTools(options: HarnessOptions = {}): Promise<AppHarness> {
+  const restoreEnv = useToolEnv();
+  try {
+    const harness = await startAppHarness(options);
+    return { ...harness, stop: async () => { await harness.stop(); restoreEnv(); } };
+  } catch (error) {
+    restoreEnv();
+    throw error;
+  }
 }
