@@ -1,0 +1,47 @@
+// Resuming a drift watch the server ended, against the shared test bed's
+// kube-apiserver: its watch cache and five-minute etcd compaction are the
+// production defaults, so the last resourceVersion seen is still served.
+// (agent-drift-watch.test.ts runs a server that compacts every second with no
+// watch cache: there any write by the API server itself, a lease renewal,
+// moves the compaction past that version, and a resume there must list again.)
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { type KubeClient, type KubeObject } from '../../src/adapters/kube/client.js';
+import { WatchGroup } from '../../src/agent/drift/watch-group.js';
+import type { ControlPlane } from '../bed/kube/control-plane.js';
+import { useControlPlane } from '../support/control-plane.js';
+import { eventually, sleep } from '../support/agent/log.js';
+
+let cluster: ControlPlane;
+let client: KubeClient;
+useControlPlane((plane) => ({ cluster, client } = plane));
+
+const configMap = (namespace: string, name: string): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data: { key: name } });
+
+describe('watch resumption', () => {
+  it('resumes from the last resourceVersion when the server ends a watch, without listing again or repeating events', async () => {
+    const namespace = await cluster.newNamespace('resume');
+    const path = `/api/v1/namespaces/${namespace}/configmaps`;
+    let lists = 0;
+    const events: string[] = [];
+    const group = new WatchGroup(client, path, {}, {
+      onListed: () => lists++,
+      onEvent: (type, object) => events.push(`${type} ${object.metadata!.name}`),
+    }, { timeoutSeconds: 1, backoffMs: 100 });
+    const before = client.requestCount();
+    group.start();
+    try {
+      await eventually(() => lists === 1, 'the first list', 10_000);
+      await client.request('POST', path, { body: configMap(namespace, 'one') });
+      await sleep(2500); // the server ends the watch after a second, twice over
+      await client.request('POST', path, { body: configMap(namespace, 'two') });
+      await eventually(() => events.length === 2, 'both events', 10_000);
+      await sleep(300);
+      assert.equal(lists, 1, 'no relist');
+      assert.deepEqual(events, ['ADDED one', 'ADDED two']);
+      assert.ok(client.requestCount() - before >= 4, 'it did reconnect: a list and at least three watches');
+    } finally {
+      await group.stop();
+    }
+  });
+});
