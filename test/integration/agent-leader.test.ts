@@ -192,7 +192,10 @@ describe('agent leader election through a Lease', () => {
       for (const identity of ['agent-a', 'agent-b']) agents.push(await startAgent(config, { kubeConfig: cluster.kubeConfig, log: testLogger(), identity }));
       const leader = await eventually(() => agents.find((a) => a.metrics.appliesTotal === 1), 'one agent to apply the commit', 20_000);
       const follower = agents.find((a) => a !== leader)!;
-      await sleep(2500); // a few more polls: the follower must stay hands-off
+      // Three more polls of the follower's own (its GitHub requests), not 2.5 s a loaded machine
+      // may fill with fewer: it must stay hands-off through them.
+      const polled = follower.metrics.githubRequestsTotal;
+      await eventually(() => follower.metrics.githubRequestsTotal >= polled + 3, 'three more polls by the follower', 30_000);
       assert.equal(follower.metrics.appliesTotal, 0, 'the follower applied too');
       assert.equal(follower.metrics.isLeader, 0);
       assert.equal((await fetch(`${follower.url}/readyz`)).status, 200, 'a follower that read the branch is ready');
