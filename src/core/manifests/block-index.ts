@@ -325,6 +325,8 @@ class BlockReader {
     let leadingBlankIndent = 0;
     for (; i < this.lines.count; i++) {
       const empty = this.isEmpty(i);
+      // A line of blanks with a tab in a block scalar: `yaml` refuses some (`foo: |` then `\t`), js-yaml none.
+      if (empty && this.hasTab(i)) throw new Unreadable();
       const indent = this.lines.indent[i]!;
       if (!empty && indent <= parentIndent) break;
       if (contentIndent === -1) {
@@ -418,6 +420,12 @@ class BlockReader {
 
   private isSpaceOrEnd(at: number, index: number): boolean {
     return at >= this.lines.end[index]! || this.isBlankChar(at);
+  }
+
+  private hasTab(index: number): boolean {
+    const end = this.lines.end[index]!;
+    for (let at = this.lines.start[index]!; at < end; at++) if (this.text.charCodeAt(at) === TAB) return true;
+    return false;
   }
 
   private isEmpty(index: number): boolean {

@@ -42,7 +42,11 @@ export function parseQuickly(text: string, file: string): ManifestDocument[] | u
   const documents: ManifestDocument[] = [];
   for (const [index, segment] of segments.entries()) {
     const value = values[index];
-    if (value === null || value === undefined) continue;
+    if (value === null || value === undefined) {
+      // An empty document is skipped; `~`, `null` or a lone tag (`!`, which `yaml` reads as a string) is left to `yaml`.
+      if (hasContent(text.slice(segment.start, segment.end))) return undefined;
+      continue;
+    }
     if (typeof value !== 'object' || Array.isArray(value)) return undefined;
     const block = checkBlockDocument(text, segment.start, segment.end, value);
     if (!block) return undefined;
@@ -93,6 +97,10 @@ function splitDocuments(text: string): Segment[] | undefined {
   if (/^[ \t]*[^ \t\r\n#]/m.test(text.slice(0, firstEnd))) segments.push({ start: 0, end: firstEnd });
   markers.forEach((marker, i) => segments.push({ start: marker.end, end: markers[i + 1]?.start ?? text.length }));
   return segments;
+}
+
+function hasContent(text: string): boolean {
+  return /^[ \t]*[^ \t\r\n#]/m.test(text);
 }
 
 /** The file's text with what positions need, each computed once and shared by its documents. */
