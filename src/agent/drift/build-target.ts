@@ -44,7 +44,8 @@ export async function buildTarget(
   const desiredText = object.body ?? JSON.stringify(desired);
   const hash = object.hash ?? contentHash({ path, body: desiredText }, context.policy);
   // Unchanged since the last commit: its snapshot still holds, no need to ask the server again.
-  const applied = object.appliedText !== undefined ? keepText(object.appliedText) : object.applied ? keep(object.applied) : undefined;
+  // The answer is the live version already kept (the unchanged re-apply takes it from the watch cache): that one serves.
+  const applied = object.appliedText !== undefined ? (old?.live?.text === object.appliedText ? old.live : keepText(object.appliedText)) : object.applied ? keep(object.applied) : undefined;
   let snapshot: Kept | undefined = applied ?? (old?.hash === hash ? old.snapshot : undefined);
   if (!snapshot) {
     try {
