@@ -16,6 +16,8 @@ export interface MemorySample {
   rssFileMb: number;
   /** From the agent's /metrics (process.memoryUsage(), V8's heap spaces), the last scrape. */
   heap?: { totalMb: number; usedMb: number; externalMb: number; arrayBuffersMb: number; codeMb: number; oldMb: number; largeObjectMb: number; newMb: number };
+  /** Kubernetes requests sent so far (the same scrape): the request rate over the run. */
+  kubeRequests?: number;
 }
 
 export interface AgentProcess {
@@ -63,9 +65,10 @@ export function startAgentProcess(cliMain: string, configFile: string, env: Reco
   const samples: MemorySample[] = [];
   let phase = 'start';
   let heap: MemorySample['heap'];
+  let kubeRequests: number | undefined;
   const sampler = setInterval(() => {
     try {
-      samples.push({ at: Date.now(), phase, rssMb: status('VmRSS'), rssAnonMb: status('RssAnon'), rssFileMb: status('RssFile'), ...(heap ? { heap } : {}) });
+      samples.push({ at: Date.now(), phase, rssMb: status('VmRSS'), rssAnonMb: status('RssAnon'), rssFileMb: status('RssFile'), ...(heap ? { heap } : {}), ...(kubeRequests !== undefined ? { kubeRequests } : {}) });
     } catch {
       // exited
     }
@@ -74,6 +77,7 @@ export function startAgentProcess(cliMain: string, configFile: string, env: Reco
   const heapSampler = setInterval(() => {
     if (!url) return;
     void metrics().then((m) => {
+      kubeRequests = m.ladder_kube_requests_total;
       heap = {
         totalMb: mb(m.nodejs_heap_size_total_bytes), usedMb: mb(m.nodejs_heap_size_used_bytes), externalMb: mb(m.nodejs_external_memory_bytes), arrayBuffersMb: mb(m.nodejs_array_buffers_bytes),
         codeMb: mb(m['nodejs_heap_space_size_total_bytes{space="code"}']), oldMb: mb(m['nodejs_heap_space_size_total_bytes{space="old"}']),
