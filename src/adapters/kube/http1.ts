@@ -48,7 +48,7 @@ export function createHttp1Transport(server: URL, credentials: ReturnType<typeof
         const response = await start({ ...request, ...(signal ? { signal } : {}) });
         const chunks: Buffer[] = [];
         for await (const chunk of response) chunks.push(chunk as Buffer);
-        return { status: response.statusCode ?? 0, headers: response.headers, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) };
+        return { status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) };
       } catch (error) {
         if (timer?.signal.aborted && !request.signal?.aborted) throw new RequestTimeoutError(`no response within ${request.timeoutMs} ms`, { cause: error });
         throw error;

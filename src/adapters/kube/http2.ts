@@ -169,15 +169,7 @@ export function createHttp2Transport(server: URL, credentials: ReturnType<typeof
     let timedOut = false;
     const timeout = request.timeoutMs === undefined ? undefined : new AbortController();
     if (timeout) timer = setTimeout(() => ((timedOut = true), timeout.abort()), request.timeoutMs);
-    // The caller's signal aborts the timeout's controller, as AbortSignal.any would, without its
-    // composite signal (weak references and dependant sets, on each of thousands of requests).
-    const outer = request.signal;
-    const forward = timeout && outer ? () => timeout.abort(outer.reason) : undefined;
-    if (forward) {
-      if (outer!.aborted) forward();
-      else outer!.addEventListener('abort', forward, { once: true });
-    }
-    const signal = timeout ? timeout.signal : outer;
+    const signal = timeout ? (request.signal ? AbortSignal.any([request.signal, timeout.signal]) : timeout.signal) : request.signal;
     try {
       const { stream, headers } = await start(signal ? { ...request, signal } : request);
       const chunks: Buffer[] = [];
@@ -190,13 +182,12 @@ export function createHttp2Transport(server: URL, credentials: ReturnType<typeof
           else reject(signal?.aborted ? (signal.reason as Error) : new Error(`the API server reset the stream mid-answer (HTTP/2 error code ${stream.rstCode})`));
         });
       });
-      return { status: Number(headers[':status']), headers, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) };
+      return { status: Number(headers[':status']), headers, body: Buffer.concat(chunks) };
     } catch (error) {
       if (timedOut && !request.signal?.aborted) throw new RequestTimeoutError(`no response within ${request.timeoutMs} ms`, { cause: error });
       throw error;
     } finally {
       clearTimeout(timer);
-      if (forward) outer!.removeEventListener('abort', forward);
     }
   };
 
