@@ -1,6 +1,6 @@
 import { createPrivateKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { readRegistryCredentials } from '../adapters/registry/credentials.js';
+import { registriesFromEnv } from './registries-env.js';
 import type { AppServerConfig } from '../app/serve.js';
 
 /** The variables `ladder app` reads: Probot's names, so a `probot run` setup carries over. */
@@ -104,7 +104,7 @@ export async function loadAppConfig(env: Readonly<Record<string, string | undefi
   const webhookProxyUrl = value('WEBHOOK_PROXY_URL');
   if (webhookProxyUrl !== undefined && !/^https?:\/\/[^/\s]+/.test(webhookProxyUrl)) problems.push(`WEBHOOK_PROXY_URL: must be an http(s) URL, not '${webhookProxyUrl}'`);
   const images = imageGateConfig(value, problems);
-  const registries = await registriesConfig(value, problems);
+  const registries = await registriesFromEnv(value, problems);
   if (problems.length > 0) throw new AppConfigError(problems);
   return {
     appId,
@@ -132,21 +132,6 @@ function imageGateConfig(value: (name: string) => string | undefined, problems: 
   return gate === 'on' ? { recheckSeconds } : undefined;
 }
 
-/** The registries' credentials and plain-HTTP hosts: the image gate's, and pinned charts' whether the gate is on or not. */
-async function registriesConfig(value: (name: string) => string | undefined, problems: string[]): Promise<AppServerConfig['registries']> {
-  const plainHttp = (value('LADDER_REGISTRY_PLAIN_HTTP') ?? '').split(',').map((host) => host.trim()).filter((host) => host !== '');
-  for (const host of plainHttp) if (!/^[A-Za-z0-9.-]+(?::\d{1,5})?$/.test(host)) problems.push(`LADDER_REGISTRY_PLAIN_HTTP: '${host}' is not a host or host:port`);
-  const authFile = value('LADDER_REGISTRY_AUTH_FILE');
-  let credentials: AppServerConfig['registries']['credentials'] = new Map();
-  if (authFile !== undefined) {
-    try {
-      credentials = await readRegistryCredentials(authFile);
-    } catch (error) {
-      problems.push(`LADDER_REGISTRY_AUTH_FILE: ${(error as Error).message}`);
-    }
-  }
-  return { credentials, plainHttp };
-}
 
 async function readPrivateKey(env: Readonly<Record<string, string | undefined>>, problems: string[]): Promise<string | undefined> {
   const path = env.PRIVATE_KEY_PATH || undefined;

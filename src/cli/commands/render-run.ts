@@ -15,6 +15,8 @@ import { environmentNamed } from '../../core/config/load.js';
 import { createPaint } from '../../core/format/color.js';
 import { formatFindingsText } from '../format/findings-text.js';
 import { loadConfigFile, loadServicesFile, repositoryRootOf } from '../load-config.js';
+import { chartKey, fetchPinnedChart, pinnedChart } from '../pinned-chart.js';
+import { describeChartPin } from '../../core/services/effective.js';
 import { sharedClusterFindingsOfRenders, type EnvironmentRender } from '../shared-cluster.js';
 import { sourceMapFile } from '../source-maps.js';
 import { formatWarning, unusedValueFindings } from '../unused-values.js';
@@ -32,11 +34,13 @@ export async function runRender(values: ParsedValues, positionals: string[], io:
   const out = stringOption(values, 'out');
   if (allEnvironments && out === undefined) throw new UsageError('--all-envs needs --out <dir>: each environment goes to a directory of its own there');
   const servicesFile = stringOption(values, 'services');
-  if (servicesFile !== undefined && !allEnvironments) throw new UsageError('--services needs --all-envs: the check compares the renders of environments that share a cluster');
 
   const loaded = await loadConfigFile(configFile);
   const { config } = loaded;
   const environments = allEnvironments ? config.environments.map((env) => env.name) : [environmentNamed(config, envName!, configFile).name];
+  if (servicesFile !== undefined && !allEnvironments && config.manifests.render !== 'helm') {
+    throw new UsageError('--services needs --all-envs: the check compares the renders of environments that share a cluster (for one environment, --services serves a helm chart the services file pins)');
+  }
   if (config.manifests.render !== 'handlebars') {
     if (stringOption(values, 'templates') !== undefined) throw new UsageError(`--templates is for Handlebars templates; this service renders with ${config.manifests.render}`);
   }
@@ -44,7 +48,7 @@ export async function runRender(values: ParsedValues, positionals: string[], io:
   if (templatesDir !== undefined) await checkReadable(templatesDir);
   const templates = config.manifests.render === 'handlebars' ? await readTemplates(templatesDir) : [];
   // Helm and Kustomize run as programs on the chart or tree read from disk; their output is placed like a template's.
-  const toolSource = config.manifests.render === 'handlebars' ? undefined : await readToolSource(config, configFile, io.cwd);
+  const toolSource = config.manifests.render === 'handlebars' ? undefined : await readToolSource(config, configFile, servicesFile, io);
   // Every environment renders in memory before anything is written: an error writes nothing.
   const rendered: { environment: string; files: RenderedFile[] }[] = [];
   for (const environment of environments) {
@@ -66,7 +70,7 @@ export async function runRender(values: ParsedValues, positionals: string[], io:
   if (!toolSource) for (const warning of unusedValueFindings(loaded, templates)) io.stderr(formatWarning(warning));
 
   // Two environments of one cluster rendering the same cluster-scoped object: an error, and nothing is written.
-  if (servicesFile !== undefined && out !== undefined) {
+  if (allEnvironments && servicesFile !== undefined && out !== undefined) {
     const failed = await sharedClusterCheck(servicesFile, rendered.map(({ environment, files }) => ({ environment, dir: join(out, environment), files })), templatesDir === undefined, io);
     if (failed) return exitCode.problems;
   }
@@ -90,15 +94,26 @@ export async function runRender(values: ParsedValues, positionals: string[], io:
   return exitCode.ok;
 }
 
-/** The chart (`manifests.helm.chart`) or kustomize root (`manifests.kustomize.root`), relative to the repository root, named as the user would open it. */
-async function readToolSource(config: LadderConfig, configFile: string, cwd: string): Promise<SourceTree> {
+/**
+ * The chart (`manifests.helm.chart`) or kustomize root (`manifests.kustomize.root`), relative to
+ * the repository root, named as the user would open it; or, for a helm service without a chart
+ * of its own, the chart the manifest repository's services file (--services) pins, fetched.
+ */
+async function readToolSource(config: LadderConfig, configFile: string, servicesFile: string | undefined, io: CliIO): Promise<SourceTree> {
   const dir = config.manifests.render === 'helm' ? config.manifests.helm!.chart : config.manifests.kustomize!.root;
   if (dir === undefined) {
-    // The chart is pinned in the manifest repository's .ladder/services.yml: only the App fetches it (docs/renderers.md).
-    throw new LadderInputError('names no chart directory; ladder render renders a chart of the repository (set chart), a chart pinned in .ladder/services.yml is fetched by the App only', { file: configFile, key: 'manifests.helm.chart' });
+    if (servicesFile === undefined) {
+      throw new LadderInputError("names no chart directory: set it to the chart's directory in this repository, or pass --services with the manifest repository's .ladder/services.yml to render the chart it pins", { file: configFile, key: 'manifests.helm.chart' });
+    }
+    return fetchPinnedChart(config.service, servicesFile, io);
+  }
+  const pin = config.manifests.render === 'helm' && servicesFile !== undefined ? await pinnedChart(config.service, servicesFile) : undefined;
+  if (pin) {
+    // As the App refuses it: the pin decides what renders, not the code repository.
+    throw new LadderInputError(`${servicesFile} pins the chart of ${config.service} (${chartKey(config.service)}: ${describeChartPin(pin)}); the code repository's chart '${dir}' may not replace it: remove manifests.helm.chart`, { file: configFile, key: 'manifests.helm.chart' });
   }
   const absolute = resolve(repositoryRootOf(configFile), dir);
-  const shown = relative(cwd, absolute);
+  const shown = relative(io.cwd, absolute);
   return readSourceTree(absolute, shown && !shown.startsWith('..') && !isAbsolute(shown) ? shown : absolute);
 }
 

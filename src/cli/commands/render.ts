@@ -4,7 +4,7 @@ export const renderCommand: Command = {
   name: 'render',
   summary: 'Render the manifests of one environment',
   usage: [
-    'render --config <file> --env <name> --sha <commit> [--out <dir>] [--templates <dir>] [--image-digest sha256:…]',
+    'render --config <file> --env <name> --sha <commit> [--out <dir>] [--templates <dir>] [--services <file>] [--image-digest sha256:…]',
     'render --config <file> --all-envs --sha <commit> --out <dir> [--services <file>] [--templates <dir>] [--image-digest sha256:…]',
   ],
   description: `
@@ -29,7 +29,10 @@ are warned about on standard error (a typo would otherwise go unnoticed).
 With --services (the manifest repository's .ladder/services.yml), two
 environments it puts in one cluster that both render the same cluster-scoped
 object (a shared CRD) are an error at each copy the grants do not give that
-environment, and nothing is written.
+environment, and nothing is written. A helm service without a chart of its
+own renders the chart --services pins (services.<name>.render.helm.chart),
+fetched and verified as the App does, with the credentials of
+LADDER_REGISTRY_AUTH_FILE (hosts in LADDER_REGISTRY_PLAIN_HTTP over HTTP).
 
 Exit status: 0 when rendered, 1 when the config, a template or a value is
 wrong, 2 for usage errors and files that cannot be read.`,
@@ -40,7 +43,7 @@ wrong, 2 for usage errors and files that cannot be read.`,
     services: {
       type: 'string',
       value: '<file>',
-      description: "With --all-envs: the manifest repository's .ladder/services.yml; environments it puts in one cluster may not both render a cluster-scoped object.",
+      description: "The manifest repository's .ladder/services.yml: with --all-envs, environments it puts in one cluster may not both render a cluster-scoped object; for helm, the chart it pins.",
     },
     sha: { type: 'string', value: '<commit>', description: 'Full commit SHA being deployed: the image tag and version label (required).' },
     out: { type: 'string', value: '<dir>', description: 'Directory to write the files to; standard output when absent.' },

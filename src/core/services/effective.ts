@@ -174,7 +174,7 @@ function checkRenderer(config: LadderConfig, grant: ServiceGrant, names: { name:
   if (asked !== 'helm') return undefined;
   const ownChart = config.manifests.helm?.chart;
   if (pinned && ownChart !== undefined) {
-    at('manifests', 'helm', 'chart')(`${where} pins the chart of ${name} (${key}.helm.chart: ${'oci' in pinned ? pinned.oci : `${pinned.repo} ${pinned.name}`} ${pinned.version}); the code repository's chart '${ownChart}' may not replace it: remove manifests.helm.chart`);
+    at('manifests', 'helm', 'chart')(`${where} pins the chart of ${name} (${key}.helm.chart: ${describeChartPin(pinned)}); the code repository's chart '${ownChart}' may not replace it: remove manifests.helm.chart`);
     return undefined;
   }
   if (!pinned && ownChart === undefined) {
@@ -182,6 +182,11 @@ function checkRenderer(config: LadderConfig, grant: ServiceGrant, names: { name:
     return undefined;
   }
   return pinned ? { pin: pinned, file: names.file, key: `${key}.helm.chart` } : undefined;
+}
+
+/** `oci://registry/charts/checkout 1.4.2`, or `https://charts.example.com checkout 1.4.2`. */
+export function describeChartPin(pin: ChartPin): string {
+  return `${'oci' in pin ? pin.oci : `${pin.repo} ${pin.name}`} ${pin.version}`;
 }
 
 function checkSource(environment: EnvironmentConfig, granted: EnvironmentGrant, atEnv: (...path: KeyPath) => (message: string) => void, where: string, grantKey: string): void {
