@@ -28,7 +28,7 @@ export async function buildTarget(
   client: KubeClient,
   commit: string,
   object: DesiredObject,
-  context: { policy: ApplyPolicy; previousTarget: (key: string) => Target | undefined; log?: Pick<Logger, 'warn'> | undefined },
+  context: { policy: ApplyPolicy; previousTarget: (key: string) => Target | undefined; log?: Pick<Logger, 'warn'> | undefined; keepDesired: boolean },
 ): Promise<Target | undefined> {
   const { log } = context;
   const { ref, desired } = object;
@@ -62,7 +62,7 @@ export async function buildTarget(
     key,
     ref: ref.namespace === namespace ? ref : { ...ref, ...(namespace ? { namespace } : {}) },
     info,
-    desiredText,
+    ...(context.keepDesired ? { desiredText } : {}),
     hash,
     commit,
     snapshot,

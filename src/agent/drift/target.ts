@@ -8,8 +8,11 @@ export interface Target {
   key: string;
   ref: ObjectRef;
   info: ResourceInfo;
-  /** The object exactly as Ladder applies it, as JSON: self-heal sends it again. */
-  desiredText: string;
+  /**
+   * The object exactly as Ladder applies it, as JSON: self-heal sends it again. Kept only by a
+   * watcher that heals (a third of what 20,000 targets held otherwise, for nothing).
+   */
+  desiredText?: string;
   /** Its content hash, as the sync computed it: equal hashes mean the same apply. */
   hash: string;
   /** Its inventory label, when it has one: a live object without it left the watch's selection. */
