@@ -8,6 +8,18 @@ export interface LogLine {
   [key: string]: unknown;
 }
 
+export interface MemorySample {
+  at: number;
+  phase: string;
+  rssMb: number;
+  rssAnonMb: number;
+  rssFileMb: number;
+  /** From the agent's /metrics (process.memoryUsage(), V8's heap spaces), the last scrape. */
+  heap?: { totalMb: number; usedMb: number; externalMb: number; arrayBuffersMb: number; codeMb: number; oldMb: number; largeObjectMb: number; newMb: number };
+  /** Kubernetes requests sent so far (the same scrape): the request rate over the run. */
+  kubeRequests?: number;
+}
+
 export interface AgentProcess {
   child: ChildProcess;
   logs: LogLine[];
@@ -16,8 +28,12 @@ export interface AgentProcess {
   metrics(): Promise<Record<string, number>>;
   /** Peak resident set size so far (VmHWM), in MB. */
   peakRssMb(): number;
-  /** RSS sampled every 250 ms: when the peak happened. */
-  samples: { at: number; rssMb: number }[];
+  /** RSS sampled every 250 ms (anonymous and file-backed pages from /proc), the V8 heap every second from /metrics: when the peak happened, and where. */
+  samples: MemorySample[];
+  /** Names the samples from now on (the bench's step: first apply, re-apply, edits, idle). */
+  phase(name: string): void;
+  /** Sends a signal to the agent (SIGUSR2: a heap snapshot when it runs with --heapsnapshot-signal). */
+  signal(name: NodeJS.Signals): void;
   rssMb(): number;
   stop(): Promise<number | null>;
 }
@@ -46,16 +62,42 @@ export function startAgentProcess(cliMain: string, configFile: string, env: Reco
   });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const samples: { at: number; rssMb: number }[] = [];
+  const samples: MemorySample[] = [];
+  let phase = 'start';
+  let heap: MemorySample['heap'];
+  let kubeRequests: number | undefined;
   const sampler = setInterval(() => {
     try {
-      samples.push({ at: Date.now(), rssMb: status('VmRSS') });
+      samples.push({ at: Date.now(), phase, rssMb: status('VmRSS'), rssAnonMb: status('RssAnon'), rssFileMb: status('RssFile'), ...(heap ? { heap } : {}), ...(kubeRequests !== undefined ? { kubeRequests } : {}) });
     } catch {
       // exited
     }
   }, 250);
+  const mb = (value: number | undefined) => Math.round(((value ?? NaN) / 2 ** 20) * 10) / 10;
+  const heapSampler = setInterval(() => {
+    if (!url) return;
+    void metrics().then((m) => {
+      kubeRequests = m.ladder_kube_requests_total;
+      heap = {
+        totalMb: mb(m.nodejs_heap_size_total_bytes), usedMb: mb(m.nodejs_heap_size_used_bytes), externalMb: mb(m.nodejs_external_memory_bytes), arrayBuffersMb: mb(m.nodejs_array_buffers_bytes),
+        codeMb: mb(m['nodejs_heap_space_size_total_bytes{space="code"}']), oldMb: mb(m['nodejs_heap_space_size_total_bytes{space="old"}']),
+        largeObjectMb: mb(m['nodejs_heap_space_size_total_bytes{space="large_object"}']), newMb: mb(m['nodejs_heap_space_size_total_bytes{space="new"}']),
+      };
+    }, () => undefined);
+  }, 1000);
+  const metrics = async () => {
+    if (!url) throw new Error('the agent has not started its server yet');
+    const text = await (await fetch(`${url}/metrics`)).text();
+    const values: Record<string, number> = {};
+    for (const line of text.split('\n')) {
+      const match = /^([a-z_]+)(\{[^}]*\})? (\S+)$/.exec(line);
+      if (match) values[match[1]! + (match[2] ?? '')] = Number(match[3]);
+    }
+    return values;
+  };
   child.on('exit', (code) => {
     clearInterval(sampler);
+    clearInterval(heapSampler);
     for (const waiter of waiters.splice(0)) waiter.fail(new Error(`the agent exited with ${code}: ${stderr.slice(-2000)}`));
   });
   const status = (field: string) => {
@@ -77,18 +119,11 @@ export function startAgentProcess(cliMain: string, configFile: string, env: Reco
         });
       });
     },
-    async metrics() {
-      if (!url) throw new Error('the agent has not started its server yet');
-      const text = await (await fetch(`${url}/metrics`)).text();
-      const values: Record<string, number> = {};
-      for (const line of text.split('\n')) {
-        const match = /^([a-z_]+)(\{[^}]*\})? (\S+)$/.exec(line);
-        if (match && !match[2]) values[match[1]!] = Number(match[3]);
-      }
-      return values;
-    },
+    metrics,
     peakRssMb: () => status('VmHWM'),
     samples,
+    phase: (name) => (phase = name),
+    signal: (name) => child.kill(name),
     rssMb: () => status('VmRSS'),
     stop() {
       return new Promise((resolve) => {

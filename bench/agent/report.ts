@@ -1,5 +1,6 @@
 // The agent benchmark's summary: one table per concern, and the targets of issue 16 checked.
 import type { CpuMs } from './cpu-time.js';
+import type { PhasePeak } from './memory.js';
 import { median, type ApplyFigures } from './ladder-run.js';
 
 export interface SizeResult {
@@ -18,6 +19,8 @@ export interface SizeResult {
   peakRssMb: number;
   peakRssAfterApplyMb: number;
   rssIdleMb: number;
+  /** The first run's memory per step (bench/agent/memory.ts). */
+  memory?: PhasePeak[];
   /** CPU time of each side's full apply (median of the runs, each field on its own). */
   cpuMs?: { ladder: CpuMs; kubectl?: CpuMs; runs: { ladder: CpuMs[]; kubectl: CpuMs[] } };
   /** The agent's 429s from the API server during each full apply. */

@@ -23,6 +23,7 @@ import { driftLatencies, idleTraffic, median, percentile, settle, startLadderAge
 import { apiServerProfile, withCpuProfile } from './profile.js';
 import { checkTargets, medianCpu, printCpuTable, printTable, type SizeResult } from './report.js';
 import { cpuSpan, processCpuMs, type CpuMs } from './cpu-time.js';
+import { memoryByPhase, printMemoryTable, withHeapSnapshots, writeMemoryTimeline } from './memory.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const { values } = parseArgs({
@@ -45,6 +46,8 @@ const { values } = parseArgs({
     /** Write CPU profiles of the agent (V8) and of the API server during both full applies into this directory. */
     profile: { type: 'string' },
     'profile-seconds': { type: 'string', default: '10' },
+    /** Heap snapshots of the agent (first run) after the re-apply and after the edits, into this directory; they raise its RSS while written. */
+    'heap-snapshot': { type: 'string' },
   },
 });
 const sizes = values.sizes.split(',').map(Number);
@@ -108,24 +111,41 @@ async function measureSize(size: number): Promise<SizeResult> {
       };
       if (run % 2 === 0) await kubectlRun();
       loads.push(loadavg()[0]!);
-      const nodeOptions = values.profile ? withCpuProfile(values['node-options'], join(values.profile, `agent-${size}-r${run}`)) : values['node-options'];
+      let nodeOptions = values.profile ? withCpuProfile(values['node-options'], join(values.profile, `agent-${size}-r${run}`)) : values['node-options'];
+      if (values['heap-snapshot'] && run === 1) nodeOptions = withHeapSnapshots(nodeOptions, join(values['heap-snapshot'], `agent-${size}`));
+      const snapshot = async (agent: { signal(name: NodeJS.Signals): void }) => {
+        if (!values['heap-snapshot'] || run !== 1) return;
+        agent.signal('SIGUSR2');
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      };
       const agent = await startLadderAgent({ ...bed, nodeOptions }, repo, size, run);
       try {
         // The API server's profile from the moment the agent starts applying, not from its start-up.
         const serverProfile = values.profile ? agent.agent.waitForLog((l) => l.msg === 'applying manifest commit', 180_000).then(() => profile(`ladder-r${run}`)) : undefined;
-        const applying = agent.agent.waitForLog((l) => l.msg === 'applying manifest commit', 180_000).then(() => cpuSpan(cluster, () => processCpuMs(agent.agent.child.pid!)));
+        const applying = agent.agent.waitForLog((l) => l.msg === 'applying manifest commit', 180_000).then(() => {
+          agent.agent.phase('first apply');
+          return cpuSpan(cluster, () => processCpuMs(agent.agent.child.pid!));
+        });
         ladder.full.push(await agent.firstApply());
         cpu.ladder.push((await applying).end());
         throttled.push((await agent.agent.metrics()).ladder_kube_throttled_total ?? NaN);
         await serverProfile;
+        agent.agent.phase('after the first apply');
         await settle(agent.agent, 180_000);
         const peakAfterApply = agent.agent.peakRssMb();
+        agent.agent.phase('re-apply');
         ladder.reapply.push(await agent.reapply(repo));
+        agent.agent.phase('after the re-apply');
         console.log(`  run ${run}: Ladder full apply ${ladder.full.at(-1)!.ms} ms (${ladder.full.at(-1)!.requests} requests), unchanged re-apply ${ladder.reapply.at(-1)!.ms} ms (${ladder.reapply.at(-1)!.dryRuns} dry-runs, ${ladder.reapply.at(-1)!.writes} writes)`);
         if (run === 1) {
           await settle(agent.agent, 60_000);
+          await snapshot(agent.agent);
+          agent.agent.phase('edits');
           const latencies = await driftLatencies(bed, agent.namespace, size, Number(values.edits));
+          agent.agent.phase('after the edits');
           await settle(agent.agent, 10_000);
+          await snapshot(agent.agent);
+          agent.agent.phase('idle');
           const idle = await idleTraffic(agent.agent, Number(values['idle-seconds']));
           extras = {
             driftToSlackMs: { p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95), max: latencies.at(-1)!, edits: latencies.length },
@@ -133,7 +153,10 @@ async function measureSize(size: number): Promise<SizeResult> {
             peakRssMb: Math.round(agent.agent.peakRssMb()),
             peakRssAfterApplyMb: Math.round(peakAfterApply),
             rssIdleMb: Math.round(agent.agent.rssMb()),
+            memory: memoryByPhase(agent.agent.samples),
           };
+          writeMemoryTimeline(join(values.out, '..', `agent-memory-${size}.json`), agent.agent.samples);
+          printMemoryTable(size, extras.memory!);
           console.log(`  drift p95 ${extras.driftToSlackMs.p95} ms; idle ${idle.kube} Kubernetes and ${idle.github} GitHub requests/min; peak RSS ${extras.peakRssMb} MB`);
         }
       } finally {

@@ -93,7 +93,7 @@ const phases: [string, (frame: ProfileNode['callFrame']) => boolean][] = [
   ['schema: the checker around the validators (validator.ts, compile.ts)', (f) => /validate\/schema\//.test(f.url)],
   ['YAML: js-yaml (values)', (f) => /node_modules\/js-yaml\//.test(f.url) || /manifests\/scalars\.[jt]s/.test(f.url)],
   ['YAML: yaml library (careful path)', (f) => /node_modules\/yaml\//.test(f.url) || /manifests\/parse-yaml\.[jt]s/.test(f.url)],
-  ['YAML: positions (block reader, shape check)', (f) => /manifests\/block-index\.[jt]s/.test(f.url) || /^(matchesShape|splitDocuments|needsCarefulParse|positionOf|positionAt|lineStartsOf|quickDocument)$/.test(f.functionName)],
+  ['YAML: positions (block reader, shape check)', (f) => /manifests\/block-index\.[jt]s/.test(f.url) || /^(splitDocuments|needsCarefulParse|positionOf|positionAt|lineStartsOf|quickDocument)$/.test(f.functionName)],
   ['YAML: budgets and UTF-8', (f) => /yaml\/budget\.[jt]s|text\/utf8\.[jt]s/.test(f.url)],
   ['reading files', (f) => /read-manifests\.[jt]s/.test(f.url) || /^(readBounded|readInOrder|listManifestFiles)$/.test(f.functionName)],
   ['threads (messages between them)', (f) => /validate-(shard|shards|worker)\.[jt]s/.test(f.url) || /internal\/worker|worker_threads/.test(f.url)],

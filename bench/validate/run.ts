@@ -38,8 +38,27 @@ const { values: options } = parseArgs({
     'no-node24': { type: 'boolean', default: false },
     /** Also the CLI on one thread over growing parts of the corpus: the fixed cost of a run and the cost of a resource (scaling.ts). */
     scaling: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 });
+if (options.help) {
+  process.stdout.write(`Usage: node --import tsx bench/validate/run.ts [options]
+
+Ladder against kubeconform on one generated corpus, interleaved runs, verdicts checked (exit 1 on any difference).
+
+  --resources N             resources in the corpus, one per file (default 10000)
+  --runs N                  runs of each tool, interleaved (default 3)
+  --kubernetes-version X.Y  the schemas and rules to validate with (default: the newest bundled)
+  --profile                 also CPU profiles of the CLI (1 thread, 2 threads, 20 resources), by phase
+  --scaling                 also CPU by corpus size on one thread: the fixed cost and the cost per resource
+  --keep                    keep the corpus directory
+  --no-node24               skip the extra run on Node 24
+  -h, --help                this text
+
+Results: bench/.out/validate.json. Run it under the team's lock: flock /tmp/ladder-heavy.lock <command>.
+`);
+  process.exit(0);
+}
 const log = (message: string) => process.stderr.write(`[bench:validate] ${message}\n`);
 const cacheDir = process.env['LADDER_CACHE_DIR'] ?? join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'ladder');
 

@@ -36,6 +36,18 @@ describe('agent metrics and probes', () => {
     assert.match(text, /^ladder_applies_total 0$/m);
   });
 
+  it('renders the process memory: the resident set, the V8 heap and its spaces, and memory outside it', () => {
+    const text = new AgentMetrics().render();
+    const value = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1]);
+    for (const name of ['process_resident_memory_bytes', 'nodejs_heap_size_total_bytes', 'nodejs_heap_size_used_bytes', 'nodejs_external_memory_bytes', 'nodejs_array_buffers_bytes']) {
+      assert.ok(value(name) > 0, name);
+    }
+    assert.ok(value('nodejs_heap_size_used_bytes') <= value('nodejs_heap_size_total_bytes'));
+    assert.ok(value('nodejs_heap_size_total_bytes') < value('process_resident_memory_bytes'));
+    assert.match(text, /^nodejs_heap_space_size_total_bytes\{space="old"\} \d+$/m);
+    assert.match(text, /^nodejs_heap_space_size_total_bytes\{space="code"\} \d+$/m);
+  });
+
   it('serves /healthz, /readyz and /metrics, and nothing else', async () => {
     let ready = false;
     let healthy = true;

@@ -73,6 +73,9 @@ const shapes: Record<string, string> = {
   'syntax errors': 'a: 1\n---\nb: [1\n---\nc: 3\nc: 4\n---\nd: "x\n',
   'a document marker with content': '--- {a: 1}\n--- |\n  text\n',
   'directives and document ends': '%YAML 1.1\n---\na: 1\n...\n---\nb: 2\n',
+  // Found comparing the two paths on the YAML test suite in go-yaml's test data:
+  'a block scalar whose only line is a tab': 'foo: |\n\t\nbar: 1\n',
+  'a lone tag, a null document and an empty one': '!\n---\n~\n---\n# nothing\n---\na: 1\n',
 };
 
 test('the quick path gives what the careful path gives, for every shape it reads and every it declines', () => {

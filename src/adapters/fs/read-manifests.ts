@@ -171,15 +171,18 @@ function readBounded(file: string, maxBytes: number): Uint8Array | number {
     const { size } = info;
     if (size > maxBytes) return size;
     // Room for the size from stat and a byte more, so one read usually takes the whole file; it
-    // may have grown since stat, so keep reading (in steps) until the end or past the limit.
+    // may have grown since stat, so keep reading (in steps) until the end or past the limit. A read
+    // of a regular file that fills less than it asked for ended at the end of the file: the read
+    // after it, which would return 0, is one system call per file saved.
     let buffer = Buffer.allocUnsafe(size + 1);
     let total = 0;
     for (;;) {
       if (total === buffer.length) buffer = Buffer.concat([buffer, Buffer.allocUnsafe(64 * 1024)], total + 64 * 1024);
-      const bytesRead = readSync(fd, buffer, total, buffer.length - total, null);
-      if (bytesRead === 0) break;
+      const wanted = buffer.length - total;
+      const bytesRead = readSync(fd, buffer, total, wanted, null);
       total += bytesRead;
       if (total > maxBytes) return total;
+      if (bytesRead < wanted) break;
     }
     return buffer.subarray(0, total);
   } catch (error) {

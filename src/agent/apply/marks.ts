@@ -45,7 +45,14 @@ export function applySetId(inventory: InventoryRef): string {
  * turn each apply into a write of the whole set.
  */
 export function stamp(object: KubeObject, id: string, source: string): KubeObject {
-  const copy = structuredClone(object);
+  return stampOwned(structuredClone(object), id, source);
+}
+
+/**
+ * stamp on an object nobody else holds (one the parser just made), changed in place: a commit's
+ * thousands of objects are not each copied once more.
+ */
+export function stampOwned(copy: KubeObject, id: string, source: string): KubeObject {
   const metadata = (copy.metadata ??= {});
   // Fields the server owns: a resourceVersion in an apply would make it conditional, and the rest is refused or ignored.
   for (const key of SERVER_OWNED_METADATA) delete metadata[key];

@@ -28,7 +28,7 @@ export async function buildTarget(
   client: KubeClient,
   commit: string,
   object: DesiredObject,
-  context: { policy: ApplyPolicy; previousTarget: (key: string) => Target | undefined; log?: Pick<Logger, 'warn'> | undefined },
+  context: { policy: ApplyPolicy; previousTarget: (key: string) => Target | undefined; log?: Pick<Logger, 'warn'> | undefined; keepDesired: boolean },
 ): Promise<Target | undefined> {
   const { log } = context;
   const { ref, desired } = object;
@@ -44,7 +44,8 @@ export async function buildTarget(
   const desiredText = object.body ?? JSON.stringify(desired);
   const hash = object.hash ?? contentHash({ path, body: desiredText }, context.policy);
   // Unchanged since the last commit: its snapshot still holds, no need to ask the server again.
-  const applied = object.appliedText !== undefined ? keepText(object.appliedText) : object.applied ? keep(object.applied) : undefined;
+  // The answer is the live version already kept (the unchanged re-apply takes it from the watch cache): that one serves.
+  const applied = object.appliedText !== undefined ? (old?.live?.text === object.appliedText ? old.live : keepText(object.appliedText)) : object.applied ? keep(object.applied) : undefined;
   let snapshot: Kept | undefined = applied ?? (old?.hash === hash ? old.snapshot : undefined);
   if (!snapshot) {
     try {
@@ -61,7 +62,7 @@ export async function buildTarget(
     key,
     ref: ref.namespace === namespace ? ref : { ...ref, ...(namespace ? { namespace } : {}) },
     info,
-    desiredText,
+    ...(context.keepDesired ? { desiredText } : {}),
     hash,
     commit,
     snapshot,

@@ -90,6 +90,7 @@ async function healIfDue(target: Target, live: KubeObject | undefined, context: 
   }
   target.lastHealAt = now;
   try {
+    if (target.desiredText === undefined) throw new Error('the desired object was not kept (self-heal was off when it was handed over)');
     const answer = keepText(await serverSideApplyText(context.client, { path: context.client.pathFor(target.ref, target.info), body: target.desiredText }, context.policy));
     target.snapshot = answer;
     target.previous = managedFieldsOnly(live);

@@ -8,8 +8,11 @@ export interface Target {
   key: string;
   ref: ObjectRef;
   info: ResourceInfo;
-  /** The object exactly as Ladder applies it, as JSON: self-heal sends it again. */
-  desiredText: string;
+  /**
+   * The object exactly as Ladder applies it, as JSON: self-heal sends it again. Kept only by a
+   * watcher that heals (a third of what 20,000 targets held otherwise, for nothing).
+   */
+  desiredText?: string;
   /** Its content hash, as the sync computed it: equal hashes mean the same apply. */
   hash: string;
   /** Its inventory label, when it has one: a live object without it left the watch's selection. */
@@ -88,9 +91,22 @@ export function keep(object: KubeObject): Kept {
   return { text: JSON.stringify(object), resourceVersion: object.metadata?.resourceVersion };
 }
 
-/** A version already held as the server's JSON text: kept as that text (parsed once, for its resourceVersion). */
+/**
+ * A version already held as the server's JSON text, kept as that text. Its resourceVersion is read
+ * when first asked for: handing over a commit keeps every object's answer, and parsing 20,000 of
+ * them at once, only for that field, was most of the agent's peak heap after an apply.
+ */
 export function keepText(text: string): Kept {
-  return { text, resourceVersion: (JSON.parse(text) as KubeObject).metadata?.resourceVersion };
+  return new KeptText(text);
+}
+
+class KeptText implements Kept {
+  private version: string | undefined | null = null;
+  constructor(readonly text: string) {}
+  get resourceVersion(): string | undefined {
+    if (this.version === null) this.version = (JSON.parse(this.text) as KubeObject).metadata?.resourceVersion;
+    return this.version;
+  }
 }
 
 /** The label that selects an object's watch, read from the desired object. */
@@ -111,6 +127,8 @@ export function managedFieldsOnly(object: KubeObject | null | undefined): KubeOb
 
 /** The newer of two versions of an object, by etcd revision when both are numbers; else the second. */
 export function newer(a: Kept | null | undefined, b: Kept): Kept {
+  // The same text is the same version: the one already kept serves (the unchanged re-apply hands over every object so).
+  if (a && a.text === b.text) return a;
   const left = Number(a?.resourceVersion);
   const right = Number(b.resourceVersion);
   return a && Number.isSafeInteger(left) && Number.isSafeInteger(right) && left > right ? a : b;

@@ -122,7 +122,7 @@ export class DriftWatcher {
 
   private async replaceDesired(commit: string, objects: DesiredObject[]): Promise<void> {
     const next = new Map<string, Target>();
-    const context = { policy: this.context.policy, previousTarget: (key: string) => this.targets.get(key), log: this.options.log };
+    const context = { policy: this.context.policy, previousTarget: (key: string) => this.targets.get(key), log: this.options.log, keepDesired: this.context.selfHeal };
     const targets = await mapLimit(objects, this.options.concurrency ?? 8, (object) => buildTarget(this.options.client, commit, object, context));
     // Targets of one watch share its spec (thousands of copies of the same path and selector otherwise).
     const specs = new Map<string, WatchSpec>([...this.targets.values()].map((t) => [t.watch.key, t.watch]));

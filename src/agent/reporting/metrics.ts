@@ -1,3 +1,5 @@
+import { getHeapSpaceStatistics } from 'node:v8';
+
 /**
  * The agent's Prometheus metrics, written in the text exposition format
  * (version 0.0.4) by hand: a dozen series do not justify a dependency.
@@ -63,8 +65,26 @@ export class AgentMetrics {
       [{}, (this.sources.kubeClient?.().waitedMs ?? 0) / 1000],
     ]);
     series('ladder_is_leader', 'gauge', '1 while this replica holds the Lease and may apply.', [[{}, this.isLeader]]);
+    renderProcessMemory(series);
     return `${lines.join('\n')}\n`;
   }
+}
+
+type Series = (name: string, type: 'counter' | 'gauge', help: string, samples: Array<[labels: Record<string, string>, value: number]>) => void;
+
+/**
+ * Where the process's memory is, under the names prom-client gives them: the resident set against
+ * the V8 heap (used, reserved, per space: code space is not in the old-space bound) and memory
+ * outside it (external, of which array buffers: HTTP/2 and socket buffers, Buffers).
+ */
+function renderProcessMemory(series: Series): void {
+  const usage = process.memoryUsage();
+  series('process_resident_memory_bytes', 'gauge', 'Resident memory size in bytes.', [[{}, usage.rss]]);
+  series('nodejs_heap_size_total_bytes', 'gauge', 'V8 heap reserved, in bytes.', [[{}, usage.heapTotal]]);
+  series('nodejs_heap_size_used_bytes', 'gauge', 'V8 heap used, in bytes.', [[{}, usage.heapUsed]]);
+  series('nodejs_external_memory_bytes', 'gauge', 'Memory of C++ objects bound to JavaScript objects (Buffers included), in bytes.', [[{}, usage.external]]);
+  series('nodejs_array_buffers_bytes', 'gauge', 'Memory of ArrayBuffers and SharedArrayBuffers (part of external), in bytes.', [[{}, usage.arrayBuffers]]);
+  series('nodejs_heap_space_size_total_bytes', 'gauge', 'V8 heap reserved per space, in bytes.', getHeapSpaceStatistics().map((space) => [{ space: space.space_name.replace(/_space$/, '') }, space.space_size]));
 }
 
 function formatLabels(labels: Record<string, string>): string {

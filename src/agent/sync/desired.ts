@@ -1,7 +1,7 @@
 import type { KubeObject, ObjectRef } from '../../adapters/kube/client.js';
 import { formatLocation } from '../../core/errors.js';
 import { parseManifests } from '../../core/manifests/parse.js';
-import { stamp } from '../apply/marks.js';
+import { stampOwned } from '../apply/marks.js';
 
 /** One object of the commit, as Ladder will apply it (marks included), and where it came from. */
 export interface ParsedObject {
@@ -57,7 +57,8 @@ export function parseCommitFiles(files: readonly ManifestFile[], applySetId: str
       }
       const ref: ObjectRef = { apiVersion, kind, name: metadata.name };
       if (typeof metadata.namespace === 'string' && metadata.namespace) ref.namespace = metadata.namespace;
-      objects.push({ ref, object: stamp(doc.object as KubeObject, applySetId, file.path), file: file.path, line });
+      // The parser's object is this document's alone: stamped in place, not copied.
+      objects.push({ ref, object: stampOwned(doc.object as KubeObject, applySetId, file.path), file: file.path, line });
     }
   }
   return { objects, problems };

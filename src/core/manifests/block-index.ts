@@ -1,9 +1,16 @@
 import { resolvePlainScalar } from './scalars.js';
 
 /**
- * Where the nodes of one block-style YAML document start, read from its lines
- * alone — several times cheaper than composing it with the `yaml` package,
- * which matters because every document with a finding needs positions.
+ * The structure of one block-style YAML document read from its lines alone,
+ * in two passes that allocate nothing per node:
+ * - `checkBlockDocument`, on every document, reads all of it and checks that
+ *   it holds what js-yaml built (the same keys, lengths and kinds of node):
+ *   the two parsers must agree before either is trusted;
+ * - `locateInBlockDocument`, only for a document with a finding, reads it
+ *   again as far as one path, and stops there.
+ * A tree of every node's position was built for every document before; all
+ * documents of a large set then paid for the positions of the few that were
+ * ever asked for.
  * Offsets match what `yaml` gives (`node.range[0]`): a mapping starts at its
  * first key, a sequence at its first `-`, a scalar or flow collection at its
  * first character, an empty value after its indicator and spaces.
@@ -16,16 +23,11 @@ import { resolvePlainScalar } from './scalars.js';
  * through, such as a multi-line flow collection or quoted scalar that is not
  * indented past its parent; the caller then takes the careful path.
  */
-export type BlockNode =
-  | { kind: 'map'; offset: number; entries: Map<string, BlockNode> }
-  | { kind: 'seq'; offset: number; items: BlockNode[] }
-  | { kind: 'flow'; offset: number }
-  /** A scalar, by its offset alone: most nodes are scalars, and a number costs no allocation. */
-  | number;
 
-/** Where a node starts. */
-export function offsetOf(node: BlockNode): number {
-  return typeof node === 'number' ? node : node.offset;
+/** A document the reader took: its lines, kept for locating, and where its root node starts. */
+export interface BlockDocument {
+  lines: Lines;
+  root: number;
 }
 
 /**
@@ -52,15 +54,43 @@ const BLANK = 1;
 const TAB_INDENT = 2;
 
 class Unreadable extends Error {}
+/** Thrown, without a stack, when the located node is reached: the rest of the document need not be read. */
+class Found {
+  constructor(readonly offset: number) {}
+}
+/** The path goes into a flow collection, which this reader treats as one node. */
+const intoFlow = Symbol('into a flow collection');
 
-/** The document between `start` and `end` of `text`, or `undefined` when this reader does not take it. */
-export function indexBlockDocument(text: string, start: number, end: number): BlockNode | undefined {
+type Path = readonly (string | number)[];
+
+/**
+ * The document between `start` and `end` of `text`, if this reader takes it
+ * and reads the structure js-yaml built into `value`; `undefined` otherwise.
+ */
+export function checkBlockDocument(text: string, start: number, end: number, value: unknown): BlockDocument | undefined {
+  const lines = splitLines(text, start, end);
   try {
-    return new BlockReader(text, splitLines(text, start, end)).readDocument();
+    return { lines, root: new BlockReader(text, lines, true, []).readDocument(value) };
   } catch (error) {
     if (error instanceof Unreadable) return undefined;
     throw error;
   }
+}
+
+/**
+ * Where the value at `path` starts in a document `checkBlockDocument` took, or
+ * where the deepest part of the path that exists starts; `undefined` when the
+ * path goes into a flow collection.
+ */
+export function locateInBlockDocument(text: string, document: BlockDocument, path: Path): number | undefined {
+  try {
+    new BlockReader(text, document.lines, false, path).readDocument(undefined);
+  } catch (outcome) {
+    if (outcome instanceof Found) return outcome.offset;
+    if (outcome === intoFlow) return undefined;
+    throw outcome;
+  }
+  return document.root; // not reached: a read of a path ends at a node of it
 }
 
 const SPACE = 0x20;
@@ -94,20 +124,40 @@ function splitLines(text: string, start: number, end: number): Lines {
   return lines;
 }
 
+/**
+ * One read of a document. Checking (`checking`), each node is held to the
+ * value js-yaml built for it (`expected`). Locating, `depth` is how much of
+ * `path` leads to the node being read, or -1 when it is off the path.
+ */
 class BlockReader {
   /** The next line to read. */
   private next = 0;
   /** Set by `keyAt`: where the `:` after the key it found is. */
   private colon = 0;
 
-  constructor(private readonly text: string, private readonly lines: Lines) {}
+  constructor(
+    private readonly text: string,
+    private readonly lines: Lines,
+    private readonly checking: boolean,
+    private readonly path: Path,
+  ) {}
 
-  readDocument(): BlockNode {
+  readDocument(expected: unknown): number {
     const first = this.skipBlank(0);
     if (first === this.lines.count) throw new Unreadable(); // an empty document has no node to index
-    const root = this.readNodeOnOwnLine(first, -1);
+    const root = this.readNodeOnOwnLine(first, -1, expected, this.checking ? -1 : 0);
     if (this.skipBlank(this.next) !== this.lines.count) throw new Unreadable();
     return root;
+  }
+
+  /** A node that starts at `at`: located if the path ends here (or, for a scalar, goes past it). */
+  private arrive(at: number, depth: number, scalar: boolean): void {
+    if (depth === this.path.length || (scalar && depth >= 0)) throw new Found(at);
+  }
+
+  /** A scalar must be what js-yaml read as one: anything but a collection. */
+  private checkScalar(expected: unknown): void {
+    if (this.checking && expected !== null && typeof expected === 'object') throw new Unreadable();
   }
 
   private skipBlank(index: number): number {
@@ -128,22 +178,28 @@ class BlockReader {
   }
 
   /** A node that starts a line: the root, or a value below its key or `-`. */
-  private readNodeOnOwnLine(index: number, parentIndent: number): BlockNode {
+  private readNodeOnOwnLine(index: number, parentIndent: number, expected: unknown, depth: number): number {
     this.structural(index);
     const at = this.contentStart(index);
-    if (this.isDash(at, index)) return this.readSequence(index, at);
+    if (this.isDash(at, index)) return this.readSequence(index, at, expected, depth);
     const key = this.keyAt(at, index);
-    if (key !== undefined) return this.readMapping(index, at, key);
-    return this.readLeaf(index, at, parentIndent);
+    if (key !== undefined) return this.readMapping(index, at, key, expected, depth);
+    return this.readLeaf(index, at, parentIndent, expected, depth);
   }
 
-  private readSequence(index: number, at: number): BlockNode {
+  private readSequence(index: number, at: number, expected: unknown, depth: number): number {
+    this.arrive(at, depth, false);
+    if (this.checking && !Array.isArray(expected)) throw new Unreadable();
+    const items = expected as unknown[];
+    const wanted = depth >= 0 ? this.path[depth] : undefined;
     const indent = at - this.lines.start[index]!;
-    const items: BlockNode[] = [];
+    let count = 0;
     let lineIndex = index;
     let dash = at;
     for (;;) {
-      items.push(this.readValue(lineIndex, dash + 1, indent, 'seq'));
+      const item = this.checking ? items[count] : undefined;
+      this.readValue(lineIndex, dash + 1, indent, 'seq', item, wanted === count ? depth + 1 : -1);
+      count++;
       const following = this.skipBlank(this.next);
       const exists = this.structural(following);
       if (exists && this.lines.indent[following] === indent && this.isDash(this.contentStart(following), following)) {
@@ -153,18 +209,30 @@ class BlockReader {
       }
       if (exists && this.lines.indent[following]! > indent) throw new Unreadable(); // a continuation line
       this.next = following;
-      return { kind: 'seq', offset: at, items };
+      if (this.checking && count !== items.length) throw new Unreadable();
+      if (depth >= 0) throw new Found(at); // no such item
+      return at;
     }
   }
 
-  private readMapping(index: number, at: number, firstKey: string): BlockNode {
+  private readMapping(index: number, at: number, firstKey: string, expected: unknown, depth: number): number {
+    this.arrive(at, depth, false);
+    if (this.checking && (typeof expected !== 'object' || expected === null || Array.isArray(expected))) throw new Unreadable();
+    const record = expected as Record<string, unknown>;
+    const wanted = depth >= 0 ? String(this.path[depth]) : undefined;
+    const names: string[] = [];
     const indent = at - this.lines.start[index]!;
-    const entries = new Map<string, BlockNode>();
     let lineIndex = index;
     let key: string | undefined = firstKey;
     for (;;) {
-      if (key === undefined || entries.has(key)) throw new Unreadable();
-      entries.set(key, this.readValue(lineIndex, this.colon + 1, indent, 'map'));
+      if (key === undefined) throw new Unreadable();
+      let value: unknown;
+      if (this.checking) {
+        if (!Object.hasOwn(record, key)) throw new Unreadable();
+        value = record[key];
+        names.push(key);
+      }
+      this.readValue(lineIndex, this.colon + 1, indent, 'map', value, key === wanted ? depth + 1 : -1);
       const following = this.skipBlank(this.next);
       const exists = this.structural(following);
       if (exists && this.lines.indent[following] === indent && !this.isDash(this.contentStart(following), following)) {
@@ -174,12 +242,14 @@ class BlockReader {
       }
       if (exists && this.lines.indent[following]! > indent) throw new Unreadable();
       this.next = following;
-      return { kind: 'map', offset: at, entries };
+      if (this.checking && (hasDuplicate(names) || ownKeyCount(record) !== names.length)) throw new Unreadable();
+      if (depth >= 0) throw new Found(at); // no such key
+      return at;
     }
   }
 
   /** The value after `-` or `key:`, inline or on the lines below. */
-  private readValue(index: number, after: number, parentIndent: number, context: 'map' | 'seq'): BlockNode {
+  private readValue(index: number, after: number, parentIndent: number, context: 'map' | 'seq', expected: unknown, depth: number): number {
     const lineEnd = this.lines.end[index]!;
     let at = after;
     while (at < lineEnd && this.isBlankChar(at)) at++;
@@ -188,23 +258,34 @@ class BlockReader {
       if (this.structural(below)) {
         const indent = this.lines.indent[below]!;
         if (indent > parentIndent || (context === 'map' && indent === parentIndent && this.isDash(this.contentStart(below), below))) {
-          return this.readNodeOnOwnLine(below, parentIndent);
+          return this.readNodeOnOwnLine(below, parentIndent, expected, depth);
         }
       }
+      this.arrive(at, depth, true);
+      this.checkScalar(expected);
       this.next = index + 1;
       return at;
     }
     if (context === 'seq') {
-      if (this.isDash(at, index)) return this.readSequence(index, at);
+      if (this.isDash(at, index)) return this.readSequence(index, at, expected, depth);
       const key = this.keyAt(at, index);
-      if (key !== undefined) return this.readMapping(index, at, key);
+      if (key !== undefined) return this.readMapping(index, at, key, expected, depth);
     }
-    return this.readLeaf(index, at, parentIndent);
+    return this.readLeaf(index, at, parentIndent, expected, depth);
   }
 
-  private readLeaf(index: number, at: number, parentIndent: number): BlockNode {
+  private readLeaf(index: number, at: number, parentIndent: number, expected: unknown, depth: number): number {
     const lineEnd = this.lines.end[index]!;
     const c = this.text[at]!;
+    const flow = c === '[' || c === '{';
+    if (flow) {
+      if (depth === this.path.length) throw new Found(at);
+      if (depth >= 0) throw intoFlow;
+      if (this.checking && (typeof expected !== 'object' || expected === null || hasNullKey(expected))) throw new Unreadable();
+    } else {
+      this.arrive(at, depth, true);
+      this.checkScalar(expected);
+    }
     if (c === '|' || c === '>') {
       let after = at + 1;
       if (this.text[after] === '-' || this.text[after] === '+') after++;
@@ -214,8 +295,7 @@ class BlockReader {
       this.next = this.skipBlockScalar(index + 1, parentIndent);
       return at;
     }
-    if (c === '"' || c === "'" || c === '[' || c === '{') {
-      const flow = c === '[' || c === '{';
+    if (c === '"' || c === "'" || flow) {
       const end = flow ? this.flowEnd(at) : this.quotedEnd(at);
       const last = this.lineOf(end, index);
       // `yaml` refuses continuation lines that are not indented past the parent; js-yaml does not.
@@ -224,7 +304,7 @@ class BlockReader {
       }
       this.expectLineEnd(end, last);
       this.next = last + 1;
-      return flow ? { kind: 'flow', offset: at } : at;
+      return at;
     }
     if ('&*!%@`,]}#'.includes(c) || ('-?:'.includes(c) && this.isSpaceOrEnd(at + 1, index))) throw new Unreadable();
     let end = at;
@@ -245,6 +325,8 @@ class BlockReader {
     let leadingBlankIndent = 0;
     for (; i < this.lines.count; i++) {
       const empty = this.isEmpty(i);
+      // A line of blanks with a tab in a block scalar: `yaml` refuses some (`foo: |` then `\t`), js-yaml none.
+      if (empty && this.hasTab(i)) throw new Unreadable();
       const indent = this.lines.indent[i]!;
       if (!empty && indent <= parentIndent) break;
       if (contentIndent === -1) {
@@ -340,6 +422,12 @@ class BlockReader {
     return at >= this.lines.end[index]! || this.isBlankChar(at);
   }
 
+  private hasTab(index: number): boolean {
+    const end = this.lines.end[index]!;
+    for (let at = this.lines.start[index]!; at < end; at++) if (this.text.charCodeAt(at) === TAB) return true;
+    return false;
+  }
+
   private isEmpty(index: number): boolean {
     const end = this.lines.end[index]!;
     for (let at = this.lines.start[index]!; at < end; at++) if (!this.isBlankChar(at)) return false;
@@ -389,4 +477,27 @@ class BlockReader {
     this.colon = colon;
     return name;
   }
+}
+
+function ownKeyCount(record: Record<string, unknown>): number {
+  let keys = 0;
+  for (const key in record) if (Object.hasOwn(record, key)) keys++;
+  return keys;
+}
+
+/** Whether a mapping's keys, as read, repeat one (they then cannot be js-yaml's keys, which it refuses to repeat). */
+function hasDuplicate(names: readonly string[]): boolean {
+  if (names.length > 16) return new Set(names).size !== names.length;
+  for (let i = 1; i < names.length; i++) {
+    for (let j = 0; j < i; j++) if (names[i] === names[j]) return true;
+  }
+  return false;
+}
+
+/** js-yaml names a null key (`{~: 1}`, `{: 1}`) "null", `yaml` ""; such a flow collection is left to the careful path. */
+function hasNullKey(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasNullKey);
+  if (typeof value !== 'object' || value === null) return false;
+  for (const [key, item] of Object.entries(value)) if (key === 'null' || hasNullKey(item)) return true;
+  return false;
 }

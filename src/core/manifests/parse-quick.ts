@@ -1,5 +1,5 @@
 import jsyaml from 'js-yaml';
-import { indexBlockDocument, offsetOf, type BlockNode } from './block-index.js';
+import { checkBlockDocument, locateInBlockDocument, type BlockDocument } from './block-index.js';
 import { documentLocator, type KubeObject, type ManifestDocument, type Position } from './document.js';
 import { composeYamlDocuments, type YamlDocuments } from './parse-yaml.js';
 import { kubernetesJsYamlSchema } from './scalars.js';
@@ -20,6 +20,8 @@ import { kubernetesJsYamlSchema } from './scalars.js';
  * - a document that is not a mapping, which is a finding;
  * - a document the block reader does not take, or reads into another shape
  *   than js-yaml: the two parsers must agree before either is trusted.
+ * Positions are not computed here: the block reader finds one when a
+ * finding asks for it (most documents of a large set have none).
  * The textual checks are conservative: a false alarm only costs speed.
  */
 export function parseQuickly(text: string, file: string): ManifestDocument[] | undefined {
@@ -40,11 +42,15 @@ export function parseQuickly(text: string, file: string): ManifestDocument[] | u
   const documents: ManifestDocument[] = [];
   for (const [index, segment] of segments.entries()) {
     const value = values[index];
-    if (value === null || value === undefined) continue;
+    if (value === null || value === undefined) {
+      // An empty document is skipped; `~`, `null` or a lone tag (`!`, which `yaml` reads as a string) is left to `yaml`.
+      if (hasContent(text.slice(segment.start, segment.end))) return undefined;
+      continue;
+    }
     if (typeof value !== 'object' || Array.isArray(value)) return undefined;
-    const tree = indexBlockDocument(text, segment.start, segment.end);
-    if (!tree || !matchesShape(tree, value)) return undefined;
-    documents.push(quickDocument(file, index, value as KubeObject, tree, source));
+    const block = checkBlockDocument(text, segment.start, segment.end, value);
+    if (!block) return undefined;
+    documents.push(quickDocument(file, index, value as KubeObject, block, source));
   }
   return documents;
 }
@@ -93,6 +99,10 @@ function splitDocuments(text: string): Segment[] | undefined {
   return segments;
 }
 
+function hasContent(text: string): boolean {
+  return /^[ \t]*[^ \t\r\n#]/m.test(text);
+}
+
 /** The file's text with what positions need, each computed once and shared by its documents. */
 class SourceText {
   private lineStarts: number[] | undefined;
@@ -125,14 +135,14 @@ function lineStartsOf(text: string): number[] {
   return starts;
 }
 
-function quickDocument(file: string, index: number, object: KubeObject, root: BlockNode, source: SourceText): ManifestDocument {
+function quickDocument(file: string, index: number, object: KubeObject, block: BlockDocument, source: SourceText): ManifestDocument {
   let yamlLocate: ManifestDocument['positionOf'] | undefined;
   // The block reader treats a flow collection (`[a, b]`, `{a: 1}`) as one node; `yaml` finds what is inside.
   const locateWithYaml: ManifestDocument['positionOf'] = (path) => {
     if (!yamlLocate) {
       const { documents, lineCounter } = source.yamlDocuments();
       const doc = documents[index];
-      yamlLocate = doc ? documentLocator(doc, lineCounter) : () => source.positionAt(offsetOf(root));
+      yamlLocate = doc ? documentLocator(doc, lineCounter) : () => source.positionAt(block.root);
     }
     return yamlLocate(path);
   };
@@ -141,48 +151,11 @@ function quickDocument(file: string, index: number, object: KubeObject, root: Bl
     index,
     object,
     get start() {
-      return source.positionAt(offsetOf(root));
+      return source.positionAt(block.root);
     },
     positionOf(path) {
-      let node = root;
-      for (const part of path) {
-        if (typeof node === 'number') break;
-        if (node.kind === 'flow') return locateWithYaml(path);
-        const next = node.kind === 'map' ? node.entries.get(String(part)) : typeof part === 'number' ? node.items[part] : undefined;
-        if (next === undefined) break;
-        node = next;
-      }
-      return source.positionAt(offsetOf(node));
+      const offset = locateInBlockDocument(source.text, block, path);
+      return offset === undefined ? locateWithYaml(path) : source.positionAt(offset);
     },
   };
-}
-
-/** Whether the block reader saw the structure js-yaml built: the same keys, lengths and kinds of node. */
-function matchesShape(node: BlockNode, value: unknown): boolean {
-  if (typeof node === 'number') return value === null || typeof value !== 'object';
-  switch (node.kind) {
-    case 'map': {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-      const record = value as Record<string, unknown>;
-      let keys = 0;
-      for (const key in record) if (Object.hasOwn(record, key)) keys++;
-      if (keys !== node.entries.size) return false;
-      for (const [key, child] of node.entries) {
-        if (!Object.hasOwn(record, key) || !matchesShape(child, record[key])) return false;
-      }
-      return true;
-    }
-    case 'seq':
-      return Array.isArray(value) && value.length === node.items.length && node.items.every((item, i) => matchesShape(item, value[i]));
-    case 'flow':
-      return typeof value === 'object' && value !== null && !hasNullKey(value);
-  }
-}
-
-/** js-yaml names a null key (`{~: 1}`, `{: 1}`) "null", `yaml` ""; such a flow collection is left to the careful path. */
-function hasNullKey(value: unknown): boolean {
-  if (Array.isArray(value)) return value.some(hasNullKey);
-  if (typeof value !== 'object' || value === null) return false;
-  for (const [key, item] of Object.entries(value)) if (key === 'null' || hasNullKey(item)) return true;
-  return false;
 }

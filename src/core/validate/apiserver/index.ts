@@ -52,14 +52,14 @@ export function createApiServerRules(minor: number): ApiServerRules {
     prepared(object) {
       const rules = kinds[`${String(object['apiVersion'])}/${String(object['kind'])}`];
       if (!rules || rules.reshapes) return undefined;
-      const copy = cloneData(object);
+      const copy = rules.copy ? rules.copy(object) : cloneData(object);
       rules.prepare(copy, context);
       return copy;
     },
     check(object) {
       const rules = kinds[`${String(object['apiVersion'])}/${String(object['kind'])}`];
       if (!rules) return [];
-      const copy = cloneData(object);
+      const copy = rules.copy ? rules.copy(object) : cloneData(object);
       rules.prepare(copy, context);
       const errors = dedupe(rules.validate(copy, context));
       const warnings = errors.length === 0 ? (rules.advise?.(copy, context) ?? []) : [];

@@ -5,7 +5,7 @@ import { gateEnabled } from '../features.js';
 import { invalid, omitted, required, tooLong, type FieldError } from '../field.js';
 import { labelsOf, nameIsDnsLabel, nameIsDnsSubdomain, validateKubeFinalizerName, validateNonnegative, validateObjectMeta } from '../meta.js';
 import { validatePersistentVolumeClaimSpec } from '../pvc.js';
-import type { KindRules } from './kind.js';
+import { copyTopLevel, type KindRules } from './kind.js';
 import { defaultTemplate, validateTemplateAgainstSelector } from './workload-template.js';
 
 /** v1 ConfigMap, Secret, ServiceAccount, Namespace, PersistentVolumeClaim and ReplicationController. */
@@ -14,6 +14,7 @@ const maxDataSize = 1024 * 1024;
 const decodedLength = (value: unknown): number => (typeof value === 'string' ? Buffer.from(value.replace(/[\r\n]/g, ''), 'base64').length : 0);
 
 export const configMap: KindRules = {
+  copy: copyTopLevel,
   prepare(object) {
     if (!isSet(object['data'])) object['data'] = {};
   },
@@ -38,6 +39,7 @@ export const configMap: KindRules = {
 const secretKeys = { serviceAccount: 'kubernetes.io/service-account.name', dockercfg: '.dockercfg', dockerconfigjson: '.dockerconfigjson' };
 
 export const secret: KindRules = {
+  copy: copyTopLevel,
   prepare(object) {
     object['type'] ||= 'Opaque';
   },
@@ -99,6 +101,7 @@ function jsonObjectProblem(text: string): string | undefined {
 }
 
 export const serviceAccount: KindRules = {
+  copy: copyTopLevel,
   prepare() {},
   validate(object) {
     return validateObjectMeta(obj(object['metadata']), { namespaced: true, nameCheck: nameIsDnsSubdomain }, ['metadata']);

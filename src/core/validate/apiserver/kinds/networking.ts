@@ -4,11 +4,12 @@ import { gateEnabled } from '../features.js';
 import { forbidden, invalid, notSupported, required, tooLong, type FieldError, type FieldPath } from '../field.js';
 import { cidrFamily, ipAddressBytes, validateLegacyCidr } from '../ip.js';
 import { nameIsDnsSubdomain, validateLabelSelector, validateObjectMeta } from '../meta.js';
-import type { KindRules } from './kind.js';
+import { copyTopLevel, type KindRules } from './kind.js';
 
 /** networking.k8s.io/v1: Ingress, IngressClass, NetworkPolicy. */
 
 export const ingress: KindRules = {
+  copy: copyTopLevel,
   prepare() {},
   validate(object, { minor }) {
     const metadata = obj(object['metadata']) ?? {};

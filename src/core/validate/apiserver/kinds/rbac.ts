@@ -2,7 +2,7 @@ import { obj, objects, str, strings, type Obj } from '../access.js';
 import { isDns1123Subdomain } from '../content.js';
 import { invalid, notSupported, required, type FieldError, type FieldPath } from '../field.js';
 import { nameIsPathSegment, selectorOf, validateLabelSelector, validateObjectMeta } from '../meta.js';
-import type { KindRules } from './kind.js';
+import { copyTopLevel, type KindRules } from './kind.js';
 
 /** rbac.authorization.k8s.io/v1: Role, ClusterRole, RoleBinding, ClusterRoleBinding. Names only need to be URL path segments. */
 
@@ -30,11 +30,13 @@ function validateRules(object: Obj, namespaced: boolean): FieldError[] {
 }
 
 export const role: KindRules = {
+  copy: copyTopLevel,
   prepare() {},
   validate: (object) => [...meta(object, true), ...validateRules(object, true)],
 };
 
 export const clusterRole: KindRules = {
+  copy: copyTopLevel,
   prepare() {},
   validate(object) {
     const errors = [...meta(object, false), ...validateRules(object, false)];

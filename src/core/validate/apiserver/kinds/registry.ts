@@ -33,8 +33,16 @@ const horizontalPodAutoscalerV1: KindRules = {
 
 /** Kinds whose registry strategy sets `metadata.generation` to 1 in PrepareForCreate, before validation sees it. */
 function startsAtGenerationOne(rules: KindRules): KindRules {
+  const copyOwn = rules.copy;
   return {
     ...rules,
+    // What the kind copies, and the metadata this writes into.
+    copy: copyOwn && ((object) => {
+      const copy = copyOwn(object);
+      const metadata = copy['metadata'];
+      if (typeof metadata === 'object' && metadata !== null && !Array.isArray(metadata)) copy['metadata'] = { ...metadata };
+      return copy;
+    }),
     prepare(object, context) {
       rules.prepare(object, context);
       const metadata = (object['metadata'] ??= {}) as Obj;
