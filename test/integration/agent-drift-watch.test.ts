@@ -1,16 +1,16 @@
 // The drift watches themselves, against a kube-apiserver that compacts etcd
 // every second and has no watch cache, so an old resourceVersion really is
-// gone: a watch resuming from it gets 410 and lists again. And idle traffic:
-// one list and one watch per resource and namespace, however many objects.
+// gone: a watch resuming from it gets 410 and lists again. (Idle traffic is
+// counted in agent-drift-watch-resume.test.ts, on a server with production
+// defaults: here a watch opened more than a second after its list, on a loaded
+// machine, could get 410 too and add a list and a watch to the count.)
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type KubeClient, type KubeList, type KubeObject } from '../../src/adapters/kube/client.js';
 import { WatchGroup } from '../../src/agent/drift/watch-group.js';
-import { DriftWatcher } from '../../src/agent/drift/watcher.js';
 import type { ControlPlane } from '../bed/kube/control-plane.js';
 import { useControlPlane } from '../support/control-plane.js';
-import { applyAll, recordingSink, sleep } from '../fixtures/drift/bed.js';
-import { deploymentManifest } from '../fixtures/drift/manifests.js';
+import { sleep } from '../fixtures/drift/bed.js';
 
 let cluster: ControlPlane;
 let client: KubeClient;
@@ -76,34 +76,5 @@ describe('lists a page at a time', () => {
     } finally {
       await group.stop();
     }
-  });
-});
-
-describe('idle traffic', () => {
-  async function requestsFor(objectsPerNamespace: number): Promise<{ startup: number; idle: number }> {
-    const [first, second] = [await cluster.newNamespace('idle'), await cluster.newNamespace('idle')];
-    const objects = [first!, second!].flatMap((ns) => Array.from({ length: objectsPerNamespace }, (_, i) => configMap(ns, `cm-${i}`)));
-    const desired = await applyAll(client, [...objects, deploymentManifest(first!)]);
-    const watcher = new DriftWatcher({ client, sink: recordingSink(), environment: 'dev' });
-    await watcher.setDesired('c1', desired);
-    const before = client.requestCount();
-    await watcher.start();
-    try {
-      await sleep(1000);
-      await watcher.settled();
-      const started = client.requestCount();
-      await sleep(3000);
-      return { startup: started - before, idle: client.requestCount() - started };
-    } finally {
-      await watcher.stop();
-    }
-  }
-
-  it('costs one list and one watch per resource and namespace, for 5 or 60 objects each, and nothing while idle', async () => {
-    const small = await requestsFor(5);
-    const large = await requestsFor(60);
-    // ConfigMaps in two namespaces and Deployments in one: three groups.
-    assert.deepEqual(small, { startup: 6, idle: 0 });
-    assert.deepEqual(large, small);
   });
 });

@@ -9,6 +9,7 @@ import type { ControlPlane } from '../bed/kube/control-plane.js';
 import { useControlPlane } from '../support/control-plane.js';
 import { markFailed, markProgressing, markRolledOut } from '../bed/kube/rollout.js';
 import { commitA, commitB, fixtureFile, renderedService } from '../support/agent-sync.js';
+import { eventually } from '../support/agent/log.js';
 
 let cluster: ControlPlane;
 let client: KubeClient;
@@ -51,12 +52,14 @@ test('a timeout names each object that is not healthy, and why', async () => {
   const [deployment] = withKinds(refs, ['Deployment']);
   // The HPA owns replicas, so the rendered Deployment leaves them to the default: 1.
   await markProgressing(client, deployment!, 0);
+  // Long enough for the first list to come back on a loaded machine: before it, each object is
+  // still 'not read yet' and the reasons below could not be named.
   const started = Date.now();
-  const outcome = await waitForHealth(client, refs, { timeoutMs: 1500, pollMs: 200 });
-  assert.ok(Date.now() - started >= 1500);
+  const outcome = await waitForHealth(client, refs, { timeoutMs: 5000, pollMs: 200 });
+  assert.ok(Date.now() - started >= 5000);
   assert.equal(outcome.healthy, false);
   assert.equal(outcome.timedOut, true);
-  assert.match(outcome.message, /^not healthy after 2 s: /);
+  assert.match(outcome.message, /^not healthy after 5 s: /);
   assert.match(outcome.message, new RegExp(`Deployment ${namespace}/checkout \\(0 of 1 replicas updated\\)`));
   assert.match(outcome.message, new RegExp(`StatefulSet ${namespace}/orders-db \\(controller has not observed generation 1 yet\\)`));
   assert.match(outcome.message, new RegExp(`PersistentVolumeClaim ${namespace}/data \\(claim is Pending\\)`));
@@ -94,7 +97,8 @@ test('a new generation is progressing until the controller has rolled it out', a
   const newImage = files.map((f) => ({ ...f, content: f.content.replace(/(image: \S+):\S+/, '$1:next') }));
   assert.notDeepEqual(newImage, files);
   await applyAll(namespace, newImage, commitB);
-  const stale = await waitForHealth(client, [deployment!], { timeoutMs: 300, pollMs: 100 });
+  // 5 s, not 300 ms: a wait that ends before its first list comes back knows only 'not read yet'.
+  const stale = await waitForHealth(client, [deployment!], { timeoutMs: 5000, pollMs: 100 });
   assert.match(stale.message, /controller has not observed generation 2 yet/);
   const waiting = waitForHealth(client, [deployment!], { timeoutMs: 10_000, pollMs: 100 });
   await markRolledOut(client, deployment!);
@@ -117,13 +121,18 @@ test('by watch, not by polling: nothing is sent while waiting, and the rollout i
   try {
     const progress: string[] = [];
     const waiting = waitForHealth(waiter, [deployment!], { timeoutMs: 30_000, pollMs: 100, onProgress: (objects) => progress.push(objects[0]!.reason ?? '') });
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // The first progress report comes from the list; the watch is opened right after it. Waiting
+    // for it, not for a second, makes sure the idle count below starts after the wait's own reads.
+    await eventually(() => progress.length > 0, 'the wait to list the Deployment', 30_000);
+    await new Promise((resolve) => setImmediate(resolve)); // the watch request is counted a microtask after it is opened
     const idle = waiter.requestCount();
     await new Promise((resolve) => setTimeout(resolve, 1500)); // a poll every 100 ms would have sent about 15 reads
     assert.equal(waiter.requestCount(), idle, 'requests while nothing changed');
     assert.deepEqual(progress, ['0 of 1 replicas updated']);
-    const rolledOutAt = Date.now();
+    // Counted from the controller's status write, not from before the writes that make it up,
+    // which take their own time on a loaded machine.
     await markRolledOut(client, deployment!);
+    const rolledOutAt = Date.now();
     const outcome = await waiting;
     assert.equal(outcome.healthy, true, outcome.message);
     assert.ok(Date.now() - rolledOutAt < 3000, `seen ${Date.now() - rolledOutAt} ms after the rollout`);

@@ -18,13 +18,19 @@ let cluster: ControlPlane;
 let client: KubeClient;
 useControlPlane((plane) => ({ cluster, client } = plane));
 
-function elector(namespace: string, identity: string, transitions: string[]) {
+// A 2 s lease with a 1.5 s renew deadline, for the tests of what happens once a lease runs out.
+// A test that needs a leader to keep its lead uses client-go's 15 s and 10 s instead
+// (`steady`): on a loaded machine one Lease write can take over 1.5 s, and the leader then
+// rightly steps down, which is not what such a test is about.
+const quick = { leaseDurationMs: 2000, renewDeadlineMs: 1500 };
+const steady = { leaseDurationMs: 15_000, renewDeadlineMs: 10_000 };
+
+function elector(namespace: string, identity: string, transitions: string[], timing = quick) {
   return new LeaderElector(client, {
     namespace,
     name: 'ladder-agent',
     identity,
-    leaseDurationMs: 2000,
-    renewDeadlineMs: 1500,
+    ...timing,
     retryPeriodMs: 200,
     log: testLogger(),
     onLeadershipChange: (leading) => transitions.push(`${identity}:${leading ? 'leads' : 'stops'}`),
@@ -42,8 +48,8 @@ describe('agent leader election through a Lease', () => {
   it('lets exactly one of two candidates lead, and the other takes over at once when the leader shuts down', async () => {
     const namespace = await cluster.newNamespace('leader');
     const transitions: string[] = [];
-    const a = elector(namespace, 'agent-a', transitions);
-    const b = elector(namespace, 'agent-b', transitions);
+    const a = elector(namespace, 'agent-a', transitions, steady);
+    const b = elector(namespace, 'agent-b', transitions, steady);
     a.start();
     b.start();
     const first = await eventually(() => (a.isLeader() ? a : b.isLeader() ? b : undefined), 'a leader');
@@ -57,15 +63,15 @@ describe('agent leader election through a Lease', () => {
     const held = await readLease(namespace);
     const firstName = first === a ? 'agent-a' : 'agent-b';
     assert.equal(held.spec.holderIdentity, firstName);
-    assert.equal(held.spec.leaseDurationSeconds, 2);
+    assert.equal(held.spec.leaseDurationSeconds, 15);
 
     const signal = first.leadershipSignal();
     const stoppedAt = Date.now();
     await first.stop();
     assert.equal(signal?.aborted, true, 'work bound to leadership is aborted on shutdown');
     await eventually(() => second.isLeader(), 'the other replica to take over');
-    // A released Lease is taken on the next retry, not after the lease duration.
-    assert.ok(Date.now() - stoppedAt < 1500, `takeover took ${Date.now() - stoppedAt} ms`);
+    // A released Lease is taken on the next retry (200 ms), not after the lease duration (15 s).
+    assert.ok(Date.now() - stoppedAt < 5000, `takeover took ${Date.now() - stoppedAt} ms`);
     const taken = await readLease(namespace);
     assert.equal(taken.spec.holderIdentity, first === a ? 'agent-b' : 'agent-a');
     assert.ok((taken.spec.leaseTransitions ?? 0) >= 1);
@@ -118,7 +124,7 @@ describe('agent leader election through a Lease', () => {
     }, 300);
     await client.request('PUT', `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases/ladder-agent`, { body: lease });
     try {
-      await eventually(() => !a.isLeader(), 'leadership to be given up', 5000);
+      await eventually(() => !a.isLeader(), 'leadership to be given up', 15_000);
       assert.equal(signal?.aborted, true);
     } finally {
       clearInterval(keepRenewing);
@@ -177,13 +183,19 @@ describe('agent leader election through a Lease', () => {
         agentNamespace: agentNs,
         github: { apiUrl: github.url, appId: github.app.id, installationId: github.installations.idFor(repo), privateKeyPath: keyPath },
         intervals: { pollSeconds: 1 },
-        leaderElection: { leaseDurationSeconds: 3, renewDeadlineSeconds: 2, retryPeriodSeconds: 1 },
+        // client-go's lease and renew deadline: with 3 s and 2 s, a leader whose renewal took over
+        // 2 s on a loaded machine would step down and the follower apply too. stop() releases the
+        // Lease, so the follower below takes over on its next retry.
+        leaderElection: { leaseDurationSeconds: 15, renewDeadlineSeconds: 10, retryPeriodSeconds: 1 },
         server: { host: '127.0.0.1', port: 0 },
       });
       for (const identity of ['agent-a', 'agent-b']) agents.push(await startAgent(config, { kubeConfig: cluster.kubeConfig, log: testLogger(), identity }));
       const leader = await eventually(() => agents.find((a) => a.metrics.appliesTotal === 1), 'one agent to apply the commit', 20_000);
       const follower = agents.find((a) => a !== leader)!;
-      await sleep(2500); // a few more polls: the follower must stay hands-off
+      // Three more polls of the follower's own (its GitHub requests), not 2.5 s a loaded machine
+      // may fill with fewer: it must stay hands-off through them.
+      const polled = follower.metrics.githubRequestsTotal;
+      await eventually(() => follower.metrics.githubRequestsTotal >= polled + 3, 'three more polls by the follower', 30_000);
       assert.equal(follower.metrics.appliesTotal, 0, 'the follower applied too');
       assert.equal(follower.metrics.isLeader, 0);
       assert.equal((await fetch(`${follower.url}/readyz`)).status, 200, 'a follower that read the branch is ready');
@@ -193,7 +205,7 @@ describe('agent leader election through a Lease', () => {
 
       await leader.stop();
       // The new leader applies the current commit again (a no-op) without a second deployment.
-      await eventually(() => follower.metrics.appliesTotal === 1, 'the follower to take over', 15_000);
+      await eventually(() => follower.metrics.appliesTotal === 1, 'the follower to take over', 30_000);
       assert.equal(follower.metrics.isLeader, 1);
       assert.equal((await deploymentsOf(first)).length, 1, 'a takeover does not report the same commit again');
       const second = await github.seed.commitFiles(repo, 'dev', { 'manifests/b.yaml': cm('b') });

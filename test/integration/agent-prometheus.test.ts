@@ -50,7 +50,9 @@ describe('the agent scraped by Prometheus', () => {
       agentNamespace: agentNs,
       github: { apiUrl: github.url, appId: github.app.id, installationId: github.installations.idFor(repo), privateKeyPath: join(dir, 'app.pem') },
       intervals: { pollSeconds: 1 },
-      leaderElection: { leaseDurationSeconds: 3, renewDeadlineSeconds: 2, retryPeriodSeconds: 1 },
+      // One agent, which takes the free Lease at once: client-go's lease and renew deadline, as in
+      // test/support/agent/dev-agent.ts; with 2 s a loaded machine could make it step down and apply again.
+      leaderElection: { leaseDurationSeconds: 15, renewDeadlineSeconds: 10, retryPeriodSeconds: 1 },
       server: { host: '127.0.0.1', port: 0 },
     });
     const sha = await github.seed.commitFiles(repo, 'dev', { 'manifests/settings.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: "1"\n' }, { from: 'main' });

@@ -54,7 +54,9 @@ it('says how far the rollout got (updated, ready, available; the failing conditi
       repository: repo, environment: 'dev', path: 'manifests', namespaces: [ns], agentNamespace: agentNs,
       github: { apiUrl: github.url, appId: github.app.id, installationId: github.installations.idFor(repo), privateKeyPath: keyPath },
       intervals: { pollSeconds: 1, healthTimeoutSeconds: 60 },
-      leaderElection: { leaseDurationSeconds: 3, renewDeadlineSeconds: 2, retryPeriodSeconds: 1 },
+      // One agent, which takes the free Lease at once: client-go's lease and renew deadline, as in
+      // test/support/agent/dev-agent.ts; with 2 s a loaded machine could make it step down and apply again.
+      leaderElection: { leaseDurationSeconds: 15, renewDeadlineSeconds: 10, retryPeriodSeconds: 1 },
       server: { host: '127.0.0.1', port: 0 },
     });
     agent = await startAgent(config, { kubeConfig: await cluster.kubeConfigForServiceAccount(agentNs, 'ladder-agent'), log: testLogger(), identity: 'agent-progress' });

@@ -89,18 +89,18 @@ test('watch streams events, large ones too, until aborted', async () => {
   let done: (error?: Error) => void = () => {};
   const finished = new Promise<Error | undefined>((resolve) => { done = resolve; });
   const seen = new Promise<void>((resolve) => {
+    // The writes start once the server has accepted the watch (onOpen), not after a fixed 300 ms:
+    // a watch opened after the PATCH would see the object first as ADDED with its final data.
     const handle = client.watch(`/api/v1/namespaces/${namespace}/configmaps`, { allowWatchBookmarks: true }, (type, object) => {
       events.push(`${type} ${object.metadata?.name}`);
       if (type === 'MODIFIED') modifiedSize = String((object.data as { a: string }).a).length;
       if (type === 'DELETED') { handle.abort(); resolve(); }
-    }, (error) => done(error));
-    void (async () => {
-      await new Promise((r) => setTimeout(r, 300));
+    }, (error) => done(error), () => void (async () => {
       const path = `/api/v1/namespaces/${namespace}/configmaps`;
       await client.request('POST', path, { body: { metadata: { name: 'watched' }, data: { a: '1' } } });
       await client.request('PATCH', `${path}/watched`, { body: { data: { a: 'x'.repeat(300_000) } }, contentType: 'application/merge-patch+json' });
       await client.request('DELETE', `${path}/watched`);
-    })();
+    })());
   });
   await seen;
   assert.equal(await finished, undefined);

@@ -164,7 +164,7 @@ describe('Slack receiver: Web API', () => {
   });
 
   it('waits for a message that arrives later, and times out naming what did arrive', async () => {
-    const waiting = receiver.waitForMessage((m) => m.text === 'later', 2_000);
+    const waiting = receiver.waitForMessage((m) => m.text === 'later', 30_000);
     setTimeout(() => void call(receiver, 'chat.postMessage', { channel: 'ladder-alerts', text: 'later' }), 50);
     assert.equal((await waiting).text, 'later');
     await assert.rejects(receiver.waitForMessage((m) => m.text === 'never', 100), /no matching Slack message within 100 ms; \d+ recorded/);

@@ -47,7 +47,7 @@ export async function startWebhookReceiver(status = 200): Promise<WebhookReceive
   return {
     url: `http://127.0.0.1:${port}/api/github/webhooks`,
     received,
-    waitFor(predicate, timeoutMs = 5000) {
+    waitFor(predicate, timeoutMs = 30_000) {
       const already = received.find(predicate);
       if (already) return Promise.resolve(already);
       return new Promise((resolve, reject) => {

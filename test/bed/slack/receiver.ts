@@ -112,7 +112,7 @@ export async function startSlackReceiver(options: SlackReceiverOptions = {}): Pr
     webhookUrlFor,
     messages: (channel) => store.history(channel === undefined ? undefined : channelId(channel)),
     thread: (channel, ts) => store.thread(channelId(channel), ts),
-    waitForMessage: (predicate, timeoutMs = 5_000) => waitForMessage(store, waiters, predicate, timeoutMs),
+    waitForMessage: (predicate, timeoutMs = 30_000) => waitForMessage(store, waiters, predicate, timeoutMs),
     get violations() {
       return structuredClone(violations);
     },
