@@ -12,6 +12,11 @@ const config = parseConfig(
 );
 const job = (content: string) => ({ config, environment: 'dev', sha: 'a'.repeat(40), templates: [{ path: 't.yaml.hbs', content }], templatesDir: 'deploy/templates' });
 const heavy = `apiVersion: v1\nkind: List\nmetadata: { name: x }\nitems:\n{{#each values.items}}${'  - x\n'.repeat(Math.floor((250 * 1024) / 6))}{{/each}}`;
+// 7.5 MB of output (half the 16 Mi character budget) that parses into 2.4 million empty objects,
+// 100 objects a line: far more than 48 MB of heap whichever parser reads it, so the memory limit
+// stops it by far. (`heavy`'s list of one interned string came within 48 MB once parsing stopped
+// building a position tree per document.)
+const manyObjects = `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x }\nx:\n{{#each values.items}}${`  - [${'{},'.repeat(99)}{}]\n`.repeat(Math.floor((250 * 1024) / 305))}{{/each}}`;
 
 describe('render worker threads', () => {
   const renderer = createRenderWorkers({ timeoutMs: 20_000, heapMb: 256, threads: 1 });
@@ -47,8 +52,8 @@ describe('render worker threads', () => {
   it('stop a render at its memory limit without harming the process', async () => {
     const small = createRenderWorkers({ timeoutMs: 60_000, heapMb: 48, threads: 1 });
     try {
-      const error = await small.render(job(heavy)).catch((e: unknown) => e);
-      assert.ok(error instanceof LadderInputError, String(error));
+      const error = await small.render(job(manyObjects)).catch((e: unknown) => e);
+      assert.ok(error instanceof LadderInputError, `expected the memory limit, got ${Array.isArray(error) ? `${error.length} resources` : String(error)}`);
       assert.match(error.message, /^deploy\/templates: rendering needed more than the 48 MB a render may use/);
     } finally {
       await small.close();
