@@ -13,6 +13,12 @@ export interface CpuMs {
   etcd: number;
   /** The agent, or kubectl. */
   client: number;
+  /**
+   * Every other process's CPU over the same span (the machine's busy time from /proc/stat less the
+   * three above): other engineers' work, the bench itself. On shared cores it is what the apply did
+   * not get, so the floor a run can reach is (ours + others) / cores, not ours alone.
+   */
+  others?: number;
 }
 
 function statFields(pid: number): string[] | undefined {
@@ -46,14 +52,27 @@ export function controlPlaneCpuMs(cluster: ControlPlane): { apiServer: number; e
   return totals;
 }
 
-/** What a span of work cost each side: `end() - start()`. */
-export function cpuSpan(cluster: ControlPlane, clientMs: () => number): { end(): CpuMs } {
+/** CPU ms the whole machine spent busy so far, over all cores (/proc/stat: everything but idle and iowait). */
+export function machineBusyMs(): number {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields;
+  return ((user + nice + system + irq + softirq + steal) * 1000) / TICKS_PER_SECOND;
+}
+
+/**
+ * What a span of work cost each side: `end() - start()`. `clientMs` is the client's CPU so far, or
+ * (kubectl, whose CPU is known once it exited) a number `end` is given.
+ */
+export function cpuSpan(cluster: ControlPlane, clientMs: () => number): { end(clientTotal?: number): CpuMs } {
   const server = controlPlaneCpuMs(cluster);
   const client = clientMs();
+  const machine = machineBusyMs();
   return {
-    end() {
+    end(clientTotal) {
       const after = controlPlaneCpuMs(cluster);
-      return { apiServer: after.apiServer - server.apiServer, etcd: after.etcd - server.etcd, client: clientMs() - client };
+      const used = { apiServer: after.apiServer - server.apiServer, etcd: after.etcd - server.etcd, client: clientTotal ?? clientMs() - client };
+      const others = machineBusyMs() - machine - used.apiServer - used.etcd - used.client;
+      return { ...used, others: Math.max(0, others) };
     },
   };
 }
