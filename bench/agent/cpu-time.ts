@@ -19,6 +19,9 @@ export interface CpuMs {
    * not get, so the floor a run can reach is (ours + others) / cores, not ours alone.
    */
   others?: number;
+  /** Of `others`: this bench's own process (the GitHub and Slack beds, the samplers) and the kernel's interrupt handling (loopback traffic). */
+  bench?: number;
+  interrupts?: number;
 }
 
 function statFields(pid: number): string[] | undefined {
@@ -52,11 +55,12 @@ export function controlPlaneCpuMs(cluster: ControlPlane): { apiServer: number; e
   return totals;
 }
 
-/** CPU ms the whole machine spent busy so far, over all cores (/proc/stat: everything but idle and iowait). */
-export function machineBusyMs(): number {
+/** CPU ms the whole machine spent busy so far, over all cores (/proc/stat: everything but idle and iowait), and of it in interrupts. */
+export function machineBusyMs(): { busy: number; interrupts: number } {
   const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
   const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields;
-  return ((user + nice + system + irq + softirq + steal) * 1000) / TICKS_PER_SECOND;
+  const ms = (ticks: number) => (ticks * 1000) / TICKS_PER_SECOND;
+  return { busy: ms(user + nice + system + irq + softirq + steal), interrupts: ms(irq + softirq) };
 }
 
 /**
@@ -67,12 +71,15 @@ export function cpuSpan(cluster: ControlPlane, clientMs: () => number): { end(cl
   const server = controlPlaneCpuMs(cluster);
   const client = clientMs();
   const machine = machineBusyMs();
+  const bench = process.cpuUsage();
   return {
     end(clientTotal) {
       const after = controlPlaneCpuMs(cluster);
       const used = { apiServer: after.apiServer - server.apiServer, etcd: after.etcd - server.etcd, client: clientTotal ?? clientMs() - client };
-      const others = machineBusyMs() - machine - used.apiServer - used.etcd - used.client;
-      return { ...used, others: Math.max(0, others) };
+      const now = machineBusyMs();
+      const others = now.busy - machine.busy - used.apiServer - used.etcd - used.client;
+      const own = process.cpuUsage(bench);
+      return { ...used, others: Math.max(0, others), bench: (own.user + own.system) / 1000, interrupts: now.interrupts - machine.interrupts };
     },
   };
 }

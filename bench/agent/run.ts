@@ -110,7 +110,7 @@ async function measureSize(size: number): Promise<SizeResult> {
         const full = await runKubectl(kubectl, args);
         cpu.kubectl.push(span.end(full.cpuMs));
         const used = cpu.kubectl.at(-1)!;
-        console.log(`  run ${run}: CPU of kubectl's apply: API server ${seconds(used.apiServer)}, etcd ${seconds(used.etcd)}, kubectl ${seconds(used.client)}, other processes ${seconds(used.others ?? NaN)}`);
+        console.log(`  run ${run}: CPU of kubectl's apply: API server ${seconds(used.apiServer)}, etcd ${seconds(used.etcd)}, kubectl ${seconds(used.client)}, other processes ${seconds(used.others ?? NaN)} (of it this bench ${seconds(used.bench ?? NaN)}, interrupts ${seconds(used.interrupts ?? NaN)})`);
         peer.full.push(full.ms);
         await serverProfile;
         peer.noop.push((await runKubectl(kubectl, args)).ms);
@@ -142,7 +142,7 @@ async function measureSize(size: number): Promise<SizeResult> {
         inFlight.push(summarizeInFlight(timeline, APPLY_CONCURRENCY, afterApply.ladder_kube_connections_opened_total ?? NaN));
         writeInFlightTimeline(join(values.out, '..', `agent-in-flight-${size}-r${run}.json`), timeline);
         const used = cpu.ladder.at(-1)!;
-        console.log(`  run ${run}: CPU of the full apply: API server ${seconds(used.apiServer)}, etcd ${seconds(used.etcd)}, agent ${seconds(used.client)}, other processes ${seconds(used.others ?? NaN)}; ${describeInFlight(inFlight.at(-1)!, APPLY_CONCURRENCY)}`);
+        console.log(`  run ${run}: CPU of the full apply: API server ${seconds(used.apiServer)}, etcd ${seconds(used.etcd)}, agent ${seconds(used.client)}, other processes ${seconds(used.others ?? NaN)} (of it this bench ${seconds(used.bench ?? NaN)}, interrupts ${seconds(used.interrupts ?? NaN)}); ${describeInFlight(inFlight.at(-1)!, APPLY_CONCURRENCY)}; waited for the client-side rate ${seconds((afterApply.ladder_kube_client_wait_seconds_total ?? NaN) * 1000)}`);
         await serverProfile;
         agent.agent.phase('after the first apply');
         await settle(agent.agent, 180_000);
