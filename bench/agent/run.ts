@@ -53,7 +53,7 @@ const { values } = parseArgs({
 });
 const sizes = values.sizes.split(',').map(Number);
 /** The agent's `apply.concurrency`: its default, unless the environment the agent inherits sets it. */
-const APPLY_CONCURRENCY = Number(process.env.LADDER_APPLY_CONCURRENCY) || 8;
+const APPLY_CONCURRENCY = Number(process.env.LADDER_APPLY_CONCURRENCY) || 16;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const runs = Number(values.runs);
 const perFile = Number(values['per-file']);

@@ -117,11 +117,15 @@ export const agentConfigSchema = z.strictObject({
     .default({ enabled: true, maxDeletions: 20, allowEmpty: false, allowOverLimit: false, namespaces: false, customResourceDefinitions: false }),
   apply: z
     .strictObject({
-      concurrency: z.number().int().min(1).max(64).default(8),
+      /**
+       * Requests of the apply in flight at once. 16 rather than 8: the API server, etcd and the agent
+       * each spent about 10–25% less CPU per request with twice as many in flight (docs/performance.md).
+       */
+      concurrency: z.number().int().min(1).max(64).default(16),
       /** Take fields from other managers instead of reporting a conflict. */
       forceConflicts: z.boolean().default(false),
     })
-    .default({ concurrency: 8, forceConflicts: false }),
+    .default({ concurrency: 16, forceConflicts: false }),
   /**
    * SOPS-encrypted files of the branch (docs/secrets.md): the Secret in agentNamespace
    * that holds the environment's age identities, read only when a commit holds such a file.
