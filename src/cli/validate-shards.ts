@@ -5,6 +5,7 @@ import { duplicatesAmong, type ShardReport } from '../core/validate/run.js';
 import type { Finding } from '../core/findings.js';
 import { openShard, type ContextDocument, type ShardSettings, type ShardSummary } from './validate-shard.js';
 import type { WorkerReply, WorkerRequest } from './validate-worker.js';
+import { traceTiming } from './trace-timing.js';
 
 /** Below this many files a second thread costs more (loading Ladder again) than it saves. */
 export const filesPerThread = 1500;
@@ -28,12 +29,15 @@ export interface ShardedResult {
 export async function validateSharded(files: readonly string[], settings: ShardSettings, threads = threadsFor(files.length)): Promise<ShardedResult> {
   const parts = split(files, threads);
   const workers = parts.slice(1).map((part) => startWorker(part, settings));
+  traceTiming(`sharded: ${workers.length} workers started`);
   try {
     const own = await openShard(parts[0]!, settings);
     const summaries: ShardSummary[] = [own.summary, ...(await Promise.all(workers.map((worker) => worker.summary)))];
+    traceTiming('sharded: every summary here');
     const contextOf = (shard: number): ContextDocument[] => summaries.flatMap((summary, i) => (i === shard ? [] : summary.context));
     const pending = workers.map((worker, i) => worker.check(contextOf(i + 1)));
     const reports = [own.check(contextOf(0)), ...(await Promise.all(pending))];
+    traceTiming('sharded: every report here');
     return {
       files: summaries.flatMap((summary) => summary.files),
       reports,

@@ -84,6 +84,25 @@ describe('ladder validate on several threads', () => {
     assert.equal(about('z-broken.yaml', 'yaml-syntax').length, 1);
   });
 
+  it('LADDER_TRACE_TIMING=1 writes each thread\'s timeline to standard error and leaves the report alone', async () => {
+    const [plain, traced] = await Promise.all([
+      runLadder(['validate', '--format', 'json', dir], { env: { LADDER_THREADS: '2' } }),
+      runLadder(['validate', '--format', 'json', dir], { env: { LADDER_THREADS: '2', LADDER_TRACE_TIMING: '1' } }),
+    ]);
+    assert.equal(traced.code, plain.code);
+    assert.equal(traced.stdout, plain.stdout);
+    assert.equal(plain.stderr, '');
+    const lines = traced.stderr.trim().split('\n');
+    const steps = (thread: RegExp) => lines.filter((line) => thread.test(line)).map((line) => / ms {2}cpu +[\d.]+ ms {2}(.*)$/.exec(line)?.[1]);
+    // Every line: thread, milliseconds since the process started, that thread's CPU time, the step.
+    for (const line of lines) assert.match(line, /^\[timing\] (main|worker \d+|threads) /);
+    const main = steps(/^\[timing\] main /);
+    assert.ok(main.indexOf('sharded: 1 workers started') < main.indexOf('sharded: every report here'), main.join(' | '));
+    assert.equal(main.at(-1), 'validate: output written');
+    assert.deepEqual(steps(/^\[timing\] worker \d+ /).filter((step) => step?.startsWith('shard: check')), ['shard: check starts', 'shard: check done']);
+    assert.ok(lines.some((line) => /^\[timing\] threads {3}MainThread ×1: cpu \d+ ms$/.test(line)), traced.stderr);
+  });
+
   it('a file another thread cannot read fails the run as on one thread', async () => {
     const unreadable = join(dir, 'z-unreadable.yaml');
     await writeFile(unreadable, 'kind: ConfigMap\n');
