@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeSync } from 'node:fs';
 import { isMainThread, threadId } from 'node:worker_threads';
 
 /**
@@ -17,7 +17,7 @@ export function traceTiming(step: string): void {
   // This thread's CPU time (Node 23.9 on); the whole process's where Node is older.
   const cpu = typeof process.threadCpuUsage === 'function' ? process.threadCpuUsage() : process.cpuUsage();
   const name = isMainThread ? 'main' : `worker ${threadId}`;
-  process.stderr.write(`[timing] ${name.padEnd(9)} ${at.toFixed(1).padStart(8)} ms  cpu ${((cpu.user + cpu.system) / 1000).toFixed(1).padStart(7)} ms  ${step}\n`);
+  write(`[timing] ${name.padEnd(9)} ${at.toFixed(1).padStart(8)} ms  cpu ${((cpu.user + cpu.system) / 1000).toFixed(1).padStart(7)} ms  ${step}\n`);
 }
 
 /** At the end of a traced run: CPU time of every thread of the process (V8's helpers, libuv's pool), by name, from /proc. */
@@ -37,5 +37,14 @@ export function traceThreads(): void {
       // a thread that ended meanwhile
     }
   }
-  for (const [name, { threads, ms }] of byName) process.stderr.write(`[timing] threads   ${name} ×${threads}: cpu ${ms.toFixed(0)} ms\n`);
+  for (const [name, { threads, ms }] of byName) write(`[timing] threads   ${name} ×${threads}: cpu ${ms.toFixed(0)} ms\n`);
+}
+
+/** Straight to the file descriptor: a worker's process.stderr goes through the main thread, and a line still on its way is lost when the worker is stopped. */
+function write(line: string): void {
+  try {
+    writeSync(2, line);
+  } catch {
+    // a full or closed pipe: the timeline is diagnostics, never a reason to fail
+  }
 }
