@@ -49,8 +49,15 @@ export async function validateSharded(files: readonly string[], settings: ShardS
   }
 }
 
-export function threadsFor(files: number): number {
-  return Math.max(1, Math.min(availableParallelism(), 4, Math.floor(files / filesPerThread)));
+/**
+ * One thread per two cores: a thread of validation keeps about 1.4 cores busy, since V8 compiles
+ * hot code and collects garbage on helper threads of its own (0.7 s of CPU beside the thread's
+ * 1.3 s on the 10,000-resource benchmark). On 2 cores a second thread therefore had no core to
+ * run on: it added 0.5 s of CPU (its own start-up and compiling) and saved no wall time
+ * (docs/performance.md, LADDER_TRACE_TIMING=1). LADDER_THREADS overrides this.
+ */
+export function threadsFor(files: number, cores = availableParallelism()): number {
+  return Math.max(1, Math.min(Math.floor(cores / 2), 4, Math.floor(files / filesPerThread)));
 }
 
 /** Contiguous parts of nearly equal size, in file order, so the set's order survives. */

@@ -3,6 +3,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { threadsFor } from '../../src/cli/validate-shards.js';
 import { runLadder } from './cli-run.js';
 
 // A large set is checked on several threads (src/cli/validate-shards.ts); the report must not change.
@@ -42,6 +43,18 @@ spec:
         - name: app
           image: registry.example.com/${name}:1
 ${extra}`;
+
+describe('threads by default', () => {
+  it('one per two cores (V8 keeps a second core busy for each), at least 1,500 files each, at most 4', () => {
+    assert.equal(threadsFor(10_000, 2), 1);
+    assert.equal(threadsFor(10_000, 3), 1);
+    assert.equal(threadsFor(10_000, 4), 2);
+    assert.equal(threadsFor(10_000, 64), 4);
+    assert.equal(threadsFor(2_999, 8), 1);
+    assert.equal(threadsFor(3_000, 8), 2);
+    assert.equal(threadsFor(20, 1), 1);
+  });
+});
 
 describe('ladder validate on several threads', () => {
   let dir: string;
