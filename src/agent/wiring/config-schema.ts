@@ -140,13 +140,17 @@ export const agentConfigSchema = z.strictObject({
     .default({ keySecret: 'ladder-sops-age', keySecretKey: 'keys.txt', binary: 'sops', timeoutSeconds: 30 }),
   kubernetes: z
     .strictObject({
-      /** client-go's QPS and burst for every request to the API server: at most `qps` a second after a burst of `burst`. */
+      /**
+       * client-go's QPS and burst for every request to the API server: at most `qps` a second after a burst of `burst`.
+       * The burst covers a full apply of 5,000 objects above the rate (10,000 requests at the server's 1,200 a second):
+       * with 2,000 it ran out before the end and held the apply 0.6 s longer (docs/performance.md).
+       */
       qps: z.number().positive().max(100_000).default(1000),
-      burst: z.number().int().min(1).max(100_000).default(2000),
+      burst: z.number().int().min(1).max(100_000).default(4000),
       /** HTTP/2 to the API server (one connection for everything); false for HTTP/1.1 keep-alive connections. */
       http2: z.boolean().default(true),
     })
-    .default({ qps: 1000, burst: 2000, http2: true }),
+    .default({ qps: 1000, burst: 4000, http2: true }),
   leaderElection: z
     .strictObject({
       leaseName: name.optional(),
