@@ -39,7 +39,7 @@ export async function findForeignClusterObjects(
     const current = live.get(o.path) ?? (await readLive(client, o.path, signal));
     if (current === undefined) continue; // new: Ladder creates it
     const ours = carriesInventoryMark(current, inventoryId) && current.metadata?.managedFields?.some((f) => f.manager === FIELD_MANAGER && f.operation === 'Apply');
-    if (ours || o.object.metadata?.annotations?.[ADOPT_ANNOTATION] === 'true') continue;
+    if (ours || o.adopt) continue;
     const isNamespace = o.ref.kind === 'Namespace' && o.ref.apiVersion === 'v1';
     const harm = isNamespace ? 'pruning it later, with prune.namespaces, would delete everything in it' : 'pruning it later would delete it for everyone';
     problems.push({
