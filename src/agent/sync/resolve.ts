@@ -2,9 +2,8 @@ import type { KubeClient, ObjectRef, ResourceInfo } from '../../adapters/kube/cl
 import { groupOf, isBuiltInGroup } from '../../core/kubernetes/scope.js';
 import { formatLocation } from '../../core/errors.js';
 import { contentHash, type ApplyPolicy } from '../apply/server-side-apply.js';
-import { PART_OF_LABEL } from '../apply/marks.js';
+import { ADOPT_ANNOTATION, PART_OF_LABEL } from '../apply/marks.js';
 import { objectKey, type ParsedObject, type SetProblem } from './desired.js';
-import { ADOPT_ANNOTATION } from './takeover-guard.js';
 
 /**
  * An object of the commit with its resource known: ready to dry-run and apply. It is held as its JSON

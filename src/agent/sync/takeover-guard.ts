@@ -2,12 +2,9 @@ import type { KubeClient, KubeObject } from '../../adapters/kube/client.js';
 import { readLive } from '../apply/live.js';
 import type { ClusterScopedCheck } from '../../core/services/cluster-scoped.js';
 import type { DryRunVerdict } from '../apply/server-side-apply.js';
-import { carriesInventoryMark, FIELD_MANAGER } from '../apply/marks.js';
+import { ADOPT_ANNOTATION, carriesInventoryMark, FIELD_MANAGER } from '../apply/marks.js';
 import type { SetProblem } from './desired.js';
 import type { DesiredObject } from './resolve.js';
-
-/** On a cluster-scoped object in Git: Ladder may take over the live object of that name although it did not create it. */
-export const ADOPT_ANNOTATION = 'ladder.dev/adopt';
 
 /**
  * Cluster-scoped objects of the set that already exist and that Ladder did
