@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadSchemaBundle } from '../../src/adapters/fs/schema-bundle.js';
 import { minorOf } from '../../src/core/validate/schema/index.js';
+import { threadsFor } from '../../src/cli/validate-shards.js';
 import { writeCorpus, type CorpusEntry } from './corpus.js';
 import { writeKubeconformSchemas } from './kubeconform-schemas.js';
 import { runKubeconform, runLadderCli, runLadderLibrary, type Measurement } from './measure.js';
@@ -94,9 +95,10 @@ async function main(): Promise<number> {
   try {
     log(`writing ${count} resources to ${corpus}`);
     const entries = await writeCorpus(corpus, count);
+    log(`'ladder CLI' runs on the CLI's default number of threads for this corpus on this machine: ${threadsFor(count)}`);
     const results: Record<string, Measurement[]> = {
       kubeconform: [],
-      ...(haveCli ? { 'ladder CLI': [], 'ladder CLI, 1 thread': [], 'ladder CLI, no cache': [] } : {}),
+      ...(haveCli ? { 'ladder CLI': [], 'ladder CLI, 2 threads': [], 'ladder CLI, no cache': [] } : {}),
       ...(node24 ? { 'ladder CLI, Node 24': [] } : {}),
       'ladder library': [],
     };
@@ -107,7 +109,7 @@ async function main(): Promise<number> {
       results['kubeconform']!.push(await runKubeconform(kubeconform, schemaDir, corpus));
       if (haveCli) {
         results['ladder CLI']!.push(await runLadderCli(cli, corpus, version));
-        results['ladder CLI, 1 thread']!.push(await runLadderCli(cli, corpus, version, [], process.execPath, { LADDER_THREADS: '1' }));
+        results['ladder CLI, 2 threads']!.push(await runLadderCli(cli, corpus, version, [], process.execPath, { LADDER_THREADS: '2' }));
         results['ladder CLI, no cache']!.push(await runLadderCli(cli, corpus, version, [], process.execPath, { LADDER_CACHE: 'off' }));
       }
       if (node24) results['ladder CLI, Node 24']!.push(await runLadderCli(cli, corpus, version, [], node24));

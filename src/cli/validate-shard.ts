@@ -4,6 +4,7 @@ import { validatorCodeStore } from '../adapters/fs/validator-cache.js';
 import type { ManifestDocument, Position } from '../core/manifests/document.js';
 import { checkShard, identityEntries, type IdentityEntry, type ShardReport, type ValidateDocumentsOptions } from '../core/validate/run.js';
 import { createSchemaValidator } from '../core/validate/schema/index.js';
+import { traceTiming } from './trace-timing.js';
 
 /**
  * One part of a manifest set, checked by one thread of `ladder validate`
@@ -40,12 +41,16 @@ export interface OpenShard {
 }
 
 export async function openShard(files: readonly string[], settings: ShardSettings): Promise<OpenShard> {
+  traceTiming(`shard: reading ${files.length} files`);
   const read = await readManifestFiles(files);
+  traceTiming('shard: files read and parsed');
   const bundle = await loadSchemaBundle(settings.kubernetesVersion);
+  traceTiming('shard: bundle loaded');
   const schema = createSchemaValidator(bundle, {
     unknownKinds: settings.unknownKinds,
     ...(settings.cacheDir ? { codeStore: validatorCodeStore(settings.cacheDir) } : {}),
   });
+  traceTiming('shard: schema validator created');
   return {
     summary: {
       files: read.files,
@@ -54,8 +59,11 @@ export async function openShard(files: readonly string[], settings: ShardSetting
       kubernetesVersion: schema.kubernetesVersion,
     },
     check(context) {
+      traceTiming('shard: check starts');
       const known: ManifestDocument[] = context.map((doc) => ({ ...doc, positionOf: () => doc.start }));
-      return checkShard(read.documents, { ...settings.policy, parseFindings: read.findings, schema, context: known });
+      const report = checkShard(read.documents, { ...settings.policy, parseFindings: read.findings, schema, context: known });
+      traceTiming('shard: check done');
+      return report;
     },
   };
 }

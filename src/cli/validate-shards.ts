@@ -5,6 +5,7 @@ import { duplicatesAmong, type ShardReport } from '../core/validate/run.js';
 import type { Finding } from '../core/findings.js';
 import { openShard, type ContextDocument, type ShardSettings, type ShardSummary } from './validate-shard.js';
 import type { WorkerReply, WorkerRequest } from './validate-worker.js';
+import { traceTiming } from './trace-timing.js';
 
 /** Below this many files a second thread costs more (loading Ladder again) than it saves. */
 export const filesPerThread = 1500;
@@ -28,12 +29,15 @@ export interface ShardedResult {
 export async function validateSharded(files: readonly string[], settings: ShardSettings, threads = threadsFor(files.length)): Promise<ShardedResult> {
   const parts = split(files, threads);
   const workers = parts.slice(1).map((part) => startWorker(part, settings));
+  traceTiming(`sharded: ${workers.length} workers started`);
   try {
     const own = await openShard(parts[0]!, settings);
     const summaries: ShardSummary[] = [own.summary, ...(await Promise.all(workers.map((worker) => worker.summary)))];
+    traceTiming('sharded: every summary here');
     const contextOf = (shard: number): ContextDocument[] => summaries.flatMap((summary, i) => (i === shard ? [] : summary.context));
     const pending = workers.map((worker, i) => worker.check(contextOf(i + 1)));
     const reports = [own.check(contextOf(0)), ...(await Promise.all(pending))];
+    traceTiming('sharded: every report here');
     return {
       files: summaries.flatMap((summary) => summary.files),
       reports,
@@ -45,8 +49,15 @@ export async function validateSharded(files: readonly string[], settings: ShardS
   }
 }
 
-export function threadsFor(files: number): number {
-  return Math.max(1, Math.min(availableParallelism(), 4, Math.floor(files / filesPerThread)));
+/**
+ * One thread per two cores: a thread of validation keeps about 1.4 cores busy, since V8 compiles
+ * hot code and collects garbage on helper threads of its own (0.7 s of CPU beside the thread's
+ * 1.3 s on the 10,000-resource benchmark). On 2 cores a second thread therefore had no core to
+ * run on: it added 0.5 s of CPU (its own start-up and compiling) and saved no wall time
+ * (docs/performance.md, LADDER_TRACE_TIMING=1). LADDER_THREADS overrides this.
+ */
+export function threadsFor(files: number, cores = availableParallelism()): number {
+  return Math.max(1, Math.min(Math.floor(cores / 2), 4, Math.floor(files / filesPerThread)));
 }
 
 /** Contiguous parts of nearly equal size, in file order, so the set's order survives. */

@@ -1,6 +1,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { formatLocation, LadderInputError } from '../core/errors.js';
 import { openShard, type OpenShard, type ShardSettings } from './validate-shard.js';
+import { traceTiming } from './trace-timing.js';
+
+traceTiming('worker: modules loaded');
 
 /**
  * A thread of `ladder validate` for a large set (validate-shards.ts): reads

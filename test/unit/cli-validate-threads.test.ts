@@ -3,6 +3,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { threadsFor } from '../../src/cli/validate-shards.js';
 import { runLadder } from './cli-run.js';
 
 // A large set is checked on several threads (src/cli/validate-shards.ts); the report must not change.
@@ -43,6 +44,18 @@ spec:
           image: registry.example.com/${name}:1
 ${extra}`;
 
+describe('threads by default', () => {
+  it('one per two cores (V8 keeps a second core busy for each), at least 1,500 files each, at most 4', () => {
+    assert.equal(threadsFor(10_000, 2), 1);
+    assert.equal(threadsFor(10_000, 3), 1);
+    assert.equal(threadsFor(10_000, 4), 2);
+    assert.equal(threadsFor(10_000, 64), 4);
+    assert.equal(threadsFor(2_999, 8), 1);
+    assert.equal(threadsFor(3_000, 8), 2);
+    assert.equal(threadsFor(20, 1), 1);
+  });
+});
+
 describe('ladder validate on several threads', () => {
   let dir: string;
   before(async () => {
@@ -82,6 +95,25 @@ describe('ladder validate on several threads', () => {
     assert.ok(orders.indexOf('schema') < orders.indexOf('missing-resources'), orders.join(' '));
     assert.match(about('z-orders.yaml', 'missing-resources')[0] ?? '', /probably because of the unknown field 'resource'/);
     assert.equal(about('z-broken.yaml', 'yaml-syntax').length, 1);
+  });
+
+  it('LADDER_TRACE_TIMING=1 writes each thread\'s timeline to standard error and leaves the report alone', async () => {
+    const [plain, traced] = await Promise.all([
+      runLadder(['validate', '--format', 'json', dir], { env: { LADDER_THREADS: '2' } }),
+      runLadder(['validate', '--format', 'json', dir], { env: { LADDER_THREADS: '2', LADDER_TRACE_TIMING: '1' } }),
+    ]);
+    assert.equal(traced.code, plain.code);
+    assert.equal(traced.stdout, plain.stdout);
+    assert.equal(plain.stderr, '');
+    const lines = traced.stderr.trim().split('\n');
+    const steps = (thread: RegExp) => lines.filter((line) => thread.test(line)).map((line) => / ms {2}cpu +[\d.]+ ms {2}(.*)$/.exec(line)?.[1]);
+    // Every line: thread, milliseconds since the process started, that thread's CPU time, the step.
+    for (const line of lines) assert.match(line, /^\[timing\] (main|worker \d+|threads) /);
+    const main = steps(/^\[timing\] main /);
+    assert.ok(main.indexOf('sharded: 1 workers started') < main.indexOf('sharded: every report here'), main.join(' | '));
+    assert.equal(main.at(-1), 'validate: output written');
+    assert.deepEqual(steps(/^\[timing\] worker \d+ /).filter((step) => step?.startsWith('shard: check')), ['shard: check starts', 'shard: check done']);
+    assert.ok(lines.some((line) => /^\[timing\] threads {3}MainThread ×1: cpu \d+ ms$/.test(line)), traced.stderr);
   });
 
   it('a file another thread cannot read fails the run as on one thread', async () => {

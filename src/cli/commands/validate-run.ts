@@ -16,8 +16,10 @@ import { formatFindingsText } from '../format/findings-text.js';
 import type { LoadedConfig } from '../load-config.js';
 import { readSourceMaps } from '../source-maps.js';
 import { readVersion } from '../version.js';
+import { traceThreads, traceTiming } from '../trace-timing.js';
 
 export async function runValidate(values: ParsedValues, positionals: string[], io: CliIO): Promise<number> {
+  traceTiming('validate: command starts');
   const format = choiceOption(values, 'format', ['text', 'json', 'sarif'] as const, 'text');
   if (positionals.length === 0) throw new UsageError('name at least one file or directory to validate (or - for standard input)');
   const settings = await resolveSettings(values);
@@ -35,6 +37,7 @@ export async function runValidate(values: ParsedValues, positionals: string[], i
   const shardSettings: ShardSettings = { kubernetesVersion: settings.kubernetesVersion, unknownKinds: settings.unknownKinds, policy: settings.policy, cacheDir: defaultValidatorCacheDir(io.env) };
   // Files: checked on as many threads as the set is worth. Standard input: read here, on one.
   // LADDER_THREADS fixes the number of threads (tests compare one thread with several).
+  traceTiming(`validate: ${inputs?.files.length ?? 0} files listed`);
   const threads = Number(io.env['LADDER_THREADS']) || threadsFor(inputs?.files.length ?? 0);
   const checked = inputs ? await validateSharded(inputs.files, shardSettings, threads) : await validateStdin(positionals, shardSettings);
   // Files `ladder render --out` wrote: findings name the template line too.
@@ -43,10 +46,13 @@ export async function runValidate(values: ParsedValues, positionals: string[], i
   // With a config: values keys no template reads, in every environment (a typo leaves the default in place).
   const unused = settings.loaded ? await unusedValues(settings.loaded, settings.templatesDir) : [];
   const report = unused.length === 0 ? validated : { ...validated, findings: [...validated.findings, ...unused] };
+  traceTiming('validate: report complete');
 
   if (format === 'json') io.stdout(formatFindingsJson(report));
   else if (format === 'sarif') io.stdout(formatFindingsSarif(report, { version: readVersion(), cwd: io.cwd, describeRule }));
   else io.stdout(formatFindingsText(report, { files: checked.files.length, kubernetesVersion: checked.kubernetesVersion }, createPaint(io.color)));
+  traceTiming('validate: output written');
+  traceThreads();
   return hasErrors(report.findings) ? exitCode.problems : exitCode.ok;
 }
 
