@@ -36,7 +36,7 @@ const { values } = parseArgs({
     'per-file': { type: 'string', default: '10' },
     'no-build': { type: 'boolean', default: false },
     /** NODE_OPTIONS for the agent process; the default is what deploy/base/agent/deployment.yaml sets. */
-    'node-options': { type: 'string', default: '--max-old-space-size=128 --max-semi-space-size=4' },
+    'node-options': { type: 'string', default: '--max-old-space-size=128 --max-semi-space-size=4 --v8-pool-size=1' },
     /** Flags for node's command line (space-separated), for the V8 flags NODE_OPTIONS refuses: `--trace-gc` (the live heap, printed per step), `--optimize-for-size`. */
     'node-args': { type: 'string', default: '' },
     'no-kubectl': { type: 'boolean', default: false },
