@@ -28,6 +28,11 @@ export interface AgentProcess {
   metrics(): Promise<Record<string, number>>;
   /** Peak resident set size so far (VmHWM), in MB. */
   peakRssMb(): number;
+  /**
+   * With `--trace-gc` in its NODE_OPTIONS: the heap V8 kept after each full collection (mark-compact), in MB,
+   * with the bench's step: the live heap, which is what comes near `--max-old-space-size`, unlike the heap used.
+   */
+  liveAfterFullGc: Array<{ phase: string; mb: number }>;
   /** RSS sampled every 250 ms (anonymous and file-backed pages from /proc), the V8 heap every second from /metrics: when the peak happened, and where. */
   samples: MemorySample[];
   /** Names the samples from now on (the bench's step: first apply, re-apply, edits, idle). */
@@ -38,10 +43,12 @@ export interface AgentProcess {
   stop(): Promise<number | null>;
 }
 
-/** Runs `ladder agent` from the built CLI as its own process, so its memory is its own. */
-export function startAgentProcess(cliMain: string, configFile: string, env: Record<string, string>): AgentProcess {
-  const child = spawn(process.execPath, [cliMain, 'agent', '--config', configFile], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs `ladder agent` from the built CLI as its own process, so its memory is its own; `nodeArgs` go before the CLI on node's command line. */
+export function startAgentProcess(cliMain: string, configFile: string, env: Record<string, string>, nodeArgs: readonly string[] = []): AgentProcess {
+  const child = spawn(process.execPath, [...nodeArgs, cliMain, 'agent', '--config', configFile], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: LogLine[] = [];
+  const liveAfterFullGc: AgentProcess['liveAfterFullGc'] = [];
+  let phase = 'start';
   const waiters: Array<{ predicate: (line: LogLine) => boolean; resolve: (line: LogLine) => void; fail: (error: Error) => void }> = [];
   let url: string | undefined;
   createInterface({ input: child.stdout! }).on('line', (text) => {
@@ -49,6 +56,9 @@ export function startAgentProcess(cliMain: string, configFile: string, env: Reco
     try {
       line = JSON.parse(text) as LogLine;
     } catch {
+      // `[pid:addr] 812 ms: Mark-Compact 131.2 (140.1) -> 64.3 (118.5) MB, …`: the heap after the collection.
+      const gc = /Mark-Compact[^>]*-> ([\d.]+) \(/.exec(text);
+      if (gc) liveAfterFullGc.push({ phase, mb: Number(gc[1]) });
       return;
     }
     logs.push(line);
@@ -63,7 +73,6 @@ export function startAgentProcess(cliMain: string, configFile: string, env: Reco
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const samples: MemorySample[] = [];
-  let phase = 'start';
   let heap: MemorySample['heap'];
   let kubeRequests: number | undefined;
   const sampler = setInterval(() => {
@@ -121,6 +130,7 @@ export function startAgentProcess(cliMain: string, configFile: string, env: Reco
     },
     metrics,
     peakRssMb: () => status('VmHWM'),
+    liveAfterFullGc,
     samples,
     phase: (name) => (phase = name),
     signal: (name) => child.kill(name),

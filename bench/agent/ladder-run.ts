@@ -20,6 +20,8 @@ export interface Bed {
   keyPath: string;
   cliMain: string;
   nodeOptions: string;
+  /** V8 flags for node's command line, before the CLI: those NODE_OPTIONS does not take (`--optimize-for-size`, `--trace-gc`). */
+  nodeArgs?: string[];
 }
 
 /** What one apply of a commit took, from the agent's log lines. */
@@ -55,7 +57,7 @@ export async function startLadderAgent(bed: Bed, repo: string, size: number, run
   // As in a pod: deploy/'s RBAC and the service account's token, read without client-node.
   await applyDeployRbac(bed.admin, agentNamespace, [namespace]);
   const podEnv = await inClusterEnvironment(bed.cluster, agentNamespace, 'ladder-agent');
-  const agent = startAgentProcess(bed.cliMain, configFile, { ...podEnv, KUBECONFIG: '', NODE_OPTIONS: bed.nodeOptions, LADDER_POD_NAME: `bench-${size}-r${run}` });
+  const agent = startAgentProcess(bed.cliMain, configFile, { ...podEnv, KUBECONFIG: '', NODE_OPTIONS: bed.nodeOptions, LADDER_POD_NAME: `bench-${size}-r${run}` }, bed.nodeArgs);
 
   const applied = async (sha: string | undefined): Promise<ApplyFigures> => {
     const applying = await agent.waitForLog((l) => l.msg === 'applying manifest commit' && (sha === undefined || l.commit === sha), 180_000);

@@ -65,3 +65,15 @@ export function withHeapSnapshots(nodeOptions: string, dir: string): string {
   mkdirSync(dir, { recursive: true });
   return `${nodeOptions} --heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${dir}`;
 }
+
+/** The live heap (V8's heap after each full collection, from `--trace-gc`) at its highest in each step. */
+export function printLiveHeap(collections: ReadonlyArray<{ phase: string; mb: number }>): void {
+  if (collections.length === 0) return;
+  const highest = new Map<string, { mb: number; count: number }>();
+  for (const { phase, mb } of collections) {
+    const seen = highest.get(phase);
+    highest.set(phase, { mb: Math.max(seen?.mb ?? 0, mb), count: (seen?.count ?? 0) + 1 });
+  }
+  const steps = [...highest].map(([phase, { mb, count }]) => `${phase} ${mb.toFixed(0)} (${count})`).join('; ');
+  console.log(`  live heap after full collections, highest per step in MB (collections): ${steps}`);
+}

@@ -1,6 +1,7 @@
 // Agent benchmark (issue 16): `node --import tsx bench/agent/run.ts [--sizes 1000,5000,20000] [--runs 3]
-// [--edits 50] [--idle-seconds 60] [--per-file 10] [--no-build] [--no-kubectl] [--check] [--out file] [--cli file]
+// [--edits 50] [--idle-seconds 60] [--per-file 10] [--no-build] [--no-kubectl] [--check] [--out file] [--cli file] [--node-args '…']
 // [--profile dir [--profile-seconds 10]]` (CPU profiles of the agent and the API server: bench/agent/profile.ts).
+// With `--trace-gc` in --node-options, the agent's live heap after each full collection is printed per step.
 // For each size, on a fresh test bed (kube-apiserver + etcd, the local GitHub server, the Slack
 // receiver): a manifest branch of N ConfigMaps; then `--runs` times, side by side and alternating
 // which goes first, the built `ladder agent` as its own process (as in a pod) applying the branch
@@ -24,7 +25,7 @@ import { apiServerProfile, withCpuProfile } from './profile.js';
 import { checkTargets, medianCpu, printCpuTable, printTable, type SizeResult } from './report.js';
 import { cpuSpan, processCpuMs, type CpuMs } from './cpu-time.js';
 import { describeInFlight, sampleInFlight, summarizeInFlight, writeInFlightTimeline, type InFlightSummary } from './in-flight.js';
-import { memoryByPhase, printMemoryTable, withHeapSnapshots, writeMemoryTimeline } from './memory.js';
+import { memoryByPhase, printLiveHeap, printMemoryTable, withHeapSnapshots, writeMemoryTimeline } from './memory.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const { values } = parseArgs({
@@ -36,7 +37,9 @@ const { values } = parseArgs({
     'per-file': { type: 'string', default: '10' },
     'no-build': { type: 'boolean', default: false },
     /** NODE_OPTIONS for the agent process; the default is what deploy/base/agent/deployment.yaml sets. */
-    'node-options': { type: 'string', default: '--max-old-space-size=160 --max-semi-space-size=4' },
+    'node-options': { type: 'string', default: '--max-old-space-size=128 --max-semi-space-size=4 --v8-pool-size=1' },
+    /** Flags for node's command line (space-separated), for the V8 flags NODE_OPTIONS refuses: `--trace-gc` (the live heap, printed per step), `--optimize-for-size`. */
+    'node-args': { type: 'string', default: '' },
     'no-kubectl': { type: 'boolean', default: false },
     /** Exit 1 when a target of issue 16 is missed (requests per object, the no-op re-apply, memory, drift). */
     check: { type: 'boolean', default: false },
@@ -67,7 +70,7 @@ const work = mkdtempSync(join(tmpdir(), 'ladder-bench-agent-'));
 const results: SizeResult[] = [];
 for (const size of sizes) results.push(await measureSize(size));
 mkdirSync(join(values.out, '..'), { recursive: true });
-const report = { node: process.version, nodeOptions: values['node-options'], cpus: cpus().length, cpu: cpus()[0]?.model, at: new Date().toISOString(), runs, perFile, results };
+const report = { node: process.version, nodeOptions: values['node-options'], nodeArgs: values['node-args'], cpus: cpus().length, cpu: cpus()[0]?.model, at: new Date().toISOString(), runs, perFile, results };
 writeFileSync(values.out, `${JSON.stringify(report, null, 2)}\n`);
 printTable(results);
 printCpuTable(results, cpus().length);
@@ -84,7 +87,7 @@ async function measureSize(size: number): Promise<SizeResult> {
   const admin = createKubeClient(cluster.kubeConfig);
   const keyPath = join(work, 'app.pem');
   writeFileSync(keyPath, github.app.privateKey, { mode: 0o600 });
-  const bed: Bed = { cluster, github, slack, admin, work, keyPath, cliMain: values.cli, nodeOptions: values['node-options'] };
+  const bed: Bed = { cluster, github, slack, admin, work, keyPath, cliMain: values.cli, nodeOptions: values['node-options'], nodeArgs: values['node-args'].split(' ').filter(Boolean) };
   const profile = (name: string) => values.profile ? apiServerProfile(cluster, Number(values['profile-seconds']), join(values.profile, `apiserver-${size}-${name}.pprof`)) : Promise.resolve();
   try {
     const repo = `bench/manifests-${size}`;
@@ -172,6 +175,7 @@ async function measureSize(size: number): Promise<SizeResult> {
           writeMemoryTimeline(join(values.out, '..', `agent-memory-${size}.json`), agent.agent.samples);
           printMemoryTable(size, extras.memory!);
           console.log(`  drift p95 ${extras.driftToSlackMs.p95} ms; idle ${idle.kube} Kubernetes and ${idle.github} GitHub requests/min; peak RSS ${extras.peakRssMb} MB`);
+          printLiveHeap(agent.agent.liveAfterFullGc);
         }
       } finally {
         await agent.stop();

@@ -115,7 +115,7 @@ describe("ladder agent in the image, started from deploy/overlays/agent's Deploy
       },
     });
     assert.deepEqual(container.args, ['agent', '--config', '/etc/ladder/agent.yaml']);
-    assert.match(container.env!.NODE_OPTIONS!, /--max-old-space-size=160/, 'the bounded heap of the Deployment');
+    assert.match(container.env!.NODE_OPTIONS!, /--max-old-space-size=128/, 'the bounded heap of the Deployment');
     agent = startContainer(image, container);
     const running = agent;
     const ready = () => fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status === 200, () => false);

@@ -23,7 +23,7 @@ it('bench/agent at 500 objects: ≤ 2.05 requests per object, a free unchanged r
     [
       '--import', 'tsx', join(root, 'bench/agent/run.ts'),
       '--sizes', '500', '--runs', '1', '--edits', '5', '--idle-seconds', '10', '--no-build', '--no-kubectl', '--out', out,
-      '--cli', join(root, 'src/cli/main.ts'), '--node-options=--import=tsx --max-old-space-size=160 --max-semi-space-size=4',
+      '--cli', join(root, 'src/cli/main.ts'), '--node-options=--import=tsx --max-old-space-size=128 --max-semi-space-size=4 --v8-pool-size=1',
     ],
     { cwd: root, encoding: 'utf8', timeout: 540_000 },
   );

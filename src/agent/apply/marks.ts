@@ -13,6 +13,8 @@ export const INVENTORY_ANNOTATION = 'ladder.dev/inventory';
 export const SOURCE_ANNOTATION = 'ladder.dev/source';
 export const PRUNE_ANNOTATION = 'ladder.dev/prune';
 export const PRUNE_DISABLED = 'disabled';
+/** On a cluster-scoped object in Git: Ladder may take over the live object of that name although it did not create it (sync/takeover-guard.ts). */
+export const ADOPT_ANNOTATION = 'ladder.dev/adopt';
 export const FIELD_MANAGER = 'ladder';
 
 const SERVER_OWNED_METADATA = ['resourceVersion', 'uid', 'creationTimestamp', 'generation', 'managedFields', 'selfLink', 'deletionTimestamp', 'deletionGracePeriodSeconds'];

@@ -3,13 +3,9 @@ import type { KubeClient, KubeObject, ObjectRef } from '../../adapters/kube/clie
 import { contentHash, serverSideApplyText, type ApplyPolicy } from '../apply/server-side-apply.js';
 import { identityOfObject, keep, keepText, newer, partOfLabel, watchFor, type Kept, type Target } from './target.js';
 
-export interface DesiredObject {
+export type DesiredObject = {
   ref: ObjectRef;
-  /** The object exactly as Ladder applies it (inventory labels included): self-heal applies it again. */
-  desired: KubeObject;
-  /** `desired` as the JSON the sync sent, when it has it (saves serialising it again). */
-  body?: string;
-  /** The sync's content hash of the object; computed from `desired` when absent. */
+  /** The sync's content hash of the object; computed from its JSON when absent. */
   hash?: string;
   /** The server's answer to that apply. Without it the watcher asks for a dry-run apply. */
   applied?: KubeObject;
@@ -17,7 +13,20 @@ export interface DesiredObject {
   appliedText?: string;
   /** Manifest file it came from, for the link in alerts. */
   file?: string;
-}
+} & (
+  | {
+    /** The object exactly as Ladder applies it (inventory labels included): self-heal applies it again. */
+    desired: KubeObject;
+    /** `desired` as the JSON the sync sent, when it has it (saves serialising it again). */
+    body?: string;
+  }
+  | {
+    /** The object exactly as Ladder applies it, as the JSON the sync sent (the sync holds no parsed copy). */
+    body: string;
+    /** Its inventory label, which selects its watch. */
+    partOf: string | undefined;
+  }
+);
 
 /**
  * The watcher's record of one desired object: its resource, its snapshot (the
@@ -31,7 +40,7 @@ export async function buildTarget(
   context: { policy: ApplyPolicy; previousTarget: (key: string) => Target | undefined; log?: Pick<Logger, 'warn'> | undefined; keepDesired: boolean },
 ): Promise<Target | undefined> {
   const { log } = context;
-  const { ref, desired } = object;
+  const { ref } = object;
   const info = await client.resourceFor(ref.apiVersion, ref.kind);
   if (!info) {
     log?.warn({ object: `${ref.kind} ${ref.name}` }, 'drift: kind not served; not watched');
@@ -41,7 +50,8 @@ export async function buildTarget(
   const key = identityOfObject(ref.apiVersion, ref.kind, namespace, ref.name);
   const old = context.previousTarget(key);
   const path = client.pathFor(ref, info);
-  const desiredText = object.body ?? JSON.stringify(desired);
+  const desiredText = 'desired' in object ? object.body ?? JSON.stringify(object.desired) : object.body;
+  const partOf = 'desired' in object ? partOfLabel(object.desired) : object.partOf;
   const hash = object.hash ?? contentHash({ path, body: desiredText }, context.policy);
   // Unchanged since the last commit: its snapshot still holds, no need to ask the server again.
   // The answer is the live version already kept (the unchanged re-apply takes it from the watch cache): that one serves.
@@ -66,11 +76,10 @@ export async function buildTarget(
     hash,
     commit,
     snapshot,
-    watch: watchFor(ref, info, partOfLabel(desired)),
+    watch: watchFor(ref, info, partOf),
     live: applied ? newer(old?.live, applied) : old?.live,
   };
   if (object.file) target.file = object.file;
-  const partOf = partOfLabel(desired);
   if (partOf) target.partOf = partOf;
   if (old) Object.assign(target, { previous: old.previous, incident: old.incident, signature: old.signature, lastHealAt: old.lastHealAt });
   return target;

@@ -21,7 +21,10 @@ export type ApplyInput = {
   sourceProblem?: string;
 } & (
   | { files: readonly ManifestFile[] }
-  /** The commit's files already parsed (with `parseCommitFiles` and this inventory's id): a commit is parsed once. */
+  /**
+   * The commit's files already parsed (with `parseCommitFiles` and this inventory's id): a commit is parsed once.
+   * Handed over: its objects are let go (the list emptied) once each is serialised as its body.
+   */
   | { parsed: ParsedCommit }
 );
 
@@ -85,6 +88,8 @@ export async function applyCommit(client: KubeClient, input: ApplyInput, options
   const resolved = await resolveObjects(client, parsed.objects, options.defaultNamespace, policy);
   if (resolved.problems.length) return outcome({ status: 'invalid', problems: resolved.problems, message: problemsMessage('invalid manifests', resolved.problems) });
   const objects = resolved.objects;
+  // Each object is its body (JSON) from here on; the parsed objects, as large again, are not held through the apply.
+  parsed.objects = [];
   const ungranted = await ungrantedClusterObjects(objects, options.clusterScoped);
   if (ungranted.length) return outcome({ status: 'invalid', problems: ungranted, message: problemsMessage('not granted', ungranted), desired: objects });
 

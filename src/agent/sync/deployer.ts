@@ -121,7 +121,7 @@ async function applyAndWatch(
 export function driftObjectsOf(outcome: ApplyOutcome): DriftDesiredObject[] {
   return outcome.desired.map((object, index) => {
     const appliedText = outcome.objects[index]?.appliedText;
-    return { ref: object.ref, desired: object.object, body: object.body, hash: object.hash, file: object.file, ...(appliedText !== undefined ? { appliedText } : {}) };
+    return { ref: object.ref, body: object.body, partOf: object.partOf, hash: object.hash, file: object.file, ...(appliedText !== undefined ? { appliedText } : {}) };
   });
 }
 

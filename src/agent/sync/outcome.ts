@@ -30,11 +30,30 @@ export interface ObjectResult {
   readonly applied?: KubeObject;
 }
 
-/** The result with the server's answer kept as text and `applied` parsing it when read. */
+/**
+ * The result with the server's answer kept as text and `applied` parsing it when read. A class, so the
+ * getter is its prototype's: defined on each result (`Object.defineProperty`, a closure per object) it
+ * turned every result into a dictionary-mode object, about 630 bytes against about 100, 10 MB held
+ * through a full apply of 20,000 objects.
+ */
 export function withApplied(result: Omit<ObjectResult, 'applied' | 'appliedText'>, text: string): ObjectResult {
-  const withText: ObjectResult = { ...result, appliedText: text };
-  Object.defineProperty(withText, 'applied', { get: () => JSON.parse(text) as KubeObject, enumerable: false });
-  return withText;
+  return new AppliedResult(result, text);
+}
+
+class AppliedResult implements ObjectResult {
+  // Declared only: the fields are the result's own, as given (an absent one stays absent).
+  declare ref: ObjectRef;
+  declare file: string;
+  declare line: number;
+  declare action: ObjectAction;
+  declare conflicts?: FieldConflict[];
+  declare message?: string;
+  constructor(result: Omit<ObjectResult, 'applied' | 'appliedText'>, readonly appliedText: string) {
+    Object.assign(this, result);
+  }
+  get applied(): KubeObject {
+    return JSON.parse(this.appliedText) as KubeObject;
+  }
 }
 
 /**

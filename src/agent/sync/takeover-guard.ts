@@ -2,12 +2,9 @@ import type { KubeClient, KubeObject } from '../../adapters/kube/client.js';
 import { readLive } from '../apply/live.js';
 import type { ClusterScopedCheck } from '../../core/services/cluster-scoped.js';
 import type { DryRunVerdict } from '../apply/server-side-apply.js';
-import { carriesInventoryMark, FIELD_MANAGER } from '../apply/marks.js';
+import { ADOPT_ANNOTATION, carriesInventoryMark, FIELD_MANAGER } from '../apply/marks.js';
 import type { SetProblem } from './desired.js';
 import type { DesiredObject } from './resolve.js';
-
-/** On a cluster-scoped object in Git: Ladder may take over the live object of that name although it did not create it. */
-export const ADOPT_ANNOTATION = 'ladder.dev/adopt';
 
 /**
  * Cluster-scoped objects of the set that already exist and that Ladder did
@@ -39,7 +36,7 @@ export async function findForeignClusterObjects(
     const current = live.get(o.path) ?? (await readLive(client, o.path, signal));
     if (current === undefined) continue; // new: Ladder creates it
     const ours = carriesInventoryMark(current, inventoryId) && current.metadata?.managedFields?.some((f) => f.manager === FIELD_MANAGER && f.operation === 'Apply');
-    if (ours || o.object.metadata?.annotations?.[ADOPT_ANNOTATION] === 'true') continue;
+    if (ours || o.adopt) continue;
     const isNamespace = o.ref.kind === 'Namespace' && o.ref.apiVersion === 'v1';
     const harm = isNamespace ? 'pruning it later, with prune.namespaces, would delete everything in it' : 'pruning it later would delete it for everyone';
     problems.push({
