@@ -13,6 +13,15 @@ export interface CpuMs {
   etcd: number;
   /** The agent, or kubectl. */
   client: number;
+  /**
+   * Every other process's CPU over the same span (the machine's busy time from /proc/stat less the
+   * three above): other engineers' work, the bench itself. On shared cores it is what the apply did
+   * not get, so the floor a run can reach is (ours + others) / cores, not ours alone.
+   */
+  others?: number;
+  /** Of `others`: this bench's own process (the GitHub and Slack beds, the samplers) and the kernel's interrupt handling (loopback traffic). */
+  bench?: number;
+  interrupts?: number;
 }
 
 function statFields(pid: number): string[] | undefined {
@@ -46,14 +55,31 @@ export function controlPlaneCpuMs(cluster: ControlPlane): { apiServer: number; e
   return totals;
 }
 
-/** What a span of work cost each side: `end() - start()`. */
-export function cpuSpan(cluster: ControlPlane, clientMs: () => number): { end(): CpuMs } {
+/** CPU ms the whole machine spent busy so far, over all cores (/proc/stat: everything but idle and iowait), and of it in interrupts. */
+export function machineBusyMs(): { busy: number; interrupts: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields;
+  const ms = (ticks: number) => (ticks * 1000) / TICKS_PER_SECOND;
+  return { busy: ms(user + nice + system + irq + softirq + steal), interrupts: ms(irq + softirq) };
+}
+
+/**
+ * What a span of work cost each side: `end() - start()`. `clientMs` is the client's CPU so far, or
+ * (kubectl, whose CPU is known once it exited) a number `end` is given.
+ */
+export function cpuSpan(cluster: ControlPlane, clientMs: () => number): { end(clientTotal?: number): CpuMs } {
   const server = controlPlaneCpuMs(cluster);
   const client = clientMs();
+  const machine = machineBusyMs();
+  const bench = process.cpuUsage();
   return {
-    end() {
+    end(clientTotal) {
       const after = controlPlaneCpuMs(cluster);
-      return { apiServer: after.apiServer - server.apiServer, etcd: after.etcd - server.etcd, client: clientMs() - client };
+      const used = { apiServer: after.apiServer - server.apiServer, etcd: after.etcd - server.etcd, client: clientTotal ?? clientMs() - client };
+      const now = machineBusyMs();
+      const others = now.busy - machine.busy - used.apiServer - used.etcd - used.client;
+      const own = process.cpuUsage(bench);
+      return { ...used, others: Math.max(0, others), bench: (own.user + own.system) / 1000, interrupts: now.interrupts - machine.interrupts };
     },
   };
 }

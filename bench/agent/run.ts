@@ -24,6 +24,7 @@ import { driftLatencies, idleTraffic, median, percentile, settle, startLadderAge
 import { apiServerProfile, withCpuProfile } from './profile.js';
 import { checkTargets, medianCpu, printCpuTable, printTable, type SizeResult } from './report.js';
 import { cpuSpan, processCpuMs, type CpuMs } from './cpu-time.js';
+import { describeInFlight, sampleInFlight, summarizeInFlight, writeInFlightTimeline, type InFlightSummary } from './in-flight.js';
 import { memoryByPhase, printLiveHeap, printMemoryTable, withHeapSnapshots, writeMemoryTimeline } from './memory.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -54,6 +55,9 @@ const { values } = parseArgs({
   },
 });
 const sizes = values.sizes.split(',').map(Number);
+/** The agent's `apply.concurrency`: its default, unless the environment the agent inherits sets it. */
+const APPLY_CONCURRENCY = Number(process.env.LADDER_APPLY_CONCURRENCY) || 16;
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const runs = Number(values.runs);
 const perFile = Number(values['per-file']);
 
@@ -96,6 +100,7 @@ async function measureSize(size: number): Promise<SizeResult> {
     const cpu: { ladder: CpuMs[]; kubectl: CpuMs[] } = { ladder: [], kubectl: [] };
     /** 429s the API server answered the agent during each full apply (Priority and Fairness). */
     const throttled: number[] = [];
+    const inFlight: InFlightSummary[] = [];
     const loads: number[] = [];
     let extras: Omit<SizeResult, 'objects' | 'ladder' | 'kubectl' | 'loadAverage'> | undefined;
     for (let run = 1; run <= runs; run++) {
@@ -106,7 +111,9 @@ async function measureSize(size: number): Promise<SizeResult> {
         const serverProfile = profile(`kubectl-r${run}`);
         const span = cpuSpan(cluster, () => 0);
         const full = await runKubectl(kubectl, args);
-        cpu.kubectl.push({ ...span.end(), client: full.cpuMs });
+        cpu.kubectl.push(span.end(full.cpuMs));
+        const used = cpu.kubectl.at(-1)!;
+        console.log(`  run ${run}: CPU of kubectl's apply: API server ${seconds(used.apiServer)}, etcd ${seconds(used.etcd)}, kubectl ${seconds(used.client)}, other processes ${seconds(used.others ?? NaN)} (of it this bench ${seconds(used.bench ?? NaN)}, interrupts ${seconds(used.interrupts ?? NaN)})`);
         peer.full.push(full.ms);
         await serverProfile;
         peer.noop.push((await runKubectl(kubectl, args)).ms);
@@ -127,11 +134,18 @@ async function measureSize(size: number): Promise<SizeResult> {
         const serverProfile = values.profile ? agent.agent.waitForLog((l) => l.msg === 'applying manifest commit', 180_000).then(() => profile(`ladder-r${run}`)) : undefined;
         const applying = agent.agent.waitForLog((l) => l.msg === 'applying manifest commit', 180_000).then(() => {
           agent.agent.phase('first apply');
-          return cpuSpan(cluster, () => processCpuMs(agent.agent.child.pid!));
+          return { span: cpuSpan(cluster, () => processCpuMs(agent.agent.child.pid!)), sampler: sampleInFlight(agent.agent) };
         });
         ladder.full.push(await agent.firstApply());
-        cpu.ladder.push((await applying).end());
-        throttled.push((await agent.agent.metrics()).ladder_kube_throttled_total ?? NaN);
+        const { span, sampler } = await applying;
+        cpu.ladder.push(span.end());
+        const timeline = sampler.stop();
+        const afterApply = await agent.agent.metrics();
+        throttled.push(afterApply.ladder_kube_throttled_total ?? NaN);
+        inFlight.push(summarizeInFlight(timeline, APPLY_CONCURRENCY, afterApply.ladder_kube_connections_opened_total ?? NaN));
+        writeInFlightTimeline(join(values.out, '..', `agent-in-flight-${size}-r${run}.json`), timeline);
+        const used = cpu.ladder.at(-1)!;
+        console.log(`  run ${run}: CPU of the full apply: API server ${seconds(used.apiServer)}, etcd ${seconds(used.etcd)}, agent ${seconds(used.client)}, other processes ${seconds(used.others ?? NaN)} (of it this bench ${seconds(used.bench ?? NaN)}, interrupts ${seconds(used.interrupts ?? NaN)}); ${describeInFlight(inFlight.at(-1)!, APPLY_CONCURRENCY)}; waited for the client-side rate ${seconds((afterApply.ladder_kube_client_wait_seconds_total ?? NaN) * 1000)}`);
         await serverProfile;
         agent.agent.phase('after the first apply');
         await settle(agent.agent, 180_000);
@@ -179,6 +193,7 @@ async function measureSize(size: number): Promise<SizeResult> {
       ...(kubectl ? { kubectl: { fullMs: median(peer.full), noopMs: median(peer.noop), runs: peer } } : {}),
       cpuMs: { ladder: medianCpu(cpu.ladder), ...(kubectl ? { kubectl: medianCpu(cpu.kubectl) } : {}), runs: cpu },
       throttled,
+      inFlight,
       loadAverage: loads,
       ...extras!,
     };

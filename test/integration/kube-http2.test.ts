@@ -60,6 +60,36 @@ describe('HTTP/2 to the API server', () => {
   });
 });
 
+describe('HTTP/1.1 to the API server', () => {
+  it('reuses its keep-alive sockets and counts the connections it opened', async () => {
+    const namespace = await cluster.newNamespace('h1');
+    const fresh = createKubeClient(cluster.kubeConfig, { http2: false });
+    try {
+      assert.equal(fresh.protocol, 'http/1.1');
+      let most = 0;
+      let done = false;
+      const watchInFlight = () => {
+        most = Math.max(most, fresh.stats().inFlight);
+        if (!done) setImmediate(watchInFlight);
+      };
+      setImmediate(watchInFlight);
+      // 40 requests, 20 at a time: each socket carries about two, one after the other.
+      await Promise.all(Array.from({ length: 20 }, async (_, i) => {
+        await fresh.request('GET', `/api/v1/namespaces/${namespace}`);
+        await fresh.request('GET', `/api/v1/namespaces/${namespace}/configmaps?limit=${i + 1}`);
+      }));
+      done = true;
+      assert.equal(fresh.stats().requests, 40);
+      const { connections } = fresh.stats();
+      assert.ok(connections >= 1 && connections <= 20, `${connections} connections for 40 requests, 20 at a time`);
+      assert.ok(most >= 2, `at most ${most} requests were seen in flight of 20 sent at once`);
+      assert.equal(fresh.stats().inFlight, 0, 'every answered request left the in-flight count');
+    } finally {
+      fresh.close();
+    }
+  });
+});
+
 describe('client-side rate and API Priority and Fairness', () => {
   it('keeps to its QPS after the burst', async () => {
     const namespace = await cluster.newNamespace('qps');

@@ -7,7 +7,7 @@ describe('agent metrics and probes', () => {
   it('renders every metric in the Prometheus text format, with live gauges read at scrape time', () => {
     const metrics = new AgentMetrics();
     let drifted = 2;
-    metrics.sources = { driftedObjects: () => drifted, kubeRequests: () => 41 };
+    metrics.sources = { driftedObjects: () => drifted, kubeRequests: () => 41, kubeClient: () => ({ throttled: 2, waitedMs: 1500, connections: 3, inFlight: 8 }) };
     metrics.recordApplied('0123456789abcdef0123456789abcdef01234567', new Date('2026-11-22T01:00:00.500Z'));
     metrics.applyFailuresTotal = 3;
     metrics.githubRequestsTotal = 7;
@@ -23,6 +23,11 @@ describe('agent metrics and probes', () => {
     assert.match(text, /^ladder_last_applied_commit_info\{commit="0123456789abcdef0123456789abcdef01234567"\} 1$/m);
     assert.match(text, /^ladder_last_applied_timestamp_seconds 1795309200\.5$/m);
     assert.match(text, /^ladder_kube_requests_total 41$/m);
+    assert.match(text, /^ladder_kube_throttled_total 2$/m);
+    assert.match(text, /^ladder_kube_client_wait_seconds_total 1\.5$/m);
+    assert.match(text, /^ladder_kube_connections_opened_total 3$/m);
+    assert.match(text, /^# TYPE ladder_kube_requests_in_flight gauge$/m);
+    assert.match(text, /^ladder_kube_requests_in_flight 8$/m);
     assert.match(text, /^ladder_is_leader 1$/m);
     drifted = 0;
     assert.match(metrics.render(), /^ladder_drifted_objects 0$/m);

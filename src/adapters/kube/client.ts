@@ -60,8 +60,10 @@ export interface KubeClientStats {
   throttled: number;
   /** Milliseconds requests waited for the client-side rate limit and for Retry-After. */
   waitedMs: number;
-  /** HTTP/2 connections opened so far (one, unless the server sent GOAWAY or a connection died). */
+  /** Connections opened so far: HTTP/2 (one, unless the server sent GOAWAY or a connection died), or HTTP/1.1 sockets. */
   connections: number;
+  /** Requests sent and not yet answered (watches excepted). */
+  inFlight: number;
 }
 
 export interface KubeClientOptions {
@@ -163,7 +165,7 @@ export function createKubeClient(kubeConfig: KubeConfig, options: KubeClientOpti
     forgetDiscovery: (apiVersions) => discovery.forget(apiVersions),
     pathFor,
     requestCount: () => stats.requests,
-    stats: () => ({ requests: stats.requests, throttled: stats.throttled, waitedMs: Math.round(limiter ? limiter.waitedMs : stats.retryWaitMs), connections: transport.connectionsOpened() }),
+    stats: () => ({ requests: stats.requests, throttled: stats.throttled, waitedMs: Math.round(limiter ? limiter.waitedMs : stats.retryWaitMs), connections: transport.connectionsOpened(), inFlight: inFlight.active }),
     protocol: transport.protocol,
     close: () => transport.close(),
   };

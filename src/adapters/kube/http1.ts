@@ -12,6 +12,7 @@ export function createHttp1Transport(server: URL, credentials: ReturnType<typeof
   const secure = server.protocol === 'https:';
   let agent: http.Agent | undefined;
   let agentKey: string | undefined;
+  let opened = 0;
 
   const start = async (request: OutgoingRequest): Promise<IncomingMessage> => {
     const { tls, headers: auth, tlsKey } = await credentials.get();
@@ -27,6 +28,9 @@ export function createHttp1Transport(server: URL, credentials: ReturnType<typeof
       try {
         return await new Promise<IncomingMessage>((resolve, reject) => {
           const req = (secure ? https : http).request(url, { method: request.method, agent, headers, signal: request.signal }, resolve);
+          req.once('socket', () => {
+            if (!req.reusedSocket) opened++;
+          });
           req.on('error', (error) => reject(Object.assign(error, { unsent: req.reusedSocket && (error as NodeJS.ErrnoException).code === 'ECONNRESET' })));
           req.end(request.body);
         });
@@ -61,7 +65,7 @@ export function createHttp1Transport(server: URL, credentials: ReturnType<typeof
       return { status: response.statusCode ?? 0, body: response };
     },
     refreshCredentials: () => credentials.invalidate(),
-    connectionsOpened: () => 0,
+    connectionsOpened: () => opened,
     close() {
       agent?.destroy();
       agent = undefined;

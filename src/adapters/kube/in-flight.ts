@@ -16,6 +16,11 @@ export class InFlightLimit {
     this.limit = max;
   }
 
+  /** Requests holding a slot now. */
+  get active(): number {
+    return this.inFlight;
+  }
+
   /** The current limit (for tests and logs). */
   get current(): number {
     return Math.floor(this.limit);

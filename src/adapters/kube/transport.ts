@@ -23,7 +23,7 @@ export interface Transport {
   open(request: OutgoingRequest): Promise<StreamedResponse>;
   /** Forget cached credentials, e.g. after a 401, so the next request reads them afresh. */
   refreshCredentials(): void;
-  /** Connections opened so far (HTTP/2; keep-alive sockets are not counted). */
+  /** Connections opened so far: HTTP/2 sessions, or HTTP/1.1 sockets (a keep-alive socket reused counts once). */
   connectionsOpened(): number;
   close(): void;
 }

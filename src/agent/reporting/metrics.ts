@@ -8,7 +8,7 @@ export interface AgentMetricsSources {
   /** Live counts read at scrape time, so they never go stale. */
   driftedObjects?: () => number;
   kubeRequests?: () => number;
-  kubeClient?: () => { throttled: number; waitedMs: number };
+  kubeClient?: () => { throttled: number; waitedMs: number; connections: number; inFlight: number };
 }
 
 export class AgentMetrics {
@@ -63,6 +63,12 @@ export class AgentMetrics {
     ]);
     series('ladder_kube_client_wait_seconds_total', 'counter', 'Time requests waited for the client-side rate limit (kubernetes.qps, burst) and for Retry-After.', [
       [{}, (this.sources.kubeClient?.().waitedMs ?? 0) / 1000],
+    ]);
+    series('ladder_kube_connections_opened_total', 'counter', 'Connections opened to the API server (HTTP/2 sessions, or HTTP/1.1 sockets).', [
+      [{}, this.sources.kubeClient?.().connections ?? 0],
+    ]);
+    series('ladder_kube_requests_in_flight', 'gauge', 'Requests sent to the Kubernetes API and not yet answered (watches excepted).', [
+      [{}, this.sources.kubeClient?.().inFlight ?? 0],
     ]);
     series('ladder_is_leader', 'gauge', '1 while this replica holds the Lease and may apply.', [[{}, this.isLeader]]);
     renderProcessMemory(series);
