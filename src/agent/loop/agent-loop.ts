@@ -63,6 +63,8 @@ export class AgentLoop {
   private holding: { commit: string; reason: string; report: DeploymentReport } | undefined;
   private wasLeading = false;
   private wake: (() => void) | undefined;
+  /** A poll asked for while the loop was busy (reading the branch, applying): the next sleep is skipped. */
+  private pollRequested = false;
   private done: Promise<void> | undefined;
   private crashed: Error | undefined;
 
@@ -104,7 +106,8 @@ export class AgentLoop {
 
   /** Polls at once instead of waiting for the interval (a push notification, or a test). */
   pollNow(): void {
-    this.wake?.();
+    if (this.wake) this.wake();
+    else this.pollRequested = true;
   }
 
   private async loop(): Promise<void> {
@@ -213,6 +216,11 @@ export class AgentLoop {
 
   private sleep(ms: number): Promise<void> {
     if (this.stopping.signal.aborted) return Promise.resolve();
+    // Leadership gained while the branch was being read would otherwise wait a whole interval to apply.
+    if (this.pollRequested) {
+      this.pollRequested = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.wake = undefined;
