@@ -29,7 +29,8 @@ export function traceThreads(): void {
     try {
       const stat = readFileSync(`/proc/self/task/${task}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const name = readFileSync(`/proc/self/task/${task}/comm`, 'utf8').trim();
+      // Node 24 names the main thread MainThread; older Node leaves it the process's name.
+      const name = task === String(process.pid) ? 'MainThread' : readFileSync(`/proc/self/task/${task}/comm`, 'utf8').trim();
       const ms = ((Number(fields[11]) + Number(fields[12])) * 1000) / ticks;
       const entry = byName.get(name) ?? { threads: 0, ms: 0 };
       byName.set(name, { threads: entry.threads + 1, ms: entry.ms + ms });
