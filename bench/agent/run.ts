@@ -1,7 +1,7 @@
 // Agent benchmark (issue 16): `node --import tsx bench/agent/run.ts [--sizes 1000,5000,20000] [--runs 3]
-// [--edits 50] [--idle-seconds 60] [--per-file 10] [--no-build] [--no-kubectl] [--check] [--out file] [--cli file] [--node-args '…']
+// [--edits 50] [--idle-seconds 60] [--per-file 10] [--no-build] [--no-kubectl] [--check] [--out file] [--cli file] [--node-options '…'] [--node-args '…'] [--heap-snapshot dir] [-h]
 // [--profile dir [--profile-seconds 10]]` (CPU profiles of the agent and the API server: bench/agent/profile.ts).
-// With `--trace-gc` in --node-options, the agent's live heap after each full collection is printed per step.
+// With `--node-args='--trace-gc'`, the agent's live heap after each full collection is printed per step.
 // For each size, on a fresh test bed (kube-apiserver + etcd, the local GitHub server, the Slack
 // receiver): a manifest branch of N ConfigMaps; then `--runs` times, side by side and alternating
 // which goes first, the built `ladder agent` as its own process (as in a pod) applying the branch
@@ -10,7 +10,7 @@
 // 50 edits (edit → Slack), an idle minute (requests/min) and the agent's peak RSS. Medians are
 // reported; `--check` exits 1 when a target of the issue is missed. Results: bench/.out/agent.json.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -52,8 +52,15 @@ const { values } = parseArgs({
     'profile-seconds': { type: 'string', default: '10' },
     /** Heap snapshots of the agent (first run) after the re-apply and after the edits, into this directory; they raise its RSS while written. */
     'heap-snapshot': { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 });
+if (values.help) {
+  // The usage is this file's opening comment; docs/performance.md has the commands and what each figure means.
+  const usage = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').filter((line, i, all) => all.slice(0, i + 1).every((l) => l.startsWith('//')));
+  console.log(`${usage.map((line) => line.replace(/^\/\/ ?/, '')).join('\n')}\n\nMore: docs/performance.md, "Agent benchmark".`);
+  process.exit(0);
+}
 const sizes = values.sizes.split(',').map(Number);
 /** The agent's `apply.concurrency`: its default, unless the environment the agent inherits sets it. */
 const APPLY_CONCURRENCY = Number(process.env.LADDER_APPLY_CONCURRENCY) || 16;
