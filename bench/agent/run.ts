@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { createKubeClient } from '../../src/adapters/kube/client.js';
+import { DEFAULT_APPLY_CONCURRENCY } from '../../src/agent/wiring/config-schema.js';
 import { startGitHubServer } from '../../test/bed/github/index.js';
 import { startControlPlane } from '../../test/bed/kube/control-plane.js';
 import { startSlackReceiver } from '../../test/bed/slack/index.js';
@@ -63,7 +64,7 @@ if (values.help) {
 }
 const sizes = values.sizes.split(',').map(Number);
 /** The agent's `apply.concurrency`: its default, unless the environment the agent inherits sets it. */
-const APPLY_CONCURRENCY = Number(process.env.LADDER_APPLY_CONCURRENCY) || 16;
+const APPLY_CONCURRENCY = Number(process.env.LADDER_APPLY_CONCURRENCY) || DEFAULT_APPLY_CONCURRENCY;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const runs = Number(values.runs);
 const perFile = Number(values['per-file']);

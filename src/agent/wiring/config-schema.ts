@@ -71,6 +71,9 @@ const clusterScoped = z.array(
   }),
 );
 
+/** Requests of an apply in flight at once, unless `apply.concurrency` says otherwise (bench/agent reads it too). */
+export const DEFAULT_APPLY_CONCURRENCY = 16;
+
 export const agentConfigSchema = z.strictObject({
   /** Manifest repository, `owner/name`. */
   repository: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'must be owner/name'),
@@ -121,11 +124,11 @@ export const agentConfigSchema = z.strictObject({
        * Requests of the apply in flight at once. 16 rather than 8: the API server, etcd and the agent
        * each spent about 10–25% less CPU per request with twice as many in flight (docs/performance.md).
        */
-      concurrency: z.number().int().min(1).max(64).default(16),
+      concurrency: z.number().int().min(1).max(64).default(DEFAULT_APPLY_CONCURRENCY),
       /** Take fields from other managers instead of reporting a conflict. */
       forceConflicts: z.boolean().default(false),
     })
-    .default({ concurrency: 16, forceConflicts: false }),
+    .default({ concurrency: DEFAULT_APPLY_CONCURRENCY, forceConflicts: false }),
   /**
    * SOPS-encrypted files of the branch (docs/secrets.md): the Secret in agentNamespace
    * that holds the environment's age identities, read only when a commit holds such a file.
