@@ -54,6 +54,8 @@ describe('agent config: file plus LADDER_* variables', () => {
     assert.equal(config.github.apiUrl, 'https://github.example.com/api/v3');
     assert.equal(config.github.appId, 12);
     assert.equal(config.agentNamespace, 'ladder-system');
+    // The apply's defaults docs/agent.md gives, measured in docs/performance.md (issue 16).
+    assert.deepEqual([config.apply.concurrency, config.kubernetes.qps, config.kubernetes.burst, config.kubernetes.http2], [16, 1000, 4000, true]);
   });
 
   it('runs from variables alone, with a token instead of the App', () => {
