@@ -7,9 +7,10 @@ import type { ManifestDocument } from '../../src/core/manifests/document.js';
 import { parseManifests } from '../../src/core/manifests/parse.js';
 import { parseQuickly } from '../../src/core/manifests/parse-quick.js';
 import { parseWithYaml } from '../../src/core/manifests/parse-yaml.js';
+import { generateYamlFiles } from '../support/yaml-shapes.js';
 
 /**
- * The quick path (js-yaml values, positions from the lines) must give what the
+ * The quick path (the block reader's values and positions) must give what the
  * careful path (`yaml` Documents) gives: the same documents, numbers, values,
  * starts and the position of every path, existing or not.
  */
@@ -105,4 +106,30 @@ test('start and positions are computed only when asked, and then once', () => {
   assert.deepEqual(doc.positionOf(['metadata', 'name']), { line: 4, column: 9 });
   assert.deepEqual(doc.start, { line: 1, column: 1 });
   assert.deepEqual({ ...doc, positionOf: undefined }, { file: 'm.yaml', index: 0, object: doc.object, start: { line: 1, column: 1 }, positionOf: undefined });
+});
+
+// LADDER_PARSE_FUZZ=50000 (and LADDER_PARSE_FUZZ_SEED) for a longer run; CI's 2,000 files take about a second.
+const fuzzCount = Number(process.env.LADDER_PARSE_FUZZ ?? 2000);
+const fuzzSeed = Number(process.env.LADDER_PARSE_FUZZ_SEED ?? 14);
+
+test(`${fuzzCount} generated files: the quick path gives what the careful path gives, or declines, and declines only what it should`, () => {
+  let taken = 0;
+  let documents = 0;
+  const declinedBy = new Map<string, number>();
+  for (const [i, { text, leftToYaml }] of generateYamlFiles(fuzzSeed, fuzzCount).entries()) {
+    const label = `file ${i} (seed ${fuzzSeed}): ${JSON.stringify(text)}`;
+    const quick = parseQuickly(text, 'm.yaml');
+    if (quick) {
+      taken++;
+      documents += quick.length;
+      const careful = parseWithYaml(text, 'm.yaml', { maxAliasCount: 100, maxDepth: 256 });
+      assert.deepEqual(careful.findings, [], `${label}: the careful path finds a problem in a file the quick path took`);
+      assertSameAsCareful(text, label);
+    }
+    assert.equal(quick === undefined, leftToYaml.length > 0, `${label}: ${quick ? `taken, with ${leftToYaml.join(', ')}` : 'declined'}`);
+    for (const reason of leftToYaml) declinedBy.set(reason, (declinedBy.get(reason) ?? 0) + 1);
+  }
+  const share = taken / fuzzCount;
+  console.log(`quick path took ${taken} of ${fuzzCount} generated files (${(share * 100).toFixed(1)} %, ${documents} documents); declined for: ${JSON.stringify(Object.fromEntries(declinedBy))}`);
+  assert.ok(share > 0.3, `the generator gives the quick path enough to take: ${share}`);
 });
