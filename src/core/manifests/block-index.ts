@@ -26,10 +26,15 @@ import { resolvePlainScalar } from './scalars.js';
  * careful path, which also reports every error.
  */
 
-/** A document the reader took: its lines, kept for locating, and where its root node starts. */
+/**
+ * A document the reader took: where it is in the text, and where its root
+ * node starts. Its lines are split again only if a finding asks for a position.
+ */
 export interface BlockDocument {
-  lines: Lines;
+  start: number;
+  end: number;
   root: number;
+  lines?: Lines;
 }
 
 /**
@@ -70,11 +75,11 @@ type Path = readonly (string | number)[];
  * reader takes it; `undefined` otherwise.
  */
 export function readBlockDocument(text: string, start: number, end: number): { block: BlockDocument; value: unknown } | undefined {
-  const lines = splitLines(text, start, end);
-  const reader = new BlockReader(text, lines, true, []);
+  scratch = splitLines(text, start, end, scratch);
+  const reader = new BlockReader(text, scratch, true, []);
   try {
     const root = reader.readDocument();
-    return { block: { lines, root }, value: reader.value };
+    return { block: { start, end, root }, value: reader.value };
   } catch (error) {
     if (error instanceof Unreadable) return undefined;
     throw error;
@@ -82,11 +87,12 @@ export function readBlockDocument(text: string, start: number, end: number): { b
 }
 
 /**
- * Where the value at `path` starts in a document `checkBlockDocument` took, or
+ * Where the value at `path` starts in a document `readBlockDocument` took, or
  * where the deepest part of the path that exists starts; `undefined` when the
  * path goes into a flow collection.
  */
 export function locateInBlockDocument(text: string, document: BlockDocument, path: Path): number | undefined {
+  document.lines ??= splitLines(text, document.start, document.end, undefined);
   try {
     new BlockReader(text, document.lines, false, path).readDocument();
   } catch (outcome) {
@@ -101,13 +107,21 @@ const SPACE = 0x20;
 const TAB = 0x09;
 const HASH = 0x23;
 
-function splitLines(text: string, start: number, end: number): Lines {
+/**
+ * The lines every document is read from, reused: four typed arrays per
+ * document were a fair share of what reading 10,000 manifests allocated.
+ */
+let scratch: Lines | undefined;
+
+/** The lines between `start` and `end`, in `into` when it has room (its arrays are then overwritten). */
+function splitLines(text: string, start: number, end: number, into: Lines | undefined): Lines {
   let count = 0;
   for (let at = start; at < end; count++) {
     const next = text.indexOf('\n', at);
     at = next === -1 ? end : next + 1;
   }
-  const lines: Lines = { count, start: new Int32Array(count), end: new Int32Array(count), indent: new Int32Array(count), flags: new Uint8Array(count) };
+  const lines: Lines = into && into.start.length >= count ? into : newLines(Math.max(count, into ? into.start.length * 2 : 0));
+  lines.count = count;
   let lineStart = start;
   for (let i = 0; i < count; i++) {
     let next = text.indexOf('\n', lineStart);
@@ -126,6 +140,10 @@ function splitLines(text: string, start: number, end: number): Lines {
     lineStart = next + 1;
   }
   return lines;
+}
+
+function newLines(capacity: number): Lines {
+  return { count: 0, start: new Int32Array(capacity), end: new Int32Array(capacity), indent: new Int32Array(capacity), flags: new Uint8Array(capacity) };
 }
 
 /**
