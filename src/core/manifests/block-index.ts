@@ -535,16 +535,40 @@ class BlockReader {
       if (colon === lineEnd) return undefined;
       let end = colon;
       while (end > at && this.isBlankChar(end - 1)) end--;
-      const text = this.text.slice(at, end);
-      if (text.includes('\t')) throw new Unreadable();
-      const resolved = resolvePlainScalar(text);
-      // A null key: `yaml` names it "" (and Kubernetes refuses it); left to `yaml`.
-      if (resolved?.value === null) throw new Unreadable();
-      name = resolved ? String(resolved.value) : text;
+      name = this.plainKey(at, end);
     }
     // `yaml` refuses implicit keys longer than 1024 characters.
     if (colon - at > 1024) throw new Unreadable();
     this.colon = colon;
     return name;
   }
+
+  /**
+   * The name of the plain key from `at` to `end`. Manifests repeat a few
+   * dozen keys: one seen before is compared in place and the same string
+   * given again, which spares a copy and a lookup in V8's string table.
+   */
+  private plainKey(at: number, end: number): string {
+    const slot = this.slotOf(at, end);
+    const cached = keyCache[slot];
+    if (cached !== undefined && cached.length === end - at && this.text.startsWith(cached, at)) return cached;
+    const text = this.text.slice(at, end);
+    if (text.includes('\t')) throw new Unreadable();
+    const resolved = resolvePlainScalar(text);
+    // A null key: `yaml` names it "" (and Kubernetes refuses it); left to `yaml`.
+    if (resolved?.value === null) throw new Unreadable();
+    if (resolved) return String(resolved.value);
+    keyCache[slot] = text; // only keys that are their own text
+    return text;
+  }
+
+  private slotOf(at: number, end: number): number {
+    return ((end - at) * 31 + this.text.charCodeAt(at) * 7 + this.text.charCodeAt(end - 1)) & 1023;
+  }
 }
+
+/**
+ * Plain keys read lately that are their own name (see `plainKey`), by a hash of length and ends.
+ * Values were tried the same way and gave nothing: they repeat much less.
+ */
+const keyCache: (string | undefined)[] = new Array<string | undefined>(1024).fill(undefined);
