@@ -101,7 +101,7 @@ test('every manifest fixture gives the same documents and positions on both path
   for (const file of files) assertSameAsCareful(readFileSync(join(root, file), 'utf8'), file);
 });
 
-test('start and positions are computed only when asked, and then once', () => {
+test('positions are computed only when asked; a document holds its data and where it starts', () => {
   const [doc] = parseManifests('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n', 'm.yaml').documents as [ManifestDocument];
   assert.deepEqual(doc.positionOf(['metadata', 'name']), { line: 4, column: 9 });
   assert.deepEqual(doc.start, { line: 1, column: 1 });

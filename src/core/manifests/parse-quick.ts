@@ -30,13 +30,22 @@ export function parseQuickly(text: string, file: string): ManifestDocument[] | u
   if (!segments) return undefined;
   let source: SourceText | undefined;
   const documents: ManifestDocument[] = [];
-  for (const [index, segment] of segments.entries()) {
+  // Where each document starts, counted on from the one before: the lines before it, once.
+  let line = 1;
+  let lineStart = 0;
+  for (let index = 0; index < segments.length; index++) {
+    const segment = segments[index]!;
     // An empty document is skipped, and counted, as `yaml` counts it.
     if (!hasContent(text, segment.start, segment.end)) continue;
     const read = readBlockDocument(text, segment.start, segment.end);
     if (!read || typeof read.value !== 'object' || read.value === null || Array.isArray(read.value)) return undefined;
+    const { root } = read.block;
+    for (let newline = text.indexOf('\n', lineStart); newline !== -1 && newline < root; newline = text.indexOf('\n', newline + 1)) {
+      line++;
+      lineStart = newline + 1;
+    }
     source ??= new SourceText(text);
-    documents.push(quickDocument(file, index, read.value as KubeObject, read.block, source));
+    documents.push(new QuickDocument(file, index, read.value as KubeObject, { line, column: root - lineStart + 1 }, read.block, source));
   }
   return documents;
 }
@@ -136,27 +145,40 @@ function lineStartsOf(text: string): number[] {
   return starts;
 }
 
-function quickDocument(file: string, index: number, object: KubeObject, block: BlockDocument, source: SourceText): ManifestDocument {
-  let yamlLocate: ManifestDocument['positionOf'] | undefined;
-  // The block reader treats a flow collection (`[a, b]`, `{a: 1}`) as one node; `yaml` finds what is inside.
-  const locateWithYaml: ManifestDocument['positionOf'] = (path) => {
-    if (!yamlLocate) {
-      const { documents, lineCounter } = source.yamlDocuments();
-      const doc = documents[index];
-      yamlLocate = doc ? documentLocator(doc, lineCounter) : () => source.positionAt(block.root);
+/**
+ * A document the quick path read. A class, not an object with closures per
+ * document: most documents of a large set are never asked for a position.
+ * Its own enumerable properties are the data (file, index, object, start).
+ */
+class QuickDocument implements ManifestDocument {
+  readonly #block: BlockDocument;
+  readonly #source: SourceText;
+  #yamlLocate: ManifestDocument['positionOf'] | undefined;
+
+  constructor(
+    readonly file: string,
+    readonly index: number,
+    readonly object: KubeObject,
+    readonly start: Position,
+    block: BlockDocument,
+    source: SourceText,
+  ) {
+    this.#block = block;
+    this.#source = source;
+  }
+
+  positionOf(path: readonly (string | number)[]): Position {
+    const offset = locateInBlockDocument(this.#source.text, this.#block, path);
+    return offset === undefined ? this.#locateWithYaml(path) : this.#source.positionAt(offset);
+  }
+
+  /** The block reader treats a flow collection (`[a, b]`, `{a: 1}`) as one node; `yaml` finds what is inside. */
+  #locateWithYaml(path: readonly (string | number)[]): Position {
+    if (!this.#yamlLocate) {
+      const { documents, lineCounter } = this.#source.yamlDocuments();
+      const doc = documents[this.index];
+      this.#yamlLocate = doc ? documentLocator(doc, lineCounter) : () => this.start;
     }
-    return yamlLocate(path);
-  };
-  return {
-    file,
-    index,
-    object,
-    get start() {
-      return source.positionAt(block.root);
-    },
-    positionOf(path) {
-      const offset = locateInBlockDocument(source.text, block, path);
-      return offset === undefined ? locateWithYaml(path) : source.positionAt(offset);
-    },
-  };
+    return this.#yamlLocate(path);
+  }
 }
