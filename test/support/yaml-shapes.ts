@@ -28,8 +28,15 @@ const doubleQuoted = [
   '"\\/ \\0 \\e \\N \\_ \\L \\P \\a \\b \\v \\f \\r \\ end"', '"tab\tin"',
   '"1"', '""', '"a b"', '"say \\"hi\\""', '"tab\\tline\\n"', '"back\\\\slash"', '"# not a comment"', '"*/5 * * * *"', '"日本"', '"true"', '"~"', '"  padded  "', "\"it's\""];
 const singleQuoted = ["'x'", "''", "'it''s'", "'a \" b'", "'0644'", "'null'", "'# x'", "'\\n stays'"];
-const flows = ['[]', '{}', '[ ]', '[a, b]', '["a", "b c"]', "['x', 1, true, ~]", '[1, 2, 3]', '[-1, 0x10]', '["sh", "-c", "echo a, b"]', '[ a , b ]'];
-const flowsLeftToYaml = ['{a: 1}', '[a, [b]]', '[a, ]', '[a: b]', '[{a: 1}]', '["\\u00e9"]', '[a #c\n]'];
+const flows = [
+  '[]', '{}', '[ ]', '{ }', '[a, b]', '["a", "b c"]', "['x', 1, true, ~]", '[1, 2, 3]', '[-1, 0x10]', '["sh", "-c", "echo a, b"]', '[ a , b ]',
+  '{a: 1}', '{ cpu: 250m, memory: 256Mi }', '{"a": "x", \'b\': y, 1: on, yes: 0x10, "": 1}', '[a, [b, [c]]]', '[{a: 1}, {b: "x"}]', '{a: [1, 2], "b": {}}',
+  '{ a : 1 }', '{"apiVersion": "v1",\n@"kind": "List",\n\n@"items": []}', '[\n@ 1,\n@ "two"\n@]',
+];
+const flowsLeftToYaml = [
+  '[a, ]', '[a: b]', '["\\u00e9"]', '[a #c\n]', '{a:1}', '{"a":1}', '{a}', '{a: }', '{a: 1, a: 2}', '{~: 1}', '{on: 1, true: 2}', '[a\tb]',
+  '[a,, b]', '{a: b: c}', '[http://x]', '["multi\n    line"]', '[a\n    b]', '{__proto__: 1}',
+];
 const keys = [
   'a', 'b', 'name', 'image', 'app.kubernetes.io/name', 'x-y', 'with space', 'on', 'y', 'yes', 'true', '1', '01', '0x10', '16', '1.5',
   '"quoted"', "'single'", '"1"', '日本', 'a:b', 'http://x', '-k', 'k#', '.inf', '~k',
@@ -121,7 +128,8 @@ class Generator {
       this.blockScalar(head, indent);
     } else if (kind === 17) {
       if (this.chance(0.9)) {
-        this.lines.push(`${head} ${this.pick(flows)}${this.lineEnd()}`);
+        // `@` is the indentation of a flow collection's continuation lines, past its parent's.
+        this.lines.push(`${head} ${this.pick(flows).replaceAll('@', ' '.repeat(indent + 2))}${this.lineEnd()}`);
       } else {
         this.leftToYaml.add('a flow collection it does not decode');
         this.lines.push(`${head} ${this.pick(flowsLeftToYaml)}`);

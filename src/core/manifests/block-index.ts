@@ -1,4 +1,4 @@
-import { decodeDoubleQuoted, decodeSingleQuoted, readOneLineFlow } from './block-values.js';
+import { decodeDoubleQuoted, decodeSingleQuoted, readFlow } from './block-values.js';
 import { resolvePlainScalar } from './scalars.js';
 
 /**
@@ -22,8 +22,8 @@ import { resolvePlainScalar } from './scalars.js';
  * keys with escapes, duplicate keys — and, building values, for any value it
  * does not decode exactly (block-values.ts): multi-line plain and quoted
  * scalars, folding around blank or more-indented lines, flow collections
- * other than one-line lists of scalars and `{}`. The caller then takes the
- * careful path, which also reports every error.
+ * with comments or anything but quoted and simple plain scalars in them.
+ * The caller then takes the careful path, which also reports every error.
  */
 
 /**
@@ -318,9 +318,9 @@ class BlockReader {
       this.expectLineEnd(end, last);
       this.next = last + 1;
       if (this.building) {
-        // Over several lines, a flow collection or quoted scalar folds its lines: left to `yaml`.
-        if (last !== index) throw new Unreadable();
-        const decoded = flow ? readOneLineFlow(this.text, at, end) : c === '"' ? decodeDoubleQuoted(this.text, at + 1, end - 1) : decodeSingleQuoted(this.text, at + 1, end - 1);
+        // Over several lines, a quoted scalar folds its lines: left to `yaml` (readFlow declines its own).
+        if (!flow && last !== index) throw new Unreadable();
+        const decoded = flow ? readFlow(this.text, at, end) : c === '"' ? decodeDoubleQuoted(this.text, at + 1, end - 1) : decodeSingleQuoted(this.text, at + 1, end - 1);
         if (decoded === undefined) throw new Unreadable();
         this.value = decoded.value;
       }

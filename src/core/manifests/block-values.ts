@@ -1,11 +1,11 @@
 import { resolvePlainScalar } from './scalars.js';
 
 /**
- * The values of one-line quoted scalars and flow collections, for the block
+ * The values of one-line quoted scalars and of flow collections, for the block
  * reader (block-index.ts), decoded exactly as `yaml` decodes them, or
  * `undefined` for whatever is left to `yaml` (the careful path): escapes
- * other than the usual ones, and flow collections other than `{}` and a list
- * of scalars. Manifests rarely have either.
+ * other than the usual ones, and flow collections with anything but quoted
+ * and simple plain scalars in them (see `readFlow`).
  */
 export type Decoded = { value: unknown } | undefined;
 
@@ -36,49 +36,152 @@ export function decodeSingleQuoted(text: string, from: number, to: number): Deco
   return { value: raw.includes("''") ? raw.replaceAll("''", "'") : raw };
 }
 
-const BLANK = /^[ \t]*$/;
 // A plain scalar in a flow collection without anything that would need a second look:
-// no indicator at its start, no `:`, `#`, quote, tab or flow indicator inside.
-const simplePlain = /^(?:[^-?:,[\]{}#&*!|>'"%@`\s]|-[^\s,[\]{}])[^,[\]{}#:'"\t]*$/;
+// no indicator at its start, no `:`, `#`, quote, tab, line break or flow indicator inside.
+const simplePlain = /^(?:[^-?:,[\]{}#&*!|>'"%@`\s]|-[^\s,[\]{}])[^,[\]{}#:'"\t\r\n]*$/;
+/** Flow collections nested deeper are left to `yaml` (the reader recurses per level). */
+const maxFlowDepth = 64;
 
-/** The flow collection from `at` to `end` (after its closing bracket), on one line: `{}`, `[]` or a list of scalars. */
-export function readOneLineFlow(text: string, at: number, end: number): Decoded {
-  const inner = text.slice(at + 1, end - 1);
-  if (BLANK.test(inner)) return { value: text[at] === '[' ? [] : {} };
-  if (text[at] !== '[') return undefined;
-  const items: unknown[] = [];
-  let i = 0;
-  for (;;) {
-    while (inner[i] === ' ') i++;
-    const c = inner[i];
-    let item: Decoded;
-    if (c === '"' || c === "'") {
-      const close = closingQuote(inner, i);
-      if (close === -1) return undefined;
-      item = c === '"' ? decodeDoubleQuoted(inner, i + 1, close) : decodeSingleQuoted(inner, i + 1, close);
-      i = close + 1;
-      while (inner[i] === ' ') i++;
-    } else {
-      let comma = inner.indexOf(',', i);
-      if (comma === -1) comma = inner.length;
-      const plain = inner.slice(i, comma).trimEnd();
-      if (!simplePlain.test(plain)) return undefined;
-      const resolved = resolvePlainScalar(plain);
-      item = { value: resolved ? resolved.value : plain };
-      i = comma;
+/**
+ * The flow collection from `at` to `end` (after its closing bracket), on one
+ * line or several: nested `[...]` and `{key: value}` of quoted and simple plain
+ * scalars, separated by spaces and line breaks. Left to `yaml`: comments, tabs,
+ * empty entries and values, a trailing comma, `key:value` without a blank,
+ * plain scalars with `:` or over several lines, quoted ones over several lines,
+ * null, repeated and `__proto__` keys.
+ */
+export function readFlow(text: string, at: number, end: number): Decoded {
+  const reader = new FlowReader(text, end);
+  reader.at = at;
+  const value = reader.node(0);
+  if (value === undeclined) return undefined;
+  reader.skipSpace();
+  return reader.at === end ? { value } : undefined;
+}
+
+/** Said by a FlowReader step that leaves the collection to `yaml`. */
+const undeclined = Symbol('left to yaml');
+
+class FlowReader {
+  at = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly end: number,
+  ) {}
+
+  skipSpace(): void {
+    while (this.at < this.end) {
+      const c = this.text.charCodeAt(this.at);
+      if (c !== 0x20 && c !== 0x0a && c !== 0x0d) return;
+      this.at++;
     }
-    if (item === undefined) return undefined;
-    items.push(item.value);
-    if (i === inner.length) return { value: items };
-    if (inner[i] !== ',') return undefined;
-    i++;
+  }
+
+  node(depth: number): unknown {
+    if (depth > maxFlowDepth) return undeclined;
+    const c = this.text[this.at];
+    if (c === '[') return this.sequence(depth);
+    if (c === '{') return this.mapping(depth);
+    const scalar = this.scalar(false);
+    return scalar === undeclined ? undeclined : scalar.value;
+  }
+
+  private sequence(depth: number): unknown {
+    this.at++;
+    const items: unknown[] = [];
+    this.skipSpace();
+    if (this.text[this.at] === ']') {
+      this.at++;
+      return items;
+    }
+    for (;;) {
+      const item = this.node(depth + 1);
+      if (item === undeclined) return undeclined;
+      items.push(item);
+      const next = this.separator(']');
+      if (next !== 'more') return next === 'end' ? items : undeclined;
+    }
+  }
+
+  private mapping(depth: number): unknown {
+    this.at++;
+    const record: Record<string, unknown> = {};
+    this.skipSpace();
+    if (this.text[this.at] === '}') {
+      this.at++;
+      return record;
+    }
+    for (;;) {
+      const key = this.scalar(true);
+      if (key === undeclined) return undeclined;
+      const name = key.name;
+      if (name === undefined || name === '__proto__' || Object.hasOwn(record, name)) return undeclined;
+      // `key: value`, the value after a blank or a line break.
+      if (this.text[this.at] !== ':' || !' \r\n'.includes(this.text[this.at + 1] ?? '')) return undeclined;
+      this.at++;
+      this.skipSpace();
+      const value = this.node(depth + 1);
+      if (value === undeclined) return undeclined;
+      record[name] = value;
+      const next = this.separator('}');
+      if (next !== 'more') return next === 'end' ? record : undeclined;
+    }
+  }
+
+  /** After an entry: `,` and another entry, or the closing bracket. */
+  private separator(close: string): 'more' | 'end' | 'other' {
+    this.skipSpace();
+    const c = this.text[this.at];
+    if (c === close) {
+      this.at++;
+      return 'end';
+    }
+    if (c !== ',') return 'other';
+    this.at++;
+    this.skipSpace();
+    // `[a, ]`: a trailing comma, which `yaml` allows and this reader leaves to it.
+    const after = this.text[this.at];
+    return after === ']' || after === '}' || after === ',' ? 'other' : 'more';
+  }
+
+  /** A quoted or plain scalar; as a key, its name as `yaml` gives it (undefined for a null key). */
+  private scalar(key: boolean): { value: unknown; name?: string | undefined } | typeof undeclined {
+    const c = this.text[this.at];
+    if (c === '"' || c === "'") {
+      const close = closingQuote(this.text, this.at, this.end);
+      if (close === -1) return undeclined;
+      const raw = this.text.slice(this.at + 1, close);
+      if (raw.includes('\n') || raw.includes('\r')) return undeclined;
+      const decoded = c === '"' ? decodeDoubleQuoted(this.text, this.at + 1, close) : decodeSingleQuoted(this.text, this.at + 1, close);
+      if (decoded === undefined) return undeclined;
+      this.at = close + 1;
+      if (key) this.skipBlanks();
+      return { value: decoded.value, name: decoded.value as string };
+    }
+    let stop = this.at;
+    while (stop < this.end && !',[]{}\r\n'.includes(this.text[stop]!) && !(key && this.text[stop] === ':')) stop++;
+    let last = stop;
+    while (last > this.at && this.text[last - 1] === ' ') last--;
+    const plain = this.text.slice(this.at, last);
+    if (!simplePlain.test(plain)) return undeclined;
+    this.at = last;
+    if (key) this.skipBlanks();
+    const resolved = resolvePlainScalar(plain);
+    if (!resolved) return { value: plain, name: plain };
+    return { value: resolved.value, name: resolved.value === null ? undefined : String(resolved.value) };
+  }
+
+  /** Spaces between a key and its `:`. */
+  private skipBlanks(): void {
+    while (this.at < this.end && this.text[this.at] === ' ') this.at++;
   }
 }
 
-/** The index of the quote that closes the one opened at `at`, or -1. */
-function closingQuote(text: string, at: number): number {
+/** The index of the quote that closes the one opened at `at`, before `end`, or -1. */
+function closingQuote(text: string, at: number, end: number): number {
   const quote = text[at];
-  for (let i = at + 1; i < text.length; i++) {
+  for (let i = at + 1; i < end; i++) {
     const c = text[i];
     if (quote === '"' && c === '\\') i++;
     else if (c === quote) {

@@ -51,9 +51,10 @@ export function parseQuickly(text: string, file: string): ManifestDocument[] | u
 }
 
 const anchor = /(?:^|[\s,[{])&[^\s,[\]{}]/;
-// A collection as a key (`[a]: b`, `? [a]`, `{{ .Values }}` in a flow mapping): `yaml` turns it into a
-// string with a warning, and Kubernetes refuses it. `, [` in a flow sequence is a false alarm.
-const complexKey = /[}\]][ \t]*:(?:[ \t\r]|$)|(?:^|[\s,[{])\?(?:[ \t\r]|$)|[{,]\s*[{[]/m;
+// A collection as a key (`[a]: b`, `? [a]`): `yaml` turns it into a string with a warning, and
+// Kubernetes refuses it. Inside a flow collection (`{{ .Values }}`, `{[a]: b}`) the block reader's
+// flow reader declines such a key itself, so nested collections (`[{a: 1}]`) are not flagged here.
+const complexKey = /[}\]][ \t]*:(?:[ \t\r]|$)|(?:^|[\s,[{])\?(?:[ \t\r]|$)/m;
 
 // Characters YAML does not allow in a document (C0 and C1 controls but tab and line breaks, a BOM
 // inside, non-characters, lone surrogates), and the breaks YAML 1.1 knows and 1.2 does not.
