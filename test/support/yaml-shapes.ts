@@ -54,6 +54,8 @@ export function generateYamlFiles(seed: number, count: number): GeneratedYaml[] 
 class Generator {
   private readonly lines: string[] = [];
   private readonly leftToYaml = new Set<string>();
+  /** The number of lines when the last block scalar ended. */
+  private blockScalarEnd = -1;
 
   constructor(private readonly random: () => number) {}
 
@@ -70,7 +72,9 @@ class Generator {
       }
     }
     if (this.chance(0.1)) this.lines.push('---');
-    let text = `${this.lines.join('\n')}\n`;
+    // Now and then no line break at the end (a block scalar's end is in the shapes test instead).
+    const lastBreak = this.blockScalarEnd === this.lines.length || this.chance(0.9) ? '\n' : this.pick(['', '  ']);
+    let text = `${this.lines.join('\n')}${lastBreak}`;
     if (this.chance(0.15)) text = text.replaceAll('\n', '\r\n');
     return { text, leftToYaml: [...this.leftToYaml] };
   }
@@ -196,6 +200,7 @@ class Generator {
       }
     }
     if (this.chance(0.4)) this.lines.push(...Array.from({ length: 1 + this.below(2) }, () => ''));
+    this.blockScalarEnd = this.lines.length;
   }
 
   private multiLine(head: string, indent: number): void {

@@ -77,6 +77,11 @@ const shapes: Record<string, string> = {
   // Found comparing the two paths on the YAML test suite in go-yaml's test data:
   'a block scalar whose only line is a tab': 'foo: |\n\t\nbar: 1\n',
   'a lone tag, a null document and an empty one': '!\n---\n~\n---\n# nothing\n---\na: 1\n',
+  // Block scalars at the end of a file without a line break (the first was read as "x\n\n" once):
+  'a kept block scalar ending in blanks without a line break': 'a: |+\n  x\n  ',
+  'a block scalar whose last line has no line break': 'a: |\n  x',
+  'a stripped folded scalar ending in blanks without a line break': 'a: >-\n  x\n\n  ',
+  'a kept block scalar before a document marker': 'a: |+\n  x\n  \n---\nb: |+\n  y\n\n',
 };
 
 test('the quick path gives what the careful path gives, for every shape it reads and every it declines', () => {
@@ -106,6 +111,27 @@ test('positions are computed only when asked; a document holds its data and wher
   assert.deepEqual(doc.positionOf(['metadata', 'name']), { line: 4, column: 9 });
   assert.deepEqual(doc.start, { line: 1, column: 1 });
   assert.deepEqual({ ...doc, positionOf: undefined }, { file: 'm.yaml', index: 0, object: doc.object, start: { line: 1, column: 1 }, positionOf: undefined });
+});
+
+test('odd values, keys and block scalars, one at a time, give what the careful path gives', () => {
+  const values = [
+    ':x', '?x', '-', '--', '---x', 'a:', '|x', '>x', 'x #y', 'x#y', '"x" ', "'x'  # c", '[x]y', '{x}y', '=', '<<x', 'x:y', '"a\\\\"', '"\\""',
+    "'''", "''''", '-.5', '+', '.', '..', '0x_1', '1_', '_1', '0.', 'NaN', 'True ', 'x\t', '\u00a0x', 'x\u00a0', '[ ]', '{ }', '[,]', '[a,b]',
+    '{a: [b, {c: d}]}', '{"a b": "c"}', '[-1, -x]', '[x-, y]', '[a b c]', '[1.5, .inf, ~, null, yes]', '["a"]  # c', '[]#c', '[] #c', '{a: 1}x',
+    '[{}]', '[[]]', '{ "a" : 1 }', "{'a':1}",
+  ];
+  const keys = ['-', '--', ':x', '?x', 'a b', 'a\tb', '"a\tb"', '1e3', '0x', '-1', '+1', '1.0', '.5', 'é', 'a"b', "a'b", '@x', '%x', '=', 'x ', '"x" '];
+  for (const value of values) {
+    assertSameAsCareful(`a: ${value}\n`, value);
+    assertSameAsCareful(`k:\n  - ${value}\n  - z\n`, `- ${value}`);
+  }
+  for (const key of keys) assertSameAsCareful(`${key}: 1\nb: 2\nl:\n- ${key}: 1\n  b: 2\n`, key);
+  for (const body of ['x\n', '\n x\n', 'x\n\n', 'x\n  y\n', ' x\n y\n', 'x\n\ty\n', 'x\n\n\n']) {
+    for (const header of ['|', '|-', '|+', '>', '>-', '>+']) {
+      const scalar = `a: ${header}\n${body.replace(/^/gm, '  ')}`;
+      for (const text of [`${scalar}b: 1\n`, scalar, `${scalar}---\nb: 1\n`, scalar.trimEnd()]) assertSameAsCareful(text, JSON.stringify(text));
+    }
+  }
 });
 
 // LADDER_PARSE_FUZZ=50000 (and LADDER_PARSE_FUZZ_SEED) for a longer run; CI's 2,000 files take about a second.

@@ -381,10 +381,11 @@ class BlockReader {
       started = true;
       emptyRun = 0;
     }
-    const breakAfter = this.text.charCodeAt(this.lines.end[lastContent]!);
-    if (breakAfter !== 0x0a && breakAfter !== 0x0d) throw new Unreadable();
+    if (!this.hasBreakAfter(lastContent)) throw new Unreadable();
     if (chomp === '-') return text;
     if (chomp === '') return `${text}\n`;
+    // Kept, the empty lines count as line breaks; a last one with no break after it (the file's end) is left to `yaml`.
+    if (end - 1 > lastContent && !this.hasBreakAfter(end - 1)) throw new Unreadable();
     return `${text}\n${'\n'.repeat(end - lastContent - 1)}`;
   }
 
@@ -477,6 +478,11 @@ class BlockReader {
       }
     }
     throw new Unreadable();
+  }
+
+  private hasBreakAfter(index: number): boolean {
+    const after = this.text.charCodeAt(this.lines.end[index]!);
+    return after === 0x0a || after === 0x0d;
   }
 
   private isDash(at: number, index: number): boolean {
