@@ -49,8 +49,32 @@ export function isWorkload(object: KubeObject): boolean {
   return workload !== undefined && apiVersion !== undefined && workload.groups.includes(groupOf(apiVersion));
 }
 
+/**
+ * Several rules ask for the pod spec and containers of each object: while
+ * `runPolicy` runs (the objects are only read), each is worked out once.
+ */
+let memo: { podSpecs: WeakMap<KubeObject, PodSpecLocation | null>; containers: WeakMap<PodSpecLocation, ContainerLocation[]> } | undefined;
+
+/** Runs `work` with the pod specs and containers it finds kept; the objects must not change meanwhile. */
+export function withPodSpecsKept<T>(work: () => T): T {
+  const outer = memo;
+  memo = { podSpecs: new WeakMap(), containers: new WeakMap() };
+  try {
+    return work();
+  } finally {
+    memo = outer;
+  }
+}
+
 /** The pod spec of a workload object, or undefined for other kinds and for malformed workloads. */
 export function findPodSpec(object: KubeObject): PodSpecLocation | undefined {
+  if (!memo) return readPodSpec(object);
+  let found = memo.podSpecs.get(object);
+  if (found === undefined) memo.podSpecs.set(object, (found = readPodSpec(object) ?? null));
+  return found ?? undefined;
+}
+
+function readPodSpec(object: KubeObject): PodSpecLocation | undefined {
   if (!isWorkload(object)) return undefined;
   const templatePath = workloads[kindOf(object)!]!.template;
   const podPath = templatePath ? [...templatePath, 'spec'] : ['spec'];
@@ -61,7 +85,14 @@ export function findPodSpec(object: KubeObject): PodSpecLocation | undefined {
 }
 
 /** Every container of a pod spec — regular, init and ephemeral — with its key path. */
-export function listContainers(pod: PodSpecLocation): ContainerLocation[] {
+export function listContainers(pod: PodSpecLocation): readonly ContainerLocation[] {
+  if (!memo) return readContainers(pod);
+  let found = memo.containers.get(pod);
+  if (!found) memo.containers.set(pod, (found = readContainers(pod)));
+  return found;
+}
+
+function readContainers(pod: PodSpecLocation): ContainerLocation[] {
   const found: ContainerLocation[] = [];
   for (const [key, role] of containerLists) {
     listAt(pod.spec, key).forEach((container, index) => {
