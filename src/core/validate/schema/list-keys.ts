@@ -15,6 +15,14 @@ export interface ListKeyChecker {
   check(schema: JsonSchema, object: unknown): SchemaProblem[];
 }
 
+/** A schema node as the walk uses it (resolved through `$ref` and nullable wrappers). */
+interface WalkPlan {
+  rule: ListRule | undefined;
+  items: JsonSchema | undefined;
+  properties: Record<string, JsonSchema> | undefined;
+  additional: JsonSchema | undefined;
+}
+
 interface ListRule {
   type: 'set' | 'map';
   keys: readonly string[];
@@ -57,31 +65,50 @@ export function createListKeyChecker(definitions: Record<string, JsonSchema>): L
     holdsLists.set(schema, answer);
     return answer;
   };
+  // What a walk needs of a schema node, worked out once per node: one lookup per value visited.
+  const plans = new WeakMap<JsonSchema, WalkPlan | null>();
+  const planOf = (schemaNode: JsonSchema): WalkPlan | null => {
+    let plan = plans.get(schemaNode);
+    if (plan === undefined) {
+      const schema = resolve(schemaNode);
+      if (!schema || !mayHoldLists(schema)) plan = null;
+      else {
+        const items = schema['items'];
+        const additional = schema['additionalProperties'];
+        plan = {
+          rule: listRule(schema),
+          items: items && typeof items === 'object' && !Array.isArray(items) ? (items as JsonSchema) : undefined,
+          properties: schema['properties'] as Record<string, JsonSchema> | undefined,
+          additional: typeof additional === 'object' ? (additional as JsonSchema) : undefined,
+        };
+      }
+      plans.set(schemaNode, plan);
+    }
+    return plan;
+  };
   // One path, extended and shortened as the walk goes; copied only into a problem.
   const path: (string | number)[] = [];
   const walk = (schemaNode: JsonSchema | undefined, value: unknown, problems: SchemaProblem[]): void => {
-    if (typeof value !== 'object' || value === null) return;
-    const schema = resolve(schemaNode);
-    if (!schema || !mayHoldLists(schema)) return;
+    if (typeof value !== 'object' || value === null || !schemaNode) return;
+    const plan = planOf(schemaNode);
+    if (!plan) return;
     if (Array.isArray(value)) {
-      const rule = listRule(schema);
-      if (rule) findDuplicates(rule, value, path, problems);
-      const items = schema['items'];
-      if (items && typeof items === 'object' && !Array.isArray(items)) {
+      if (plan.rule) findDuplicates(plan.rule, value, path, problems);
+      const { items } = plan;
+      if (items) {
         for (let i = 0; i < value.length; i++) {
           path.push(i);
-          walk(items as JsonSchema, value[i], problems);
+          walk(items, value[i], problems);
           path.pop();
         }
       }
       return;
     }
-    const properties = schema['properties'] as Record<string, JsonSchema> | undefined;
-    const additional = schema['additionalProperties'];
+    const { properties, additional } = plan;
     for (const key of Object.keys(value)) {
       const child = (value as Record<string, unknown>)[key];
       if (typeof child !== 'object' || child === null) continue;
-      const childSchema = properties && Object.hasOwn(properties, key) ? properties[key] : typeof additional === 'object' ? (additional as JsonSchema) : undefined;
+      const childSchema = properties && Object.hasOwn(properties, key) ? properties[key] : additional;
       path.push(key);
       walk(childSchema, child, problems);
       path.pop();
@@ -125,6 +152,7 @@ function listRule(schema: JsonSchema): ListRule | undefined {
 const listRules = new WeakMap<JsonSchema, ListRule>();
 
 function findDuplicates(rule: ListRule, list: readonly unknown[], path: readonly (string | number)[], problems: SchemaProblem[]): void {
+  if (list.length < 2) return;
   const seen = new Map<string, number>();
   list.forEach((entry, i) => {
     const key = keyOf(rule, entry);
@@ -149,5 +177,10 @@ function keyOf(rule: ListRule, entry: unknown): string | undefined {
   if (rule.type === 'set') return entry === null || typeof entry === 'object' ? undefined : JSON.stringify(entry);
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return undefined;
   const record = entry as Record<string, unknown>;
+  // Most keyed lists (containers, env, volumes) have one key field.
+  if (rule.keys.length === 1) {
+    const key = rule.keys[0]!;
+    return `${key}=${JSON.stringify(record[key] ?? rule.defaults[key] ?? null)}`;
+  }
   return rule.keys.map((key) => `${key}=${JSON.stringify(record[key] ?? rule.defaults[key] ?? null)}`).join(',');
 }
