@@ -41,17 +41,18 @@ export type FeatureGate = keyof typeof gates;
 
 /** The gate's default in Kubernetes 1.`minor`: the entry for the newest minor at or before it. */
 export function gateEnabled(gate: FeatureGate, minor: number): boolean {
-  // Asked several times per object: the answer per gate and minor is worked out once.
-  const key = `${gate}@${minor}`;
-  let enabled = answers.get(key);
+  // Asked many times per object: the answer per gate and minor is worked out once, and found without building a key.
+  let byMinor = answers.get(gate);
+  if (!byMinor) answers.set(gate, (byMinor = []));
+  let enabled = byMinor[minor];
   if (enabled === undefined) {
     enabled = false;
     for (const [since, value] of Object.entries(gates[gate])) {
       if (Number(since) <= minor) enabled = value;
     }
-    answers.set(key, enabled);
+    if (Number.isInteger(minor) && minor >= 0 && minor < 1000) byMinor[minor] = enabled;
   }
   return enabled;
 }
 
-const answers = new Map<string, boolean>();
+const answers = new Map<FeatureGate, boolean[]>();

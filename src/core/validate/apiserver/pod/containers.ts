@@ -132,7 +132,7 @@ function validateContainerRestartPolicy(container: Obj, path: FieldPath, options
   return errors;
 }
 
-function checkHostPorts(containers: Obj[], path: FieldPath, indexOffset = 0): FieldError[] {
+function checkHostPorts(containers: readonly Obj[], path: FieldPath, indexOffset = 0): FieldError[] {
   const errors: FieldError[] = [];
   const seen = new Set<string>();
   containers.forEach((container, ci) => {

@@ -94,7 +94,7 @@ function withoutLimits(errorPath: FieldPath, specPath: FieldPath): FieldPath {
   return errorPath[at] === 'limits' ? [...errorPath.slice(0, at), ...errorPath.slice(at + 1)] : errorPath;
 }
 
-function validateResourceClaims(claims: Obj[], path: FieldPath): FieldError[] {
+function validateResourceClaims(claims: readonly Obj[], path: FieldPath): FieldError[] {
   const errors: FieldError[] = [];
   const names = new Set<string>();
   claims.forEach((claim, i) => {
