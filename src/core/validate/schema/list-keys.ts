@@ -21,6 +21,10 @@ interface WalkPlan {
   items: JsonSchema | undefined;
   properties: Record<string, JsonSchema> | undefined;
   additional: JsonSchema | undefined;
+  /** The plans of the values under each key met so far (null: nothing there can hold a keyed list). */
+  children: Map<string, WalkPlan | null>;
+  /** The items' plan, once worked out. */
+  itemPlan: WalkPlan | null | undefined;
 }
 
 interface ListRule {
@@ -65,9 +69,11 @@ export function createListKeyChecker(definitions: Record<string, JsonSchema>): L
     holdsLists.set(schema, answer);
     return answer;
   };
-  // What a walk needs of a schema node, worked out once per node: one lookup per value visited.
+  // What a walk needs of a schema node, worked out once per node; a plan links to its children's
+  // plans (by key), so the walk looks up no schema object while it goes.
   const plans = new WeakMap<JsonSchema, WalkPlan | null>();
-  const planOf = (schemaNode: JsonSchema): WalkPlan | null => {
+  const planOf = (schemaNode: JsonSchema | undefined): WalkPlan | null => {
+    if (!schemaNode) return null;
     let plan = plans.get(schemaNode);
     if (plan === undefined) {
       const schema = resolve(schemaNode);
@@ -80,37 +86,47 @@ export function createListKeyChecker(definitions: Record<string, JsonSchema>): L
           items: items && typeof items === 'object' && !Array.isArray(items) ? (items as JsonSchema) : undefined,
           properties: schema['properties'] as Record<string, JsonSchema> | undefined,
           additional: typeof additional === 'object' ? (additional as JsonSchema) : undefined,
+          children: new Map(),
+          itemPlan: undefined,
         };
       }
       plans.set(schemaNode, plan);
     }
     return plan;
   };
+  const childPlan = (plan: WalkPlan, key: string): WalkPlan | null => {
+    let child = plan.children.get(key);
+    if (child === undefined) {
+      const { properties } = plan;
+      child = planOf(properties && Object.hasOwn(properties, key) ? properties[key] : plan.additional);
+      plan.children.set(key, child);
+    }
+    return child;
+  };
   // One path, extended and shortened as the walk goes; copied only into a problem.
   const path: (string | number)[] = [];
-  const walk = (schemaNode: JsonSchema | undefined, value: unknown, problems: SchemaProblem[]): void => {
-    if (typeof value !== 'object' || value === null || !schemaNode) return;
-    const plan = planOf(schemaNode);
-    if (!plan) return;
+  const walk = (plan: WalkPlan, value: object, problems: SchemaProblem[]): void => {
     if (Array.isArray(value)) {
       if (plan.rule) findDuplicates(plan.rule, value, path, problems);
-      const { items } = plan;
+      const items = plan.itemPlan === undefined ? (plan.itemPlan = planOf(plan.items)) : plan.itemPlan;
       if (items) {
         for (let i = 0; i < value.length; i++) {
+          const item: unknown = value[i];
+          if (typeof item !== 'object' || item === null) continue;
           path.push(i);
-          walk(items, value[i], problems);
+          walk(items, item, problems);
           path.pop();
         }
       }
       return;
     }
-    const { properties, additional } = plan;
     for (const key of Object.keys(value)) {
       const child = (value as Record<string, unknown>)[key];
       if (typeof child !== 'object' || child === null) continue;
-      const childSchema = properties && Object.hasOwn(properties, key) ? properties[key] : additional;
+      const next = childPlan(plan, key);
+      if (!next) continue;
       path.push(key);
-      walk(childSchema, child, problems);
+      walk(next, child, problems);
       path.pop();
     }
   };
@@ -118,7 +134,8 @@ export function createListKeyChecker(definitions: Record<string, JsonSchema>): L
     check(schema, object) {
       const problems: SchemaProblem[] = [];
       path.length = 0;
-      walk(schema, object, problems);
+      const plan = planOf(schema);
+      if (plan && typeof object === 'object' && object !== null) walk(plan, object, problems);
       return problems;
     },
   };
