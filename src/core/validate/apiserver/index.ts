@@ -63,6 +63,7 @@ export function createApiServerRules(minor: number): ApiServerRules {
       rules.prepare(copy, context);
       const errors = dedupe(rules.validate(copy, context));
       const warnings = errors.length === 0 ? (rules.advise?.(copy, context) ?? []) : [];
+      if (errors.length === 0 && warnings.length === 0) return [];
       const refusal = (severity: ServerRefusal['severity']) => (error: FieldError): ServerRefusal => ({
         error, severity,
         message: formatFieldError(error),
@@ -76,6 +77,7 @@ export function createApiServerRules(minor: number): ApiServerRules {
 
 /** The Go code sometimes reports the same problem twice (a template's labels, say); say it once. */
 function dedupe(errors: FieldError[]): FieldError[] {
+  if (errors.length < 2) return errors;
   const seen = new Set<string>();
   return errors.filter((error) => {
     const key = `${formatFieldError(error)}\u0000${JSON.stringify(error.at ?? error.path)}`;
