@@ -134,7 +134,8 @@ export function createSchemaValidator(bundle: SchemaBundle, options: SchemaValid
       });
     };
 
-    const missing = [['apiVersion', apiVersion], ['kind', kind]].filter(([, value]) => typeof value !== 'string' || value === '');
+    const identified = typeof apiVersion === 'string' && apiVersion !== '' && typeof kind === 'string' && kind !== '';
+    const missing = identified ? noneMissing : [['apiVersion', apiVersion], ['kind', kind]].filter(([, value]) => typeof value !== 'string' || value === '');
     for (const [field, value] of missing) {
       const present = value !== undefined && value !== null;
       report(present ? [field as string] : [], present ? `${String(field)}: expected a non-empty string` : `${String(field)}: required field missing`,
@@ -203,6 +204,8 @@ export function createSchemaValidator(bundle: SchemaBundle, options: SchemaValid
     },
   };
 }
+
+const noneMissing: readonly [string, unknown][] = [];
 
 /** `1.36.3` → 36. */
 function minorOf(version: string): number {
