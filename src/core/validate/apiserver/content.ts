@@ -35,7 +35,11 @@ const dns1123Subdomain = new RegExp(`^${dns1123SubdomainFmt}$`);
 const dns1123SubdomainCaseless = new RegExp(`^${dns1123SubdomainFmt}$`, 'i');
 
 /** util/validation says "characters", the newer content package "bytes"; both count bytes. */
+// In each check below, a value the pattern matches is ASCII, so its length in characters is its length in bytes:
+// one that matches within the limit passes without counting bytes (the usual case).
+
 export function isDns1123Label(value: string): string[] {
+  if (value.length <= 63 && dns1123Label.test(value)) return [];
   const errors: string[] = [];
   if (byteLength(value) > 63) errors.push(maxCharactersError(63));
   if (!dns1123Label.test(value)) {
@@ -54,6 +58,7 @@ export function isDns1123Label(value: string): string[] {
 }
 
 export function isDns1123Subdomain(value: string, caseless = false, inBytes = false): string[] {
+  if (value.length <= 253 && (caseless ? dns1123SubdomainCaseless : dns1123Subdomain).test(value)) return [];
   const errors: string[] = [];
   if (byteLength(value) > 253) errors.push(inBytes ? maxLenError(253) : maxCharactersError(253));
   if (!(caseless ? dns1123SubdomainCaseless : dns1123Subdomain).test(value)) {
@@ -74,6 +79,7 @@ const dns1035LabelFmt = '[a-z]([-a-z0-9]*[a-z0-9])?';
 const dns1035Label = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
 export function isDns1035Label(value: string): string[] {
+  if (value.length <= 63 && dns1035Label.test(value)) return [];
   const errors: string[] = [];
   if (byteLength(value) > 63) errors.push(maxCharactersError(63));
   if (!dns1035Label.test(value)) {
@@ -142,6 +148,7 @@ const labelValueFmt = `(${labelKeyFmt})?`;
 const labelValue = new RegExp(`^${labelValueFmt}$`);
 
 export function isLabelValue(value: string): string[] {
+  if (value.length <= 63 && labelValue.test(value)) return [];
   const errors: string[] = [];
   if (byteLength(value) > 63) errors.push(maxLenError(63));
   if (!labelValue.test(value)) {

@@ -244,7 +244,15 @@ export function isEmptySelector(selector: unknown): boolean {
 }
 
 export function labelsOf(value: unknown): Record<string, string> {
-  return Object.fromEntries(entries(value).map(([k, v]) => [k, str(v)]));
+  const labels: Record<string, string> = {};
+  const map = obj(value);
+  if (!map) return labels;
+  for (const key of Object.keys(map)) {
+    // As Object.fromEntries would: a `__proto__` key is data, defined rather than assigned.
+    if (key === '__proto__') Object.defineProperty(labels, key, { value: str(map[key]), enumerable: true, writable: true, configurable: true });
+    else labels[key] = str(map[key]);
+  }
+  return labels;
 }
 
 export { notSupported };
