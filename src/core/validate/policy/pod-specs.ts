@@ -51,27 +51,37 @@ export function isWorkload(object: KubeObject): boolean {
 
 /**
  * Several rules ask for the pod spec and containers of each object: while
- * `runPolicy` runs (the objects are only read), each is worked out once.
+ * `runPolicy` runs (the objects are only read), the answer for the object
+ * asked about last is kept. runPolicy runs every rule on one object before
+ * the next, so one entry is enough, and it costs one comparison to find.
  */
-let memo: { podSpecs: WeakMap<KubeObject, PodSpecLocation | null>; containers: WeakMap<PodSpecLocation, ContainerLocation[]> } | undefined;
+interface Kept {
+  object: KubeObject | undefined;
+  podSpec: PodSpecLocation | undefined;
+  pod: PodSpecLocation | undefined;
+  containers: readonly ContainerLocation[];
+}
+let kept: Kept | undefined;
 
-/** Runs `work` with the pod specs and containers it finds kept; the objects must not change meanwhile. */
+/** Runs `work` with the pod spec and containers of the last object asked about kept; the objects must not change meanwhile. */
 export function withPodSpecsKept<T>(work: () => T): T {
-  const outer = memo;
-  memo = { podSpecs: new WeakMap(), containers: new WeakMap() };
+  const outer = kept;
+  kept = { object: undefined, podSpec: undefined, pod: undefined, containers: [] };
   try {
     return work();
   } finally {
-    memo = outer;
+    kept = outer;
   }
 }
 
 /** The pod spec of a workload object, or undefined for other kinds and for malformed workloads. */
 export function findPodSpec(object: KubeObject): PodSpecLocation | undefined {
-  if (!memo) return readPodSpec(object);
-  let found = memo.podSpecs.get(object);
-  if (found === undefined) memo.podSpecs.set(object, (found = readPodSpec(object) ?? null));
-  return found ?? undefined;
+  if (!kept) return readPodSpec(object);
+  if (kept.object !== object) {
+    kept.object = object;
+    kept.podSpec = readPodSpec(object);
+  }
+  return kept.podSpec;
 }
 
 function readPodSpec(object: KubeObject): PodSpecLocation | undefined {
@@ -86,10 +96,12 @@ function readPodSpec(object: KubeObject): PodSpecLocation | undefined {
 
 /** Every container of a pod spec — regular, init and ephemeral — with its key path. */
 export function listContainers(pod: PodSpecLocation): readonly ContainerLocation[] {
-  if (!memo) return readContainers(pod);
-  let found = memo.containers.get(pod);
-  if (!found) memo.containers.set(pod, (found = readContainers(pod)));
-  return found;
+  if (!kept) return readContainers(pod);
+  if (kept.pod !== pod) {
+    kept.pod = pod;
+    kept.containers = readContainers(pod);
+  }
+  return kept.containers;
 }
 
 function readContainers(pod: PodSpecLocation): ContainerLocation[] {
