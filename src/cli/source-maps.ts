@@ -46,7 +46,12 @@ export function sourceMapFile(files: readonly RenderedFile[], out: string, cwd: 
 export async function readSourceMaps(files: readonly string[], cwd: string): Promise<Map<string, RenderedSourceMap>> {
   const maps = new Map<string, RenderedSourceMap>();
   const byDirectory = new Map<string, string[]>();
-  for (const file of files) byDirectory.set(dirname(file), [...(byDirectory.get(dirname(file)) ?? []), file]);
+  for (const file of files) {
+    const directory = dirname(file);
+    const inDirectory = byDirectory.get(directory);
+    if (inDirectory) inDirectory.push(file);
+    else byDirectory.set(directory, [file]);
+  }
   for (const [directory, inDirectory] of byDirectory) {
     const sidecar = await readSidecar(join(directory, sourceMapFileName));
     if (!sidecar) continue;

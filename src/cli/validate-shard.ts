@@ -38,6 +38,8 @@ export interface OpenShard {
   summary: ShardSummary;
   /** Checks the shard's documents, knowing the context documents of every other shard. */
   check(context: readonly ContextDocument[]): ShardReport;
+  /** Where the name of each document is written (by its index in `summary.identities`' `document`): asked only for duplicates. */
+  namePositions(documents: readonly number[]): Position[];
 }
 
 export async function openShard(files: readonly string[], settings: ShardSettings): Promise<OpenShard> {
@@ -64,6 +66,9 @@ export async function openShard(files: readonly string[], settings: ShardSetting
       const report = checkShard(read.documents, { ...settings.policy, parseFindings: read.findings, schema, context: known });
       traceTiming('shard: check done');
       return report;
+    },
+    namePositions(documents) {
+      return documents.map((document) => read.documents[document]!.positionOf(['metadata', 'name']));
     },
   };
 }

@@ -1,8 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { UnreadableInputError } from '../adapters/fs/read-manifests.js';
-import { duplicatesAmong, type ShardReport } from '../core/validate/run.js';
+import { duplicateFinding, duplicatesAmong, type IdentityEntry, type ShardReport } from '../core/validate/run.js';
 import type { Finding } from '../core/findings.js';
+import type { Position } from '../core/manifests/document.js';
 import { openShard, type ContextDocument, type ShardSettings, type ShardSummary } from './validate-shard.js';
 import type { WorkerReply, WorkerRequest } from './validate-worker.js';
 import { traceTiming } from './trace-timing.js';
@@ -38,15 +39,35 @@ export async function validateSharded(files: readonly string[], settings: ShardS
     const pending = workers.map((worker, i) => worker.check(contextOf(i + 1)));
     const reports = [own.check(contextOf(0)), ...(await Promise.all(pending))];
     traceTiming('sharded: every report here');
+    const locate = (shard: number, documents: number[]) => (shard === 0 ? Promise.resolve(own.namePositions(documents)) : workers[shard - 1]!.namePositions(documents));
     return {
       files: summaries.flatMap((summary) => summary.files),
       reports,
-      duplicates: duplicatesAmong(summaries.flatMap((summary) => summary.identities)),
+      duplicates: await duplicatesAcross(summaries, locate),
       kubernetesVersion: own.summary.kubernetesVersion,
     };
   } finally {
     await Promise.all(workers.map((worker) => worker.stop()));
   }
+}
+
+/**
+ * The resources defined twice across the shards. Where a name is written is
+ * asked of the shard that holds the document, and only for the duplicates.
+ */
+async function duplicatesAcross(summaries: readonly ShardSummary[], locate: (shard: number, documents: number[]) => Promise<Position[]>): Promise<Finding[]> {
+  type Entry = IdentityEntry & { shard: number };
+  const duplicates = duplicatesAmong<Entry>(summaries.flatMap((summary, shard) => summary.identities.map((entry) => ({ ...entry, shard }))));
+  if (duplicates.length === 0) return [];
+  const wanted = duplicates.flatMap(({ entry, first }) => [entry, first]);
+  const positions = new Map<Entry, Position>();
+  await Promise.all(summaries.map(async (_, shard) => {
+    const entries = wanted.filter((entry) => entry.shard === shard);
+    if (entries.length === 0) return;
+    const found = await locate(shard, entries.map((entry) => entry.document));
+    entries.forEach((entry, i) => positions.set(entry, found[i]!));
+  }));
+  return duplicates.map(({ entry, first }) => duplicateFinding(entry, positions.get(entry)!, first, positions.get(first)!.line));
 }
 
 /**
@@ -69,6 +90,7 @@ function split(files: readonly string[], parts: number): string[][] {
 interface ShardWorker {
   summary: Promise<ShardSummary>;
   check(context: ContextDocument[]): Promise<ShardReport>;
+  namePositions(documents: number[]): Promise<Position[]>;
   stop(): Promise<void>;
 }
 
@@ -109,6 +131,10 @@ function startWorker(files: string[], settings: ShardSettings): ShardWorker {
     async check(context) {
       worker.postMessage({ type: 'check', context } satisfies WorkerRequest);
       return (await expect('report')).report;
+    },
+    async namePositions(documents) {
+      worker.postMessage({ type: 'locate', documents } satisfies WorkerRequest);
+      return (await expect('positions')).positions;
     },
     async stop() {
       await worker.terminate();

@@ -10,10 +10,13 @@ traceTiming('worker: modules loaded');
  * and parses its files and sends a summary, then checks them once the
  * context of the other shards arrives. Errors go back as data.
  */
-export type WorkerRequest = { type: 'check'; context: import('./validate-shard.js').ContextDocument[] };
+export type WorkerRequest =
+  | { type: 'check'; context: import('./validate-shard.js').ContextDocument[] }
+  | { type: 'locate'; documents: number[] };
 export type WorkerReply =
   | { type: 'summary'; summary: OpenShard['summary'] }
   | { type: 'report'; report: ReturnType<OpenShard['check']> }
+  | { type: 'positions'; positions: ReturnType<OpenShard['namePositions']> }
   | { type: 'error'; message: string; location?: LadderInputError['location'] };
 
 const port = parentPort!;
@@ -32,7 +35,10 @@ try {
   port.postMessage({ type: 'summary', summary: shard.summary } satisfies WorkerReply);
   port.on('message', (request: WorkerRequest) => {
     try {
-      port.postMessage({ type: 'report', report: shard.check(request.context) } satisfies WorkerReply);
+      const reply: WorkerReply = request.type === 'check'
+        ? { type: 'report', report: shard.check(request.context) }
+        : { type: 'positions', positions: shard.namePositions(request.documents) };
+      port.postMessage(reply);
     } catch (error) {
       fail(error);
     }

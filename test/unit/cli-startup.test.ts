@@ -33,7 +33,7 @@ test('ladder validate of valid manifests loads neither the config parser (zod, y
   // Schema-valid manifests with policy errors (exit 1): every rule runs.
   const loaded = modulesLoadedBy(['validate', 'test/fixtures/manifests/valid'], 1);
   const packages = new Set(loaded.map(packageOf).filter(Boolean));
-  assert.ok(packages.has('js-yaml'), 'the manifests were parsed on the quick path');
+  assert.ok(loaded.some((url) => url.endsWith('/src/core/manifests/block-index.ts')), 'the manifests were parsed on the quick path');
   for (const heavy of ['zod', 'yaml', 'probot', '@octokit/rest', '@kubernetes/client-node', 'handlebars']) {
     assert.ok(!packages.has(heavy), `${heavy} was loaded: ${loaded.find((url) => packageOf(url) === heavy)}`);
   }

@@ -7,9 +7,10 @@ import type { ManifestDocument } from '../../src/core/manifests/document.js';
 import { parseManifests } from '../../src/core/manifests/parse.js';
 import { parseQuickly } from '../../src/core/manifests/parse-quick.js';
 import { parseWithYaml } from '../../src/core/manifests/parse-yaml.js';
+import { generateYamlFiles } from '../support/yaml-shapes.js';
 
 /**
- * The quick path (js-yaml values, positions from the lines) must give what the
+ * The quick path (the block reader's values and positions) must give what the
  * careful path (`yaml` Documents) gives: the same documents, numbers, values,
  * starts and the position of every path, existing or not.
  */
@@ -76,6 +77,11 @@ const shapes: Record<string, string> = {
   // Found comparing the two paths on the YAML test suite in go-yaml's test data:
   'a block scalar whose only line is a tab': 'foo: |\n\t\nbar: 1\n',
   'a lone tag, a null document and an empty one': '!\n---\n~\n---\n# nothing\n---\na: 1\n',
+  // Block scalars at the end of a file without a line break (the first was read as "x\n\n" once):
+  'a kept block scalar ending in blanks without a line break': 'a: |+\n  x\n  ',
+  'a block scalar whose last line has no line break': 'a: |\n  x',
+  'a stripped folded scalar ending in blanks without a line break': 'a: >-\n  x\n\n  ',
+  'a kept block scalar before a document marker': 'a: |+\n  x\n  \n---\nb: |+\n  y\n\n',
 };
 
 test('the quick path gives what the careful path gives, for every shape it reads and every it declines', () => {
@@ -100,9 +106,56 @@ test('every manifest fixture gives the same documents and positions on both path
   for (const file of files) assertSameAsCareful(readFileSync(join(root, file), 'utf8'), file);
 });
 
-test('start and positions are computed only when asked, and then once', () => {
+test('positions are computed only when asked; a document holds its data and where it starts', () => {
   const [doc] = parseManifests('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n', 'm.yaml').documents as [ManifestDocument];
   assert.deepEqual(doc.positionOf(['metadata', 'name']), { line: 4, column: 9 });
   assert.deepEqual(doc.start, { line: 1, column: 1 });
   assert.deepEqual({ ...doc, positionOf: undefined }, { file: 'm.yaml', index: 0, object: doc.object, start: { line: 1, column: 1 }, positionOf: undefined });
+});
+
+test('odd values, keys and block scalars, one at a time, give what the careful path gives', () => {
+  const values = [
+    ':x', '?x', '-', '--', '---x', 'a:', '|x', '>x', 'x #y', 'x#y', '"x" ', "'x'  # c", '[x]y', '{x}y', '=', '<<x', 'x:y', '"a\\\\"', '"\\""',
+    "'''", "''''", '-.5', '+', '.', '..', '0x_1', '1_', '_1', '0.', 'NaN', 'True ', 'x\t', '\u00a0x', 'x\u00a0', '[ ]', '{ }', '[,]', '[a,b]',
+    '{a: [b, {c: d}]}', '{"a b": "c"}', '[-1, -x]', '[x-, y]', '[a b c]', '[1.5, .inf, ~, null, yes]', '["a"]  # c', '[]#c', '[] #c', '{a: 1}x',
+    '[{}]', '[[]]', '{ "a" : 1 }', "{'a':1}",
+  ];
+  const keys = ['-', '--', ':x', '?x', 'a b', 'a\tb', '"a\tb"', '1e3', '0x', '-1', '+1', '1.0', '.5', 'é', 'a"b', "a'b", '@x', '%x', '=', 'x ', '"x" '];
+  for (const value of values) {
+    assertSameAsCareful(`a: ${value}\n`, value);
+    assertSameAsCareful(`k:\n  - ${value}\n  - z\n`, `- ${value}`);
+  }
+  for (const key of keys) assertSameAsCareful(`${key}: 1\nb: 2\nl:\n- ${key}: 1\n  b: 2\n`, key);
+  for (const body of ['x\n', '\n x\n', 'x\n\n', 'x\n  y\n', ' x\n y\n', 'x\n\ty\n', 'x\n\n\n']) {
+    for (const header of ['|', '|-', '|+', '>', '>-', '>+']) {
+      const scalar = `a: ${header}\n${body.replace(/^/gm, '  ')}`;
+      for (const text of [`${scalar}b: 1\n`, scalar, `${scalar}---\nb: 1\n`, scalar.trimEnd()]) assertSameAsCareful(text, JSON.stringify(text));
+    }
+  }
+});
+
+// LADDER_PARSE_FUZZ=50000 (and LADDER_PARSE_FUZZ_SEED) for a longer run; CI's 2,000 files take about a second.
+const fuzzCount = Number(process.env.LADDER_PARSE_FUZZ ?? 2000);
+const fuzzSeed = Number(process.env.LADDER_PARSE_FUZZ_SEED ?? 14);
+
+test(`${fuzzCount} generated files: the quick path gives what the careful path gives, or declines, and declines only what it should`, () => {
+  let taken = 0;
+  let documents = 0;
+  const declinedBy = new Map<string, number>();
+  for (const [i, { text, leftToYaml }] of generateYamlFiles(fuzzSeed, fuzzCount).entries()) {
+    const label = `file ${i} (seed ${fuzzSeed}): ${JSON.stringify(text)}`;
+    const quick = parseQuickly(text, 'm.yaml');
+    if (quick) {
+      taken++;
+      documents += quick.length;
+      const careful = parseWithYaml(text, 'm.yaml', { maxAliasCount: 100, maxDepth: 256 });
+      assert.deepEqual(careful.findings, [], `${label}: the careful path finds a problem in a file the quick path took`);
+      assertSameAsCareful(text, label);
+    }
+    assert.equal(quick === undefined, leftToYaml.length > 0, `${label}: ${quick ? `taken, with ${leftToYaml.join(', ')}` : 'declined'}`);
+    for (const reason of leftToYaml) declinedBy.set(reason, (declinedBy.get(reason) ?? 0) + 1);
+  }
+  const share = taken / fuzzCount;
+  console.log(`quick path took ${taken} of ${fuzzCount} generated files (${(share * 100).toFixed(1)} %, ${documents} documents); declined for: ${JSON.stringify(Object.fromEntries(declinedBy))}`);
+  assert.ok(share > 0.3, `the generator gives the quick path enough to take: ${share}`);
 });

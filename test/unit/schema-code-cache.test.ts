@@ -3,11 +3,12 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { loadSchemaBundle } from '../../src/adapters/fs/schema-bundle.js';
+import { bundledKubernetesVersions, loadSchemaBundle } from '../../src/adapters/fs/schema-bundle.js';
 import { validatorCodeStore } from '../../src/adapters/fs/validator-cache.js';
 import { parseManifests } from '../../src/core/manifests/parse.js';
 import type { ValidatorCodeStore } from '../../src/core/validate/schema/code-cache.js';
 import { cacheKey, definitionsDigest } from '../../src/core/validate/schema/code-cache.js';
+import { podTemplateKinds } from '../../src/core/validate/schema/compile.js';
 import { createSchemaValidator } from '../../src/core/validate/schema/index.js';
 
 const bundle = await loadSchemaBundle('1.36');
@@ -66,6 +67,42 @@ describe('compiled validators kept between runs', () => {
     for (const [key, entry] of entries) entries.set(key, { code: `${entry.code.slice(0, entry.code.length / 2)}`, ...(entry.v8 ? { v8: entry.v8 } : {}) });
     assert.deepEqual(findingsWith(store), expected);
     assert.equal(counts.writes, 8, 'every damaged entry was written again');
+  });
+
+  it('the kinds that hold a pod template share one module, checked and explained, and find what compiling each finds', () => {
+    const workloads = parseManifests(['Deployment', 'StatefulSet', 'DaemonSet', 'Job'].map((kind) => `apiVersion: ${kind === 'Job' ? 'batch' : 'apps'}/v1
+kind: ${kind}
+metadata: { name: w-${kind.toLowerCase()} }
+spec:
+  template:
+    spec:
+      containers: [{ name: app, image: web:1, ports: [{ containerPort: "80" }] }]
+`).join('---\n'), 'workloads.yaml').documents;
+    const findings = (store?: ValidatorCodeStore) => createSchemaValidator(bundle, store ? { codeStore: store } : {}).validate(workloads).map((f) => `${f.line}:${f.column} ${f.message}`);
+    const expected = findings();
+    assert.equal(expected.filter((f) => f.includes('containerPort')).length, 4, expected.join('\n'));
+    const { store, entries, counts } = memoryStore();
+    assert.deepEqual(findings(store), expected);
+    // Four kinds: one module of yes/no validators and one that explains, not four of each.
+    assert.deepEqual(counts, { reads: 2, hits: 0, writes: 2 });
+    const [module] = [...entries.values()];
+    assert.ok(podTemplateKinds.every((definition) => module!.code.includes(`exports["${definition}"]`)), 'every pod-template kind is in the module');
+    assert.deepEqual(findings(store), expected);
+    assert.deepEqual(counts, { reads: 4, hits: 2, writes: 2 });
+  });
+
+  it('the pod-template kinds are every bundled kind that reaches PodSpec, in each bundled minor', async () => {
+    for (const version of bundledKubernetesVersions()) {
+      const { definitions, kinds } = await loadSchemaBundle(version);
+      const reaches = (definition: string, seen = new Set<string>()): boolean => {
+        if (definition === 'io.k8s.api.core.v1.PodSpec') return true;
+        if (seen.has(definition)) return false;
+        seen.add(definition);
+        return JSON.stringify(definitions[definition]).match(/#\/definitions\/[^"]+/g)?.some((ref) => reaches(ref.slice('#/definitions/'.length), seen)) ?? false;
+      };
+      const holding = Object.values(kinds).flatMap((byKind) => Object.values(byKind)).map((kind) => kind.definition).filter((definition) => reaches(definition));
+      assert.deepEqual([...new Set(holding)].sort(), [...podTemplateKinds].sort(), `Kubernetes ${version}`);
+    }
   });
 
   it('the key changes with the schema, the definitions and the options', () => {

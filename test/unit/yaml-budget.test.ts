@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { checkConfig } from '../../src/core/config/load.js';
 import { parseManifests } from '../../src/core/manifests/parse.js';
+import { findNestingOver } from '../../src/core/yaml/budget.js';
 import { cpuTimed as timed } from '../support/cpu-time.js';
 
 /** Shapes of YAML that made a reader run away (issue #11): each is now a located refusal, fast (in CPU time, which load does not stretch). */
@@ -65,6 +66,21 @@ test('a run of block-sequence markers nests too, and is refused the same way', (
   const { value, ms } = timed(() => parseManifests(`a:\n${'- '.repeat(3_000_000)}x\n`, 'dashes.yaml'));
   assert.deepEqual(value.findings.map((f) => [f.line, f.column, f.message]), [[2, 513, 'nested more than 256 levels deep']]);
   assert.ok(ms < 2000, `took ${ms} ms of CPU`);
+});
+
+test('the shortest line with one marker too many is found, on the last line and after a CR too, and one fewer is not', () => {
+  // A file without brackets is answered from its line lengths unless a line could hold max + 1 markers.
+  for (const [text, expected] of [
+    ['- - - -\tx', { line: 1, column: 7 }],
+    ['a: 1\n- - - - \n', { line: 2, column: 7 }],
+    ['a: 1\r\n- - - - x\r\nb: 2', { line: 2, column: 7 }],
+    ['- - - x\n- - -\t\n', undefined],
+    ['a: - - - - x\n', undefined],
+    ['a: [b]\n- - - x\n', undefined],
+    ['a: [[[[b]]]]\n', { line: 1, column: 7 }],
+  ] as const) {
+    assert.deepEqual(findNestingOver(text, 3), expected, JSON.stringify(text));
+  }
 });
 
 test('a deep but legal manifest still parses', () => {

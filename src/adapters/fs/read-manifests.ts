@@ -1,6 +1,6 @@
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { readdir, realpath, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { normalize } from 'node:path';
 import { LadderInputError } from '../../core/errors.js';
 import type { Finding } from '../../core/findings.js';
 import type { ManifestDocument } from '../../core/manifests/document.js';
@@ -107,33 +107,67 @@ export async function readManifestFiles(files: readonly string[], options: Pick<
   return result;
 }
 
-/** Manifest files under a directory, depth first, in code-point order of their names. */
+/**
+ * Manifest files under a directory, depth first, in code-point order of their
+ * names. Synchronous calls and string building: listing 10,000 files through
+ * promises, `path.join` and `extname` took 30–65 ms of a 1.4 s run, this 7–15 ms.
+ */
 export async function listManifestFiles(directory: string): Promise<string[]> {
   const files: string[] = [];
+  // Real paths of the directories walked: a symbolic link back up the tree would otherwise make the walk endless.
   const visited = new Set<string>();
-  const walk = async (dir: string): Promise<void> => {
-    // A symbolic link back up the tree would otherwise make the walk endless.
-    const real = await realpath(dir).catch((error: unknown) => unreadable(dir, error));
+  const walk = (dir: string, real: string): void => {
     if (visited.has(real)) return;
     visited.add(real);
-    const entries = await readdir(dir, { withFileTypes: true }).catch((error: unknown) => unreadable(dir, error));
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (error) {
+      unreadable(dir, error);
+    }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
-      if (entry.name.startsWith('.')) continue;
-      const path = join(dir, entry.name);
-      let isDirectory = entry.isDirectory();
-      let isFile = entry.isFile();
-      if (entry.isSymbolicLink()) {
-        const target = await stat(path).catch(() => undefined); // a dangling link is not a manifest
-        isDirectory = target?.isDirectory() ?? false;
-        isFile = target?.isFile() ?? false;
+      const { name } = entry;
+      if (name.startsWith('.')) continue;
+      const path = childPath(dir, name);
+      if (entry.isDirectory()) walk(path, childPath(real, name));
+      else if (entry.isFile()) {
+        if (manifestName.test(name)) files.push(path);
+      } else if (entry.isSymbolicLink()) {
+        const target = statOrUndefined(path); // a dangling link is not a manifest
+        if (target?.isDirectory()) walk(path, realPath(path));
+        else if (target?.isFile() && manifestName.test(name)) files.push(path);
       }
-      if (isDirectory) await walk(path);
-      else if (isFile && (manifestExtensions as readonly string[]).includes(extname(entry.name).toLowerCase())) files.push(path);
     }
   };
-  await walk(directory);
+  const top = normalize(directory);
+  walk(top, realPath(top));
   return files;
+}
+
+/** The names `manifestExtensions` lists, in any case. */
+const manifestName = /\.(?:yaml|yml|json)$/i;
+
+/** `join(dir, name)` for a normalised `dir` and a name from `readdir`, without normalising again. */
+function childPath(dir: string, name: string): string {
+  if (dir === '.') return name;
+  return dir.endsWith('/') ? dir + name : `${dir}/${name}`;
+}
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function realPath(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch (error) {
+    return unreadable(dir, error);
+  }
 }
 
 /**

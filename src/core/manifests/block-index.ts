@@ -1,13 +1,13 @@
+import { decodeDoubleQuoted, decodeSingleQuoted, readFlow } from './block-values.js';
 import { resolvePlainScalar } from './scalars.js';
 
 /**
- * The structure of one block-style YAML document read from its lines alone,
- * in two passes that allocate nothing per node:
- * - `checkBlockDocument`, on every document, reads all of it and checks that
- *   it holds what js-yaml built (the same keys, lengths and kinds of node):
- *   the two parsers must agree before either is trusted;
+ * One block-style YAML document read from its lines alone, in two passes:
+ * - `readBlockDocument`, on every document, reads all of it and builds its
+ *   value, exactly as the careful path (`yaml` with Kubernetes' scalars)
+ *   builds it, or declines: it is the quick path's only parser;
  * - `locateInBlockDocument`, only for a document with a finding, reads it
- *   again as far as one path, and stops there.
+ *   again as far as one path, and stops there, allocating nothing per node.
  * A tree of every node's position was built for every document before; all
  * documents of a large set then paid for the positions of the few that were
  * ever asked for.
@@ -19,15 +19,22 @@ import { resolvePlainScalar } from './scalars.js';
  * `|`/`>` block scalars, flow collections (as leaves: the caller leaves paths
  * into them to `yaml`). It gives `undefined` for anything else — explicit `?`
  * keys, tags, anchors, tabs where indentation ends, indentation indicators,
- * keys with escapes — and for what `yaml` would refuse but js-yaml lets
- * through, such as a multi-line flow collection or quoted scalar that is not
- * indented past its parent; the caller then takes the careful path.
+ * keys with escapes, duplicate keys — and, building values, for any value it
+ * does not decode exactly (block-values.ts): multi-line plain and quoted
+ * scalars, folding around blank or more-indented lines, flow collections
+ * with comments or anything but quoted and simple plain scalars in them.
+ * The caller then takes the careful path, which also reports every error.
  */
 
-/** A document the reader took: its lines, kept for locating, and where its root node starts. */
+/**
+ * A document the reader took: where it is in the text, and where its root
+ * node starts. Its lines are split again only if a finding asks for a position.
+ */
 export interface BlockDocument {
-  lines: Lines;
+  start: number;
+  end: number;
   root: number;
+  lines?: Lines;
 }
 
 /**
@@ -64,13 +71,15 @@ const intoFlow = Symbol('into a flow collection');
 type Path = readonly (string | number)[];
 
 /**
- * The document between `start` and `end` of `text`, if this reader takes it
- * and reads the structure js-yaml built into `value`; `undefined` otherwise.
+ * The document between `start` and `end` of `text` and its value, if this
+ * reader takes it; `undefined` otherwise.
  */
-export function checkBlockDocument(text: string, start: number, end: number, value: unknown): BlockDocument | undefined {
-  const lines = splitLines(text, start, end);
+export function readBlockDocument(text: string, start: number, end: number): { block: BlockDocument; value: unknown } | undefined {
+  scratch = splitLines(text, start, end, scratch);
+  const reader = new BlockReader(text, scratch, true, []);
   try {
-    return { lines, root: new BlockReader(text, lines, true, []).readDocument(value) };
+    const root = reader.readDocument();
+    return { block: { start, end, root }, value: reader.value };
   } catch (error) {
     if (error instanceof Unreadable) return undefined;
     throw error;
@@ -78,13 +87,14 @@ export function checkBlockDocument(text: string, start: number, end: number, val
 }
 
 /**
- * Where the value at `path` starts in a document `checkBlockDocument` took, or
+ * Where the value at `path` starts in a document `readBlockDocument` took, or
  * where the deepest part of the path that exists starts; `undefined` when the
  * path goes into a flow collection.
  */
 export function locateInBlockDocument(text: string, document: BlockDocument, path: Path): number | undefined {
+  document.lines ??= splitLines(text, document.start, document.end, undefined);
   try {
-    new BlockReader(text, document.lines, false, path).readDocument(undefined);
+    new BlockReader(text, document.lines, false, path).readDocument();
   } catch (outcome) {
     if (outcome instanceof Found) return outcome.offset;
     if (outcome === intoFlow) return undefined;
@@ -97,13 +107,21 @@ const SPACE = 0x20;
 const TAB = 0x09;
 const HASH = 0x23;
 
-function splitLines(text: string, start: number, end: number): Lines {
+/**
+ * The lines every document is read from, reused: four typed arrays per
+ * document were a fair share of what reading 10,000 manifests allocated.
+ */
+let scratch: Lines | undefined;
+
+/** The lines between `start` and `end`, in `into` when it has room (its arrays are then overwritten). */
+function splitLines(text: string, start: number, end: number, into: Lines | undefined): Lines {
   let count = 0;
   for (let at = start; at < end; count++) {
     const next = text.indexOf('\n', at);
     at = next === -1 ? end : next + 1;
   }
-  const lines: Lines = { count, start: new Int32Array(count), end: new Int32Array(count), indent: new Int32Array(count), flags: new Uint8Array(count) };
+  const lines: Lines = into && into.start.length >= count ? into : newLines(Math.max(count, into ? into.start.length * 2 : 0));
+  lines.count = count;
   let lineStart = start;
   for (let i = 0; i < count; i++) {
     let next = text.indexOf('\n', lineStart);
@@ -124,12 +142,18 @@ function splitLines(text: string, start: number, end: number): Lines {
   return lines;
 }
 
+function newLines(capacity: number): Lines {
+  return { count: 0, start: new Int32Array(capacity), end: new Int32Array(capacity), indent: new Int32Array(capacity), flags: new Uint8Array(capacity) };
+}
+
 /**
- * One read of a document. Checking (`checking`), each node is held to the
- * value js-yaml built for it (`expected`). Locating, `depth` is how much of
- * `path` leads to the node being read, or -1 when it is off the path.
+ * One read of a document. Building (`building`), each read leaves the value
+ * of the node it read in `value`. Locating, `depth` is how much of `path`
+ * leads to the node being read, or -1 when it is off the path.
  */
 class BlockReader {
+  /** The value of the node last read, when building. */
+  value: unknown = null;
   /** The next line to read. */
   private next = 0;
   /** Set by `keyAt`: where the `:` after the key it found is. */
@@ -138,14 +162,14 @@ class BlockReader {
   constructor(
     private readonly text: string,
     private readonly lines: Lines,
-    private readonly checking: boolean,
+    private readonly building: boolean,
     private readonly path: Path,
   ) {}
 
-  readDocument(expected: unknown): number {
+  readDocument(): number {
     const first = this.skipBlank(0);
     if (first === this.lines.count) throw new Unreadable(); // an empty document has no node to index
-    const root = this.readNodeOnOwnLine(first, -1, expected, this.checking ? -1 : 0);
+    const root = this.readNodeOnOwnLine(first, -1, this.building ? -1 : 0);
     if (this.skipBlank(this.next) !== this.lines.count) throw new Unreadable();
     return root;
   }
@@ -153,11 +177,6 @@ class BlockReader {
   /** A node that starts at `at`: located if the path ends here (or, for a scalar, goes past it). */
   private arrive(at: number, depth: number, scalar: boolean): void {
     if (depth === this.path.length || (scalar && depth >= 0)) throw new Found(at);
-  }
-
-  /** A scalar must be what js-yaml read as one: anything but a collection. */
-  private checkScalar(expected: unknown): void {
-    if (this.checking && expected !== null && typeof expected === 'object') throw new Unreadable();
   }
 
   private skipBlank(index: number): number {
@@ -178,27 +197,26 @@ class BlockReader {
   }
 
   /** A node that starts a line: the root, or a value below its key or `-`. */
-  private readNodeOnOwnLine(index: number, parentIndent: number, expected: unknown, depth: number): number {
+  private readNodeOnOwnLine(index: number, parentIndent: number, depth: number): number {
     this.structural(index);
     const at = this.contentStart(index);
-    if (this.isDash(at, index)) return this.readSequence(index, at, expected, depth);
+    if (this.isDash(at, index)) return this.readSequence(index, at, depth);
     const key = this.keyAt(at, index);
-    if (key !== undefined) return this.readMapping(index, at, key, expected, depth);
-    return this.readLeaf(index, at, parentIndent, expected, depth);
+    if (key !== undefined) return this.readMapping(index, at, key, depth);
+    return this.readLeaf(index, at, parentIndent, depth);
   }
 
-  private readSequence(index: number, at: number, expected: unknown, depth: number): number {
+  private readSequence(index: number, at: number, depth: number): number {
     this.arrive(at, depth, false);
-    if (this.checking && !Array.isArray(expected)) throw new Unreadable();
-    const items = expected as unknown[];
+    const items: unknown[] | undefined = this.building ? [] : undefined;
     const wanted = depth >= 0 ? this.path[depth] : undefined;
     const indent = at - this.lines.start[index]!;
     let count = 0;
     let lineIndex = index;
     let dash = at;
     for (;;) {
-      const item = this.checking ? items[count] : undefined;
-      this.readValue(lineIndex, dash + 1, indent, 'seq', item, wanted === count ? depth + 1 : -1);
+      this.readValue(lineIndex, dash + 1, indent, 'seq', wanted === count ? depth + 1 : -1);
+      items?.push(this.value);
       count++;
       const following = this.skipBlank(this.next);
       const exists = this.structural(following);
@@ -209,30 +227,25 @@ class BlockReader {
       }
       if (exists && this.lines.indent[following]! > indent) throw new Unreadable(); // a continuation line
       this.next = following;
-      if (this.checking && count !== items.length) throw new Unreadable();
       if (depth >= 0) throw new Found(at); // no such item
+      this.value = items;
       return at;
     }
   }
 
-  private readMapping(index: number, at: number, firstKey: string, expected: unknown, depth: number): number {
+  private readMapping(index: number, at: number, firstKey: string, depth: number): number {
     this.arrive(at, depth, false);
-    if (this.checking && (typeof expected !== 'object' || expected === null || Array.isArray(expected))) throw new Unreadable();
-    const record = expected as Record<string, unknown>;
+    const record: Record<string, unknown> | undefined = this.building ? {} : undefined;
     const wanted = depth >= 0 ? String(this.path[depth]) : undefined;
-    const names: string[] = [];
     const indent = at - this.lines.start[index]!;
     let lineIndex = index;
     let key: string | undefined = firstKey;
     for (;;) {
       if (key === undefined) throw new Unreadable();
-      let value: unknown;
-      if (this.checking) {
-        if (!Object.hasOwn(record, key)) throw new Unreadable();
-        value = record[key];
-        names.push(key);
-      }
-      this.readValue(lineIndex, this.colon + 1, indent, 'map', value, key === wanted ? depth + 1 : -1);
+      // A repeated key is an error the careful path reports; `__proto__` would set the object's prototype.
+      if (record && (key === '__proto__' || Object.hasOwn(record, key))) throw new Unreadable();
+      this.readValue(lineIndex, this.colon + 1, indent, 'map', key === wanted ? depth + 1 : -1);
+      if (record) record[key] = this.value;
       const following = this.skipBlank(this.next);
       const exists = this.structural(following);
       if (exists && this.lines.indent[following] === indent && !this.isDash(this.contentStart(following), following)) {
@@ -242,14 +255,14 @@ class BlockReader {
       }
       if (exists && this.lines.indent[following]! > indent) throw new Unreadable();
       this.next = following;
-      if (this.checking && (hasDuplicate(names) || ownKeyCount(record) !== names.length)) throw new Unreadable();
       if (depth >= 0) throw new Found(at); // no such key
+      this.value = record;
       return at;
     }
   }
 
   /** The value after `-` or `key:`, inline or on the lines below. */
-  private readValue(index: number, after: number, parentIndent: number, context: 'map' | 'seq', expected: unknown, depth: number): number {
+  private readValue(index: number, after: number, parentIndent: number, context: 'map' | 'seq', depth: number): number {
     const lineEnd = this.lines.end[index]!;
     let at = after;
     while (at < lineEnd && this.isBlankChar(at)) at++;
@@ -258,52 +271,59 @@ class BlockReader {
       if (this.structural(below)) {
         const indent = this.lines.indent[below]!;
         if (indent > parentIndent || (context === 'map' && indent === parentIndent && this.isDash(this.contentStart(below), below))) {
-          return this.readNodeOnOwnLine(below, parentIndent, expected, depth);
+          return this.readNodeOnOwnLine(below, parentIndent, depth);
         }
       }
       this.arrive(at, depth, true);
-      this.checkScalar(expected);
       this.next = index + 1;
+      this.value = null;
       return at;
     }
     if (context === 'seq') {
-      if (this.isDash(at, index)) return this.readSequence(index, at, expected, depth);
+      if (this.isDash(at, index)) return this.readSequence(index, at, depth);
       const key = this.keyAt(at, index);
-      if (key !== undefined) return this.readMapping(index, at, key, expected, depth);
+      if (key !== undefined) return this.readMapping(index, at, key, depth);
     }
-    return this.readLeaf(index, at, parentIndent, expected, depth);
+    return this.readLeaf(index, at, parentIndent, depth);
   }
 
-  private readLeaf(index: number, at: number, parentIndent: number, expected: unknown, depth: number): number {
+  private readLeaf(index: number, at: number, parentIndent: number, depth: number): number {
     const lineEnd = this.lines.end[index]!;
     const c = this.text[at]!;
     const flow = c === '[' || c === '{';
     if (flow) {
       if (depth === this.path.length) throw new Found(at);
       if (depth >= 0) throw intoFlow;
-      if (this.checking && (typeof expected !== 'object' || expected === null || hasNullKey(expected))) throw new Unreadable();
     } else {
       this.arrive(at, depth, true);
-      this.checkScalar(expected);
     }
     if (c === '|' || c === '>') {
       let after = at + 1;
-      if (this.text[after] === '-' || this.text[after] === '+') after++;
+      const chomp = this.text[after];
+      if (chomp === '-' || chomp === '+') after++;
       // Not followed by a blank: an explicit indentation indicator, for one.
       if (!this.isSpaceOrEnd(after, index)) throw new Unreadable();
       this.expectLineEnd(after, index);
       this.next = this.skipBlockScalar(index + 1, parentIndent);
+      if (this.building) this.value = this.blockScalarValue(c === '>', chomp === '-' || chomp === '+' ? chomp : '', index + 1, this.next);
       return at;
     }
     if (c === '"' || c === "'" || flow) {
       const end = flow ? this.flowEnd(at) : this.quotedEnd(at);
       const last = this.lineOf(end, index);
-      // `yaml` refuses continuation lines that are not indented past the parent; js-yaml does not.
+      // `yaml` refuses continuation lines that are not indented past the parent.
       for (let i = index + 1; i <= last; i++) {
         if (this.lines.flags[i]! & TAB_INDENT || (this.lines.indent[i]! <= parentIndent && !this.isEmpty(i))) throw new Unreadable();
       }
       this.expectLineEnd(end, last);
       this.next = last + 1;
+      if (this.building) {
+        // Over several lines, a quoted scalar folds its lines: left to `yaml` (readFlow declines its own).
+        if (!flow && last !== index) throw new Unreadable();
+        const decoded = flow ? readFlow(this.text, at, end) : c === '"' ? decodeDoubleQuoted(this.text, at + 1, end - 1) : decodeSingleQuoted(this.text, at + 1, end - 1);
+        if (decoded === undefined) throw new Unreadable();
+        this.value = decoded.value;
+      }
       return at;
     }
     if ('&*!%@`,]}#'.includes(c) || ('-?:'.includes(c) && this.isSpaceOrEnd(at + 1, index))) throw new Unreadable();
@@ -315,7 +335,58 @@ class BlockReader {
     }
     // A plain scalar without a comment goes on over the lines below that are indented more than its parent.
     this.next = end < lineEnd ? index + 1 : this.skipPlainContinuation(index + 1, parentIndent);
+    if (this.building) {
+      // Lines that continue a plain scalar fold into it: left to `yaml`.
+      for (let i = index + 1; i < this.next; i++) if (!this.isEmpty(i)) throw new Unreadable();
+      while (end > at && this.isBlankChar(end - 1)) end--;
+      const text = this.text.slice(at, end);
+      const resolved = resolvePlainScalar(text);
+      this.value = resolved ? resolved.value : text;
+    }
     return at;
+  }
+
+  /**
+   * The text of a block scalar whose lines are `first` up to `end` (as
+   * `skipBlockScalar` found them: content, and empty lines of spaces), or
+   * Unreadable for what is left to `yaml`: no content, an empty line with
+   * more spaces than the content's indentation, the last line without a
+   * line break, and folding around empty or more-indented lines.
+   */
+  private blockScalarValue(folded: boolean, chomp: '' | '-' | '+', first: number, end: number): string {
+    let contentIndent = -1;
+    let lastContent = -1;
+    for (let i = first; i < end; i++) {
+      if (this.isEmpty(i)) continue;
+      if (contentIndent === -1) contentIndent = this.lines.indent[i]!;
+      lastContent = i;
+    }
+    if (lastContent === -1) throw new Unreadable();
+    // A line of more spaces than the content's indentation is content (spaces), even at the end.
+    for (let i = first; i < end; i++) if (this.isEmpty(i) && this.lines.end[i]! - this.lines.start[i]! > contentIndent) throw new Unreadable();
+    let text = '';
+    let emptyRun = 0;
+    let started = false;
+    for (let i = first; i <= lastContent; i++) {
+      const start = this.lines.start[i]!;
+      if (this.isEmpty(i)) {
+        if (folded) throw new Unreadable();
+        emptyRun++;
+        continue;
+      }
+      if (folded && (this.lines.indent[i]! > contentIndent || this.isBlankChar(start + contentIndent))) throw new Unreadable();
+      const line = this.text.slice(start + contentIndent, this.lines.end[i]!);
+      if (!started) text = '\n'.repeat(emptyRun) + line;
+      else text += (folded ? ' ' : '\n'.repeat(emptyRun + 1)) + line;
+      started = true;
+      emptyRun = 0;
+    }
+    if (!this.hasBreakAfter(lastContent)) throw new Unreadable();
+    if (chomp === '-') return text;
+    if (chomp === '') return `${text}\n`;
+    // Kept, the empty lines count as line breaks; a last one with no break after it (the file's end) is left to `yaml`.
+    if (end - 1 > lastContent && !this.hasBreakAfter(end - 1)) throw new Unreadable();
+    return `${text}\n${'\n'.repeat(end - lastContent - 1)}`;
   }
 
   /** The line after a block scalar's content: lines that are empty or indented more than the parent. */
@@ -325,7 +396,7 @@ class BlockReader {
     let leadingBlankIndent = 0;
     for (; i < this.lines.count; i++) {
       const empty = this.isEmpty(i);
-      // A line of blanks with a tab in a block scalar: `yaml` refuses some (`foo: |` then `\t`), js-yaml none.
+      // A line of blanks with a tab in a block scalar: `yaml` refuses some (`foo: |` then `\t`).
       if (empty && this.hasTab(i)) throw new Unreadable();
       const indent = this.lines.indent[i]!;
       if (!empty && indent <= parentIndent) break;
@@ -409,6 +480,11 @@ class BlockReader {
     throw new Unreadable();
   }
 
+  private hasBreakAfter(index: number): boolean {
+    const after = this.text.charCodeAt(this.lines.end[index]!);
+    return after === 0x0a || after === 0x0d;
+  }
+
   private isDash(at: number, index: number): boolean {
     return this.text.charCodeAt(at) === 0x2d /* - */ && this.isSpaceOrEnd(at + 1, index);
   }
@@ -465,39 +541,40 @@ class BlockReader {
       if (colon === lineEnd) return undefined;
       let end = colon;
       while (end > at && this.isBlankChar(end - 1)) end--;
-      const text = this.text.slice(at, end);
-      if (text.includes('\t')) throw new Unreadable();
-      const resolved = resolvePlainScalar(text);
-      // A null key: `yaml` names it "", js-yaml "null" (and Kubernetes refuses it).
-      if (resolved?.value === null) throw new Unreadable();
-      name = resolved ? String(resolved.value) : text;
+      name = this.plainKey(at, end);
     }
     // `yaml` refuses implicit keys longer than 1024 characters.
     if (colon - at > 1024) throw new Unreadable();
     this.colon = colon;
     return name;
   }
-}
 
-function ownKeyCount(record: Record<string, unknown>): number {
-  let keys = 0;
-  for (const key in record) if (Object.hasOwn(record, key)) keys++;
-  return keys;
-}
-
-/** Whether a mapping's keys, as read, repeat one (they then cannot be js-yaml's keys, which it refuses to repeat). */
-function hasDuplicate(names: readonly string[]): boolean {
-  if (names.length > 16) return new Set(names).size !== names.length;
-  for (let i = 1; i < names.length; i++) {
-    for (let j = 0; j < i; j++) if (names[i] === names[j]) return true;
+  /**
+   * The name of the plain key from `at` to `end`. Manifests repeat a few
+   * dozen keys: one seen before is compared in place and the same string
+   * given again, which spares a copy and a lookup in V8's string table.
+   */
+  private plainKey(at: number, end: number): string {
+    const slot = this.slotOf(at, end);
+    const cached = keyCache[slot];
+    if (cached !== undefined && cached.length === end - at && this.text.startsWith(cached, at)) return cached;
+    const text = this.text.slice(at, end);
+    if (text.includes('\t')) throw new Unreadable();
+    const resolved = resolvePlainScalar(text);
+    // A null key: `yaml` names it "" (and Kubernetes refuses it); left to `yaml`.
+    if (resolved?.value === null) throw new Unreadable();
+    if (resolved) return String(resolved.value);
+    keyCache[slot] = text; // only keys that are their own text
+    return text;
   }
-  return false;
+
+  private slotOf(at: number, end: number): number {
+    return ((end - at) * 31 + this.text.charCodeAt(at) * 7 + this.text.charCodeAt(end - 1)) & 1023;
+  }
 }
 
-/** js-yaml names a null key (`{~: 1}`, `{: 1}`) "null", `yaml` ""; such a flow collection is left to the careful path. */
-function hasNullKey(value: unknown): boolean {
-  if (Array.isArray(value)) return value.some(hasNullKey);
-  if (typeof value !== 'object' || value === null) return false;
-  for (const [key, item] of Object.entries(value)) if (key === 'null' || hasNullKey(item)) return true;
-  return false;
-}
+/**
+ * Plain keys read lately that are their own name (see `plainKey`), by a hash of length and ends.
+ * Values were tried the same way and gave nothing: they repeat much less.
+ */
+const keyCache: (string | undefined)[] = new Array<string | undefined>(1024).fill(undefined);

@@ -1,67 +1,72 @@
-import jsyaml from 'js-yaml';
-import { checkBlockDocument, locateInBlockDocument, type BlockDocument } from './block-index.js';
+import { locateInBlockDocument, readBlockDocument, type BlockDocument } from './block-index.js';
 import { documentLocator, type KubeObject, type ManifestDocument, type Position } from './document.js';
 import { composeYamlDocuments, type YamlDocuments } from './parse-yaml.js';
-import { kubernetesJsYamlSchema } from './scalars.js';
 
 /**
- * The quick path: js-yaml builds the values (10–15× faster than composing
- * `yaml` Documents) and the block reader (block-index.ts) finds where each
- * node starts. Returns `undefined` — and the caller takes the careful `yaml`
- * path — for anything it should not decide itself:
- * - any parse error (duplicate keys included): every finding about bad YAML
- *   comes from the careful path, with its wording and position;
- * - a possible anchor: js-yaml resolves aliases to shared references, so
- *   later traversal (Ajv, policy) of a billion-laughs document would be
- *   exponential, while the careful path refuses it by an alias budget;
+ * The quick path: the block reader (block-index.ts) builds each document's
+ * value in one pass over its lines, as the careful path (`yaml`, parse-yaml.ts)
+ * would build it, and finds where a node starts when a finding asks. Returns
+ * `undefined` — and the caller takes the careful path — for anything it
+ * should not decide itself:
+ * - anything the block reader declines: every shape or value it does not
+ *   read exactly as `yaml` does, duplicate keys, and any syntax error, so
+ *   every finding about bad YAML comes from the careful path, with its
+ *   wording and position (the reader's list is in block-index.ts);
+ * - a possible anchor: the careful path expands aliases under a budget
+ *   (billion laughs);
  * - a collection as a key, `<<` (merge keys), directives, `...`, a
- *   byte-order mark, a `---` line with content, a lone CR: rare, and the
- *   careful path handles them exactly;
- * - a document that is not a mapping, which is a finding;
- * - a document the block reader does not take, or reads into another shape
- *   than js-yaml: the two parsers must agree before either is trusted.
+ *   byte-order mark, a `---` line with content, a lone CR, a character YAML
+ *   does not allow in a document: rare, and the careful path handles them exactly;
+ * - a document that is not a mapping, which is a finding.
  * Positions are not computed here: the block reader finds one when a
  * finding asks for it (most documents of a large set have none).
  * The textual checks are conservative: a false alarm only costs speed.
+ * test/unit/manifests-parse-paths.test.ts holds both paths to the same
+ * answer on fixtures, shapes and thousands of generated documents.
  */
 export function parseQuickly(text: string, file: string): ManifestDocument[] | undefined {
   if (needsCarefulParse(text)) return undefined;
   const segments = splitDocuments(text);
   if (!segments) return undefined;
-  let values: unknown[];
-  try {
-    values = jsyaml.loadAll(text, null, { schema: kubernetesJsYamlSchema });
-  } catch {
-    return undefined;
-  }
-  // js-yaml reads a file of only comments as one empty document; `yaml`, whose numbering Ladder keeps, as none.
-  const aligned = values.length === segments.length || (segments.length === 0 && values.every((value) => value === null));
-  if (!aligned) return undefined;
-
-  const source = new SourceText(text);
+  let source: SourceText | undefined;
   const documents: ManifestDocument[] = [];
-  for (const [index, segment] of segments.entries()) {
-    const value = values[index];
-    if (value === null || value === undefined) {
-      // An empty document is skipped; `~`, `null` or a lone tag (`!`, which `yaml` reads as a string) is left to `yaml`.
-      if (hasContent(text.slice(segment.start, segment.end))) return undefined;
-      continue;
+  // Where each document starts, counted on from the one before: the lines before it, once.
+  let line = 1;
+  let lineStart = 0;
+  for (let index = 0; index < segments.length; index++) {
+    const segment = segments[index]!;
+    // An empty document is skipped, and counted, as `yaml` counts it.
+    if (!hasContent(text, segment.start, segment.end)) continue;
+    const read = readBlockDocument(text, segment.start, segment.end);
+    if (!read || typeof read.value !== 'object' || read.value === null || Array.isArray(read.value)) return undefined;
+    const { root } = read.block;
+    for (let newline = text.indexOf('\n', lineStart); newline !== -1 && newline < root; newline = text.indexOf('\n', newline + 1)) {
+      line++;
+      lineStart = newline + 1;
     }
-    if (typeof value !== 'object' || Array.isArray(value)) return undefined;
-    const block = checkBlockDocument(text, segment.start, segment.end, value);
-    if (!block) return undefined;
-    documents.push(quickDocument(file, index, value as KubeObject, block, source));
+    source ??= new SourceText(text);
+    documents.push(new QuickDocument(file, index, read.value as KubeObject, { line, column: root - lineStart + 1 }, read.block, source));
   }
   return documents;
 }
 
 const anchor = /(?:^|[\s,[{])&[^\s,[\]{}]/;
-// A collection as a key (`[a]: b`, `? [a]`, `{{ .Values }}` in a flow mapping): js-yaml and `yaml` turn
-// it into different strings, and Kubernetes refuses it. `, [` in a flow sequence is a false alarm.
-const complexKey = /[}\]][ \t]*:(?:[ \t\r]|$)|(?:^|[\s,[{])\?(?:[ \t\r]|$)|[{,]\s*[{[]/m;
+// A collection as a key (`[a]: b`, `? [a]`): `yaml` turns it into a string with a warning, and
+// Kubernetes refuses it. Inside a flow collection (`{{ .Values }}`, `{[a]: b}`) the block reader's
+// flow reader declines such a key itself, so nested collections (`[{a: 1}]`) are not flagged here.
+const complexKey = /[}\]][ \t]*:(?:[ \t\r]|$)|(?:^|[\s,[{])\?(?:[ \t\r]|$)/m;
+
+// Characters YAML does not allow in a document (C0 and C1 controls but tab and line breaks, a BOM
+// inside, non-characters, lone surrogates), and the breaks YAML 1.1 knows and 1.2 does not.
+const notAllowed = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+// Every character the checks below start from but the dots of `...`, in one class: most manifests
+// have none, and one scan answers for them (nine scans of the text did before).
+const anyCheckNeeded = /[&[{?<\r%\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]/;
 
 function needsCarefulParse(text: string): boolean {
-  // Each pattern runs only when the character it needs is there: most manifests have none of them.
+  if (!anyCheckNeeded.test(text) && !text.includes('...')) return false;
+  // Each pattern runs only when the character it needs is there.
   const has = (character: string): boolean => text.includes(character);
   return (
     text.charCodeAt(0) === 0xfeff ||
@@ -69,6 +74,7 @@ function needsCarefulParse(text: string): boolean {
     ((has('[') || has('{') || has('?')) && complexKey.test(text)) ||
     has('<<') ||
     (has('\r') && /\r(?!\n)/.test(text)) ||
+    notAllowed.test(text) ||
     ((has('%') || has('...')) && /^(?:%|\.\.\.(?:[ \t\r]|$))/m.test(text))
   );
 }
@@ -94,13 +100,23 @@ function splitDocuments(text: string): Segment[] | undefined {
   }
   const segments: Segment[] = [];
   const firstEnd = markers[0]?.start ?? text.length;
-  if (/^[ \t]*[^ \t\r\n#]/m.test(text.slice(0, firstEnd))) segments.push({ start: 0, end: firstEnd });
+  if (hasContent(text, 0, firstEnd)) segments.push({ start: 0, end: firstEnd });
   markers.forEach((marker, i) => segments.push({ start: marker.end, end: markers[i + 1]?.start ?? text.length }));
   return segments;
 }
 
-function hasContent(text: string): boolean {
-  return /^[ \t]*[^ \t\r\n#]/m.test(text);
+/** Whether a line between `start` and `end` has anything but blanks and a comment. */
+function hasContent(text: string, start: number, end: number): boolean {
+  let lineStart = true;
+  for (let at = start; at < end; at++) {
+    const code = text.charCodeAt(at);
+    if (code === 0x0a) lineStart = true;
+    else if (lineStart && code !== 0x20 && code !== 0x09 && code !== 0x0d) {
+      if (code !== 0x23 /* # */) return true;
+      lineStart = false;
+    }
+  }
+  return false;
 }
 
 /** The file's text with what positions need, each computed once and shared by its documents. */
@@ -135,27 +151,40 @@ function lineStartsOf(text: string): number[] {
   return starts;
 }
 
-function quickDocument(file: string, index: number, object: KubeObject, block: BlockDocument, source: SourceText): ManifestDocument {
-  let yamlLocate: ManifestDocument['positionOf'] | undefined;
-  // The block reader treats a flow collection (`[a, b]`, `{a: 1}`) as one node; `yaml` finds what is inside.
-  const locateWithYaml: ManifestDocument['positionOf'] = (path) => {
-    if (!yamlLocate) {
-      const { documents, lineCounter } = source.yamlDocuments();
-      const doc = documents[index];
-      yamlLocate = doc ? documentLocator(doc, lineCounter) : () => source.positionAt(block.root);
+/**
+ * A document the quick path read. A class, not an object with closures per
+ * document: most documents of a large set are never asked for a position.
+ * Its own enumerable properties are the data (file, index, object, start).
+ */
+class QuickDocument implements ManifestDocument {
+  readonly #block: BlockDocument;
+  readonly #source: SourceText;
+  #yamlLocate: ManifestDocument['positionOf'] | undefined;
+
+  constructor(
+    readonly file: string,
+    readonly index: number,
+    readonly object: KubeObject,
+    readonly start: Position,
+    block: BlockDocument,
+    source: SourceText,
+  ) {
+    this.#block = block;
+    this.#source = source;
+  }
+
+  positionOf(path: readonly (string | number)[]): Position {
+    const offset = locateInBlockDocument(this.#source.text, this.#block, path);
+    return offset === undefined ? this.#locateWithYaml(path) : this.#source.positionAt(offset);
+  }
+
+  /** The block reader treats a flow collection (`[a, b]`, `{a: 1}`) as one node; `yaml` finds what is inside. */
+  #locateWithYaml(path: readonly (string | number)[]): Position {
+    if (!this.#yamlLocate) {
+      const { documents, lineCounter } = this.#source.yamlDocuments();
+      const doc = documents[this.index];
+      this.#yamlLocate = doc ? documentLocator(doc, lineCounter) : () => this.start;
     }
-    return yamlLocate(path);
-  };
-  return {
-    file,
-    index,
-    object,
-    get start() {
-      return source.positionAt(block.root);
-    },
-    positionOf(path) {
-      const offset = locateInBlockDocument(source.text, block, path);
-      return offset === undefined ? locateWithYaml(path) : source.positionAt(offset);
-    },
-  };
+    return this.#yamlLocate(path);
+  }
 }

@@ -1,4 +1,3 @@
-import jsyaml from 'js-yaml';
 import type { ScalarTag, Tags } from 'yaml';
 
 /**
@@ -9,7 +8,7 @@ import type { ScalarTag, Tags } from 'yaml';
  * `0644` is octal 420, `1_000` is 1000, and `1e3` (no sign in the exponent)
  * stays a string. Timestamps stay strings too: go-yaml v2 hands them to an
  * untyped target as their text. Base-60 numbers are not supported by go-yaml.
- * Both parsers Ladder uses get this one resolution, so they agree.
+ * Both parse paths (the block reader and `yaml`) get this one resolution, so they agree.
  */
 
 type Resolved = { tag: 'null' | 'bool' | 'int' | 'float'; value: unknown } | undefined;
@@ -101,26 +100,6 @@ function parseGoInteger(text: string): bigint | undefined {
   if (!digits.test(rest)) return undefined;
   return sign * BigInt(`${prefix}${rest}`);
 }
-
-let lastText: string | undefined;
-let lastResolved: Resolved;
-
-/** js-yaml schema: strings, sequences and mappings, and Kubernetes' plain scalars. */
-export const kubernetesJsYamlSchema: jsyaml.Schema = jsyaml.FAILSAFE_SCHEMA.extend({
-  implicit: [
-    new jsyaml.Type('tag:yaml.org,2002:kubernetes-plain', {
-      kind: 'scalar',
-      // js-yaml calls construct right after a resolve that said yes, on the same text: resolve once.
-      resolve: (data: unknown) => {
-        if (typeof data !== 'string') return false;
-        lastResolved = resolvePlainScalar(data);
-        lastText = data;
-        return lastResolved !== undefined;
-      },
-      construct: (data: string) => (data === lastText ? lastResolved : resolvePlainScalar(data))?.value,
-    }),
-  ],
-});
 
 /**
  * For the `yaml` package's `customTags` option: tried before the core

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 
 /**
  * The `yaml` library, loaded on first use: most manifests take the quick path
- * (js-yaml and the block reader), and loading `yaml`'s 70 modules is a fair
+ * (the block reader), and loading `yaml`'s 70 modules is a fair
  * share of a small `ladder validate`. Node resolves `yaml` to the same
  * CommonJS build for `import` and `require`, so this is the one instance.
  */

@@ -57,11 +57,16 @@ export interface CauseSpan {
 /** The spans of the unknown fields among `findings`, found in the documents they are about. */
 export function causeSpans(findings: readonly Finding[], documents: readonly ManifestDocument[]): CauseSpan[] {
   const spans: CauseSpan[] = [];
-  let documentsByFile: Map<string, ManifestDocument[]> | undefined;
+  const causes: { cause: Finding; typo: NonNullable<ReturnType<typeof unknownField>> }[] = [];
   for (const cause of findings) {
     const typo = unknownField(cause);
-    if (!typo) continue;
-    documentsByFile ??= groupBy(documents, (document) => document.file);
+    if (typo) causes.push({ cause, typo });
+  }
+  if (causes.length === 0) return spans;
+  // Only the documents of files with a cause are looked at: a large set has thousands of files.
+  const causeFiles = new Set(causes.map(({ cause }) => cause.file));
+  const documentsByFile = groupBy(documents.filter((document) => causeFiles.has(document.file)), (document) => document.file);
+  for (const { cause, typo } of causes) {
     const span = parentSpan(cause, typo, documentsByFile.get(cause.file) ?? []);
     if (span) spans.push({ file: cause.file, line: cause.line, column: cause.column, ...span });
   }

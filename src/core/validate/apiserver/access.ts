@@ -16,10 +16,20 @@ export function list(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
-/** The items of a list of objects, each with its index; items that are not objects read as {}. */
-export function objects(value: unknown): Obj[] {
-  return list(value).map((item) => obj(item) ?? {});
+/**
+ * The items of a list of objects, each with its index; items that are not
+ * objects read as {}. A list of objects only (what passed the schema) is
+ * returned as it is, not copied: callers read it and never change it.
+ */
+export function objects(value: unknown): readonly Obj[] {
+  if (!Array.isArray(value)) return noObjects;
+  for (let i = 0; i < value.length; i++) {
+    if (obj(value[i]) === undefined) return value.map((item) => obj(item) ?? {});
+  }
+  return value as Obj[];
 }
+
+const noObjects: readonly Obj[] = Object.freeze([]);
 
 export function str(value: unknown): string {
   return typeof value === 'string' ? value : '';
@@ -64,12 +74,18 @@ export function intOrString(value: unknown): IntOrString {
  * times faster than structuredClone, which also handles what JSON cannot hold.
  */
 export function cloneData<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(cloneData) as T;
   if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    const items: unknown[] = [];
+    for (let i = 0; i < value.length; i++) items.push(cloneData(value[i]));
+    return items as T;
+  }
   const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
-    // A `__proto__` key from YAML is data: define it, never assign through it.
+  // for…in allocates no list of keys; parsed data has no inherited enumerable keys, and hasOwn makes sure.
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
     const item = cloneData((value as Record<string, unknown>)[key]);
+    // A `__proto__` key from YAML is data: define it, never assign through it.
     if (key === '__proto__') Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
     else copy[key] = item;
   }

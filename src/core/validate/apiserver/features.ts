@@ -41,17 +41,21 @@ export type FeatureGate = keyof typeof gates;
 
 /** The gate's default in Kubernetes 1.`minor`: the entry for the newest minor at or before it. */
 export function gateEnabled(gate: FeatureGate, minor: number): boolean {
-  // Asked several times per object: the answer per gate and minor is worked out once.
-  const key = `${gate}@${minor}`;
-  let enabled = answers.get(key);
-  if (enabled === undefined) {
-    enabled = false;
-    for (const [since, value] of Object.entries(gates[gate])) {
-      if (Number(since) <= minor) enabled = value;
-    }
-    answers.set(key, enabled);
+  // Asked many times per object, always for the run's one minor: every gate's answer for it is worked out once.
+  if (minor !== answersMinor) {
+    answers = Object.fromEntries(Object.keys(gates).map((name) => [name, defaultOf(name as FeatureGate, minor)])) as Record<FeatureGate, boolean>;
+    answersMinor = minor;
+  }
+  return answers[gate];
+}
+
+function defaultOf(gate: FeatureGate, minor: number): boolean {
+  let enabled = false;
+  for (const [since, value] of Object.entries(gates[gate])) {
+    if (Number(since) <= minor) enabled = value;
   }
   return enabled;
 }
 
-const answers = new Map<string, boolean>();
+let answersMinor: number | undefined;
+let answers = {} as Record<FeatureGate, boolean>;

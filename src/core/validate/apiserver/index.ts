@@ -40,6 +40,25 @@ export interface ApiServerRules {
 
 const kinds: Readonly<Record<string, KindRules>> = kindRules;
 
+/** The same rules by apiVersion, then kind: found without building a key for every object. */
+const byVersion = new Map<string, Map<string, KindRules>>();
+for (const [key, rules] of Object.entries(kinds)) {
+  const slash = key.lastIndexOf('/');
+  const apiVersion = key.slice(0, slash);
+  let ofVersion = byVersion.get(apiVersion);
+  if (!ofVersion) byVersion.set(apiVersion, (ofVersion = new Map()));
+  ofVersion.set(key.slice(slash + 1), rules);
+}
+
+function rulesOf(object: Obj): KindRules | undefined {
+  const apiVersion = object['apiVersion'];
+  const kind = object['kind'];
+  // A kind holds no slash in any key, so the split is the key's own.
+  if (typeof apiVersion === 'string' && typeof kind === 'string' && !kind.includes('/')) return byVersion.get(apiVersion)?.get(kind);
+  const key = `${String(apiVersion)}/${String(kind)}`;
+  return Object.hasOwn(kinds, key) ? kinds[key] : undefined;
+}
+
 /**
  * The API server's own validation of the built-in kinds in scope, ported from
  * kube-apiserver (pkg/apis/<group>/validation) for Kubernetes 1.`minor`:
@@ -50,19 +69,20 @@ export function createApiServerRules(minor: number): ApiServerRules {
   return {
     covers: (apiVersion, kind) => Object.hasOwn(kinds, `${apiVersion}/${kind}`),
     prepared(object) {
-      const rules = kinds[`${String(object['apiVersion'])}/${String(object['kind'])}`];
+      const rules = rulesOf(object);
       if (!rules || rules.reshapes) return undefined;
       const copy = rules.copy ? rules.copy(object) : cloneData(object);
       rules.prepare(copy, context);
       return copy;
     },
     check(object) {
-      const rules = kinds[`${String(object['apiVersion'])}/${String(object['kind'])}`];
+      const rules = rulesOf(object);
       if (!rules) return [];
       const copy = rules.copy ? rules.copy(object) : cloneData(object);
       rules.prepare(copy, context);
       const errors = dedupe(rules.validate(copy, context));
       const warnings = errors.length === 0 ? (rules.advise?.(copy, context) ?? []) : [];
+      if (errors.length === 0 && warnings.length === 0) return [];
       const refusal = (severity: ServerRefusal['severity']) => (error: FieldError): ServerRefusal => ({
         error, severity,
         message: formatFieldError(error),
@@ -76,6 +96,7 @@ export function createApiServerRules(minor: number): ApiServerRules {
 
 /** The Go code sometimes reports the same problem twice (a template's labels, say); say it once. */
 function dedupe(errors: FieldError[]): FieldError[] {
+  if (errors.length < 2) return errors;
   const seen = new Set<string>();
   return errors.filter((error) => {
     const key = `${formatFieldError(error)}\u0000${JSON.stringify(error.at ?? error.path)}`;

@@ -1,4 +1,4 @@
-import { entries, obj, objects, str, strings, type Obj } from './access.js';
+import { entries, isSet, obj, objects, str, strings, type Obj } from './access.js';
 import { byteLength, isDns1035Label, isDns1123Label, isDns1123Subdomain, isLabelValue, isPathSegmentName, isQualifiedName } from './content.js';
 import { forbidden, invalid, notSupported, required, tooLong, type FieldError, type FieldPath } from './field.js';
 
@@ -28,9 +28,14 @@ export function validateLabelName(name: string, path: FieldPath): FieldError[] {
 /** Every key and value of a label map; the API server names the map, not the key. */
 export function validateLabels(labels: unknown, path: FieldPath): FieldError[] {
   const errors: FieldError[] = [];
-  for (const [key, value] of entries(labels)) {
-    errors.push(...validateLabelName(key, path).map((e) => ({ ...e, at: [...path, key] })));
-    errors.push(...isLabelValue(str(value)).map((m) => ({ ...invalid(path, str(value), m), at: [...path, key] })));
+  const map = obj(labels);
+  if (!map) return errors;
+  for (const key of Object.keys(map)) {
+    const value = str(map[key]);
+    const keyProblems = isQualifiedName(key);
+    if (keyProblems.length > 0) errors.push(...keyProblems.map((m) => ({ ...invalid(path, key, m), at: [...path, key] })));
+    const valueProblems = isLabelValue(value);
+    if (valueProblems.length > 0) errors.push(...valueProblems.map((m) => ({ ...invalid(path, value, m), at: [...path, key] })));
   }
   return errors;
 }
@@ -152,12 +157,13 @@ export function validateObjectMeta(metadata: Obj | undefined, options: MetaOptio
   if (options.namespaced && namespace !== '') {
     errors.push(...isDns1123Label(namespace).map((m) => invalid([...path, 'namespace'], namespace, m)));
   }
-  if (typeof meta['generation'] === 'number') errors.push(...validateNonnegative(meta['generation'], [...path, 'generation']));
-  errors.push(...validateLabels(meta['labels'], [...path, 'labels']));
-  errors.push(...validateAnnotations(meta['annotations'], [...path, 'annotations']));
-  errors.push(...validateOwnerReferences(meta['ownerReferences'], [...path, 'ownerReferences']));
-  errors.push(...validateFinalizers(meta['finalizers'], [...path, 'finalizers']));
-  errors.push(...validateManagedFields(meta['managedFields'], [...path, 'managedFields']));
+  if (typeof meta['generation'] === 'number' && meta['generation'] < 0) errors.push(...validateNonnegative(meta['generation'], [...path, 'generation']));
+  // Each check below finds nothing in a field that is absent: most metadata has labels at most.
+  if (isSet(meta['labels'])) errors.push(...validateLabels(meta['labels'], [...path, 'labels']));
+  if (isSet(meta['annotations'])) errors.push(...validateAnnotations(meta['annotations'], [...path, 'annotations']));
+  if (isSet(meta['ownerReferences'])) errors.push(...validateOwnerReferences(meta['ownerReferences'], [...path, 'ownerReferences']));
+  if (isSet(meta['finalizers'])) errors.push(...validateFinalizers(meta['finalizers'], [...path, 'finalizers']));
+  if (isSet(meta['managedFields'])) errors.push(...validateManagedFields(meta['managedFields'], [...path, 'managedFields']));
   // Core's ValidateObjectMeta adds this, and every kind in scope goes through a path that applies it.
   strings(meta['finalizers']).forEach((name, i) => errors.push(...validateKubeFinalizerName(name, [...path, 'finalizers', i])));
   return errors;
@@ -238,7 +244,15 @@ export function isEmptySelector(selector: unknown): boolean {
 }
 
 export function labelsOf(value: unknown): Record<string, string> {
-  return Object.fromEntries(entries(value).map(([k, v]) => [k, str(v)]));
+  const labels: Record<string, string> = {};
+  const map = obj(value);
+  if (!map) return labels;
+  for (const key of Object.keys(map)) {
+    // As Object.fromEntries would: a `__proto__` key is data, defined rather than assigned.
+    if (key === '__proto__') Object.defineProperty(labels, key, { value: str(map[key]), enumerable: true, writable: true, configurable: true });
+    else labels[key] = str(map[key]);
+  }
+  return labels;
 }
 
 export { notSupported };

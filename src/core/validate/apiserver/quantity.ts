@@ -6,11 +6,11 @@ import { quantityPattern } from '../schema/formats.js';
  * compares quantities exactly too (inf.Dec or scaled int64).
  */
 export interface Quantity {
-  numerator: bigint;
+  readonly numerator: bigint;
   /** Always positive. */
-  denominator: bigint;
+  readonly denominator: bigint;
   /** As written, for messages. */
-  text: string;
+  readonly text: string;
 }
 
 const binarySuffixes: Record<string, bigint> = { Ki: 1n << 10n, Mi: 1n << 20n, Gi: 1n << 30n, Ti: 1n << 40n, Pi: 1n << 50n, Ei: 1n << 60n };
@@ -19,7 +19,25 @@ const decimalExponents: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k
 /** Reads a quantity written as a string or a YAML number; undefined when it is not one. */
 export function parseQuantity(value: unknown): Quantity | undefined {
   const text = typeof value === 'number' && Number.isFinite(value) ? numberText(value) : value;
-  if (typeof text !== 'string' || !quantityPattern.test(text)) return undefined;
+  if (typeof text !== 'string') return undefined;
+  if (text.length > maxCachedLength) return readQuantity(text);
+  // A manifest set repeats a few quantities (`100m`, `128Mi`) thousands of times: each is read once.
+  let parsed = parsedQuantities.get(text);
+  if (parsed === undefined) {
+    parsed = readQuantity(text) ?? null;
+    if (parsedQuantities.size >= maxParsedQuantities) parsedQuantities.clear();
+    parsedQuantities.set(text, parsed);
+  }
+  return parsed ?? undefined;
+}
+
+/** Callers only read a Quantity, so one object per text is shared. */
+const parsedQuantities = new Map<string, Quantity | null>();
+const maxParsedQuantities = 4096;
+const maxCachedLength = 64;
+
+function readQuantity(text: string): Quantity | undefined {
+  if (!quantityPattern.test(text)) return undefined;
   const match = /^([+-]?)([0-9]*)(?:\.([0-9]*))?(.*)$/.exec(text)!;
   const [, sign, whole = '', fraction = '', suffix = ''] = match;
   let numerator = BigInt(`${whole || '0'}${fraction}`);

@@ -3,6 +3,7 @@ import type { ManifestDocument } from '../../manifests/document.js';
 import { findException } from './exceptions.js';
 import { indexManifestSet } from './manifest-set.js';
 import { kindOf, nameOf } from './object-access.js';
+import { withPodSpecsKept } from './pod-specs.js';
 import { clusterScopedResource } from './rules/cluster-scoped-resource.js';
 import { hostNamespaces } from './rules/host-namespaces.js';
 import { hostPath } from './rules/host-path.js';
@@ -61,16 +62,20 @@ export function runPolicy(
   const findings: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
   const set = indexManifestSet(whole, context);
-  for (const doc of documents) {
-    for (const rule of rules) {
-      for (const violation of rule.check(doc, context, set)) {
-        const finding = toFinding(doc, rule, violation);
-        const exception = findException(finding, context.exceptions ?? []);
-        if (exception) suppressed.push({ ...finding, reason: exception.reason });
-        else findings.push(finding);
+  const exceptions = context.exceptions ?? [];
+  withPodSpecsKept(() => {
+    for (const doc of documents) {
+      for (const rule of rules) {
+        const violations = rule.check(doc, context, set);
+        for (let i = 0; i < violations.length; i++) {
+          const finding = toFinding(doc, rule, violations[i]!);
+          const exception = exceptions.length > 0 ? findException(finding, exceptions) : undefined;
+          if (exception) suppressed.push({ ...finding, reason: exception.reason });
+          else findings.push(finding);
+        }
       }
     }
-  }
+  });
   return { findings: findings.sort(compareFindings), suppressed: suppressed.sort(compareFindings) };
 }
 

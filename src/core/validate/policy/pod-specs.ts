@@ -49,8 +49,42 @@ export function isWorkload(object: KubeObject): boolean {
   return workload !== undefined && apiVersion !== undefined && workload.groups.includes(groupOf(apiVersion));
 }
 
+/**
+ * Several rules ask for the pod spec and containers of each object: while
+ * `runPolicy` runs (the objects are only read), the answer for the object
+ * asked about last is kept. runPolicy runs every rule on one object before
+ * the next, so one entry is enough, and it costs one comparison to find.
+ */
+interface Kept {
+  object: KubeObject | undefined;
+  podSpec: PodSpecLocation | undefined;
+  pod: PodSpecLocation | undefined;
+  containers: readonly ContainerLocation[];
+}
+let kept: Kept | undefined;
+
+/** Runs `work` with the pod spec and containers of the last object asked about kept; the objects must not change meanwhile. */
+export function withPodSpecsKept<T>(work: () => T): T {
+  const outer = kept;
+  kept = { object: undefined, podSpec: undefined, pod: undefined, containers: [] };
+  try {
+    return work();
+  } finally {
+    kept = outer;
+  }
+}
+
 /** The pod spec of a workload object, or undefined for other kinds and for malformed workloads. */
 export function findPodSpec(object: KubeObject): PodSpecLocation | undefined {
+  if (!kept) return readPodSpec(object);
+  if (kept.object !== object) {
+    kept.object = object;
+    kept.podSpec = readPodSpec(object);
+  }
+  return kept.podSpec;
+}
+
+function readPodSpec(object: KubeObject): PodSpecLocation | undefined {
   if (!isWorkload(object)) return undefined;
   const templatePath = workloads[kindOf(object)!]!.template;
   const podPath = templatePath ? [...templatePath, 'spec'] : ['spec'];
@@ -61,7 +95,16 @@ export function findPodSpec(object: KubeObject): PodSpecLocation | undefined {
 }
 
 /** Every container of a pod spec — regular, init and ephemeral — with its key path. */
-export function listContainers(pod: PodSpecLocation): ContainerLocation[] {
+export function listContainers(pod: PodSpecLocation): readonly ContainerLocation[] {
+  if (!kept) return readContainers(pod);
+  if (kept.pod !== pod) {
+    kept.pod = pod;
+    kept.containers = readContainers(pod);
+  }
+  return kept.containers;
+}
+
+function readContainers(pod: PodSpecLocation): ContainerLocation[] {
   const found: ContainerLocation[] = [];
   for (const [key, role] of containerLists) {
     listAt(pod.spec, key).forEach((container, index) => {

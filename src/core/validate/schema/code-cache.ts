@@ -20,10 +20,10 @@ export interface ValidatorCodeStore {
 const cacheFormat = 2; // 2: patterns call re2RegExp through require(re2Module)
 const ajvVersion = (createRequire(import.meta.url)('ajv/package.json') as { version: string }).version;
 const requireFromHere = createRequire(import.meta.url);
-/** Ajv's standalone code generator, loaded when a validator is compiled. */
-function generate(ajv: Ajv, validate: ValidateFunction): string {
-  const standalone = requireFromHere('ajv/dist/standalone/index.js') as { default: (ajv: Ajv, validate: ValidateFunction) => string };
-  return standalone.default(ajv, validate);
+/** Ajv's standalone code generator, loaded when a validator is compiled: one function's module, or one exporting several by name. */
+function generate(ajv: Ajv, what: ValidateFunction | Record<string, string>): string {
+  const standalone = requireFromHere('ajv/dist/standalone/index.js') as { default: (ajv: Ajv, what: ValidateFunction | Record<string, string>) => string };
+  return standalone.default(ajv, what);
 }
 
 /** The name generated code imports Ladder's format checks by (see compile.ts). */
@@ -59,7 +59,7 @@ export function cachedCompile(ajv: () => Ajv, schema: AnySchema, key: string, st
   const stored = store.read(key);
   if (stored) {
     const loaded = load(stored.code, stored.v8, formats, false);
-    if (loaded) return loaded.validate;
+    if (typeof loaded?.exports === 'function') return loaded.exports as ValidateFunction;
   }
   // Only now is Ajv needed: setting up an instance with the bundle costs as much as loading a few validators.
   const compiler = ajv();
@@ -75,7 +75,40 @@ export function cachedCompile(ajv: () => Ajv, schema: AnySchema, key: string, st
   return validate;
 }
 
-function load(code: string, cachedData: Uint8Array | undefined, formats: Record<string, unknown>, withCacheData: boolean): { validate: ValidateFunction; v8?: Uint8Array } | undefined {
+/**
+ * Validators for several schemas from one module, so what they share (the
+ * definitions they all reach) is one function each: loaded once and warmed
+ * up by V8 once, where a module per schema repeated it in each. `schemas`
+ * maps a name to a schema; the result has a validator under each name.
+ */
+export function cachedCompileTogether(ajv: () => Ajv, schemas: Record<string, AnySchema>, key: string, store: ValidatorCodeStore, formats: Record<string, unknown>): Record<string, ValidateFunction> {
+  const names = Object.keys(schemas);
+  const stored = store.read(key);
+  if (stored) {
+    const exports = load(stored.code, stored.v8, formats, false)?.exports as Record<string, unknown> | undefined;
+    if (exports && names.every((name) => typeof exports[name] === 'function')) return exports as Record<string, ValidateFunction>;
+  }
+  const compiler = ajv();
+  // Ajv finds schemas for standalone code by id. A relative one, so that `$ref`s resolve as from a schema without one.
+  const ids = Object.fromEntries(names.map((name) => [name, `together-${key}-${name}.json`]));
+  const validators: Record<string, ValidateFunction> = {};
+  for (const name of names) {
+    if (!compiler.getSchema(ids[name]!)) compiler.addSchema(schemas[name]!, ids[name]);
+    validators[name] = compiler.getSchema(ids[name]!)!;
+  }
+  let code: string;
+  try {
+    code = generate(compiler, ids);
+  } catch {
+    return validators;
+  }
+  const script = load(code, undefined, formats, true);
+  store.write(key, code, script?.v8);
+  return validators;
+}
+
+/** Runs module code as CommonJS; `undefined` when it does not run. */
+function load(code: string, cachedData: Uint8Array | undefined, formats: Record<string, unknown>, withCacheData: boolean): { exports: unknown; v8?: Uint8Array } | undefined {
   try {
     const script = new Script(`(function (require, module, exports) {${code}\n})`, {
       filename: 'ladder-validator.js',
@@ -84,9 +117,7 @@ function load(code: string, cachedData: Uint8Array | undefined, formats: Record<
     const module = { exports: {} as unknown };
     const requireShim = (id: string): unknown => (id === formatsModule ? formats : id === re2Module ? re2RegExp : requireFromHere(id));
     (script.runInThisContext() as (r: unknown, m: unknown, e: unknown) => void)(requireShim, module, module.exports);
-    const validate = module.exports as ValidateFunction;
-    if (typeof validate !== 'function') return undefined;
-    return withCacheData ? { validate, v8: script.createCachedData() } : { validate };
+    return withCacheData ? { exports: module.exports, v8: script.createCachedData() } : { exports: module.exports };
   } catch {
     return undefined;
   }

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Ajv, ErrorObject, FormatDefinition, Options, ValidateFunction } from 'ajv';
-import { cacheKey, cachedCompile, definitionsDigest, formatsModule, type ValidatorCodeStore } from './code-cache.js';
+import { cacheKey, cachedCompile, cachedCompileTogether, definitionsDigest, formatsModule, type ValidatorCodeStore } from './code-cache.js';
 import { definitionRefPrefix, type JsonSchema, type SchemaBundle } from './bundle.js';
 import { formatChecks } from './formats.js';
 import { re2RegExp } from './re2.js';
@@ -69,13 +69,20 @@ export interface CompileOptions {
 export function createSchemaCompilers(bundle: SchemaBundle, options: CompileOptions = {}): SchemaCompilers {
   const compile = compilerFor(bundle.definitions, options.store);
   const builtIns = new Map<string, KindValidator>();
+  const podTemplateGroup = podTemplateKinds.filter((definition) => Object.hasOwn(bundle.definitions, definition));
   return {
     bundle,
     builtIn(definition) {
       let validator = builtIns.get(definition);
       if (!validator) {
-        validator = compile({ $ref: bundleRef(definition) });
-        builtIns.set(definition, validator);
+        if (podTemplateGroup.includes(definition)) {
+          const together = compile.together(Object.fromEntries(podTemplateGroup.map((member) => [member, { $ref: bundleRef(member) }])));
+          for (const member of podTemplateGroup) builtIns.set(member, together[member]!);
+          validator = together[definition]!;
+        } else {
+          validator = compile.one({ $ref: bundleRef(definition) });
+          builtIns.set(definition, validator);
+        }
       }
       return validator;
     },
@@ -83,19 +90,38 @@ export function createSchemaCompilers(bundle: SchemaBundle, options: CompileOpti
 }
 
 /**
+ * The built-in kinds that hold a pod template (every one that reaches PodSpec;
+ * a unit test holds the list to each bundled minor). PodSpec's 110 definitions
+ * are most of each one's validator, so they are compiled into one module:
+ * with a module per kind, the five workload kinds of a usual set loaded and
+ * warmed up five copies of the same code.
+ */
+export const podTemplateKinds: readonly string[] = [
+  'io.k8s.api.core.v1.Pod',
+  'io.k8s.api.core.v1.PodTemplate',
+  'io.k8s.api.core.v1.ReplicationController',
+  'io.k8s.api.apps.v1.Deployment',
+  'io.k8s.api.apps.v1.StatefulSet',
+  'io.k8s.api.apps.v1.DaemonSet',
+  'io.k8s.api.apps.v1.ReplicaSet',
+  'io.k8s.api.batch.v1.Job',
+  'io.k8s.api.batch.v1.CronJob',
+];
+
+/**
  * Compiles custom-resource schemas in Ajv instances of their own: Ajv keeps
  * every schema it compiled, and CRDs differ from run to run. Compiling happens
  * at once, so a schema Ajv refuses throws (with Ajv's reason) where the CRD is read.
  */
 export function createCustomCompiler(bundle: SchemaBundle, options: CompileOptions = {}): (schema: JsonSchema) => KindValidator {
-  let compile: ((schema: JsonSchema) => KindValidator) | undefined;
+  let compile: Compiler | undefined;
   // The same CRD validated again (one validator, several calls) reuses its validator.
   const seen = new Map<string, KindValidator>();
   return (schema) => {
     const key = JSON.stringify(schema);
     let validator = seen.get(key);
     if (!validator) {
-      validator = (compile ??= compilerFor(bundle.definitions, options.store))(schema);
+      validator = (compile ??= compilerFor(bundle.definitions, options.store)).one(schema);
       seen.set(key, validator);
     }
     return validator;
@@ -110,11 +136,17 @@ export function customValidatorKeys(bundle: SchemaBundle, schema: JsonSchema): [
   return [validatorKey('check', bundle.definitions, schema), validatorKey('explain', bundle.definitions, schema)];
 }
 
-function validatorKey(options: 'check' | 'explain', definitions: Record<string, JsonSchema>, schema: JsonSchema): string {
+function validatorKey(options: 'check' | 'explain' | 'check together' | 'explain together', definitions: Record<string, JsonSchema>, schema: JsonSchema): string {
   return cacheKey({ options, definitions: definitionsDigest(definitions), schema });
 }
 
-function compilerFor(definitions: Record<string, JsonSchema>, store: ValidatorCodeStore | undefined): (schema: JsonSchema) => KindValidator {
+interface Compiler {
+  one(schema: JsonSchema): KindValidator;
+  /** Validators for several schemas compiled into one module (see `cachedCompileTogether`), by name. */
+  together(schemas: Record<string, JsonSchema>): Record<string, KindValidator>;
+}
+
+function compilerFor(definitions: Record<string, JsonSchema>, store: ValidatorCodeStore | undefined): Compiler {
   const instances = new Map<Options, Ajv>();
   const ajv = (options: Options): Ajv => {
     let instance = instances.get(options);
@@ -127,20 +159,34 @@ function compilerFor(definitions: Record<string, JsonSchema>, store: ValidatorCo
     }
     return instance;
   };
-  const compile = (options: Options, schema: JsonSchema): ValidateFunction => {
+  const optionsName = (options: Options) => (options === checkOptions ? 'check' : 'explain');
+  const compileOne = (options: Options, schema: JsonSchema): ValidateFunction => {
     if (!store) return ajv(options).compile(schema);
-    return cachedCompile(() => ajv(options), schema, validatorKey(options === checkOptions ? 'check' : 'explain', definitions, schema), store, formats);
+    return cachedCompile(() => ajv(options), schema, validatorKey(optionsName(options), definitions, schema), store, formats);
   };
-  return (schema) => {
-    const check = compile(checkOptions, schema);
-    let explain: ValidateFunction | undefined;
-    return {
-      check: (object) => check(object),
-      explain: (object) => {
-        explain ??= compile(explainOptions, schema);
-        return explain(object) ? [] : [...(explain.errors ?? [])];
-      },
-    };
+  // Without a store one Ajv instance already compiles each definition once, whichever kind reaches it.
+  const compileTogether = (options: Options, schemas: Record<string, JsonSchema>): Record<string, ValidateFunction> => {
+    if (!store) return Object.fromEntries(Object.entries(schemas).map(([name, schema]) => [name, ajv(options).compile(schema)]));
+    return cachedCompileTogether(() => ajv(options), schemas, validatorKey(`${optionsName(options)} together`, definitions, schemas), store, formats);
+  };
+  const validatorOf = (check: ValidateFunction, explainer: () => ValidateFunction): KindValidator => ({
+    check: (object) => check(object),
+    explain: (object) => {
+      const explain = explainer();
+      return explain(object) ? [] : [...(explain.errors ?? [])];
+    },
+  });
+  return {
+    one(schema) {
+      const check = compileOne(checkOptions, schema);
+      let explain: ValidateFunction | undefined;
+      return validatorOf(check, () => (explain ??= compileOne(explainOptions, schema)));
+    },
+    together(schemas) {
+      const checks = compileTogether(checkOptions, schemas);
+      let explains: Record<string, ValidateFunction> | undefined;
+      return Object.fromEntries(Object.keys(schemas).map((name) => [name, validatorOf(checks[name]!, () => (explains ??= compileTogether(explainOptions, schemas))[name]!)]));
+    },
   };
 }
 

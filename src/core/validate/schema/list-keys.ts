@@ -15,6 +15,18 @@ export interface ListKeyChecker {
   check(schema: JsonSchema, object: unknown): SchemaProblem[];
 }
 
+/** A schema node as the walk uses it (resolved through `$ref` and nullable wrappers). */
+interface WalkPlan {
+  rule: ListRule | undefined;
+  items: JsonSchema | undefined;
+  properties: Record<string, JsonSchema> | undefined;
+  additional: JsonSchema | undefined;
+  /** The plans of the values under each key met so far (null: nothing there can hold a keyed list). */
+  children: Map<string, WalkPlan | null>;
+  /** The items' plan, once worked out. */
+  itemPlan: WalkPlan | null | undefined;
+}
+
 interface ListRule {
   type: 'set' | 'map';
   keys: readonly string[];
@@ -57,33 +69,64 @@ export function createListKeyChecker(definitions: Record<string, JsonSchema>): L
     holdsLists.set(schema, answer);
     return answer;
   };
+  // What a walk needs of a schema node, worked out once per node; a plan links to its children's
+  // plans (by key), so the walk looks up no schema object while it goes.
+  const plans = new WeakMap<JsonSchema, WalkPlan | null>();
+  const planOf = (schemaNode: JsonSchema | undefined): WalkPlan | null => {
+    if (!schemaNode) return null;
+    let plan = plans.get(schemaNode);
+    if (plan === undefined) {
+      const schema = resolve(schemaNode);
+      if (!schema || !mayHoldLists(schema)) plan = null;
+      else {
+        const items = schema['items'];
+        const additional = schema['additionalProperties'];
+        plan = {
+          rule: listRule(schema),
+          items: items && typeof items === 'object' && !Array.isArray(items) ? (items as JsonSchema) : undefined,
+          properties: schema['properties'] as Record<string, JsonSchema> | undefined,
+          additional: typeof additional === 'object' ? (additional as JsonSchema) : undefined,
+          children: new Map(),
+          itemPlan: undefined,
+        };
+      }
+      plans.set(schemaNode, plan);
+    }
+    return plan;
+  };
+  const childPlan = (plan: WalkPlan, key: string): WalkPlan | null => {
+    let child = plan.children.get(key);
+    if (child === undefined) {
+      const { properties } = plan;
+      child = planOf(properties && Object.hasOwn(properties, key) ? properties[key] : plan.additional);
+      plan.children.set(key, child);
+    }
+    return child;
+  };
   // One path, extended and shortened as the walk goes; copied only into a problem.
   const path: (string | number)[] = [];
-  const walk = (schemaNode: JsonSchema | undefined, value: unknown, problems: SchemaProblem[]): void => {
-    if (typeof value !== 'object' || value === null) return;
-    const schema = resolve(schemaNode);
-    if (!schema || !mayHoldLists(schema)) return;
+  const walk = (plan: WalkPlan, value: object, problems: SchemaProblem[]): void => {
     if (Array.isArray(value)) {
-      const rule = listRule(schema);
-      if (rule) findDuplicates(rule, value, path, problems);
-      const items = schema['items'];
-      if (items && typeof items === 'object' && !Array.isArray(items)) {
+      if (plan.rule) findDuplicates(plan.rule, value, path, problems);
+      const items = plan.itemPlan === undefined ? (plan.itemPlan = planOf(plan.items)) : plan.itemPlan;
+      if (items) {
         for (let i = 0; i < value.length; i++) {
+          const item: unknown = value[i];
+          if (typeof item !== 'object' || item === null) continue;
           path.push(i);
-          walk(items as JsonSchema, value[i], problems);
+          walk(items, item, problems);
           path.pop();
         }
       }
       return;
     }
-    const properties = schema['properties'] as Record<string, JsonSchema> | undefined;
-    const additional = schema['additionalProperties'];
     for (const key of Object.keys(value)) {
       const child = (value as Record<string, unknown>)[key];
       if (typeof child !== 'object' || child === null) continue;
-      const childSchema = properties && Object.hasOwn(properties, key) ? properties[key] : typeof additional === 'object' ? (additional as JsonSchema) : undefined;
+      const next = childPlan(plan, key);
+      if (!next) continue;
       path.push(key);
-      walk(childSchema, child, problems);
+      walk(next, child, problems);
       path.pop();
     }
   };
@@ -91,7 +134,8 @@ export function createListKeyChecker(definitions: Record<string, JsonSchema>): L
     check(schema, object) {
       const problems: SchemaProblem[] = [];
       path.length = 0;
-      walk(schema, object, problems);
+      const plan = planOf(schema);
+      if (plan && typeof object === 'object' && object !== null) walk(plan, object, problems);
       return problems;
     },
   };
@@ -125,6 +169,7 @@ function listRule(schema: JsonSchema): ListRule | undefined {
 const listRules = new WeakMap<JsonSchema, ListRule>();
 
 function findDuplicates(rule: ListRule, list: readonly unknown[], path: readonly (string | number)[], problems: SchemaProblem[]): void {
+  if (list.length < 2) return;
   const seen = new Map<string, number>();
   list.forEach((entry, i) => {
     const key = keyOf(rule, entry);
@@ -149,5 +194,10 @@ function keyOf(rule: ListRule, entry: unknown): string | undefined {
   if (rule.type === 'set') return entry === null || typeof entry === 'object' ? undefined : JSON.stringify(entry);
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return undefined;
   const record = entry as Record<string, unknown>;
+  // Most keyed lists (containers, env, volumes) have one key field.
+  if (rule.keys.length === 1) {
+    const key = rule.keys[0]!;
+    return `${key}=${JSON.stringify(record[key] ?? rule.defaults[key] ?? null)}`;
+  }
   return rule.keys.map((key) => `${key}=${JSON.stringify(record[key] ?? rule.defaults[key] ?? null)}`).join(',');
 }

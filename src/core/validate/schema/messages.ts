@@ -40,14 +40,29 @@ export function describeSchemaErrors(
   return problems;
 }
 
+/** A typo is usually made many times in a set (one template, many renders): each is looked up once per schema. */
+const nearestFields = new WeakMap<object, Map<string, string | undefined>>();
+
+function nearestField(field: string, parentSchema: { properties?: object } | undefined): string | undefined {
+  const known = (): string[] => Object.keys(parentSchema?.properties ?? {});
+  if (typeof parentSchema !== 'object' || parentSchema === null) return suggestNearest(field, known());
+  let answers = nearestFields.get(parentSchema);
+  if (!answers) nearestFields.set(parentSchema, (answers = new Map()));
+  if (!answers.has(field)) {
+    // Bounded: a long-running App sees fields of many sets.
+    if (answers.size >= 1000) answers.clear();
+    answers.set(field, suggestNearest(field, known()));
+  }
+  return answers.get(field);
+}
+
 function describe(error: ErrorObject, path: (string | number)[], redact: boolean): SchemaProblem {
   const params = error.params as Record<string, unknown>;
   const got = redact ? describeType(error.data) : describeValue(error.data);
   switch (error.keyword) {
     case 'additionalProperties': {
       const field = String(params['additionalProperty']);
-      const known = Object.keys(((error.parentSchema as { properties?: object } | undefined)?.properties ?? {}));
-      const nearest = suggestNearest(field, known);
+      const nearest = nearestField(field, error.parentSchema as { properties?: object } | undefined);
       return { path: [...path, field], message: `unknown field${nearest ? ` (did you mean ${nearest}?)` : ''}` };
     }
     case 'required':

@@ -69,11 +69,17 @@ export function createSchemaValidator(bundle: SchemaBundle, options: SchemaValid
   const operatorKind = (apiVersion: string, kind: string): CustomKind | undefined =>
     (operatorKinds ??= operatorCustomKinds(bundle)).get(`${apiVersion}\0${kind}`);
 
+  // One answer (and one schema object, which list-keys.ts keeps its plan by) per built-in kind.
+  const builtInValidators = new Map<string, { validator: KindValidator; schema: JsonSchema }>();
   const validatorFor = (apiVersion: string, kind: string): { validator: KindValidator; schema: JsonSchema } | undefined => {
-    const custom = customKinds.get(`${apiVersion}\0${kind}`);
+    const custom = customKinds.size > 0 ? customKinds.get(`${apiVersion}\0${kind}`) : undefined;
     if (custom) return { validator: custom.validator, schema: custom.custom.schema ?? schemaless };
     const known = builtIn(apiVersion, kind);
-    if (known) return { validator: compilers.builtIn(known.definition), schema: { $ref: definitionRefPrefix + known.definition } };
+    if (known) {
+      let found = builtInValidators.get(known.definition);
+      if (!found) builtInValidators.set(known.definition, (found = { validator: compilers.builtIn(known.definition), schema: { $ref: definitionRefPrefix + known.definition } }));
+      return found;
+    }
     const operator = operatorKind(apiVersion, kind);
     if (!operator) return undefined;
     const key = `${apiVersion}\0${kind}`;
@@ -128,7 +134,8 @@ export function createSchemaValidator(bundle: SchemaBundle, options: SchemaValid
       });
     };
 
-    const missing = [['apiVersion', apiVersion], ['kind', kind]].filter(([, value]) => typeof value !== 'string' || value === '');
+    const identified = typeof apiVersion === 'string' && apiVersion !== '' && typeof kind === 'string' && kind !== '';
+    const missing = identified ? noneMissing : [['apiVersion', apiVersion], ['kind', kind]].filter(([, value]) => typeof value !== 'string' || value === '');
     for (const [field, value] of missing) {
       const present = value !== undefined && value !== null;
       report(present ? [field as string] : [], present ? `${String(field)}: expected a non-empty string` : `${String(field)}: required field missing`,
@@ -197,6 +204,8 @@ export function createSchemaValidator(bundle: SchemaBundle, options: SchemaValid
     },
   };
 }
+
+const noneMissing: readonly [string, unknown][] = [];
 
 /** `1.36.3` → 36. */
 function minorOf(version: string): number {

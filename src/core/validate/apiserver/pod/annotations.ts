@@ -55,12 +55,12 @@ export function validatePodSpecificAnnotations(annotations: unknown, spec: Obj, 
     errors.push(located(invalid([...path, deletionCost], str(map[deletionCost]), 'must be a 32bit integer'), deletionCost));
   }
   if (isSet(map[seccompPod])) errors.push(...validateSeccompAnnotation(str(map[seccompPod]), [...path, seccompPod]).map((e) => located(e, seccompPod)));
-  const names = containerNames(spec);
+  let names: string[] | undefined;
   for (const [key, value] of entries(map)) {
     if (key.startsWith(seccompContainerPrefix)) errors.push(...validateSeccompAnnotation(str(value), [...path, key]).map((e) => located(e, key)));
     if (key.startsWith(appArmorPrefix)) {
       const container = key.slice(appArmorPrefix.length);
-      if (!names.includes(container)) errors.push(located(invalid([...path, key], container, 'container not found'), key));
+      if (!(names ??= containerNames(spec)).includes(container)) errors.push(located(invalid([...path, key], container, 'container not found'), key));
       const profile = str(value);
       if (!(profile === '' || profile === 'runtime/default' || profile === 'unconfined' || profile.startsWith('localhost/'))) {
         errors.push(located(invalid([...path, key], profile, `invalid AppArmor profile name: ${JSON.stringify(profile)}`), key));
@@ -74,6 +74,8 @@ export function validatePodSpecificAnnotations(annotations: unknown, spec: Obj, 
 export function validateAnnotationsMatchFields(annotations: unknown, spec: Obj, specPath: FieldPath): FieldError[] {
   const map = obj(annotations) ?? {};
   const errors: FieldError[] = [];
+  // Every check compares an annotation: a template without any (most) has nothing to contradict.
+  if (Object.keys(map).length === 0) return errors;
   const podContext = obj(spec['securityContext']);
   const seccompMismatch = (annotation: string, profile: Obj, path: FieldPath): FieldError | undefined => {
     const type = str(profile['type']);

@@ -77,16 +77,17 @@ function validateContainerCommon(container: Obj, path: FieldPath, context: Conta
   const policy = str(container['terminationMessagePolicy']);
   if (policy === '') errors.push(required([...path, 'terminationMessagePolicy']));
   else if (policy !== 'File' && policy !== 'FallbackToLogsOnError') errors.push(notSupported([...path, 'terminationMessagePolicy'], policy, ['File', 'FallbackToLogsOnError']));
-  errors.push(...validatePorts(container['ports'], [...path, 'ports']));
-  errors.push(...validateEnv(container['env'], [...path, 'env'], context.options));
-  errors.push(...validateEnvFrom(container['envFrom'], [...path, 'envFrom'], context.options));
+  // The checks of a list find nothing when it is absent; skipping them spares building their key paths.
+  if (isSet(container['ports'])) errors.push(...validatePorts(container['ports'], [...path, 'ports']));
+  if (isSet(container['env'])) errors.push(...validateEnv(container['env'], [...path, 'env'], context.options));
+  if (isSet(container['envFrom'])) errors.push(...validateEnvFrom(container['envFrom'], [...path, 'envFrom'], context.options));
   errors.push(...validateMounts(container, path, context.volumes));
   const pullPolicy = str(container['imagePullPolicy']);
   if (pullPolicy === '') errors.push(required([...path, 'imagePullPolicy']));
   else if (!pullPolicies.includes(pullPolicy)) errors.push(notSupported([...path, 'imagePullPolicy'], pullPolicy, pullPolicies));
   errors.push(...validateResourceRequirements(obj(container['resources']), context.podClaimNames, [...path, 'resources'], context.options));
-  errors.push(...validateResizePolicy(container['resizePolicy'], [...path, 'resizePolicy'], context.podRestartPolicy));
-  errors.push(...validateContainerSecurityContext(container['securityContext'], [...path, 'securityContext'], context.hostUsers));
+  if (isSet(container['resizePolicy'])) errors.push(...validateResizePolicy(container['resizePolicy'], [...path, 'resizePolicy'], context.podRestartPolicy));
+  if (isSet(container['securityContext'])) errors.push(...validateContainerSecurityContext(container['securityContext'], [...path, 'securityContext'], context.hostUsers));
   return errors;
 }
 
@@ -132,7 +133,7 @@ function validateContainerRestartPolicy(container: Obj, path: FieldPath, options
   return errors;
 }
 
-function checkHostPorts(containers: Obj[], path: FieldPath, indexOffset = 0): FieldError[] {
+function checkHostPorts(containers: readonly Obj[], path: FieldPath, indexOffset = 0): FieldError[] {
   const errors: FieldError[] = [];
   const seen = new Set<string>();
   containers.forEach((container, ci) => {

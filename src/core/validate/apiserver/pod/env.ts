@@ -1,4 +1,4 @@
-import { obj, objects, str, type Obj } from '../access.js';
+import { isSet, obj, objects, str, type Obj } from '../access.js';
 import { isConfigMapKey, isDns1123Label, isDns1123Subdomain, isEnvVarName, isRelaxedEnvVarName } from '../content.js';
 import { invalid, required, type FieldError, type FieldPath } from '../field.js';
 import type { PodOptions } from './options.js';
@@ -17,7 +17,7 @@ export function validateEnv(env: unknown, path: FieldPath, options: PodOptions):
     const name = str(variable['name']);
     if (name === '') errors.push(required([...at, 'name']));
     else errors.push(...envNameErrors(name, options).map((m) => invalid([...at, 'name'], name, m)));
-    errors.push(...validateValueFrom(variable, [...at, 'valueFrom'], options));
+    if (isSet(variable['valueFrom'])) errors.push(...validateValueFrom(variable, [...at, 'valueFrom'], options));
   });
   return errors;
 }

@@ -8,6 +8,7 @@ import type { VolumeInfo } from './volumes.js';
 export function validateMounts(container: Obj, path: FieldPath, volumes: Map<string, VolumeInfo>): FieldError[] {
   const mounts = objects(container['volumeMounts']);
   const devices = objects(container['volumeDevices']);
+  if (mounts.length === 0 && devices.length === 0) return [];
   const deviceNames = new Set(devices.map((d) => str(d['name'])));
   const devicePaths = new Set(devices.map((d) => str(d['devicePath'])));
   const mountNames = new Set(mounts.map((m) => str(m['name'])));

@@ -16,6 +16,8 @@ import { validateOs } from './windows.js';
 
 /** ValidatePodSpec and ValidatePodTemplateSpec of pkg/apis/core/validation. */
 
+const noClaims: ReadonlySet<string> = new Set();
+
 const restartPolicies = ['Always', 'OnFailure', 'Never'];
 const dnsPolicies = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'];
 
@@ -27,12 +29,13 @@ export function validatePodSpec(spec: Obj, path: FieldPath, options: PodOptions)
   const { volumes, errors: volumeErrors } = validateVolumes(spec['volumes'], undefined, [...path, 'volumes'], options);
   errors.push(...volumeErrors);
   const claims = objects(spec['resourceClaims']);
-  const podClaimNames = new Set(claims.map((c) => str(c['name'])).filter((n) => n !== ''));
-  errors.push(...validateResourceClaims(claims, [...path, 'resourceClaims']));
+  const podClaimNames: ReadonlySet<string> = claims.length === 0 ? noClaims : new Set(claims.map((c) => str(c['name'])).filter((n) => n !== ''));
+  // The checks of a list or map find nothing when it is absent; skipping them spares building their key paths.
+  if (claims.length > 0) errors.push(...validateResourceClaims(claims, [...path, 'resourceClaims']));
   const context: ContainerContext = { volumes, podClaimNames, gracePeriod, podRestartPolicy: str(spec['restartPolicy']), hostUsers, options };
   errors.push(...validateContainers(spec, [...path, 'containers'], context));
-  errors.push(...validateInitContainers(spec, [...path, 'initContainers'], context));
-  errors.push(...validateEphemeralContainers(spec, [...path, 'ephemeralContainers'], context));
+  if (isSet(spec['initContainers'])) errors.push(...validateInitContainers(spec, [...path, 'initContainers'], context));
+  if (isSet(spec['ephemeralContainers'])) errors.push(...validateEphemeralContainers(spec, [...path, 'ephemeralContainers'], context));
   if (options.podLevelResources && isSet(spec['resources'])) errors.push(...validatePodResources(spec, podClaimNames, path, options));
   errors.push(...validateHostNetworkPorts(spec, path, options));
   const restartPolicy = str(spec['restartPolicy']);
@@ -41,14 +44,14 @@ export function validatePodSpec(spec: Obj, path: FieldPath, options: PodOptions)
   const dnsPolicy = str(spec['dnsPolicy']);
   if (dnsPolicy === '') errors.push(required([...path, 'dnsPolicy']));
   else if (!dnsPolicies.includes(dnsPolicy)) errors.push(notSupported([...path, 'dnsPolicy'], dnsPolicy, dnsPolicies));
-  errors.push(...validateLabels(spec['nodeSelector'], [...path, 'nodeSelector']));
+  if (isSet(spec['nodeSelector'])) errors.push(...validateLabels(spec['nodeSelector'], [...path, 'nodeSelector']));
   errors.push(...validatePodSecurityContext(spec, [...path, 'securityContext'], options));
-  errors.push(...validateImagePullSecrets(spec['imagePullSecrets'], [...path, 'imagePullSecrets']));
-  errors.push(...validateAffinity(spec['affinity'], [...path, 'affinity']));
+  if (isSet(spec['imagePullSecrets'])) errors.push(...validateImagePullSecrets(spec['imagePullSecrets'], [...path, 'imagePullSecrets']));
+  if (isSet(spec['affinity'])) errors.push(...validateAffinity(spec['affinity'], [...path, 'affinity']));
   errors.push(...validateDnsConfig(spec['dnsConfig'], dnsPolicy, [...path, 'dnsConfig'], options));
-  errors.push(...validateReadinessGates(spec['readinessGates'], [...path, 'readinessGates']));
-  errors.push(...validateSchedulingGates(spec['schedulingGates'], [...path, 'schedulingGates']));
-  errors.push(...validateTopologySpreadConstraints(spec['topologySpreadConstraints'], [...path, 'topologySpreadConstraints'], options));
+  if (isSet(spec['readinessGates'])) errors.push(...validateReadinessGates(spec['readinessGates'], [...path, 'readinessGates']));
+  if (isSet(spec['schedulingGates'])) errors.push(...validateSchedulingGates(spec['schedulingGates'], [...path, 'schedulingGates']));
+  if (isSet(spec['topologySpreadConstraints'])) errors.push(...validateTopologySpreadConstraints(spec['topologySpreadConstraints'], [...path, 'topologySpreadConstraints'], options));
   errors.push(...validateWindowsHostProcess(spec, path));
   errors.push(...validateHostUsers(spec, path, options));
   errors.push(...validateHostnameOverride(spec, path));
@@ -66,8 +69,8 @@ export function validatePodSpec(spec: Obj, path: FieldPath, options: PodOptions)
     const value = str(spec[key]);
     if (value !== '') errors.push(...isDns1123Label(value).map((m) => invalid([...path, key], value, m)));
   }
-  errors.push(...validateTolerations(spec['tolerations'], [...path, 'tolerations'], options));
-  errors.push(...validateHostAliases(spec['hostAliases'], [...path, 'hostAliases'], options));
+  if (isSet(spec['tolerations'])) errors.push(...validateTolerations(spec['tolerations'], [...path, 'tolerations'], options));
+  if (isSet(spec['hostAliases'])) errors.push(...validateHostAliases(spec['hostAliases'], [...path, 'hostAliases'], options));
   subdomainName('priorityClassName');
   if (isSet(spec['runtimeClassName'])) {
     const value = str(spec['runtimeClassName']);
@@ -94,7 +97,7 @@ function withoutLimits(errorPath: FieldPath, specPath: FieldPath): FieldPath {
   return errorPath[at] === 'limits' ? [...errorPath.slice(0, at), ...errorPath.slice(at + 1)] : errorPath;
 }
 
-function validateResourceClaims(claims: Obj[], path: FieldPath): FieldError[] {
+function validateResourceClaims(claims: readonly Obj[], path: FieldPath): FieldError[] {
   const errors: FieldError[] = [];
   const names = new Set<string>();
   claims.forEach((claim, i) => {
@@ -142,8 +145,14 @@ function validateHostNetworkPorts(spec: Obj, path: FieldPath, options: PodOption
   return errors;
 }
 
-function visitContainers(spec: Obj, path: FieldPath, visit: (container: Obj, at: FieldPath) => void): void {
-  for (const key of ['initContainers', 'containers', 'ephemeralContainers']) objects(spec[key]).forEach((c, i) => visit(c, [...path, key, i]));
+const containerKeys = ['initContainers', 'containers', 'ephemeralContainers'] as const;
+
+/** Each container with its key path, which `at` builds only when a check needs it (most find nothing). */
+function visitContainers(spec: Obj, path: FieldPath, visit: (container: Obj, at: () => FieldPath) => void): void {
+  for (const key of containerKeys) {
+    const containers = objects(spec[key]);
+    for (let i = 0; i < containers.length; i++) visit(containers[i]!, () => [...path, key, i]);
+  }
 }
 
 function validateHostUsers(spec: Obj, path: FieldPath, options: PodOptions): FieldError[] {
@@ -153,7 +162,7 @@ function validateHostUsers(spec: Obj, path: FieldPath, options: PodOptions): Fie
   if (spec['hostPID'] === true) errors.push({ ...forbidden([...path, 'HostPID'], 'when `hostUsers` is false'), at: [...path, 'hostPID'] });
   if (spec['hostIPC'] === true) errors.push({ ...forbidden([...path, 'HostIPC'], 'when `hostUsers` is false'), at: [...path, 'hostIPC'] });
   visitContainers(spec, path, (container, at) => {
-    if (objects(container['volumeDevices']).length > 0) errors.push(forbidden([...at, 'volumeDevices'], 'when `hostUsers` is false'));
+    if (objects(container['volumeDevices']).length > 0) errors.push(forbidden([...at(), 'volumeDevices'], 'when `hostUsers` is false'));
   });
   return errors;
 }
@@ -179,7 +188,7 @@ function validateWindowsHostProcess(spec: Obj, path: FieldPath): FieldError[] {
     containers++;
     const value = obj(obj(container['securityContext'])?.['windowsOptions'])?.['hostProcess'];
     if (typeof podValue === 'boolean' && typeof value === 'boolean' && podValue !== value) {
-      errors.push(invalid([...at, 'securityContext', 'windowsOptions', 'hostProcess'], value, `pod hostProcess value must be identical if both are specified, was ${podValue}`));
+      errors.push(invalid([...at(), 'securityContext', 'windowsOptions', 'hostProcess'], value, `pod hostProcess value must be identical if both are specified, was ${podValue}`));
     }
     if (value === true || (value === undefined && podValue === true)) hostProcess++;
   });
@@ -192,14 +201,15 @@ function validateWindowsHostProcess(spec: Obj, path: FieldPath): FieldError[] {
 
 function validateFileKeyRefVolumes(spec: Obj, path: FieldPath, options: PodOptions): FieldError[] {
   if (!options.allowEnvFiles) return [];
-  const sources = new Map(objects(spec['volumes']).map((v) => [str(v['name']), v]));
+  let sources: Map<string, Obj> | undefined;
   const errors: FieldError[] = [];
   visitContainers(spec, path, (container, at) => {
     objects(container['env']).forEach((variable, j) => {
       const ref = obj(obj(variable['valueFrom'])?.['fileKeyRef']);
       if (!ref) return;
+      sources ??= new Map(objects(spec['volumes']).map((v) => [str(v['name']), v]));
       const volumeName = str(ref['volumeName']);
-      const refAt = [...at, 'env', j, 'valueFrom', 'fileKeyRef', 'volumeName'];
+      const refAt = [...at(), 'env', j, 'valueFrom', 'fileKeyRef', 'volumeName'];
       const volume = sources.get(volumeName);
       if (!volume) errors.push(notFound(refAt, volumeName));
       else if (!isSet(volume['emptyDir'])) errors.push(invalid(refAt, volumeName, 'referenced volume must be of type emptyDir'));
@@ -216,7 +226,7 @@ export function validatePodTemplateSpec(template: Obj, path: FieldPath, options:
   // The API server names these `template.labels` and `template.annotations`, without `metadata`.
   const errors: FieldError[] = [
     ...validateLabels(metadata['labels'], [...path, 'labels']).map((e) => ({ ...e, at: e.at ? [...metaAt, ...e.at.slice(path.length)] : [...metaAt, 'labels'] })),
-    ...validateAnnotations(metadata['annotations'], [...path, 'annotations']).map((e) => ({ ...e, at: e.at ? [...metaAt, ...e.at.slice(path.length)] : [...metaAt, 'annotations'] })),
+    ...(isSet(metadata['annotations']) ? validateAnnotations(metadata['annotations'], [...path, 'annotations']).map((e) => ({ ...e, at: e.at ? [...metaAt, ...e.at.slice(path.length)] : [...metaAt, 'annotations'] })) : []),
     ...validatePodSpecificAnnotations(metadata['annotations'], spec, [...path, 'annotations'], [...metaAt, 'annotations'], options),
     ...validatePodSpec(spec, [...path, 'spec'], options),
     ...validateAnnotationsMatchFields(metadata['annotations'], spec, [...path, 'spec']),

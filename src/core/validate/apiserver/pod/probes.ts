@@ -55,12 +55,14 @@ function validateHandler(handler: Obj, kinds: readonly string[], gracePeriod: nu
 }
 
 const probeHandlers = ['exec', 'httpGet', 'tcpSocket', 'grpc'];
+const probeCounts = ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold'];
 const lifecycleHandlers = ['exec', 'httpGet', 'tcpSocket', 'sleep'];
 
 export function validateProbe(probe: Obj, gracePeriod: number | undefined, path: FieldPath, options: PodOptions): FieldError[] {
   const errors = validateHandler(probe, probeHandlers, gracePeriod, path, options);
-  for (const key of ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold']) {
-    errors.push(...validateNonnegative(num(probe[key]), [...path, key]));
+  for (const key of probeCounts) {
+    const value = num(probe[key]);
+    if (value < 0) errors.push(...validateNonnegative(value, [...path, key]));
   }
   if (isSet(probe['terminationGracePeriodSeconds']) && num(probe['terminationGracePeriodSeconds']) <= 0) {
     errors.push(invalid([...path, 'terminationGracePeriodSeconds'], num(probe['terminationGracePeriodSeconds']), 'must be greater than 0'));

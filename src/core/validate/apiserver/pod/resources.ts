@@ -1,4 +1,4 @@
-import { entries, obj, objects, str, type Obj } from '../access.js';
+import { entries, isSet, obj, objects, str, type Obj } from '../access.js';
 import { isDns1123Label, isQualifiedName } from '../content.js';
 import { duplicate, forbidden, invalid, notFound, notSupported, required, type FieldError, type FieldPath } from '../field.js';
 import { ceilMilliValue, ceilValue, compareQuantities, parseQuantity, signOf, type Quantity } from '../quantity.js';
@@ -134,7 +134,7 @@ export function validateResourceRequirements(
     if (name === 'cpu' || name === 'memory') hasCpuOrMemory = true;
   }
   if (!hasCpuOrMemory && hasHugePages) errors.push(forbidden(path, 'HugePages require cpu or memory'));
-  errors.push(...validateResourceClaimNames(requirements['claims'], podClaimNames, [...path, 'claims']));
+  if (isSet(requirements['claims'])) errors.push(...validateResourceClaimNames(requirements['claims'], podClaimNames, [...path, 'claims']));
   return errors;
 }
 

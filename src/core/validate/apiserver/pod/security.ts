@@ -8,8 +8,10 @@ import { validateLocalDescendingPath } from './paths.js';
 
 const maxId = 2147483647;
 
-function validateId(value: unknown, path: FieldPath): FieldError[] {
-  return typeof value === 'number' && (value < 0 || value > maxId) ? [invalid(path, value, inclusiveRangeError(0, maxId))] : [];
+/** A user or group id at `path`.`key`(`[index]`); the path is built only for an id out of range. */
+function validateId(value: unknown, path: FieldPath, key: string, index?: number): FieldError[] {
+  if (!(typeof value === 'number' && (value < 0 || value > maxId))) return [];
+  return [invalid(index === undefined ? [...path, key] : [...path, key, index], value, inclusiveRangeError(0, maxId))];
 }
 
 export function validateSeccompProfile(profile: unknown, path: FieldPath): FieldError[] {
@@ -95,14 +97,14 @@ export function validateContainerSecurityContext(context: unknown, path: FieldPa
   const sc = obj(context);
   if (!sc) return [];
   const errors: FieldError[] = [];
-  errors.push(...validateId(sc['runAsUser'], [...path, 'runAsUser']));
-  errors.push(...validateId(sc['runAsGroup'], [...path, 'runAsGroup']));
+  errors.push(...validateId(sc['runAsUser'], path, 'runAsUser'));
+  errors.push(...validateId(sc['runAsGroup'], path, 'runAsGroup'));
   if (isSet(sc['procMount'])) {
     const procMount = str(sc['procMount']);
     if (procMount !== 'Default' && procMount !== 'Unmasked') errors.push(notSupported([...path, 'procMount'], procMount, ['Default', 'Unmasked']));
     if (hostUsers && procMount === 'Unmasked') errors.push(invalid([...path, 'procMount'], procMount, '`hostUsers` must be false to use `Unmasked`'));
   }
-  errors.push(...validateSeccompProfile(sc['seccompProfile'], [...path, 'seccompProfile']));
+  if (isSet(sc['seccompProfile'])) errors.push(...validateSeccompProfile(sc['seccompProfile'], [...path, 'seccompProfile']));
   if (sc['allowPrivilegeEscalation'] === false) {
     if (sc['privileged'] === true) errors.push({ ...invalid(path, sc, 'cannot set `allowPrivilegeEscalation` to false and `privileged` to true'), at: [...path, 'allowPrivilegeEscalation'] });
     list(obj(sc['capabilities'])?.['add']).forEach((cap, i) => {
@@ -111,8 +113,8 @@ export function validateContainerSecurityContext(context: unknown, path: FieldPa
       }
     });
   }
-  errors.push(...validateWindowsOptions(sc['windowsOptions'], [...path, 'windowsOptions']));
-  errors.push(...validateAppArmorProfile(sc['appArmorProfile'], [...path, 'appArmorProfile']));
+  if (isSet(sc['windowsOptions'])) errors.push(...validateWindowsOptions(sc['windowsOptions'], [...path, 'windowsOptions']));
+  if (isSet(sc['appArmorProfile'])) errors.push(...validateAppArmorProfile(sc['appArmorProfile'], [...path, 'appArmorProfile']));
   return errors;
 }
 
@@ -132,10 +134,10 @@ export function validatePodSecurityContext(spec: Obj, path: FieldPath, options: 
   const sc = obj(spec['securityContext']);
   if (!sc) return [];
   const errors: FieldError[] = [];
-  errors.push(...validateId(sc['fsGroup'], [...path, 'fsGroup']));
-  errors.push(...validateId(sc['runAsUser'], [...path, 'runAsUser']));
-  errors.push(...validateId(sc['runAsGroup'], [...path, 'runAsGroup']));
-  list(sc['supplementalGroups']).forEach((gid, i) => errors.push(...validateId(gid, [...path, 'supplementalGroups', i])));
+  errors.push(...validateId(sc['fsGroup'], path, 'fsGroup'));
+  errors.push(...validateId(sc['runAsUser'], path, 'runAsUser'));
+  errors.push(...validateId(sc['runAsGroup'], path, 'runAsGroup'));
+  list(sc['supplementalGroups']).forEach((gid, i) => errors.push(...validateId(gid, path, 'supplementalGroups', i)));
   if (spec['shareProcessNamespace'] === true && spec['hostPID'] === true) {
     errors.push({ ...invalid([...path, 'shareProcessNamespace'], true, 'ShareProcessNamespace and HostPID cannot both be enabled'), at: [...path.slice(0, -1), 'shareProcessNamespace'] });
   }
@@ -156,9 +158,9 @@ export function validatePodSecurityContext(spec: Obj, path: FieldPath, options: 
     const policy = str(sc['fsGroupChangePolicy']);
     if (policy !== 'OnRootMismatch' && policy !== 'Always') errors.push(notSupported([...path, 'fsGroupChangePolicy'], policy, ['Always', 'OnRootMismatch']));
   }
-  errors.push(...validateSeccompProfile(sc['seccompProfile'], [...path, 'seccompProfile']));
-  errors.push(...validateWindowsOptions(sc['windowsOptions'], [...path, 'windowsOptions']));
-  errors.push(...validateAppArmorProfile(sc['appArmorProfile'], [...path, 'appArmorProfile']));
+  if (isSet(sc['seccompProfile'])) errors.push(...validateSeccompProfile(sc['seccompProfile'], [...path, 'seccompProfile']));
+  if (isSet(sc['windowsOptions'])) errors.push(...validateWindowsOptions(sc['windowsOptions'], [...path, 'windowsOptions']));
+  if (isSet(sc['appArmorProfile'])) errors.push(...validateAppArmorProfile(sc['appArmorProfile'], [...path, 'appArmorProfile']));
   if (isSet(sc['supplementalGroupsPolicy'])) {
     const policy = str(sc['supplementalGroupsPolicy']);
     if (policy !== 'Merge' && policy !== 'Strict') errors.push(notSupported([...path, 'supplementalGroupsPolicy'], policy, ['Merge', 'Strict']));
