@@ -15,6 +15,7 @@ import { AgentMetrics } from './reporting/metrics.js';
 import { startAgentServer, type AgentServer } from './reporting/server.js';
 import { BranchSource } from './source/branch-source.js';
 import { createKubeDeployer } from './sync/deployer.js';
+import type { DriftWatcher } from './drift/watcher.js';
 import { createAlertSink, sourceEventsFor } from './wiring/alerts.js';
 import { createDriftLedger } from './reporting/drift-ledger.js';
 import { agentIdentity, type AgentConfig } from './wiring/config.js';
@@ -51,6 +52,8 @@ export interface RunningAgent {
   elector: LeaderElector;
   kube: KubeClient;
   github: GitHub;
+  /** The drift watcher (absent with deps.deployer): tests wait on its judgedVersion and settled. */
+  drift?: DriftWatcher;
   /** Graceful shutdown: stop the loop (the apply in progress ends), stop watches, release the Lease, close the server. */
   stop(): Promise<void>;
 }
@@ -108,7 +111,8 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
   });
   const readGrants = () => readServicesFile(github, manifestRepo);
   // The deployer's own lines come from the loop's per-commit log; its drift watcher adds part: drift.
-  const deployer = deps.deployer ?? createKubeDeployer(kube, config, { alerts, metrics, log, isLeader: () => elector.isLeader(), readGrants });
+  const kubeDeployer = deps.deployer ? undefined : createKubeDeployer(kube, config, { alerts, metrics, log, isLeader: () => elector.isLeader(), readGrants });
+  const deployer = deps.deployer ?? kubeDeployer!;
   const target = { environment: config.environment, path: config.path, production: config.production ?? config.environment === 'prd' };
   const deployments = github.deployments(manifestRepo);
   const reporter: DeploymentReporter = {
@@ -171,6 +175,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
     elector,
     kube,
     github,
+    ...(kubeDeployer ? { drift: kubeDeployer.drift } : {}),
     stop: () =>
       (stopping ??= (async () => {
         log.info('shutting down');

@@ -4,12 +4,13 @@
 // live matches Git again.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type KubeClient } from '../../src/adapters/kube/client.js';
+import { type KubeClient, type KubeObject } from '../../src/adapters/kube/client.js';
 import { DriftWatcher } from '../../src/agent/drift/watcher.js';
 import type { ControlPlane } from '../bed/kube/control-plane.js';
 import { useControlPlane } from '../support/control-plane.js';
 import { applyAll, editLikeKubectl, mergePatch, recordingSink } from '../fixtures/drift/bed.js';
 import { deploymentManifest } from '../fixtures/drift/manifests.js';
+import { judged } from '../support/drift-judged.js';
 
 const commit = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 let cluster: ControlPlane;
@@ -25,7 +26,7 @@ async function watchDeployment(options: { selfHeal?: boolean } = {}) {
   await watcher.start();
   await watcher.settled();
   const path = `/apis/apps/v1/namespaces/${namespace}/deployments/checkout`;
-  return { namespace, sink, watcher, path };
+  return { namespace, sink, watcher, path, desired };
 }
 
 describe('drift by hand edits', () => {
@@ -85,8 +86,8 @@ describe('drift by hand edits', () => {
       const final = (await client.request<{ spec: { replicas: number } }>('GET', path)).spec.replicas;
       const detected = await sink.waitFor((e) => e.type === 'detected');
       assert.ok(detected.at - startedAt < 2000, `reported after ${Math.round(detected.at - startedAt)} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      await watcher.settled();
+      // Once the last version of the burst is judged, any further report would have come.
+      await judged(watcher, [await client.request<KubeObject>('GET', path)]);
       assert.deepEqual(sink.events.map((e) => [e.type, e.incident.changes.find((c) => c.path === 'spec.replicas')?.live]), [['detected', final]]);
     } finally {
       await watcher.stop();
@@ -132,16 +133,23 @@ describe('drift by hand edits', () => {
   });
 
   it('after a stop and a new start (leadership lost and regained), reports an edit made in between', async () => {
-    const { sink, watcher, path } = await watchDeployment();
+    const { sink, watcher, path, desired } = await watchDeployment();
+    // A watcher that keeps running: once it has reported the edit, the stopped one would have too.
+    const witnessSink = recordingSink();
+    const witness = new DriftWatcher({ client, sink: witnessSink, environment: 'dev' });
     try {
+      await witness.setDesired(commit, desired);
+      await witness.start();
       await watcher.stop();
       await mergePatch(client, `${path}/scale`, { spec: { replicas: 8 } }, 'kubectl-scale');
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await witnessSink.waitFor((e) => e.type === 'detected');
       assert.deepEqual(sink.events, [], 'nothing while stopped');
+      await witness.stop();
       await watcher.start();
       const { incident } = await sink.waitFor((e) => e.type === 'detected');
       assert.equal(incident.changes.find((c) => c.path === 'spec.replicas')?.live, 8);
     } finally {
+      await witness.stop();
       await watcher.stop();
     }
   });

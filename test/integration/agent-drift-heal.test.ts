@@ -2,11 +2,14 @@
 // incident, against the real kube-apiserver.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type KubeClient, type RequestOptions } from '../../src/adapters/kube/client.js';
+import { type KubeClient, type KubeObject, type RequestOptions } from '../../src/adapters/kube/client.js';
+import { ladderManager } from '../../src/core/drift/managed-fields.js';
 import { DriftWatcher, type DriftWatcherOptions } from '../../src/agent/drift/watcher.js';
 import type { ControlPlane } from '../bed/kube/control-plane.js';
 import { useControlPlane } from '../support/control-plane.js';
-import { applyAll, editLikeKubectl, mergePatch, recordingSink, sleep } from '../fixtures/drift/bed.js';
+import { applyAll, editLikeKubectl, mergePatch, recordingSink } from '../fixtures/drift/bed.js';
+import { judged } from '../support/drift-judged.js';
+import { managedTime, serverClockPast } from '../support/server-clock.js';
 import { deploymentManifest } from '../fixtures/drift/manifests.js';
 
 let cluster: ControlPlane;
@@ -181,16 +184,23 @@ describe('snapshots and commits', () => {
     await watcher.setDesired('c1', await applyAll(client, [deploymentManifest(namespace)], { withAnswer: false }));
     await watcher.start();
     try {
-      await watcher.settled();
-      await sleep(1100); // managedFields times have one-second resolution
+      const first = await client.request<KubeObject>('GET', deploymentPath(namespace));
+      await judged(watcher, [first]);
+      // The watcher tells its own apply by the time of Ladder's managedFields entry, which has one-second
+      // resolution: the second apply lands in a later second, as a new commit after a real one does.
+      await serverClockPast(client, namespace, managedTime(first, ladderManager));
       const next = deploymentManifest(namespace);
       next.spec.replicas = 3;
       (next.spec.template as any).spec.containers[0].image = 'registry.example.com/shop/checkout:1.5.0';
       const desired = await applyAll(client, [next], { withAnswer: false });
-      await sleep(2000);
+      const applied = await client.request<KubeObject>('GET', deploymentPath(namespace));
+      assert.notEqual(managedTime(applied, ladderManager), managedTime(first, ladderManager), 'the second apply has its own time');
+      // Seen and judged before setDesired names the commit…
+      await judged(watcher, [applied]);
+      assert.deepEqual(sink.events, [], 'the commit is not drift before setDesired names it');
       await watcher.setDesired('c2', desired);
-      await sleep(500);
-      await watcher.settled();
+      // …and after, against c2's own snapshot.
+      await judged(watcher, [applied]);
       assert.deepEqual(sink.events, [], 'the commit is not drift, neither before nor after setDesired');
 
       await mergePatch(client, `${deploymentPath(namespace)}/scale`, { spec: { replicas: 1 } }, 'kubectl-scale');

@@ -17,7 +17,9 @@ import { startSlackReceiver, type SlackReceiver } from '../bed/slack/index.js';
 import { applyDeployRbac } from '../support/agent/deploy-rbac.js';
 import { devAgentConfig, mergeIntoDev } from '../support/agent/dev-agent.js';
 import { vaultSecretStore } from '../support/operator-secrets.js';
-import { eventually, sleep, testLogger } from '../support/agent/log.js';
+import { eventually, testLogger } from '../support/agent/log.js';
+import { judged } from '../support/drift-judged.js';
+import { managedTime, serverClockPast } from '../support/server-clock.js';
 
 const repo = 'shop/orders-manifests';
 const [owner, name] = repo.split('/') as [string, string];
@@ -106,8 +108,8 @@ async function finalState(sha: string): Promise<string> {
   }, `a final deployment status for ${sha.slice(0, 7)}`, 30_000, 200);
 }
 
-/** What the operator's controller does: write the Secret, owned by its resource, and the resource's status. */
-async function actLikeController(manager: string, owner: { apiVersion: string; kind: string; plural: string; name: string }, secretName: string): Promise<void> {
+/** What the operator's controller does: write the Secret, owned by its resource, and the resource's status (the answer is returned). */
+async function actLikeController(manager: string, owner: { apiVersion: string; kind: string; plural: string; name: string }, secretName: string): Promise<KubeObject> {
   const base = `/apis/${owner.apiVersion}/namespaces/${ns}/${owner.plural}/${owner.name}`;
   const live = await admin.request<KubeObject>('GET', base);
   const secret = {
@@ -122,7 +124,7 @@ async function actLikeController(manager: string, owner: { apiVersion: string; k
   };
   await admin.request('PATCH', `/api/v1/namespaces/${ns}/secrets/${secretName}`, { query: { fieldManager: manager, force: true }, body: secret, contentType: 'application/apply-patch+yaml' });
   const status = { apiVersion: owner.apiVersion, kind: owner.kind, metadata: { name: owner.name, namespace: ns }, status: { conditions: [{ type: 'Ready', status: 'True', reason: 'SecretSynced', message: 'Secret was synced', lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') }] } };
-  await admin.request('PATCH', `${base}/status`, { query: { fieldManager: manager, force: true }, body: status, contentType: 'application/apply-patch+yaml' });
+  return admin.request<KubeObject>('PATCH', `${base}/status`, { query: { fieldManager: manager, force: true }, body: status, contentType: 'application/apply-patch+yaml' });
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -147,13 +149,15 @@ describe('External Secrets Operator and Sealed Secrets through the agent (real A
       'manifests/configmap-settings.yaml': configMap,
     });
     assert.match(await finalState(sha), /^success: Applied 4 objects/);
-    await actLikeController('external-secrets', { apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', plural: 'externalsecrets', name: 'orders-db' }, 'orders-db');
-    await actLikeController('sealed-secrets-controller', { apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret', plural: 'sealedsecrets', name: 'orders-api-key' }, 'orders-api-key');
-    // The controllers write again, as they do on every refresh.
-    await sleep(1500);
-    await actLikeController('external-secrets', { apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', plural: 'externalsecrets', name: 'orders-db' }, 'orders-db');
-    // Longer than the watcher's debounce: anything it would report has been reported by now.
-    await sleep(4000);
+    const synced = await actLikeController('external-secrets', { apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', plural: 'externalsecrets', name: 'orders-db' }, 'orders-db');
+    const sealed = await actLikeController('sealed-secrets-controller', { apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret', plural: 'sealedsecrets', name: 'orders-api-key' }, 'orders-api-key');
+    await judged(agent!.drift!, [synced, sealed]);
+    // The controllers write again, as they do on every refresh: in a later second, so the status and its managedFields time change.
+    await serverClockPast(admin, agentNs, managedTime(synced, 'external-secrets', 'status'));
+    const refreshed = await actLikeController('external-secrets', { apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', plural: 'externalsecrets', name: 'orders-db' }, 'orders-db');
+    assert.notEqual(refreshed.metadata!.resourceVersion, synced.metadata!.resourceVersion, 'the refresh is a new version');
+    // The watcher has judged every write (and sent what it would have sent): nothing was drift.
+    await judged(agent!.drift!, [refreshed]);
     assert.equal(await driftedCount(), 0);
     assert.deepEqual(driftMessages().map((m) => m.text), []);
   });

@@ -38,10 +38,16 @@ describe('watch resumption', () => {
     try {
       await eventually(() => lists === 1, 'the first list', 10_000);
       await client.request('POST', path, { body: configMap(namespace, 'one') });
-      await sleep(2500); // the server ends the watch after a second, twice over
+      // The server ends the watch after a second: twice over, each resumed with a new watch request.
+      const resumed = (times: number, what: string) => {
+        const mark = client.requestCount();
+        return eventually(() => client.requestCount() - mark >= times, what, 30_000);
+      };
+      await resumed(2, 'the watch to be resumed twice');
       await client.request('POST', path, { body: configMap(namespace, 'two') });
       await eventually(() => events.length === 2, 'both events', 10_000);
-      await sleep(300);
+      // A resume that listed again or repeated an event would have done so by the next one.
+      await resumed(1, 'the watch to be resumed once more');
       assert.equal(lists, 1, 'no relist');
       assert.deepEqual(events, ['ADDED one', 'ADDED two']);
       assert.ok(client.requestCount() - before >= 4, 'it did reconnect: a list and at least three watches');

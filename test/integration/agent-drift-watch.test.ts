@@ -6,11 +6,12 @@
 // machine, could get 410 too and add a list and a watch to the count.)
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type KubeClient, type KubeList, type KubeObject } from '../../src/adapters/kube/client.js';
+import { KubeApiError, type KubeClient, type KubeList, type KubeObject } from '../../src/adapters/kube/client.js';
 import { WatchGroup } from '../../src/agent/drift/watch-group.js';
 import type { ControlPlane } from '../bed/kube/control-plane.js';
 import { useControlPlane } from '../support/control-plane.js';
 import { sleep } from '../fixtures/drift/bed.js';
+import { eventually } from '../support/agent/log.js';
 
 let cluster: ControlPlane;
 let client: KubeClient;
@@ -32,7 +33,9 @@ describe('watch groups', () => {
     const path = `/api/v1/namespaces/${namespace}/configmaps`;
     const stale = (await client.request<KubeList>('GET', path)).metadata!.resourceVersion!;
     for (const name of ['a', 'b', 'c']) await client.request('POST', path, { body: configMap(namespace, name) });
-    await sleep(2500); // etcd compacts past `stale`
+    // etcd compacts past `stale` (every second here): a read at exactly that version is then 410 Gone.
+    const compacted = () => client.request('GET', path, { query: { resourceVersion: stale, resourceVersionMatch: 'Exact' } }).then(() => false, (error) => error instanceof KubeApiError && error.status === 410);
+    await eventually(compacted, `etcd to compact past ${stale}`, 30_000, 100);
 
     const lists: string[][] = [];
     const events: string[] = [];
@@ -70,8 +73,8 @@ describe('lists a page at a time', () => {
       assert.deepEqual(pages, ['first ConfigMap/a,ConfigMap/b', 'ConfigMap/c,ConfigMap/d', 'ConfigMap/e last']);
       await until(() => group.synced(), 'the watch');
       await client.request('POST', path, { body: configMap(namespace, 'f') });
-      await until(() => events.length > 0, 'the event after the list');
-      await sleep(300);
+      // A watch's events come in resourceVersion order: anything listed, had it come again, would be before f.
+      await until(() => events.includes('ADDED f'), 'the event after the list');
       assert.deepEqual(events, ['ADDED f'], 'the watch starts from the list\'s version: nothing listed comes again');
     } finally {
       await group.stop();

@@ -37,8 +37,10 @@ test('healthy once every workload has rolled out, the Job completed and the clai
   ]);
   const workloads = withKinds(refs, workloadKinds);
   assert.equal(workloads.length, 5);
-  const waiting = waitForHealth(client, refs, { timeoutMs: 30_000, pollMs: 100 });
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  let read = false;
+  const waiting = waitForHealth(client, refs, { timeoutMs: 30_000, pollMs: 100, onProgress: (objects) => (read ||= objects.every((o) => o.reason !== 'not read yet')) });
+  // The wait has read every object, not rolled out yet, before the controllers report them rolled out.
+  await eventually(() => read, 'the wait to read every object', 30_000);
   for (const ref of workloads) await markRolledOut(client, ref);
   const outcome = await waiting;
   assert.equal(outcome.healthy, true, outcome.message);

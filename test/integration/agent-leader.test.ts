@@ -25,8 +25,8 @@ useControlPlane((plane) => ({ cluster, client } = plane));
 const quick = { leaseDurationMs: 2000, renewDeadlineMs: 1500 };
 const steady = { leaseDurationMs: 15_000, renewDeadlineMs: 10_000 };
 
-function elector(namespace: string, identity: string, transitions: string[], timing = quick) {
-  return new LeaderElector(client, {
+function elector(namespace: string, identity: string, transitions: string[], timing = quick, kube: KubeClient = client) {
+  return new LeaderElector(kube, {
     namespace,
     name: 'ladder-agent',
     identity,
@@ -35,6 +35,18 @@ function elector(namespace: string, identity: string, transitions: string[], tim
     log: testLogger(),
     onLeadershipChange: (leading) => transitions.push(`${identity}:${leading ? 'leads' : 'stops'}`),
   });
+}
+
+/** `client`, counting the reads sent through it (an elector reads the Lease once per attempt). */
+function countingReads(): { kube: KubeClient; reads(): number } {
+  let reads = 0;
+  const kube: KubeClient = Object.create(client, {
+    request: { value: (...args: Parameters<KubeClient['request']>) => {
+      if (args[0] === 'GET') reads++;
+      return client.request(...args);
+    } },
+  });
+  return { kube, reads: () => reads };
 }
 
 async function readLease(namespace: string) {
@@ -91,10 +103,12 @@ describe('agent leader election through a Lease', () => {
       },
     });
     const transitions: string[] = [];
-    const b = elector(namespace, 'agent-b', transitions);
+    const counted = countingReads();
+    const b = elector(namespace, 'agent-b', transitions, quick, counted.kube);
     const started = Date.now();
     b.start();
-    await sleep(1000);
+    // Three attempts (200 ms apart), each finding the Lease held: none took it.
+    await eventually(() => counted.reads() >= 3, 'agent-b to read the Lease three times', 10_000, 10);
     assert.equal(b.isLeader(), false, 'a Lease renewed less than its duration ago is respected');
     await eventually(() => b.isLeader(), 'takeover of the expired Lease', 10_000);
     assert.ok(Date.now() - started >= 2000, 'takeover waited a whole lease duration');
@@ -137,13 +151,14 @@ describe('agent leader election through a Lease', () => {
     const proxy = await startFreezableProxy(cluster.server);
     const proxied = createKubeClient(kubeConfigVia(cluster.kubeConfig, proxy.url));
     const transitions: string[] = [];
+    const counted = countingReads();
     const a = new LeaderElector(proxied, { namespace, name: 'ladder-agent', identity: 'agent-a', leaseDurationMs: 2000, renewDeadlineMs: 1500, retryPeriodMs: 200, log: testLogger() });
-    const b = elector(namespace, 'agent-b', transitions);
+    const b = elector(namespace, 'agent-b', transitions, quick, counted.kube);
     try {
       a.start();
       await eventually(() => a.isLeader(), 'agent-a to lead');
       b.start();
-      await sleep(500); // b has seen a renewing
+      await eventually(() => counted.reads() >= 3, 'agent-b to see agent-a renewing (three reads of the Lease)', 10_000, 10);
       const signal = a.leadershipSignal();
       proxy.freeze();
       const frozenAt = Date.now();

@@ -150,8 +150,8 @@ describe('ladder agent waits for a server it cannot reach', () => {
       );
       assert.equal(notReady.status, 503);
       assert.match(notReady.body, /^not ready: cannot reach the Kubernetes API server at https:\/\/127\.0\.0\.1:\d+: .+\n$/);
-      // Several attempts (1 s, 2 s, 4 s apart), one log line: the reason did not change.
-      await new Promise((resolve) => setTimeout(resolve, 4_000));
+      // Several attempts (1 s, then 2 s apart; the proxy counts them), one log line: the reason did not change.
+      await eventually(() => proxy.refused() >= 3, 'a third attempt to reach the API server', 60_000, 50);
       assert.equal(agent.stdout().match(/waiting for Kubernetes and GitHub before starting/g)?.length, 1, agent.stdout());
       assert.doesNotMatch(agent.stdout(), /"stack"/, 'no stack traces while waiting');
       proxy.setDown(false);

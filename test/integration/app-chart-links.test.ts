@@ -3,23 +3,16 @@
 // with the real helm. A template that is a link to a file inside the chart renders as that file; one
 // leading out of the chart fails the render check at the link, and nothing is promoted.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { AppHarness } from '../support/app-harness.js';
+import { describe, it } from 'node:test';
 import { annotationsOf, checkRunsOf, filesAt, pullsOf } from '../support/app-promotion.js';
 import { environmentLines } from '../support/github-service.js';
-import { startAppHarnessWithTools } from '../support/renderers/fixtures.js';
+import { useAppHarnessWithTools } from '../support/renderers/fixtures.js';
 
 const config = ['service: atlas', 'image: registry.example.com/shop/atlas', 'manifests:', '  repo: shop/atlas-manifests', '  render: helm', '  helm: { chart: deploy/chart }', ...environmentLines('atlas'), ''].join('\n');
 const configMap = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: atlas-shared\n  labels: { app.kubernetes.io/name: atlas, app.kubernetes.io/version: v1, app.kubernetes.io/managed-by: ladder }\ndata:\n  MODE: shared\n';
 
 describe('App: symbolic links in a Helm chart read through GitHub', () => {
-  let h: AppHarness;
-  before(async () => {
-    h = await startAppHarnessWithTools();
-  });
-  after(async () => {
-    await h.stop();
-  });
+  const h = useAppHarnessWithTools();
 
   it('a link out of the chart fails the render at the link; a link inside renders its target', async () => {
     const { codeRepo, manifestRepo } = await h.createService({ service: 'atlas', config });

@@ -3,7 +3,7 @@
 // promoted dev → stg like any service; a pin the registry does not match is refused at the
 // services file's key; and services.yml restricts the renderer a code repository may ask for.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { parse, stringify } from 'yaml';
 import { createChartFetcher } from '../../src/adapters/registry/chart-fetcher.js';
 import { installationOctokit } from '../bed/github/index.js';
@@ -13,7 +13,7 @@ import { checkRunsOf } from '../support/app-promotion.js';
 import { checkoutChart, packageChart } from '../support/charts.js';
 import { environmentLines } from '../support/github-service.js';
 import { branchSha, pullsInto, repoParams, reportDeployment, tryMergeAs } from '../support/promotion-fixtures.js';
-import { startAppHarnessWithTools } from '../support/renderers/fixtures.js';
+import { useAppHarnessWithTools } from '../support/renderers/fixtures.js';
 
 /** A code config that renders with the chart its manifest repository pins: only values, no chart of its own. */
 const pinnedConfig = (service: string) =>
@@ -48,12 +48,11 @@ async function fileOn(harness: AppHarness, repo: string, path: string, ref: stri
 }
 
 describe('end to end: a chart pinned in .ladder/services.yml, fetched from an OCI registry', () => {
-  let harness: AppHarness;
   let registry: Registry;
   let elsewhere: Registry;
   let pushed: { digest: string };
 
-  before(async () => {
+  const harness = useAppHarnessWithTools({ options: async () => {
     registry = await startRegistry({ auth: { scheme: 'bearer', users: { ladder: 'pull-token' } } });
     elsewhere = await startRegistry({ auth: { scheme: 'bearer', users: { ladder: 'other-token' } } });
     pushed = registry.pushChart('charts/checkout', checkoutChart.version, await packageChart(checkoutChart.dir));
@@ -62,12 +61,8 @@ describe('end to end: a chart pinned in .ladder/services.yml, fetched from an OC
       [registry.host, { username: 'ladder', password: 'pull-token' }],
       [elsewhere.host, { username: 'ladder', password: 'other-token' }],
     ]);
-    harness = await startAppHarnessWithTools({ charts: createChartFetcher({ credentials, plainHttp: new Set([registry.host, elsewhere.host]) }) });
-  });
-  after(async () => {
-    await harness?.stop();
-    await Promise.all([registry?.stop(), elsewhere?.stop()]);
-  });
+    return { charts: createChartFetcher({ credentials, plainHttp: new Set([registry.host, elsewhere.host]) }) };
+  }, afterStop: () => Promise.all([registry?.stop(), elsewhere?.stop()]) });
 
   it('renders the pinned chart with the code config’s values and promotes it dev → stg; credentials went to the pinned registry only', async () => {
     const config = pinnedConfig('payments');

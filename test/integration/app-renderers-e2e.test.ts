@@ -4,13 +4,12 @@
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { parseTrailers } from '../../src/core/promotion/trailers.js';
 import { installationOctokit } from '../bed/github/index.js';
-import type { AppHarness } from '../support/app-harness.js';
 import { branchSha, commitMessageOf, pullsInto, repoParams, reportDeployment, tryMergeAs } from '../support/promotion-fixtures.js';
 import { annotationsOf, checkRunsOf } from '../support/app-promotion.js';
-import { renderersFixtures, startAppHarnessWithTools } from '../support/renderers/fixtures.js';
+import { renderersFixtures, useAppHarnessWithTools } from '../support/renderers/fixtures.js';
 import { environmentLines } from '../support/github-service.js';
 
 // helm create's chart, made to pass Ladder's policy through the values alone.
@@ -85,14 +84,7 @@ async function chartFiles(): Promise<Record<string, string>> {
 }
 
 describe('end to end: Helm and Kustomize services promoted like a Handlebars service', () => {
-  let harness: AppHarness;
-
-  before(async () => {
-    harness = await startAppHarnessWithTools();
-  });
-  after(async () => {
-    await harness.stop();
-  });
+  const harness = useAppHarnessWithTools();
 
   const versionAt = (repo: string, ref: string) =>
     parseTrailers(commitMessageOf(harness.github, repo, ref)) ?? parseTrailers(commitMessageOf(harness.github, repo, `${ref}^2`));

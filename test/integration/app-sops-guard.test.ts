@@ -4,12 +4,11 @@
 // kustomize and sops, the App against the GitHub bed. Renamed, the same render is promoted, and the
 // encrypted file stays as it was.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { AppHarness } from '../support/app-harness.js';
+import { describe, it } from 'node:test';
 import { annotationsOf, checkRunsOf, filesAt, pullsOf } from '../support/app-promotion.js';
 import { commandHelpers } from '../support/command-comments.js';
 import { environmentLines } from '../support/github-service.js';
-import { startAppHarnessWithTools } from '../support/renderers/fixtures.js';
+import { useAppHarnessWithTools } from '../support/renderers/fixtures.js';
 import { generateAgeKey, sopsEncrypt } from '../support/sops.js';
 
 const key = generateAgeKey();
@@ -20,13 +19,7 @@ const config = (service: string, manifests: string) =>
   [`service: ${service}`, `image: registry.example.com/shop/${service}`, 'manifests:', `  repo: shop/${service}-manifests`, ...manifests.split('\n').map((l) => `  ${l}`), ...environmentLines(service), ''].join('\n');
 
 describe('App: a Helm or Kustomize render may not redefine an encrypted Secret of its branch', () => {
-  let h: AppHarness;
-  before(async () => {
-    h = await startAppHarnessWithTools();
-  });
-  after(async () => {
-    await h.stop();
-  });
+  const h = useAppHarnessWithTools();
 
   const cases = [
     {

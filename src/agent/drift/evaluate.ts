@@ -7,7 +7,7 @@ import { isDrift, openIncident, resolveIncident, signatureOf, updateIncident } f
 import { readLive } from '../apply/live.js';
 import { PART_OF_LABEL } from '../apply/marks.js';
 import { serverSideApplyText, type ApplyPolicy } from '../apply/server-side-apply.js';
-import { keep, keepText, managedFieldsOnly, unpack, type Target } from './target.js';
+import { keep, keepText, managedFieldsOnly, unpack, type Kept, type Target } from './target.js';
 
 export interface EvaluationContext {
   client: KubeClient;
@@ -36,8 +36,13 @@ export interface EvaluationContext {
 export async function evaluateTarget(target: Target, context: EvaluationContext): Promise<void> {
   if (target.live === undefined) return;
   if (target.live === null) await confirmGone(target, context);
-  const now = context.clock.now();
   const judged = target.live;
+  await judge(target, judged, context);
+  target.judged = judged;
+}
+
+async function judge(target: Target, judged: Kept | null, context: EvaluationContext): Promise<void> {
+  const now = context.clock.now();
   const snapshot = unpack(target.snapshot);
   const live = judged === target.snapshot ? snapshot : unpack(judged);
   const result = compareWithSnapshot(snapshot, live, { previous: target.previous });

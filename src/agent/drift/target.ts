@@ -27,6 +27,8 @@ export interface Target {
   live: Kept | null | undefined;
   /** The live version last judged without drift on Ladder's fields; the sync takes the object from the cache while it is still `live`. */
   judgedClean?: Kept;
+  /** The live version the last finished evaluation judged (null: gone), so tests can wait for a write to be judged. */
+  judged?: Kept | null;
   /** managedFields of the version before `live`, to tell who removed a field. */
   previous?: KubeObject;
   incident?: DriftIncident;

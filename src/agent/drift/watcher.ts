@@ -112,6 +112,17 @@ export class DriftWatcher {
     return target.live.text;
   }
 
+  /**
+   * The object's version its last finished evaluation judged ('' gone), or the live one while that is
+   * the apply's answer (nothing to judge). Tests wait for a write's version: its drift is reported by then.
+   */
+  judgedVersion(ref: ObjectRef): string | undefined {
+    const target = this.targets.get(identityOfObject(ref.apiVersion, ref.kind, ref.namespace, ref.name));
+    if (!target) return undefined;
+    if (target.live && target.live === target.snapshot && !target.incident) return target.live.resourceVersion;
+    return target.judged === null ? '' : target.judged?.resourceVersion;
+  }
+
   /** Replaces the watched set with the objects of `commit`. Incidents of objects no longer in Git resolve as superseded. */
   setDesired(commit: string, objects: DesiredObject[]): Promise<void> {
     // One commit at a time: a later call must not be overtaken by an earlier one still reading snapshots.

@@ -6,6 +6,8 @@ export interface SwitchableProxy {
   url: string;
   /** While down, every connection is reset at once, as with a network outage. */
   setDown(down: boolean): void;
+  /** Connections reset while down so far: each is an attempt to reach the target. */
+  refused(): number;
   stop(): Promise<void>;
 }
 
@@ -14,8 +16,10 @@ export async function startSwitchableProxy(targetUrl: string): Promise<Switchabl
   const target = new URL(targetUrl);
   const sockets = new Set<Socket>();
   let down = false;
+  let refused = 0;
   const server = createServer((client) => {
     if (down) {
+      refused++;
       client.resetAndDestroy();
       return;
     }
@@ -39,6 +43,7 @@ export async function startSwitchableProxy(targetUrl: string): Promise<Switchabl
       down = value;
       if (value) for (const socket of sockets) socket.resetAndDestroy();
     },
+    refused: () => refused,
     stop: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();

@@ -1,6 +1,7 @@
 import { cp, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { getBinDir } from '../../bed/kube/binaries.js';
 import { startAppHarness, type AppHarness, type HarnessOptions } from '../app-harness.js';
@@ -73,4 +74,29 @@ export async function startAppHarnessWithTools(options: HarnessOptions = {}): Pr
     restoreEnv();
     throw error;
   }
+}
+
+/**
+ * The suite's App harness with the render tools: started before its tests (after `options`, which
+ * may start a file's own servers) and stopped after them (then `afterStop`). The object returned
+ * stands for the harness once started, so a suite writes `const h = useAppHarnessWithTools()`.
+ */
+export function useAppHarnessWithTools(setup: { options?: () => HarnessOptions | Promise<HarnessOptions>; afterStop?: () => Promise<unknown> } = {}): AppHarness {
+  let started: AppHarness | undefined;
+  before(async () => {
+    started = await startAppHarnessWithTools(await setup.options?.());
+  });
+  after(async () => {
+    try {
+      await started?.stop();
+    } finally {
+      await setup.afterStop?.();
+    }
+  });
+  return new Proxy({} as AppHarness, {
+    get(_, key) {
+      if (!started) throw new Error('the App harness starts in the suite\'s before hook: use it inside a test');
+      return Reflect.get(started, key);
+    },
+  });
 }
