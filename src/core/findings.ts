@@ -40,13 +40,18 @@ const severityOrder: Record<Severity, number> = { error: 0, warning: 1, info: 2 
 /** Orders findings by file, position, then severity, so every output format is stable. */
 export function compareFindings(a: Finding, b: Finding): number {
   return (
-    a.file.localeCompare(b.file) ||
+    compareText(a.file, b.file) ||
     a.line - b.line ||
     a.column - b.column ||
     severityOrder[a.severity] - severityOrder[b.severity] ||
-    a.rule.localeCompare(b.rule) ||
-    a.message.localeCompare(b.message)
+    compareText(a.rule, b.rule) ||
+    compareText(a.message, b.message)
   );
+}
+
+/** `localeCompare`, which asks ICU even about equal strings: most findings sorted next to each other share a file. */
+function compareText(a: string, b: string): number {
+  return a === b ? 0 : a.localeCompare(b);
 }
 
 export function hasErrors(findings: readonly Finding[]): boolean {
