@@ -1,10 +1,12 @@
 import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { normalize } from 'node:path';
 import { LadderInputError } from '../../core/errors.js';
 import type { Finding } from '../../core/findings.js';
 import type { ManifestDocument } from '../../core/manifests/document.js';
 import { defaultParseLimits, parseManifests, tooLargeFinding, type ParseLimits } from '../../core/manifests/parse.js';
+import { readAheadFiles, readFilesAhead } from './read-ahead.js';
 
 /** File name endings read from a directory; a file named on the command line is read whatever its name. */
 export const manifestExtensions = ['.yaml', '.yml', '.json'] as const;
@@ -89,12 +91,14 @@ export async function listManifestInputs(inputs: readonly string[]): Promise<{ f
 /**
  * Reads and parses files already known to be files (listed by
  * `listManifestFiles`), in order: the part of a large set one thread of
- * `ladder validate` checks.
+ * `ladder validate` checks. A large part is read on a thread of its own,
+ * ahead of the parsing (read-ahead.ts), where there is a core for it;
+ * `readAhead` decides instead (tests).
  */
-export async function readManifestFiles(files: readonly string[], options: Pick<ReadManifestsOptions, 'limits'> = {}): Promise<Omit<ReadManifestsResult, 'emptyDirectories'>> {
+export async function readManifestFiles(files: readonly string[], options: Pick<ReadManifestsOptions, 'limits'> & { readAhead?: boolean } = {}): Promise<Omit<ReadManifestsResult, 'emptyDirectories'>> {
   const limits = options.limits ?? defaultParseLimits;
   const result: Omit<ReadManifestsResult, 'emptyDirectories'> = { files: [], documents: [], findings: [] };
-  await readInOrder(files, (file) => readBounded(file, limits.maxBytes), (file, content) => {
+  const use = (file: string, content: Uint8Array | number) => {
     result.files.push(file);
     if (typeof content === 'number') {
       result.findings.push(tooLargeFinding(file, content, limits));
@@ -103,6 +107,18 @@ export async function readManifestFiles(files: readonly string[], options: Pick<
     const parsed = parseManifests(content, file, limits);
     result.documents.push(...parsed.documents);
     result.findings.push(...parsed.findings);
+  };
+  const readHere = (file: string) => readBounded(file, limits.maxBytes);
+  const ahead = options.readAhead ?? (files.length >= readAheadFiles && availableParallelism() > 1);
+  if (!ahead) {
+    await readInOrder(files, readHere, use);
+    return result;
+  }
+  await readFilesAhead(files, limits.maxBytes, readHere, (file, read) => {
+    if (typeof read === 'number' || read instanceof Uint8Array) return use(file, read);
+    // The reading thread sends what failed as data; it is raised here as one thread reading raises it.
+    if (read.notRegular) throw new UnreadableInputError('not a regular file', { file });
+    return unreadable(file, Object.assign(new Error(read.error.message), read.error.code ? { code: read.error.code } : {}));
   });
   return result;
 }

@@ -1,0 +1,155 @@
+import { Worker } from 'node:worker_threads';
+
+/**
+ * What reading one file gave: its bytes, its size when it is larger than the
+ * limit (nothing more was read), or why it could not be read.
+ */
+export type FileRead = Uint8Array | number | { error: { code?: string; message: string }; notRegular?: boolean };
+
+/** Below this many files the reading thread's start-up costs more than it saves. */
+export const readAheadFiles = 2000;
+
+/**
+ * Reads `files` on a thread of its own, ahead of this one, and hands each
+ * file's result to `use` here, in order. The system calls of reading
+ * (open, fstat, read, close: 40–50 ms of 10,000 manifests) then run on the
+ * other core while this thread parses. `readHere` reads the first files on
+ * this thread while the reader starts. The reader stops at the first file it
+ * cannot read, as reading on one thread does; `use` decides what that means.
+ */
+export async function readFilesAhead(
+  files: readonly string[],
+  maxBytes: number,
+  readHere: (file: string) => Uint8Array | number,
+  use: (file: string, read: FileRead) => void,
+): Promise<void> {
+  // About the number of files this thread reads and parses while the reader starts (~15 ms).
+  const head = Math.min(files.length, 400);
+  const reader = new Worker(readerSource, { eval: true, workerData: { files: files.slice(head), maxBytes } });
+  try {
+    const batches = batchesFrom(reader);
+    for (let i = 0; i < head; i++) use(files[i]!, readHere(files[i]!));
+    let next = head;
+    while (next < files.length) {
+      const batch = await batches.next();
+      const bytes = new Uint8Array(batch.buffer);
+      for (const entry of batch.entries) {
+        const file = files[next++]!;
+        if (entry.length === 2) use(file, bytes.subarray(entry[0], entry[1]));
+        else if (entry.length === 1) use(file, entry[0]);
+        else use(file, entry[2]);
+      }
+    }
+  } finally {
+    await reader.terminate();
+  }
+}
+
+/**
+ * One batch of results, in file order: `[start, end]` into `buffer` for the
+ * bytes of a file, `[size]` for a file over the limit, `[0, 0, failure]` for
+ * one that could not be read (the last of the reader's batches).
+ */
+interface Batch {
+  buffer: ArrayBuffer;
+  entries: ([number, number] | [number] | [0, 0, FileRead])[];
+}
+
+function batchesFrom(reader: Worker): { next(): Promise<Batch> } {
+  const arrived: Batch[] = [];
+  let waiting: { resolve: (batch: Batch) => void; reject: (error: Error) => void } | undefined;
+  let failure: Error | undefined;
+  const fail = (error: Error) => {
+    failure ??= error;
+    waiting?.reject(failure);
+    waiting = undefined;
+  };
+  reader.on('message', (batch: Batch) => {
+    if (waiting) waiting.resolve(batch);
+    else arrived.push(batch);
+    waiting = undefined;
+  });
+  reader.on('error', fail);
+  reader.on('exit', (code) => fail(new Error(`the file reading thread stopped (exit code ${code})`)));
+  return {
+    next() {
+      const batch = arrived.shift();
+      if (batch) return Promise.resolve(batch);
+      if (failure) return Promise.reject(failure);
+      return new Promise((resolve, reject) => (waiting = { resolve, reject }));
+    },
+  };
+}
+
+/**
+ * The reader, run as a script (`eval`): it needs nothing but `fs`, so it
+ * starts in milliseconds and the CLI's bundle needs no file for it. Each file
+ * is read as `readBounded` in read-manifests.ts reads it.
+ */
+const readerSource = `
+const { parentPort, workerData } = require('node:worker_threads');
+const fs = require('node:fs');
+const { files, maxBytes } = workerData;
+const batchBytes = 256 * 1024;
+let buffer = new Uint8Array(2 * batchBytes);
+let used = 0;
+let entries = [];
+const send = () => {
+  parentPort.postMessage({ buffer: buffer.buffer, entries }, [buffer.buffer]);
+  buffer = new Uint8Array(2 * batchBytes);
+  used = 0;
+  entries = [];
+};
+const room = (bytes) => {
+  if (used + bytes <= buffer.length) return;
+  if (entries.length > 0) send();
+  if (bytes > buffer.length) buffer = new Uint8Array(bytes);
+};
+for (const file of files) {
+  let fd;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  } catch (error) {
+    entries.push([0, 0, { error: { code: error.code, message: error.message } }]);
+    break;
+  }
+  let failed = false;
+  try {
+    const info = fs.fstatSync(fd);
+    if (!info.isFile()) {
+      entries.push([0, 0, { error: { message: 'not a regular file' }, notRegular: true }]);
+      failed = true;
+    } else if (info.size > maxBytes) {
+      entries.push([info.size]);
+    } else {
+      room(info.size + 1);
+      const start = used;
+      let total = 0;
+      for (;;) {
+        if (start + total === buffer.length) {
+          const grown = new Uint8Array(buffer.length + 64 * 1024);
+          grown.set(buffer.subarray(0, start + total));
+          buffer = grown;
+        }
+        const wanted = buffer.length - start - total;
+        const bytesRead = fs.readSync(fd, buffer, start + total, wanted, null);
+        total += bytesRead;
+        if (total > maxBytes || bytesRead < wanted) break;
+      }
+      if (total > maxBytes) entries.push([total]);
+      else {
+        entries.push([start, start + total]);
+        used = start + total;
+      }
+    }
+  } catch (error) {
+    entries.push([0, 0, { error: { code: error.code, message: error.message } }]);
+    failed = true;
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (failed) break;
+  if (used >= batchBytes) send();
+}
+send();
+`;
