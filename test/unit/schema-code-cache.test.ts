@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,6 +91,13 @@ spec:
     assert.ok(podTemplateKinds.every((definition) => module!.code.includes(`exports["${definition}"]`)), 'every pod-template kind is in the module');
     assert.deepEqual(findings(store), expected);
     assert.deepEqual(counts, { reads: 4, hits: 2, writes: 2 });
+  });
+
+  it("keeps V8's data for the functions the validators ran, written after they ran", () => {
+    const output = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(new URL('../support/validator-v8-data.ts', import.meta.url))], { encoding: 'utf8' });
+    const sizes = JSON.parse(output) as { written: number; unused: number }[];
+    assert.equal(sizes.length, 1, 'one Deployment, valid: one yes/no module');
+    for (const { written, unused } of sizes) assert.ok(written > 1.3 * unused, `V8's data: ${written} bytes written, ${unused} for the code before any function ran`);
   });
 
   it('the pod-template kinds are every bundled kind that reaches PodSpec, in each bundled minor', async () => {

@@ -17,7 +17,7 @@ export interface ValidatorCodeStore {
 }
 
 /** Bump when what Ladder asks of Ajv changes in a way the options below do not show. */
-const cacheFormat = 2; // 2: patterns call re2RegExp through require(re2Module)
+const cacheFormat = 3; // 2: patterns call re2RegExp through require(re2Module); 3: V8's data written after the validators ran
 const ajvVersion = (createRequire(import.meta.url)('ajv/package.json') as { version: string }).version;
 const requireFromHere = createRequire(import.meta.url);
 /** Ajv's standalone code generator, loaded when a validator is compiled: one function's module, or one exporting several by name. */
@@ -58,7 +58,7 @@ export function definitionsDigest(definitions: Record<string, JsonSchema>): stri
 export function cachedCompile(ajv: () => Ajv, schema: AnySchema, key: string, store: ValidatorCodeStore, formats: Record<string, unknown>): ValidateFunction {
   const stored = store.read(key);
   if (stored) {
-    const loaded = load(stored.code, stored.v8, formats, false);
+    const loaded = load(stored.code, stored.v8, formats);
     if (typeof loaded?.exports === 'function') return loaded.exports as ValidateFunction;
   }
   // Only now is Ajv needed: setting up an instance with the bundle costs as much as loading a few validators.
@@ -70,9 +70,8 @@ export function cachedCompile(ajv: () => Ajv, schema: AnySchema, key: string, st
   } catch {
     return validate; // a schema standalone code cannot express: use it, keep nothing
   }
-  const script = load(code, undefined, formats, true);
-  store.write(key, code, script?.v8);
-  return validate;
+  const loaded = keepAfterUse(key, code, store, formats);
+  return typeof loaded?.exports === 'function' ? (loaded.exports as ValidateFunction) : validate;
 }
 
 /**
@@ -83,10 +82,12 @@ export function cachedCompile(ajv: () => Ajv, schema: AnySchema, key: string, st
  */
 export function cachedCompileTogether(ajv: () => Ajv, schemas: Record<string, AnySchema>, key: string, store: ValidatorCodeStore, formats: Record<string, unknown>): Record<string, ValidateFunction> {
   const names = Object.keys(schemas);
+  const exportsAll = (exports: unknown): exports is Record<string, ValidateFunction> =>
+    typeof exports === 'object' && exports !== null && names.every((name) => typeof (exports as Record<string, unknown>)[name] === 'function');
   const stored = store.read(key);
   if (stored) {
-    const exports = load(stored.code, stored.v8, formats, false)?.exports as Record<string, unknown> | undefined;
-    if (exports && names.every((name) => typeof exports[name] === 'function')) return exports as Record<string, ValidateFunction>;
+    const loaded = load(stored.code, stored.v8, formats);
+    if (exportsAll(loaded?.exports)) return loaded.exports;
   }
   const compiler = ajv();
   // Ajv finds schemas for standalone code by id. A relative one, so that `$ref`s resolve as from a schema without one.
@@ -102,13 +103,46 @@ export function cachedCompileTogether(ajv: () => Ajv, schemas: Record<string, An
   } catch {
     return validators;
   }
-  const script = load(code, undefined, formats, true);
-  store.write(key, code, script?.v8);
-  return validators;
+  const loaded = keepAfterUse(key, code, store, formats);
+  return exportsAll(loaded?.exports) ? loaded.exports : validators;
+}
+
+/**
+ * Compiled code waiting to be written to its store until its validators have
+ * run: V8's data for a script holds the bytecode of the functions called by
+ * then, and a validator's functions are compiled only when first called. Data
+ * written before any call held none of them, and every later run compiled
+ * them again (50 ms of a 10,000-resource run).
+ */
+const unwritten: { key: string; code: string; store: ValidatorCodeStore; script: Script }[] = [];
+
+/** Loads freshly compiled code, whose functions the caller then uses, and keeps it to write after use. */
+function keepAfterUse(key: string, code: string, store: ValidatorCodeStore, formats: Record<string, unknown>): ReturnType<typeof load> {
+  const loaded = load(code, undefined, formats);
+  if (loaded) unwritten.push({ key, code, store, script: loaded.script });
+  else store.write(key, code, undefined);
+  return loaded;
+}
+
+/**
+ * Writes the validators compiled since the last call to their stores, with
+ * V8's data for the functions they ran. The schema check calls it after each
+ * set of documents; without anything compiled it costs nothing.
+ */
+export function writeCompiledValidators(): void {
+  for (const { key, code, store, script } of unwritten.splice(0)) {
+    let v8: Uint8Array | undefined;
+    try {
+      v8 = script.createCachedData();
+    } catch {
+      v8 = undefined; // the code alone still spares compiling
+    }
+    store.write(key, code, v8);
+  }
 }
 
 /** Runs module code as CommonJS; `undefined` when it does not run. */
-function load(code: string, cachedData: Uint8Array | undefined, formats: Record<string, unknown>, withCacheData: boolean): { exports: unknown; v8?: Uint8Array } | undefined {
+function load(code: string, cachedData: Uint8Array | undefined, formats: Record<string, unknown>): { exports: unknown; script: Script } | undefined {
   try {
     const script = new Script(`(function (require, module, exports) {${code}\n})`, {
       filename: 'ladder-validator.js',
@@ -117,7 +151,7 @@ function load(code: string, cachedData: Uint8Array | undefined, formats: Record<
     const module = { exports: {} as unknown };
     const requireShim = (id: string): unknown => (id === formatsModule ? formats : id === re2Module ? re2RegExp : requireFromHere(id));
     (script.runInThisContext() as (r: unknown, m: unknown, e: unknown) => void)(requireShim, module, module.exports);
-    return withCacheData ? { exports: module.exports, v8: script.createCachedData() } : { exports: module.exports };
+    return { exports: module.exports, script };
   } catch {
     return undefined;
   }

@@ -2,7 +2,7 @@ import type { Finding, Severity } from '../../findings.js';
 import type { ManifestDocument } from '../../manifests/document.js';
 import { definitionRefPrefix, isSchemaBundle, type BundledKind, type JsonSchema, type SchemaBundle } from './bundle.js';
 import { createCustomCompiler, createSchemaCompilers, type KindValidator, type SchemaCompilers } from './compile.js';
-import type { ValidatorCodeStore } from './code-cache.js';
+import { writeCompiledValidators, type ValidatorCodeStore } from './code-cache.js';
 import { crdApiVersion, crdKind, nameOf, readCustomKinds, unsafePatternFinding, unusableSchemaFinding, type CustomKind } from './crds.js';
 import { objectMetaRef, operatorCustomKinds, schemaless } from './custom-schemas.js';
 import { describeSchemaErrors } from './messages.js';
@@ -197,6 +197,8 @@ export function createSchemaValidator(bundle: SchemaBundle, options: SchemaValid
       registerCustomKinds(known);
       const findings = registerCustomKinds(documents);
       for (const document of documents) validateDocument(document, findings);
+      // Validators compiled for these documents are kept now that they have run (code-cache.ts).
+      writeCompiledValidators();
       return findings;
     },
     isNamespaced(apiVersion, kind) {
