@@ -4,7 +4,7 @@ import { validatorCodeStore } from '../../adapters/fs/validator-cache.js';
 import type { JsonSchema } from '../../core/validate/schema/bundle.js';
 import { createCustomCompiler, customValidatorKeys } from '../../core/validate/schema/compile.js';
 import { createSchemaCompilers } from '../../core/validate/schema/index.js';
-import type { ValidatorCodeStore } from '../../core/validate/schema/code-cache.js';
+import { writeCompiledValidators, type ValidatorCodeStore } from '../../core/validate/schema/code-cache.js';
 import { packValidators, type CompiledValidators, type CompileReply, type CompileRequest } from './protocol.js';
 
 /**
@@ -44,6 +44,8 @@ for (const schema of customSchemas as JsonSchema[]) {
     for (const key of customValidatorKeys(bundle, schema)) refused[key] = error instanceof Error ? error.message : String(error);
   }
 }
+// Compiled code reaches the store when it is written, which waits for the validators to have run (code-cache.ts).
+writeCompiledValidators();
 const pack = packValidators(compiled);
 const reply: CompileReply = { pack, refused };
 parentPort!.postMessage(reply, [pack.buffer]);
