@@ -112,7 +112,7 @@ export function cachedCompileTogether(ajv: () => Ajv, schemas: Record<string, An
  * run: V8's data for a script holds the bytecode of the functions called by
  * then, and a validator's functions are compiled only when first called. Data
  * written before any call held none of them, and every later run compiled
- * them again (50 ms of a 10,000-resource run).
+ * them again (30–50 ms of a 10,000-resource run).
  */
 const unwritten: { key: string; code: string; store: ValidatorCodeStore; script: Script }[] = [];
 
