@@ -42,32 +42,33 @@ export interface ReadManifestsOptions {
 export async function readManifests(inputs: readonly string[], options: ReadManifestsOptions = {}): Promise<ReadManifestsResult> {
   const limits = options.limits ?? defaultParseLimits;
   const result: ReadManifestsResult = { files: [], documents: [], findings: [], emptyDirectories: [] };
-  const add = (file: string, content: Uint8Array) => {
-    const parsed = parseManifests(content, file, limits);
-    result.files.push(file);
-    result.documents.push(...parsed.documents);
-    result.findings.push(...parsed.findings);
-  };
-
+  const use = collectInto(result, limits);
   for (const input of inputs) {
     if (input === '-') {
-      add(stdinName, await (options.readStdin ?? readProcessStdin)(limits.maxBytes + 1));
+      use(stdinName, await (options.readStdin ?? readProcessStdin)(limits.maxBytes + 1));
       continue;
     }
     const info = await stat(input).catch((error: unknown) => unreadable(input, error));
     if (!info.isDirectory() && !info.isFile()) throw new UnreadableInputError('not a regular file or directory', { file: input });
     const files = info.isDirectory() ? await listManifestFiles(input) : [input];
     if (info.isDirectory() && files.length === 0) result.emptyDirectories.push(input);
-    await readInOrder(files, (file) => readBounded(file, limits.maxBytes), (file, content) => {
-      if (typeof content === 'number') {
-        result.files.push(file);
-        result.findings.push(tooLargeFinding(file, content, limits));
-      } else {
-        add(file, content);
-      }
-    });
+    await readInOrder(files, (file) => readBounded(file, limits.maxBytes), use);
   }
   return result;
+}
+
+/** What a file read gave, added to `result`: its documents and parse findings, or, over the limit, a finding for its size. */
+function collectInto(result: Omit<ReadManifestsResult, 'emptyDirectories'>, limits: ParseLimits): (file: string, content: Uint8Array | number) => void {
+  return (file, content) => {
+    result.files.push(file);
+    if (typeof content === 'number') {
+      result.findings.push(tooLargeFinding(file, content, limits));
+      return;
+    }
+    const parsed = parseManifests(content, file, limits);
+    result.documents.push(...parsed.documents);
+    result.findings.push(...parsed.findings);
+  };
 }
 
 /**
@@ -98,16 +99,7 @@ export async function listManifestInputs(inputs: readonly string[]): Promise<{ f
 export async function readManifestFiles(files: readonly string[], options: Pick<ReadManifestsOptions, 'limits'> & { readAhead?: boolean } = {}): Promise<Omit<ReadManifestsResult, 'emptyDirectories'>> {
   const limits = options.limits ?? defaultParseLimits;
   const result: Omit<ReadManifestsResult, 'emptyDirectories'> = { files: [], documents: [], findings: [] };
-  const use = (file: string, content: Uint8Array | number) => {
-    result.files.push(file);
-    if (typeof content === 'number') {
-      result.findings.push(tooLargeFinding(file, content, limits));
-      return;
-    }
-    const parsed = parseManifests(content, file, limits);
-    result.documents.push(...parsed.documents);
-    result.findings.push(...parsed.findings);
-  };
+  const use = collectInto(result, limits);
   const readHere = (file: string) => readBounded(file, limits.maxBytes);
   const ahead = options.readAhead ?? (files.length >= readAheadFiles && availableParallelism() > 1);
   if (!ahead) {
