@@ -32,8 +32,7 @@ export function validateLabels(labels: unknown, path: FieldPath): FieldError[] {
   if (!map) return errors;
   for (const key of Object.keys(map)) {
     const value = str(map[key]);
-    const keyProblems = isQualifiedName(key);
-    if (keyProblems.length > 0) errors.push(...keyProblems.map((m) => ({ ...invalid(path, key, m), at: [...path, key] })));
+    for (const problem of validateLabelName(key, path)) errors.push({ ...problem, at: [...path, key] });
     const valueProblems = isLabelValue(value);
     if (valueProblems.length > 0) errors.push(...valueProblems.map((m) => ({ ...invalid(path, value, m), at: [...path, key] })));
   }
